@@ -1,0 +1,134 @@
+"""The one domain error base and its mapping to HTTP (DESIGN.md §2).
+
+Every app raises subclasses of ApplicationError from services and selectors; views and
+API handlers turn them into `{"error": {"code": ..., "message": ...}}` with a 4xx status
+through `error_response`. Nothing else builds error bodies.
+"""
+
+from django.http import JsonResponse
+
+
+class ApplicationError(Exception):
+    """A failure the caller can act on: bad input, a missing object, a conflict."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, code: str | None = None, details=None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        self.details = details
+
+
+class InvalidInput(ApplicationError):
+    """A parameter or a field has a wrong type, range or format."""
+
+    code = "invalid"
+
+
+class NotFound(ApplicationError):
+    """The object named in the request does not exist."""
+
+    status = 404
+    code = "not_found"
+
+
+class PermissionDenied(ApplicationError):
+    """The user may not read or change this object."""
+
+    status = 403
+    code = "forbidden"
+
+
+class Conflict(ApplicationError):
+    """The write would break a uniqueness or state rule."""
+
+    status = 409
+    code = "conflict"
+
+
+class ServiceUnavailable(ApplicationError):
+    """A dependency (the database) does not answer; retrying later may succeed."""
+
+    status = 503
+    code = "unavailable"
+
+
+def error_body(code: str, message: str, details=None) -> dict:
+    """Return the one JSON error shape used by every API."""
+    error = {"code": code, "message": message}
+    if details is not None:
+        error["details"] = details
+    return {"error": error}
+
+
+def error_response(exc: ApplicationError) -> JsonResponse:
+    """Turn an ApplicationError into its JSON response with the mapped status."""
+    return JsonResponse(
+        error_body(exc.code, exc.message, exc.details),
+        status=exc.status,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+# Paths served as machine interfaces: their 404/500 pages are JSON, never HTML.
+JSON_PATH_PREFIXES = ("/api/", "/ogc/", "/tiles/", "/open311/", "/healthz")
+
+
+def wants_json(request) -> bool:
+    """Tell whether the request targets an API path (so errors must be JSON)."""
+    return request.path.startswith(JSON_PATH_PREFIXES)
+
+
+def _validation_message(errors: list[dict]) -> str:
+    """Summarise pydantic errors as "field: problem; field: problem"."""
+    parts = []
+    for err in errors:
+        location = [str(p) for p in err.get("loc", ()) if p not in ("query", "path", "body")]
+        parts.append(f"{'.'.join(location) or 'request'}: {err.get('msg', 'invalid')}")
+    return "; ".join(parts) or "Invalid request."
+
+
+def install_api_handlers(api) -> None:
+    """Map ninja's and our exceptions to the JSON error shape on a NinjaAPI instance."""
+    from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+    @api.exception_handler(ApplicationError)
+    def _application_error(request, exc):
+        return error_response(exc)
+
+    @api.exception_handler(ValidationError)
+    def _validation_error(request, exc):
+        return error_response(InvalidInput(_validation_message(exc.errors), details=None))
+
+    @api.exception_handler(AuthenticationError)
+    def _auth_error(request, exc):
+        return error_response(ApplicationError("Authentication required.", code="unauthorized"))
+
+    @api.exception_handler(HttpError)
+    def _http_error(request, exc):
+        error = ApplicationError(str(exc), code="http_error")
+        error.status = exc.status_code
+        return error_response(error)
+
+
+def handler404(request, exception=None):
+    """404 page: JSON on API paths, Django's HTML page elsewhere."""
+    if wants_json(request):
+        return error_response(NotFound(f"Nothing at {request.path}."))
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
+
+
+def handler500(request):
+    """500 page: JSON on API paths (never a stack trace), plain HTML elsewhere."""
+    if wants_json(request):
+        error = ApplicationError("Internal error; it has been logged.", code="internal")
+        error.status = 500
+        return error_response(error)
+    from django.views.defaults import server_error
+
+    return server_error(request)

@@ -1,0 +1,26 @@
+"""The admin map widget on locally served OpenLayers (no CDN) and the configured basemap."""
+
+from django.conf import settings
+from django.contrib.gis.forms.widgets import OSMWidget
+
+
+class LocalMapWidget(OSMWidget):
+    """OpenLayers editing widget whose assets come from our static files.
+
+    The base layer is the BASEMAP_URL tile service when one is set, otherwise none (the
+    geometry is drawn on a blank canvas), so the admin works on a closed network.
+    """
+
+    template_name = "layers/openlayers.html"
+    default_lon = 32.72
+    default_lat = 48.80
+    default_zoom = 11
+
+    class Media:
+        css = {"all": ("vendor/ol/ol.css", "gis/css/ol3.css")}
+        js = ("vendor/ol/ol.js", "gis/js/OLMapWidget.js")
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["basemap_url"] = settings.BASEMAP_URL
+        return context

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from maps import views
+
+app_name = "maps"
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+]
