@@ -100,6 +100,8 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+# pytest-django's throw-away database; a name of its own lets test runs go side by side.
+DATABASES["default"]["TEST"] = {"NAME": os.environ.get("HROMADA_TEST_DB") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
