@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class LayersConfig(AppConfig):
     name = "layers"
     verbose_name = _("Territory and base layers")
+
+    def ready(self):
+        from layers import checks, demo  # noqa: F401 — importing registers the checks
+
+        demo.register("layers", demo.load_layers, order=10)
