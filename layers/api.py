@@ -90,9 +90,7 @@ def settlement_list(request, params: Query[GeometryParam]):
     return geojson_response(selectors.settlement_list_geojson(geometry=params.geometry))
 
 
-@router.get(
-    "/settlements/{katottg}/", response={200: FeatureOut, 400: ErrorOut, 404: ErrorOut}
-)
+@router.get("/settlements/{katottg}/", response={200: FeatureOut, 400: ErrorOut, 404: ErrorOut})
 def settlement_detail(request, katottg: Katottg, params: Query[GeometryParam]):
     """One settlement by its KATOTTG code."""
     return geojson_response(

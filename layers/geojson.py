@@ -40,7 +40,9 @@ def feature_collection(
     `properties` maps an output property name to a field path ("settlement__katottg") or
     a Django expression. Feature order follows the queryset's ordering.
     """
-    sql, params = _feature_rows(queryset, geometry=geometry, properties=properties, id_field=id_field)
+    sql, params = _feature_rows(
+        queryset, geometry=geometry, properties=properties, id_field=id_field
+    )
     feature = _FEATURE_SQL.format(decimals=GEOJSON_DECIMALS)
     query = (
         "SELECT json_build_object('type', 'FeatureCollection', 'features', "
@@ -51,7 +53,9 @@ def feature_collection(
         return cursor.fetchone()[0]
 
 
-def feature(queryset: QuerySet, *, geometry: str, properties: dict, id_field: str = "pk") -> str | None:
+def feature(
+    queryset: QuerySet, *, geometry: str, properties: dict, id_field: str = "pk"
+) -> str | None:
     """Return the first row of the queryset as a GeoJSON Feature (JSON text), or None."""
     sql, params = _feature_rows(
         queryset[:1], geometry=geometry, properties=properties, id_field=id_field

@@ -125,7 +125,10 @@ class Facility(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=300)
     settlement = models.ForeignKey(
-        Settlement, on_delete=models.PROTECT, related_name="facilities", verbose_name=_("settlement")
+        Settlement,
+        on_delete=models.PROTECT,
+        related_name="facilities",
+        verbose_name=_("settlement"),
     )
     location = models.PointField(_("location"), srid=4326)
     address_text = models.CharField(_("address"), max_length=300, blank=True)

@@ -109,7 +109,9 @@ def _choice_filter(field: str, value: str | None, choices) -> dict:
         return {}
     if value not in choices.values:
         allowed = ", ".join(choices.values)
-        raise InvalidInput(f"Unknown {field} '{value}'. Allowed: {allowed}.", code=f"invalid_{field}")
+        raise InvalidInput(
+            f"Unknown {field} '{value}'. Allowed: {allowed}.", code=f"invalid_{field}"
+        )
     return {field: value}
 
 
@@ -145,7 +147,11 @@ def _nearest_settlement(point: Point) -> dict | None:
 def _territory_brief(territory: Territory | None) -> dict | None:
     if territory is None:
         return None
-    return {"katottg": territory.katottg, "name_uk": territory.name_uk, "name_en": territory.name_en}
+    return {
+        "katottg": territory.katottg,
+        "name_uk": territory.name_uk,
+        "name_en": territory.name_en,
+    }
 
 
 def _settlement_brief(settlement: Settlement | None) -> dict | None:
@@ -175,4 +181,3 @@ def system_versions() -> dict:
         "proj": proj,
         "gdal": gdal_version().decode(),
     }
-

@@ -1,9 +1,9 @@
 """Model rules of the base layers."""
 
 import pytest
+from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.contrib.gis.geos import Point
 
 from layers.models import Facility, Settlement
 
