@@ -129,6 +129,8 @@ STATICFILES_DIRS = [
     ("vendor/leaflet.vectorgrid", NODE_MODULES / "leaflet.vectorgrid" / "dist"),
     # ./hromada copies ol.css next to ol.js so that one folder holds the admin map widget.
     ("vendor/ol", NODE_MODULES / "ol" / "dist"),
+    # The site-wide stylesheet and icon of templates/base.html.
+    BASE_DIR / "static",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

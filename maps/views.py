@@ -1,8 +1,47 @@
 """HTML map pages."""
 
-from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from maps import layers, selectors
+from maps.builder import map_build, map_render
+
+# The product's pages (DESIGN.md §4); a link shows once the page's app serves its path.
+SECTIONS = [
+    ("/map/", gettext_lazy("Problem reports map"), gettext_lazy("See and file reports")),
+    ("/coverage/", gettext_lazy("Internet at my address"), gettext_lazy("What can I get")),
+    ("/planning/", gettext_lazy("Coverage planning"), gettext_lazy("Gaps and priorities")),
+    ("/addresses/", gettext_lazy("Address register"), gettext_lazy("Streets and houses")),
+    ("/maps/print/", gettext_lazy("Printed maps"), gettext_lazy("A4/A3 PDF for the council")),
+]
+
+
+def _served(path: str) -> bool:
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True
+
+
+def sections_available() -> list[dict]:
+    """Return the product pages whose paths are served, as {url, title, summary}."""
+    return [
+        {"url": path, "title": title, "summary": summary}
+        for path, title, summary in SECTIONS
+        if _served(path)
+    ]
 
 
 def landing(request):
-    """The landing page with an overview map (placeholder until the map builder lands)."""
-    return HttpResponse("Hromada GIS")
+    """The landing page: what the service is, an overview map, links to the other pages."""
+    overview = map_build(
+        layers=layers.overview_layers(),
+        bounds=selectors.territory_bounds(),
+        legends=[layers.internet_legend()],
+        label=_("Map of the community's territory, settlements and municipal facilities"),
+    )
+    context = {"map": map_render(overview), "sections": sections_available()}
+    return render(request, "maps/landing.html", context)

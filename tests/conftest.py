@@ -10,6 +10,15 @@ from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def static_from_finders(settings):
+    """Resolve {% static %} without collectstatic's manifest (tests run with DEBUG off)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 def square(lon: float, lat: float, half: float) -> MultiPolygon:
     """A square MultiPolygon centred on (lon, lat), `half` degrees from centre to edge."""
     ring = Polygon.from_bbox((lon - half, lat - half, lon + half, lat + half))

@@ -1,0 +1,82 @@
+"""The landing page: title, overview map, language, links to the other pages."""
+
+import re
+
+import pytest
+from django.urls import Resolver404, resolve
+
+from maps.views import SECTIONS
+
+pytestmark = pytest.mark.django_db
+
+UK_TITLE = "Дмитрівська громада — ГІС"
+EN_TITLE = "Dmytrivska community — GIS"
+
+
+def test_landing_answers_in_ukrainian_by_default(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"<title>{UK_TITLE}</title>" in html
+    assert f"<h1>{UK_TITLE}</h1>" in html
+    assert '<html lang="uk">' in html
+
+
+def test_landing_holds_the_overview_map(client):
+    html = client.get("/").content.decode()
+    assert 'class="folium-map hromada-map"' in html
+    assert "HromadaMaps.apiLayer" in html
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+
+
+def test_landing_answers_in_english_with_the_language_cookie(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get("/").content.decode()
+    assert f"<h1>{EN_TITLE}</h1>" in html
+    assert '<html lang="en">' in html
+
+
+def test_landing_answers_in_english_to_an_english_browser(client):
+    html = client.get("/", headers={"accept-language": "en"}).content.decode()
+    assert f"<h1>{EN_TITLE}</h1>" in html
+
+
+def test_language_switcher_sets_english_then_back_to_ukrainian(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert f"<h1>{EN_TITLE}</h1>" in client.get("/").content.decode()
+    client.post("/i18n/setlang/", {"language": "uk", "next": "/"})
+    assert f"<h1>{UK_TITLE}</h1>" in client.get("/").content.decode()
+
+
+def test_language_switcher_offers_both_languages(client):
+    html = client.get("/").content.decode()
+    assert 'action="/i18n/setlang/"' in html
+    assert 'name="language" value="uk"' in html
+    assert 'name="language" value="en"' in html
+
+
+def test_landing_references_nothing_outside_our_server(client, settings):
+    settings.BASEMAP_URL = ""
+    html = client.get("/").content.decode()
+    assert re.findall(r"(?:src|href)=\"(?:https?:)?//", html) == []
+    assert re.findall(r"cdn|unpkg|jsdelivr|cloudflare", html, re.IGNORECASE) == []
+
+
+def test_landing_fits_the_map_to_the_territory(client, territory):
+    html = client.get("/").content.decode()
+    assert re.search(r"fitBounds\(\s*\[\[48\.6, 32\.52\], \[49\.0, 32\.92\]\]", html)
+
+
+def _served(path):
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True
+
+
+def test_landing_links_exactly_the_pages_that_are_served(client):
+    html = client.get("/").content.decode()
+    for path, _title, _summary in SECTIONS:
+        assert (f'href="{path}"' in html) == _served(path)
