@@ -1,0 +1,423 @@
+"""Pure checks for importing the base layers: values, geometries, columns, containment.
+
+No ORM and no settings here: the import service (layers.services) reads the file and the
+database and passes plain values in. Geometries are shapely objects; unless a name says
+`_metric`, they are in EPSG:4326 (lon, lat degrees).
+"""
+
+import math
+import re
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Transformer
+from shapely.geometry import MultiPoint, MultiPolygon, Point, Polygon
+from shapely.geometry.base import BaseGeometry
+from shapely.validation import explain_validity
+
+KATOTTG_PATTERN = re.compile(r"^UA\d{17}$")
+MAX_COUNT = 2_147_483_647  # PostgreSQL integer, the column type of PositiveIntegerField
+SHAPEFILE_NAME_LENGTH = 10  # DBF truncates column names to 10 characters
+LONLAT_COLUMNS = (("lon", "lat"), ("longitude", "latitude"), ("x", "y"))
+WKT_COLUMNS = ("wkt", "geometry")
+TRUE_WORDS = {"true", "t", "yes", "y", "1", "так", "1.0"}
+FALSE_WORDS = {"false", "f", "no", "n", "0", "ні", "0.0"}
+
+
+@dataclass(frozen=True)
+class RowIssue:
+    """One problem in an import file; row 1 is the first feature, row 0 the file itself."""
+
+    row: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" if self.row else "file"
+        return f"{where}, field {self.field}: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    """What an import found and did; nothing is written unless `committed` is true."""
+
+    kind: str
+    path: str
+    rows_read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowIssue] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    committed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """True when no row has an error (warnings do not count)."""
+        return not self.errors
+
+
+@dataclass(frozen=True)
+class Field:
+    """An input column: `parse` turns a non-blank cell into a value or raises ValueError."""
+
+    name: str
+    parse: Callable[[object], object]
+    required: bool = False
+    default: object = None
+
+
+# --- cell values --------------------------------------------------------------------------
+
+
+def is_blank(value) -> bool:
+    """Tell whether a cell is empty: None, NaN/NA/NaT or a string of spaces."""
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
+
+
+def parse_katottg(value) -> str:
+    """Return a KATOTTG code ('UA' + 17 digits); ValueError otherwise."""
+    code = str(value).strip()
+    if not KATOTTG_PATTERN.match(code):
+        raise ValueError(f"'{code}' is not a KATOTTG code ('UA' followed by 17 digits)")
+    return code
+
+
+def text_parser(max_length: int) -> Callable[[object], str]:
+    """Return a parser of stripped text no longer than `max_length` characters."""
+
+    def parse(value) -> str:
+        text = str(value).strip()
+        if len(text) > max_length:
+            raise ValueError(f"is {len(text)} characters long; at most {max_length} allowed")
+        return text
+
+    return parse
+
+
+def choice_parser(allowed: Iterable[str]) -> Callable[[object], str]:
+    """Return a parser accepting one of `allowed` (case-insensitive)."""
+    allowed = tuple(allowed)
+
+    def parse(value) -> str:
+        text = str(value).strip().lower()
+        if text not in allowed:
+            raise ValueError(f"'{value}' is not one of: {', '.join(allowed)}")
+        return text
+
+    return parse
+
+
+def parse_count(value) -> int:
+    """Return a non-negative whole number (people, households, Mbit/s); ValueError otherwise."""
+    if isinstance(value, bool | np.bool_):
+        raise ValueError(f"'{value}' is not a whole number")
+    try:
+        number = float(str(value).replace(" ", "").replace("\u00a0", ""))
+    except ValueError:
+        raise ValueError(f"'{value}' is not a whole number") from None
+    if not number.is_integer():
+        raise ValueError(f"'{value}' is not a whole number")
+    if number < 0:
+        raise ValueError(f"{int(number)} is negative; must be 0 or more")
+    if number > MAX_COUNT:
+        raise ValueError(f"{int(number)} is too large")
+    return int(number)
+
+
+def parse_float(value) -> float:
+    """Return a finite float; ValueError otherwise."""
+    try:
+        number = float(str(value).strip().replace(",", "."))
+    except ValueError:
+        raise ValueError(f"'{value}' is not a number") from None
+    if not math.isfinite(number):
+        raise ValueError(f"'{value}' is not a finite number")
+    return number
+
+
+def parse_bool(value) -> bool:
+    """Return a boolean from true/false, yes/no, так/ні, 1/0; ValueError otherwise."""
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    word = str(value).strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError(f"'{value}' is not true/false")
+
+
+def parse_date(value) -> date:
+    """Return a date from a date/datetime or an ISO 8601 string; ValueError otherwise."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    try:
+        return datetime.fromisoformat(text).date()
+    except ValueError:
+        raise ValueError(f"'{value}' is not an ISO date (YYYY-MM-DD)") from None
+
+
+def clean_fields(
+    props: Mapping, fields: Sequence[Field], *, row: int
+) -> tuple[dict, list[RowIssue]]:
+    """Parse the cells of one row; only columns present in `props` produce values.
+
+    A blank cell takes the field's default, or is an error when the field is required.
+    """
+    values, issues = {}, []
+    for spec in fields:
+        if spec.name not in props:
+            continue
+        cell = props[spec.name]
+        if is_blank(cell):
+            if spec.required:
+                issues.append(RowIssue(row, spec.name, "required value is empty"))
+            values[spec.name] = spec.default
+            continue
+        try:
+            values[spec.name] = spec.parse(cell)
+        except ValueError as exc:
+            issues.append(RowIssue(row, spec.name, str(exc)))
+    return values, issues
+
+
+# --- columns ------------------------------------------------------------------------------
+
+
+def resolve_columns(columns: Iterable[str], expected: Iterable[str]) -> tuple[dict, list[str]]:
+    """Map file columns to expected names; return (renames, unknown columns).
+
+    Names are compared lower-cased; a 10-character name that starts exactly one expected
+    name is taken as that name truncated by the Shapefile format ("territory_" →
+    "territory_katottg").
+    """
+    expected = tuple(expected)
+    renames, unknown = {}, []
+    for column in columns:
+        name = str(column).strip().lower()
+        matches = [e for e in expected if e.startswith(name)]
+        if name in expected:
+            renames[column] = name
+        elif len(name) == SHAPEFILE_NAME_LENGTH and len(matches) == 1:
+            renames[column] = matches[0]
+        else:
+            unknown.append(str(column))
+    return renames, unknown
+
+
+def csv_geometry_columns(columns: Iterable[str]) -> tuple[str, ...]:
+    """Return the (lon, lat) pair or the (wkt,) column a table has; ValueError if none."""
+    present = {str(c).strip().lower() for c in columns}
+    for pair in LONLAT_COLUMNS:
+        if set(pair) <= present:
+            return pair
+    for name in WKT_COLUMNS:
+        if name in present:
+            return (name,)
+    wanted = ", ".join("/".join(pair) for pair in LONLAT_COLUMNS)
+    raise ValueError(f"no coordinate columns: expected one of {wanted}, or a wkt column")
+
+
+def csv_separator(header: str) -> str:
+    """Return the CSV separator a header line uses: ";" (spreadsheet exports) or ","."""
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def csv_geometry(
+    props: Mapping, columns: Sequence[str], *, row: int
+) -> tuple[BaseGeometry | None, RowIssue | None]:
+    """Build a row's geometry from its lon/lat cells or its WKT cell; else name the cell."""
+    if all(is_blank(props.get(name)) for name in columns):
+        return None, RowIssue(row, "geometry", "missing geometry")
+    if len(columns) == 1:
+        try:
+            return shapely.from_wkt(str(props[columns[0]])), None
+        except shapely.errors.GEOSException as exc:
+            return None, RowIssue(row, columns[0], f"not valid WKT ({exc})")
+    coords = []
+    for name in columns:
+        try:
+            coords.append(parse_float(props[name]))
+        except ValueError as exc:
+            return None, RowIssue(row, name, str(exc))
+    return Point(*coords), None
+
+
+# --- geometry -----------------------------------------------------------------------------
+
+
+def in_lonlat_range(geom: BaseGeometry) -> bool:
+    """Tell whether every coordinate is a plausible EPSG:4326 lon/lat."""
+    min_x, min_y, max_x, max_y = geom.bounds
+    return -180 <= min_x <= max_x <= 180 and -90 <= min_y <= max_y <= 90
+
+
+def as_multipolygon(geom: BaseGeometry) -> MultiPolygon:
+    """Return a Polygon promoted to MultiPolygon (2D); ValueError for other types."""
+    geom = shapely.force_2d(geom)
+    if isinstance(geom, Polygon):
+        return MultiPolygon([geom])
+    if isinstance(geom, MultiPolygon):
+        return geom
+    raise ValueError(f"expected Polygon or MultiPolygon, got {geom.geom_type}")
+
+
+def as_point(geom: BaseGeometry) -> Point:
+    """Return a 2D Point (a one-point MultiPoint is accepted); ValueError for other types."""
+    geom = shapely.force_2d(geom)
+    if isinstance(geom, MultiPoint) and len(geom.geoms) == 1:
+        geom = geom.geoms[0]
+    if isinstance(geom, Point):
+        return geom
+    raise ValueError(f"expected Point, got {geom.geom_type}")
+
+
+def validity_problem(geom: BaseGeometry) -> str | None:
+    """Return GEOS's reason a geometry is invalid ("Self-intersection[x y]"), or None."""
+    if geom.is_valid:
+        return None
+    return explain_validity(geom)
+
+
+def repaired_multipolygon(geom: BaseGeometry) -> MultiPolygon:
+    """Return the polygonal part of shapely.make_valid(geom) as a MultiPolygon.
+
+    make_valid may add lines or points where rings touched; a boundary keeps only areas.
+    ValueError when nothing polygonal remains.
+    """
+    fixed = shapely.make_valid(geom)
+    parts = [p for p in shapely.get_parts(fixed) if isinstance(p, Polygon | MultiPolygon)]
+    polygons = [g for p in parts for g in shapely.get_parts(p)]
+    if not polygons:
+        raise ValueError("repair left no polygon")
+    return MultiPolygon(polygons)
+
+
+def clean_boundary(
+    geom: BaseGeometry | None, *, row: int, repair: bool = False
+) -> tuple[MultiPolygon | None, list[RowIssue], list[str]]:
+    """Check a boundary: present, polygonal, in lon/lat range, valid (or repaired).
+
+    Return (boundary or None, errors, warnings); with `repair` an invalid polygon is fixed
+    by make_valid and a warning names the row and the original problem.
+    """
+    problem = _shape_problem(geom)
+    if problem:
+        return None, [RowIssue(row, "geometry", problem)], []
+    try:
+        boundary = as_multipolygon(geom)
+    except ValueError as exc:
+        return None, [RowIssue(row, "geometry", str(exc))], []
+    reason = validity_problem(boundary)
+    if reason is None:
+        return boundary, [], []
+    if not repair:
+        return None, [RowIssue(row, "geometry", f"invalid polygon: {reason}")], []
+    try:
+        fixed = repaired_multipolygon(boundary)
+    except ValueError as exc:
+        return None, [RowIssue(row, "geometry", f"invalid polygon: {reason}; {exc}")], []
+    return fixed, [], [f"row {row}: geometry repaired ({reason})"]
+
+
+def clean_point(geom: BaseGeometry | None, *, row: int) -> tuple[Point | None, list[RowIssue]]:
+    """Check a point: present, a Point, in lon/lat range. Return (point or None, errors)."""
+    problem = _shape_problem(geom)
+    if problem:
+        return None, [RowIssue(row, "geometry", problem)]
+    try:
+        return as_point(geom), []
+    except ValueError as exc:
+        return None, [RowIssue(row, "geometry", str(exc))]
+
+
+def _shape_problem(geom: BaseGeometry | None) -> str | None:
+    if geom is None or geom.is_empty:
+        return "missing geometry"
+    if not in_lonlat_range(geom):
+        return "coordinates are outside lon/lat range; is the file's CRS right?"
+    return None
+
+
+def settlement_shape(
+    geom: BaseGeometry | None, props: Mapping, *, row: int, repair: bool = False
+) -> tuple[dict, list[RowIssue], list[str]]:
+    """Return {"boundary", "centre"} for a settlement row, with errors and warnings.
+
+    A Point is the centre (no boundary). A (Multi)Polygon is the boundary; the centre is
+    centre_lon/centre_lat when the row has them (it must lie on the boundary), else a
+    point on the surface.
+    """
+    if geom is not None and geom.geom_type in ("Point", "MultiPoint"):
+        centre, issues = clean_point(geom, row=row)
+        return {"boundary": None, "centre": centre}, issues, []
+    boundary, issues, warnings = clean_boundary(geom, row=row, repair=repair)
+    if boundary is None:
+        return {}, issues, warnings
+    if is_blank(props.get("centre_lon")) and is_blank(props.get("centre_lat")):
+        return {"boundary": boundary, "centre": boundary.point_on_surface()}, [], warnings
+    centre, issues = _centre_from_columns(props, boundary, row=row)
+    return {"boundary": boundary, "centre": centre}, issues, warnings
+
+
+def _centre_from_columns(props: Mapping, boundary: MultiPolygon, *, row: int):
+    coords = []
+    for name in ("centre_lon", "centre_lat"):
+        try:
+            coords.append(parse_float(props.get(name)))
+        except ValueError as exc:
+            return None, [RowIssue(row, name, str(exc))]
+    centre = Point(coords)
+    if not boundary.covers(centre):
+        return None, [RowIssue(row, "centre_lon", "the centre lies outside the boundary")]
+    return centre, []
+
+
+# --- containment and keys -----------------------------------------------------------------
+
+
+def metric_projector(srid: int) -> Callable[[BaseGeometry], BaseGeometry]:
+    """Return a function projecting EPSG:4326 geometries to `srid` (metres)."""
+    transformer = Transformer.from_crs(4326, srid, always_xy=True)
+
+    def project(geom: BaseGeometry) -> BaseGeometry:
+        return shapely.transform(geom, lambda xy: np.column_stack(transformer.transform(*xy.T)))
+
+    return project
+
+
+def grown_areas(areas_metric: Mapping[Hashable, BaseGeometry], tolerance_m: float) -> dict:
+    """Return each area buffered by `tolerance_m` metres and prepared for fast tests."""
+    grown = {}
+    for key, area in areas_metric.items():
+        grown[key] = area.buffer(tolerance_m)
+        shapely.prepare(grown[key])
+    return grown
+
+
+def covering_key(geom_metric: BaseGeometry, areas: Mapping[Hashable, BaseGeometry]):
+    """Return the key of the first area covering the geometry, or None."""
+    return next((key for key, area in areas.items() if area.covers(geom_metric)), None)
+
+
+def duplicate_issues(keys: Iterable[tuple[int, Hashable]], field_name: str) -> list[RowIssue]:
+    """Return an error for every row whose key (not None) already appeared in the file."""
+    first_row, issues = {}, []
+    for row, key in keys:
+        if key is None:
+            continue
+        if key in first_row:
+            issues.append(RowIssue(row, field_name, f"duplicate of row {first_row[key]}"))
+        else:
+            first_row[key] = row
+    return issues
