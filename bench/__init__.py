@@ -1,0 +1,1 @@
+"""Benchmarks (not tests): synthetic data generators, runners, RESULTS.md."""
