@@ -2,13 +2,14 @@
 
 from django.conf import settings
 from django.contrib.gis.forms.widgets import OSMWidget
+from django.urls import reverse
 
 
 class LocalMapWidget(OSMWidget):
     """OpenLayers editing widget whose assets come from our static files.
 
-    The base layer is the BASEMAP_URL tile service when one is set, otherwise none (the
-    geometry is drawn on a blank canvas), so the admin works on a closed network.
+    The base layer is the BASEMAP_URL tile service when one is set, otherwise the territory
+    and village outlines from our own API, so the admin works on a closed network.
     """
 
     template_name = "layers/openlayers.html"
@@ -17,10 +18,14 @@ class LocalMapWidget(OSMWidget):
     default_zoom = 11
 
     class Media:
+        # Replace, not extend, Django's Media: it names the OpenLayers CDN.
+        extend = False
         css = {"all": ("vendor/ol/ol.css", "gis/css/ol3.css")}
         js = ("vendor/ol/ol.js", "gis/js/OLMapWidget.js")
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["basemap_url"] = settings.BASEMAP_URL
+        context["territory_url"] = reverse("api:territory")
+        context["settlements_url"] = reverse("api:settlement_list")
         return context

@@ -6,4 +6,5 @@ app_name = "maps"
 
 urlpatterns = [
     path("", views.landing, name="landing"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

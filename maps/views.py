@@ -1,6 +1,7 @@
 """HTML map pages."""
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -45,3 +46,8 @@ def landing(request):
     )
     context = {"map": map_render(overview), "sections": sections_available()}
     return render(request, "maps/landing.html", context)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; send them to the static icon."""
+    return redirect(static("favicon.svg"), permanent=True)

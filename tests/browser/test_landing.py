@@ -5,14 +5,17 @@ import math
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.gis.geos import Point
 
+from layers import demo
 from layers.models import Facility, Settlement
 from tests.conftest import square
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-REFERENCE = Path("/work/shared/reference/dmytrivska.json")
+# ../shared beside the checkout (CI lays a copy of it there too).
+REFERENCE = Path(settings.BASE_DIR).parent / "shared" / "reference" / "dmytrivska.json"
 DMYTRIVKA = (32.720833, 48.793611)  # lon, lat
 
 
@@ -137,3 +140,13 @@ def test_a_layer_that_fails_to_load_is_named_on_the_map(
     assert notice == "Не вдалося завантажити шар: Комунальні заклади"
     assert browser_page.locator(".leaflet-tooltip.hromada-label").count() == 12
     assert any("HTTP 503" in message for message in page_log.console_errors)
+
+
+def test_landing_shows_the_demo_community_with_official_codes(browser_page, page_log, live_server):
+    demo.load_layers(lambda line: None)
+    open_landing(browser_page, live_server)
+    labels = browser_page.locator(".leaflet-tooltip.hromada-label")
+    official = {row["name_uk"] for row in _reference_settlements()}
+    assert set(labels.all_inner_texts()) == official
+    assert page_log.console_errors == [] and page_log.outside_requests() == []
+    browser_page.screenshot(path="/tmp/landing-demo.png", full_page=True)
