@@ -14,8 +14,7 @@ from tests.conftest import square
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# ../shared beside the checkout (CI lays a copy of it there too).
-REFERENCE = Path(settings.BASE_DIR).parent / "shared" / "reference" / "dmytrivska.json"
+REFERENCE = Path(settings.BASE_DIR) / "fixtures" / "dmytrivska.json"
 DMYTRIVKA = (32.720833, 48.793611)  # lon, lat
 
 

@@ -14,7 +14,7 @@ from layers.models import Facility, Settlement, Territory
 
 pytestmark = pytest.mark.django_db
 
-REFERENCE = Path(settings.BASE_DIR).parent / "shared" / "reference" / "dmytrivska.json"
+REFERENCE = Path(settings.BASE_DIR) / "fixtures" / "dmytrivska.json"
 
 
 @pytest.fixture
@@ -89,3 +89,11 @@ def test_load_demo_twice_creates_nothing_new(loaded):
         Facility.objects.count(),
     ) == counts
     assert counts == (1, 12, 46)
+
+
+SHARED = Path(settings.BASE_DIR).parent / "shared" / "reference" / "dmytrivska.json"
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="../shared is not beside this checkout")
+def test_the_committed_reference_copy_matches_shared(reference):
+    assert json.loads(SHARED.read_text(encoding="utf-8")) == reference
