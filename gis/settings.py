@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "ninja",
     "layers",
     "maps",
+    "ops",
 ]
 
 MIDDLEWARE = [

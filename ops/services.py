@@ -1,0 +1,195 @@
+"""Backups that restore: a PostgreSQL custom-format dump, the uploaded media, a manifest.
+
+A backup is a folder `hromada-YYYYmmdd-HHMMSS/` holding `database.dump` (pg_dump -Fc),
+`media.tar.gz` and `manifest.json` with SHA-256 sums. It is written to a temporary
+folder first and renamed when complete, so a crash never leaves a half backup that
+looks whole.
+"""
+
+import os
+import shutil
+import subprocess
+import tarfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import dj_database_url
+import psycopg
+from django.conf import settings
+from django.db import connections
+
+from layers.errors import ApplicationError, Conflict, InvalidInput
+from ops import compute
+
+
+class BackupError(ApplicationError):
+    """pg_dump or pg_restore failed, or a backup does not match its manifest."""
+
+    code = "backup_failed"
+
+
+@dataclass
+class BackupResult:
+    folder: Path
+    manifest: compute.Manifest
+    removed: list[str]
+
+
+def _tool(name: str) -> str:
+    """Path of a PostgreSQL client program: PG_BIN first (matches the server), then PATH."""
+    pg_bin = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+    if (pg_bin / name).exists():
+        return str(pg_bin / name)
+    found = shutil.which(name)
+    if not found:
+        raise BackupError(f"{name} not found; install postgresql-client-15.")
+    return found
+
+
+def libpq_env(db: dict) -> dict:
+    """Environment variables that point libpq programs at a Django database dict."""
+    env = dict(os.environ)
+    pairs = {
+        "PGHOST": db.get("HOST"),
+        "PGPORT": db.get("PORT"),
+        "PGUSER": db.get("USER"),
+        "PGPASSWORD": db.get("PASSWORD"),
+        "PGDATABASE": db.get("NAME"),
+    }
+    env.update({key: str(value) for key, value in pairs.items() if value})
+    return env
+
+
+def _run(args: list[str], env: dict) -> None:
+    # The arguments are our own: a PostgreSQL program path and file paths, no shell.
+    result = subprocess.run(args, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    if result.returncode != 0:
+        raise BackupError(f"{Path(args[0]).name} failed: {result.stderr.strip()[-800:]}")
+
+
+def _archive_media(media_root: Path, target: Path) -> None:
+    with tarfile.open(target, "w:gz") as archive:
+        if media_root.exists():
+            archive.add(media_root, arcname="media")
+
+
+def _versions(alias: str) -> dict:
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT current_setting('server_version'), PostGIS_Lib_Version()")
+        postgres, postgis = cursor.fetchone()
+    return {"postgresql": postgres, "postgis": postgis}
+
+
+def backup_create(*, target_dir: Path, keep: int = 7, alias: str = "default") -> BackupResult:
+    """Write a complete backup folder under `target_dir`; keep only the newest `keep`.
+
+    Raises BackupError when pg_dump fails (nothing is left behind then) and InvalidInput
+    for keep < 1.
+    """
+    if keep < 1:
+        raise InvalidInput("--keep must be at least 1.")
+    target_dir = Path(target_dir)
+    target_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
+    final = target_dir / f"{compute.BACKUP_PREFIX}{stamp}"
+    partial = target_dir / f".partial-{stamp}"
+    partial.mkdir()
+    try:
+        db = connections[alias].settings_dict
+        _run(
+            [_tool("pg_dump"), "-Fc", "--no-owner", "-f", str(partial / compute.DUMP_NAME)],
+            libpq_env(db),
+        )
+        _archive_media(Path(settings.MEDIA_ROOT), partial / compute.MEDIA_NAME)
+        manifest = compute.Manifest(
+            created_at=datetime.now(UTC).isoformat(),
+            database=db["NAME"],
+            files=compute.describe_files(partial, [compute.DUMP_NAME, compute.MEDIA_NAME]),
+            versions=_versions(alias),
+        )
+        (partial / compute.MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
+        partial.rename(final)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    removed = compute.backups_to_remove([p.name for p in target_dir.iterdir()], keep)
+    for name in removed:
+        shutil.rmtree(target_dir / name)
+    return BackupResult(folder=final, manifest=manifest, removed=removed)
+
+
+def _user_tables(db: dict) -> list[str]:
+    """Tables in the public schema other than PostGIS's own."""
+    with psycopg.connect(**_connect_kwargs(db)) as conn:
+        rows = conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+            "AND tablename <> 'spatial_ref_sys'"
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
+def _connect_kwargs(db: dict) -> dict:
+    pairs = {
+        "host": db.get("HOST"),
+        "port": db.get("PORT"),
+        "user": db.get("USER"),
+        "password": db.get("PASSWORD"),
+        "dbname": db.get("NAME"),
+    }
+    return {key: value for key, value in pairs.items() if value}
+
+
+def _backup_folder(path: Path) -> tuple[Path, compute.Manifest]:
+    folder = Path(path)
+    if folder.is_file() and folder.name == compute.MANIFEST_NAME:
+        folder = folder.parent
+    manifest_path = folder / compute.MANIFEST_NAME
+    if not manifest_path.exists():
+        raise InvalidInput(f"{folder} is not a backup: {compute.MANIFEST_NAME} is missing.")
+    try:
+        manifest = compute.Manifest.from_json(manifest_path.read_text(encoding="utf-8"))
+    except (ValueError, TypeError) as exc:
+        raise InvalidInput(f"{manifest_path} is not a valid manifest: {exc}") from exc
+    if problems := compute.verify(folder, manifest):
+        raise BackupError("The backup is damaged: " + "; ".join(problems))
+    return folder, manifest
+
+
+def backup_restore(
+    *, path: Path, database_url: str | None = None, force: bool = False, restore_media: bool = True
+) -> compute.Manifest:
+    """Restore a backup folder into an empty database (the configured one by default).
+
+    Refuses (Conflict) a database that already has tables unless `force`, in which case
+    the dump's objects replace existing ones. Checks every SHA-256 before touching
+    anything. Media are unpacked into MEDIA_ROOT.
+    """
+    folder, manifest = _backup_folder(path)
+    db = (
+        dj_database_url.parse(database_url)
+        if database_url
+        else connections["default"].settings_dict
+    )
+    if (tables := _user_tables(db)) and not force:
+        raise Conflict(
+            f"Database {db['NAME']} is not empty ({len(tables)} tables); restore into an empty "
+            "database or pass --force to replace its contents."
+        )
+    args = [_tool("pg_restore"), "--no-owner", "--exit-on-error", "-d", db["NAME"]]
+    if force:
+        args[1:1] = ["--clean", "--if-exists"]
+    _run([*args, str(folder / compute.DUMP_NAME)], libpq_env(db))
+    if restore_media:
+        _unpack_media(folder / compute.MEDIA_NAME, Path(settings.MEDIA_ROOT))
+    return manifest
+
+
+def _unpack_media(archive_path: Path, media_root: Path) -> None:
+    """Unpack media/ from the archive into MEDIA_ROOT, refusing paths that escape it."""
+    media_root.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(archive_path, "r:gz") as archive:
+        members = [m for m in archive.getmembers() if m.name.startswith("media/")]
+        for member in members:
+            member.name = member.name.removeprefix("media/")
+        archive.extractall(media_root, members=[m for m in members if m.name], filter="data")

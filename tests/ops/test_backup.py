@@ -1,0 +1,134 @@
+"""Backups restore: dump, restore into a fresh database, compare every table."""
+
+import io
+import json
+import tarfile
+import uuid
+
+import psycopg
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from ops import compute
+from ops.services import _connect_kwargs
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def table_fingerprints(conn) -> dict[str, tuple[int, str]]:
+    """{table: (row count, md5 of all rows as text in a stable order)} for public tables."""
+    tables = [
+        row[0]
+        for row in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+        ).fetchall()
+    ]
+    result = {}
+    for table in tables:
+        count, digest = conn.execute(
+            f"SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) "
+            f'FROM "{table}" AS t'
+        ).fetchone()
+        result[table] = (count, digest)
+    return result
+
+
+@pytest.fixture
+def scratch_database():
+    """An empty database beside the test database, dropped afterwards; yields its URL."""
+    db = connection.settings_dict
+    name = f"restore_{uuid.uuid4().hex[:8]}"
+    admin = psycopg.connect(**{**_connect_kwargs(db), "dbname": "postgres"}, autocommit=True)
+    admin.execute(f'CREATE DATABASE "{name}"')
+    host = (db.get("HOST") or "").replace("/", "%2F")
+    user = db.get("USER") or ""
+    yield name, f"postgis://{user}@{host}/{name}"
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    (settings.MEDIA_ROOT / "reports").mkdir(parents=True)
+    (settings.MEDIA_ROOT / "reports" / "photo.jpg").write_bytes(b"\xff\xd8 not really a jpeg")
+    return settings.MEDIA_ROOT
+
+
+def test_backup_restores_into_a_fresh_database_with_identical_tables(
+    tmp_path, facility, media, scratch_database
+):
+    call_command("ops_backup", str(tmp_path / "backups"), stdout=io.StringIO())
+    (folder,) = (tmp_path / "backups").iterdir()
+    name, url = scratch_database
+    media_restored = tmp_path / "media-restored"
+    from django.conf import settings
+
+    settings.MEDIA_ROOT = media_restored
+    call_command("ops_restore", str(folder), database_url=url, stdout=io.StringIO())
+
+    db = connection.settings_dict
+    with (
+        psycopg.connect(**_connect_kwargs(db)) as source,
+        psycopg.connect(**{**_connect_kwargs(db), "dbname": name}) as restored,
+    ):
+        before, after = table_fingerprints(source), table_fingerprints(restored)
+    assert before == after
+    assert before["layers_facility"][0] == 1
+    assert (media_restored / "reports" / "photo.jpg").read_bytes() == b"\xff\xd8 not really a jpeg"
+
+
+def test_manifest_lists_sha256_of_dump_and_media(tmp_path, territory, media):
+    call_command("ops_backup", str(tmp_path), stdout=io.StringIO())
+    (folder,) = tmp_path.glob("hromada-*")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert set(manifest["files"]) == {"database.dump", "media.tar.gz"}
+    for name, info in manifest["files"].items():
+        assert info["sha256"] == compute.sha256_file(folder / name)
+    with tarfile.open(folder / "media.tar.gz") as archive:
+        assert "media/reports/photo.jpg" in archive.getnames()
+
+
+def test_backup_keeps_only_the_newest_n(tmp_path, territory, media):
+    for _ in range(3):
+        call_command("ops_backup", str(tmp_path), keep=2, stdout=io.StringIO())
+    assert len(list(tmp_path.glob("hromada-*"))) == 2
+    assert not list(tmp_path.glob(".partial-*"))
+
+
+def test_restore_refuses_a_database_that_is_not_empty(tmp_path, territory, media):
+    call_command("ops_backup", str(tmp_path), stdout=io.StringIO())
+    (folder,) = tmp_path.glob("hromada-*")
+    with pytest.raises(CommandError, match="not empty"):
+        call_command("ops_restore", str(folder), stdout=io.StringIO())
+
+
+def test_restore_refuses_a_damaged_backup_before_touching_anything(
+    tmp_path, territory, media, scratch_database
+):
+    call_command("ops_backup", str(tmp_path), stdout=io.StringIO())
+    (folder,) = tmp_path.glob("hromada-*")
+    with (folder / "database.dump").open("ab") as dump:
+        dump.write(b"tampered")
+    name, url = scratch_database
+    with pytest.raises(CommandError, match="SHA-256"):
+        call_command("ops_restore", str(folder), database_url=url, stdout=io.StringIO())
+    with psycopg.connect(**{**_connect_kwargs(connection.settings_dict), "dbname": name}) as conn:
+        assert table_fingerprints(conn) == {}
+
+
+def test_restore_of_a_folder_without_manifest_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="manifest.json is missing"):
+        call_command("ops_restore", str(tmp_path), stdout=io.StringIO())
+
+
+def test_keep_below_one_is_refused_and_nothing_is_written(tmp_path):
+    with pytest.raises(CommandError, match="--keep"):
+        call_command("ops_backup", str(tmp_path / "b"), keep=0, stdout=io.StringIO())
+    assert not (tmp_path / "b").exists()
+
+
+def test_rotation_removes_only_our_oldest_folders():
+    names = ["hromada-20260101", "hromada-20260103", "notes", "hromada-20260102"]
+    assert compute.backups_to_remove(names, keep=2) == ["hromada-20260101"]
