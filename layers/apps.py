@@ -8,5 +8,7 @@ class LayersConfig(AppConfig):
 
     def ready(self):
         from layers import checks, demo  # noqa: F401 — importing registers the checks
+        from layers.specs import register_base_layers
 
         demo.register("layers", demo.load_layers, order=10)
+        register_base_layers()

@@ -105,7 +105,9 @@ def install_api_handlers(api) -> None:
 
     @api.exception_handler(AuthenticationError)
     def _auth_error(request, exc):
-        return error_response(ApplicationError("Authentication required.", code="unauthorized"))
+        error = ApplicationError("Authentication required.", code="unauthorized")
+        error.status = 401
+        return error_response(error)
 
     @api.exception_handler(HttpError)
     def _http_error(request, exc):

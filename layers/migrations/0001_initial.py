@@ -7,74 +7,265 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Territory',
+            name="Territory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('katottg', models.CharField(max_length=19, unique=True, validators=[django.core.validators.RegexValidator('^UA\\d{17}$', "A KATOTTG code is 'UA' followed by 17 digits.")], verbose_name='KATOTTG code')),
-                ('name_uk', models.CharField(max_length=200, verbose_name='name (Ukrainian)')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='name (English)')),
-                ('boundary', django.contrib.gis.db.models.fields.MultiPolygonField(srid=4326, verbose_name='boundary')),
-                ('position_accuracy', models.CharField(choices=[('surveyed', 'surveyed'), ('approximate', 'approximate')], default='approximate', max_length=12, verbose_name='position accuracy')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demo data')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "katottg",
+                    models.CharField(
+                        max_length=19,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^UA\\d{17}$", "A KATOTTG code is 'UA' followed by 17 digits."
+                            )
+                        ],
+                        verbose_name="KATOTTG code",
+                    ),
+                ),
+                ("name_uk", models.CharField(max_length=200, verbose_name="name (Ukrainian)")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=200, verbose_name="name (English)"),
+                ),
+                (
+                    "boundary",
+                    django.contrib.gis.db.models.fields.MultiPolygonField(
+                        srid=4326, verbose_name="boundary"
+                    ),
+                ),
+                (
+                    "position_accuracy",
+                    models.CharField(
+                        choices=[("surveyed", "surveyed"), ("approximate", "approximate")],
+                        default="approximate",
+                        max_length=12,
+                        verbose_name="position accuracy",
+                    ),
+                ),
+                ("is_demo", models.BooleanField(default=False, verbose_name="demo data")),
             ],
             options={
-                'verbose_name': 'territory',
-                'verbose_name_plural': 'territories',
-                'ordering': ['name_uk'],
+                "verbose_name": "territory",
+                "verbose_name_plural": "territories",
+                "ordering": ["name_uk"],
             },
         ),
         migrations.CreateModel(
-            name='Settlement',
+            name="Settlement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('katottg', models.CharField(max_length=19, unique=True, validators=[django.core.validators.RegexValidator('^UA\\d{17}$', "A KATOTTG code is 'UA' followed by 17 digits.")], verbose_name='KATOTTG code')),
-                ('name_uk', models.CharField(max_length=200, verbose_name='name (Ukrainian)')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='name (English)')),
-                ('kind', models.CharField(choices=[('city', 'city (місто)'), ('urban_settlement', 'urban-type settlement (селище міського типу)'), ('rural_settlement', 'rural settlement (селище)'), ('village', 'village (село)')], default='village', max_length=20, verbose_name='kind')),
-                ('population', models.PositiveIntegerField(blank=True, null=True, verbose_name='population')),
-                ('households', models.PositiveIntegerField(blank=True, null=True, verbose_name='households')),
-                ('boundary', django.contrib.gis.db.models.fields.MultiPolygonField(blank=True, null=True, srid=4326, verbose_name='boundary')),
-                ('centre', django.contrib.gis.db.models.fields.PointField(srid=4326, verbose_name='centre')),
-                ('position_accuracy', models.CharField(choices=[('surveyed', 'surveyed'), ('approximate', 'approximate')], default='approximate', max_length=12, verbose_name='position accuracy')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demo data')),
-                ('territory', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='settlements', to='layers.territory', verbose_name='territory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "katottg",
+                    models.CharField(
+                        max_length=19,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^UA\\d{17}$", "A KATOTTG code is 'UA' followed by 17 digits."
+                            )
+                        ],
+                        verbose_name="KATOTTG code",
+                    ),
+                ),
+                ("name_uk", models.CharField(max_length=200, verbose_name="name (Ukrainian)")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=200, verbose_name="name (English)"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("city", "city (місто)"),
+                            ("urban_settlement", "urban-type settlement (селище міського типу)"),
+                            ("rural_settlement", "rural settlement (селище)"),
+                            ("village", "village (село)"),
+                        ],
+                        default="village",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "population",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="population"),
+                ),
+                (
+                    "households",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="households"),
+                ),
+                (
+                    "boundary",
+                    django.contrib.gis.db.models.fields.MultiPolygonField(
+                        blank=True, null=True, srid=4326, verbose_name="boundary"
+                    ),
+                ),
+                (
+                    "centre",
+                    django.contrib.gis.db.models.fields.PointField(
+                        srid=4326, verbose_name="centre"
+                    ),
+                ),
+                (
+                    "position_accuracy",
+                    models.CharField(
+                        choices=[("surveyed", "surveyed"), ("approximate", "approximate")],
+                        default="approximate",
+                        max_length=12,
+                        verbose_name="position accuracy",
+                    ),
+                ),
+                ("is_demo", models.BooleanField(default=False, verbose_name="demo data")),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="settlements",
+                        to="layers.territory",
+                        verbose_name="territory",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'settlement',
-                'verbose_name_plural': 'settlements',
-                'ordering': ['name_uk'],
+                "verbose_name": "settlement",
+                "verbose_name_plural": "settlements",
+                "ordering": ["name_uk"],
             },
         ),
         migrations.CreateModel(
-            name='Facility',
+            name="Facility",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('administration', 'administration'), ('cnap', 'administrative services centre (ЦНАП)'), ('school', 'school'), ('kindergarten', 'kindergarten'), ('library', 'library'), ('culture_house', 'culture house / club'), ('medical', 'medical (ФАП / outpatient clinic)'), ('youth_space', 'youth space'), ('social_care', 'social care'), ('other', 'other')], max_length=20, verbose_name='kind')),
-                ('name', models.CharField(max_length=300, verbose_name='name')),
-                ('location', django.contrib.gis.db.models.fields.PointField(srid=4326, verbose_name='location')),
-                ('address_text', models.CharField(blank=True, max_length=300, verbose_name='address')),
-                ('internet', models.CharField(choices=[('connected', 'connected'), ('not_connected', 'not connected'), ('unknown', 'unknown')], default='unknown', max_length=16, verbose_name='internet')),
-                ('technology', models.CharField(blank=True, choices=[('fibre', 'fibre (FTTH/FTTB)'), ('dsl', 'DSL'), ('cable', 'cable (DOCSIS)'), ('fixed_wireless', 'fixed wireless'), ('3g', '3G'), ('4g', '4G / LTE'), ('5g', '5G'), ('wifi', 'Wi-Fi'), ('satellite', 'satellite'), ('other', 'other')], max_length=16, verbose_name='technology')),
-                ('down_mbps', models.PositiveIntegerField(blank=True, null=True, verbose_name='download, Mbit/s')),
-                ('up_mbps', models.PositiveIntegerField(blank=True, null=True, verbose_name='upload, Mbit/s')),
-                ('connected_since', models.DateField(blank=True, null=True, verbose_name='connected since')),
-                ('position_accuracy', models.CharField(choices=[('surveyed', 'surveyed'), ('approximate', 'approximate')], default='approximate', max_length=12, verbose_name='position accuracy')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='demo data')),
-                ('settlement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='facilities', to='layers.settlement', verbose_name='settlement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("administration", "administration"),
+                            ("cnap", "administrative services centre (ЦНАП)"),
+                            ("school", "school"),
+                            ("kindergarten", "kindergarten"),
+                            ("library", "library"),
+                            ("culture_house", "culture house / club"),
+                            ("medical", "medical (ФАП / outpatient clinic)"),
+                            ("youth_space", "youth space"),
+                            ("social_care", "social care"),
+                            ("other", "other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("name", models.CharField(max_length=300, verbose_name="name")),
+                (
+                    "location",
+                    django.contrib.gis.db.models.fields.PointField(
+                        srid=4326, verbose_name="location"
+                    ),
+                ),
+                (
+                    "address_text",
+                    models.CharField(blank=True, max_length=300, verbose_name="address"),
+                ),
+                (
+                    "internet",
+                    models.CharField(
+                        choices=[
+                            ("connected", "connected"),
+                            ("not_connected", "not connected"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="unknown",
+                        max_length=16,
+                        verbose_name="internet",
+                    ),
+                ),
+                (
+                    "technology",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("fibre", "fibre (FTTH/FTTB)"),
+                            ("dsl", "DSL"),
+                            ("cable", "cable (DOCSIS)"),
+                            ("fixed_wireless", "fixed wireless"),
+                            ("3g", "3G"),
+                            ("4g", "4G / LTE"),
+                            ("5g", "5G"),
+                            ("wifi", "Wi-Fi"),
+                            ("satellite", "satellite"),
+                            ("other", "other"),
+                        ],
+                        max_length=16,
+                        verbose_name="technology",
+                    ),
+                ),
+                (
+                    "down_mbps",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="download, Mbit/s"
+                    ),
+                ),
+                (
+                    "up_mbps",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="upload, Mbit/s"
+                    ),
+                ),
+                (
+                    "connected_since",
+                    models.DateField(blank=True, null=True, verbose_name="connected since"),
+                ),
+                (
+                    "position_accuracy",
+                    models.CharField(
+                        choices=[("surveyed", "surveyed"), ("approximate", "approximate")],
+                        default="approximate",
+                        max_length=12,
+                        verbose_name="position accuracy",
+                    ),
+                ),
+                ("is_demo", models.BooleanField(default=False, verbose_name="demo data")),
+                (
+                    "settlement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="facilities",
+                        to="layers.settlement",
+                        verbose_name="settlement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'facility',
-                'verbose_name_plural': 'facilities',
-                'ordering': ['settlement__name_uk', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('settlement', 'name'), name='facility_unique_name')],
+                "verbose_name": "facility",
+                "verbose_name_plural": "facilities",
+                "ordering": ["settlement__name_uk", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("settlement", "name"), name="facility_unique_name"
+                    )
+                ],
             },
         ),
     ]

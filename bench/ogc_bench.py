@@ -1,0 +1,451 @@
+"""Benchmark the layer services: vector tiles and OGC API items, against two baselines.
+
+    DATABASE_URL=postgis://hromada@%2Fwork%2Fmain%2Fvar%2Fpgsocket/<db> \\
+        .venv/bin/python bench/ogc_bench.py [--duration 10] [--connections 1 8 32]
+
+The database must hold the size-M synthetic data (`bench/generate.py --size M --db`).
+The runner starts, on loopback ports, our service (gunicorn, `--workers` sync workers)
+and pygeoapi 0.24 from its own virtualenv `bench/.venv-pygeoapi` (Python 3.12; see
+bench/README-ogc.md) serving the same table with its PostgreSQL provider and the same
+number of workers; drives both with wrk (Debian's `wrk`, bounded by `--duration`), and
+runs the very same SQL our views run directly through psycopg in as many threads as
+connections: the ceiling no web stack can beat. It stops both servers by their pids.
+
+Measured, at 1, 8 and 32 concurrent connections:
+* tiles/s of `/tiles/facilities/{z}/{x}/{y}.pbf` over a fixed, seeded set of tiles
+  (z 10–14 over the data) beside the tile SQL's own rate;
+* requests/s and latency of 100-feature item pages at seeded offsets beside pygeoapi's
+  (same limit/offset, sorted by id) and beside the bare SQL (count + page).
+Before timing, it checks that both services return the same features (ids and
+numberMatched) for the same bbox queries. Results: bench/out/ogc-<time>.json and a
+Markdown table on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+PYGEOAPI_VENV = ROOT / "bench" / ".venv-pygeoapi"
+OUT = ROOT / "bench" / "out"
+M_BBOX = (31.0, 47.7, 33.9, 49.2)
+SEED = 20
+TILE_ZOOMS = range(10, 15)
+TILES = 300
+PAGES = 200
+PAGE_SIZE = 100
+CHECK_BOXES = [(32.5, 48.6, 32.9, 48.9), (31.0, 47.7, 31.5, 48.0), (33.0, 49.0, 33.9, 49.2)]
+
+WRK_LUA = """
+local paths = {}
+for line in io.lines(os.getenv("WRK_PATHS")) do paths[#paths + 1] = line end
+local i = 0
+request = function()
+  i = i % #paths + 1
+  return wrk.format("GET", paths[i])
+end
+"""
+
+PYGEOAPI_CONFIG = """
+server:
+  bind: {{host: 127.0.0.1, port: {port}}}
+  url: http://127.0.0.1:{port}
+  mimetype: application/json; charset=UTF-8
+  encoding: utf-8
+  languages: [en-US]
+  limits: {{default_items: 10, max_items: 10000}}
+  map: {{url: "https://tile.openstreetmap.org/{{z}}/{{x}}/{{y}}.png", attribution: "OSM"}}
+  admin: false
+logging: {{level: ERROR}}
+metadata:
+  identification:
+    title: bench
+    description: bench
+    keywords: [bench]
+    keywords_type: theme
+    terms_of_service: https://example.org
+    url: https://example.org
+  license: {{name: CC-BY 4.0, url: "https://creativecommons.org/licenses/by/4.0/"}}
+  provider: {{name: bench, url: "https://example.org"}}
+  contact: {{name: bench, email: bench@example.org}}
+resources:
+  facilities:
+    type: collection
+    title: facilities
+    description: synthetic facilities
+    keywords: [facilities]
+    links: []
+    extents:
+      spatial: {{bbox: [31.0, 47.7, 33.9, 49.2], crs: "http://www.opengis.net/def/crs/OGC/1.3/CRS84"}}
+    providers:
+      - type: feature
+        name: PostgreSQL
+        data:
+          host: "{host}"
+          port: {db_port}
+          dbname: "{db}"
+          user: "{user}"
+          password: "{password}"
+          search_path: [public]
+        id_field: id
+        table: layers_facility
+        geom_field: location
+"""
+
+
+# ---------------------------------------------------------------- set-up
+def django_setup():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gis.settings")
+    import django
+
+    django.setup()
+
+
+def db_params() -> dict:
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    return {
+        "dbname": db["NAME"],
+        "user": db.get("USER") or "",
+        "password": db.get("PASSWORD") or "",
+        "host": db.get("HOST") or "",
+        "port": int(db.get("PORT") or 5432),
+    }
+
+
+def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
+    n = 2**z
+    x = int((lon + 180) / 360 * n)
+    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+    return x, y
+
+
+def tile_list() -> list[tuple[int, int, int]]:
+    """A seeded sample of tiles over the M data, z 10–14, the same on every run."""
+    rng = random.Random(SEED)
+    west, south, east, north = M_BBOX
+    tiles = []
+    for _ in range(TILES):
+        z = rng.choice(list(TILE_ZOOMS))
+        x, y = tile_of(rng.uniform(west, east), rng.uniform(south, north), z)
+        tiles.append((z, x, y))
+    return tiles
+
+
+def page_offsets(total: int) -> list[int]:
+    rng = random.Random(SEED)
+    return [rng.randrange(0, max(1, total - PAGE_SIZE)) for _ in range(PAGES)]
+
+
+def wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 — loopback
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"{url} did not answer within {seconds} s")
+
+
+def start_ours(port: int, workers: int) -> subprocess.Popen:
+    env = os.environ | {"ALLOWED_HOSTS": "127.0.0.1,localhost", "DEBUG": "0"}
+    command = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "gis.wsgi",
+        f"--workers={workers}",
+        f"--bind=127.0.0.1:{port}",
+        "--log-level=warning",
+        # Load the app once, before forking, and give a busy machine time to boot it.
+        "--preload",
+        "--timeout=120",
+    ]
+    return subprocess.Popen(command, cwd=ROOT, env=env)
+
+
+def start_pygeoapi(port: int, workers: int, workdir: Path, db: dict) -> subprocess.Popen:
+    config = workdir / "pygeoapi-config.yml"
+    openapi = workdir / "pygeoapi-openapi.yml"
+    config.write_text(
+        PYGEOAPI_CONFIG.format(
+            port=port,
+            host=db["host"],
+            db_port=db["port"],
+            db=db["dbname"],
+            user=db["user"],
+            password=db["password"],
+        )
+    )
+    binaries = PYGEOAPI_VENV / "bin"
+    env = os.environ | {"PYGEOAPI_CONFIG": str(config), "PYGEOAPI_OPENAPI": str(openapi)}
+    subprocess.run(
+        [str(binaries / "pygeoapi"), "openapi", "generate", str(config), "-of", str(openapi)],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    command = [
+        str(binaries / "gunicorn"),
+        "pygeoapi.flask_app:APP",
+        f"--workers={workers}",
+        f"--bind=127.0.0.1:{port}",
+        "--log-level=warning",
+        "--preload",
+        "--timeout=120",
+    ]
+    return subprocess.Popen(command, cwd=workdir, env=env)
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+# ---------------------------------------------------------------- measuring
+def wrk(base: str, paths: list[str], connections: int, duration: int, workdir: Path) -> dict:
+    """Run wrk over the paths in turn; return requests/s, latency percentiles, errors."""
+    paths_file = workdir / f"paths-{abs(hash(tuple(paths)))}.txt"
+    paths_file.write_text("\n".join(paths) + "\n")
+    script = workdir / "paths.lua"
+    script.write_text(WRK_LUA)
+    threads = min(connections, 2)
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency"]
+    result = subprocess.run(
+        [*command, "-s", str(script), base],
+        env=os.environ | {"WRK_PATHS": str(paths_file)},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=duration + 60,
+    )
+    return parse_wrk(result.stdout)
+
+
+def _ms(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def parse_wrk(out: str) -> dict:
+    result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))}
+    for pct in ("50", "90", "99"):
+        match = re.search(rf"^\s+{pct}%\s+(\S+)", out, re.M)
+        result[f"p{pct}_ms"] = round(_ms(match.group(1)), 2) if match else None
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    result["non_2xx"] = int(errors.group(1)) if errors else 0
+    socket = re.search(r"Socket errors: (.*)", out)
+    result["socket_errors"] = socket.group(1) if socket else ""
+    return result
+
+
+def bare_sql(statements: list[list[tuple[str, list]]], connections: int, duration: int) -> dict:
+    """Run each request's statements through psycopg in `connections` threads; return rate."""
+    import psycopg
+
+    params = db_params()
+    done = [0] * connections
+    latencies: list[list[float]] = [[] for _ in range(connections)]
+    deadline = time.monotonic() + duration
+
+    def work(index: int) -> None:
+        with psycopg.connect(**params, autocommit=True) as conn, conn.cursor() as cursor:
+            i = index
+            while time.monotonic() < deadline:
+                start = time.perf_counter()
+                for sql, args in statements[i % len(statements)]:
+                    cursor.execute(sql, args)
+                    cursor.fetchall()
+                latencies[index].append((time.perf_counter() - start) * 1000)
+                done[index] += 1
+                i += 1
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(connections)]
+    begin = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - begin
+    every = sorted(ms for per_thread in latencies for ms in per_thread)
+    return {
+        "rps": round(sum(done) / elapsed, 1),
+        "p50_ms": round(every[len(every) // 2], 2) if every else None,
+        "p90_ms": round(every[int(len(every) * 0.9)], 2) if every else None,
+        "p99_ms": round(every[int(len(every) * 0.99)], 2) if every else None,
+    }
+
+
+def _raw(sql: str, params) -> tuple[str, list]:
+    """Django's SQL for psycopg: Django already writes %s placeholders."""
+    return sql, list(params)
+
+
+def tile_statements(tiles) -> list[list[tuple[str, list]]]:
+    from layers import registry
+    from layers import tiles as tile_sql
+
+    spec = registry.get("facilities")
+    return [[_raw(*tile_sql.layer_tile_sql(spec, z, x, y))] for z, x, y in tiles]
+
+
+def items_statements(offsets) -> list[list[tuple[str, list]]]:
+    from layers import ogc_selectors, registry
+
+    spec = registry.get("facilities")
+    queryset = ogc_selectors.items_queryset(spec)
+    count_sql = queryset.order_by().query.get_compiler("default").as_sql()
+    statements = []
+    for offset in offsets:
+        count = ("SELECT COUNT(*) FROM (" + count_sql[0] + ") AS c", list(count_sql[1]))
+        page = ogc_selectors.feature_sql(spec, queryset[offset : offset + PAGE_SIZE])
+        statements.append([count, _raw(*page)])
+    return statements
+
+
+def fetch_json(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 — loopback
+        return json.load(response)
+
+
+def same_features(ours: str, theirs: str) -> list[dict]:
+    """Compare ids and numberMatched of both services for the same bbox queries."""
+    checks = []
+    for box in CHECK_BOXES:
+        bbox = ",".join(str(v) for v in box)
+        mine = fetch_json(f"{ours}/ogc/collections/facilities/items?bbox={bbox}&limit=10000")
+        other = fetch_json(
+            f"{theirs}/collections/facilities/items?bbox={bbox}&limit=10000&f=json&sortby=id"
+        )
+        my_ids = sorted(f["id"] for f in mine["features"])
+        other_ids = sorted(int(f["id"]) for f in other["features"])
+        checks.append(
+            {
+                "bbox": bbox,
+                "ours": len(my_ids),
+                "pygeoapi": len(other_ids),
+                "numberMatched": [mine["numberMatched"], other.get("numberMatched")],
+                "same_ids": my_ids == other_ids,
+            }
+        )
+    return checks
+
+
+# ---------------------------------------------------------------- main
+def run(args) -> dict:
+    from layers.models import Facility
+
+    total = Facility.objects.count()
+    tiles = tile_list()
+    offsets = page_offsets(total)
+    tile_paths = [f"/tiles/facilities/{z}/{x}/{y}.pbf" for z, x, y in tiles]
+    our_pages = [f"/ogc/collections/facilities/items?limit={PAGE_SIZE}&offset={o}" for o in offsets]
+    their_pages = [
+        f"/collections/facilities/items?limit={PAGE_SIZE}&offset={o}&f=json&sortby=id"
+        for o in offsets
+    ]
+    ours = f"http://127.0.0.1:{args.port}"
+    theirs = f"http://127.0.0.1:{args.pygeoapi_port}"
+    workdir = Path(tempfile.mkdtemp(prefix="ogc-bench-"))
+    servers = [start_ours(args.port, args.workers)]
+    if not args.skip_pygeoapi:
+        servers.append(start_pygeoapi(args.pygeoapi_port, args.workers, workdir, db_params()))
+    results = {"facilities": total, "workers": args.workers, "duration_s": args.duration}
+    try:
+        wait_for(f"{ours}/ogc/conformance")
+        if not args.skip_pygeoapi:
+            wait_for(f"{theirs}/conformance?f=json")
+            results["same_features"] = same_features(ours, theirs)
+        results["runs"] = measure(args, ours, theirs, tile_paths, our_pages, their_pages, workdir)
+    finally:
+        for server in servers:
+            stop(server)
+        shutil.rmtree(workdir, ignore_errors=True)
+    results["bare_sql"] = {
+        "tiles": {c: bare_sql(tile_statements(tiles), c, args.duration) for c in args.connections},
+        "items": {
+            c: bare_sql(items_statements(offsets), c, args.duration) for c in args.connections
+        },
+    }
+    return results
+
+
+def measure(args, ours, theirs, tile_paths, our_pages, their_pages, workdir) -> dict:
+    runs = {"tiles": {}, "items": {}, "pygeoapi_items": {}}
+    for c in args.connections:
+        # Warm the caches of both stacks before each timed run.
+        wrk(ours, tile_paths, c, 2, workdir)
+        runs["tiles"][c] = wrk(ours, tile_paths, c, args.duration, workdir)
+        runs["items"][c] = wrk(ours, our_pages, c, args.duration, workdir)
+        if not args.skip_pygeoapi:
+            wrk(theirs, their_pages, c, 2, workdir)
+            runs["pygeoapi_items"][c] = wrk(theirs, their_pages, c, args.duration, workdir)
+    return runs
+
+
+def table(results: dict) -> str:
+    runs, bare = results["runs"], results["bare_sql"]
+    lines = [
+        "| conns | tiles/s | SQL tiles/s | % of SQL | items req/s | p50 ms | p99 ms "
+        "| SQL items/s | pygeoapi req/s | pygeoapi p50 ms | ours ÷ pygeoapi |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for c in runs["tiles"]:
+        tile, sql_tile = runs["tiles"][c], bare["tiles"][c]
+        item, sql_item = runs["items"][c], bare["items"][c]
+        other = runs["pygeoapi_items"].get(c, {})
+        ratio = f"{item['rps'] / other['rps']:.1f}×" if other.get("rps") else "—"
+        lines.append(
+            f"| {c} | {tile['rps']:.0f} | {sql_tile['rps']:.0f} | "
+            f"{100 * tile['rps'] / sql_tile['rps']:.0f}% | {item['rps']:.0f} | {item['p50_ms']} | "
+            f"{item['p99_ms']} | {sql_item['rps']:.0f} | {other.get('rps', '—')} | "
+            f"{other.get('p50_ms', '—')} | {ratio} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds per timed run")
+    parser.add_argument("--connections", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers of each stack")
+    parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument("--pygeoapi-port", type=int, default=5001)
+    parser.add_argument("--skip-pygeoapi", action="store_true")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is missing: apt-get install wrk")
+    if not args.skip_pygeoapi and not (PYGEOAPI_VENV / "bin" / "pygeoapi").exists():
+        sys.exit(f"pygeoapi is missing: see bench/README-ogc.md ({PYGEOAPI_VENV})")
+    django_setup()
+    results = run(args)
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"ogc-{time.strftime('%Y%m%dT%H%M%S')}.json"
+    path.write_text(json.dumps(results, indent=2, default=str))
+    print(json.dumps(results.get("same_features"), indent=1))
+    print(table(results))
+    print(f"\nraw results: {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,277 @@
+"""OGC API - Features - Part 1: Core at /ogc/ (JSON/GeoJSON, HTML, OpenAPI 3.0).
+
+Conformance classes: core, geojson, html, oas30. Collections are the registry's layers
+the user may see (`layers.registry.visible_to`); any other id answers 404.
+
+Items: the view counts the matches (numberMatched), writes the response's members, then
+appends the features as PostGIS built them (one JSON text per feature, joined). Pages of
+more than STREAM_ABOVE features are streamed in batches from a server-side cursor
+(`ogc_selectors.stream_features`), so a 10,000-feature page never sits in memory; small
+pages (the common case: a map or QGIS asking 10–1,000) take one fetch, which saves the
+cursor's extra round trips. Either way no Python loop touches a feature.
+"""
+
+import json
+
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from layers import ogc_openapi, ogc_selectors, registry
+from layers.errors import NotFound
+from layers.ogc_http import (
+    GEOJSON,
+    HTML,
+    JSON,
+    OPENAPI,
+    cors,
+    json_response,
+    link,
+    ogc_view,
+    self_links,
+    url,
+    wanted_format,
+)
+from layers.ogc_params import (
+    check_known,
+    parse_bbox,
+    parse_datetime,
+    parse_limit,
+    parse_offset,
+)
+
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
+CONFORMANCE = [
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+]
+# Pages up to this size are read in one fetch (a server-side cursor costs three round
+# trips, ~3 ms); larger pages are streamed in batches so that they never sit in memory.
+STREAM_ABOVE = 1000
+ITEM_PARAMS = frozenset({"f", "bbox", "limit", "offset", "datetime"})
+
+
+def _layer(request, collection_id: str) -> registry.LayerSpec:
+    spec = registry.get_visible(collection_id, request.user)
+    if spec is None:
+        raise NotFound(f"No collection '{collection_id}'.", code="unknown_collection")
+    return spec
+
+
+def _page(request, template: str, context: dict):
+    return cors(render(request, f"layers/ogc/{template}", context))
+
+
+@ogc_view
+def landing(request):
+    """The landing page: what this API is and where its parts are."""
+    check_known(request.GET, {"f"})
+    fmt = wanted_format(request)
+    doc = {
+        "title": _("Dmytrivska community: geodata (OGC API - Features)"),
+        "description": _(
+            "Territory, settlements, facilities and other layers of the Dmytrivska "
+            "rural territorial community as OGC API - Features collections."
+        ),
+        "links": [
+            *self_links(request, "ogc:landing", fmt=fmt),
+            link(url(request, "ogc:api", query={"f": "json"}), "service-desc", OPENAPI, "OpenAPI"),
+            link(url(request, "ogc:api", query={"f": "html"}), "service-doc", HTML, "API (HTML)"),
+            link(url(request, "ogc:conformance"), "conformance", JSON, _("Conformance")),
+            link(url(request, "ogc:collections"), "data", JSON, _("Collections")),
+        ],
+    }
+    if fmt == "html":
+        return _page(request, "landing.html", {"doc": doc})
+    return json_response(doc)
+
+
+@ogc_view
+def conformance(request):
+    """The conformance classes this API implements."""
+    check_known(request.GET, {"f"})
+    fmt = wanted_format(request)
+    doc = {"conformsTo": CONFORMANCE}
+    if fmt == "html":
+        return _page(request, "conformance.html", {"doc": doc})
+    return json_response(doc)
+
+
+def collection_doc(request, spec: registry.LayerSpec) -> dict:
+    """Describe one collection: titles, extents in CRS84, links to its items and tiles."""
+    extent = {}
+    if box := ogc_selectors.spatial_extent(spec):
+        extent["spatial"] = {"bbox": [box], "crs": CRS84}
+    if interval := ogc_selectors.temporal_extent(spec):
+        extent["temporal"] = {"interval": [interval], "trs": GREGORIAN}
+    items = "ogc:items"
+    links = [
+        *self_links(request, "ogc:collection", spec.id, fmt="json"),
+        link(url(request, items, spec.id, query={"f": "json"}), "items", GEOJSON, _("Features")),
+        link(url(request, items, spec.id, query={"f": "html"}), "items", HTML, _("Features")),
+        link(url(request, "tiles:tilejson", spec.id), "describedby", JSON, "TileJSON"),
+    ]
+    latest = spec.latest_date()
+    return {
+        "id": spec.id,
+        "title": spec.title(),
+        "description": spec.text(),
+        "itemType": "feature",
+        "crs": [CRS84],
+        "extent": extent,
+        "links": links,
+        "hromada": {
+            "geometryType": spec.geometry_type(),
+            "source": spec.source,
+            "dataDate": latest.isoformat() if latest else None,
+            "style": spec.style.as_dict(),
+            "queryables": sorted(spec.queryable()),
+        },
+    }
+
+
+@ogc_view
+def collections(request):
+    """Every collection the user may see."""
+    check_known(request.GET, {"f"})
+    fmt = wanted_format(request)
+    docs = [collection_doc(request, spec) for spec in registry.visible_to(request.user)]
+    doc = {"links": self_links(request, "ogc:collections", fmt=fmt), "collections": docs}
+    if fmt == "html":
+        return _page(request, "collections.html", {"doc": doc})
+    return json_response(doc)
+
+
+@ogc_view
+def collection(request, collection_id: str):
+    """One collection's description."""
+    spec = _layer(request, collection_id)
+    check_known(request.GET, {"f"})
+    fmt = wanted_format(request)
+    doc = collection_doc(request, spec)
+    doc["links"][:2] = self_links(request, "ogc:collection", spec.id, fmt=fmt)
+    if fmt == "html":
+        return _page(request, "collection.html", {"doc": doc, "spec": spec})
+    return json_response(doc)
+
+
+def _item_links(request, spec, *, fmt, offset, limit, matched) -> list:
+    query = {k: v for k, v in request.GET.items() if k not in ("f", "offset", "limit")}
+    query |= {"limit": limit}
+    items = "ogc:items"
+    links = self_links(
+        request, items, spec.id, fmt=fmt, json_type=GEOJSON, query=query | {"offset": offset}
+    )
+    f = {"f": fmt}
+    if offset + limit < matched:
+        href = url(request, items, spec.id, query=query | {"offset": offset + limit} | f)
+        links.append(link(href, "next", GEOJSON if fmt == "json" else HTML, _("Next page")))
+    if offset > 0:
+        href = url(request, items, spec.id, query=query | {"offset": max(0, offset - limit)} | f)
+        links.append(link(href, "prev", GEOJSON if fmt == "json" else HTML, _("Previous page")))
+    href = url(request, "ogc:collection", spec.id, query={"f": "json"})
+    links.append(link(href, "collection", JSON, spec.title()))
+    return links
+
+
+def _items_query(request, spec):
+    """Parse the items parameters; return (queryset, limit, offset)."""
+    params = request.GET
+    allowed = ITEM_PARAMS | set(spec.queryable())
+    if not spec.temporal:
+        allowed -= {"datetime"}
+    check_known(params, allowed)
+    interval = None
+    if "datetime" in params:
+        interval = parse_datetime(params["datetime"], timezone.get_current_timezone())
+    queryset = ogc_selectors.items_queryset(
+        spec,
+        bbox=parse_bbox(params.get("bbox")),
+        interval=interval,
+        filters={name: params[name] for name in spec.queryable() if name in params},
+    )
+    return queryset, parse_limit(params.get("limit")), parse_offset(params.get("offset"))
+
+
+@ogc_view
+def items(request, collection_id: str):
+    """The features of a collection: bbox, datetime, equality filters, limit/offset pages."""
+    spec = _layer(request, collection_id)
+    fmt = wanted_format(request, GEOJSON)
+    queryset, limit, offset = _items_query(request, spec)
+    matched = queryset.count()
+    page = queryset[offset : offset + limit]
+    head = {
+        "type": "FeatureCollection",
+        "numberMatched": matched,
+        "numberReturned": max(0, min(limit, matched - offset)),
+        "timeStamp": timezone.now().isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "links": _item_links(request, spec, fmt=fmt, offset=offset, limit=limit, matched=matched),
+    }
+    if fmt == "html":
+        return _page(request, "items.html", _items_context(spec, page, head))
+    opening = json.dumps(head, ensure_ascii=False)[:-1] + ',"features":['
+    if limit <= STREAM_ABOVE:
+        features = ",".join(ogc_selectors.feature_texts(spec, page))
+        return cors(HttpResponse(opening + features + "]}", content_type=GEOJSON))
+    body = _chain(opening, ogc_selectors.stream_features(spec, page), "]}")
+    return cors(StreamingHttpResponse(body, content_type=GEOJSON))
+
+
+def _chain(first: str, middle, last: str):
+    yield first
+    yield from middle
+    yield last
+
+
+def _items_context(spec, page, head) -> dict:
+    """Table rows of an HTML page of features (at most `limit`, 10 by default)."""
+    names = list(spec.properties)
+    features = [json.loads(text) for text in ogc_selectors.feature_texts(spec, page)]
+    return {
+        "doc": head,
+        "spec": spec,
+        "columns": [(name, spec.property_title(name)) for name in names],
+        "rows": [(f["id"], [f["properties"].get(n) for n in names]) for f in features],
+    }
+
+
+@ogc_view
+def item(request, collection_id: str, feature_id: str):
+    """One feature by its id."""
+    spec = _layer(request, collection_id)
+    check_known(request.GET, {"f"})
+    fmt = wanted_format(request, GEOJSON)
+    text = ogc_selectors.feature_by_id(spec, feature_id)
+    if text is None:
+        raise NotFound(f"No feature '{feature_id}' in '{spec.id}'.", code="unknown_feature")
+    feature = json.loads(text)
+    feature["links"] = [
+        *self_links(request, "ogc:item", spec.id, feature_id, fmt=fmt, json_type=GEOJSON),
+        link(url(request, "ogc:collection", spec.id), "collection", JSON, spec.title()),
+    ]
+    if fmt == "html":
+        rows = [(spec.property_title(n), feature["properties"].get(n)) for n in spec.properties]
+        return _page(request, "item.html", {"feature": feature, "spec": spec, "rows": rows})
+    return json_response(feature, content_type=GEOJSON)
+
+
+@ogc_view
+def api(request):
+    """The OpenAPI 3.0 definition of this API (only the collections the user may see)."""
+    check_known(request.GET, {"f"})
+    fmt = wanted_format(request, OPENAPI)
+    doc = ogc_openapi.document(request, registry.visible_to(request.user))
+    if fmt == "html":
+        return _page(request, "api.html", {"doc": doc})
+    return json_response(doc, content_type=OPENAPI)
+
+
+@ogc_view
+def not_found(request, rest: str = ""):
+    """Any other path under /ogc/ or /tiles/: 404 in the OGC and the project error shape."""
+    raise NotFound(f"Nothing at {request.path}.")

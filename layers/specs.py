@@ -1,0 +1,129 @@
+"""The base layers' registry entries: territory, settlements, facilities.
+
+Registered by `LayersConfig.ready()`. The settlements layer is called "settlements", not
+"villages": the KATOTTG kinds include селища as well as villages, and the REST API is
+`/api/v1/settlements/`; the title says "Населені пункти" / "Settlements".
+"""
+
+from datetime import date
+
+from django.utils.translation import gettext_lazy as _
+
+from layers import registry, selectors
+from layers.models import Facility, Settlement, Territory
+from layers.registry import LayerSpec, LayerStyle
+
+# The edition of the KATOTTG codifier the codes and names come from (fixtures/README.md).
+KATOTTG_EDITION = date(2024, 1, 19)
+KATOTTG_SOURCE = (
+    "Кодифікатор КАТОТТГ (наказ Мінрегіону № 290 від 26.11.2020, ред. 19.01.2024); "
+    "контури — демонстраційні"
+)
+
+# Internet status of a facility: green / magenta / grey read apart with colour blindness.
+INTERNET_COLOURS = (
+    ("connected", "#1b7837"),
+    ("not_connected", "#c51b7d"),
+    ("unknown", "#8c8c8c"),
+)
+
+
+def _territories():
+    return Territory.objects.all()
+
+
+def _settlements():
+    return Settlement.objects.all()
+
+
+def _facilities():
+    return Facility.objects.all()
+
+
+def _katottg_edition():
+    return KATOTTG_EDITION
+
+
+TERRITORY = LayerSpec(
+    id="territory",
+    title_uk="Територія громади",
+    title_en="Territory of the community",
+    description="Межа Дмитрівської сільської територіальної громади.",
+    description_en="The boundary of the Dmytrivska rural territorial community.",
+    queryset=_territories,
+    geometry="boundary",
+    id_field="katottg",
+    properties=selectors.TERRITORY_PROPERTIES,
+    property_titles={"area_km2": _("Area, km²")},
+    popup=("name_uk", "katottg", "area_km2", "position_accuracy"),
+    style=LayerStyle(
+        colour="#3f3f3f", fill_colour="#fdf6e3", line_width=2.5, fill_opacity=0.35, symbol="none"
+    ),
+    source=KATOTTG_SOURCE,
+    data_date=_katottg_edition,
+    tile_feature_cap=500,
+)
+
+SETTLEMENTS = LayerSpec(
+    id="settlements",
+    title_uk="Населені пункти",
+    title_en="Settlements",
+    description="Села та селища громади з кодами КАТОТТГ, населенням і площею.",
+    description_en="The community's villages and settlements: KATOTTG codes, population, area.",
+    queryset=_settlements,
+    geometry="boundary",
+    id_field="katottg",
+    properties=selectors.SETTLEMENT_PROPERTIES,
+    property_titles={"area_km2": _("Area, km²")},
+    popup=("name_uk", "kind", "population", "households", "area_km2", "katottg"),
+    style=LayerStyle(
+        colour="#b35806", fill_colour="#fdb863", line_width=1.5, fill_opacity=0.45, symbol="none"
+    ),
+    source=KATOTTG_SOURCE,
+    data_date=_katottg_edition,
+    tile_feature_cap=500,
+)
+
+FACILITIES = LayerSpec(
+    id="facilities",
+    title_uk="Комунальні заклади",
+    title_en="Municipal facilities",
+    description="Школи, ЦНАП, бібліотеки, ФАПи, клуби та їхнє підключення до інтернету.",
+    description_en="Schools, the ЦНАП, libraries, clinics, clubs and their internet connection.",
+    queryset=_facilities,
+    geometry="location",
+    properties=selectors.FACILITY_PROPERTIES,
+    property_titles={
+        "settlement_name_uk": _("settlement"),
+        "settlement_katottg": _("KATOTTG code"),
+    },
+    popup=(
+        "name",
+        "kind",
+        "settlement_name_uk",
+        "address_text",
+        "internet",
+        "technology",
+        "down_mbps",
+    ),
+    style=LayerStyle(
+        colour="#8c8c8c",
+        line_width=1.5,
+        fill_opacity=0.95,
+        symbol="circle",
+        radius=6,
+        colour_by="internet",
+        categories=INTERNET_COLOURS,
+    ),
+    source="Дмитрівська сільська рада; демонстраційні дані (fixtures/README.md)",
+    temporal="connected_since",
+    tile_feature_cap=2000,
+)
+
+BASE_LAYERS = (TERRITORY, SETTLEMENTS, FACILITIES)
+
+
+def register_base_layers() -> None:
+    """Register the three base layers (idempotent: a second call replaces them)."""
+    for spec in BASE_LAYERS:
+        registry.register(spec, replace=True)

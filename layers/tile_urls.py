@@ -1,0 +1,23 @@
+"""/tiles/: Mapbox vector tiles and their TileJSON (included from gis/urls.py).
+
+`layers` is one layer id or several joined by commas (`territory,settlements`): one
+request then brings every layer of a map, each as its own layer inside the tile.
+Path parts are matched loosely and checked in the view, so that a bad z/x/y gets a
+400 JSON body instead of the generic 404.
+"""
+
+from django.urls import re_path
+
+from layers import ogc, tiles
+
+app_name = "tiles"
+
+urlpatterns = [
+    re_path(r"^(?P<layers>[^/]+)\.json$", tiles.tilejson, name="tilejson"),
+    re_path(
+        r"^(?P<layers>[^/]+)/(?P<z>[^/]+)/(?P<x>[^/]+)/(?P<y>[^/]+)\.pbf$",
+        tiles.tile,
+        name="tile",
+    ),
+    re_path(r"^(?P<rest>.*)$", ogc.not_found, name="not_found"),
+]

@@ -1,0 +1,239 @@
+"""Mapbox vector tiles of the registry's layers, built by PostGIS, and their TileJSON.
+
+`/tiles/{layers}/{z}/{x}/{y}.pbf`: XYZ tiles in EPSG:3857 (`ST_TileEnvelope`), one MVT
+layer per registry layer, named by its id. Per tile and layer PostGIS
+1. picks rows whose geometry (EPSG:4326) overlaps the tile plus its buffer (`&&`, the
+   GiST index), at most the layer's `tile_feature_cap`;
+2. clips lines and polygons to that box, moves them to EPSG:3857 and simplifies them
+   with a tolerance of half a screen pixel at this zoom (`ST_SimplifyPreserveTopology`);
+3. encodes with `ST_AsMVTGeom` (extent 4096, buffer 64) and `ST_AsMVT`.
+Layers outside their zoom range are left out; a tile with no feature answers 204.
+Responses carry a strong ETag (hash of the bytes; If-None-Match gives 304) and
+Cache-Control: public for public layers, private for the others.
+"""
+
+import hashlib
+import math
+import time
+
+from django.db import connection
+from django.http import HttpResponse
+from django.urls import reverse
+
+from layers import geojson, ogc_selectors, registry
+from layers.errors import InvalidInput, NotFound
+from layers.ogc_http import cors, json_response, ogc_view
+from layers.ogc_params import TILE_MAX_ZOOM, parse_tile
+
+MVT = "application/vnd.mapbox-vector-tile"
+EXTENT = 4096
+BUFFER = 64
+SIMPLIFY_PX = 0.5
+DISPLAY_TILE_PX = 256
+WORLD_M = 2 * math.pi * 6378137
+MAX_LAYERS_PER_TILE = 12
+CACHE_PUBLIC = "public, max-age=300"
+CACHE_PRIVATE = "private, max-age=60"
+
+_LAYER_SQL = """
+SELECT COALESCE(ST_AsMVT(mvt, %s, {extent}, 'geom'{fid_arg}), ''::bytea) FROM (
+    SELECT {fid_col}
+           ST_AsMVTGeom({shape}, ST_TileEnvelope(%s, %s, %s), {extent}, {buffer}, true) AS geom,
+           {attributes} AS properties
+    FROM ({rows}) AS t
+    WHERE t."_geom" && ST_Transform(
+        ST_TileEnvelope(%s, %s, %s, margin => {margin}), 4326)
+    LIMIT {cap}
+) AS mvt WHERE mvt.geom IS NOT NULL
+"""
+_POINT_SHAPE = 'ST_Transform(t."_geom", 3857)'
+# Clip in EPSG:4326 first (cheap, and the tile box is a lon/lat rectangle there), so a
+# large boundary is not reprojected whole for every tile at high zoom.
+_AREA_SHAPE = """ST_SimplifyPreserveTopology(ST_Transform(ST_ClipByBox2D(t."_geom",
+    ST_Transform(ST_TileEnvelope(%s, %s, %s, margin => {margin}), 4326)), 3857), {tolerance})"""
+
+
+def simplify_tolerance_m(z: int) -> float:
+    """Return the simplification tolerance at zoom `z`: half a screen pixel, in metres."""
+    return WORLD_M / 2**z / DISPLAY_TILE_PX * SIMPLIFY_PX
+
+
+def _has_integer_id(spec: registry.LayerSpec) -> bool:
+    field = spec.model_field(spec.id_field)
+    return field is not None and field.get_internal_type().endswith(("IntegerField", "AutoField"))
+
+
+# Compiling a layer's queryset to SQL costs about 1 ms, a third of a typical tile; the SQL
+# is kept per layer for ROWS_SQL_TTL_S seconds, which also bounds how stale a queryset
+# built with a clock value (timezone.now()) in its filters can get.
+ROWS_SQL_TTL_S = 60.0
+_ROWS_SQL: dict[str, tuple[registry.LayerSpec, float, str, tuple]] = {}
+
+
+def _rows_sql(spec: registry.LayerSpec) -> tuple[str, tuple]:
+    """Return (sql, params) of the layer's rows with `_fid`, `_geom` and tile properties."""
+    cached = _ROWS_SQL.get(spec.id)
+    now = time.monotonic()
+    if cached and cached[0] is spec and now - cached[1] < ROWS_SQL_TTL_S:
+        return cached[2], cached[3]
+    properties = {name: spec.properties[name] for name in spec.tile_fields()}
+    sql, params = geojson.feature_rows(
+        spec.queryset().order_by(),
+        geometry=spec.geometry,
+        properties=properties,
+        id_field=spec.id_field,
+    )
+    _ROWS_SQL[spec.id] = (spec, now, sql, tuple(params))
+    return sql, tuple(params)
+
+
+def _attributes(names) -> str:
+    """Return SQL building the tile attributes from the row's property columns.
+
+    Named one by one rather than `to_jsonb(t) - '_geom'`, which would first write every
+    geometry out as hex only to drop it.
+    """
+    if not names:
+        return "'{}'::jsonb"
+    quote = connection.ops.quote_name
+    pairs = ", ".join(f"'{name}', t.{quote(name)}" for name in names)
+    return f"jsonb_build_object({pairs})"
+
+
+def layer_tile_sql(spec: registry.LayerSpec, z: int, x: int, y: int) -> tuple[str, list]:
+    """Return (sql, params) of one layer's MVT bytes for tile z/x/y (empty bytes if none)."""
+    names = spec.tile_fields()
+    rows, row_params = _rows_sql(spec)
+    margin = BUFFER / EXTENT
+    point = spec.geometry_type() in ("Point", "MultiPoint")
+    shape = (
+        _POINT_SHAPE
+        if point
+        else _AREA_SHAPE.format(margin=margin, tolerance=simplify_tolerance_m(z))
+    )
+    integer_id = _has_integer_id(spec)
+    sql = _LAYER_SQL.format(
+        attributes=_attributes(names),
+        extent=EXTENT,
+        buffer=BUFFER,
+        margin=margin,
+        cap=int(spec.tile_feature_cap),
+        rows=rows,
+        shape=shape,
+        fid_arg=", 'fid'" if integer_id else "",
+        # Text ids (KATOTTG codes) cannot be MVT feature ids; they travel as `id`.
+        fid_col='t."_fid" AS fid,' if integer_id else 't."_fid"::text AS id,',
+    )
+    params = [spec.id, *([] if point else [z, x, y]), z, x, y, *row_params, z, x, y]
+    return sql, params
+
+
+def tile_bytes(specs: list[registry.LayerSpec], z: int, x: int, y: int) -> bytes:
+    """Return the MVT of the layers that show at zoom `z` (empty bytes: nothing there)."""
+    parts = [layer_tile_sql(spec, z, x, y) for spec in specs if spec.min_zoom <= z <= spec.max_zoom]
+    if not parts:
+        return b""
+    sql = "SELECT " + " || ".join(f"({part})" for part, _ in parts)
+    params = [param for _, part_params in parts for param in part_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return bytes(cursor.fetchone()[0])
+
+
+def _visible_layers(request, layers: str) -> list[registry.LayerSpec]:
+    """Return the specs of a comma-separated id list; 404 naming any unknown or hidden one."""
+    ids = list(dict.fromkeys(part for part in layers.split(",") if part))
+    if not ids or len(ids) > MAX_LAYERS_PER_TILE:
+        raise InvalidInput(f"Give 1 to {MAX_LAYERS_PER_TILE} layer ids.", code="invalid_layers")
+    specs = [registry.get_visible(layer_id, request.user) for layer_id in ids]
+    missing = [layer_id for layer_id, spec in zip(ids, specs, strict=True) if spec is None]
+    if missing:
+        raise NotFound(f"No layer {', '.join(missing)}.", code="unknown_layer")
+    return specs
+
+
+def _etag_matches(request, etag: str) -> bool:
+    header = request.headers.get("If-None-Match", "")
+    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    return etag in tags or "*" in tags
+
+
+@ogc_view
+def tile(request, layers: str, z: str, x: str, y: str):
+    """One vector tile of one or more layers: 200 MVT, 204 empty, 304 when unchanged."""
+    specs = _visible_layers(request, layers)
+    z_, x_, y_ = parse_tile(z, x, y)
+    body = tile_bytes(specs, z_, x_, y_)
+    cache = CACHE_PUBLIC if all(spec.is_public for spec in specs) else CACHE_PRIVATE
+    if not body:
+        response = HttpResponse(status=204)
+    else:
+        etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+        if _etag_matches(request, etag):
+            response = HttpResponse(status=304)
+        else:
+            response = HttpResponse(body, content_type=MVT)
+        response["ETag"] = etag
+    response["Cache-Control"] = cache
+    return cors(response)
+
+
+def _union(boxes: list[list[float]]) -> list[float]:
+    if not boxes:
+        return [-180.0, -85.051129, 180.0, 85.051129]
+    return [
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    ]
+
+
+def _vector_layer(spec: registry.LayerSpec) -> dict:
+    fields = {name: spec.property_title(name) for name in spec.tile_fields()}
+    if not _has_integer_id(spec):
+        fields["id"] = spec.property_title(spec.id_field) if spec.id_field != "pk" else "id"
+    return {
+        "id": spec.id,
+        "description": spec.title(),
+        "minzoom": spec.min_zoom,
+        "maxzoom": spec.max_zoom,
+        "fields": fields,
+    }
+
+
+def tilejson_doc(request, layers: str, specs: list[registry.LayerSpec]) -> dict:
+    """Return the TileJSON 3.0.0 description of the tiles of these layers."""
+    sample = reverse("tiles:tile", kwargs={"layers": layers, "z": "0", "x": "0", "y": "0"})
+    template = request.build_absolute_uri(sample).replace("/0/0/0.pbf", "/{z}/{x}/{y}.pbf")
+    bounds = _union([box for spec in specs if (box := ogc_selectors.spatial_extent(spec))])
+    minzoom = min(spec.min_zoom for spec in specs)
+    centre_zoom = max(minzoom, min(12, TILE_MAX_ZOOM))
+    return {
+        "tilejson": "3.0.0",
+        "name": " + ".join(spec.title() for spec in specs),
+        "description": " ".join(spec.text() for spec in specs if spec.text()),
+        "version": "1.0.0",
+        "attribution": "; ".join(dict.fromkeys(spec.source for spec in specs if spec.source)),
+        "scheme": "xyz",
+        "tiles": [template],
+        "minzoom": minzoom,
+        "maxzoom": max(spec.max_zoom for spec in specs),
+        "bounds": bounds,
+        "center": [(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, centre_zoom],
+        "vector_layers": [_vector_layer(spec) for spec in specs],
+        # Not TileJSON: what a web map needs to draw and explain the layers.
+        "legends": [spec.legend() for spec in specs],
+    }
+
+
+@ogc_view
+def tilejson(request, layers: str):
+    """TileJSON 3.0.0 of one layer or a comma-separated set."""
+    if request.GET:
+        raise InvalidInput("TileJSON takes no query parameters.", code="unknown_parameter")
+    specs = _visible_layers(request, layers)
+    response = json_response(tilejson_doc(request, layers, specs))
+    cache = CACHE_PUBLIC if all(spec.is_public for spec in specs) else CACHE_PRIVATE
+    response["Cache-Control"] = cache
+    return response

@@ -1,0 +1,152 @@
+"""The layer registry: base layers registered at start-up, spec checks, who sees what."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser, Group, User
+from django.core.exceptions import ImproperlyConfigured
+
+from layers import registry
+from layers.models import Facility
+from layers.registry import LayerSpec, LayerStyle
+
+
+def facility_spec(**overrides) -> LayerSpec:
+    values = {
+        "id": "test-facilities",
+        "title_uk": "Тестові заклади",
+        "title_en": "Test facilities",
+        "queryset": Facility.objects.all,
+        "geometry": "location",
+        "properties": {"name": "name", "internet": "internet"},
+    }
+    return LayerSpec(**(values | overrides))
+
+
+@pytest.fixture
+def register():
+    """Register specs for one test and remove them afterwards."""
+    added = []
+
+    def _register(spec):
+        added.append(spec.id)
+        return registry.register(spec, replace=True)
+
+    yield _register
+    for layer_id in added:
+        registry.unregister(layer_id)
+
+
+def test_base_layers_are_registered_at_start_up():
+    ids = [spec.id for spec in registry.all_layers()]
+    assert {"territory", "settlements", "facilities"} <= set(ids)
+
+
+def test_base_layers_are_public_with_titles_in_both_languages():
+    for layer_id in ("territory", "settlements", "facilities"):
+        spec = registry.get(layer_id)
+        assert spec.is_public
+        assert spec.title_uk and spec.title_en and spec.source
+
+
+def test_title_follows_the_language_ukrainian_first():
+    spec = registry.get("settlements")
+    assert spec.title("uk") == "Населені пункти"
+    assert spec.title("en") == "Settlements"
+    assert spec.title("de") == "Населені пункти"
+
+
+def test_unknown_layer_id_raises_key_error():
+    with pytest.raises(KeyError):
+        registry.get("no-such-layer")
+
+
+def test_registering_a_taken_id_is_refused_unless_replacing(register):
+    register(facility_spec())
+    with pytest.raises(ImproperlyConfigured, match="already registered"):
+        registry.register(facility_spec())
+    replaced = registry.register(facility_spec(title_en="Renamed"), replace=True)
+    assert registry.get("test-facilities") is replaced
+
+
+@pytest.mark.parametrize(
+    "overrides, problem",
+    [
+        ({"id": "Bad Id"}, "id must be"),
+        ({"visibility": ""}, "visibility"),
+        ({"min_zoom": 15, "max_zoom": 10}, "zoom range"),
+        ({"style": LayerStyle(symbol="star")}, "symbol"),
+        ({"popup": ("missing",)}, "not in properties"),
+        ({"properties": {"bad name": "name"}}, "identifiers"),
+    ],
+)
+def test_bad_spec_is_refused_with_the_reason(overrides, problem):
+    with pytest.raises(ImproperlyConfigured, match=problem):
+        registry.register(facility_spec(**overrides))
+    assert "test-facilities" not in [spec.id for spec in registry.all_layers()]
+
+
+def test_spec_properties_cannot_be_changed_after_registration():
+    spec = facility_spec()
+    with pytest.raises(TypeError):
+        spec.properties["secret"] = "name"
+
+
+def test_only_field_paths_are_queryable():
+    spec = registry.get("settlements")
+    queryable = spec.queryable()
+    assert queryable["territory_katottg"] == "territory__katottg"
+    assert "area_km2" not in queryable  # an expression, not a field
+
+
+@pytest.mark.django_db
+def test_property_title_falls_back_to_the_model_field_verbose_name():
+    spec = registry.get("facilities")
+    assert spec.property_title("down_mbps") == str(
+        Facility._meta.get_field("down_mbps").verbose_name
+    )
+    assert spec.property_title("settlement_name_uk")  # registered title
+
+
+def test_legend_carries_style_and_popup_fields():
+    legend = registry.get("facilities").legend("en")
+    assert legend["title"] == "Municipal facilities"
+    assert legend["geometry_type"] == "Point"
+    assert legend["style"]["colour_by"] == "internet"
+    assert legend["style"]["categories"]["connected"] == "#1b7837"
+    assert [field["name"] for field in legend["popup"]][0] == "name"
+
+
+@pytest.mark.django_db
+def test_data_date_comes_from_a_callable_or_a_field(facility):
+    assert registry.get("territory").latest_date().isoformat() == "2024-01-19"
+    facility.connected_since = "2022-05-01"
+    facility.save()
+    spec = facility_spec(data_date="connected_since")
+    assert spec.latest_date().isoformat() == "2022-05-01"
+
+
+@pytest.mark.django_db
+def test_non_public_layer_is_visible_only_to_its_group_and_superusers(register):
+    register(facility_spec(visibility="planners"))
+    planner = User.objects.create_user("planner")
+    planner.groups.add(Group.objects.get_or_create(name="planners")[0])
+    other = User.objects.create_user("other", is_staff=True)
+    boss = User.objects.create_superuser("boss")
+
+    def ids(user):
+        return {spec.id for spec in registry.visible_to(user)}
+
+    assert "test-facilities" not in ids(AnonymousUser())
+    assert "test-facilities" not in ids(other)
+    assert "test-facilities" in ids(planner)
+    assert "test-facilities" in ids(boss)
+    assert "territory" in ids(AnonymousUser())
+
+
+@pytest.mark.django_db
+def test_staff_layer_is_visible_to_staff_but_not_to_other_users(register):
+    register(facility_spec(visibility="staff"))
+    staff = User.objects.create_user("staff", is_staff=True)
+    resident = User.objects.create_user("resident")
+    assert registry.get_visible("test-facilities", staff) is not None
+    assert registry.get_visible("test-facilities", resident) is None
+    assert registry.get_visible("test-facilities", None) is None
