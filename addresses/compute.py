@@ -1,0 +1,302 @@
+"""Pure functions of the address register: the house-number grammar, street kinds, search keys.
+
+No ORM and no settings here: everything takes and returns plain values, so it is tested
+fast and by property (hypothesis).
+
+House-number grammar (display form on the right):
+
+    12, 12А, 12-а, 12 а, 12a (Latin)   → 12А
+    5/1                                 → 5/1
+    12А/3                               → 12А/3
+    12 корп. 2, 12к2, 12 к.2, 12, корпус 2 → 12 корп. 2
+
+A number is 1–9999 without a leading zero; a letter is one capital letter of the
+Ukrainian alphabet other than Ь and Й (the project's rule: those two never stand alone
+after a number); a fraction and a корпус are 1–9999 and 1–999. Latin letters that look
+like Cyrillic ones (A, B, C, E, H, I, K, M, O, P, T, X, Y) are read as the Cyrillic letter.
+"""
+
+import re
+from dataclasses import dataclass
+
+MAX_HOUSE_NUMBER_INPUT = 20
+
+# Latin letters typed instead of the Cyrillic letter they look like.
+LATIN_TO_CYRILLIC = str.maketrans(
+    {
+        "A": "А", "B": "В", "C": "С", "E": "Е", "H": "Н", "I": "І", "K": "К", "M": "М",
+        "O": "О", "P": "Р", "T": "Т", "X": "Х", "Y": "У",
+        "a": "а", "c": "с", "e": "е", "i": "і", "k": "к", "m": "м", "o": "о", "p": "р",
+        "x": "х", "y": "у",
+    }
+)  # fmt: skip
+
+HOUSE_LETTERS = "АБВГҐДЕЄЖЗИІЇКЛМНОПРСТУФХЦЧШЩЮЯ"
+NOT_UKRAINIAN = "ЪЫЭЁ"
+
+APOSTROPHES = "'’ʼ`‘′"
+APOSTROPHE = "ʼ"  # U+02BC, the Ukrainian apostrophe as a letter
+
+_HOUSE_RE = re.compile(
+    r"^(?P<number>[1-9]\d{0,3})"
+    r"(?:[ -]?(?P<letter>[А-ЯҐЄІЇ]))?"
+    r"(?: ?/ ?(?P<fraction>[1-9]\d{0,3}))?"
+    r"(?: ?,? ?(?:КОРПУС|КОРП\.?|К\.?) ?(?P<building>[1-9]\d{0,2}))?$"
+)
+
+
+class HouseNumberError(ValueError):
+    """A house number that does not follow the grammar; the message says why."""
+
+
+@dataclass(frozen=True)
+class HouseNumber:
+    """The parsed parts of a house number and its normalized display form."""
+
+    number: int
+    letter: str = ""
+    fraction: int | None = None
+    building: int | None = None
+
+    @property
+    def display(self) -> str:
+        text = f"{self.number}{self.letter}"
+        if self.fraction is not None:
+            text += f"/{self.fraction}"
+        if self.building is not None:
+            text += f" корп. {self.building}"
+        return text
+
+
+def _prepare(raw: str) -> str:
+    """Upper-case, map Latin look-alikes, unify dashes and collapse spaces."""
+    text = raw.translate(LATIN_TO_CYRILLIC).upper()
+    text = re.sub(r"[‐‑‒–—−]", "-", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def parse_house_number(raw: str) -> HouseNumber:
+    """Parse a house number into its parts; raise HouseNumberError saying why it fails."""
+    if raw is None or not str(raw).strip():
+        raise HouseNumberError("House number is empty.")
+    raw = str(raw)
+    if len(raw.strip()) > MAX_HOUSE_NUMBER_INPUT:
+        raise HouseNumberError(
+            f"House number is too long ({len(raw.strip())} characters; "
+            f"at most {MAX_HOUSE_NUMBER_INPUT})."
+        )
+    text = _prepare(raw)
+    match = _HOUSE_RE.match(text)
+    if match is None:
+        raise HouseNumberError(_diagnose(raw.strip(), text))
+    letter = match["letter"] or ""
+    if letter and letter in NOT_UKRAINIAN:
+        raise HouseNumberError(f"Letter '{letter}' is not a Ukrainian letter: '{raw.strip()}'.")
+    if letter and letter not in HOUSE_LETTERS:
+        raise HouseNumberError(f"Letter '{letter}' is not used in house numbers: '{raw.strip()}'.")
+    return HouseNumber(
+        number=int(match["number"]),
+        letter=letter,
+        fraction=int(match["fraction"]) if match["fraction"] else None,
+        building=int(match["building"]) if match["building"] else None,
+    )
+
+
+def _diagnose(raw: str, text: str) -> str:
+    """Explain why `text` (prepared from `raw`) is not a house number."""
+    if not text[0].isdigit():
+        return f"A house number starts with a digit: '{raw}'."
+    if text[0] == "0":
+        return f"A house number is 1 or more and has no leading zero: '{raw}'."
+    digits = re.match(r"\d+", text)[0]
+    if len(digits) > 4:
+        return f"House number {digits} is too large (at most 9999): '{raw}'."
+    if foreign := [ch for ch in text if ch in NOT_UKRAINIAN]:
+        return f"Letter '{foreign[0]}' is not a Ukrainian letter: '{raw}'."
+    if re.match(r"^\d+[ -]?[А-ЯҐЄІЇ]{2,}$", text):
+        return f"A house number has at most one letter: '{raw}'."
+    return f"Cannot read '{raw}' as a house number; expected forms like 12, 12А, 5/1 or 12 корп. 2."
+
+
+def normalize_house_number(raw: str) -> str:
+    """Return the display form of a house number; raise HouseNumberError when it fails."""
+    return parse_house_number(raw).display
+
+
+# --------------------------------------------------------------------------- streets
+
+
+@dataclass(frozen=True)
+class StreetKindInfo:
+    code: str
+    word: str  # the full Ukrainian word, lower case
+    abbreviation: str  # the abbreviation used in addresses
+    aliases: tuple[str, ...] = ()
+
+
+STREET_KINDS: tuple[StreetKindInfo, ...] = (
+    StreetKindInfo("street", "вулиця", "вул.", ("вул",)),
+    StreetKindInfo("lane", "провулок", "пров.", ("пров", "пр-к", "пров-к")),
+    StreetKindInfo("square", "площа", "пл.", ("пл",)),
+    StreetKindInfo("avenue", "проспект", "просп.", ("просп", "пр-т", "пр-кт")),
+    StreetKindInfo("boulevard", "бульвар", "бульв.", ("бульв", "б-р", "бул.")),
+    StreetKindInfo("descent", "узвіз", "узв.", ("узв",)),
+    StreetKindInfo("dead_end", "тупик", "туп.", ("туп",)),
+    StreetKindInfo("highway", "шосе", "ш.", ()),
+    StreetKindInfo("maidan", "майдан", "майд.", ("майд",)),
+    StreetKindInfo("embankment", "набережна", "наб.", ("наб",)),
+    StreetKindInfo("passage", "проїзд", "пр-д", ("пр-зд", "проїзд.")),
+    StreetKindInfo("microdistrict", "мікрорайон", "мкрн", ("мкр", "мкрн.", "мкр.", "м-н")),
+    StreetKindInfo("quarter", "квартал", "кв-л", ("кв-л.",)),
+    StreetKindInfo("alley", "алея", "ал.", ("ал",)),
+    StreetKindInfo("road", "дорога", "дор.", ()),
+    StreetKindInfo("line", "лінія", "лін.", ()),
+    StreetKindInfo("entry", "вʼїзд", "вʼїзд", ()),
+)
+STREET_KIND_BY_CODE = {kind.code: kind for kind in STREET_KINDS}
+_KIND_LOOKUP = {
+    word: kind.code
+    for kind in STREET_KINDS
+    for word in (kind.code, kind.word, kind.abbreviation, *kind.aliases)
+}
+
+
+class StreetKindError(ValueError):
+    """A street kind outside the vocabulary."""
+
+
+def street_kind_code(raw: str) -> str:
+    """Return the vocabulary code for a kind given as code, word or abbreviation.
+
+    Raise StreetKindError naming the known kinds when it is none of them.
+    """
+    key = normalize_apostrophes(str(raw or "")).strip().lower()
+    if key in _KIND_LOOKUP:
+        return _KIND_LOOKUP[key]
+    if key.rstrip(".") in _KIND_LOOKUP:
+        return _KIND_LOOKUP[key.rstrip(".")]
+    known = ", ".join(kind.word for kind in STREET_KINDS)
+    raise StreetKindError(f"Unknown street kind '{raw}'. Known kinds: {known}.")
+
+
+def normalize_apostrophes(text: str) -> str:
+    """Replace every apostrophe look-alike (' ’ ` ‘ ′) with ʼ (U+02BC)."""
+    return re.sub(f"[{re.escape(APOSTROPHES)}]", APOSTROPHE, text)
+
+
+def normalize_street_name(raw: str) -> str:
+    """Return a street name tidied for storage: one apostrophe, single spaces, no dot.
+
+    Latin look-alike letters inside Cyrillic words become Cyrillic ("Шевченкa" → "Шевченка").
+    """
+    text = re.sub(r"\s+", " ", normalize_apostrophes(str(raw or ""))).strip().strip(",")
+    words = [
+        word.translate(LATIN_TO_CYRILLIC) if re.search(r"[А-Яа-яҐґЄєІіЇї]", word) else word
+        for word in text.split(" ")
+    ]
+    return " ".join(words)
+
+
+def split_street(raw: str) -> tuple[str | None, str]:
+    """Split "вул. Шевченка" (or "Шевченка вулиця") into (kind code or None, name)."""
+    text = normalize_street_name(raw)
+    words = text.split(" ")
+    if len(words) > 1:
+        for kind_word, rest in ((words[0], words[1:]), (words[-1], words[:-1])):
+            code = _KIND_LOOKUP.get(kind_word.lower()) or _KIND_LOOKUP.get(
+                kind_word.lower().rstrip(".")
+            )
+            if code:
+                return code, " ".join(rest)
+    match = re.match(r"^([а-яіїєґʼ-]+\.)(\S.*)$", text, flags=re.IGNORECASE)
+    if match and match[1].lower() in _KIND_LOOKUP:
+        return _KIND_LOOKUP[match[1].lower()], match[2]
+    return None, text
+
+
+def address_label(settlement: str, kind: str, street: str, house_number: str) -> str:
+    """Return the display label "с. Дмитрівка, вул. Шевченка, 12А"."""
+    abbreviation = STREET_KIND_BY_CODE[kind].abbreviation if kind in STREET_KIND_BY_CODE else ""
+    return f"{settlement}, {abbreviation} {street}, {house_number}".replace("  ", " ")
+
+
+# --------------------------------------------------------------------------- search
+
+SETTLEMENT_WORDS = {"с.", "с", "село", "селище", "смт", "смт."}
+
+
+def fold(text: str) -> str:
+    """Return the lower-case search form of a text: no apostrophes, no punctuation.
+
+    Both the stored `Address.search_text` and every query go through this function, so a
+    query matches whatever apostrophe or letter case it was typed with.
+    """
+    text = normalize_apostrophes(str(text or "")).replace(APOSTROPHE, "")
+    text = text.translate(LATIN_TO_CYRILLIC).lower()
+    text = re.sub(r"[,;:«»\"()]", " ", text)
+    return " ".join(text.split())
+
+
+def compact_house_number(display: str) -> str:
+    """Return the house number as stored in search text: "12 корп. 2" → "12к2"."""
+    return display.replace(" корп. ", "к").lower()
+
+
+def address_search_text(settlement: str, street: str, house_number: str) -> str:
+    """Return the stored search text of an address: settlement, street name and number.
+
+    The street kind is left out, so that a query with or without it matches alike.
+    """
+    return fold(f"{settlement} {street} {compact_house_number(house_number)}")
+
+
+_QUERY_NUMBER_RE = re.compile(
+    r"(?:^|[\s,])(?P<num>\d{1,4}(?:[ -]?[^\W\d_](?![^\W\d_]))?(?: ?/ ?\d{1,4})?"
+    r"(?: ?,? ?(?:корпус|корп\.?|к\.?) ?\d{1,3})?)\s*$",
+    flags=re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    key: str  # the query folded, without kind words, house number in its stored form
+    kind: str | None  # a street kind named in the query
+    house: HouseNumber | None  # the house number at the end of the query, if any
+
+
+def parse_search_query(q: str) -> SearchQuery:
+    """Read a free-text address query: its search key, street kind and house number.
+
+    A kind word is dropped when it is abbreviated ("вул.") or followed by a name
+    ("провулок Садовий"); alone ("Набережна 5") it is kept, being then a street name.
+    """
+    text = normalize_apostrophes(str(q or "")).strip()
+    house = None
+    match = _QUERY_NUMBER_RE.search(text)
+    if match:
+        try:
+            house = parse_house_number(match["num"])
+        except HouseNumberError:
+            house = None
+        if house is not None:
+            text = text[: match.start("num")]
+    words, kind = _drop_kind_words(fold(text).split())
+    if house is not None:
+        words.append(compact_house_number(house.display))
+    return SearchQuery(key=" ".join(words), kind=kind, house=house)
+
+
+def _drop_kind_words(words: list[str]) -> tuple[list[str], str | None]:
+    kept, kind = [], None
+    for index, word in enumerate(words):
+        following = words[index + 1] if index + 1 < len(words) else ""
+        named = bool(following) and not following[0].isdigit()
+        if word in SETTLEMENT_WORDS and named:
+            continue
+        code = _KIND_LOOKUP.get(word) or _KIND_LOOKUP.get(word.rstrip("."))
+        abbreviated = code is not None and word not in {k.word for k in STREET_KINDS}
+        if code and kind is None and (abbreviated or named):
+            kind = code
+            continue
+        kept.append(word)
+    return kept, kind

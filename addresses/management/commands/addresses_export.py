@@ -1,0 +1,28 @@
+"""Export the address register to CSV, GeoJSON or GeoPackage."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from addresses.exports import EXPORT_FORMATS, address_export
+from layers.errors import ApplicationError
+
+
+class Command(BaseCommand):
+    help = "Export active addresses (or all with --all) as csv, geojson or gpkg (EPSG:4326)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--format", choices=EXPORT_FORMATS, required=True)
+        parser.add_argument("--settlement", metavar="KATOTTG")
+        parser.add_argument("--all", action="store_true", help="include retired addresses")
+
+    def handle(self, *args, **options):
+        try:
+            count = address_export(
+                path=options["file"],
+                fmt=options["format"],
+                settlement=options["settlement"],
+                include_retired=options["all"],
+            )
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from exc
+        self.stdout.write(self.style.SUCCESS(f"{count} addresses written to {options['file']}"))

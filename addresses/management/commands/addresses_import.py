@@ -1,0 +1,48 @@
+"""Import addresses from CSV, GeoJSON, GeoPackage or Shapefile; a dry run unless --commit."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from addresses.imports import address_import
+from layers.errors import ApplicationError
+
+
+class Command(BaseCommand):
+    help = (
+        "Import addresses (CSV with lon/lat or WKT, UTF-8 or cp1251, comma or semicolon; "
+        "GeoJSON; GeoPackage; Shapefile). Dry run with a per-row report unless --commit; "
+        "--commit writes all or nothing. Re-imports update by registry_id, else street+number."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--settlement", metavar="KATOTTG", help="for rows without one")
+        parser.add_argument("--commit", action="store_true", help="write (all or nothing)")
+        parser.add_argument(
+            "--allow-outside", action="store_true", help="accept points outside the settlement"
+        )
+        parser.add_argument("--srid", type=int, help="CRS of CSV coordinates (default 4326)")
+        parser.add_argument("--reason", default="", help="why: recorded in the history")
+
+    def handle(self, *args, **options):
+        try:
+            report = address_import(
+                path=options["file"],
+                settlement=options["settlement"],
+                commit=options["commit"],
+                allow_outside=options["allow_outside"],
+                srid=options["srid"],
+                reason=options["reason"],
+            )
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from exc
+        for note in report.notes:
+            self.stdout.write(f"note: {note}")
+        for error in report.errors:
+            self.stdout.write(f"row {error.row}\t{error.field}\t{error.message}")
+        self.stdout.write(report.summary())
+        if not report.ok:
+            raise CommandError(f"{len(report.errors)} rows have errors; nothing was written.")
+        if not options["commit"]:
+            self.stdout.write("Dry run: add --commit to write.")
+        else:
+            self.stdout.write(self.style.SUCCESS("Committed."))

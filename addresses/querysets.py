@@ -1,0 +1,50 @@
+"""Chainable query pieces for streets and addresses."""
+
+from django.db import models
+from django.db.models import Case, F, Value, When
+from django.db.models.functions import Concat
+
+from addresses.compute import STREET_KINDS
+from layers.querysets import SpatialQuerySet
+
+
+def street_kind_abbreviation(field: str = "street__kind") -> Case:
+    """SQL expression: the street kind's abbreviation ("вул.") from its code."""
+    return Case(
+        *[When(**{field: kind.code}, then=Value(kind.abbreviation)) for kind in STREET_KINDS],
+        default=Value(""),
+        output_field=models.CharField(),
+    )
+
+
+def address_label_expression() -> Concat:
+    """SQL expression: "Дмитрівка, вул. Шевченка, 12А", as addresses.compute.address_label."""
+    return Concat(
+        F("settlement__name_uk"),
+        Value(", "),
+        street_kind_abbreviation(),
+        Value(" "),
+        F("street__name"),
+        Value(", "),
+        F("house_number"),
+        output_field=models.CharField(),
+    )
+
+
+class StreetQuerySet(SpatialQuerySet):
+    geometry_field = "route"
+
+
+class AddressQuerySet(SpatialQuerySet):
+    geometry_field = "location"
+
+    def active(self):
+        return self.filter(status="active")
+
+    def located(self):
+        """Addresses that have a point."""
+        return self.filter(location__isnull=False)
+
+    def with_label(self):
+        """Annotate `label`, the full display address."""
+        return self.annotate(label=address_label_expression())

@@ -1,0 +1,240 @@
+"""Writes to the address register: create, change, retire, verify — each with who and why.
+
+Every write goes through here (the admin and the import call these functions), so every
+change is validated the same way and lands in the history with its user and reason.
+"""
+
+from collections.abc import Iterable
+
+from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
+
+from addresses import compute
+from addresses.models import EDITORS_GROUP, Address, Street
+from layers.errors import Conflict, InvalidInput, PermissionDenied
+from layers.models import Settlement
+
+
+def can_edit_register(user) -> bool:
+    """Tell whether the user may change the register: superusers and `address_editors`."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or user.groups.filter(name=EDITORS_GROUP).exists()
+
+
+def ensure_editor(user) -> None:
+    """Raise PermissionDenied unless the user may change the register."""
+    if not can_edit_register(user):
+        raise PermissionDenied(
+            "Only members of the group address_editors may change the address register."
+        )
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("Say why the register changes (a reason is required).", code="reason")
+    return reason[:100]
+
+
+# --------------------------------------------------------------------------- streets
+
+
+def street_get_or_create(
+    *, settlement: Settlement, kind: str, name: str, user=None, reason: str = "", is_demo=False
+) -> tuple[Street, bool]:
+    """Return the street of that kind and name in the settlement, creating it if missing.
+
+    `kind` may be a code, a Ukrainian word or an abbreviation; raise InvalidInput when it
+    is outside the vocabulary or the name is empty.
+    """
+    try:
+        kind = compute.street_kind_code(kind)
+    except compute.StreetKindError as exc:
+        raise InvalidInput(str(exc), code="street_kind") from exc
+    name = compute.normalize_street_name(name)
+    if not name:
+        raise InvalidInput("Street name is empty.", code="street")
+    street = Street.objects.filter(settlement=settlement, kind=kind, name=name).first()
+    if street is not None:
+        return street, False
+    street = Street(settlement=settlement, kind=kind, name=name, is_demo=is_demo)
+    _save_with_history(street, user=user, reason=reason or "street created")
+    return street, True
+
+
+@transaction.atomic
+def street_save(*, street: Street, user, reason: str) -> Street:
+    """Save a street (new or changed) and refresh the search text of its addresses."""
+    ensure_editor(user)
+    street.name = compute.normalize_street_name(street.name)
+    _full_clean(street)
+    _save_with_history(street, user=user, reason=_require_reason(reason))
+    address_refresh_search_text(Address.objects.filter(street=street))
+    return street
+
+
+# --------------------------------------------------------------------------- addresses
+
+
+def address_apply_house_number(address: Address, raw: str) -> None:
+    """Set the normalized house number and its parts; raise InvalidInput saying why not."""
+    try:
+        house = compute.parse_house_number(raw)
+    except compute.HouseNumberError as exc:
+        raise InvalidInput(str(exc), code="house_number") from exc
+    address.house_number = house.display
+    address.number = house.number
+    address.letter = house.letter
+    address.fraction = house.fraction
+    address.building = house.building
+
+
+def address_problems(address: Address, *, allow_outside: bool = False) -> dict[str, str]:
+    """Return {field: message} of the rules this (unsaved) address breaks; {} when none.
+
+    Checks the house number, the point against the settlement's boundary, and that no
+    other active address has the same street and number.
+    """
+    problems = {}
+    try:
+        compute.parse_house_number(address.house_number)
+    except compute.HouseNumberError as exc:
+        problems["house_number"] = str(exc)
+    check_inside = address.location is not None and not allow_outside
+    if check_inside and (message := _outside_message(address.settlement_id, address.location)):
+        problems["location"] = message
+    check_duplicate = address.status == Address.Status.ACTIVE and "house_number" not in problems
+    if check_duplicate and (message := _duplicate_message(address)):
+        problems["house_number"] = message
+    return problems
+
+
+def _outside_message(settlement_id: int, location: Point) -> str | None:
+    settlement = Settlement.objects.filter(pk=settlement_id).first()
+    if settlement is None or settlement.boundary is None:
+        return None
+    if Settlement.objects.filter(pk=settlement_id, boundary__intersects=location).exists():
+        return None
+    return (
+        f"The point ({location.x:.6f}, {location.y:.6f}) lies outside {settlement.name_uk}; "
+        "move it into the settlement or allow points outside explicitly."
+    )
+
+
+def _duplicate_message(address: Address) -> str | None:
+    house_number = compute.normalize_house_number(address.house_number)
+    clash = (
+        Address.objects.active()
+        .filter(street_id=address.street_id, house_number=house_number)
+        .exclude(pk=address.pk)
+        .first()
+    )
+    if clash is None:
+        return None
+    return f"An active address {house_number} on this street already exists (id {clash.pk})."
+
+
+@transaction.atomic
+def address_save(*, address: Address, user, reason: str, allow_outside: bool = False) -> Address:
+    """Validate and save an address (new or changed) with who and why in its history.
+
+    Raise PermissionDenied for a user outside address_editors, InvalidInput for a
+    malformed number or a point outside the settlement, Conflict for a duplicate.
+    """
+    ensure_editor(user)
+    reason = _require_reason(reason)
+    address_apply_house_number(address, address.house_number)
+    address.settlement_id = address.street.settlement_id
+    if address.status == Address.Status.ACTIVE and (clash := _duplicate_message(address)):
+        raise Conflict(clash, code="duplicate")
+    if problems := address_problems(address, allow_outside=allow_outside):
+        field, message = next(iter(problems.items()))
+        raise InvalidInput(message, code=field, details=problems)
+    address.search_text = _search_text(address)
+    _full_clean(address)
+    _save_with_history(address, user=user, reason=reason)
+    return address
+
+
+def address_create(*, street: Street, house_number: str, user, reason: str, **fields) -> Address:
+    """Create an active address on the street; see address_save for the failures."""
+    allow_outside = fields.pop("allow_outside", False)
+    address = Address(street=street, house_number=house_number, **fields)
+    return address_save(address=address, user=user, reason=reason, allow_outside=allow_outside)
+
+
+@transaction.atomic
+def address_retire(*, addresses: Iterable[Address], user, reason: str) -> int:
+    """Retire active addresses (they stay in the register and its history); return how many."""
+    ensure_editor(user)
+    reason = _require_reason(reason)
+    changed = [a for a in addresses if a.status == Address.Status.ACTIVE]
+    for address in changed:
+        address.status = Address.Status.RETIRED
+    return _bulk_update(changed, ["status"], user=user, reason=reason)
+
+
+@transaction.atomic
+def address_mark_verified(*, addresses: Iterable[Address], user, reason: str = "") -> int:
+    """Mark addresses verified now by the user; return how many changed."""
+    ensure_editor(user)
+    reason = (reason or "").strip() or "verified against the national address register"
+    now = timezone.now()
+    changed = [a for a in addresses if not a.verified]
+    for address in changed:
+        address.verified, address.verified_at, address.verified_by = True, now, user
+    return _bulk_update(
+        changed, ["verified", "verified_at", "verified_by"], user=user, reason=reason
+    )
+
+
+def address_refresh_search_text(addresses) -> int:
+    """Recompute `search_text` of the addresses (after a street or settlement rename)."""
+    rows = list(addresses.select_related("street", "settlement"))
+    for address in rows:
+        address.search_text = _search_text(address)
+    return Address.objects.bulk_update(rows, ["search_text"], batch_size=2000)
+
+
+def _search_text(address: Address) -> str:
+    return compute.address_search_text(
+        address.street.settlement.name_uk, address.street.name, address.house_number
+    )
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _full_clean(instance) -> None:
+    """Run model validation; raise InvalidInput naming the fields that fail."""
+    try:
+        instance.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        details = {field: "; ".join(messages) for field, messages in exc.message_dict.items()}
+        message = "; ".join(f"{field}: {text}" for field, text in details.items())
+        raise InvalidInput(message, details=details) from exc
+
+
+def _save_with_history(instance, *, user, reason: str) -> None:
+    if user is not None and user.is_authenticated:
+        instance._history_user = user
+    instance._change_reason = reason
+    instance.save()
+
+
+def _bulk_update(objects: list, fields: list[str], *, user, reason: str) -> int:
+    if not objects:
+        return 0
+    bulk_update_with_history(
+        objects,
+        type(objects[0]),
+        fields,
+        batch_size=1000,
+        default_user=user if user is not None and user.is_authenticated else None,
+        default_change_reason=reason,
+    )
+    return len(objects)

@@ -1,0 +1,45 @@
+"""HTML pages of the address register: the public browser and the staff verification view."""
+
+import json
+
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.shortcuts import render
+
+from addresses import selectors
+from layers.errors import ApplicationError
+from layers.models import Settlement
+
+
+def register_browse(request):
+    """Public, read-only: search the register and see the results on a map."""
+    q = request.GET.get("q", "").strip()
+    settlement = request.GET.get("settlement") or None
+    collection, error = {"type": "FeatureCollection", "features": []}, None
+    if q:
+        try:
+            collection = json.loads(
+                selectors.address_search_geojson(q=q, settlement=settlement, limit=50)
+            )
+        except ApplicationError as exc:
+            error = exc.message
+    context = {
+        "q": q,
+        "settlement": settlement or "",
+        "settlements": Settlement.objects.order_by("name_uk").values("katottg", "name_uk"),
+        "rows": [feature["properties"] for feature in collection["features"]],
+        "collection": collection,
+        "error": error,
+        "basemap_url": settings.BASEMAP_URL,
+    }
+    return render(request, "addresses/browse.html", context, status=400 if error else 200)
+
+
+@staff_member_required
+def verification_overview(request):
+    """Staff: per village, verified/unverified/no point/no postcode, and likely problems."""
+    context = {
+        "villages": selectors.verification_overview(),
+        "problems": selectors.address_problems_list(),
+    }
+    return render(request, "addresses/verification.html", context)

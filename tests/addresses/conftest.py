@@ -1,0 +1,60 @@
+"""Fixtures of the address register: streets, addresses, an editor and a plain staff user."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.contrib.gis.geos import LineString, Point
+
+from addresses.models import EDITORS_GROUP, Address, Street
+
+
+@pytest.fixture
+def editor(db):
+    user = User.objects.create_user("editor", password="pw-editor-123", is_staff=True)
+    user.groups.add(Group.objects.get_or_create(name=EDITORS_GROUP)[0])
+    return user
+
+
+@pytest.fixture
+def staff_user(db):
+    """Staff, but not an address editor."""
+    return User.objects.create_user("clerk", password="pw-clerk-123", is_staff=True)
+
+
+@pytest.fixture
+def street(settlement):
+    return Street.objects.create(
+        settlement=settlement,
+        kind="street",
+        name="Шевченка",
+        route=LineString((32.705, 48.79), (32.735, 48.79), srid=4326),
+    )
+
+
+def make_address(street, house_number, lon, lat, **fields):
+    """Create an address directly (the services are tested on their own)."""
+    from addresses import compute
+
+    house = compute.parse_house_number(house_number)
+    return Address.objects.create(
+        street=street,
+        settlement=street.settlement,
+        house_number=house.display,
+        number=house.number,
+        letter=house.letter,
+        fraction=house.fraction,
+        building=house.building,
+        location=Point(lon, lat, srid=4326) if lon is not None else None,
+        search_text=compute.address_search_text(
+            street.settlement.name_uk, street.name, house.display
+        ),
+        **fields,
+    )
+
+
+@pytest.fixture
+def addresses(street):
+    """Шевченка 10, 12, 12А, 120 along the street, 0.0003° (~22 m) apart."""
+    return [
+        make_address(street, number, 32.7200 + i * 0.0003, 48.7902, postcode="27422")
+        for i, number in enumerate(["10", "12", "12А", "120"])
+    ]

@@ -1,0 +1,193 @@
+"""The admin: who may change the register, reasons, actions, history restore, upload."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from addresses.models import Address
+from tests.addresses.conftest import make_address
+
+CHANGELIST = "admin:addresses_address_changelist"
+
+
+def _address_form(street, **overrides):
+    data = {
+        "street": street.pk,
+        "house_number": "21-б",
+        "postcode": "27422",
+        "location": "SRID=4326;POINT (32.7215 48.7906)",
+        "building_use": "residential",
+        "households": "2",
+        "status": "active",
+        "registry_id": "",
+        "change_reason": "new house built",
+        "facility_links-TOTAL_FORMS": "0",
+        "facility_links-INITIAL_FORMS": "0",
+    }
+    return {**data, **overrides}
+
+
+def test_editor_adds_an_address_with_a_normalized_number_and_reason(client, editor, street):
+    client.force_login(editor)
+    response = client.post(reverse("admin:addresses_address_add"), _address_form(street))
+    assert response.status_code == 302, (
+        response.context and response.context["adminform"].form.errors
+    )
+    address = Address.objects.get()
+    assert (address.house_number, address.settlement_id) == ("21Б", street.settlement_id)
+    record = address.history.get()
+    assert (record.history_user, record.history_change_reason) == (editor, "new house built")
+
+
+def test_admin_form_rejects_a_point_outside_the_settlement(client, editor, street):
+    client.force_login(editor)
+    outside = "SRID=4326;POINT (32.9 48.9)"
+    response = client.post(
+        reverse("admin:addresses_address_add"), _address_form(street, location=outside)
+    )
+    assert response.status_code == 200
+    assert "outside Дмитрівка" in response.content.decode()
+    assert not Address.objects.exists()
+
+
+def test_admin_form_rejects_an_unparsable_number(client, editor, street):
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:addresses_address_add"), _address_form(street, house_number="abc")
+    )
+    assert "starts with a digit" in response.content.decode()
+    assert not Address.objects.exists()
+
+
+def test_staff_without_the_group_may_view_but_not_change(client, staff_user, addresses):
+    client.force_login(staff_user)
+    assert client.get(reverse(CHANGELIST)).status_code == 200
+    response = client.post(
+        reverse("admin:addresses_address_add"), _address_form(addresses[0].street)
+    )
+    assert response.status_code == 403
+    change = reverse("admin:addresses_address_change", args=[addresses[0].pk])
+    client.post(change, _address_form(addresses[0].street, house_number="99"))
+    assert Address.objects.get(pk=addresses[0].pk).house_number == "10"
+    assert Address.objects.count() == 4
+
+
+def test_staff_without_the_group_cannot_run_actions(client, staff_user, addresses):
+    client.force_login(staff_user)
+    data = {"action": "mark_verified", "_selected_action": [a.pk for a in addresses]}
+    client.post(reverse(CHANGELIST), data)
+    assert not Address.objects.filter(verified=True).exists()
+
+
+def test_mark_verified_action_stamps_the_editor(client, editor, addresses):
+    client.force_login(editor)
+    data = {"action": "mark_verified", "_selected_action": [a.pk for a in addresses[:2]]}
+    assert client.post(reverse(CHANGELIST), data).status_code == 302
+    assert set(Address.objects.filter(verified=True).values_list("verified_by", flat=True)) == {
+        editor.pk
+    }
+
+
+def test_retire_action_asks_for_a_reason_then_retires(client, editor, addresses):
+    client.force_login(editor)
+    data = {"action": "retire", "_selected_action": [addresses[0].pk]}
+    page = client.post(reverse(CHANGELIST), data)
+    assert page.status_code == 200 and 'name="reason"' in page.content.decode()
+    assert Address.objects.get(pk=addresses[0].pk).status == "active"
+    client.post(reverse(CHANGELIST), {**data, "reason": "house demolished"})
+    retired = Address.objects.get(pk=addresses[0].pk)
+    assert retired.status == "retired"
+    assert retired.history.latest().history_change_reason == "house demolished"
+
+
+def test_history_page_shows_the_diff_and_restores_an_earlier_version(client, editor, street):
+    client.force_login(editor)
+    client.post(reverse("admin:addresses_address_add"), _address_form(street))
+    address = Address.objects.get()
+    change = reverse("admin:addresses_address_change", args=[address.pk])
+    client.post(change, _address_form(street, postcode="27424", change_reason="typo fixed"))
+    history = client.get(reverse("admin:addresses_address_history", args=[address.pk]))
+    text = history.content.decode()
+    assert "27422" in text and "27424" in text and "typo fixed" in text
+    first = address.history.earliest()
+    url = reverse("admin:addresses_address_simple_history", args=[address.pk, first.pk])
+    client.post(url, _address_form(street, change_reason="restored"))
+    assert Address.objects.get().postcode == "27422"
+    assert address.history.latest().history_change_reason == "restored"
+
+
+def _upload(client, content: bytes, name="a.csv", **extra):
+    url = reverse("admin:addresses_address_import")
+    data = {"file": SimpleUploadedFile(name, content), "commit": "on", **extra}
+    return client.post(url, data)
+
+
+CSV = "street,house_number,lon,lat\nвул. Шевченка,12,32.7210,48.7905\n".encode()
+
+
+def test_upload_commits_a_valid_file(client, editor, settlement):
+    client.force_login(editor)
+    response = _upload(client, CSV, settlement=settlement.pk)
+    assert response.status_code == 302
+    assert Address.objects.get().house_number == "12"
+
+
+def test_upload_over_the_size_limit_is_refused(client, editor, settlement, settings):
+    settings.ADDRESSES_UPLOAD_MAX_BYTES = 20
+    client.force_login(editor)
+    response = _upload(client, CSV, settlement=settlement.pk)
+    assert response.status_code == 200
+    assert "the limit is" in response.content.decode()
+    assert not Address.objects.exists()
+
+
+def test_upload_by_a_user_without_rights_is_forbidden(client, staff_user, settlement):
+    client.force_login(staff_user)
+    assert _upload(client, CSV, settlement=settlement.pk).status_code == 403
+    assert not Address.objects.exists()
+
+
+def test_upload_with_bad_rows_shows_the_report_and_writes_nothing(client, editor, settlement):
+    client.force_login(editor)
+    bad = CSV + "вул. Шевченка,12ЬЬ,32.7211,48.7905\n".encode()
+    response = _upload(client, bad, settlement=settlement.pk)
+    assert "at most one letter" in response.content.decode()
+    assert not Address.objects.exists()
+
+
+@pytest.mark.parametrize("url", ["/addresses/verification/", "/admin/addresses/address/import/"])
+def test_anonymous_users_are_sent_to_login(client, url):
+    response = client.get(url)
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_verification_overview_counts_and_lists_problems(client, staff_user, street, addresses):
+    make_address(street, "30", None, None)  # no point
+    make_address(street, "31", 32.7300, 48.7990)  # ~1 km from the street's route
+    client.force_login(staff_user)
+    response = client.get("/addresses/verification/")
+    village = response.context["villages"][0]
+    assert (village["total"], village["no_point"], village["no_postcode"]) == (6, 1, 2)
+    kinds = {problem["kind"] for problem in response.context["problems"]}
+    assert "far_from_street" in kinds
+
+
+def test_public_register_page_searches_without_login(client, addresses):
+    response = client.get("/addresses/", {"q": "Шевченка 12"})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Дмитрівка, вул. Шевченка, 12" in text
+    assert "vendor/leaflet/leaflet.js" in text and "unpkg" not in text
+
+
+def test_public_register_page_shows_a_bad_query_as_a_400(client, db):
+    response = client.get("/addresses/", {"q": "ш" * 300})
+    assert response.status_code == 400
+    assert "too long" in response.content.decode()
+
+
+def test_address_form_loads_the_map_widget_from_local_assets_only(client, editor, db):
+    client.force_login(editor)
+    text = client.get(reverse("admin:addresses_address_add")).content.decode()
+    assert "/static/vendor/ol/ol.js" in text
+    assert "cdn.jsdelivr.net" not in text
