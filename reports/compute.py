@@ -1,0 +1,156 @@
+"""Pure functions for reports: text clean-up, answers to a category's questions, statuses.
+
+No ORM and no settings here: callers pass plain values and get plain values or a
+`ValueError` subclass back.
+"""
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+# Control characters other than tab and newline: never meaningful in a description.
+_PHONE = re.compile(r"^\+?[0-9 ()\-]{5,25}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+STRING_MAX_CHARS = 300
+TEXT_MAX_CHARS = 4000
+
+
+class AnswerError(ValueError):
+    """Answers to a category's questions are missing or malformed; `problems` lists why."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    """What compute needs to know about one question (see reports.models.Question)."""
+
+    code: str
+    datatype: str
+    required: bool
+    choice_keys: tuple[str, ...] = ()
+    label: str = ""
+
+
+def plain_text(text: str | None) -> str:
+    """Return `text` with Unix newlines, without control characters and outer blanks.
+
+    HTML is kept as typed: it is plain text and every output escapes it.
+    """
+    if not text:
+        return ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text).strip()
+
+
+def open311_status(status: str, open_statuses) -> str:
+    """Map one of our statuses to Open311's "open" or "closed"."""
+    return "open" if status in open_statuses else "closed"
+
+
+def answers_clean(questions: list[QuestionSpec], raw: dict) -> dict:
+    """Validate raw answers ({code: str or list of str}) and return them typed.
+
+    Blank answers are dropped. Raise AnswerError naming every problem: a required
+    question left blank, an unknown question code, a value of the wrong type or choice.
+    """
+    by_code = {question.code: question for question in questions}
+    problems = [f"unknown question '{code}'" for code in raw if code not in by_code]
+    clean = {}
+    for question in questions:
+        value = _blank_to_none(raw.get(question.code))
+        if value is None:
+            if question.required:
+                problems.append(f"'{question.label or question.code}' is required")
+            continue
+        try:
+            clean[question.code] = _answer_value(question, value)
+        except ValueError as exc:
+            problems.append(f"'{question.label or question.code}': {exc}")
+    if problems:
+        raise AnswerError(problems)
+    return clean
+
+
+def _blank_to_none(value):
+    if isinstance(value, list | tuple):
+        items = [str(item).strip() for item in value if str(item).strip()]
+        return items or None
+    if value is None or not str(value).strip():
+        return None
+    return str(value).strip()
+
+
+def _answer_value(question: QuestionSpec, value):
+    """Return one answer converted to its datatype; ValueError says what is wrong."""
+    if question.datatype == "multivaluelist":
+        values = value if isinstance(value, list) else [value]
+        unknown = [item for item in values if item not in question.choice_keys]
+        if unknown:
+            raise ValueError(f"not among the choices: {', '.join(unknown)}")
+        return values
+    if isinstance(value, list):
+        if len(value) != 1:
+            raise ValueError("expects one value")
+        value = value[0]
+    return _SCALAR[question.datatype](question, value)
+
+
+def _number(question, value: str):
+    try:
+        number = float(value.replace(",", "."))
+    except ValueError:
+        raise ValueError("not a number") from None
+    if not math.isfinite(number):
+        raise ValueError("not a finite number")
+    return int(number) if number.is_integer() else number
+
+
+def _datetime(question, value: str) -> str:
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).isoformat()
+    except ValueError:
+        raise ValueError("not an ISO 8601 date or date-time") from None
+
+
+def _string(question, value: str) -> str:
+    if "\n" in value or "\r" in value:
+        raise ValueError("must be one line")
+    if len(value) > STRING_MAX_CHARS:
+        raise ValueError(f"longer than {STRING_MAX_CHARS} characters")
+    return plain_text(value)
+
+
+def _text(question, value: str) -> str:
+    value = plain_text(value)
+    if len(value) > TEXT_MAX_CHARS:
+        raise ValueError(f"longer than {TEXT_MAX_CHARS} characters")
+    return value
+
+
+def _single(question, value: str) -> str:
+    if value not in question.choice_keys:
+        raise ValueError(f"not among the choices: {value}")
+    return value
+
+
+_SCALAR = {
+    "number": _number,
+    "datetime": _datetime,
+    "string": _string,
+    "text": _text,
+    "singlevaluelist": _single,
+}
+
+
+def degree_box(lat: float, radius_m: float) -> float:
+    """Return a distance in degrees covering at least `radius_m` metres at latitude `lat`."""
+    return radius_m / (111_320 * max(math.cos(math.radians(lat)), 0.01))
+
+
+def phone_is_plausible(phone: str) -> bool:
+    """Tell whether `phone` looks like a phone number: digits, spaces, ()- and a leading +."""
+    return bool(_PHONE.match(phone)) and sum(ch.isdigit() for ch in phone) >= 5

@@ -1,0 +1,344 @@
+"""Open311 GeoReport v2 endpoints under /open311/v2/ (http://wiki.open311.org/GeoReport_v2).
+
+Errors follow the specification, not our JSON error shape: an `errors` list of
+{code, description}, with HTTP 404 for what does not exist, 403 for a missing or wrong
+api_key and 400 for anything else. Only public reports are served, without contact data.
+"""
+
+import hashlib
+import re
+from datetime import datetime, time, timedelta
+from functools import wraps
+
+from django.conf import settings
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.views.decorators.csrf import csrf_exempt
+
+from layers.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
+from layers.models import Settlement
+from reports import selectors, services
+from reports.models import ApiKey, Category, Channel
+from reports.open311 import render
+
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+AGENCY = "Дмитрівська сільська рада"
+CONTACT = (
+    "Дмитрівська сільська рада: 27422, Кіровоградська обл., Кропивницький р-н, "
+    "с. Дмитрівка, пл. Перемоги, 4"
+)
+KEY_SERVICE = "Ключ API (api_key) видає адміністратор громади на запит до сільської ради."
+MAX_SPAN = timedelta(days=90)
+MODERATION_NOTICE = "Звернення буде опубліковано після перевірки модератором."
+_ATTRIBUTE = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
+
+
+def open311_view(methods=("GET",)):
+    """Wrap an endpoint: check the method and jurisdiction_id, turn errors into the spec's."""
+
+    def decorate(view):
+        @csrf_exempt
+        @wraps(view)
+        def wrapper(request, *args, fmt="xml", **kwargs):
+            if request.method not in methods:
+                return render.errors(fmt, 400, [f"Method {request.method} is not supported here."])
+            try:
+                _jurisdiction_check(request)
+                return view(request, *args, fmt=fmt, **kwargs)
+            except ApplicationError as exc:
+                return render.errors(fmt, _http_status(exc), _descriptions(exc))
+
+        return wrapper
+
+    return decorate
+
+
+def _http_status(exc: ApplicationError) -> int:
+    if isinstance(exc, NotFound):
+        return 404
+    if isinstance(exc, PermissionDenied):
+        return 403
+    return 400
+
+
+def _descriptions(exc: ApplicationError) -> list[str]:
+    if isinstance(exc.details, list) and exc.details:
+        return [str(item) for item in exc.details]
+    return [str(exc.message)]
+
+
+def _jurisdiction_check(request) -> None:
+    given = request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id")
+    if given and given != settings.OPEN311_JURISDICTION_ID:
+        raise NotFound(f"jurisdiction_id '{given}' was not found.")
+
+
+# ------------------------------------------------------------------ discovery and services
+@open311_view()
+def discovery(request, fmt):
+    """The service discovery document (http://wiki.open311.org/Service_Discovery)."""
+    changeset = render.w3_datetime(Category.objects.aggregate(at=Max("updated_at"))["at"])
+    endpoint = {
+        "specification": SPECIFICATION,
+        "url": request.build_absolute_uri("/open311/v2"),
+        "changeset": changeset,
+        "type": "production",
+        "formats": ["text/xml", "application/json"],
+    }
+    data = {
+        "changeset": changeset,
+        "contact": CONTACT,
+        "key_service": KEY_SERVICE,
+        "endpoints": [endpoint],
+    }
+    return render.document(fmt, "discovery", data)
+
+
+@open311_view()
+def service_list(request, fmt):
+    """GET services: every active category."""
+    services_ = [
+        {
+            "service_code": category.code,
+            "service_name": category.name_uk,
+            "description": category.description,
+            "metadata": bool(category.questions.all()),
+            "type": "realtime",
+            "keywords": category.keywords,
+            "group": category.group,
+        }
+        for category in selectors.categories_active()
+    ]
+    return render.document(fmt, "services", services_)
+
+
+@open311_view()
+def service_definition(request, service_code, fmt):
+    """GET services/{service_code}: the category's extra questions as attributes."""
+    category = selectors.categories_active().filter(code=service_code).first()
+    if category is None:
+        raise NotFound(f"service_code '{service_code}' was not found.")
+    attributes = [_attribute(question) for question in category.questions.all()]
+    data = {"service_code": category.code, "attributes": attributes}
+    return render.document(fmt, "service_definition", data)
+
+
+def _attribute(question) -> dict:
+    attribute = {
+        "variable": True,
+        "code": question.code,
+        "datatype": question.datatype,
+        "required": question.required,
+        "datatype_description": question.hint or None,
+        "order": question.order,
+        "description": question.text_uk,
+    }
+    if question.datatype in ("singlevaluelist", "multivaluelist"):
+        attribute["values"] = [
+            {"key": str(choice["key"]), "name": choice["name"]} for choice in question.choices
+        ]
+    return attribute
+
+
+# ------------------------------------------------------------------ requests
+@open311_view(methods=("GET", "POST"))
+def requests_(request, fmt):
+    """GET requests (query) or POST requests (file one)."""
+    if request.method == "POST":
+        return _request_create(request, fmt)
+    params = request.GET
+    ids = _comma_list(params.get("service_request_id"))
+    start, end = _date_range(params.get("start_date"), params.get("end_date"))
+    reports = selectors.open311_requests(
+        ids=ids,
+        service_codes=_comma_list(params.get("service_code")),
+        start=start,
+        end=end,
+        statuses=_statuses(params.get("status")),
+    )
+    return render.document(fmt, "service_requests", [_request_dict(request, r) for r in reports])
+
+
+@open311_view()
+def request_detail(request, service_request_id, fmt):
+    """GET requests/{service_request_id}."""
+    report = selectors.open311_request_get(service_request_id)
+    return render.document(fmt, "service_requests", [_request_dict(request, report)])
+
+
+@open311_view()
+def token_detail(request, token, fmt):
+    """GET tokens/{token}: the service_request_id a token stands for."""
+    report = selectors.open311_token_get(token)
+    data = [{"service_request_id": report.number, "token": str(report.open311_token)}]
+    return render.document(fmt, "service_requests", data)
+
+
+def not_found(request, *args, **kwargs):
+    """Anything else under /open311/: the specification's 404 (XML unless .json asked)."""
+    fmt = "json" if request.path.endswith(".json") else "xml"
+    return render.errors(fmt, 404, [f"Nothing at {request.path}."])
+
+
+def _comma_list(value: str | None) -> list[str]:
+    return [item.strip() for item in (value or "").split(",") if item.strip()]
+
+
+def _statuses(value: str | None) -> list[str]:
+    statuses = _comma_list(value)
+    unknown = [status for status in statuses if status not in ("open", "closed")]
+    if unknown:
+        raise InvalidInput(f"status must be open or closed, not '{', '.join(unknown)}'.")
+    return statuses
+
+
+def _date_range(start_text: str | None, end_text: str | None):
+    """Parse start_date/end_date; default to the most recent 90 days; at most 90 days."""
+    start = _w3_parse(start_text, "start_date")
+    end = _w3_parse(end_text, "end_date")
+    if start and end:
+        if end < start:
+            raise InvalidInput("end_date is before start_date.")
+        if end - start > MAX_SPAN:
+            raise InvalidInput("start_date and end_date may not span more than 90 days.")
+        return start, end
+    if start:
+        return start, start + MAX_SPAN
+    end = end or timezone.now()
+    return end - MAX_SPAN, end
+
+
+def _w3_parse(text: str | None, name: str) -> datetime | None:
+    """A W3C date-time (with offset, or local time when none) or date; InvalidInput else."""
+    if not text:
+        return None
+    text = text.strip().replace(" ", "+")  # a "+" left unescaped in a query string
+    try:
+        moment = parse_datetime(text)
+        if moment is None and (day := parse_date(text)):
+            moment = datetime.combine(day, time.min)
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise InvalidInput(f"{name} must be a W3C date-time such as 2024-01-01T00:00:00Z.")
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def _request_dict(request, report) -> dict:
+    """One service request with the specification's field names; never contact data."""
+    media_url = report.media_url or None
+    if report.first_photo:
+        media_url = request.build_absolute_uri(settings.MEDIA_URL + report.first_photo)
+    return {
+        "service_request_id": report.number,
+        "status": "open" if report.is_open else "closed",
+        "status_notes": report.status_notes or None,
+        "service_name": report.category.name_uk,
+        "service_code": report.category.code,
+        "description": report.description,
+        "agency_responsible": AGENCY,
+        "service_notice": None,
+        "requested_datetime": render.w3_datetime(report.created_at),
+        "updated_datetime": render.w3_datetime(report.updated_at),
+        "expected_datetime": None,
+        "address": _address(report),
+        "address_id": None,
+        "zipcode": None,
+        "lat": round(report.location.y, 6),
+        "long": round(report.location.x, 6),
+        "media_url": media_url,
+    }
+
+
+def _address(report) -> str | None:
+    parts = [report.address_text, f"с. {report.settlement.name_uk}" if report.settlement else ""]
+    return ", ".join(part for part in parts if part) or None
+
+
+# ------------------------------------------------------------------ POST requests
+def _request_create(request, fmt):
+    data = request.POST
+    _api_key_check(data.get("api_key"))
+    service_code = data.get("service_code")
+    if not service_code:
+        raise InvalidInput("service_code was not provided.")
+    lat, lon, approximate = _location(data)
+    report = services.report_create(
+        category_code=service_code,
+        lat=lat,
+        lon=lon,
+        location_approximate=approximate,
+        description=data.get("description", ""),
+        address_text=data.get("address_string", ""),
+        answers=_attributes(data),
+        reporter=services.Reporter(
+            name=" ".join(filter(None, [data.get("first_name"), data.get("last_name")])),
+            email=data.get("email", ""),
+            phone=data.get("phone", ""),
+        ),
+        channel=Channel.API,
+        media_url=data.get("media_url", ""),
+    )
+    notice = MODERATION_NOTICE if not report.is_approved else None
+    body = [{"service_request_id": report.number, "service_notice": notice, "account_id": None}]
+    return render.document(fmt, "service_requests", body, status=201)
+
+
+def _api_key_check(key: str | None) -> ApiKey:
+    """Return the active key; PermissionDenied (403) when missing or unknown."""
+    if not key:
+        raise PermissionDenied("api_key was not provided.")
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    api_key = ApiKey.objects.filter(key_hash=digest, is_active=True).first()
+    if api_key is None:
+        raise PermissionDenied("Invalid api_key received -- can't proceed with create_request.")
+    ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=timezone.now())
+    return api_key
+
+
+def _location(data) -> tuple[float, float, bool]:
+    """Return (lat, long, approximate) from lat+long, address_string or address_id."""
+    lat, lon = data.get("lat"), data.get("long")
+    if lat or lon:
+        if not (lat and lon):
+            raise InvalidInput("lat and long must be sent together.")
+        try:
+            return float(lat), float(lon), False
+        except ValueError:
+            raise InvalidInput("lat and long must be decimal degrees (WGS84).") from None
+    if data.get("address_id"):
+        raise InvalidInput(
+            f"address_id '{data['address_id']}' cannot be resolved: the address register "
+            "is not available on this endpoint yet. Send lat and long or address_string."
+        )
+    if address := data.get("address_string"):
+        return _address_locate(address)
+    raise InvalidInput("A location is required: lat and long, address_string or address_id.")
+
+
+def _address_locate(address: str) -> tuple[float, float, bool]:
+    """Place an address_string at the centre of the settlement it names (approximate)."""
+    text = address.casefold()
+    # Longest names first, so "Веселий Кут" wins over any shorter name inside it.
+    for settlement in sorted(Settlement.objects.all(), key=lambda s: -len(s.name_uk)):
+        names = [settlement.name_uk, settlement.name_en]
+        if any(name and name.casefold() in text for name in names):
+            return settlement.centre.y, settlement.centre.x, True
+    raise InvalidInput(
+        f"address_string '{address}' could not be located: name a village of the "
+        "community or send lat and long."
+    )
+
+
+def _attributes(data) -> dict:
+    """Collect attribute[code]=value and attribute[code][]=value pairs."""
+    answers = {}
+    for key in data:
+        match = _ATTRIBUTE.match(key)
+        if match:
+            code, is_list = match.group(1), bool(match.group(2))
+            answers[code] = data.getlist(key) if is_list else data.get(key)
+    return answers

@@ -1,0 +1,43 @@
+"""Writes of the reports app (DESIGN.md §2: services), split by use; import from here."""
+
+from reports.services.filing import (
+    PhotoUpload,
+    Reporter,
+    client_hash,
+    photo_uploads,
+    report_create,
+    settlement_for_point,
+)
+from reports.services.moderation import (
+    report_mark_duplicate,
+    report_photo_remove,
+    report_redact,
+    report_status_change,
+    report_visibility_set,
+)
+from reports.services.public import report_feedback, report_follow_up, report_support
+from reports.services.subscriptions import (
+    subscription_confirm,
+    subscription_create,
+    subscription_delete,
+)
+
+__all__ = [
+    "PhotoUpload",
+    "Reporter",
+    "client_hash",
+    "photo_uploads",
+    "report_create",
+    "report_feedback",
+    "report_follow_up",
+    "report_mark_duplicate",
+    "report_photo_remove",
+    "report_redact",
+    "report_status_change",
+    "report_support",
+    "report_visibility_set",
+    "settlement_for_point",
+    "subscription_confirm",
+    "subscription_create",
+    "subscription_delete",
+]

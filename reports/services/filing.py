@@ -1,0 +1,287 @@
+"""Filing a report: every rule is checked before the first write, so a refused report
+leaves nothing behind; e-mails go out only after the transaction commits.
+"""
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.gis.geos import Point
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.validators import URLValidator, validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from layers.errors import InvalidInput, NotFound
+from layers.models import Settlement, Territory
+from reports import compute, notify
+from reports.errors import (
+    OUTSIDE_TERRITORY_MESSAGE,
+    OutsideTerritory,
+    PhotoRejected,
+    TooManyRequests,
+)
+from reports.images import PHOTO_MAX_BYTES, CleanPhoto, PhotoError, photo_clean
+from reports.models import (
+    DESCRIPTION_MAX_CHARS,
+    PHOTOS_MAX,
+    Category,
+    Channel,
+    Photo,
+    Report,
+    Update,
+)
+
+STAFF_CHANNELS = frozenset({Channel.PHONE, Channel.VISIT, Channel.PAPER})
+
+
+@dataclass(frozen=True)
+class PhotoUpload:
+    """An uploaded file as the service sees it: a name (for messages) and its bytes."""
+
+    name: str
+    data: bytes
+
+
+def photo_uploads(files) -> list[PhotoUpload]:
+    """Read uploaded files into PhotoUploads, refusing one over 10 MB before reading it."""
+    uploads = []
+    for upload in files or ():
+        if upload.size > PHOTO_MAX_BYTES:
+            raise PhotoRejected(_("%s: a photo may be at most 10 MB.") % upload.name)
+        uploads.append(PhotoUpload(name=upload.name, data=upload.read()))
+    return uploads
+
+
+@dataclass(frozen=True)
+class Reporter:
+    """Who filed the report; private (never shown), except the name when not anonymous."""
+
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    is_anonymous: bool = True
+
+
+def client_hash(client_ip: str) -> str:
+    """Return a keyed hash of a client address, so addresses are never stored in clear."""
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{client_ip}".encode()).hexdigest()
+
+
+# ------------------------------------------------------------------ filing a report
+@transaction.atomic
+def report_create(
+    *,
+    category_code: str,
+    lat: float,
+    lon: float,
+    description: str,
+    address_text: str = "",
+    answers: dict | None = None,
+    photos: list[PhotoUpload] = (),
+    reporter: Reporter = Reporter(),
+    channel: str = Channel.WEB,
+    client_ip: str | None = None,
+    honeypot: str = "",
+    media_url: str = "",
+    created_by=None,
+    location_approximate: bool = False,
+) -> Report:
+    """File a report at (lat, lon), EPSG:4326 degrees, and return it.
+
+    Raise InvalidInput (400) for a filled honeypot, a bad description, contact, answer or
+    photo; OutsideTerritory (400) for a place outside every territory; NotFound (404) for
+    an unknown or inactive category; TooManyRequests (429) past REPORTS_RATE_LIMIT reports
+    per client address per REPORTS_RATE_WINDOW_S seconds. Staff channels (phone, visit,
+    paper) need `created_by`.
+    """
+    if honeypot:
+        raise InvalidInput(_("The form was not filled in by a person."), code="spam")
+    _channel_check(channel, created_by)
+    if client_ip:
+        _rate_limit_check(client_ip)
+    category = _category_active(category_code)
+    point = _point_in_territory(lat, lon)
+    text = _description_clean(description, has_media=bool(photos or media_url))
+    clean_answers = _answers_clean(category, answers or {})
+    clean_reporter = _reporter_clean(reporter)
+    clean_photos = _photos_clean(photos, already=0)
+    if media_url:
+        _url_check(media_url)
+    report = Report.objects.create(
+        number=f"tmp-{uuid.uuid4().hex[:16]}",
+        category=category,
+        description=text,
+        location=point,
+        location_approximate=location_approximate,
+        settlement=settlement_for_point(point),
+        address_text=compute.plain_text(address_text)[:300],
+        reporter_name=clean_reporter.name,
+        reporter_email=clean_reporter.email,
+        reporter_phone=clean_reporter.phone,
+        is_anonymous=clean_reporter.is_anonymous,
+        channel=channel,
+        is_approved=not category.moderate_first,
+        answers=clean_answers,
+        media_url=media_url,
+        created_by=created_by,
+    )
+    report.number = f"{report.created_at.year}-{report.pk:05d}"
+    report.save(update_fields=["number"])
+    _photos_save(report, clean_photos)
+    Update.objects.create(report=report, kind=Update.Kind.CREATED, new_status=report.status)
+    transaction.on_commit(lambda: _after_create(report, client_ip))
+    return report
+
+
+def _after_create(report: Report, client_ip: str | None) -> None:
+    if client_ip:
+        _rate_limit_count(client_ip)
+    notify.report_created(report)
+    if report.is_public:
+        notify.subscribers(report)
+
+
+def _channel_check(channel: str, created_by) -> None:
+    if channel not in Channel.values:
+        raise InvalidInput(_("Unknown channel '%s'.") % channel, code="invalid_channel")
+    if channel in STAFF_CHANNELS and created_by is None:
+        raise InvalidInput(
+            _("Only a staff member files a report received by phone, visit or paper."),
+            code="invalid_channel",
+        )
+
+
+def _rate_key(client_ip: str) -> str:
+    return f"reports:create:{client_hash(client_ip)}"
+
+
+def _rate_limit_check(client_ip: str) -> None:
+    if cache.get(_rate_key(client_ip), 0) >= settings.REPORTS_RATE_LIMIT:
+        raise TooManyRequests(
+            _("Too many reports from your address. Please try again later."),
+        )
+
+
+def _rate_limit_count(client_ip: str) -> None:
+    key = _rate_key(client_ip)
+    if cache.add(key, 1, timeout=settings.REPORTS_RATE_WINDOW_S):
+        return
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=settings.REPORTS_RATE_WINDOW_S)
+
+
+def _category_active(code: str) -> Category:
+    category = Category.objects.filter(code=code, is_active=True).first()
+    if category is None:
+        raise NotFound(_("No active category with code '%s'.") % code, code="unknown_category")
+    return category
+
+
+def _point_in_territory(lat: float, lon: float) -> Point:
+    """Return the point, or raise OutsideTerritory when no territory contains it."""
+    try:
+        lat, lon = float(lat), float(lon)
+    except (TypeError, ValueError):
+        raise InvalidInput(
+            _("Latitude and longitude must be numbers."), code="invalid_location"
+        ) from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise InvalidInput(_("Latitude or longitude out of range."), code="invalid_location")
+    point = Point(lon, lat, srid=4326)
+    if not Territory.objects.filter(boundary__intersects=point).exists():
+        raise OutsideTerritory(str(OUTSIDE_TERRITORY_MESSAGE))
+    return point
+
+
+def settlement_for_point(point: Point) -> Settlement | None:
+    """Return the settlement containing the point, else the nearest within 2 km, else None."""
+    inside = Settlement.objects.containing(point).first()
+    if inside is not None:
+        return inside
+    nearest = Settlement.objects.with_distance_m(point).first()
+    if nearest is not None and nearest.distance.m <= settings.LOCATE_NEAREST_MAX_M:
+        return nearest
+    return None
+
+
+def _description_clean(description: str, *, has_media: bool) -> str:
+    text = compute.plain_text(description)
+    if len(text) > DESCRIPTION_MAX_CHARS:
+        raise InvalidInput(
+            _("The description may be at most %(max)d characters; it has %(n)d.")
+            % {"max": DESCRIPTION_MAX_CHARS, "n": len(text)},
+            code="description_too_long",
+        )
+    if not text and not has_media:
+        raise InvalidInput(_("Please describe the problem."), code="description_required")
+    return text
+
+
+def _answers_clean(category: Category, raw: dict) -> dict:
+    questions = [
+        compute.QuestionSpec(
+            code=question.code,
+            datatype=question.datatype,
+            required=question.required,
+            choice_keys=tuple(question.choice_keys),
+            label=question.text_uk,
+        )
+        for question in category.questions.all()
+    ]
+    try:
+        return compute.answers_clean(questions, raw)
+    except compute.AnswerError as exc:
+        raise InvalidInput(str(exc), code="invalid_answers", details=exc.problems) from None
+
+
+def _reporter_clean(reporter: Reporter) -> Reporter:
+    email = reporter.email.strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise InvalidInput(
+                _("The e-mail address is not valid."), code="invalid_email"
+            ) from None
+    phone = reporter.phone.strip()
+    if phone and not compute.phone_is_plausible(phone):
+        raise InvalidInput(_("The phone number is not valid."), code="invalid_phone")
+    name = compute.plain_text(reporter.name)[:200]
+    return Reporter(name=name, email=email, phone=phone, is_anonymous=reporter.is_anonymous)
+
+
+def _url_check(url: str) -> None:
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise InvalidInput(
+            _("media_url is not an http(s) URL."), code="invalid_media_url"
+        ) from None
+
+
+def _photos_clean(photos: list[PhotoUpload], *, already: int) -> list[CleanPhoto]:
+    """Validate and re-encode every photo before anything is written."""
+    if already + len(photos) > PHOTOS_MAX:
+        raise PhotoRejected(_("A report may have at most %d photos.") % PHOTOS_MAX)
+    clean = []
+    for upload in photos:
+        try:
+            clean.append(photo_clean(upload.data))
+        except PhotoError as exc:
+            raise PhotoRejected(f"{upload.name}: {_(str(exc))}") from None
+    return clean
+
+
+def _photos_save(report: Report, photos: list[CleanPhoto], *, follow_up: bool = False) -> None:
+    for clean in photos:
+        photo = Photo(report=report, width=clean.width, height=clean.height)
+        photo.from_reporter_follow_up = follow_up
+        photo.image.save("photo.jpg", ContentFile(clean.image), save=False)
+        photo.thumbnail.save("thumb.jpg", ContentFile(clean.thumbnail), save=False)
+        photo.save()

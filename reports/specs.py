@@ -1,0 +1,69 @@
+"""The public "reports" layer in the layer registry (OGC API - Features, vector tiles, maps).
+
+Only public reports, and only properties without contact data (DESIGN.md §7).
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from layers import registry
+from layers.registry import LayerSpec, LayerStyle
+from reports.models import Report
+
+# Colours of the statuses, the same as reports/static/reports/reports.css.
+STATUS_COLOURS = (
+    ("new", "#d73027"),
+    ("acknowledged", "#f46d43"),
+    ("in_progress", "#e6ab02"),
+    ("fixed", "#1a9850"),
+    ("closed_not_fixed", "#762a83"),
+    ("duplicate", "#8c8c8c"),
+    ("not_responsible", "#4575b4"),
+)
+LAYER_PROPERTIES = (
+    "number",
+    "category_code",
+    "category_name",
+    "status",
+    "open311_status",
+    "settlement_katottg",
+    "settlement_name",
+    "address",
+    "summary",
+    "supporters",
+    "created_at",
+    "url",
+)
+
+
+def _public_reports():
+    return Report.objects.public()
+
+
+def register_reports_layer() -> None:
+    from reports.selectors import REPORT_PROPERTIES
+
+    registry.register(
+        LayerSpec(
+            id="reports",
+            title_uk="Звернення про проблеми",
+            title_en="Problem reports",
+            description="Публічні звернення мешканців: ями, освітлення, сміття, зв'язок…",
+            description_en="Residents' public problem reports.",
+            queryset=_public_reports,
+            geometry="location",
+            id_field="number",
+            properties={name: REPORT_PROPERTIES[name] for name in LAYER_PROPERTIES},
+            property_titles={"category_name": _("category"), "supporters": _("“me too”")},
+            popup=("number", "category_name", "status", "settlement_name", "summary"),
+            style=LayerStyle(
+                colour="#d73027",
+                symbol="circle",
+                radius=6,
+                colour_by="status",
+                categories=STATUS_COLOURS,
+            ),
+            source="Звернення мешканців Дмитрівської громади",
+            temporal="created_at",
+        ),
+        replace=True,
+    )

@@ -1,0 +1,222 @@
+"""HTML pages: the public report map, the new-report form, a report, the private follow
+page and e-mail subscriptions. Each view parses, calls one selector/service, renders.
+"""
+
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from layers.errors import ApplicationError, NotFound
+from layers.models import Settlement
+from reports import selectors, services
+from reports.forms import (
+    CommentForm,
+    FeedbackForm,
+    ReportForm,
+    SubscriptionForm,
+    answers_from_post,
+)
+from reports.http import client_ip
+from reports.models import OPEN_STATUSES, Status
+
+
+def _map_config() -> str:
+    """Settings the page scripts need, as JSON for a data attribute."""
+    return json.dumps(
+        {
+            "basemapUrl": settings.BASEMAP_URL,
+            "basemapAttribution": settings.BASEMAP_ATTRIBUTION,
+            "statusNames": {code: str(name) for code, name in Status.choices},
+            "openStatuses": sorted(OPEN_STATUSES),
+        },
+        ensure_ascii=False,
+    )
+
+
+def report_map(request):
+    """/map/: every public report on a clustered map, with filters and a legend."""
+    context = {
+        "categories": selectors.categories_active(),
+        "statuses": Status.choices,
+        "settlements": Settlement.objects.order_by("name_uk"),
+        "map_config": _map_config(),
+    }
+    return render(request, "reports/map.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def report_new(request):
+    """/reports/new/: file a report; on success go to the private follow page."""
+    categories = list(selectors.categories_active())
+    form = ReportForm(request.POST or None, request.FILES or None, categories=categories)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = _report_from_form(request, form, categories)
+        except ApplicationError as exc:
+            form.add_error(None, str(exc.message))
+            status = exc.status
+        else:
+            return redirect(reverse("reports:follow", args=[report.follow_token]) + "?new=1")
+    elif request.method == "POST":
+        status = 400
+    context = {"form": form, "categories": categories, "map_config": _map_config()}
+    return render(request, "reports/new.html", context, status=status)
+
+
+def _report_from_form(request, form, categories):
+    data = form.cleaned_data
+    category = next(c for c in categories if c.code == data["category"])
+    return services.report_create(
+        category_code=category.code,
+        lat=data["lat"],
+        lon=data["lon"],
+        description=data["description"],
+        address_text=data["address"],
+        answers=answers_from_post(request.POST, category),
+        photos=services.photo_uploads(data["photos"]),
+        reporter=services.Reporter(
+            name=data["name"],
+            email=data["email"],
+            phone=data["phone"],
+            is_anonymous=not data["show_name"],
+        ),
+        client_ip=client_ip(request),
+        honeypot=data["website"],
+    )
+
+
+def report_detail(request, number):
+    """/reports/<number>/: status, history, photos and "me too"."""
+    try:
+        report = selectors.report_public_get(number)
+    except NotFound:
+        raise Http404(_("No such public report.")) from None
+    context = {
+        "report": report,
+        "reporter_name": selectors.public_reporter_name(report),
+        "answers": selectors.answers_display(report),
+        "map_config": _map_config(),
+    }
+    return render(request, "reports/detail.html", context)
+
+
+@require_POST
+def report_support(request, number):
+    """POST /reports/<number>/support/: "me too", then back to the report."""
+    try:
+        report = selectors.report_public_get(number)
+        added = services.report_support(report=report, client_ip=client_ip(request))[1]
+    except NotFound:
+        raise Http404(_("No such public report.")) from None
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        text = _("Thank you! Your “me too” is counted.") if added else _("You already said so.")
+        messages.success(request, text)
+    return redirect("reports:detail", number=number)
+
+
+@require_http_methods(["GET", "POST"])
+def report_follow(request, token):
+    """/reports/follow/<token>/: the reporter's private page (comment, photo, feedback)."""
+    try:
+        report = selectors.report_for_follow(token)
+    except NotFound:
+        raise Http404(_("This link is not valid.")) from None
+    comment_form, feedback_form, status = CommentForm(), FeedbackForm(), 200
+    if request.method == "POST":
+        status = _follow_post(request, report)
+        if status == 200:
+            return redirect("reports:follow", token=token)
+    context = {
+        "report": report,
+        "history": report.updates.filter(is_public=True),
+        "comment_form": comment_form,
+        "feedback_form": feedback_form,
+        "is_new": request.GET.get("new") == "1",
+        "follow_url": request.build_absolute_uri(),
+    }
+    return render(request, "reports/follow.html", context, status=status)
+
+
+def _follow_post(request, report) -> int:
+    """Apply the reporter's comment or feedback; return the HTTP status to answer with."""
+    try:
+        if request.POST.get("action") == "feedback":
+            form = FeedbackForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("Choose “fixed” or “not fixed”."))
+                return 400
+            services.report_feedback(
+                report=report, fixed=form.cleaned_data["fixed"], note=form.cleaned_data["note"]
+            )
+        else:
+            form = CommentForm(request.POST, request.FILES)
+            if not form.is_valid():
+                messages.error(request, _("At most 3 photos."))
+                return 400
+            services.report_follow_up(
+                report=report,
+                comment=form.cleaned_data["comment"],
+                photos=services.photo_uploads(form.cleaned_data["photos"]),
+            )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return exc.status
+    messages.success(request, _("Thank you, saved."))
+    return 200
+
+
+@require_http_methods(["GET", "POST"])
+def subscribe(request):
+    """/reports/subscribe/: e-mail me new reports in a village or near a point."""
+    settlements = Settlement.objects.order_by("name_uk")
+    form = SubscriptionForm(request.POST or None, settlements=settlements)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.subscription_create(
+                email=data["email"],
+                settlement_katottg=data["settlement"] or None,
+                lat=data["lat"],
+                lon=data["lon"],
+                radius_m=data["radius_m"],
+            )
+        except ApplicationError as exc:
+            form.add_error(None, str(exc.message))
+            status = exc.status
+        else:
+            messages.success(request, _("Check your e-mail and confirm the subscription."))
+            return redirect("reports:subscribe")
+    elif request.method == "POST":
+        status = 400
+    context = {"form": form, "map_config": _map_config()}
+    return render(request, "reports/subscribe.html", context, status=status)
+
+
+def subscribe_confirm(request, token):
+    try:
+        services.subscription_confirm(token=token)
+    except NotFound:
+        raise Http404(_("This link is not valid.")) from None
+    return render(request, "reports/message.html", {"message": _("Subscription confirmed.")})
+
+
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """GET asks, POST unsubscribes (mail scanners follow GET links)."""
+    if request.method == "POST":
+        try:
+            services.subscription_delete(token=token)
+        except NotFound:
+            raise Http404(_("This link is not valid.")) from None
+        return render(request, "reports/message.html", {"message": _("You are unsubscribed.")})
+    return render(request, "reports/unsubscribe.html", {"token": token})

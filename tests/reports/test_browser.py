@@ -1,0 +1,81 @@
+"""Headless Chromium files a report on /reports/new/ by tapping the map, then finds it on
+/map/ — at phone width (360 px). Screenshots go to var/screenshots/ for a person to look at.
+"""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+
+from reports.models import Report
+
+PHONE = {"width": 360, "height": 740}
+SCREENSHOTS = Path(django_settings.BASE_DIR) / "var" / "screenshots"
+
+
+def _fits_phone_width(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+@pytest.mark.browser
+def test_a_resident_files_a_report_by_tapping_the_map_and_finds_it_on_the_map(
+    phone_page, page_log, live_server, territory, settlement, category
+):
+    page = phone_page
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.goto(f"{live_server.url}/reports/new/")
+    page.wait_for_selector("#pick-map path.leaflet-interactive, #pick-map svg path")
+    page.locator("#pick-map").click()  # the centre of the map: inside Dmytrivka
+    page.wait_for_function(
+        "document.getElementById('place-status').textContent.includes('Дмитрівка')"
+    )
+    page.select_option("select[name=category]", "roads")
+    page.select_option("select[name=a-roads-size]", "large")
+    page.fill("textarea[name=description]", "Глибока яма <b>біля</b> зупинки")
+    assert _fits_phone_width(page)
+    page.screenshot(path=str(SCREENSHOTS / "reports-new-360.png"), full_page=True)
+    page.click("#submit-report")
+    page.wait_for_url("**/reports/follow/**")
+
+    report = Report.objects.get()
+    assert report.settlement == settlement and report.answers == {"size": "large"}
+    assert report.number in page.inner_text("h1")
+
+    page.goto(f"{live_server.url}/map/")
+    item = page.locator("#report-list li", has_text=report.number)
+    item.wait_for()
+    assert page.locator(".report-pin .s-new").count() == 1
+    assert _fits_phone_width(page)
+    page.screenshot(path=str(SCREENSHOTS / "reports-map-360.png"), full_page=True)
+
+    item.locator("a").click()
+    page.wait_for_url(f"**/reports/{report.number}/")
+    assert "<b>біля</b>" in page.inner_text(".description")  # shown as text, not bold
+    assert page_log.console_errors == [] and page_log.page_errors == []
+    assert page_log.outside_requests() == []
+
+
+@pytest.mark.browser
+def test_the_form_offers_an_open_report_nearby_and_me_too_counts_it(
+    phone_page, page_log, live_server, make_report
+):
+    existing = make_report(lat=48.8000, lon=32.7200)
+    page = phone_page
+    page.goto(f"{live_server.url}/reports/new/")
+    page.wait_for_selector("#pick-map svg path")
+    page.evaluate(
+        "document.querySelector('input[name=lat]').value = '48.800100';"
+        "document.querySelector('input[name=lon]').value = '32.720100';"
+    )
+    page.select_option("select[name=category]", "roads")
+    page.select_option("select[name=a-roads-size]", "small")
+    page.fill("textarea[name=description]", "Та сама яма")
+    page.click("#submit-report")
+    page.locator("#nearby-list li", has_text=existing.number).wait_for()
+    page.screenshot(path=str(SCREENSHOTS / "reports-nearby-360.png"), full_page=True)
+    page.click("#nearby-list .me-too")
+    page.locator("#me-too-done").wait_for()
+    existing.refresh_from_db()
+    assert existing.supporters_count == 1
+    assert Report.objects.count() == 1
+    assert page_log.console_errors == [] and page_log.page_errors == []
