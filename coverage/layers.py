@@ -1,0 +1,100 @@
+"""The coverage app's map layers, registered in the layer registry (layers.registry)."""
+
+from django.db.models import F
+
+from coverage.roles import PLANNERS
+
+
+def _areas():
+    from coverage.models import CoverageArea
+
+    return CoverageArea.objects.select_related("provider")
+
+
+def _hotspots():
+    from coverage.models import WifiHotspot
+
+    return WifiHotspot.objects.select_related("provider")
+
+
+def _gaps():
+    from coverage.models import CoverageGap
+
+    return CoverageGap.objects.filter(snapshot__is_current=True, area__isnull=False)
+
+
+def register_all() -> None:
+    """Register the coverage areas, Free Wi-Fi zones and (for planners) the gaps."""
+    from layers import registry
+
+    registry.register(
+        registry.LayerSpec(
+            id="coverage-areas",
+            title_uk="Покриття інтернетом",
+            title_en="Internet coverage",
+            description="Зони, де провайдери пропонують доступ до інтернету.",
+            description_en="Where providers offer internet access.",
+            queryset=_areas,
+            geometry="area",
+            properties={
+                "provider_name": F("provider__name"),
+                "technology": "technology",
+                "down_mbps": "down_mbps",
+                "up_mbps": "up_mbps",
+                "source": "source",
+                "valid_from": "valid_from",
+            },
+            style=registry.LayerStyle(
+                colour="#2b8cbe",
+                fill_opacity=0.2,
+                colour_by="technology",
+                categories=(
+                    ("fibre", "#1a9850"),
+                    ("dsl", "#fee08b"),
+                    ("cable", "#91cf60"),
+                    ("fixed_wireless", "#66bd63"),
+                    ("3g", "#fdae61"),
+                    ("4g", "#74add1"),
+                    ("5g", "#4575b4"),
+                    ("wifi", "#9e0142"),
+                ),
+            ),
+            data_date="updated_at",
+            temporal="valid_from",
+        ),
+        replace=True,
+    )
+    registry.register(
+        registry.LayerSpec(
+            id="wifi-hotspots",
+            title_uk="Зони Free Wi-Fi",
+            title_en="Free Wi-Fi zones",
+            queryset=_hotspots,
+            geometry="location",
+            properties={
+                "name": "name",
+                "provider_name": F("provider__name"),
+                "radius_m": "radius_m",
+                "opened_on": "opened_on",
+            },
+            style=registry.LayerStyle(colour="#9e0142", symbol="diamond", radius=6),
+            temporal="opened_on",
+            data_date="opened_on",
+        ),
+        replace=True,
+    )
+    registry.register(
+        registry.LayerSpec(
+            id="coverage-gaps",
+            title_uk="Прогалини покриття",
+            title_en="Coverage gaps",
+            description="Частина території без покриття принаймні даного рівня.",
+            description_en="The territory without coverage of at least the given tier.",
+            queryset=_gaps,
+            geometry="area",
+            properties={"tier": "tier", "area_m2": "area_m2"},
+            visibility=PLANNERS,
+            style=registry.LayerStyle(colour="#d73027", fill_opacity=0.35),
+        ),
+        replace=True,
+    )

@@ -1,0 +1,128 @@
+/* Coverage maps: planners (areas, gaps, hotspots) and public (village shares, what is here). */
+(function () {
+  "use strict";
+  var el = document.getElementById("coverage-map");
+  if (!el || !window.L) { return; }
+  var map = L.map(el).setView([48.80, 32.72], 11);
+  if (el.dataset.basemap) { L.tileLayer(el.dataset.basemap, { maxZoom: 19 }).addTo(map); }
+  var colours = { fibre: "#1a9850", dsl: "#fee08b", cable: "#91cf60", fixed_wireless: "#66bd63",
+    "3g": "#fdae61", "4g": "#74add1", "5g": "#4575b4", wifi: "#9e0142" };
+
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) { throw new Error(url + ": " + r.status); }
+      return r.json();
+    });
+  }
+
+  function planners() {
+    var layers = {};
+    getJSON(el.dataset.areas).then(function (data) {
+      layers.areas = L.geoJSON(data, { style: function (f) {
+        return { color: colours[f.properties.technology] || "#3388ff", weight: 1, fillOpacity: 0.15 };
+      }, onEachFeature: function (f, layer) {
+        var p = f.properties;
+        layer.bindPopup(p.provider_name + ": " + p.technology + " " + p.down_mbps + "/" + p.up_mbps);
+      } }).addTo(map);
+      if (layers.areas.getBounds().isValid()) { map.fitBounds(layers.areas.getBounds()); }
+    });
+    getJSON(el.dataset.gaps).then(function (data) {
+      L.geoJSON(data, { style: { color: "#d73027", weight: 0, fillOpacity: 0.3 } }).addTo(map);
+    }).catch(function () {});
+    getJSON(el.dataset.hotspots).then(function (data) {
+      L.geoJSON(data, { pointToLayer: function (f, latlng) {
+        return L.circle(latlng, { radius: f.properties.radius_m, color: "#9e0142" });
+      } }).addTo(map);
+    });
+  }
+
+  function shareColour(pct) {
+    if (pct === null || pct === undefined) { return "#bbbbbb"; }
+    return pct >= 80 ? "#1a9850" : pct >= 50 ? "#91cf60" : pct >= 20 ? "#fee08b" : "#d73027";
+  }
+
+  function residents() {
+    var answer = document.getElementById("coverage-answer");
+    var marker = null;
+    Promise.all([getJSON(el.dataset.villages), getJSON(el.dataset.shares)]).then(function (res) {
+      var shares = {};
+      res[1].settlements.forEach(function (s) { shares[s.katottg] = s; });
+      var layer = L.geoJSON(res[0], { style: function (f) {
+        var s = shares[f.properties.katottg];
+        var pct = s ? s.groups.fixed.served.households_pct : null;
+        return { color: "#555", weight: 1, fillColor: shareColour(pct), fillOpacity: 0.5 };
+      }, onEachFeature: function (f, l) {
+        var s = shares[f.properties.katottg];
+        var pct = s ? s.groups.fixed.served.households_pct : null;
+        l.bindTooltip(f.properties.name_uk + (pct === null ? "" : ": " + pct.toFixed(0) + "%"));
+      } }).addTo(map);
+      if (layer.getBounds().isValid()) { map.fitBounds(layer.getBounds()); }
+    }).catch(function () {});
+
+    function show(lat, lon) {
+      if (marker) { marker.setLatLng([lat, lon]); } else { marker = L.marker([lat, lon]).addTo(map); }
+      getJSON("/api/v1/coverage/at/?lat=" + lat + "&lon=" + lon).then(function (data) {
+        answer.hidden = false;
+        answer.dataset.lat = lat; answer.dataset.lon = lon;
+        answer.querySelector(".tier").textContent = answer.dataset[data.tier];
+        var list = answer.querySelector(".offers");
+        list.textContent = "";
+        if (!data.offers.length) {
+          var none = document.createElement("li"); none.textContent = answer.dataset.none; list.appendChild(none);
+        }
+        data.offers.forEach(function (o) {
+          var li = document.createElement("li");
+          li.textContent = o.provider + " — " + o.technology + ", " + o.down_mbps + "/" + o.up_mbps + " Mbit/s (" + answer.dataset[o.tier] + ")";
+          list.appendChild(li);
+        });
+        answer.querySelector(".complaint-result").textContent = "";
+      });
+    }
+    map.on("click", function (e) { show(e.latlng.lat.toFixed(6), e.latlng.lng.toFixed(6)); });
+
+    var complain = answer.querySelector(".complain");
+    if (complain) {
+      complain.addEventListener("click", function () {
+        var form = new FormData();
+        form.append("category", answer.dataset.complaintCategory);
+        form.append("description", answer.dataset.description);
+        form.append("lat", answer.dataset.lat);
+        form.append("lon", answer.dataset.lon);
+        fetch("/api/v1/reports/", { method: "POST", body: form, credentials: "same-origin" })
+          .then(function (r) { return r.json().then(function (body) { return [r.ok, body]; }); })
+          .then(function (res) {
+            answer.querySelector(".complaint-result").textContent =
+              res[0] ? answer.dataset.thanks : (res[1].error && res[1].error.message) || "";
+          });
+      });
+    }
+
+    var q = document.getElementById("address-q");
+    var results = document.getElementById("address-results");
+    var timer = null;
+    q.addEventListener("input", function () {
+      clearTimeout(timer);
+      if (q.value.trim().length < 2) { results.textContent = ""; return; }
+      timer = setTimeout(function () {
+        getJSON("/api/v1/addresses/?limit=8&q=" + encodeURIComponent(q.value.trim())).then(function (data) {
+          results.textContent = "";
+          data.features.forEach(function (f) {
+            if (!f.geometry) { return; }
+            var li = document.createElement("li"), b = document.createElement("button");
+            b.type = "button";
+            b.textContent = f.properties.label || f.properties.full || f.properties.house_number;
+            b.addEventListener("click", function () {
+              var c = f.geometry.coordinates;
+              map.setView([c[1], c[0]], 16);
+              show(c[1].toFixed(6), c[0].toFixed(6));
+            });
+            li.appendChild(b); results.appendChild(li);
+          });
+        }).catch(function () { results.textContent = ""; });
+      }, 250);
+    });
+    document.getElementById("address-search").addEventListener("submit", function (e) { e.preventDefault(); });
+  }
+
+  if (el.dataset.public) { residents(); } else { planners(); }
+})();

@@ -1,0 +1,109 @@
+"""HTML pages: /planning/ (the planners' page) and /coverage/ (public: what can I get here)."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from coverage import charts, selectors, services
+from coverage.roles import is_planner
+from layers.errors import ApplicationError, NotFound
+
+KPI_GROUPS = ("any", "fixed", "fibre", "mobile", "wifi")
+
+
+def _planner_only(request) -> None:
+    if not is_planner(request.user):
+        raise PermissionDenied
+
+
+def _kpis(summary: dict) -> list[tuple[str, float | None, str]]:
+    groups, villages = summary["territory"]["groups"], summary["villages"]
+    return [
+        (_("Territory with any internet"), groups["any"]["covered"]["area_pct"], "%"),
+        (_("Territory with high-speed internet"), groups["any"]["served"]["area_pct"], "%"),
+        (_("Households that can get fibre"), groups["fibre"]["covered"]["households_pct"], "%"),
+        (
+            _("Households served by fixed broadband"),
+            groups["fixed"]["served"]["households_pct"],
+            "%",
+        ),
+        (_("Villages connected"), villages["connected_pct"], "%"),
+        (
+            _("Facilities on high-speed internet"),
+            summary["territory"]["facilities"]["high_speed_pct"],
+            "%",
+        ),
+        (_("Free Wi-Fi zones"), summary["wifi_zones"].get("open"), ""),
+    ]
+
+
+def _charts(settlements: list[dict]) -> dict:
+    series, targets = selectors.progress_series()
+    return {
+        "by_village": charts.coverage_by_village_svg(
+            settlements,
+            title=_("Households by village, %"),
+            labels={"fibre": _("can get fibre"), "served": _("served by fixed broadband")},
+        ),
+        "progress": charts.progress_svg(series, targets, title=_("Progress against the strategy")),
+    }
+
+
+@login_required
+def planning(request):
+    """KPI cards, the village table, charts, the map, downloads and the recompute button."""
+    _planner_only(request)
+    try:
+        summary = selectors.coverage_summary_latest()
+        settlements = selectors.coverage_settlements_latest()
+    except NotFound:
+        return render(
+            request,
+            "coverage/planning.html",
+            {"snapshot": None, "basemap_url": settings.BASEMAP_URL},
+        )
+    context = {
+        "basemap_url": settings.BASEMAP_URL,
+        "snapshot": summary,
+        "kpis": _kpis(summary),
+        "settlements": settlements["settlements"],
+        "priorities": settlements["priorities"][:5],
+        "targets": selectors.targets_table(),
+        "charts": _charts(settlements["settlements"]),
+        "groups": KPI_GROUPS,
+    }
+    return render(request, "coverage/planning.html", context)
+
+
+@login_required
+@require_POST
+def recompute(request):
+    """Compute a new snapshot now (planners), then back to the page."""
+    _planner_only(request)
+    try:
+        snapshot = services.coverage_compute()
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("Coverage recomputed in %(ms)s ms.") % {"ms": snapshot.duration_ms}
+        )
+    return redirect("coverage:planning")
+
+
+def _complaint_category() -> str | None:
+    """The code of the active coverage-complaint category of problem reports, if any."""
+    from reports.models import Category
+
+    category = Category.objects.filter(is_coverage_complaint=True, is_active=True).first()
+    return category.code if category else None
+
+
+def public(request):
+    """What can I get at my address: search or tap, see offers; village shares only."""
+    context = {"complaint_category": _complaint_category(), "basemap_url": settings.BASEMAP_URL}
+    return render(request, "coverage/public.html", context)
