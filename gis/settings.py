@@ -56,8 +56,13 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.gis",
+    "django.contrib.postgres",
     "ninja",
+    "simple_history",
     "layers",
+    "addresses",
+    "reports",
+    "coverage",
     "maps",
     "ops",
 ]
@@ -72,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Records the signed-in user on every history entry (addresses register).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -158,6 +165,36 @@ BASEMAP_ATTRIBUTION = os.environ.get("BASEMAP_ATTRIBUTION", "")
 
 # /api/v1/locate: how far to look for the nearest settlement when a point is in none, m.
 LOCATE_NEAREST_MAX_M = 2000
+
+# Problem reports (reports/): e-mail, rate limits, public links.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "hromada-gis@localhost")
+# Absolute base of links in e-mails (follow a report, unsubscribe), without a trailing slash.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Shared by every gunicorn worker (rate limits); a directory under var/.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("CACHE_DIR", str(VAR_DIR / "cache")),
+    }
+}
+# New reports per client address per window, and the window in seconds.
+REPORTS_RATE_LIMIT = int(os.environ.get("REPORTS_RATE_LIMIT", "5"))
+REPORTS_RATE_WINDOW_S = int(os.environ.get("REPORTS_RATE_WINDOW_S", "600"))
+# Open311 GeoReport v2: the one jurisdiction this endpoint serves.
+OPEN311_JURISDICTION_ID = os.environ.get("OPEN311_JURISDICTION_ID", "dmytrivska-gromada.gov.ua")
+
+# Internet coverage (coverage/): speed tiers as (download, upload) in Mbit/s, advertised.
+# Served: at least COVERAGE_SERVED_MBPS; underserved: at least COVERAGE_UNDERSERVED_MBPS.
+COVERAGE_SERVED_MBPS = (100, 20)
+COVERAGE_UNDERSERVED_MBPS = (25, 3)
+# A village counts as connected when this share (0-1) of its households is served by
+# fixed broadband.
+COVERAGE_VILLAGE_CONNECTED_SHARE = 0.5
+# The strategy's priority villages (Makarykha, Tsybuleve), by KATOTTG code.
+COVERAGE_PRIORITY_VILLAGES = ("UA35040090090035423", "UA35040090130084929")
+# Side of the square cells the territory is cut into for the coverage unions, metres.
+COVERAGE_GRID_M = 2000
 
 LOGGING = {
     "version": 1,

@@ -1,36 +1,52 @@
 """URL configuration: every app's pages and APIs (DESIGN.md §4)."""
 
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 from ninja import NinjaAPI
 
+from addresses import api as addresses_api
+from coverage import api as coverage_api
 from layers import api as layers_api
 from layers.errors import install_api_handlers
+from reports import api as reports_api
 
 api = NinjaAPI(
     title="Hromada GIS API",
     version="1",
     description="Territory, settlements, facilities and more for a Ukrainian hromada. "
-    "Errors are always {\"error\": {\"code\", \"message\"}} with a 4xx status.",
+    'Errors are always {"error": {"code", "message"}} with a 4xx status.',
     urls_namespace="api",
     openapi_url="/schema/",
     docs_url="/docs/",
 )
 install_api_handlers(api)
 api.add_router("", layers_api.router)
+api.add_router("", reports_api.router)
+api.add_router("/addresses", addresses_api.router)
+api.add_router("/coverage", coverage_api.router)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("healthz", layers_api.healthz, name="healthz"),
+    path("ogc/", include("layers.ogc_urls")),
+    path("tiles/", include("layers.tile_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("open311/", include("reports.open311.urls")),
+    path("", include("reports.urls")),
+    path("addresses/", include("addresses.urls")),
+    path("", include("coverage.urls")),
     path("", include("maps.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded media (report photos, re-encoded without EXIF) are served by Django itself: one
+# small server per community, no separate web server to configure. Put nginx in front
+# of /media/ when traffic grows.
+urlpatterns += [
+    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+]
 
 handler404 = "layers.errors.handler404"
 handler500 = "layers.errors.handler500"
