@@ -1,0 +1,30 @@
+"""Printed maps (PDF) for council sessions: one map, or the council pack of every village.
+
+from maps import printing
+pdf = printing.map_pdf(printing.PrintOptions(paper="A3", ...), request.user)
+"""
+
+from maps.printing.options import (
+    DEFAULT_LAYERS,
+    ORIENTATIONS,
+    PAPERS_MM,
+    Extent,
+    PrintError,
+    PrintOptions,
+    parse_extent,
+)
+from maps.printing.services import SYSTEM, default_layers, map_pdf, print_layers
+
+__all__ = [
+    "DEFAULT_LAYERS",
+    "ORIENTATIONS",
+    "PAPERS_MM",
+    "SYSTEM",
+    "default_layers",
+    "Extent",
+    "PrintError",
+    "PrintOptions",
+    "map_pdf",
+    "parse_extent",
+    "print_layers",
+]

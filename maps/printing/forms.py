@@ -1,0 +1,76 @@
+"""The print form of /maps/print/: paper, orientation, extent, layers, title."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from layers.models import Settlement
+from maps.printing.options import TITLE_MAX_CHARS, Extent, PrintError, PrintOptions, parse_bbox
+from maps.printing.services import default_layers, print_layers
+
+
+class PrintForm(forms.Form):
+    """Options of one printed map; the layers offered are those the user may see."""
+
+    paper = forms.ChoiceField(label=_("Paper"), choices=[("A4", "A4"), ("A3", "A3")])
+    orientation = forms.ChoiceField(
+        label=_("Orientation"),
+        choices=[("portrait", _("portrait")), ("landscape", _("landscape"))],
+    )
+    extent = forms.ChoiceField(
+        label=_("Extent"),
+        choices=[
+            ("territory", _("the whole community")),
+            ("village", _("one village")),
+            ("bbox", _("a bounding box")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    village = forms.ChoiceField(label=_("Village"), required=False)
+    bbox = forms.CharField(
+        label=_("Bounding box"),
+        required=False,
+        help_text=_("west,south,east,north in degrees (EPSG:4326)"),
+    )
+    layers = forms.MultipleChoiceField(label=_("Layers"), widget=forms.CheckboxSelectMultiple)
+    title = forms.CharField(label=_("Title"), required=False, max_length=TITLE_MAX_CHARS)
+    subtitle = forms.CharField(label=_("Subtitle"), required=False, max_length=2 * TITLE_MAX_CHARS)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["layers"].choices = [(s.id, s.title_uk) for s in print_layers(user)]
+        self.fields["village"].choices = [("", "—")] + [
+            (katottg, name)
+            for katottg, name in Settlement.objects.values_list("katottg", "name_uk")
+        ]
+        self.initial.setdefault("layers", list(default_layers(user)))
+        self.initial.setdefault("paper", "A4")
+        self.initial.setdefault("orientation", "portrait")
+        self.initial.setdefault("extent", "territory")
+
+    def _extent(self, data) -> Extent:
+        kind = data.get("extent")
+        if kind == "village":
+            if not data.get("village"):
+                raise forms.ValidationError({"village": _("Choose the village to print.")})
+            return Extent(kind="village", village=data["village"])
+        if kind == "bbox":
+            try:
+                return Extent(kind="bbox", bbox=parse_bbox(data.get("bbox", "")))
+            except PrintError as exc:
+                raise forms.ValidationError({"bbox": exc.message}) from None
+        return Extent()
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        data["options"] = PrintOptions(
+            paper=data["paper"],
+            orientation=data["orientation"],
+            extent=self._extent(data),
+            layers=tuple(data["layers"]),
+            title=data["title"],
+            subtitle=data["subtitle"],
+        )
+        return data

@@ -1,0 +1,301 @@
+"""The council pack: one PDF with a cover (the strategy's indicators against its targets),
+an overview coverage map, one atlas page per village (by name) and a page of the problem
+reports by category and status."""
+
+from collections.abc import Callable
+
+from django.db.models import Count, Max
+from django.utils import timezone, translation
+
+from coverage.models import CoverageSnapshot
+from coverage.selectors import targets_table
+from layers.models import Settlement
+from maps.printing import tables
+from maps.printing.document import Document, today
+from maps.printing.options import Extent, PrintOptions, options_check
+from maps.printing.page import INK, MUTED, Page, footer_lines, mm_date, thousands
+from maps.printing.render import map_page
+from maps.printing.services import (
+    community_name,
+    map_prepare,
+    print_layer,
+    print_layers,
+    village_title,
+)
+from maps.printing.tables import Cell
+
+UK_ALPHABET = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя"
+OVERVIEW_LAYERS = (
+    "territory", "settlements", "coverage-areas", "coverage-gaps", "wifi-hotspots", "facilities",
+)  # fmt: skip
+ATLAS_LAYERS = (
+    "territory", "settlements", "streets", "addresses", "coverage-areas", "coverage-gaps",
+    "wifi-hotspots", "facilities", "reports",
+)  # fmt: skip
+OPEN_STATUSES = ("new", "acknowledged", "in_progress")
+# The strategy's indicators as the council reads them.
+INDICATORS_UK = {
+    "territory_coverage_pct": "Покриття території інтернетом, %",
+    "villages_connected_pct": "Населені пункти з фіксованим швидкісним інтернетом, %",
+    "priority_villages_connected": "Макариха і Цибулеве на швидкісному інтернеті (з 2)",
+    "facilities_high_speed_pct": "Комунальні заклади на швидкісному інтернеті, %",
+    "new_wifi_zones": "Нові зони Free Wi-Fi з 2020 року",
+    "e_appeals_pct": "Звернення, подані в електронній формі, %",
+}
+COVER_SOURCE = (
+    "розрахунок покриття Hromada GIS за даними провайдерів і громади; "
+    "цілі — ІТ-стратегія громади на 2020–2022 роки"
+)
+GREEN, RED = "#1a7837", "#b2182b"
+Progress = Callable[[str], None]
+
+
+def uk_sort_key(text: str) -> tuple:
+    """Sort key in Ukrainian alphabetical order (І after И, Є after Е, Ї after І)."""
+    return tuple(
+        (UK_ALPHABET.index(ch), ch) if ch in UK_ALPHABET else (len(UK_ALPHABET), ch)
+        for ch in text.lower()
+    )
+
+
+def villages_sorted() -> list[Settlement]:
+    return sorted(Settlement.objects.all(), key=lambda s: (uk_sort_key(s.name_uk), s.katottg))
+
+
+def _printable(layer_ids, user) -> tuple[str, ...]:
+    return tuple(layer for layer in layer_ids if print_layer(layer, user))
+
+
+def _number(value, digits: int = 0) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.{digits}f}".replace(".", ",") if digits else thousands(value)
+
+
+# --- cover ---------------------------------------------------------------------------------
+
+
+def _target_rows() -> list[list]:
+    rows = []
+    order = list(INDICATORS_UK)
+    targets = sorted(
+        targets_table(),
+        key=lambda r: (order.index(r["indicator"]) if r["indicator"] in order else 99, r["year"]),
+    )
+    for row in targets:
+        sign = "> " if row["comparison"] == "gt" else "≥ "
+        digits = 1 if row["indicator"].endswith("_pct") else 0
+        met = row["met"]
+        status = Cell(
+            "немає даних" if met is None else ("виконано" if met else "не виконано"),
+            colour=MUTED if met is None else (GREEN if met else RED),
+            weight="bold",
+        )
+        rows.append([
+            INDICATORS_UK.get(row["indicator"], row["label"]), str(row["year"]),
+            Cell(sign + _number(row["target"], digits if row["target"] % 1 else 0), align="right"),
+            Cell(_number(row["actual"], digits), align="right"), status,
+        ])  # fmt: skip
+    return rows
+
+
+def _key_figures(snapshot) -> list[tuple[str, str]]:
+    if snapshot is None:
+        return [("Покриття ще не розраховано", "—")]
+    r = snapshot.results
+    any_ = r["territory"]["groups"]["any"]
+    return [
+        ("Територія з будь-яким інтернетом", f"{_number(any_['covered']['area_pct'], 1)} %"),
+        ("Домогосподарства з інтернетом ≥ 100/20 Мбіт/с",
+         f"{_number(any_['served']['households_pct'], 1)} %"),
+        ("Населені пункти з фіксованим швидкісним інтернетом",
+         f"{r['villages']['connected']} з {r['villages']['total']}"),
+        ("Комунальні заклади на швидкісному інтернеті",
+         f"{_number(r['territory']['facilities']['high_speed_pct'], 1)} %"),
+        ("Зони Free Wi-Fi", str(r["wifi_zones"].get("open", "—"))),
+    ]  # fmt: skip
+
+
+def cover_page(page: Page, snapshot, number: int, total: int, map_date) -> None:
+    """Draw the cover: title, the key figures and the strategy's targets table."""
+    s = page.scale
+    page.header("Звіт про виконання ІТ-стратегії громади", community_name())
+    as_of = mm_date(snapshot.as_of) if snapshot else "—"
+    page.text(10 * s, page.height_mm - 40 * s, f"Покриття інтернетом станом на {as_of}", 11,
+              va="top", weight="bold")  # fmt: skip
+    y = page.height_mm - 50 * s
+    for label, value in _key_figures(snapshot):
+        page.text(14 * s, y, label, 9, va="top")
+        page.text(page.width_mm - 14 * s, y, value, 9, va="top", ha="right", weight="bold")
+        y -= 6 * s
+    y -= 6 * s
+    page.text(10 * s, y, "Показники стратегії та цілі", 11, va="top", weight="bold")
+    box = (10 * s, 30 * s, page.width_mm - 20 * s, y - 36 * s)
+    header = ["Показник", "Рік", "Ціль", "Факт", "Стан"]
+    tables.table(page, box, header, _target_rows(), [0.50, 0.08, 0.12, 0.12, 0.18], size=8)
+    lines = footer_lines(
+        scale_text="",
+        sources=[COVER_SOURCE],
+        map_date=map_date,
+        data_date=snapshot.as_of if snapshot else None,
+    )
+    page.footer(lines, number, total)
+
+
+# --- atlas pages --------------------------------------------------------------------------
+
+
+def _village_rows(figures: dict | None, open_reports: int | None, village) -> list[list]:
+    def n(value):
+        return Cell(_number(value), align="right")
+
+    rows = [["Населення", n(village.population)]]
+    if figures:
+        households = figures["groups"]["any"]
+        rows += [
+            ["Домогосподарства, усього", n(figures.get("households_total"))],
+            ["забезпечені (≥ 100/20 Мбіт/с)", n(households["served"]["households"])],
+            ["з повільним інтернетом", n(households["underserved"]["households"])],
+            ["не забезпечені", n(households["unserved"]["households"])],
+            ["Заклади: усього / підключені",
+             Cell(f"{figures['facilities']['total']} / {figures['facilities']['connected']}",
+                  align="right")],
+        ]  # fmt: skip
+    if open_reports is not None:
+        rows.append(["Відкриті звернення", n(open_reports)])
+    return rows
+
+
+def village_table(page: Page, box, snapshot, village, open_reports) -> None:
+    figures = None
+    if snapshot is not None:
+        figures = next(
+            (v for v in snapshot.results["settlements"] if v["katottg"] == village.katottg), None
+        )
+    rows = _village_rows(figures, open_reports, village)
+    tables.table(page, box, [village.name_uk, "кількість"], rows, [0.72, 0.28], size=7)
+
+
+def _open_reports(user, village) -> int | None:
+    spec = print_layer("reports", user)
+    if spec is None:
+        return None
+    return spec.queryset().filter(settlement=village, status__in=OPEN_STATUSES).count()
+
+
+def atlas_page(page: Page, user, village, *, paper, map_date, snapshot, number, total) -> None:
+    """Draw a village's atlas page: its map with open reports only, and its table."""
+    options = PrintOptions(
+        paper=paper,
+        extent=Extent(kind="village", village=village.katottg),
+        layers=_printable(ATLAS_LAYERS, user),
+        title=village_title(village),
+        subtitle=f"Атлас громади: покриття інтернетом, заклади, відкриті звернення · "
+        f"{number - 2} з {total - 3}",
+        map_date=map_date,
+        filters=(("reports", "status", OPEN_STATUSES),),
+    )
+    job = map_prepare(options, user, layout="atlas")
+    map_page(page, job, number, total)
+    village_table(page, page.box("atlas", "table"), snapshot, village, _open_reports(user, village))
+
+
+# --- reports summary ----------------------------------------------------------------------
+
+
+def _report_counts(spec) -> tuple[list, list, dict]:
+    rows = spec.queryset().order_by().values("category__name_uk", "status").annotate(n=Count("pk"))
+    counts = {(r["category__name_uk"], r["status"]): r["n"] for r in rows}
+    categories = sorted({c for c, _ in counts}, key=uk_sort_key)
+    statuses = [value for value, _ in spec.style.categories if any(s == value for _, s in counts)]
+    return categories, statuses, counts
+
+
+def _status_labels(spec) -> dict[str, str]:
+    from maps.printing.style import category_labels
+
+    with translation.override("uk"):
+        return category_labels(spec, "status")
+
+
+def summary_page(page: Page, user, number: int, total: int, map_date) -> None:
+    """Draw the problem reports by category (rows) and status (columns), with totals."""
+    s = page.scale
+    page.header("Звернення мешканців про проблеми", "За категоріями та станом розгляду")
+    spec = print_layer("reports", user)
+    y = page.height_mm - 34 * s
+    if spec is None:
+        page.text(10 * s, y, "Шар звернень недоступний.", 10, va="top")
+        page.footer([], number, total)
+        return
+    categories, statuses, counts = _report_counts(spec)
+    labels = _status_labels(spec)
+    header = ["Категорія", *[labels.get(v, v) for v in statuses], "Усього"]
+    rows = []
+    for category in categories:
+        values = [counts.get((category, v), 0) for v in statuses]
+        rows.append([category, *[Cell(str(n), align="right") for n in values],
+                     Cell(str(sum(values)), align="right", weight="bold")])  # fmt: skip
+    totals = [sum(counts.get((c, v), 0) for c in categories) for v in statuses]
+    rows.append([Cell("Усього", weight="bold"),
+                 *[Cell(str(n), align="right", weight="bold") for n in totals],
+                 Cell(str(sum(totals)), align="right", weight="bold")])  # fmt: skip
+    share = 0.70 / max(len(statuses) + 1, 1)
+    box = (10 * s, 30 * s, page.width_mm - 20 * s, y - 30 * s)
+    used = tables.table(page, box, header, rows, [0.30] + [share] * (len(statuses) + 1), size=7.5)
+    _open_note(page, y - used - 8 * s, totals, statuses)
+    latest = spec.queryset().aggregate(latest=Max("created_at"))["latest"]
+    page.footer(footer_lines(scale_text="", sources=[spec.source] if spec.source else [],
+                             map_date=map_date, data_date=latest and timezone.localdate(latest)),
+                number, total)  # fmt: skip
+
+
+def _open_note(page: Page, y: float, totals, statuses) -> None:
+    open_total = sum(n for n, v in zip(totals, statuses, strict=True) if v in OPEN_STATUSES)
+    text = f"Відкритих звернень (нові, прийняті, у роботі): {open_total} з {sum(totals)}."
+    page.text(10 * page.scale, y, text, 9, va="top", color=INK)
+
+
+# --- the pack -----------------------------------------------------------------------------
+
+
+def council_pack_pdf(user, *, paper: str = "A4", map_date=None,
+                     progress: Progress | None = None) -> bytes:  # fmt: skip
+    """Return the council pack (PDF bytes); `progress` is called once per page drawn.
+
+    PrintError for a paper other than A4/A3; layers `user` may not see are left out.
+    """
+    options_check(paper=paper, orientation="portrait", layers=("territory",))
+    progress = progress or (lambda step: None)
+    map_date = map_date or today()
+    snapshot = CoverageSnapshot.objects.filter(is_current=True).first()
+    villages = villages_sorted()
+    total = len(villages) + 3
+    width, height = PrintOptions(paper=paper).page_mm
+    with Document(f"Звіт для сесії ради: {community_name()}") as document:
+        page = document.page(width, height)
+        cover_page(page, snapshot, 1, total, map_date)
+        document.add(page)
+        progress("cover")
+        page = document.page(width, height)
+        overview = PrintOptions(
+            paper=paper, layers=_printable(OVERVIEW_LAYERS, user), map_date=map_date,
+            title="Покриття інтернетом території громади", subtitle=community_name(),
+        )  # fmt: skip
+        map_page(page, map_prepare(overview, user), 2, total)
+        document.add(page)
+        progress("overview")
+        for number, village in enumerate(villages, start=3):
+            page = document.page(width, height)
+            atlas_page(page, user, village, paper=paper, map_date=map_date, snapshot=snapshot,
+                       number=number, total=total)  # fmt: skip
+            document.add(page)
+            progress(village.name_uk)
+        page = document.page(width, height)
+        summary_page(page, user, total, total, map_date)
+        document.add(page)
+        progress("reports")
+    return document.pdf
+
+
+__all__ = ["council_pack_pdf", "print_layers"]

@@ -1,0 +1,138 @@
+"""Printed maps as a service: validate options, read the layers, draw, return PDF bytes."""
+
+from collections.abc import Callable
+
+from layers import registry
+from layers.models import Territory
+from layers.registry import LayerSpec
+from maps.printing import data, furniture
+from maps.printing.document import Document, today
+from maps.printing.options import (
+    DEFAULT_LAYERS,
+    DEFAULT_VILLAGE_LAYERS,
+    PrintError,
+    PrintOptions,
+    options_check,
+)
+from maps.printing.page import Page
+from maps.printing.render import MapJob, map_page
+
+Progress = Callable[[str], None]
+# The caller is the command line, an operator of the server: every layer is printable.
+SYSTEM = object()
+
+
+def print_layers(user) -> list[LayerSpec]:
+    """Return the registry's layers `user` may print (SYSTEM: all), in registry order."""
+    return registry.all_layers() if user is SYSTEM else registry.visible_to(user)
+
+
+def print_layer(layer_id: str, user) -> LayerSpec | None:
+    """Return the layer with this id when `user` may print it, else None."""
+    return next((spec for spec in print_layers(user) if spec.id == layer_id), None)
+
+
+def default_layers(user, extent_kind: str = "territory") -> tuple[str, ...]:
+    """Return the default layers of an extent kind that exist and `user` may print."""
+    printable = {spec.id for spec in print_layers(user)}
+    wanted = DEFAULT_LAYERS if extent_kind == "territory" else DEFAULT_VILLAGE_LAYERS
+    return tuple(layer for layer in wanted if layer in printable)
+
+
+def layers_resolve(layer_ids, user) -> list:
+    """Return the printable LayerSpecs for the ids; PrintError naming the unknown ones
+    (a layer the user may not see is unknown to them)."""
+    specs, unknown = [], []
+    for layer_id in dict.fromkeys(layer_ids):
+        spec = print_layer(layer_id, user)
+        (specs if spec else unknown).append(spec or layer_id)
+    if unknown:
+        raise PrintError(f"Unknown layer(s): {', '.join(unknown)}.", code="unknown_layer")
+    return specs
+
+
+def community_name() -> str:
+    territory = Territory.objects.order_by("pk").first()
+    return territory.name_uk if territory else ""
+
+
+# Ukrainian abbreviations of the settlement kinds before a name: "с. Іванківці".
+KIND_PREFIX = {"village": "с.", "rural_settlement": "с-ще", "urban_settlement": "смт", "city": "м."}
+
+
+def village_title(village) -> str:
+    """Return a settlement's name as maps write it: "с. Іванківці"."""
+    return f"{KIND_PREFIX.get(village.kind, '')} {village.name_uk}".strip()
+
+
+def default_title(area: data.Area) -> str:
+    if area.village is not None:
+        return village_title(area.village)
+    return community_name() or "Карта громади"
+
+
+# Layers every map has: a subtitle names the others.
+BASE_LAYERS = ("territory", "settlements", "streets", "addresses")
+
+
+def default_subtitle(specs: list[LayerSpec]) -> str:
+    """Return "Покриття інтернетом, комунальні заклади, …": the thematic layers shown."""
+    names = [s.title_uk for s in specs if s.id not in BASE_LAYERS] or [s.title_uk for s in specs]
+    # Lower-case the later titles' first letter unless it starts an acronym (ЦНАП).
+    later = [n[:1].lower() + n[1:] if n[1:2].islower() else n for n in names[1:]]
+    return ", ".join(names[:1] + later)
+
+
+def map_prepare(options: PrintOptions, user, *, layout: str = "map") -> MapJob:
+    """Validate the options for `user` and read everything the page draws.
+
+    PrintError for a bad paper or orientation, an unknown layer or village, an empty
+    extent or an extent without any part of the territory.
+    """
+    layer_ids = options.layers or default_layers(user, options.extent.kind)
+    options_check(
+        paper=options.paper,
+        orientation=options.orientation,
+        layers=layer_ids,
+        title=options.title,
+        subtitle=options.subtitle,
+    )
+    specs = layers_resolve(layer_ids, user)
+    area = data.area_resolve(options.extent)
+    box = Page(*options.page_mm).box(layout, "map")
+    bounds, scale = furniture.fit_extent(area.bounds, (box[2], box[3]))
+    filters = {}
+    for layer, path, values in options.filters:
+        filters.setdefault(layer, []).append((path, values))
+    frames = {s.id: data.layer_read(s, bounds, filters.get(s.id, ())) for s in specs}
+    labelled = next((s for s in specs if s.id in data.LABEL_BY), specs[0])
+    labels = data.labels_read(labelled, bounds)
+    return MapJob(
+        options=options,
+        specs=specs,
+        area=area,
+        bounds=bounds,
+        scale=scale,
+        frames=frames,
+        labels=labels,
+        context=data.context_read(bounds),
+        map_date=options.map_date or today(),
+        data_date=data.data_date(specs),
+        title=options.title or default_title(area),
+        subtitle=options.subtitle or default_subtitle(specs),
+        layout=layout,
+    )
+
+
+def map_pdf(options: PrintOptions, user, *, progress: Progress | None = None) -> bytes:
+    """Return the PDF (bytes) of one map page; see map_prepare for the errors."""
+    progress = progress or (lambda step: None)
+    job = map_prepare(options, user)
+    progress("read")
+    with Document(job.title) as document:
+        page = document.page(*options.page_mm)
+        map_page(page, job, 1, 1)
+        progress("drawn")
+        document.add(page)
+    progress("written")
+    return document.pdf
