@@ -8,6 +8,8 @@ class AddressesConfig(AppConfig):
 
     def ready(self):
         from addresses import demo as addresses_demo
+        from addresses.specs import register_address_layers
         from layers import demo
 
         demo.register("addresses", addresses_demo.load, order=20)
+        register_address_layers()

@@ -237,6 +237,14 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
+# fold() as SQL `lower(translate(text, FOLD_FROM, FOLD_TO))`, for stored search columns:
+# Latin look-alikes become Cyrillic, punctuation a space, and every apostrophe is dropped
+# (translate deletes the characters of FOLD_FROM that have no counterpart in FOLD_TO).
+_FOLD_PUNCTUATION = ',;:«»"()'
+FOLD_FROM = "".join(chr(code) for code in LATIN_TO_CYRILLIC) + _FOLD_PUNCTUATION + APOSTROPHES
+FOLD_TO = "".join(LATIN_TO_CYRILLIC.values()) + " " * len(_FOLD_PUNCTUATION)
+
+
 def compact_house_number(display: str) -> str:
     """Return the house number as stored in search text: "12 корп. 2" → "12к2"."""
     return display.replace(" корп. ", "к").lower()
@@ -257,11 +265,23 @@ _QUERY_NUMBER_RE = re.compile(
 )
 
 
+_QUERY_NUMBER_BEFORE_COMMA_RE = re.compile(
+    r"(?:^|\s)(?P<num>\d{1,4}(?:[ -]?[^\W\d_](?![^\W\d_]))?(?: ?/ ?\d{1,4})?)\s*,",
+    flags=re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class SearchQuery:
     key: str  # the query folded, without kind words, house number in its stored form
     kind: str | None  # a street kind named in the query
     house: HouseNumber | None  # the house number at the end of the query, if any
+    text: str = ""  # `key` without the house number: the settlement and street words
+
+    @property
+    def words(self) -> list[str]:
+        """The words of `text` worth matching against street names (3+ letters)."""
+        return [word for word in self.text.split() if sum(ch.isalpha() for ch in word) >= 3]
 
 
 def parse_search_query(q: str) -> SearchQuery:
@@ -272,18 +292,21 @@ def parse_search_query(q: str) -> SearchQuery:
     """
     text = normalize_apostrophes(str(q or "")).strip()
     house = None
-    match = _QUERY_NUMBER_RE.search(text)
+    # The number ends the query ("Шевченка 12"), or ends its part before a comma
+    # ("вул. Шкільна 3, Дмитрівка").
+    match = _QUERY_NUMBER_RE.search(text) or _QUERY_NUMBER_BEFORE_COMMA_RE.search(text)
     if match:
         try:
             house = parse_house_number(match["num"])
         except HouseNumberError:
             house = None
         if house is not None:
-            text = text[: match.start("num")]
+            text = text[: match.start("num")] + " " + text[match.end("num") :]
     words, kind = _drop_kind_words(fold(text).split())
+    text = " ".join(words)
     if house is not None:
         words.append(compact_house_number(house.display))
-    return SearchQuery(key=" ".join(words), kind=kind, house=house)
+    return SearchQuery(key=" ".join(words), kind=kind, house=house, text=text)
 
 
 def _drop_kind_words(words: list[str]) -> tuple[list[str], str | None]:

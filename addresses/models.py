@@ -13,8 +13,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from addresses import compute
 from addresses.compute import STREET_KINDS
-from addresses.querysets import AddressQuerySet, StreetQuerySet
+from addresses.querysets import AddressQuerySet, StreetQuerySet, fold_expression
 from layers.models import Facility, Settlement
 
 postcode_validator = RegexValidator(r"^\d{5}$", _("A postcode is 5 digits."))
@@ -42,8 +43,18 @@ class Street(models.Model):
     route = models.LineStringField(_("route"), srid=4326, null=True, blank=True)
     registry_id = models.CharField(_("national register id"), max_length=64, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
+    # The name folded as addresses.compute.fold, computed by PostgreSQL on every write (so
+    # COPY, bulk writes and renames keep it right); address search matches streets on it.
+    search_name = models.GeneratedField(
+        expression=fold_expression("name"),
+        output_field=models.CharField(max_length=200),
+        db_persist=True,
+        verbose_name=_("search name"),
+    )
 
-    history = HistoricalRecords(verbose_name=_("historical street"))
+    history = HistoricalRecords(
+        verbose_name=_("historical street"), excluded_fields=["search_name"]
+    )
     objects = StreetQuerySet.as_manager()
 
     class Meta:
@@ -56,7 +67,7 @@ class Street(models.Model):
             ),
         ]
         indexes = [
-            GinIndex(fields=["name"], name="street_name_trgm", opclasses=["gin_trgm_ops"]),
+            GinIndex(fields=["search_name"], name="street_search_trgm", opclasses=["gin_trgm_ops"]),
         ]
 
     def __str__(self):
@@ -126,7 +137,8 @@ class Address(models.Model):
         related_name="+",
         verbose_name=_("verified by"),
     )
-    # Folded "settlement street number" for trigram search; set by the services.
+    # Folded "settlement street number" (compute.address_search_text); set by the services.
+    # Search matches streets (Street.search_name), so this column carries no trigram index.
     search_text = models.CharField(_("search text"), max_length=300, editable=False)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
@@ -159,9 +171,6 @@ class Address(models.Model):
             ),
         ]
         indexes = [
-            GinIndex(
-                fields=["search_text"], name="address_search_trgm", opclasses=["gin_trgm_ops"]
-            ),
             # Metric KNN for reverse geocoding: `<->` on this expression is in metres.
             GistIndex(Transform("location", settings.METRIC_SRID), name="address_location_metric"),
             models.Index(fields=["settlement", "status"], name="address_settlement_status"),
@@ -169,6 +178,13 @@ class Address(models.Model):
 
     def __str__(self):
         return f"{self.street}, {self.house_number}"
+
+    @property
+    def label(self) -> str:
+        """The full display address, "Дмитрівка, вул. Шевченка, 12А" (reads street, settlement)."""
+        return compute.address_label(
+            self.settlement.name_uk, self.street.kind, self.street.name, self.house_number
+        )
 
 
 class FacilityAddress(models.Model):

@@ -1,10 +1,10 @@
 """Chainable query pieces for streets and addresses."""
 
 from django.db import models
-from django.db.models import Case, F, Value, When
-from django.db.models.functions import Concat
+from django.db.models import Case, F, Func, Value, When
+from django.db.models.functions import Concat, Lower
 
-from addresses.compute import STREET_KINDS
+from addresses.compute import FOLD_FROM, FOLD_TO, STREET_KINDS
 from layers.querysets import SpatialQuerySet
 
 
@@ -15,6 +15,24 @@ def street_kind_abbreviation(field: str = "street__kind") -> Case:
         default=Value(""),
         output_field=models.CharField(),
     )
+
+
+def fold_expression(field: str) -> Lower:
+    """SQL expression: addresses.compute.fold of a text column (immutable, so indexable)."""
+    translated = Func(
+        F(field),
+        Value(FOLD_FROM),
+        Value(FOLD_TO),
+        function="translate",
+        output_field=models.CharField(),
+    )
+    return Lower(translated)
+
+
+def fold_sql(column: str) -> str:
+    """Raw SQL of fold_expression for `column` (the constants quoted as SQL literals)."""
+    source, target = (text.replace("'", "''") for text in (FOLD_FROM, FOLD_TO))
+    return f"lower(translate({column}, '{source}', '{target}'))"
 
 
 def address_label_expression() -> Concat:

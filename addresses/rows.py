@@ -5,6 +5,8 @@ All lookups (settlements, streets, existing addresses) are loaded once per impor
 validation runs in Python at thousands of rows per second.
 """
 
+import functools
+import struct
 from dataclasses import dataclass, field
 
 import shapely
@@ -12,7 +14,6 @@ from django.contrib.gis.geos import Point
 from django.db import connection
 from django.utils import timezone
 from shapely import wkb as shapely_wkb
-from shapely.prepared import prep
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from addresses import compute
@@ -89,7 +90,7 @@ class RowReader:
         self._by_code = {s.katottg: s for s in self.settlements.values()}
         self._by_name = {s.name_uk.lower(): s for s in self.settlements.values()}
         self._shapes = {
-            s.pk: prep(shapely_wkb.loads(bytes(s.boundary.wkb)))
+            s.pk: _prepared(shapely_wkb.loads(bytes(s.boundary.wkb)))
             for s in self.settlements.values()
             if s.boundary is not None
         }
@@ -168,9 +169,7 @@ class RowReader:
 
         settlement = self._settlement(value("settlement"), point, number, problems)
         kind, name = self._street(value("street_kind"), value("street"), number, problems)
-        house = _parse(
-            compute.parse_house_number, value("house_number"), number, "house_number", problems
-        )
+        house = _parse(_house_number, value("house_number"), number, "house_number", problems)
         fields = {
             "postcode": _postcode(value("postcode"), number, problems),
             "building_use": _choice(
@@ -196,9 +195,8 @@ class RowReader:
         if self.default is not None:
             return self.default
         if point is not None:
-            xy = shapely.Point(point)
             for pk, shape in self._shapes.items():
-                if shape.contains(xy):
+                if shapely.contains_xy(shape, *point):
                     return self.settlements[pk]
         problems.append(
             RowError(number, "settlement", "no settlement: add the column or use --settlement")
@@ -206,10 +204,10 @@ class RowReader:
         return None
 
     def _street(self, raw_kind, raw_street, number, problems):
-        kind, name = compute.split_street(raw_street)
+        kind, name = _split_street(raw_street)
         if raw_kind:
             try:
-                kind = compute.street_kind_code(raw_kind)
+                kind = _street_kind_code(raw_kind)
             except compute.StreetKindError as exc:
                 problems.append(RowError(number, "street_kind", str(exc)))
         if not name:
@@ -218,7 +216,7 @@ class RowReader:
 
     def _check_inside(self, settlement, point, number, problems):
         shape = self._shapes.get(settlement.pk)
-        if shape is not None and not shape.intersects(shapely.Point(point)):
+        if shape is not None and not shapely.intersects_xy(shape, *point):
             problems.append(
                 RowError(
                     number,
@@ -244,6 +242,18 @@ class RowReader:
 
 
 # --------------------------------------------------------------------------- helpers
+
+# A file repeats the same few hundred street names and kinds, and house numbers: parse
+# each distinct text once (the compute functions are pure; their results are immutable).
+_split_street = functools.lru_cache(maxsize=65536)(compute.split_street)
+_street_kind_code = functools.lru_cache(maxsize=1024)(compute.street_kind_code)
+_house_number = functools.lru_cache(maxsize=65536)(compute.parse_house_number)
+
+
+def _prepared(geometry):
+    """Return the geometry prepared in place, for fast *_xy point tests."""
+    shapely.prepare(geometry)
+    return geometry
 
 
 def _xy_point(raw_x, raw_y, number, errors):
@@ -431,7 +441,7 @@ class RowWriter:
         ]
         for street in bulk_create_with_history(streets, Street, **history):
             self.streets[(street.settlement_id, street.kind, street.name)] = street.pk
-        creates = [self._new_address(candidate) for candidate in plan.creates]
+        creates = [self._new_values(candidate) for candidate in plan.creates]
         copy_create_with_history(creates, user=user, reason=reason[:100])
         objects = Address.objects.in_bulk([pk for pk, _ in plan.updates])
         changed = [self._apply(objects[pk], candidate) for pk, candidate in plan.updates]
@@ -441,8 +451,24 @@ class RowWriter:
                 changed, Address, [*names, "location", "search_text", "settlement"], **history
             )
 
-    def _new_address(self, candidate: Candidate) -> Address:
-        return self._apply(Address(), candidate)
+    def _new_values(self, candidate: Candidate) -> dict:
+        """Return {attname: value} of a new address, the point as EWKB hex (no model
+        instance: 100,000 of those and their GEOS points cost more than the COPY itself)."""
+        candidate.street_id = self.streets[candidate.street_key]
+        house = candidate.house
+        settlement = self.settlements[candidate.settlement_id]
+        point = candidate.point
+        return {
+            **_fields(candidate),
+            "settlement_id": candidate.settlement_id,
+            "number": house.number,
+            "letter": house.letter,
+            "fraction": house.fraction,
+            "building": house.building,
+            "registry_id": candidate.registry_id,
+            "location": _ewkb_point(point) if point else None,
+            "search_text": _search_text(settlement.name_uk, candidate.street_name, house.display),
+        }
 
     def _apply(self, address: Address, candidate: Candidate) -> Address:
         candidate.street_id = self.streets[candidate.street_key]
@@ -456,10 +482,19 @@ class RowWriter:
             address.registry_id = candidate.registry_id
         address.location = Point(*candidate.point, srid=4326) if candidate.point else None
         settlement = self.settlements[candidate.settlement_id]
-        address.search_text = compute.address_search_text(
-            settlement.name_uk, candidate.street_name, house.display
-        )
+        address.search_text = _search_text(settlement.name_uk, candidate.street_name, house.display)
         return address
+
+
+@functools.lru_cache(maxsize=65536)
+def _folded_street(settlement: str, street: str) -> str:
+    return compute.fold(f"{settlement} {street}")
+
+
+def _search_text(settlement: str, street: str, display: str) -> str:
+    """compute.address_search_text, with the settlement and street part folded once."""
+    number = compute.fold(compute.compact_house_number(display))
+    return f"{_folded_street(settlement, street)} {number}"
 
 
 def _fields(candidate: Candidate) -> dict:
@@ -476,31 +511,55 @@ def _fields(candidate: Candidate) -> dict:
 # --------------------------------------------------------------------------- COPY
 
 
-def copy_create_with_history(addresses: list[Address], *, user, reason: str) -> None:
+def copy_create_with_history(rows: list[dict], *, user, reason: str) -> None:
     """Insert new addresses and their "+" history rows with COPY (bulk_create is ~1,000/s).
 
-    Ids come from the table's sequence first, so the history rows can name them.
+    `rows` are {attname: value} (geometry as EWKB hex); missing fields get their defaults. Ids
+    come from the table's sequence first, so the history rows can name them.
     """
-    if not addresses:
+    if not rows:
         return
+    fields = Address._meta.concrete_fields
+    defaults = {f.attname: f.get_default() for f in fields if not f.primary_key}
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [Address._meta.db_table, len(addresses)],
+            [Address._meta.db_table, len(rows)],
         )
-        for address, (pk,) in zip(addresses, cursor.fetchall(), strict=True):
-            address.pk = pk
-        fields = Address._meta.concrete_fields
-        rows = ([_copy_value(getattr(a, f.attname)) for f in fields] for a in addresses)
-        _copy(cursor, Address._meta.db_table, [f.column for f in fields], rows)
+        for row, (pk,) in zip(rows, cursor.fetchall(), strict=True):
+            row["id"] = pk
+        names = [f.attname for f in fields]
+        _copy(
+            cursor,
+            Address._meta.db_table,
+            [f.column for f in fields],
+            _values(rows, names, defaults),
+        )
         history = Address.history.model
         tracked = [f for f in history._meta.concrete_fields if not f.name.startswith("history_")]
-        stamp = [timezone.now(), reason, "+", user.pk if user is not None else None]
-        columns = [f.column for f in tracked] + [
-            "history_date", "history_change_reason", "history_type", "history_user_id",
-        ]  # fmt: skip
-        rows = ([_copy_value(getattr(a, f.attname)) for f in tracked] + stamp for a in addresses)
-        _copy(cursor, history._meta.db_table, columns, rows)
+        stamp = {
+            "history_date": timezone.now(),
+            "history_change_reason": reason,
+            "history_type": "+",
+            "history_user_id": user.pk if user is not None else None,
+        }
+        columns = [f.column for f in tracked] + list(stamp)
+        names = [f.attname for f in tracked] + list(stamp)
+        _copy(cursor, history._meta.db_table, columns, _values(rows, names, {**defaults, **stamp}))
+
+
+_EWKB_POINT_4326 = struct.Struct("<BIIdd")
+
+
+def _ewkb_point(point: tuple[float, float]) -> str:
+    """Return a lon/lat point as EWKB hex, SRID 4326: PostGIS reads it faster than WKT."""
+    return _EWKB_POINT_4326.pack(1, 0x20000001, 4326, *point).hex()
+
+
+def _values(rows: list[dict], names: list[str], defaults: dict):
+    """Yield each row's values in `names` order, defaults filling the gaps."""
+    for row in rows:
+        yield [row[name] if name in row else defaults[name] for name in names]
 
 
 def _copy(cursor, table: str, columns: list[str], rows) -> None:
@@ -508,8 +567,3 @@ def _copy(cursor, table: str, columns: list[str], rows) -> None:
     with cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
         for row in rows:
             copy.write_row(row)
-
-
-def _copy_value(value):
-    """Geometry as EWKT text (PostGIS parses it on COPY); everything else as is."""
-    return value.ewkt if hasattr(value, "ewkt") else value

@@ -6,7 +6,9 @@ Works in a database of its own (DATABASE_URL's server, database `<name>_bench_ad
 created and migrated when missing, emptied of addresses on every run), so neither the dev
 database nor other benchmarks are touched. Steps:
 
-1. generate a seeded CSV of N addresses over 50 synthetic villages (codes "UA98…"),
+1. generate N addresses with the one seeded generator (bench/synth: size S's 8 hromadas and
+   150 villages, `addresses` set to N), COPY the territories and villages in, and write the
+   addresses (with their streets' kind and name) to a CSV,
 2. `address_import` dry run and commit: rows/s,
 3. search, geocode and reverse through the selectors (p50/p95, ms), each beside the same
    query as bare SQL through psycopg in the same run.
@@ -29,13 +31,6 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "bench" / "out"
-VILLAGES = 50
-NAMES = [
-    "Центральна", "Шевченка", "Садова", "Шкільна", "Польова", "Молодіжна", "Лісова",
-    "Набережна", "Лесі Українки", "Івана Франка", "Незалежності", "Соборна", "Зелена",
-    "Весняна", "Вишнева", "Козацька", "Героїв України", "Миру", "Степова", "Лугова",
-    "Квіткова", "Джерельна", "Українська", "Григорія Сковороди", "Мʼясоїдівська",
-]  # fmt: skip
 
 
 def _bench_database_url() -> str:
@@ -73,57 +68,42 @@ def _setup(url: str) -> None:
     call_command("migrate", verbosity=0)
 
 
-def _villages(rng: random.Random):
-    """Create (or reuse) 50 synthetic villages, 2 km squares on a grid; return them."""
-    from django.contrib.gis.geos import MultiPolygon, Point, Polygon
+def generate_csv(path: Path, rows: int, seed: int) -> tuple[list[tuple], dict]:
+    """Generate `rows` addresses (bench.synth, size S), COPY size S's territories and
+    villages into the database, write the addresses to CSV; return the records
+    (village code, street, number, lon, lat) and {village code: name}."""
+    import dataclasses
 
-    from layers.models import Settlement, Territory
+    import shapely
 
-    territory, _ = Territory.objects.get_or_create(
-        katottg="UA98000000000000001",
-        defaults={
-            "name_uk": "Синтетична громада",
-            "boundary": MultiPolygon(Polygon.from_bbox((31.0, 47.7, 33.9, 49.2)), srid=4326),
-        },
-    )
-    villages = []
-    for index in range(VILLAGES):
-        lon, lat = 31.2 + (index % 10) * 0.25, 47.9 + (index // 10) * 0.25
-        box = Polygon.from_bbox((lon - 0.015, lat - 0.01, lon + 0.015, lat + 0.01))
-        village, _ = Settlement.objects.get_or_create(
-            katottg=f"UA98{index:015d}",
-            defaults={
-                "name_uk": f"Синтетичне-{index + 1:02d}",
-                "boundary": MultiPolygon(box, srid=4326),
-                "centre": Point(lon, lat, srid=4326),
-                "territory": territory,
-            },
-        )
-        villages.append(village)
-    return villages
+    from bench import generate as cli
+    from bench.synth import SIZES, generate
 
-
-def generate_csv(path: Path, rows: int, rng: random.Random, villages) -> list[tuple]:
-    """Write `rows` addresses (streets of 80 houses) to CSV; return (village, street, no, x, y)."""
-    per_village = rows // len(villages)
-    records = []
-    for village in villages:
-        x0, y0, x1, y1 = village.boundary.extent
-        streets = per_village // 80 + 1
-        for s in range(streets):
-            name = f"{NAMES[s % len(NAMES)]}" + ("" if s < len(NAMES) else f" {s // len(NAMES)}")
-            y = y0 + (s + 0.5) * (y1 - y0) / streets
-            for n in range(1, 81):
-                if len(records) >= (villages.index(village) + 1) * per_village:
-                    break
-                x = x0 + 0.0005 + (n - 1) * (x1 - x0 - 0.001) / 80
-                records.append((village.katottg, name, str(n), round(x, 7), round(y, 7)))
+    tables = generate(dataclasses.replace(SIZES["S"], addresses=rows), seed)
+    cli.write_db({name: tables[name] for name in ("territories", "settlements")}, replace=True)
+    streets = tables["streets"].set_index("registry_id")
+    addresses = tables["addresses"]
+    street = streets.loc[addresses["street_registry_id"]]
+    xy = shapely.get_coordinates(addresses["location"].to_numpy())
+    columns = {
+        "settlement": addresses["settlement_katottg"].to_numpy(),
+        "street_kind": street["kind"].to_numpy(),
+        "street": street["name"].to_numpy(),
+        "house_number": addresses["house_number"].to_numpy(),
+        "households": addresses["households"].to_numpy(),
+        "registry_id": addresses["registry_id"].to_numpy(),
+        "lon": xy[:, 0],
+        "lat": xy[:, 1],
+    }
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
-        writer.writerow(["settlement", "street_kind", "street", "house_number", "lon", "lat"])
-        for code, name, number, x, y in records:
-            writer.writerow([code, "вулиця", name, number, x, y])
-    return records
+        writer.writerow(list(columns))
+        writer.writerows(zip(*columns.values(), strict=True))
+    keys = ("settlement", "street", "house_number", "lon", "lat")
+    records = list(zip(*(columns[key] for key in keys), strict=True))
+    settlements = tables["settlements"]
+    names = dict(zip(settlements["katottg"], settlements["name_uk"], strict=True))
+    return records, names
 
 
 def _timed(fn, *args, **kwargs) -> float:
@@ -145,46 +125,34 @@ def _typo(text: str, rng: random.Random) -> str:
     return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
 
 
-SEARCH_SQL = """
-    SELECT a.id, word_similarity(%(key)s, a.search_text) AS sim
-    FROM addresses_address a
-    WHERE a.status = 'active' AND a.search_text %%> %(key)s
-    ORDER BY sim DESC, a.id LIMIT 20
-"""
-REVERSE_SQL = """
-    SELECT a.id, ST_Distance(ST_Transform(a.location, 6385), p.g)
-    FROM addresses_address a,
-         (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(%s, %s), 4326), 6385) AS g) p
-    WHERE a.status = 'active' AND ST_DWithin(ST_Transform(a.location, 6385), p.g, 150)
-    ORDER BY ST_Transform(a.location, 6385) <-> p.g LIMIT 1
-"""
-
-
-def bench_queries(records, rng: random.Random, count: int) -> None:
+def bench_queries(records, rng: random.Random, count: int, names: dict) -> None:
+    """Time search, geocode and reverse through the selectors and, in the same run, the
+    very statements they execute (selectors.address_search_sql / address_reverse_sql) as
+    bare SQL through psycopg."""
     import psycopg
     from django.db import connection
 
-    from addresses import compute, selectors
+    from addresses import selectors
 
     sample = rng.sample(records, count)
     params = connection.get_connection_params()
     bare = psycopg.connect(**{k: v for k, v in params.items() if k != "cursor_factory"})
-    bare.execute(
-        "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
-        [str(selectors.WORD_SIMILARITY_THRESHOLD)],
-    )
-    names = {v.katottg: v.name_uk for v in _villages(rng)}
+    bare.autocommit = True
+    settings = selectors.SEARCH_SETTINGS_SQL.replace(", true)", ", false)")
+    bare.execute(settings, [str(selectors.WORD_SIMILARITY_THRESHOLD)])
     results = {"search": ([], []), "geocode": ([], []), "reverse": ([], [])}
     for code, street, number, x, y in sample:
         q = _typo(f"{names[code]} {street} {number}", rng)
-        key = compute.parse_search_query(q).key
-        results["search"][0].append(_timed(selectors.address_search_geojson, q=q))
-        results["search"][1].append(_timed(_sql, bare, SEARCH_SQL, {"key": key}))
-        results["geocode"][0].append(_timed(selectors.address_geocode_geojson, q=q))
-        results["geocode"][1].append(_timed(_sql, bare, SEARCH_SQL, {"key": key}))
+        query = selectors._read_query(q, None)
+        for name, located, limit in (("search", False, 20), ("geocode", True, 5)):
+            fn = selectors.address_geocode_geojson if located else selectors.address_search_geojson
+            results[name][0].append(_timed(fn, q=q, limit=limit))
+            sql = selectors.address_search_sql(query, limit=limit, located=located)
+            results[name][1].append(_timed(_sql, bare, *sql))
         lon, lat = x + rng.uniform(-0.0003, 0.0003), y + rng.uniform(-0.0003, 0.0003)
         results["reverse"][0].append(_timed(_reverse_or_none, selectors, lat, lon))
-        results["reverse"][1].append(_timed(_sql, bare, REVERSE_SQL, [lon, lat]))
+        sql = selectors.address_reverse_sql(lat=lat, lon=lon, max_m=selectors.REVERSE_MAX_M)
+        results["reverse"][1].append(_timed(_sql, bare, *sql))
     for name, (ours, sql) in results.items():
         print(f"{name:8s} selector {_stats(ours)}   |   bare SQL {_stats(sql)}")
     bare.close()
@@ -218,11 +186,10 @@ def main(argv=None) -> int:
             "TRUNCATE addresses_historicaladdress, addresses_historicalstreet, "
             "addresses_facilityaddress, addresses_address, addresses_street CASCADE"
         )
-    villages = _villages(rng)
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / f"addresses_{args.rows}.csv"
-    records = generate_csv(path, args.rows, rng, villages)
-    print(f"{len(records)} addresses in {len(villages)} villages -> {path}")
+    records, names = generate_csv(path, args.rows, args.seed)
+    print(f"{len(records)} addresses in {len(names)} villages -> {path}")
     for commit in (False, True):
         start = time.perf_counter()
         report = address_import(path=path, commit=commit, reason="benchmark")
@@ -232,7 +199,7 @@ def main(argv=None) -> int:
         print(f"import {label}: {rate:8.0f} rows/s ({seconds:.1f} s) {report.summary()}")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE addresses_address")
-    bench_queries(records, rng, args.queries)
+    bench_queries(records, rng, args.queries, names)
     return 0
 
 

@@ -153,6 +153,8 @@ def write_files(tables: dict, out: Path, fmt: str = "gpkg") -> list[Path]:
     paths = []
     for name, df in tables.items():
         entity = ENTITIES[name]
+        if not entity.file_geometry:  # a table without a file form (coverage providers)
+            continue
         geometry = df[entity.file_geometry].to_numpy()
         gdf = gpd.GeoDataFrame(entity.file_frame(df), geometry=geometry, crs=4326)
         path = out / f"{entity.file_stem}.{fmt}"

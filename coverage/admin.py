@@ -1,9 +1,20 @@
 """Admin of the coverage app, with the local map widget of the base layers."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
 
-from coverage.models import CoverageArea, CoverageSnapshot, Provider, StrategyTarget, WifiHotspot
+from coverage.challenges import challenge_decide
+from coverage.models import (
+    CoverageArea,
+    CoverageChallenge,
+    CoverageSnapshot,
+    PopulationRaster,
+    Provider,
+    StrategyTarget,
+    WifiHotspot,
+)
 from layers.admin import MapAdmin
+from layers.errors import ApplicationError
 
 
 @admin.register(Provider)
@@ -44,3 +55,57 @@ class CoverageSnapshotAdmin(admin.ModelAdmin):
 class StrategyTargetAdmin(admin.ModelAdmin):
     list_display = ["indicator", "year", "comparison", "target", "note"]
     list_filter = ["indicator"]
+
+
+@admin.register(CoverageChallenge)
+class CoverageChallengeAdmin(admin.ModelAdmin):
+    """Planners accept or reject challenges with the actions (coverage.challenges)."""
+
+    list_display = ["report", "status", "settlement", "created_at", "decided_at", "decided_by"]
+    list_filter = ["status"]
+    list_select_related = ["report", "settlement", "decided_by"]
+    readonly_fields = [
+        "report",
+        "location",
+        "settlement",
+        "areas",
+        "status",
+        "decided_by",
+        "decided_at",
+        "created_at",
+    ]
+    fields = readonly_fields[:4] + ["decision_note"] + readonly_fields[4:]
+    actions = ["accept", "reject"]
+
+    def has_add_permission(self, request):
+        return False  # made from coverage-complaint reports only
+
+    def _decide(self, request, queryset, decision: str) -> None:
+        done, refused = 0, []
+        for challenge in queryset:
+            try:
+                challenge_decide(challenge_id=challenge.pk, decision=decision, user=request.user)
+                done += 1
+            except ApplicationError as exc:
+                refused.append(exc.message)
+        if done:
+            self.message_user(request, _("%(n)d challenge(s) decided.") % {"n": done})
+        for message in refused:
+            self.message_user(request, message, level=messages.WARNING)
+
+    @admin.action(description=_("Accept: the coverage claim is wrong there"))
+    def accept(self, request, queryset):
+        self._decide(request, queryset, "accept")
+
+    @admin.action(description=_("Reject: the coverage claim stands"))
+    def reject(self, request, queryset):
+        self._decide(request, queryset, "reject")
+
+
+@admin.register(PopulationRaster)
+class PopulationRasterAdmin(admin.ModelAdmin):
+    list_display = ["name", "crs", "width", "height", "total", "is_current", "loaded_at"]
+    readonly_fields = ["name", "file", "crs", "width", "height", "total", "is_current"]
+
+    def has_add_permission(self, request):
+        return False  # loaded by manage.py coverage_set_population

@@ -12,7 +12,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.security import django_auth
 
-from coverage import selectors, services
+from coverage import challenges, selectors, services
 from coverage.compute import HOTSPOT_MAX_RADIUS_M, WIFI_SITES_MAX_K
 from coverage.roles import is_planner
 from layers.api import ErrorOut, FeatureCollectionOut, Latitude, Longitude, geojson_response
@@ -206,3 +206,70 @@ def coverage_at(request, params: Query[PointParams]):
 def targets(request):
     """The strategy's targets beside the actual values of each year's snapshot."""
     return selectors.targets_table()
+
+
+# --- coverage challenges (planners) ---------------------------------------------------------
+
+ChallengeStatus = Literal["pending", "accepted", "rejected"]
+
+
+class ChallengeFilter(Schema):
+    status: ChallengeStatus | None = None
+
+
+class DecisionIn(Schema):
+    decision: Literal["accept", "reject"]
+    note: str = Field("", max_length=300)
+
+
+class DecisionOut(Schema):
+    id: int
+    status: str
+    area_ids: list[int]
+
+
+@router.get("/challenges/", response={200: FeatureCollectionOut, **ERRORS}, auth=django_auth)
+def challenge_list(request, filters: Query[ChallengeFilter]):
+    """Coverage challenges (from "no signal here" reports) as GeoJSON points (planners)."""
+    require_planner(request)
+    return geojson_response(challenges.challenges_geojson(status=filters.status))
+
+
+@router.get("/challenges/by-area/", response={200: list[dict], **ERRORS}, auth=django_auth)
+def challenges_by_area(request):
+    """Accepted challenges listed against the coverage areas they contradict (planners)."""
+    require_planner(request)
+    return challenges.accepted_by_area()
+
+
+@router.post(
+    "/challenges/{int:challenge_id}/decision/",
+    response={200: DecisionOut, **ERRORS},
+    auth=django_auth,
+)
+def challenge_decision(request, challenge_id: int, payload: DecisionIn):
+    """Accept or reject a pending challenge (planners); 409 when already decided."""
+    require_planner(request)
+    challenge = challenges.challenge_decide(
+        challenge_id=challenge_id, decision=payload.decision, user=request.user, note=payload.note
+    )
+    area_ids = sorted(challenge.areas.values_list("id", flat=True))
+    return {"id": challenge.pk, "status": challenge.status, "area_ids": area_ids}
+
+
+@router.get(
+    "/areas/{int:area_id}/challenges/", response={200: list[dict], **ERRORS}, auth=django_auth
+)
+def area_challenge_list(request, area_id: int, filters: Query[ChallengeFilter]):
+    """The challenges held against one coverage area (planners)."""
+    require_planner(request)
+    return challenges.area_challenges(area_id=area_id, status=filters.status)
+
+
+# --- public aggregates ----------------------------------------------------------------------
+
+
+@router.get("/hexagons/", response={200: FeatureCollectionOut, 404: ErrorOut})
+def hexagon_list(request):
+    """Coverage shares by H3 hexagon (resolution 8) of the current snapshot: aggregates only."""
+    return geojson_response(selectors.hexagons_geojson())

@@ -297,6 +297,8 @@ class VillageInputs:
     facilities_connected: int = 0
     facilities_high_speed: int = 0
     facilities_covered: Cumulative | None = None
+    population: float | None = None
+    population_covered: Cumulative | None = None
 
 
 def _households(v: VillageInputs) -> tuple[str | None, float | None, Cumulative]:
@@ -332,6 +334,7 @@ def village_result(v: VillageInputs, *, min_share: float) -> dict:
                 float(v.facilities) if v.facilities else None,
                 v.facilities_covered or {},
             ),
+            Measure("population", v.population, v.population_covered or {}),
         ]
     )
     fixed_served = groups["fixed"][SERVED]
@@ -344,6 +347,7 @@ def village_result(v: VillageInputs, *, min_share: float) -> dict:
         "households_total": households,
         "households_method": method,
         "addresses_total": v.addresses,
+        "population_total": v.population,
         "facilities": _facilities(v.facilities, v.facilities_connected, v.facilities_high_speed),
         "groups": groups,
         "connected": village_connected(fixed_served["households_pct"], min_share),
@@ -362,9 +366,17 @@ def _sum_cumulative(parts: Iterable[Cumulative]) -> dict[tuple[str, int], float]
 
 
 def territory_result(
-    territory: Mapping, area_covered: Cumulative, villages: list[VillageInputs]
+    territory: Mapping,
+    area_covered: Cumulative,
+    villages: list[VillageInputs],
+    population: tuple[float, Cumulative] | None = None,
 ) -> dict:
-    """Return the territory's results: its area, and the villages' people and facilities."""
+    """Return the territory's results: its area, and the villages' people and facilities.
+
+    `population`: (people in the territory, people covered by (group, level)) from a
+    population raster, or None when none is loaded.
+    """
+    pop_total, pop_covered = population if population is not None else (None, {})
     households = [_households(v) for v in villages]
     known = [(total, covered) for _, total, covered in households if total is not None]
     methods = {method for method, total, _ in households if total is not None}
@@ -388,10 +400,12 @@ def territory_result(
                 float(n_facilities) if n_facilities else None,
                 _sum_cumulative(v.facilities_covered or {} for v in villages),
             ),
+            Measure("population", pop_total, pop_covered),
         ]
     )
     return {
         **dict(territory),
+        "population_total": pop_total,
         "households_total": sum(total for total, _ in known) if known else None,
         "households_method": methods.pop() if len(methods) == 1 else ("mixed" if methods else None),
         "addresses_total": n_addresses,
@@ -413,14 +427,18 @@ def snapshot_results(
     priority_codes: Iterable[str] = (),
     wifi_zones: Mapping | None = None,
     appeals: Mapping | None = None,
+    population: tuple[float, Cumulative] | None = None,
 ) -> dict:
-    """Assemble the results stored in a CoverageSnapshot (JSON-ready)."""
+    """Assemble the results stored in a CoverageSnapshot (JSON-ready).
+
+    `population` as in territory_result; villages carry their own population figures.
+    """
     settlements = [village_result(v, min_share=min_share) for v in villages]
     connected = [s for s in settlements if s["connected"]]
     priority_codes = tuple(priority_codes)
     priority = [s for s in settlements if s["katottg"] in priority_codes]
     return {
-        "territory": territory_result(territory, area_covered, villages),
+        "territory": territory_result(territory, area_covered, villages, population),
         "settlements": settlements,
         "villages": {
             "total": len(settlements),

@@ -23,6 +23,18 @@ def _gaps():
     return CoverageGap.objects.filter(snapshot__is_current=True, area__isnull=False)
 
 
+def _hexagons():
+    from coverage.models import CoverageHexagon
+
+    return CoverageHexagon.objects.filter(snapshot__is_current=True)
+
+
+def _challenges():
+    from coverage.models import CoverageChallenge
+
+    return CoverageChallenge.objects.select_related("report", "settlement")
+
+
 def register_all() -> None:
     """Register the coverage areas, Free Wi-Fi zones and (for planners) the gaps."""
     from layers import registry
@@ -95,6 +107,60 @@ def register_all() -> None:
             properties={"tier": "tier", "area_m2": "area_m2"},
             visibility=PLANNERS,
             style=registry.LayerStyle(colour="#d73027", fill_opacity=0.35),
+        ),
+        replace=True,
+    )
+    registry.register(
+        registry.LayerSpec(
+            id="coverage-hexagons",
+            title_uk="Покриття за шестикутниками H3",
+            title_en="Coverage by H3 hexagon",
+            description="Частка площі з високошвидкісним інтернетом у шестикутниках H3 "
+            "(резолюція 8); лише узагальнені дані.",
+            description_en="Share of the area with high-speed internet in H3 hexagons "
+            "(resolution 8); aggregates only.",
+            queryset=_hexagons,
+            geometry="area",
+            id_field="h3",
+            properties={
+                "h3": "h3",
+                "covered_pct": "covered_pct",
+                "served_pct": "served_pct",
+                "fixed_served_pct": "fixed_served_pct",
+                "households_served_pct": "households_served_pct",
+            },
+            style=registry.LayerStyle(colour="#1a9850", fill_opacity=0.35, line_width=0.5),
+        ),
+        replace=True,
+    )
+    registry.register(
+        registry.LayerSpec(
+            id="coverage-challenges",
+            title_uk="Оскарження покриття",
+            title_en="Coverage challenges",
+            description="Звернення «тут немає зв'язку», що суперечать даним про покриття.",
+            description_en="“No signal here” reports held against the coverage data.",
+            queryset=_challenges,
+            geometry="location",
+            properties={
+                "status": "status",
+                "report_number": F("report__number"),
+                "settlement_name": F("settlement__name_uk"),
+                "decided_at": "decided_at",
+            },
+            visibility=PLANNERS,
+            style=registry.LayerStyle(
+                colour="#7b3294",
+                symbol="triangle",
+                radius=6,
+                colour_by="status",
+                categories=(
+                    ("pending", "#fdb863"),
+                    ("accepted", "#d7191c"),
+                    ("rejected", "#999999"),
+                ),
+            ),
+            temporal="created_at",
         ),
         replace=True,
     )

@@ -5,6 +5,7 @@ Geometry is stored in EPSG:4326; areas and buffers are computed in settings.METR
 (DESIGN.md §3).
 """
 
+from django.conf import settings
 from django.contrib.gis.db import models
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
@@ -260,3 +261,131 @@ class StrategyTarget(models.Model):
 
     def __str__(self):
         return f"{self.get_indicator_display()} {self.year}: {self.target}"
+
+
+class CoverageChallenge(models.Model):
+    """A resident's "no internet / no signal here" report, held against the coverage data.
+
+    Made from a problem report of a coverage-complaint category (coverage.signals) at the
+    report's place. `areas` are the coverage areas valid at that place when the challenge
+    was made (refreshed when a planner decides it): the claims the report contradicts.
+    A planner accepts it (the claim is wrong there) or rejects it.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("rejected")
+
+    report = models.OneToOneField(
+        "reports.Report",
+        on_delete=models.CASCADE,
+        related_name="coverage_challenge",
+        verbose_name=_("report"),
+    )
+    location = models.PointField(_("location"), srid=4326)
+    settlement = models.ForeignKey(
+        Settlement,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("settlement"),
+    )
+    areas = models.ManyToManyField(
+        CoverageArea, blank=True, related_name="challenges", verbose_name=_("contradicted areas")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("coverage challenge")
+        verbose_name_plural = _("coverage challenges")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.report} ({self.get_status_display()})"
+
+
+class CoverageHexagon(models.Model):
+    """One H3 cell (resolution 8) of a snapshot: coverage shares for the public map.
+
+    Aggregates only. Shares are in percent of the hexagon's part inside the territory
+    (`area_m2`, METRIC_SRID); household and population shares are None when the hexagon
+    holds fewer than COVERAGE_H3_MIN_ADDRESSES addresses (or no population raster is
+    loaded), so that no single home can be read off the map.
+    """
+
+    snapshot = models.ForeignKey(
+        CoverageSnapshot,
+        on_delete=models.CASCADE,
+        related_name="hexagons",
+        verbose_name=_("snapshot"),
+    )
+    h3 = models.CharField(_("H3 cell"), max_length=16)
+    area = models.PolygonField(_("area"), srid=4326)
+    area_m2 = models.FloatField(_("area inside the territory, m²"))
+    covered_pct = models.FloatField(_("any coverage, area share, %"))
+    served_pct = models.FloatField(_("high-speed coverage, area share, %"))
+    fixed_served_pct = models.FloatField(_("fixed broadband served, area share, %"))
+    households_served_pct = models.FloatField(
+        _("households served by fixed broadband, %"), null=True, blank=True
+    )
+    population_served_pct = models.FloatField(
+        _("population with high-speed coverage, %"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("coverage hexagon")
+        verbose_name_plural = _("coverage hexagons")
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "h3"], name="hexagon_unique_cell"),
+        ]
+
+    def __str__(self):
+        return self.h3
+
+
+def population_path(instance, filename: str) -> str:
+    return f"coverage/population/{timezone.now():%Y%m%d%H%M%S}-{filename}"
+
+
+class PopulationRaster(models.Model):
+    """A population GeoTIFF (people per cell, band 1): weights of the population shares.
+
+    The current one is read by coverage_compute, which sums it by zone (pixel centres).
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    file = models.FileField(_("file"), upload_to=population_path)
+    crs = models.CharField(_("CRS"), max_length=200)
+    width = models.PositiveIntegerField(_("width, cells"))
+    height = models.PositiveIntegerField(_("height, cells"))
+    total = models.FloatField(_("total population"))
+    is_current = models.BooleanField(_("current"), default=False)
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("population raster")
+        verbose_name_plural = _("population rasters")
+        ordering = ["-loaded_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_current"], condition=Q(is_current=True), name="population_one_current"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

@@ -7,6 +7,9 @@ PLANNER_PERMISSIONS = {
     "wifihotspot": ("view", "add", "change", "delete"),
     "coveragesnapshot": ("view",),
     "strategytarget": ("view",),
+    "coveragechallenge": ("view", "change"),
+    "coveragehexagon": ("view",),
+    "populationraster": ("view",),
 }
 
 

@@ -14,6 +14,7 @@ from coverage import compute, sql
 from coverage.models import (
     CoverageArea,
     CoverageGap,
+    CoverageHexagon,
     CoverageSnapshot,
     StrategyTarget,
     UnservedAddress,
@@ -101,6 +102,24 @@ def gaps_gpkg(*, tier: str) -> bytes:
         path = Path(tmp) / "gaps.gpkg"
         frame.to_file(path, layer=f"gaps_{tier}", driver="GPKG")
         return path.read_bytes()
+
+
+HEXAGON_PROPERTIES = {
+    "h3": "h3",
+    "area_m2": "area_m2",
+    "covered_pct": "covered_pct",
+    "served_pct": "served_pct",
+    "fixed_served_pct": "fixed_served_pct",
+    "households_served_pct": "households_served_pct",
+    "population_served_pct": "population_served_pct",
+}
+
+
+def hexagons_geojson() -> str:
+    """Return the current snapshot's H3 hexagons with their shares as GeoJSON (public:
+    aggregates only, no address). NotFound before the first snapshot."""
+    rows = CoverageHexagon.objects.filter(snapshot=snapshot_current()).order_by("h3")
+    return feature_collection(rows, geometry="area", properties=HEXAGON_PROPERTIES, id_field="h3")
 
 
 def areas_geojson(*, provider: str | None = None, technology: str | None = None) -> str:

@@ -17,9 +17,10 @@ from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon, P
 from django.db import connection, transaction
 from django.utils import timezone
 
-from coverage import compute, sql
+from coverage import compute, hexagons, sql
 from coverage.compute import COVERAGE_TECHNOLOGIES, LEVELS, TIERS, Thresholds, VillageInputs
 from coverage.models import CoverageArea, CoverageSnapshot, Provider, WifiHotspot
+from coverage.raster import RasterError
 from layers.errors import Conflict, InvalidInput, NotFound
 from layers.models import Facility, Territory
 
@@ -39,6 +40,34 @@ def _the_territory() -> Territory:
     if len(territories) > 1:
         raise Conflict("More than one territory is loaded.", code="many_territories")
     return territories[0]
+
+
+def _territories(territory_ids: list[int] | None) -> list[Territory]:
+    """The one loaded territory, or the listed ones (benchmarks compute many at once)."""
+    if territory_ids is None:
+        return [_the_territory()]
+    found = list(Territory.objects.filter(pk__in=territory_ids).order_by("id"))
+    if not found or len(found) != len(set(territory_ids)):
+        raise NotFound("Unknown territory id.", code="no_territory")
+    return found
+
+
+def _territory_header(territories: list[Territory], area_m2: float) -> dict:
+    if len(territories) == 1:
+        t = territories[0]
+        return {
+            "katottg": t.katottg,
+            "name_uk": t.name_uk,
+            "name_en": t.name_en,
+            "area_m2": area_m2,
+        }
+    n = len(territories)
+    return {
+        "katottg": "",
+        "name_uk": f"{n} громад",
+        "name_en": f"{n} territories",
+        "area_m2": area_m2,
+    }
 
 
 def _noop(message: str) -> None:
@@ -84,8 +113,8 @@ def _village_inputs(rows, v_area, a_tot, a_cov, f_tot, f_cov) -> list[VillageInp
     return out
 
 
-def _gather(cursor, territory: Territory, params: dict, srid: int, log: Progress) -> _Gathered:
-    area_m2 = sql.territory_area(cursor, territory.id, srid)
+def _gather(cursor, params: dict, srid: int, log: Progress) -> _Gathered:
+    area_m2 = sql.territory_area(cursor, params["tids"], srid)
     area_covered = sql.territory_area_covered(cursor)
     log("territory areas measured")
     v_area = sql.village_area_covered(cursor)
@@ -99,7 +128,7 @@ def _gather(cursor, territory: Territory, params: dict, srid: int, log: Progress
         counts["addresses_unlocated"] = sql.address_unlocated(cursor, params)
         log(f"addresses located: {counts['addresses']}")
     f_tot, f_cov = sql.facility_totals(cursor, params), sql.facility_covered(cursor, params)
-    rows = sql.villages(cursor, territory.id, srid)
+    rows = sql.villages(cursor, params["tids"], srid)
     villages = _village_inputs(rows, v_area, a_tot, a_cov, f_tot, f_cov)
     counts["villages"] = len(villages)
     counts["facilities"] = sum(n for n, _, _ in f_tot.values())
@@ -138,47 +167,91 @@ def _parameters(as_of: date, t: Thresholds, srid: int, grid_m: float) -> dict:
         "priority_villages": list(settings.COVERAGE_PRIORITY_VILLAGES),
         "metric_srid": srid,
         "grid_m": grid_m,
+        "h3_resolution": hexagons.H3_RESOLUTION,
+        "h3_min_addresses": settings.COVERAGE_H3_MIN_ADDRESSES,
     }
 
 
+def _population(cursor, params: dict, gathered: _Gathered, log: Progress):
+    """Sum the current population raster by zone and put it on the villages; None without
+    a raster. Conflict when the stored raster can no longer be read."""
+    from coverage import population
+
+    raster = population.current()
+    if raster is None:
+        return None
+    try:
+        grid = population.read_grid(raster.file.path)
+    except (RasterError, OSError) as exc:
+        raise Conflict(f"The population raster cannot be read: {exc}", code="bad_raster") from None
+    zonal = population.zonal_sums(cursor, grid, params)
+    for village in gathered.villages:
+        village.population, village.population_covered = zonal.villages.get(village.id, (None, {}))
+    gathered.counts["population_raster"] = raster.name
+    log("population summed by zone")
+    return zonal
+
+
+def _hexagon_rows(cursor, params: dict, gathered: _Gathered, zonal) -> list[tuple]:
+    measured = hexagons.areas(cursor)
+    homes = hexagons.households(cursor, params) if gathered.counts["addresses"] else {}
+    return hexagons.rows(
+        measured,
+        homes,
+        zonal.hexagons if zonal is not None else None,
+        min_addresses=settings.COVERAGE_H3_MIN_ADDRESSES,
+    )
+
+
 @transaction.atomic
-def coverage_compute(*, as_of: date | None = None, progress: Progress | None = None):
+def coverage_compute(
+    *,
+    as_of: date | None = None,
+    progress: Progress | None = None,
+    territory_ids: list[int] | None = None,
+):
     """Compute every coverage share in PostGIS and store it as the current snapshot.
 
     as_of: the date whose valid coverage areas, open hotspots and connected facilities
-    count (default today). Areas are measured in settings.METRIC_SRID. Concurrent runs
-    queue on an advisory lock. Raises Conflict when no territory (or more than one) is
-    loaded. Returns the new CoverageSnapshot.
+    count (default today). Areas are measured in settings.METRIC_SRID. The snapshot also
+    holds the H3 hexagons of the public map and, when a population raster is loaded,
+    population-weighted shares. territory_ids: compute over these territories together
+    (benchmarks); default the one loaded territory. Concurrent runs queue on an advisory
+    lock. Raises Conflict when no territory (or more than one) is loaded. Returns the new
+    CoverageSnapshot.
     """
     log = progress or _noop
     started = time.perf_counter()
     as_of = as_of or timezone.localdate()
-    territory = _the_territory()
+    territories = _territories(territory_ids)
     t = thresholds_from_settings()
     srid, grid_m = settings.METRIC_SRID, float(settings.COVERAGE_GRID_M)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('coverage_compute'))")
         params = sql.prepare(
-            cursor, territory_id=territory.id, as_of=as_of, t=t, srid=srid, grid_m=grid_m
+            cursor,
+            territory_ids=[x.id for x in territories],
+            as_of=as_of,
+            t=t,
+            srid=srid,
+            grid_m=grid_m,
         )
         log("coverage unioned per grid cell")
-        gathered = _gather(cursor, territory, params, srid, log)
+        gathered = _gather(cursor, params, srid, log)
         cursor.execute("SELECT COUNT(*) FROM cov_src")
         gathered.counts["coverage_areas"] = cursor.fetchone()[0]
+        gathered.counts["hexagons"] = hexagons.prepare(cursor, params)
+        zonal = _population(cursor, params, gathered, log)
         wifi = _wifi_zones(as_of)
         results = compute.snapshot_results(
-            territory={
-                "katottg": territory.katottg,
-                "name_uk": territory.name_uk,
-                "name_en": territory.name_en,
-                "area_m2": gathered.area_m2,
-            },
+            territory=_territory_header(territories, gathered.area_m2),
             area_covered=gathered.area_covered,
             villages=gathered.villages,
             min_share=settings.COVERAGE_VILLAGE_CONNECTED_SHARE,
             priority_codes=settings.COVERAGE_PRIORITY_VILLAGES,
             wifi_zones=wifi,
             appeals=_appeals(as_of),
+            population=(zonal.territory, zonal.territory_covered) if zonal else None,
         )
         CoverageSnapshot.objects.filter(is_current=True).update(is_current=False)
         snapshot = CoverageSnapshot.objects.create(
@@ -193,7 +266,10 @@ def coverage_compute(*, as_of: date | None = None, progress: Progress | None = N
             snapshot.input_counts["unserved_addresses"] = sql.unserved_addresses_insert(
                 cursor, params, snapshot.id
             )
-        log("snapshot stored")
+        log("gaps and unserved addresses stored")
+        table = _hexagon_rows(cursor, params, gathered, zonal)
+        snapshot.input_counts["hexagons"] = hexagons.insert(cursor, snapshot.id, table)
+        log("H3 hexagons stored")
     snapshot.duration_ms = round((time.perf_counter() - started) * 1000)
     snapshot.save(update_fields=["duration_ms", "input_counts"])
     return snapshot

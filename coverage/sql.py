@@ -19,7 +19,18 @@ from django.db import connection
 
 from coverage.compute import TECHNOLOGY_GROUPS, Thresholds
 
-TEMP_TABLES = ("cov_piece", "cov_cell", "cov_m", "cov_src", "cov_group", "cov_village", "cov_addr")
+TEMP_TABLES = (
+    "cov_hex",
+    "cov_piece",
+    "cov_clip",
+    "cov_full",
+    "cov_cell",
+    "cov_m",
+    "cov_src",
+    "cov_group",
+    "cov_village",
+    "cov_addr",
+)
 LEVELS_SQL = "(VALUES (0), (1), (2)) AS lv(l)"
 
 
@@ -33,10 +44,12 @@ def _run(cursor, statements: list[str], params: dict | None = None) -> None:
         cursor.execute(statement, params or {})
 
 
-def prepare(cursor, *, territory_id: int, as_of: date, t: Thresholds, srid: int, grid_m: float):
+def prepare(
+    cursor, *, territory_ids: list[int], as_of: date, t: Thresholds, srid: int, grid_m: float
+):
     """Create the temporary tables of one computation."""
     params = {
-        "tid": territory_id,
+        "tids": list(territory_ids),
         "as_of": as_of,
         "sd": t.served_down,
         "su": t.served_up,
@@ -66,23 +79,42 @@ def prepare(cursor, *, territory_id: int, as_of: date, t: Thresholds, srid: int,
                FROM cov_src s JOIN cov_group g ON g.technology = s.technology""",
             "CREATE INDEX ON cov_m USING gist (geom)",
             """CREATE TEMP TABLE cov_cell ON COMMIT DROP AS
-               SELECT row_number() OVER () AS cell_id,
-                      ST_Intersection(cell.geom, t.geom) AS geom
-               FROM (SELECT ST_Transform(boundary, %(srid)s) AS geom
-                     FROM layers_territory WHERE id = %(tid)s) AS t
-               CROSS JOIN LATERAL ST_SquareGrid(%(grid)s, t.geom) AS cell
-               WHERE ST_Intersects(cell.geom, t.geom)""",
+               SELECT row_number() OVER () AS cell_id, x.box, x.whole,
+                      CASE WHEN x.whole THEN x.box ELSE ST_Intersection(x.box, x.t) END AS geom
+               FROM (SELECT cell.geom AS box, t.geom AS t, ST_Covers(t.geom, cell.geom) AS whole
+                     FROM (SELECT ST_Transform(boundary, %(srid)s) AS geom
+                           FROM layers_territory WHERE id = ANY(%(tids)s)) AS t
+                     CROSS JOIN LATERAL ST_SquareGrid(%(grid)s, t.geom) AS cell
+                     WHERE ST_Intersects(cell.geom, t.geom)) AS x""",
             "CREATE INDEX ON cov_cell USING gist (geom)",
+            # Each area is cut by each cell once (not once per level); a cell wholly inside
+            # the territory is a rectangle, cut by the fast rectangle clipper.
+            """CREATE TEMP TABLE cov_clip ON COMMIT DROP AS
+               SELECT c.cell_id, m.grp, m.level, ST_Covers(m.geom, c.geom) AS whole,
+                      CASE WHEN ST_Covers(m.geom, c.geom) THEN NULL
+                           WHEN c.whole AND ST_CoveredBy(m.geom, c.box) THEN m.geom
+                           WHEN c.whole THEN ST_ClipByBox2D(m.geom, c.box)
+                           ELSE ST_CollectionExtract(ST_Intersection(m.geom, c.geom), 3)
+                      END AS geom
+               FROM cov_cell c JOIN cov_m m ON ST_Intersects(m.geom, c.geom)""",
+            # A (cell, group, level) that one area covers whole needs no union at all.
+            f"""CREATE TEMP TABLE cov_full ON COMMIT DROP AS
+               SELECT DISTINCT k.cell_id, k.grp, lv.l AS level
+               FROM cov_clip k JOIN {LEVELS_SQL} ON k.level >= lv.l WHERE k.whole""",
             f"""CREATE TEMP TABLE cov_piece ON COMMIT DROP AS
-               SELECT c.cell_id, m.grp, lv.l AS level,
-                      ST_Union(ST_CollectionExtract(ST_Intersection(m.geom, c.geom), 3)) AS geom
-               FROM cov_cell c
-               JOIN cov_m m ON ST_Intersects(m.geom, c.geom)
-               JOIN {LEVELS_SQL} ON m.level >= lv.l
-               GROUP BY c.cell_id, m.grp, lv.l""",
+               SELECT f.cell_id, f.grp, f.level, c.geom
+               FROM cov_full f JOIN cov_cell c ON c.cell_id = f.cell_id
+               UNION ALL
+               SELECT k.cell_id, k.grp, lv.l, ST_Union(k.geom)
+               FROM cov_clip k JOIN {LEVELS_SQL} ON k.level >= lv.l
+               WHERE NOT k.whole AND NOT EXISTS (
+                   SELECT 1 FROM cov_full f
+                   WHERE f.cell_id = k.cell_id AND f.grp = k.grp AND f.level = lv.l)
+               GROUP BY k.cell_id, k.grp, lv.l""",
             """CREATE TEMP TABLE cov_village ON COMMIT DROP AS
                SELECT id, ST_Transform(boundary, %(srid)s) AS geom
-               FROM layers_settlement WHERE territory_id = %(tid)s AND boundary IS NOT NULL""",
+               FROM layers_settlement
+               WHERE territory_id = ANY(%(tids)s) AND boundary IS NOT NULL""",
             "CREATE INDEX ON cov_village USING gist (geom)",
         ],
         params,
@@ -90,11 +122,11 @@ def prepare(cursor, *, territory_id: int, as_of: date, t: Thresholds, srid: int,
     return params
 
 
-def territory_area(cursor, territory_id: int, srid: int) -> float:
-    """Return the territory's area in m² (metric SRID)."""
+def territory_area(cursor, territory_ids: list[int], srid: int) -> float:
+    """Return the territories' area in m² (metric SRID)."""
     cursor.execute(
-        "SELECT ST_Area(ST_Transform(boundary, %s)) FROM layers_territory WHERE id = %s",
-        [srid, territory_id],
+        "SELECT SUM(ST_Area(ST_Transform(boundary, %s))) FROM layers_territory WHERE id = ANY(%s)",
+        [srid, list(territory_ids)],
     )
     return float(cursor.fetchone()[0])
 
@@ -105,13 +137,13 @@ def territory_area_covered(cursor) -> dict[tuple[str, int], float]:
     return {(grp, level): float(area) for grp, level, area in cursor.fetchall()}
 
 
-def villages(cursor, territory_id: int, srid: int) -> list[tuple]:
+def villages(cursor, territory_ids: list[int], srid: int) -> list[tuple]:
     """Return (id, katottg, name_uk, name_en, households, area_m2) of the territory's villages."""
     cursor.execute(
         """SELECT id, katottg, name_uk, name_en, households,
                   ST_Area(ST_Transform(boundary, %s))
-           FROM layers_settlement WHERE territory_id = %s ORDER BY name_uk, id""",
-        [srid, territory_id],
+           FROM layers_settlement WHERE territory_id = ANY(%s) ORDER BY name_uk, id""",
+        [srid, list(territory_ids)],
     )
     return cursor.fetchall()
 
@@ -119,12 +151,15 @@ def villages(cursor, territory_id: int, srid: int) -> list[tuple]:
 def village_area_covered(cursor) -> dict[tuple[int, str, int], float]:
     """Return {(village id, group, level): m²} covered inside each village's boundary."""
     cursor.execute(
-        f"""SELECT v.id, m.grp, lv.l,
-                   ST_Area(ST_Union(ST_CollectionExtract(ST_Intersection(m.geom, v.geom), 3)))
-            FROM cov_village v
-            JOIN cov_m m ON ST_Intersects(m.geom, v.geom)
-            JOIN {LEVELS_SQL} ON m.level >= lv.l
-            GROUP BY v.id, m.grp, lv.l"""
+        f"""WITH cut AS (
+                SELECT v.id, m.grp, m.level,
+                       CASE WHEN ST_Covers(m.geom, v.geom) THEN v.geom
+                            ELSE ST_CollectionExtract(ST_Intersection(m.geom, v.geom), 3)
+                       END AS geom
+                FROM cov_village v JOIN cov_m m ON ST_Intersects(m.geom, v.geom))
+            SELECT cut.id, cut.grp, lv.l, ST_Area(ST_Union(cut.geom))
+            FROM cut JOIN {LEVELS_SQL} ON cut.level >= lv.l
+            GROUP BY cut.id, cut.grp, lv.l"""
     )
     return {(vid, grp, level): float(area) for vid, grp, level, area in cursor.fetchall()}
 
@@ -137,7 +172,7 @@ def table_exists(name: str) -> bool:
 
 ACTIVE_ADDRESSES = """
     FROM addresses_address a
-    JOIN layers_settlement st ON st.id = a.settlement_id AND st.territory_id = %(tid)s
+    JOIN layers_settlement st ON st.id = a.settlement_id AND st.territory_id = ANY(%(tids)s)
     WHERE a.status = 'active' AND a.location IS NOT NULL
 """
 
@@ -149,7 +184,7 @@ def address_levels(cursor, params: dict) -> None:
         """CREATE TEMP TABLE cov_addr ON COMMIT DROP AS
            SELECT a.id, a.settlement_id, a.households, g.grp, MAX(s.level) AS level
            FROM addresses_address a
-           JOIN layers_settlement st ON st.id = a.settlement_id AND st.territory_id = %(tid)s
+           JOIN layers_settlement st ON st.id = a.settlement_id AND st.territory_id = ANY(%(tids)s)
            JOIN cov_src s ON ST_Intersects(s.geom, a.location)
            JOIN cov_group g ON g.technology = s.technology
            WHERE a.status = 'active' AND a.location IS NOT NULL
@@ -182,7 +217,7 @@ def address_unlocated(cursor, params: dict) -> int:
     """Count active addresses of the territory without a point (left out of the shares)."""
     cursor.execute(
         """SELECT COUNT(*) FROM addresses_address a
-           JOIN layers_settlement st ON st.id = a.settlement_id AND st.territory_id = %(tid)s
+           JOIN layers_settlement st ON st.id = a.settlement_id AND st.territory_id = ANY(%(tids)s)
            WHERE a.status = 'active' AND a.location IS NULL""",
         params,
     )
@@ -196,7 +231,7 @@ def unserved_addresses_insert(cursor, params: dict, snapshot_id: int) -> int:
                (snapshot_id, address_id, settlement_id, households, best_down_mbps, best_up_mbps)
            SELECT %(snapshot)s, a.id, a.settlement_id, a.households, best.down_mbps, best.up_mbps
            FROM addresses_address a
-           JOIN layers_settlement st ON st.id = a.settlement_id AND st.territory_id = %(tid)s
+           JOIN layers_settlement st ON st.id = a.settlement_id AND st.territory_id = ANY(%(tids)s)
            LEFT JOIN cov_addr ca ON ca.id = a.id AND ca.grp = 'any'
            LEFT JOIN LATERAL (
                SELECT s.down_mbps, s.up_mbps FROM cov_src s
@@ -219,7 +254,7 @@ def facility_totals(cursor, params: dict) -> dict[int, tuple[int, int, int]]:
                       AND (f.connected_since IS NULL OR f.connected_since <= %(as_of)s)
                       AND f.down_mbps >= %(sd)s AND f.up_mbps >= %(su)s)
            FROM layers_facility f
-           JOIN layers_settlement st ON st.id = f.settlement_id AND st.territory_id = %(tid)s
+           JOIN layers_settlement st ON st.id = f.settlement_id AND st.territory_id = ANY(%(tids)s)
            GROUP BY f.settlement_id""",
         params,
     )
@@ -233,7 +268,7 @@ def facility_covered(cursor, params: dict) -> dict[tuple[int, str, int], int]:
             FROM (SELECT f.id, f.settlement_id, g.grp, MAX(s.level) AS level
                   FROM layers_facility f
                   JOIN layers_settlement st
-                    ON st.id = f.settlement_id AND st.territory_id = %(tid)s
+                    ON st.id = f.settlement_id AND st.territory_id = ANY(%(tids)s)
                   JOIN cov_src s ON ST_Intersects(s.geom, f.location)
                   JOIN cov_group g ON g.technology = s.technology
                   GROUP BY f.id, f.settlement_id, g.grp) AS x

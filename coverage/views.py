@@ -5,10 +5,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from coverage import charts, selectors, services
+from coverage import challenges, charts, selectors, services
 from coverage.roles import is_planner
 from layers.errors import ApplicationError, NotFound
 
@@ -75,6 +76,8 @@ def planning(request):
         "targets": selectors.targets_table(),
         "charts": _charts(settlements["settlements"]),
         "groups": KPI_GROUPS,
+        "challenged_areas": challenges.accepted_by_area(),
+        "pending_challenges": challenges.pending_count(),
     }
     return render(request, "coverage/planning.html", context)
 
@@ -95,15 +98,38 @@ def recompute(request):
     return redirect("coverage:planning")
 
 
-def _complaint_category() -> str | None:
-    """The code of the active coverage-complaint category of problem reports, if any."""
+def _complaint_category():
+    """The active coverage-complaint category of problem reports with its questions, if any."""
     from reports.models import Category
 
-    category = Category.objects.filter(is_coverage_complaint=True, is_active=True).first()
-    return category.code if category else None
+    return (
+        Category.objects.filter(is_coverage_complaint=True, is_active=True)
+        .prefetch_related("questions")
+        .first()
+    )
+
+
+def _questions(category) -> list[dict]:
+    """The category's questions as the complaint form asks them (label in the page's language)."""
+    english = (get_language() or "uk").startswith("en")
+    return [
+        {
+            "code": q.code,
+            "label": (q.text_en if english and q.text_en else q.text_uk),
+            "datatype": q.datatype,
+            "required": q.required,
+            "choices": q.choices,
+        }
+        for q in category.questions.all()
+    ]
 
 
 def public(request):
-    """What can I get at my address: search or tap, see offers; village shares only."""
-    context = {"complaint_category": _complaint_category(), "basemap_url": settings.BASEMAP_URL}
+    """What can I get at my address: search or tap, see offers; village and H3 shares only."""
+    category = _complaint_category()
+    context = {
+        "complaint_category": category.code if category else None,
+        "questions": _questions(category) if category else [],
+        "basemap_url": settings.BASEMAP_URL,
+    }
     return render(request, "coverage/public.html", context)

@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("HROMADA_VAR_DIR", BASE_DIR / "var"))
@@ -69,6 +70,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # request.csp_nonce for inline scripts; the header when CONTENT_SECURITY_POLICY is set.
+    "layers.csp.ContentSecurityPolicyMiddleware",
+    # A body cut off before its Content-Length is refused, never parsed as a shorter form.
+    "layers.middleware.CompleteBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "layers.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -76,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A refused (locked-out or rate-limited) login answers 429 with a clear message.
+    "layers.auth.LoginThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Records the signed-in user on every history entry (addresses register).
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -111,6 +118,22 @@ DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 # pytest-django's throw-away database; a name of its own lets test runs go side by side.
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("HROMADA_TEST_DB") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The throttle comes first: it refuses locked-out attempts before a password is checked.
+AUTHENTICATION_BACKENDS = [
+    "layers.auth.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login lock-out (layers/auth.py): LOGIN_FAILURE_LIMIT failures of one username from one
+# address within LOGIN_FAILURE_WINDOW_S lock that pair for LOGIN_LOCKOUT_S seconds; one
+# address may try at most LOGIN_RATE_LIMIT logins per LOGIN_RATE_WINDOW_S seconds.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_FAILURE_WINDOW_S = int(os.environ.get("LOGIN_FAILURE_WINDOW_S", "900"))
+LOGIN_LOCKOUT_S = int(os.environ.get("LOGIN_LOCKOUT_S", "900"))
+LOGIN_RATE_LIMIT = int(os.environ.get("LOGIN_RATE_LIMIT", "30"))
+LOGIN_RATE_WINDOW_S = int(os.environ.get("LOGIN_RATE_WINDOW_S", "600"))
+# /planning/ and other login_required pages send visitors to the one login page there is.
+LOGIN_URL = "admin:login"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -178,6 +201,8 @@ CACHES = {
         "LOCATION": os.environ.get("CACHE_DIR", str(VAR_DIR / "cache")),
     }
 }
+# Rendered vector tiles kept by each web worker until the data changes, MB; 0 = none.
+TILE_CACHE_MB = int(os.environ.get("TILE_CACHE_MB", "48"))
 # New reports per client address per window, and the window in seconds.
 REPORTS_RATE_LIMIT = int(os.environ.get("REPORTS_RATE_LIMIT", "5"))
 REPORTS_RATE_WINDOW_S = int(os.environ.get("REPORTS_RATE_WINDOW_S", "600"))
@@ -195,11 +220,23 @@ COVERAGE_VILLAGE_CONNECTED_SHARE = 0.5
 COVERAGE_PRIORITY_VILLAGES = ("UA35040090090035423", "UA35040090130084929")
 # Side of the square cells the territory is cut into for the coverage unions, metres.
 COVERAGE_GRID_M = 2000
+# Public H3 hexagons show a household share only when at least this many addresses lie
+# inside (fewer would tell about single homes).
+COVERAGE_H3_MIN_ADDRESSES = 5
 
+# Content-Security-Policy (layers/csp.py): {directive: [sources]}, "{nonce}" filled per
+# request. Empty = no header (development); the production profile below sets it.
+CONTENT_SECURITY_POLICY: dict[str, list[str]] = {}
+
+# LOG_FORMAT=json writes one JSON object per line (layers/logs.py); production's default.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "layers.logs.JsonFormatter"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
@@ -208,3 +245,64 @@ LOGGING = {
 # definitions. Imports run on staff-supplied files on a machine without outbound network;
 # the warning would otherwise print on every command. Revisit with GDAL >= 3.9.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+
+# ---------------------------------------------------------------- production profile
+# HROMADA_PROFILE=production (docker-compose sets it): no debug, a SECRET_KEY that must be
+# given, HTTPS only (behind a TLS proxy that sends X-Forwarded-Proto), secure cookies,
+# security headers, a Content-Security-Policy and JSON logs. `manage.py check --deploy`
+# passes with no warnings (tests/security/test_production.py).
+PROFILE = os.environ.get("HROMADA_PROFILE", "development")
+if PROFILE not in {"development", "production"}:
+    raise ImproperlyConfigured(
+        f"HROMADA_PROFILE must be development or production, not {PROFILE!r}"
+    )
+
+
+def _basemap_origin(url: str) -> list[str]:
+    """The basemap's origin as a CSP source ({s} subdomains become a wildcard)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "*"))
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
+# The production policy; tests/security run the pages under it in a browser.
+CSP_PRODUCTION = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "'nonce-{nonce}'"],
+    # folium and Leaflet set inline style attributes; styles cannot run code.
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:", *_basemap_origin(BASEMAP_URL)],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "worker-src": ["'self'", "blob:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+
+if PROFILE == "production":
+    if not os.environ.get("SECRET_KEY"):
+        raise ImproperlyConfigured("HROMADA_PROFILE=production needs the SECRET_KEY variable.")
+    if DEBUG:
+        raise ImproperlyConfigured("HROMADA_PROFILE=production cannot run with DEBUG=1.")
+    # The TLS proxy in front (nginx, Caddy) says the original request was HTTPS.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Health checks come over plain HTTP from inside the host or container.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    SECURE_CONTENT_TYPE_NOSNIFF = True
+    SECURE_REFERRER_POLICY = "same-origin"
+    SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+    X_FRAME_OPTIONS = "DENY"
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = True
+    SESSION_COOKIE_HTTPONLY = True
+    CONTENT_SECURITY_POLICY = CSP_PRODUCTION
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+
+LOGGING["handlers"]["console"]["formatter"] = "json" if LOG_FORMAT == "json" else "plain"

@@ -5,8 +5,10 @@ with `ST_AsGeoJSON` and `json_agg`. Geometry is written in EPSG:4326 (lon, lat) 
 6 decimals (about 0.1 m), as RFC 7946 recommends.
 """
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import F, QuerySet
+from django.db.models.sql.where import WhereNode
 
 GEOJSON_DECIMALS = 6
 
@@ -59,7 +61,15 @@ def _feature_rows(queryset: QuerySet, *, geometry: str, properties: dict, id_fie
         if expr != name
     }
     columns = {"_fid": F(id_field), "_geom": F(geometry), **renamed}
-    return queryset.values(*plain, **columns).query.sql_with_params()
+    query = queryset.values(*plain, **columns).query
+    try:
+        return query.sql_with_params()
+    except EmptyResultSet:
+        # A filter Django knows matches nothing (e.g. households=-1 on a positive integer
+        # field) has no SQL: select the same columns, no rows.
+        query.where = WhereNode()
+        sql, params = query.sql_with_params()
+        return f"SELECT * FROM ({sql}) AS nothing WHERE false", params
 
 
 def feature_collection(

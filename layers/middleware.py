@@ -1,17 +1,25 @@
-"""Middleware that keeps API errors JSON when the database is down."""
+"""Middleware that keeps errors clear when the database is down or the disk is full."""
 
+import errno
 import logging
 
-from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.db import DatabaseError, DataError, InterfaceError, OperationalError
+from django.http import HttpResponse, UnreadablePostError
 
-from layers.errors import ServiceUnavailable, error_response, wants_json
+from layers.errors import (
+    ApplicationError,
+    InvalidInput,
+    ServiceUnavailable,
+    error_response,
+    wants_json,
+)
 
 logger = logging.getLogger(__name__)
 
 
 class DatabaseUnavailableMiddleware:
-    """Answer 503 (JSON on API paths) when PostgreSQL does not answer.
+    """Answer 503 (JSON on API paths) when PostgreSQL does not answer, and 507 with a
+    clear message when the media disk is full.
 
     Django's connection health checks reconnect on the next request once the server is
     back, so nothing needs restarting.
@@ -24,6 +32,12 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if isinstance(exception, UnreadablePostError):
+            return _incomplete_body(request, exception)
+        if isinstance(exception, DataError) and "NUL (0x00)" in str(exception):
+            return _nul_byte(request)
+        if isinstance(exception, OSError) and exception.errno in DISK_FULL:
+            return _disk_full(request, exception)
         if not isinstance(exception, OperationalError | InterfaceError) or not _is_outage(
             exception
         ):
@@ -45,3 +59,101 @@ def _is_outage(exception: DatabaseError) -> bool:
         word in text
         for word in ("connection", "server closed", "terminating", "could not connect", "shutdown")
     )
+
+
+# No space left on the device, or the user's disk quota is used up.
+DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
+DISK_FULL_MESSAGE = (
+    "Не вдалося зберегти файл: на сервері закінчилося місце. Спробуйте пізніше. / "
+    "The file could not be saved: the server is out of disk space. Please try again later."
+)
+
+
+class StorageFull(ApplicationError):
+    """The media disk is full: nothing was saved; retrying after an operator frees space."""
+
+    status = 507
+    code = "storage_full"
+
+
+def _disk_full(request, exception: OSError) -> HttpResponse:
+    """Answer 507 with a clear message; the request's transaction has been rolled back."""
+    logger.error("disk full while answering %s: %s", request.path, exception)
+    if wants_json(request):
+        return error_response(StorageFull(DISK_FULL_MESSAGE))
+    return HttpResponse(DISK_FULL_MESSAGE, status=507, content_type="text/plain; charset=utf-8")
+
+
+class CompleteBodyMiddleware:
+    """Refuse a request whose body ends before its Content-Length (a cut-off upload).
+
+    Django's multipart parser takes an early end of the stream for the end of the form,
+    so a report whose photo was cut off by a lost signal would be filed without it. The
+    body stream is wrapped so that the early end raises UnreadablePostError instead;
+    DatabaseUnavailableMiddleware answers 400, and nothing has been saved.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        length = _content_length(request)
+        if length and hasattr(request, "_stream"):
+            request._stream = _ExactLengthStream(request._stream, length)
+        return self.get_response(request)
+
+
+def _content_length(request) -> int:
+    try:
+        return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
+    except ValueError:
+        return 0
+
+
+class _ExactLengthStream:
+    """A body stream that raises UnreadablePostError when it ends before `expected` bytes."""
+
+    def __init__(self, stream, expected: int):
+        self._stream, self._expected, self._received = stream, expected, 0
+
+    def _check(self, data: bytes, *, ended: bool) -> bytes:
+        self._received += len(data)
+        if ended and self._received < self._expected:
+            raise UnreadablePostError(
+                f"request body ended after {self._received} of {self._expected} bytes"
+            )
+        return data
+
+    def read(self, size=-1, /):
+        data = self._stream.read(size)
+        whole = size is None or size < 0
+        return self._check(data, ended=whole or (size > 0 and not data))
+
+    def readline(self, size=-1, /):
+        data = self._stream.readline(size)
+        return self._check(data, ended=size != 0 and not data)
+
+    def __iter__(self):
+        return iter(self.readline, b"")
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)  # close() and the rest of the stream's interface
+
+
+def _incomplete_body(request, exception) -> HttpResponse:
+    logger.warning("incomplete request body on %s: %s", request.path, exception)
+    error = ApplicationError(
+        "The request body was cut off before its end; nothing was saved. Please send it again.",
+        code="incomplete_body",
+    )
+    if wants_json(request):
+        return error_response(error)
+    return HttpResponse(error.message, status=400, content_type="text/plain; charset=utf-8")
+
+
+def _nul_byte(request) -> HttpResponse:
+    """A NUL byte in a parameter: PostgreSQL text cannot hold it, so the input is invalid."""
+    error = InvalidInput("A parameter contains a NUL (0x00) character.", code="invalid_character")
+    if wants_json(request):
+        return error_response(error)
+    return HttpResponse(error.message, status=400, content_type="text/plain; charset=utf-8")

@@ -16,13 +16,14 @@ may not see is neither listed nor served to them; it answers 404 as if it did no
 
 import re
 from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import MappingProxyType
 
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db.models import Max, QuerySet
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 
 PUBLIC = "public"
 STAFF = "staff"
@@ -169,15 +170,37 @@ class LayerSpec:
             return self.data_date()
         return self.queryset().aggregate(latest=Max(self.data_date))["latest"]
 
+    def property_choices(self, name: str) -> dict[str, str]:
+        """Return {stored value: label in the active language} of a property with choices."""
+        expr = self.properties.get(name)
+        model_field = self.model_field(expr) if isinstance(expr, str) else None
+        choices = getattr(model_field, "flatchoices", None) or ()
+        return {str(value): str(label) for value, label in choices}
+
     def legend(self, language: str | None = None) -> dict:
-        """Return what a map legend and a popup need, as JSON-ready values."""
+        """Return what a map legend and a popup need, as JSON-ready values.
+
+        Popup fields and the style carry the labels of stored values (`choices`,
+        `category_labels`) in `language` when the active one is not wanted.
+        """
+        with override(language) if language else nullcontext():
+            return self._legend(language)
+
+    def _legend(self, language: str | None) -> dict:
+        colour_by = self.style.colour_by
         return {
             "id": self.id,
             "title": self.title(language),
             "description": self.text(language),
             "geometry_type": self.geometry_type(),
-            "style": self.style.as_dict(),
-            "popup": [{"name": n, "title": self.property_title(n)} for n in self.popup_fields()],
+            "style": {
+                **self.style.as_dict(),
+                "category_labels": self.property_choices(colour_by) if colour_by else {},
+            },
+            "popup": [
+                {"name": n, "title": self.property_title(n), "choices": self.property_choices(n)}
+                for n in self.popup_fields()
+            ],
             "source": self.source,
             "min_zoom": self.min_zoom,
             "max_zoom": self.max_zoom,

@@ -9,7 +9,8 @@ layer per registry layer, named by its id. Per tile and layer PostGIS
 3. encodes with `ST_AsMVTGeom` (extent 4096, buffer 64) and `ST_AsMVT`.
 Layers outside their zoom range are left out; a tile with no feature answers 204.
 Responses carry a strong ETag (hash of the bytes; If-None-Match gives 304) and
-Cache-Control: public for public layers, private for the others.
+Cache-Control: public for public layers, private for the others. Rendered tiles are kept
+by `layers.tilecache` until the data changes, and sent gzipped to clients that accept it.
 """
 
 import hashlib
@@ -20,7 +21,7 @@ from django.db import connection
 from django.http import HttpResponse
 from django.urls import reverse
 
-from layers import geojson, ogc_selectors, registry
+from layers import geojson, ogc_selectors, registry, tilecache
 from layers.errors import InvalidInput, NotFound
 from layers.ogc_http import cors, json_response, ogc_view
 from layers.ogc_params import TILE_MAX_ZOOM, parse_tile
@@ -66,16 +67,20 @@ def _has_integer_id(spec: registry.LayerSpec) -> bool:
 # Compiling a layer's queryset to SQL costs about 1 ms, a third of a typical tile; the SQL
 # is kept per layer for ROWS_SQL_TTL_S seconds, which also bounds how stale a queryset
 # built with a clock value (timezone.now()) in its filters can get.
+# The layer's geometry kind and id type are read from the model once per spec as well.
 ROWS_SQL_TTL_S = 60.0
-_ROWS_SQL: dict[str, tuple[registry.LayerSpec, float, str, tuple]] = {}
+_ROWS_SQL: dict[str, tuple[registry.LayerSpec, float, str, tuple, bool, bool]] = {}
 
 
-def _rows_sql(spec: registry.LayerSpec) -> tuple[str, tuple]:
-    """Return (sql, params) of the layer's rows with `_fid`, `_geom` and tile properties."""
+def _layer_facts(spec: registry.LayerSpec) -> tuple[str, tuple, bool, bool]:
+    """Return (rows sql, params, is a point layer, has an integer id) of the layer.
+
+    The rows carry `_fid`, `_geom` and the tile properties.
+    """
     cached = _ROWS_SQL.get(spec.id)
     now = time.monotonic()
     if cached and cached[0] is spec and now - cached[1] < ROWS_SQL_TTL_S:
-        return cached[2], cached[3]
+        return cached[2:]
     properties = {name: spec.properties[name] for name in spec.tile_fields()}
     sql, params = geojson.feature_rows(
         spec.queryset().order_by(),
@@ -83,8 +88,10 @@ def _rows_sql(spec: registry.LayerSpec) -> tuple[str, tuple]:
         properties=properties,
         id_field=spec.id_field,
     )
-    _ROWS_SQL[spec.id] = (spec, now, sql, tuple(params))
-    return sql, tuple(params)
+    point = spec.geometry_type() in ("Point", "MultiPoint")
+    facts = (sql, tuple(params), point, _has_integer_id(spec))
+    _ROWS_SQL[spec.id] = (spec, now, *facts)
+    return facts
 
 
 def _attributes(names) -> str:
@@ -103,15 +110,13 @@ def _attributes(names) -> str:
 def layer_tile_sql(spec: registry.LayerSpec, z: int, x: int, y: int) -> tuple[str, list]:
     """Return (sql, params) of one layer's MVT bytes for tile z/x/y (empty bytes if none)."""
     names = spec.tile_fields()
-    rows, row_params = _rows_sql(spec)
+    rows, row_params, point, integer_id = _layer_facts(spec)
     margin = BUFFER / EXTENT
-    point = spec.geometry_type() in ("Point", "MultiPoint")
     shape = (
         _POINT_SHAPE
         if point
         else _AREA_SHAPE.format(margin=margin, tolerance=simplify_tolerance_m(z))
     )
-    integer_id = _has_integer_id(spec)
     sql = _LAYER_SQL.format(
         attributes=_attributes(names),
         extent=EXTENT,
@@ -158,23 +163,48 @@ def _etag_matches(request, etag: str) -> bool:
     return etag in tags or "*" in tags
 
 
+def _etag_of(body: bytes) -> str:
+    return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"' if body else ""
+
+
+def _accepts_gzip(request) -> bool:
+    return "gzip" in request.headers.get("Accept-Encoding", "")
+
+
+def _tile_response(request, entry: tilecache.CachedTile):
+    if not entry.body:
+        return HttpResponse(status=204)
+    # Each encoding is its own representation: its own strong ETag (RFC 9110 §8.8.3).
+    zipped = _accepts_gzip(request)
+    etag = entry.etag[:-1] + '-gz"' if zipped else entry.etag
+    if _etag_matches(request, etag):
+        response = HttpResponse(status=304)
+    elif zipped:
+        response = HttpResponse(tilecache.gzipped(entry), content_type=MVT)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(entry.body, content_type=MVT)
+    response["ETag"] = etag
+    response["Vary"] = "Accept-Encoding"
+    return response
+
+
 @ogc_view
 def tile(request, layers: str, z: str, x: str, y: str):
     """One vector tile of one or more layers: 200 MVT, 204 empty, 304 when unchanged."""
     specs = _visible_layers(request, layers)
     z_, x_, y_ = parse_tile(z, x, y)
-    body = tile_bytes(specs, z_, x_, y_)
-    cache = CACHE_PUBLIC if all(spec.is_public for spec in specs) else CACHE_PRIVATE
-    if not body:
-        response = HttpResponse(status=204)
-    else:
-        etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
-        if _etag_matches(request, etag):
-            response = HttpResponse(status=304)
-        else:
-            response = HttpResponse(body, content_type=MVT)
-        response["ETag"] = etag
-    response["Cache-Control"] = cache
+
+    def render() -> tuple[bytes, str]:
+        body = tile_bytes(specs, z_, x_, y_)
+        return body, _etag_of(body)
+
+    # id(spec): a layer registered anew (replace=True) does not reuse the old tiles.
+    key = (tuple((spec.id, id(spec)) for spec in specs), z_, x_, y_)
+    response = _tile_response(request, tilecache.get_or_render(key, render))
+    response["Cache-Control"] = (
+        CACHE_PUBLIC if all(spec.is_public for spec in specs) else CACHE_PRIVATE
+    )
     return cors(response)
 
 

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib.gis.forms.widgets import OSMWidget
 from django.urls import reverse
 
+from layers.csp import current_nonce
+
 
 class LocalMapWidget(OSMWidget):
     """OpenLayers editing widget whose assets come from our static files.
@@ -28,4 +30,6 @@ class LocalMapWidget(OSMWidget):
         context["basemap_url"] = settings.BASEMAP_URL
         context["territory_url"] = reverse("api:territory")
         context["settlements_url"] = reverse("api:settlement_list")
+        # The widget's inline set-up script runs under the Content-Security-Policy.
+        context["csp_nonce"] = current_nonce()
         return context

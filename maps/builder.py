@@ -1,7 +1,10 @@
 """The one folium map builder used by every map page.
 
-A page describes its layers as `LayerSpec`s; `map_build` turns them into a folium map whose
-GeoJSON the browser fetches from our APIs (maps/static/maps/layers.js), and `map_render`
+A page describes its layers as `LayerSpec`s (small layers: GeoJSON the browser fetches
+from our APIs, maps/static/maps/layers.js) and `TileLayerSpec`s (big layers: vector tiles
+drawn by Leaflet.VectorGrid from the layer's TileJSON, layers/static/layers/vector-layers.js);
+maps/layers.py makes both from the layer registry. `map_build` turns them into a folium
+map, and `map_render`
 splits the map into the three parts a Django template places: `header` (stylesheets and
 scripts, in <head>), `html` (the map container) and `script` (the map's set-up code, after
 the container). Every asset comes from our static files: no CDN (DESIGN.md §5).
@@ -72,9 +75,34 @@ class LayerSpec:
 
 
 @dataclass(frozen=True)
+class TileLayerSpec:
+    """A registry layer drawn from our vector tiles, described by its TileJSON URL.
+
+    Popups and the style come from the TileJSON's registry legends; `z_index` orders the
+    layer's pane like LayerSpec's.
+    """
+
+    name: str
+    layer_id: str
+    tilejson_url: str
+    show: bool = True
+    z_index: int = 400
+
+
+@dataclass(frozen=True)
 class LegendItem:
-    colour: str
+    """A legend row: a swatch and its label; no colour makes the row a heading.
+
+    `layer` names the map layer the row explains: the row shows and hides with that
+    layer; `hidden` when the layer is off as the map opens. `shape` draws the swatch as a
+    "point", an "area" or a "line".
+    """
+
+    colour: str | None
     label: str
+    layer: str | None = None
+    hidden: bool = False
+    shape: str = "point"
 
 
 @dataclass(frozen=True)
@@ -140,6 +168,11 @@ class HromadaMap(folium.Map):
         # Instance lists: folium's add_js_link mutates the class-level lists in place.
         self.default_js = [
             ("leaflet", static("vendor/leaflet/leaflet.js")),
+            (
+                "leaflet_vectorgrid",
+                static("vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js"),
+            ),
+            ("hromada_vector_layers", static("layers/vector-layers.js")),
             ("hromada_layers", static("maps/layers.js")),
         ]
         self.default_css = [
@@ -167,6 +200,25 @@ class ApiGeoJson(Layer):
     def __init__(self, spec: LayerSpec):
         super().__init__(name=spec.name, overlay=True, control=True, show=spec.show)
         self._name = "ApiGeoJson"
+        self.spec = asdict(spec)
+
+
+class VectorTiles(Layer):
+    """A layer group at once, holding the layer's vector tiles once its TileJSON is read."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = HromadaMaps.tileLayer(
+                {{ this._parent.get_name() }}, {{ this.spec|tojson }}
+            );
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, spec: TileLayerSpec):
+        super().__init__(name=spec.name, overlay=True, control=True, show=spec.show)
+        self._name = "VectorTiles"
         self.spec = asdict(spec)
 
 
@@ -203,7 +255,7 @@ def basemap_layer() -> folium.TileLayer | None:
 
 def map_build(
     *,
-    layers: list[LayerSpec],
+    layers: list[LayerSpec | TileLayerSpec],
     center: tuple[float, float] | None = None,
     zoom: int | None = None,
     bounds: list[list[float]] | None = None,
@@ -211,7 +263,7 @@ def map_build(
     legends: list[Legend] | None = None,
     label: str = "",
 ) -> HromadaMap:
-    """Build a map of API-backed layers with a layer control and optional legends.
+    """Build a map of API-backed and vector-tile layers, a layer control and legends.
 
     `center` is (lat, lon) in EPSG:4326 degrees with `zoom`; `bounds` is
     [[south, west], [north, east]] and wins over both. With neither, the map shows
@@ -225,7 +277,7 @@ def map_build(
     if bounds or center is None:
         m.fit_bounds(bounds or UKRAINE_BOUNDS)
     for spec in layers:
-        ApiGeoJson(spec).add_to(m)
+        (VectorTiles if isinstance(spec, TileLayerSpec) else ApiGeoJson)(spec).add_to(m)
     for legend in legends or []:
         LegendControl(legend).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)

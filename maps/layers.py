@@ -1,26 +1,60 @@
-"""The base layers (territory, settlements, facilities) as map layer specs for any page.
+"""The interactive maps' layers, made from the layer registry (layers.registry).
+
+Every layer the user may see becomes a map layer with the registry's id, title (in the
+active language), style, popup fields and legend. The small base layers (territory,
+settlements, facilities: tens of features) come whole as GeoJSON from /api/v1/; every
+other layer (addresses, streets, reports, coverage areas, Wi-Fi zones, gaps…) comes as
+vector tiles (/tiles/{id}/{z}/{x}/{y}.pbf, described by /tiles/{id}.json), so a map page
+stays light however many rows a layer has. A layer the user may not see is never added.
 
 Every label is translated when the spec is built, so build specs inside a request.
 """
 
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from layers.models import Facility, PositionAccuracy, Settlement, Technology
-from maps.builder import LayerSpec, Legend, LegendItem, PopupField, PopupNote
+from layers import registry
+from layers.models import PositionAccuracy
+from maps.builder import (
+    LayerSpec,
+    Legend,
+    LegendItem,
+    PopupField,
+    PopupNote,
+    TileLayerSpec,
+)
 
-# Internet status of a facility: green / magenta / grey read apart with colour blindness.
-INTERNET_COLOURS = {
-    Facility.Internet.CONNECTED: "#1b7837",
-    Facility.Internet.NOT_CONNECTED: "#c51b7d",
-    Facility.Internet.UNKNOWN: "#8c8c8c",
+# Small layers fetched whole as GeoJSON: layer id → (URL name, query string).
+GEOJSON_LAYERS = {
+    "territory": ("api:territory", ""),
+    "settlements": ("api:settlement_list", "?geometry=boundary"),
+    "facilities": ("api:facility_list", ""),
 }
-
-
-def _choices(choices) -> dict[str, str]:
-    """Return {stored value: label in the active language} for a Django choices class."""
-    return {value: str(label) for value, label in choices.choices}
+# Pane order, bottom to top (Leaflet's overlay pane is 400, markers 600). Points above
+# areas; tile layers (canvas) below the clickable GeoJSON facilities.
+Z_INDEX = {
+    "territory": 350,
+    "coverage-areas": 360,
+    "coverage-hexagons": 362,
+    "coverage-gaps": 370,
+    "settlements": 400,
+    "streets": 420,
+    "village-names": 450,
+    "addresses": 460,
+    "coverage-challenges": 465,
+    "reports": 470,
+    "wifi-hotspots": 480,
+    "facilities": 500,
+}
+DEFAULT_Z_INDEX = 440
+# Listed in the layer control but off when the map opens: they would cover the base map.
+HIDDEN_BY_DEFAULT = frozenset(
+    {"coverage-areas", "coverage-hexagons", "coverage-gaps", "coverage-challenges"}
+)
+# Layers whose colours a legend explains under a heading of its own.
+LEGEND_HEADINGS = {"facilities": lambda: _("Internet at facilities")}
 
 
 def _name_field() -> str:
@@ -33,47 +67,65 @@ def _approximate_note() -> PopupNote:
     )
 
 
-def territory_layer() -> LayerSpec:
-    """The community's boundary; the map fits to it once loaded."""
+def _title_field(spec: registry.LayerSpec) -> str | None:
+    """The popup's title: the first popup field (the English name when English is on)."""
+    fields = spec.popup_fields()
+    if not fields:
+        return None
+    if fields[0] == "name_uk" and "name_en" in spec.properties:
+        return _name_field()
+    return fields[0]
+
+
+def _popup(spec: registry.LayerSpec) -> tuple[PopupField, ...]:
+    """The popup rows after the title, labelled and with value labels from the registry."""
+    rows = spec.legend()["popup"][1:]
+    return tuple(
+        PopupField(row["name"], capfirst(row["title"]), row["choices"] or None) for row in rows
+    )
+
+
+def _path_style(spec: registry.LayerSpec) -> dict:
+    """Leaflet path options of the registry's LayerStyle."""
+    style = spec.style
+    if spec.geometry_type() in ("Point", "MultiPoint"):
+        return {
+            "color": "#ffffff",
+            "weight": style.line_width,
+            "fillColor": style.colour,
+            "fillOpacity": style.fill_opacity,
+        }
+    return {
+        "color": style.colour,
+        "weight": style.line_width,
+        "fillColor": style.fill_colour or style.colour,
+        "fillOpacity": style.fill_opacity,
+    }
+
+
+def _notes(spec: registry.LayerSpec) -> tuple[PopupNote, ...]:
+    return (_approximate_note(),) if "position_accuracy" in spec.properties else ()
+
+
+def geojson_layer(spec: registry.LayerSpec) -> LayerSpec:
+    """A small registry layer fetched whole from its /api/v1/ URL."""
+    url_name, query = GEOJSON_LAYERS[spec.id]
     return LayerSpec(
-        name=_("Territory of the community"),
-        url=reverse("api:territory"),
-        style={"color": "#3f3f3f", "weight": 2.5, "fillColor": "#fdf6e3", "fillOpacity": 0.35},
-        title_field=_name_field(),
-        popup=(
-            PopupField("katottg", _("KATOTTG code")),
-            PopupField("area_km2", _("Area, km²")),
-        ),
-        notes=(_approximate_note(),),
-        fit=True,
-        z_index=350,
+        name=spec.title(),
+        url=reverse(url_name) + query,
+        style=_path_style(spec),
+        radius=spec.style.radius,
+        colour_by=spec.style.colour_by,
+        colours=dict(spec.style.categories),
+        title_field=_title_field(spec),
+        popup=_popup(spec),
+        notes=_notes(spec),
+        fit=spec.id == "territory",
+        z_index=Z_INDEX.get(spec.id, DEFAULT_Z_INDEX),
     )
 
 
-def _settlement_popup() -> tuple[PopupField, ...]:
-    return (
-        PopupField("kind", _("Kind"), _choices(Settlement.Kind)),
-        PopupField("population", _("Population")),
-        PopupField("households", _("Households")),
-        PopupField("area_km2", _("Area, km²")),
-        PopupField("katottg", _("KATOTTG code")),
-    )
-
-
-def settlement_area_layer() -> LayerSpec:
-    """Settlement boundaries (populated areas), with their facts in popups."""
-    return LayerSpec(
-        name=_("Settlements"),
-        url=reverse("api:settlement_list") + "?geometry=boundary",
-        style={"color": "#b35806", "weight": 1.5, "fillColor": "#fdb863", "fillOpacity": 0.45},
-        title_field=_name_field(),
-        popup=_settlement_popup(),
-        notes=(_approximate_note(),),
-        z_index=400,
-    )
-
-
-def settlement_label_layer() -> LayerSpec:
+def settlement_label_layer(spec: registry.LayerSpec) -> LayerSpec:
     """Settlement centres with their names as permanent labels."""
     return LayerSpec(
         name=_("Village names"),
@@ -81,48 +133,82 @@ def settlement_label_layer() -> LayerSpec:
         style={"color": "#3f3f3f", "weight": 1, "fillColor": "#ffffff", "fillOpacity": 1},
         radius=3,
         title_field=_name_field(),
-        popup=_settlement_popup(),
-        notes=(_approximate_note(),),
+        popup=_popup(spec),
+        notes=_notes(spec),
         label_field=_name_field(),
-        z_index=450,
+        z_index=Z_INDEX["village-names"],
     )
 
 
-def facility_layer() -> LayerSpec:
-    """Municipal facilities as circles coloured by their internet status."""
-    return LayerSpec(
-        name=_("Municipal facilities"),
-        url=reverse("api:facility_list"),
-        style={"color": "#ffffff", "weight": 1.5, "fillOpacity": 0.95},
-        radius=6,
-        colour_by="internet",
-        colours={str(key): colour for key, colour in INTERNET_COLOURS.items()},
-        title_field="name",
-        popup=(
-            PopupField("kind", _("Kind"), _choices(Facility.Kind)),
-            PopupField("settlement_name_uk", _("Settlement")),
-            PopupField("address_text", _("Address")),
-            PopupField("internet", _("Internet"), _choices(Facility.Internet)),
-            PopupField("technology", _("Technology"), _choices(Technology)),
-            PopupField("down_mbps", _("Download, Mbit/s")),
-        ),
-        notes=(_approximate_note(),),
-        z_index=500,
+def tile_layer(spec: registry.LayerSpec) -> TileLayerSpec:
+    """A registry layer drawn from vector tiles; popups and style come with its TileJSON."""
+    return TileLayerSpec(
+        name=spec.title(),
+        layer_id=spec.id,
+        tilejson_url=reverse("tiles:tilejson", kwargs={"layers": spec.id}),
+        show=spec.id not in HIDDEN_BY_DEFAULT,
+        z_index=Z_INDEX.get(spec.id, DEFAULT_Z_INDEX),
     )
 
 
-def internet_legend() -> Legend:
-    """Legend of the facility colours."""
-    labels = _choices(Facility.Internet)
-    items = tuple(LegendItem(colour, labels[str(key)]) for key, colour in INTERNET_COLOURS.items())
-    return Legend(title=_("Internet at facilities"), items=items)
+def registry_layers(user, *, only: tuple[str, ...] | None = None) -> list:
+    """Return the map layers of the registry layers `user` may see, bottom to top.
+
+    `only` keeps those layer ids (in registry order); None keeps every visible layer.
+    """
+    specs = [s for s in registry.visible_to(user) if only is None or s.id in only]
+    layers: list = []
+    for spec in specs:
+        if spec.id in GEOJSON_LAYERS:
+            layers.append(geojson_layer(spec))
+        else:
+            layers.append(tile_layer(spec))
+        if spec.id == "settlements":
+            layers.append(settlement_label_layer(spec))
+    return sorted(layers, key=lambda layer: layer.z_index)
 
 
-def overview_layers() -> list[LayerSpec]:
-    """The landing page's layers, bottom to top."""
+def _shape(spec: registry.LayerSpec) -> str:
+    kind = spec.geometry_type()
+    return "point" if "Point" in kind else "line" if "LineString" in kind else "area"
+
+
+def _legend_rows(spec: registry.LayerSpec) -> list[LegendItem]:
+    """One layer's legend rows: a heading and its colour categories, or one swatch."""
+    legend = spec.legend()
+    style, name = legend["style"], legend["title"]
+    hidden, shape = spec.id in HIDDEN_BY_DEFAULT, _shape(spec)
+    if not style["colour_by"] or not style["categories"]:
+        colour = style["colour"] if shape != "area" else style["fill_colour"]
+        return [LegendItem(colour, name, layer=name, hidden=hidden, shape=shape)]
+    heading = LEGEND_HEADINGS.get(spec.id, lambda: name)()
+    labels = style["category_labels"]
     return [
-        territory_layer(),
-        settlement_area_layer(),
-        facility_layer(),
-        settlement_label_layer(),
+        LegendItem(None, heading, layer=name, hidden=hidden),
+        *(
+            LegendItem(colour, labels.get(value, value), layer=name, hidden=hidden, shape=shape)
+            for value, colour in style["categories"].items()
+        ),
     ]
+
+
+def registry_legend(user, *, only: tuple[str, ...] | None = None) -> Legend:
+    """A legend of the registry layers `user` may see, drawn as the map draws them.
+
+    One-colour layers first, one row each; then each colour-coded layer under a heading.
+    """
+    specs = [s for s in registry.visible_to(user) if only is None or s.id in only]
+    sections = [_legend_rows(spec) for spec in specs]
+    rows = [row for rows in sections if len(rows) == 1 for row in rows]
+    rows += [row for rows in sections if len(rows) > 1 for row in rows]
+    return Legend(title=_("Legend"), items=tuple(rows))
+
+
+def overview_layers(user=None) -> list:
+    """The landing page's layers, bottom to top: every registry layer `user` may see."""
+    return registry_layers(user)
+
+
+def overview_legend(user=None) -> Legend:
+    """The landing page's legend."""
+    return registry_legend(user)

@@ -7,4 +7,5 @@ app_name = "maps"
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("maps/print/", views.print_map, name="print"),
 ]

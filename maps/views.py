@@ -1,13 +1,17 @@
 """HTML map pages."""
 
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from maps import layers, selectors
+from layers.errors import ApplicationError
+from maps import layers, printing, selectors
 from maps.builder import map_build, map_render
+from maps.printing.forms import PrintForm
 
 # The product's pages (DESIGN.md §4); a link shows once the page's app serves its path.
 SECTIONS = [
@@ -39,9 +43,9 @@ def sections_available() -> list[dict]:
 def landing(request):
     """The landing page: what the service is, an overview map, links to the other pages."""
     overview = map_build(
-        layers=layers.overview_layers(),
+        layers=layers.overview_layers(request.user),
         bounds=selectors.territory_bounds(),
-        legends=[layers.internet_legend()],
+        legends=[layers.overview_legend(request.user)],
         label=_("Map of the community's territory, settlements and municipal facilities"),
     )
     context = {"map": map_render(overview), "sections": sections_available()}
@@ -51,3 +55,20 @@ def landing(request):
 def favicon(request):
     """Browsers ask for /favicon.ico whatever the page says; send them to the static icon."""
     return redirect(static("favicon.svg"), permanent=True)
+
+
+@staff_member_required
+def print_map(request):
+    """The print form (GET) and its PDF (POST); bad options show the form again with 400."""
+    form = PrintForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pdf = printing.map_pdf(form.cleaned_data["options"], request.user)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            response = HttpResponse(pdf, content_type="application/pdf")
+            response["Content-Disposition"] = 'attachment; filename="map.pdf"'
+            return response
+    status = 400 if request.method == "POST" else 200
+    return render(request, "maps/print_form.html", {"form": form}, status=status)

@@ -143,6 +143,15 @@ class Report(models.Model):
         verbose_name=_("settlement"),
     )
     address_text = models.CharField(_("address"), max_length=300, blank=True)
+    nearest_address = models.ForeignKey(
+        "addresses.Address",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("nearest address"),
+        help_text=_("The nearest active address of the register within 150 m, set on filing."),
+    )
     reporter_name = models.CharField(_("reporter's name"), max_length=200, blank=True)
     reporter_email = models.EmailField(_("reporter's e-mail"), blank=True)
     reporter_phone = models.CharField(_("reporter's phone"), max_length=40, blank=True)

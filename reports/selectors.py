@@ -139,7 +139,13 @@ def report_public_get(number: str) -> Report:
     """Return a public report by number with its photos and public history; else NotFound."""
     report = (
         Report.objects.public()
-        .select_related("category", "settlement", "duplicate_of")
+        .select_related(
+            "category",
+            "settlement",
+            "duplicate_of",
+            "nearest_address__street",
+            "nearest_address__settlement",
+        )
         .prefetch_related(
             "photos",
             Prefetch("updates", queryset=Update.objects.filter(is_public=True), to_attr="history"),
@@ -352,7 +358,9 @@ def open311_token_get(token: str) -> Report:
 def _open311_base():
     return (
         Report.objects.public()
-        .select_related("category", "settlement")
+        .select_related(
+            "category", "settlement", "nearest_address__street", "nearest_address__settlement"
+        )
         .annotate(
             status_notes=_latest_public_note(),
             first_photo=_first_photo("image"),

@@ -9,6 +9,8 @@ with `@register(...)`, and is imported below after the entities it reads.
 # isort: off
 from bench.synth import layers  # noqa: F401  territories, settlements
 from bench.synth import facilities  # noqa: F401
+from bench.synth import addresses  # noqa: F401  streets, addresses (after settlements)
+from bench.synth import coverage  # noqa: F401  providers, coverage areas (after settlements)
 
 # isort: on
 from bench.synth.registry import (

@@ -34,6 +34,8 @@ class Size:
     facilities: int
     bbox: tuple[float, float, float, float]  # min lon, min lat, max lon, max lat
     about: str
+    addresses: int = 0  # bench/synth/addresses.py: streets follow (60 houses a street)
+    coverage_areas: int = 0  # bench/synth/coverage.py
 
     def __post_init__(self):
         if not 1 <= self.territories <= self.settlements <= self.facilities:
@@ -45,7 +47,16 @@ class Size:
 SIZES: dict[str, Size] = {
     size.name: size
     for size in (
-        Size("XS", 2, 12, 60, (32.55, 48.65, 32.90, 48.95), "tests only: two hromadas"),
+        Size(
+            "XS",
+            2,
+            12,
+            60,
+            (32.55, 48.65, 32.90, 48.95),
+            "tests only: two hromadas",
+            addresses=300,
+            coverage_areas=40,
+        ),  # fmt: skip
         Size(
             "S",
             8,
@@ -53,6 +64,8 @@ SIZES: dict[str, Size] = {
             2_000,
             (32.30, 48.50, 33.20, 49.10),
             "one raion: 8 hromadas of ~550 km2 around Dmytrivska (~4,400 km2)",
+            addresses=10_000,
+            coverage_areas=2_000,
         ),
         Size(
             "M",
@@ -61,6 +74,8 @@ SIZES: dict[str, Size] = {
             20_000,
             (31.00, 47.70, 33.90, 49.20),
             "one oblast: the bbox of Kirovohrad oblast (~35,000 km2)",
+            addresses=1_000_000,
+            coverage_areas=20_000,
         ),
     )
 }

@@ -16,13 +16,16 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
+from addresses import selectors as address_selectors
 from layers.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
-from layers.models import Settlement
 from reports import selectors, services
 from reports.models import ApiKey, Category, Channel
 from reports.open311 import render
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+# An address_string is placed at the best geocoding candidate scoring above this (0..1): a
+# street match alone scores at most 0.8, so the house number must match too.
+GEOCODE_MIN_SCORE = 0.8
 AGENCY = "Дмитрівська сільська рада"
 CONTACT = (
     "Дмитрівська сільська рада: 27422, Кіровоградська обл., Кропивницький р-н, "
@@ -245,7 +248,7 @@ def _request_dict(request, report) -> dict:
         "updated_datetime": render.w3_datetime(report.updated_at),
         "expected_datetime": None,
         "address": _address(report),
-        "address_id": None,
+        "address_id": report.nearest_address_id,
         "zipcode": None,
         "lat": round(report.location.y, 6),
         "long": round(report.location.x, 6),
@@ -254,6 +257,9 @@ def _request_dict(request, report) -> dict:
 
 
 def _address(report) -> str | None:
+    """The register's label of the nearest address, else the reporter's text and village."""
+    if report.nearest_address is not None:
+        return report.nearest_address.label
     parts = [report.address_text, f"с. {report.settlement.name_uk}" if report.settlement else ""]
     return ", ".join(part for part in parts if part) or None
 
@@ -309,28 +315,35 @@ def _location(data) -> tuple[float, float, bool]:
             return float(lat), float(lon), False
         except ValueError:
             raise InvalidInput("lat and long must be decimal degrees (WGS84).") from None
-    if data.get("address_id"):
-        raise InvalidInput(
-            f"address_id '{data['address_id']}' cannot be resolved: the address register "
-            "is not available on this endpoint yet. Send lat and long or address_string."
-        )
+    if address_id := data.get("address_id"):
+        return _address_id_locate(address_id)
     if address := data.get("address_string"):
         return _address_locate(address)
     raise InvalidInput("A location is required: lat and long, address_string or address_id.")
 
 
+def _address_id_locate(address_id: str) -> tuple[float, float, bool]:
+    """Place the request at the point of our register's address `address_id` (the id that
+    GET requests return as address_id, not the national register id)."""
+    try:
+        address = address_selectors.address_located_get(address_id)
+    except NotFound:
+        raise InvalidInput(
+            f"address_id '{address_id}' is not an active address of the register with a "
+            "point. Send lat and long or address_string."
+        ) from None
+    return address.location.y, address.location.x, False
+
+
 def _address_locate(address: str) -> tuple[float, float, bool]:
-    """Place an address_string at the centre of the settlement it names (approximate)."""
-    text = address.casefold()
-    # Longest names first, so "Веселий Кут" wins over any shorter name inside it.
-    for settlement in sorted(Settlement.objects.all(), key=lambda s: -len(s.name_uk)):
-        names = [settlement.name_uk, settlement.name_en]
-        if any(name and name.casefold() in text for name in names):
-            return settlement.centre.y, settlement.centre.x, True
-    raise InvalidInput(
-        f"address_string '{address}' could not be located: name a village of the "
-        "community or send lat and long."
-    )
+    """Geocode an address_string through the address register (approximate: from text)."""
+    best = address_selectors.address_geocode_best(q=address, min_score=GEOCODE_MIN_SCORE)
+    if best is None:
+        raise InvalidInput(
+            f"address_string '{address}' matches no address of the register well enough: "
+            "give the village, street and house number, or send lat and long."
+        )
+    return best.lat, best.lon, True
 
 
 def _attributes(data) -> dict:

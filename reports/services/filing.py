@@ -15,6 +15,7 @@ from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from addresses.selectors import REVERSE_MAX_M, address_nearest_id
 from layers.errors import InvalidInput, NotFound
 from layers.models import Settlement, Territory
 from reports import compute, notify
@@ -96,7 +97,8 @@ def report_create(
     photo; OutsideTerritory (400) for a place outside every territory; NotFound (404) for
     an unknown or inactive category; TooManyRequests (429) past REPORTS_RATE_LIMIT reports
     per client address per REPORTS_RATE_WINDOW_S seconds. Staff channels (phone, visit,
-    paper) need `created_by`.
+    paper) need `created_by`. `nearest_address` is set to the nearest active address of the
+    register within 150 m (addresses' reverse geocoding), else left empty.
     """
     if honeypot:
         raise InvalidInput(_("The form was not filled in by a person."), code="spam")
@@ -118,6 +120,7 @@ def report_create(
         location=point,
         location_approximate=location_approximate,
         settlement=settlement_for_point(point),
+        nearest_address_id=address_nearest_id(lat=point.y, lon=point.x, max_m=REVERSE_MAX_M),
         address_text=compute.plain_text(address_text)[:300],
         reporter_name=clean_reporter.name,
         reporter_email=clean_reporter.email,
@@ -279,9 +282,19 @@ def _photos_clean(photos: list[PhotoUpload], *, already: int) -> list[CleanPhoto
 
 
 def _photos_save(report: Report, photos: list[CleanPhoto], *, follow_up: bool = False) -> None:
-    for clean in photos:
-        photo = Photo(report=report, width=clean.width, height=clean.height)
-        photo.from_reporter_follow_up = follow_up
-        photo.image.save("photo.jpg", ContentFile(clean.image), save=False)
-        photo.thumbnail.save("thumb.jpg", ContentFile(clean.thumbnail), save=False)
-        photo.save()
+    written = []
+    try:
+        for clean in photos:
+            photo = Photo(report=report, width=clean.width, height=clean.height)
+            photo.from_reporter_follow_up = follow_up
+            photo.image.save("photo.jpg", ContentFile(clean.image), save=False)
+            written.append(photo.image)
+            photo.thumbnail.save("thumb.jpg", ContentFile(clean.thumbnail), save=False)
+            written.append(photo.thumbnail)
+            photo.save()
+    except Exception:
+        # The transaction rolls the rows back; the files written so far go too (a full
+        # disk between a photo and its thumbnail must not leave an orphan file).
+        for file in written:
+            file.delete(save=False)
+        raise

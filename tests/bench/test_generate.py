@@ -11,6 +11,8 @@ from bench import generate as cli
 from bench.synth import SIZES, digest, generate
 
 KATOTTG = re.compile(r"^UA99\d{15}$")  # "UA" + 17 digits, oblast 99 = synthetic
+# The entities these tests count (other entities, e.g. coverage, have tests of their own).
+LAYERS_AND_ADDRESSES = ("territories", "settlements", "facilities", "streets", "addresses")
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +40,12 @@ def test_size_s_has_the_documented_row_counts(small):
         "territories": size.territories,
         "settlements": size.settlements,
         "facilities": size.facilities,
+        "streets": counts["streets"],
+        "addresses": size.addresses,
+        "providers": 12,
+        "coverage_areas": size.coverage_areas,
     }
+    assert size.addresses == 10_000 and counts["streets"] >= size.addresses // 60
 
 
 def test_all_geometries_are_valid(small):
@@ -95,13 +102,17 @@ def test_output_files_are_byte_identical_for_the_same_seed(tmp_path):
     tables = generate("XS", seed=3)
     first = cli.write_files(tables, tmp_path / "a", "gpkg")
     second = cli.write_files(generate("XS", seed=3), tmp_path / "b", "gpkg")
-    assert [p.name for p in first] == ["territory.gpkg", "settlements.gpkg", "facilities.gpkg"]
+    assert [p.name for p in first][:3] == [
+        "territory.gpkg",
+        "settlements.gpkg",
+        "facilities.gpkg",
+    ]
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
 
 
 def test_output_files_have_the_layers_import_columns(tmp_path):
     paths = cli.write_files(generate("XS", seed=1), tmp_path, "geojson")
-    fields = {p.stem: list(pyogrio.read_info(p)["fields"]) for p in paths}
+    fields = {p.stem: list(pyogrio.read_info(p)["fields"]) for p in paths[:3]}
     assert fields == {
         "territory": ["katottg", "name_uk", "name_en"],
         "settlements": [
@@ -138,7 +149,13 @@ def test_write_db_copies_size_s_and_replace_swaps_it(small):
     from layers.models import Facility, Settlement, Territory
 
     counts = cli.write_db(small, progress=False)
-    assert counts == {"territories": 8, "settlements": 150, "facilities": 2000}
+    assert {name: counts[name] for name in LAYERS_AND_ADDRESSES} == {
+        "territories": 8,
+        "settlements": 150,
+        "facilities": 2000,
+        "streets": len(small["streets"]),
+        "addresses": 10_000,
+    }
     assert Territory.objects.count() == 8
     assert Settlement.objects.filter(territory__katottg__startswith="UA99").count() == 150
     assert Facility.objects.filter(internet="connected").exclude(technology="").exists()
@@ -157,6 +174,48 @@ def test_clean_db_keeps_demo_and_real_rows(facility):
 
     cli.write_db(generate("XS", seed=1), progress=False)
     deleted = cli.clean_db()
-    assert deleted == {"facilities": 60, "settlements": 12, "territories": 2}
+    assert {name: deleted[name] for name in LAYERS_AND_ADDRESSES} == {
+        "addresses": 300,
+        "streets": 13,
+        "facilities": 60,
+        "settlements": 12,
+        "territories": 2,
+    }
     assert list(Territory.objects.values_list("katottg", flat=True)) == ["UA35040090000082553"]
     assert Facility.objects.get() == facility
+
+
+def test_addresses_lie_inside_their_settlement_with_unique_numbers_per_street(small):
+    addresses, streets = small["addresses"], small["streets"]
+    settlement_of = _by_code(small["settlements"], "boundary")
+    settlements = settlement_of(addresses["settlement_katottg"])
+    assert shapely.within(addresses["location"].to_numpy(), settlements).all()
+    assert not addresses.duplicated(["street_registry_id", "house_number"]).any()
+    assert not streets.duplicated(["settlement_katottg", "kind", "name"]).any()
+    assert set(addresses["street_registry_id"]) == set(streets["registry_id"])
+
+
+def test_size_m_has_a_million_addresses_generated_in_seconds():
+    import time
+
+    from bench.synth.addresses import _houses_per_street
+
+    population = generate("XS", seed=1)["settlements"]["population"].to_numpy()
+    started = time.perf_counter()
+    _, _, houses = _houses_per_street(population, SIZES["M"].addresses)
+    assert houses.sum() == 1_000_000 and time.perf_counter() - started < 5
+
+
+@pytest.mark.django_db
+def test_synthetic_addresses_are_searchable_after_copy(small):
+    import json
+
+    from addresses import selectors
+
+    cli.write_db(small, progress=False)
+    first = small["addresses"].iloc[0]
+    street = small["streets"].set_index("registry_id").loc[first["street_registry_id"]]
+    village = small["settlements"].set_index("katottg").loc[first["settlement_katottg"]]
+    q = f"{village['name_uk']} {street['name']} {first['house_number']}"
+    best = json.loads(selectors.address_search_geojson(q=q))["features"][0]["properties"]
+    assert best["registry_id"] == first["registry_id"] and best["score"] == pytest.approx(1.0)

@@ -167,5 +167,57 @@ def planner(db, django_user_model):
 
 @pytest.fixture
 def planner_client(client, planner):
-    client.force_login(planner)
+    client.force_login(planner, backend=MODEL_BACKEND)
     return client
+
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+@pytest.fixture
+def isolated(settings, tmp_path):
+    """A private cache (report rate limits) and media directory for the test."""
+    import uuid
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"coverage-tests-{uuid.uuid4().hex}",
+        }
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return tmp_path
+
+
+@pytest.fixture
+def complaint_category(db):
+    """The coverage-complaint category of problem reports, with its required question."""
+    from reports.models import Category, Question
+
+    category = Category.objects.create(
+        code="no_signal",
+        name_uk="Немає інтернету / зв'язку",
+        name_en="No internet / mobile signal",
+        is_coverage_complaint=True,
+    )
+    Question.objects.create(
+        category=category,
+        code="service",
+        text_uk="Чого немає",
+        text_en="What is missing",
+        datatype="multivaluelist",
+        required=True,
+        choices=[
+            {"key": "voice", "name": "мобільного зв'язку (дзвінки)"},
+            {"key": "mobile_data", "name": "мобільного інтернету"},
+            {"key": "fixed", "name": "домашнього інтернету"},
+        ],
+    )
+    return category
+
+
+@pytest.fixture
+def roads_category(db):
+    from reports.models import Category
+
+    return Category.objects.create(code="roads", name_uk="Дороги", name_en="Roads")

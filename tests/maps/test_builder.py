@@ -24,7 +24,7 @@ def page_of(m) -> str:
 def overview_page() -> str:
     with translation.override("uk"):
         return page_of(
-            map_build(layers=layers.overview_layers(), legends=[layers.internet_legend()])
+            map_build(layers=layers.overview_layers(), legends=[layers.overview_legend()])
         )
 
 

@@ -328,14 +328,22 @@ def test_a_multivaluelist_attribute_takes_several_values(
     assert Report.objects.get().answers == {"service": ["voice", "data"]}
 
 
-def test_an_address_string_naming_a_village_places_it_approximately(
+def test_an_address_string_is_geocoded_through_the_address_register(
     client, territory, settlement, category, api_key
 ):
+    from addresses.models import Street
+    from tests.addresses.conftest import make_address
+
+    school = make_address(
+        Street.objects.create(settlement=settlement, name="Шкільна"), "3", 32.7215, 48.7931
+    )
     data = post_data(api_key, lat=None, long=None, address_string="вул. Шкільна 3, Дмитрівка")
     response = client.post(f"{BASE}/requests.json", data)
     assert response.status_code == 201, response.content
     report = Report.objects.get()
     assert report.location_approximate and report.settlement == settlement
+    assert (report.location.x, report.location.y) == pytest.approx((32.7215, 48.7931))
+    assert report.nearest_address == school
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -16,4 +16,9 @@
     }
   }).addTo(map);
   if (layer.getLayers().length) { map.fitBounds(layer.getBounds(), { maxZoom: 17 }); }
+  // The register itself, street and house by house, as vector tiles of the registry's
+  // layers (shown from zoom 12/13 on), with popups and a legend from the registry.
+  if (window.HromadaVectorLayers) {
+    HromadaVectorLayers.layers(map, ["streets", "addresses"], { legend: true });
+  }
 })();

@@ -4,6 +4,7 @@
   var el = document.getElementById("coverage-map");
   if (!el || !window.L) { return; }
   var map = L.map(el).setView([48.80, 32.72], 11);
+  el.coverageMap = map; // coverage-layers.js adds its layers to it
   if (el.dataset.basemap) { L.tileLayer(el.dataset.basemap, { maxZoom: 19 }).addTo(map); }
   var colours = { fibre: "#1a9850", dsl: "#fee08b", cable: "#91cf60", fixed_wireless: "#66bd63",
     "3g": "#fdae61", "4g": "#74add1", "5g": "#4575b4", wifi: "#9e0142" };
@@ -15,17 +16,29 @@
     });
   }
 
-  function planners() {
-    var layers = {};
-    getJSON(el.dataset.areas).then(function (data) {
-      layers.areas = L.geoJSON(data, { style: function (f) {
-        return { color: colours[f.properties.technology] || "#3388ff", weight: 1, fillOpacity: 0.15 };
-      }, onEachFeature: function (f, layer) {
-        var p = f.properties;
-        layer.bindPopup(p.provider_name + ": " + p.technology + " " + p.down_mbps + "/" + p.up_mbps);
-      } }).addTo(map);
-      if (layers.areas.getBounds().isValid()) { map.fitBounds(layers.areas.getBounds()); }
+  // Coverage areas come as vector tiles of the registry layer (popups and legend from the
+  // registry, layers/static/layers/vector-layers.js), fitted to the layer's TileJSON bounds.
+  function areasAsTiles() {
+    HromadaVectorLayers.layers(map, ["coverage-areas"], { legend: true }).then(function (result) {
+      var box = result.tilejsons.length && result.tilejsons[0].bounds;
+      if (box && box[0] > -180) {  // an empty layer has the whole world as bounds
+        map.fitBounds([[box[1], box[0]], [box[3], box[2]]]);
+      }
     });
+  }
+
+  function planners() {
+    if (window.HromadaVectorLayers && el.dataset.areasLayer) { areasAsTiles(); } else {
+      getJSON(el.dataset.areas).then(function (data) {
+        var areas = L.geoJSON(data, { style: function (f) {
+          return { color: colours[f.properties.technology] || "#3388ff", weight: 1, fillOpacity: 0.15 };
+        }, onEachFeature: function (f, layer) {
+          var p = f.properties;
+          layer.bindPopup(p.provider_name + ": " + p.technology + " " + p.down_mbps + "/" + p.up_mbps);
+        } }).addTo(map);
+        if (areas.getBounds().isValid()) { map.fitBounds(areas.getBounds()); }
+      });
+    }
     getJSON(el.dataset.gaps).then(function (data) {
       L.geoJSON(data, { style: { color: "#d73027", weight: 0, fillOpacity: 0.3 } }).addTo(map);
     }).catch(function () {});

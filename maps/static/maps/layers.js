@@ -1,7 +1,8 @@
 /*
  * Hromada GIS map layers: GeoJSON fetched from our own APIs, styled, labelled and given
- * popups as the page's layer specs say (maps/builder.py). Every text shown comes from the
- * spec, translated by Django; this file holds no user-facing strings.
+ * popups as the page's layer specs say (maps/builder.py), and vector-tile layers drawn by
+ * layers/static/layers/vector-layers.js from their TileJSON. Every text shown comes from
+ * the spec or the registry, translated by Django; this file holds no user-facing strings.
  *
  * The map container carries data-layers-pending (layers still loading) and
  * data-layers-ready="true" once every layer has loaded, for tests and later scripts.
@@ -182,24 +183,64 @@
     return layer;
   }
 
+  // Every tile layer of a map shares one VectorGrid in one pane, above the GeoJSON areas
+  // and below the GeoJSON facilities; spec.z_index orders the layers inside its tiles.
+  var TILE_PANE_Z = 460;
+
+  function tileLayer(map, spec) {
+    setPending(map, 1);
+    var layer = HromadaVectorLayers.member(map, spec.layer_id, spec.tilejson_url, {
+      pane: paneFor(map, TILE_PANE_Z),
+      zIndex: spec.z_index,
+      onError: function () { showError(map, spec); },
+    });
+    layer.ready.finally(function () { setPending(map, -1); });
+    return layer;
+  }
+
+  function legendRow(item) {
+    if (!item.colour) {
+      return element("div", "hromada-legend-layer", item.label);
+    }
+    var row = element("div", "hromada-legend-item");
+    var swatch = element("span", "hromada-legend-swatch hromada-legend-" + (item.shape || "point"));
+    swatch.style.backgroundColor = item.colour;
+    row.appendChild(swatch);
+    row.appendChild(document.createTextNode(item.label));
+    return row;
+  }
+
+  // Rows of a layer that is switched off in the layer control are hidden with it.
+  function followLayers(map, rows) {
+    function toggle(visible) {
+      return function (event) {
+        rows.filter(function (row) { return row.layer === event.name; })
+          .forEach(function (row) { row.node.hidden = !visible; });
+      };
+    }
+    map.on("overlayadd", toggle(true));
+    map.on("overlayremove", toggle(false));
+  }
+
   function legend(map, spec) {
     var control = L.control({ position: spec.position });
+    var rows = [];
     control.onAdd = function () {
       var box = element("div", "hromada-legend leaflet-bar");
       box.appendChild(element("strong", null, spec.title));
       spec.items.forEach(function (item) {
-        var row = element("div", "hromada-legend-item");
-        var swatch = element("span", "hromada-legend-swatch");
-        swatch.style.backgroundColor = item.colour;
-        row.appendChild(swatch);
-        row.appendChild(document.createTextNode(item.label));
-        box.appendChild(row);
+        var node = legendRow(item);
+        node.hidden = item.hidden === true;
+        rows.push({ layer: item.layer, node: node });
+        box.appendChild(node);
       });
+      L.DomEvent.disableClickPropagation(box);
       return box;
     };
     control.addTo(map);
+    followLayers(map, rows);
     return control;
   }
 
-  window.HromadaMaps = { prepare: prepare, apiLayer: apiLayer, legend: legend };
+  window.HromadaMaps = { prepare: prepare, apiLayer: apiLayer, tileLayer: tileLayer, legend: legend };
 })();

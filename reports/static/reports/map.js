@@ -34,12 +34,18 @@
     return item;
   }
 
+  // Only the reports in view: the request is limited to the map's bounding box and made
+  // again when the map moves (the newest answer wins).
+  var asked = 0;
   function load() {
     var query = new URLSearchParams(new FormData(filters));
     Array.from(query.keys()).forEach(function (key) { if (!query.get(key)) { query.delete(key); } });
+    query.set("bbox", map.getBounds().toBBoxString());
+    var ticket = ++asked;
     fetch("/api/v1/reports/?" + query.toString())
       .then(function (response) { return response.json(); })
       .then(function (data) {
+        if (ticket !== asked) { return; }
         cluster.clearLayers();
         list.replaceChildren();
         (data.features || []).forEach(function (feature) {
@@ -63,5 +69,8 @@
       map.setView(latlng, 16);
     }, function () { window.alert(element.dataset.locateError); });
   });
-  load();
+  map.ready.then(function () {
+    load();
+    map.on("moveend", load);
+  });
 })();

@@ -1,0 +1,107 @@
+"""The "addresses" and "streets" layers in the layer registry (OGC API, vector tiles, maps).
+
+Public-safe fields only: the address as written, its postcode and building use; no
+household counts, register ids or who verified what (DESIGN.md §7). Only active
+addresses. With 100,000 addresses the maps draw these layers as vector tiles from zoom
+`ADDRESS_MIN_ZOOM` on, never as one GeoJSON document.
+"""
+
+from django.db import models
+from django.db.models import F, Value
+from django.db.models.functions import Concat
+from django.utils.translation import gettext_lazy as _
+
+from addresses.querysets import address_label_expression, street_kind_abbreviation
+from layers import registry
+from layers.registry import LayerSpec, LayerStyle
+
+ADDRESS_MIN_ZOOM = 13
+STREET_MIN_ZOOM = 12
+SOURCE = "Адресний реєстр Дмитрівської громади"
+BUILDING_USE_COLOURS = (
+    ("residential", "#2166ac"),
+    ("non_residential", "#b2182b"),
+    ("mixed", "#7b3294"),
+)
+
+
+def _active_addresses():
+    from addresses.models import Address
+
+    return Address.objects.filter(status="active")
+
+
+def _streets():
+    from addresses.models import Street
+
+    return Street.objects.filter(route__isnull=False)
+
+
+def _street_label():
+    return Concat(
+        street_kind_abbreviation("kind"), Value(" "), F("name"), output_field=models.CharField()
+    )
+
+
+ADDRESSES = LayerSpec(
+    id="addresses",
+    title_uk="Адреси",
+    title_en="Addresses",
+    description="Чинні адреси громади: вулиця, номер будинку, поштовий індекс.",
+    description_en="The community's active addresses: street, house number, postcode.",
+    queryset=_active_addresses,
+    geometry="location",
+    properties={
+        "label": address_label_expression(),
+        "settlement_katottg": "settlement__katottg",
+        "settlement_name_uk": "settlement__name_uk",
+        "street_name": "street__name",
+        "house_number": "house_number",
+        "postcode": "postcode",
+        "building_use": "building_use",
+    },
+    property_titles={"label": _("address"), "settlement_name_uk": _("settlement")},
+    popup=("label", "postcode", "building_use"),
+    style=LayerStyle(
+        colour="#2166ac",
+        fill_opacity=0.9,
+        radius=3.5,
+        line_width=1,
+        colour_by="building_use",
+        categories=BUILDING_USE_COLOURS,
+    ),
+    source=SOURCE,
+    min_zoom=ADDRESS_MIN_ZOOM,
+    tile_feature_cap=10_000,
+)
+
+STREETS = LayerSpec(
+    id="streets",
+    title_uk="Вулиці",
+    title_en="Streets",
+    description="Вулиці, провулки та площі населених пунктів громади.",
+    description_en="Streets, lanes and squares of the community's settlements.",
+    queryset=_streets,
+    geometry="route",
+    properties={
+        "label": _street_label(),
+        "name": "name",
+        "kind": "kind",
+        "settlement_katottg": "settlement__katottg",
+        "settlement_name_uk": "settlement__name_uk",
+    },
+    property_titles={"label": _("street"), "settlement_name_uk": _("settlement")},
+    popup=("label", "settlement_name_uk"),
+    style=LayerStyle(colour="#6e6e6e", line_width=2, symbol="none"),
+    source=SOURCE,
+    min_zoom=STREET_MIN_ZOOM,
+    tile_feature_cap=5_000,
+)
+
+
+def register_address_layers() -> None:
+    """Register the streets and addresses layers unless an app registered them already."""
+    taken = {spec.id for spec in registry.all_layers()}
+    for spec in (STREETS, ADDRESSES):
+        if spec.id not in taken:
+            registry.register(spec)

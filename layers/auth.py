@@ -1,0 +1,134 @@
+"""Login lock-out and login rate limit (DESIGN.md §7), for every login view.
+
+Three pieces, so that any view that signs people in through `authenticate(request, …)`
+(the admin login, a future LoginView, an API login) is covered without knowing its URL:
+
+* `LoginThrottleBackend`, first in AUTHENTICATION_BACKENDS, refuses an attempt while the
+  username is locked for this client address, or while the address has made more than
+  LOGIN_RATE_LIMIT attempts in LOGIN_RATE_WINDOW_S. Raising PermissionDenied there stops
+  Django from asking the real backends, so a locked account cannot be guessed at.
+* Signal receivers count failures per username + address and lock the pair for
+  LOGIN_LOCKOUT_S after LOGIN_FAILURE_LIMIT failures within LOGIN_FAILURE_WINDOW_S; a
+  successful login clears the count.
+* `LoginThrottleMiddleware` turns a refused attempt into a 429 answer with a clear
+  message and Retry-After, instead of the form's generic "wrong password".
+
+Counters live in the default cache, which the web workers share (a file cache under
+var/). Addresses and usernames are hashed with the secret key before they become keys.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.dispatch import receiver
+from django.http import HttpResponse
+
+from layers.errors import ApplicationError, error_response, wants_json
+
+LOCKED_MESSAGE = (
+    "Забагато невдалих спроб входу. Обліковий запис тимчасово заблоковано для вашої адреси; "
+    "спробуйте через {minutes} хв. / Too many failed sign-in attempts: this account is "
+    "locked for your address. Try again in {minutes} min."
+)
+RATE_MESSAGE = (
+    "Забагато спроб входу з вашої адреси; спробуйте через {minutes} хв. / Too many sign-in "
+    "attempts from your address. Try again in {minutes} min."
+)
+
+
+def _hash(*parts: str) -> str:
+    text = "\x1f".join([settings.SECRET_KEY, *parts])
+    return hashlib.sha256(text.encode()).hexdigest()[:40]
+
+
+def _client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def _pair_key(kind: str, request, username: str | None) -> str:
+    return f"login:{kind}:{_hash(_client_ip(request), (username or '').strip().lower())}"
+
+
+def _ip_key(request) -> str:
+    return f"login:ip:{_hash(_client_ip(request))}"
+
+
+def _incr(key: str, timeout_s: int) -> int:
+    """Add one to a counter that expires timeout_s after its first hit; return it."""
+    if cache.add(key, 1, timeout=timeout_s):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=timeout_s)
+        return 1
+
+
+def login_refusal(request, username: str | None) -> tuple[str, int] | None:
+    """Return (message, retry-after seconds) when this attempt must be refused, else None."""
+    if cache.get(_pair_key("lock", request, username)):
+        seconds = settings.LOGIN_LOCKOUT_S
+        return LOCKED_MESSAGE.format(minutes=max(1, seconds // 60)), seconds
+    if cache.get(_ip_key(request), 0) >= settings.LOGIN_RATE_LIMIT:
+        seconds = settings.LOGIN_RATE_WINDOW_S
+        return RATE_MESSAGE.format(minutes=max(1, seconds // 60)), seconds
+    return None
+
+
+class LoginThrottleBackend:
+    """An authentication backend that never signs anyone in, only refuses throttled tries."""
+
+    def authenticate(self, request, username=None, **credentials):
+        if request is None:  # the shell, management commands, the test client's login()
+            return None
+        refusal = login_refusal(request, username)
+        if refusal is not None:
+            request.login_refused = refusal
+            raise PermissionDenied(refusal[0])
+        _incr(_ip_key(request), settings.LOGIN_RATE_WINDOW_S)
+        return None
+
+    # No get_user(): this backend never signs anyone in, so no session names it, and the
+    # test client's force_login() passes it over for the next backend.
+
+
+@receiver(user_login_failed, dispatch_uid="layers.auth.count_failure")
+def _count_failure(sender, credentials, request=None, **kwargs):
+    if request is None or getattr(request, "login_refused", None):
+        return
+    username = credentials.get("username")
+    failures = _incr(_pair_key("fail", request, username), settings.LOGIN_FAILURE_WINDOW_S)
+    if failures >= settings.LOGIN_FAILURE_LIMIT:
+        cache.set(_pair_key("lock", request, username), 1, timeout=settings.LOGIN_LOCKOUT_S)
+        cache.delete(_pair_key("fail", request, username))
+
+
+@receiver(user_logged_in, dispatch_uid="layers.auth.clear_failures")
+def _clear_failures(sender, request=None, user=None, **kwargs):
+    if request is not None and user is not None:
+        cache.delete(_pair_key("fail", request, user.get_username()))
+
+
+class LoginThrottleMiddleware:
+    """Answer a refused login attempt with 429 and a clear message (JSON on API paths)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        refusal = getattr(request, "login_refused", None)
+        if refusal is None:
+            return response
+        message, retry_after = refusal
+        if wants_json(request):
+            error = ApplicationError(message, code="login_throttled")
+            error.status = 429
+            refused = error_response(error)
+        else:
+            refused = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
+        refused["Retry-After"] = str(retry_after)
+        return refused

@@ -1,0 +1,161 @@
+"""Street-first search and geocoding: ranking, typos, kinds, apostrophes, letters; reverse."""
+
+import json
+
+import pytest
+from django.contrib.gis.geos import MultiPolygon, Point, Polygon
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from addresses import selectors
+from addresses.models import Street
+from layers.errors import NotFound
+from layers.models import Settlement
+from tests.addresses.conftest import make_address
+
+
+def _search(q, **kwargs):
+    return json.loads(selectors.address_search_geojson(q=q, **kwargs))["features"]
+
+
+def _labels(features):
+    return [f["properties"]["label"] for f in features]
+
+
+@pytest.fixture
+def village(territory):
+    """Плоске, a second village with a street of the same name as in Дмитрівка."""
+    box = Polygon.from_bbox((32.80, 48.85, 32.84, 48.87))
+    return Settlement.objects.create(
+        katottg="UA35040090110088346",
+        name_uk="Плоске",
+        name_en="Ploske",
+        boundary=MultiPolygon(box, srid=4326),
+        centre=Point(32.82, 48.86, srid=4326),
+        territory=territory,
+    )
+
+
+@pytest.fixture
+def register(settlement, village):
+    """Two villages; Шевченка in both, a lane, an apostrophe street and lettered numbers."""
+    streets = {
+        "shevchenka": Street.objects.create(settlement=settlement, name="Шевченка"),
+        "ploske": Street.objects.create(settlement=village, name="Шевченка"),
+        "sadovyi": Street.objects.create(settlement=settlement, kind="lane", name="Садовий"),
+        "sadova": Street.objects.create(settlement=settlement, name="Садова"),
+        "miaso": Street.objects.create(settlement=settlement, name="Мʼясоїдівська"),
+        "lesi": Street.objects.create(settlement=settlement, name="Лесі Українки"),
+    }
+    for number in ["10", "12", "12А", "12Б", "120", "14"]:
+        make_address(streets["shevchenka"], number, 32.72, 48.79)
+    for number in ["12", "12А"]:
+        make_address(streets["ploske"], number, 32.82, 48.86)
+    for number in ["3", "5"]:
+        make_address(streets["sadovyi"], number, 32.715, 48.781)
+        make_address(streets["sadova"], number, 32.716, 48.781)
+    make_address(streets["miaso"], "7", 32.725, 48.785)
+    make_address(streets["lesi"], "2", 32.726, 48.786)
+    return streets
+
+
+def test_exact_number_comes_first_then_same_number_with_a_letter_then_longer(register):
+    labels = _labels(_search("Дмитрівка Шевченка 12"))
+    assert labels[:4] == [
+        "Дмитрівка, вул. Шевченка, 12",
+        "Дмитрівка, вул. Шевченка, 12А",
+        "Дмитрівка, вул. Шевченка, 12Б",
+        "Дмитрівка, вул. Шевченка, 120",
+    ]
+    assert "Дмитрівка, вул. Шевченка, 14" not in labels
+
+
+def test_the_named_settlement_outranks_a_street_of_the_same_name_elsewhere(register):
+    features = _search("Плоске, вул. Шевченка, 12")
+    assert _labels(features)[0] == "Плоске, вул. Шевченка, 12"
+    assert features[0]["properties"]["score"] == pytest.approx(1.0)
+    assert _labels(_search("Дмитрівка Шевченка 12"))[0] == "Дмитрівка, вул. Шевченка, 12"
+
+
+@pytest.mark.parametrize("q", ["Шевчнека 12", "Шевченко 12", "Дмтрівка Шевченка 12"])
+def test_a_typo_in_the_street_or_settlement_still_finds_the_exact_number(register, q):
+    features = _search(q, settlement="UA35040090010099441")
+    assert _labels(features)[0] == "Дмитрівка, вул. Шевченка, 12"
+
+
+@pytest.mark.parametrize("q", ["Садовий 3", "провулок Садовий 3", "пров. Садовий 3"])
+def test_the_street_kind_may_be_given_or_left_out(register, q):
+    features = _search(q)
+    assert features[0]["properties"]["street_kind"] == "lane"
+    assert features[0]["properties"]["house_number"] == "3"
+
+
+def test_a_wrong_street_kind_costs_a_little_but_still_finds_the_street(register):
+    best = _search("вулиця Садовий 3")[0]["properties"]
+    assert (best["street_name"], best["house_number"]) == ("Садовий", "3")
+    assert best["score"] < 1.0
+
+
+@pytest.mark.parametrize("apostrophe", ["'", "’", "ʼ", "`"])
+def test_any_apostrophe_finds_the_street(register, apostrophe):
+    features = _search(f"м{apostrophe}ясоїдівська 7")
+    assert _labels(features) == ["Дмитрівка, вул. Мʼясоїдівська, 7"]
+
+
+@pytest.mark.parametrize("q", ["ШЕВЧЕНКА 12А", "шевченка 12а", "Шевченка 12-а", "Шевченка 12 a"])
+def test_a_number_with_a_letter_in_any_case_or_form_is_found_exactly(register, q):
+    features = _search(q, settlement="UA35040090010099441")
+    assert features[0]["properties"]["house_number"] == "12А"
+    assert features[0]["properties"]["score"] == pytest.approx(1.0)
+    assert features[1]["properties"]["house_number"] == "12"
+
+
+def test_a_multi_word_street_name_is_found_by_one_of_its_words(register):
+    assert _labels(_search("Українки 2")) == ["Дмитрівка, вул. Лесі Українки, 2"]
+
+
+def test_a_settlement_and_number_without_a_street_finds_that_number_in_the_settlement(register):
+    labels = _labels(_search("Плоске 12"))
+    assert labels[0] == "Плоске, вул. Шевченка, 12"
+
+
+def test_a_street_without_a_number_lists_its_addresses_in_number_order(register):
+    features = _search("Садова", settlement="UA35040090010099441")
+    assert [f["properties"]["house_number"] for f in features[:2]] == ["3", "5"]
+    assert features[0]["properties"]["street_name"] == "Садова"
+
+
+def test_search_reads_only_streets_and_the_best_streets_addresses(register):
+    with CaptureQueriesContext(connection) as queries:
+        _search("Дмитрівка Шевченка 12")
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert any("addresses_street st" in sql for sql in statements)
+    assert not any("search_text" in sql for sql in statements)
+
+
+def test_geocode_uses_the_same_ranking_and_skips_addresses_without_a_point(register):
+    make_address(register["shevchenka"], "16", None, None)
+    body = json.loads(selectors.address_geocode_geojson(q="Дмитрівка Шевченка 16"))
+    assert body["features"] == []
+    body = json.loads(selectors.address_geocode_geojson(q="Дмитрівка Шевченка 12А"))
+    assert body["features"][0]["properties"]["label"] == "Дмитрівка, вул. Шевченка, 12А"
+
+
+def test_reverse_is_one_query_with_the_feature_built_in_sql(addresses):
+    with CaptureQueriesContext(connection) as queries:
+        feature = json.loads(selectors.address_reverse_geojson(lat=48.7903, lon=32.72031))
+    assert len(queries.captured_queries) == 1
+    assert "<->" in queries.captured_queries[0]["sql"]
+    assert feature["properties"]["house_number"] == "12"
+    assert feature["properties"]["label"] == "Дмитрівка, вул. Шевченка, 12"
+
+
+def test_reverse_honours_a_smaller_radius(addresses):
+    with pytest.raises(NotFound, match="5 m"):
+        selectors.address_reverse_geojson(lat=48.7903, lon=32.72031, max_m=5)
+
+
+def test_a_number_before_a_comma_and_the_settlement_is_read_as_the_house_number(register):
+    features = _search("вул. Шевченка 12А, Дмитрівка")
+    assert features[0]["properties"]["label"] == "Дмитрівка, вул. Шевченка, 12А"
+    assert features[0]["properties"]["score"] == pytest.approx(1.0)

@@ -1,0 +1,145 @@
+"""A map page stays light with many addresses: they come as vector tiles, by the view.
+
+20,000 addresses (1,667 in each of the 12 villages) are written with bulk_create; the
+landing page must draw those in view from a few tiles and never fetch the register whole.
+"""
+
+from urllib.parse import urlsplit
+
+import pytest
+from django.contrib.gis.geos import Point
+
+from addresses.models import Address, Street
+from tests.browser.test_landing import open_landing, villages  # noqa: F401 — the fixture
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ADDRESSES = 20_000
+DATA_PATHS = ("/api/", "/tiles/", "/ogc/")
+DATA_BUDGET_BYTES = 2_000_000
+GRID = 41  # addresses per row of a village's grid, about 35 m apart
+
+
+@pytest.fixture
+def many_addresses(villages):  # noqa: F811 — the imported fixture
+    """ADDRESSES active addresses on one street per village, in a grid around its centre."""
+    per_village = -(-ADDRESSES // len(villages))
+    rows = []
+    for village in villages:
+        street = Street.objects.create(settlement=village, name="Шевченка")
+        for n in range(1, per_village + 1):
+            dx, dy = (n % GRID - GRID // 2) * 0.0005, (n // GRID - GRID // 2) * 0.0003
+            rows.append(
+                Address(
+                    street=street,
+                    settlement=village,
+                    house_number=str(n),
+                    number=n,
+                    location=Point(village.centre.x + dx, village.centre.y + dy, srid=4326),
+                )
+            )
+    Address.objects.bulk_create(rows[:ADDRESSES], batch_size=5_000)
+    return villages
+
+
+def is_tile_of(response, layer: str) -> bool:
+    """Tell whether a response is a /tiles/ tile (one or several layers) holding `layer`."""
+    parts = urlsplit(response.url).path.split("/")
+    return len(parts) == 6 and parts[1] == "tiles" and layer in parts[2].split(",")
+
+
+class DataResponses:
+    """Every response of the page to a data path (/api/, /tiles/, /ogc/)."""
+
+    def __init__(self, page):
+        self.responses = []
+        page.on("response", self._keep)
+
+    def _keep(self, response):
+        if urlsplit(response.url).path.startswith(DATA_PATHS):
+            self.responses.append(response)
+
+    def wire_bytes(self) -> int:
+        """Bytes of the response bodies as sent (gzip where the server compressed them).
+
+        Chromium keeps no body of a response read as a blob (VectorGrid reads tiles so),
+        so the sizes come from the network layer, not from `response.body()`.
+        """
+        return sum(r.request.sizes()["responseBodySize"] for r in self.responses)
+
+    def tiles(self, layer: str) -> list:
+        return [r for r in self.responses if is_tile_of(r, layer)]
+
+
+def zoom_to(page, lat: float, lon: float, zoom: int) -> None:
+    """Move the page's folium map (a global named by its container's id)."""
+    page.evaluate(
+        "([lat, lon, zoom]) => window[document.querySelector('.hromada-map').id]"
+        ".setView([lat, lon], zoom, {animate: false})",
+        [lat, lon, zoom],
+    )
+
+
+def drawn_features(page) -> int:
+    """Count the features the page's vector-tile layers hold in their loaded tiles."""
+    return page.evaluate(
+        """() => { let n = 0;
+        window[document.querySelector('.hromada-map').id].eachLayer((layer) => {
+          Object.values(layer._vectorTiles || {}).forEach((tile) => {
+            n += Object.keys(tile._features || {}).length; });
+        });
+        return n; }"""
+    )
+
+
+def test_landing_with_20000_addresses_loads_only_the_tiles_in_view(
+    browser_page, page_log, live_server, many_addresses
+):
+    assert Address.objects.count() == ADDRESSES
+    data = DataResponses(browser_page)
+    open_landing(browser_page, live_server)
+    # Overview zoom: below the addresses' min zoom, not one address is fetched.
+    assert data.tiles("addresses") == []
+    dmytrivka = many_addresses[0].centre
+    with browser_page.expect_response(
+        lambda r: is_tile_of(r, "addresses") and r.status == 200, timeout=20_000
+    ):
+        zoom_to(browser_page, dmytrivka.y, dmytrivka.x, 16)
+    browser_page.wait_for_load_state("networkidle")
+    browser_page.screenshot(path="/tmp/landing-addresses.png")
+    with_data = [
+        r
+        for r in data.tiles("addresses")
+        if r.status == 200 and r.request.sizes()["responseBodySize"] > 0
+    ]
+    assert with_data, "no address tile carried data"
+    assert all(r.headers["content-type"] == "application/vnd.mapbox-vector-tile" for r in with_data)
+    assert drawn_features(browser_page) > 100
+    assert data.wire_bytes() < DATA_BUDGET_BYTES
+    assert not any("/api/v1/addresses" in r.url for r in data.responses)
+    assert page_log.console_errors == [] and page_log.page_errors == []
+
+
+def test_address_popup_comes_from_the_registry(browser_page, live_server, many_addresses):
+    open_landing(browser_page, live_server)
+    dmytrivka = many_addresses[0].centre
+    with browser_page.expect_response(lambda r: is_tile_of(r, "addresses") and r.status == 200):
+        zoom_to(browser_page, dmytrivka.y, dmytrivka.x, 18)
+    browser_page.wait_for_load_state("networkidle")
+    # Address n=1 of the first village: one grid step east of the column's west end.
+    n = 1
+    lon = dmytrivka.x + (n % GRID - GRID // 2) * 0.0005
+    lat = dmytrivka.y + (n // GRID - GRID // 2) * 0.0003
+    point = browser_page.evaluate(
+        "([lat, lon]) => { const m = window[document.querySelector('.hromada-map').id];"
+        " m.setView([lat, lon], 18, {animate: false});"
+        " const p = m.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }",
+        [lat, lon],
+    )
+    browser_page.wait_for_load_state("networkidle")
+    box = browser_page.locator(".hromada-map").bounding_box()
+    browser_page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    popup = browser_page.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=5_000)
+    text = popup.inner_text()
+    assert f"{many_addresses[0].name_uk}, вул. Шевченка, 1" in text

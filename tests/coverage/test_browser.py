@@ -1,0 +1,157 @@
+"""/planning/ and /coverage/ in a real headless Chromium (Debian's), at desktop and phone
+width. Screenshots go to var/screenshots/ for a person to look at."""
+
+from pathlib import Path
+
+import pytest
+import shapely
+from django.conf import settings as django_settings
+
+from coverage.challenges import challenge_decide
+from coverage.models import CoverageChallenge
+from coverage.services import coverage_compute
+from reports.models import Report
+from reports.services import report_create
+from tests.coverage.conftest import MODEL_BACKEND, make_addresses, make_area
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SCREENSHOTS = Path(django_settings.BASE_DIR) / "var" / "screenshots"
+PLANNER_PASSWORD = "pw-planner-Browser-1"  # noqa: S105 (a throw-away test account)
+HERE = (32.7208, 48.7936)  # lon, lat: Dmytrivka
+NOWHERE = (32.80, 48.86)  # Makarykha: no coverage claimed
+
+
+@pytest.fixture
+def world(isolated, settings, territory, settlement, village2, providers, complaint_category):
+    """Coverage over Dmytrivka, 30 addresses, a snapshot and one accepted challenge."""
+    settings.BASEMAP_URL = ""
+    c = settlement.centre
+    area = make_area(providers["Київстар"], "4g", 40, 10, shapely.Point(c.x, c.y).buffer(0.02))
+    make_area(providers["ProstoNet"], "fibre", 300, 100, shapely.Point(c.x, c.y).buffer(0.006))
+    points = [(c.x + 0.001 * (i % 6), c.y + 0.001 * (i // 6)) for i in range(30)]
+    make_addresses(settlement, points, [1 + i % 3 for i in range(30)])
+    report = report_create(
+        category_code="no_signal",
+        lat=HERE[1],
+        lon=HERE[0],
+        description="Немає 4G",
+        answers={"service": ["mobile_data"]},
+    )
+    challenge = CoverageChallenge.objects.get(report=report)
+    challenge_decide(challenge_id=challenge.pk, decision="accept", user=None)
+    coverage_compute()
+    return {"area": area, "report": report}
+
+
+@pytest.fixture
+def planner_login(django_user_model):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        "planner", password=PLANNER_PASSWORD, is_staff=True
+    )
+    user.groups.add(Group.objects.get_or_create(name="planners")[0])
+    return user
+
+
+def _sign_in(page, live_server, user):
+    """Sign the planner in: a real session of Django's auth, handed to the browser."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user, backend=MODEL_BACKEND)
+    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+    page.goto(f"{live_server.url}/planning/")
+
+
+def test_planner_signs_in_and_sees_accepted_challenges_on_the_map_and_by_area(
+    browser_page, page_log, live_server, world, planner_login
+):
+    page = browser_page
+    _sign_in(page, live_server, planner_login)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "coverage-planning.png"), full_page=True)
+    page.wait_for_function(
+        "document.getElementById('coverage-map').dataset.challengesReady", timeout=15_000
+    )
+    state = page.evaluate("document.getElementById('coverage-map').dataset.challengesReady")
+    assert state == "true", (state, page_log.console_errors, page_log.requests)
+    assert page.locator("path.challenge-accepted").count() == 1
+    table = page.locator("table.challenges").inner_text()
+    assert "Київстар" in table and world["report"].number in table
+    assert "Оскарження покриття" in page.content()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "coverage-planning.png"), full_page=True)
+    assert page_log.console_errors == [] and page_log.page_errors == []
+    assert page_log.outside_requests() == []
+
+
+def _tap(page, lon, lat):
+    """Click the map at a place (through Leaflet's own projection)."""
+    point = page.evaluate(
+        f"(() => {{ const p = document.getElementById('coverage-map').coverageMap"
+        f".latLngToContainerPoint([{lat}, {lon}]); return [p.x, p.y]; }})()"
+    )
+    box = page.locator("#coverage-map").bounding_box()
+    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+
+
+def _open_public(page, live_server):
+    page.goto(f"{live_server.url}/coverage/")
+    page.wait_for_selector("#coverage-map[data-hexagons-ready='true']", timeout=15_000)
+    page.wait_for_selector("#coverage-map path.leaflet-interactive")
+    page.wait_for_timeout(1000)  # let fitBounds finish its zoom animation before tapping
+
+
+def test_a_resident_taps_the_map_sees_offers_and_files_a_no_signal_report(
+    phone_page, page_log, live_server, world
+):
+    page = phone_page
+    _open_public(page, live_server)
+    _tap(page, *HERE)
+    page.wait_for_selector("#coverage-answer:not([hidden]) .offers li")
+    offers = page.locator("#coverage-answer .offers").inner_text()
+    assert "Київстар" in offers and "ProstoNet" in offers
+    page.locator("label", has_text="мобільного інтернету").click()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "coverage-public-answer-360.png"), full_page=True)
+    page.click(".complain-send")
+    page.wait_for_selector(".complaint-result.ok")
+    report = Report.objects.exclude(pk=world["report"].pk).get()
+    assert report.answers == {"service": ["mobile_data"]}
+    assert report.category.code == "no_signal"
+    # Where the finger landed, to the pixel (about 0.001° at this zoom).
+    assert report.location.x == pytest.approx(HERE[0], abs=0.002)
+    assert report.location.y == pytest.approx(HERE[1], abs=0.002)
+    challenge = CoverageChallenge.objects.get(report=report)
+    assert challenge.status == "pending"
+    providers = set(challenge.areas.values_list("provider__name", flat=True))
+    assert providers == {"Київстар", "ProstoNet"}
+    assert report.number in page.locator(".complaint-result").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page_log.console_errors == [] and page_log.page_errors == []
+    assert page_log.outside_requests() == []
+
+
+def test_a_complaint_without_the_required_answer_shows_the_error_and_files_nothing(
+    phone_page, live_server, world
+):
+    page = phone_page
+    _open_public(page, live_server)
+    _tap(page, *NOWHERE)
+    page.wait_for_selector("#coverage-answer:not([hidden]) .offers li")
+    page.click(".complain-send")
+    page.wait_for_selector(".complaint-result.error")
+    assert page.locator(".complaint-result").inner_text().strip()
+    assert Report.objects.count() == 1
+
+
+def test_the_public_map_toggles_shares_by_h3_hexagon(browser_page, page_log, live_server, world):
+    page = browser_page
+    _open_public(page, live_server)
+    page.locator(".leaflet-control-layers label", has_text="шестикутник").click()
+    page.wait_for_selector("path.hexagon", state="attached")
+    assert page.locator("path.hexagon").count() > 100
+    page.screenshot(path=str(SCREENSHOTS / "coverage-public-hexagons.png"), full_page=True)
+    assert page_log.console_errors == [] and page_log.page_errors == []

@@ -1,0 +1,127 @@
+"""Fixtures of the security tests: one user per role and one real object of each kind.
+
+The report carries a distinctive name, e-mail and phone, so that a test can search every
+response's raw bytes for them.
+"""
+
+import uuid
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.contrib.gis.geos import Point
+
+from tests.conftest import square
+
+PRIVATE_NAME = "Приватна-Зоряна-Квітчастенко"
+PRIVATE_EMAIL = "zoriana.secret.7731@example.org"
+PRIVATE_PHONE = "+380671237731"
+PRIVATE_STRINGS = (PRIVATE_NAME, PRIVATE_EMAIL, PRIVATE_PHONE, PRIVATE_PHONE.lstrip("+"))
+INSIDE = {"lat": 48.7936, "lon": 32.7208}
+
+ROLES = ("anonymous", "resident", "moderator", "address_editor", "planner", "staff_admin")
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    """A private cache (rate limits, lock-outs) and media directory for every test."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"security-tests-{uuid.uuid4().hex}",
+        }
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.LANGUAGE_CODE = "uk"
+    # Fast hashing: the login tests sign in dozens of times on a shared 2-core machine.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _user(username: str, *, groups=(), is_staff=False, is_superuser=False) -> User:
+    user = User.objects.create_user(
+        username, password=f"pw-{username}-Strong-2024", is_staff=is_staff
+    )
+    user.is_superuser = is_superuser
+    user.save()
+    for name in groups:
+        user.groups.add(Group.objects.get_or_create(name=name)[0])
+    return user
+
+
+@pytest.fixture
+def users(db) -> dict[str, User | None]:
+    """One account per role; the moderator, editor and planner work in the admin (staff)."""
+    return {
+        "anonymous": None,
+        "resident": _user("resident"),
+        "moderator": _user("moderator", groups=["moderators"], is_staff=True),
+        "address_editor": _user("editor", groups=["address_editors"], is_staff=True),
+        "planner": _user("planner", groups=["planners"], is_staff=True),
+        "staff_admin": _user("admin", is_staff=True, is_superuser=True),
+    }
+
+
+@pytest.fixture
+def clients(users):
+    """A test client per role, signed in as that role's user."""
+    from django.test import Client
+
+    result = {}
+    for role, user in users.items():
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        result[role] = client
+    return result
+
+
+@pytest.fixture
+def world(settlement, facility):
+    """One real object of each kind the URL patterns name, returned as a dict."""
+    from addresses.models import Address, Street
+    from coverage.models import CoverageArea, Provider, WifiHotspot
+    from reports import services
+    from reports.models import Category, Subscription
+
+    category = Category.objects.create(code="roads", name_uk="Дороги", name_en="Roads")
+    report = services.report_create(
+        category_code=category.code,
+        lat=INSIDE["lat"],
+        lon=INSIDE["lon"],
+        description="Яма на дорозі біля школи",
+        reporter=services.Reporter(
+            name=PRIVATE_NAME, email=PRIVATE_EMAIL, phone=PRIVATE_PHONE, is_anonymous=True
+        ),
+    )
+    subscription = Subscription.objects.create(email=PRIVATE_EMAIL, settlement=settlement)
+    provider = Provider.objects.create(name="ProstoNet", kind="fixed")
+    area = CoverageArea.objects.create(
+        provider=provider,
+        technology="fibre",
+        down_mbps=100,
+        up_mbps=20,
+        area=square(32.72, 48.79, 0.01),
+    )
+    hotspot = WifiHotspot.objects.create(
+        name="Центр", provider=provider, location=Point(32.7208, 48.7936, srid=4326), radius_m=80
+    )
+    street = Street.objects.create(settlement=settlement, name="Шевченка")
+    address = Address.objects.create(
+        street=street,
+        settlement=settlement,
+        house_number="10",
+        number=10,
+        location=Point(32.7205, 48.7930, srid=4326),
+        search_text="дмитрівка шевченка 10",
+    )
+    return {
+        "settlement": settlement,
+        "facility": facility,
+        "category": category,
+        "report": report,
+        "subscription": subscription,
+        "provider": provider,
+        "area": area,
+        "hotspot": hotspot,
+        "street": street,
+        "address": address,
+    }
