@@ -186,6 +186,10 @@ TILE_SRID = 3857
 BASEMAP_URL = os.environ.get("BASEMAP_URL", "")
 BASEMAP_ATTRIBUTION = os.environ.get("BASEMAP_ATTRIBUTION", "")
 
+# Reverse proxies in front of gunicorn that append to X-Forwarded-For (nginx, Traefik):
+# rate limits and login lock-outs then key on the real client, not on the proxy.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
 # /api/v1/locate: how far to look for the nearest settlement when a point is in none, m.
 LOCATE_NEAREST_MAX_M = 2000
 

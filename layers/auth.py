@@ -27,6 +27,7 @@ from django.dispatch import receiver
 from django.http import HttpResponse
 
 from layers.errors import ApplicationError, error_response, wants_json
+from layers.http import client_address
 
 LOCKED_MESSAGE = (
     "Забагато невдалих спроб входу. Обліковий запис тимчасово заблоковано для вашої адреси; "
@@ -45,7 +46,7 @@ def _hash(*parts: str) -> str:
 
 
 def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    return client_address(request)
 
 
 def _pair_key(kind: str, request, username: str | None) -> str:
