@@ -11,9 +11,11 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from addresses import compute, imports, services
+from addresses.errors import message_of
 from addresses.models import Address, FacilityAddress, Street
 from layers.admin import MapAdmin
 from layers.errors import ApplicationError
@@ -66,7 +68,7 @@ class AddressForm(ReasonForm):
         try:
             return compute.normalize_house_number(self.cleaned_data["house_number"])
         except compute.HouseNumberError as exc:
-            raise forms.ValidationError(str(exc)) from exc
+            raise forms.ValidationError(message_of(exc)) from exc
 
     def clean(self):
         cleaned = super().clean()
@@ -171,7 +173,10 @@ class AddressAdmin(RegisterPermissions, SimpleHistoryAdmin, MapAdmin):
     def mark_verified(self, request, queryset):
         count = self._run(request, services.address_mark_verified, addresses=list(queryset))
         if count is not None:
-            self.message_user(request, _("%d addresses marked verified.") % count)
+            message = ngettext(
+                "%(count)d address marked verified.", "%(count)d addresses marked verified.", count
+            )
+            self.message_user(request, message % {"count": count})
 
     @admin.action(description=_("Retire (asks for a reason)"))
     def retire(self, request, queryset):
@@ -193,7 +198,8 @@ class AddressAdmin(RegisterPermissions, SimpleHistoryAdmin, MapAdmin):
             reason=form.cleaned_data["reason"],
         )
         if count is not None:
-            self.message_user(request, _("%d addresses retired.") % count)
+            message = ngettext("%(count)d address retired.", "%(count)d addresses retired.", count)
+            self.message_user(request, message % {"count": count})
         return None
 
     def _run(self, request, service, **kwargs):

@@ -45,7 +45,25 @@ _HOUSE_RE = re.compile(
 )
 
 
-class HouseNumberError(ValueError):
+def gettext_noop(text: str) -> str:
+    """Mark a message for translation (makemessages finds it) without translating it here:
+    this module stays free of Django; callers translate `template` (addresses.errors)."""
+    return text
+
+
+class MessageError(ValueError):
+    """An error whose message is an English `template` with %-style `params`.
+
+    str() gives the English message; addresses.errors.message_of gives it in the active
+    language.
+    """
+
+    def __init__(self, template: str, **params):
+        self.template, self.params = template, params
+        super().__init__(template % params if params else template)
+
+
+class HouseNumberError(MessageError):
     """A house number that does not follow the grammar; the message says why."""
 
 
@@ -78,22 +96,28 @@ def _prepare(raw: str) -> str:
 def parse_house_number(raw: str) -> HouseNumber:
     """Parse a house number into its parts; raise HouseNumberError saying why it fails."""
     if raw is None or not str(raw).strip():
-        raise HouseNumberError("House number is empty.")
+        raise HouseNumberError(gettext_noop("House number is empty."))
     raw = str(raw)
     if len(raw.strip()) > MAX_HOUSE_NUMBER_INPUT:
         raise HouseNumberError(
-            f"House number is too long ({len(raw.strip())} characters; "
-            f"at most {MAX_HOUSE_NUMBER_INPUT})."
+            gettext_noop("House number is too long (%(length)d characters; at most %(max)d)."),
+            length=len(raw.strip()),
+            max=MAX_HOUSE_NUMBER_INPUT,
         )
     text = _prepare(raw)
     match = _HOUSE_RE.match(text)
     if match is None:
-        raise HouseNumberError(_diagnose(raw.strip(), text))
+        template, params = _diagnose(raw.strip(), text)
+        raise HouseNumberError(template, **params)
     letter = match["letter"] or ""
     if letter and letter in NOT_UKRAINIAN:
-        raise HouseNumberError(f"Letter '{letter}' is not a Ukrainian letter: '{raw.strip()}'.")
+        raise HouseNumberError(NOT_UKRAINIAN_LETTER, letter=letter, raw=raw.strip())
     if letter and letter not in HOUSE_LETTERS:
-        raise HouseNumberError(f"Letter '{letter}' is not used in house numbers: '{raw.strip()}'.")
+        raise HouseNumberError(
+            gettext_noop("Letter '%(letter)s' is not used in house numbers: '%(raw)s'."),
+            letter=letter,
+            raw=raw.strip(),
+        )
     return HouseNumber(
         number=int(match["number"]),
         letter=letter,
@@ -102,20 +126,35 @@ def parse_house_number(raw: str) -> HouseNumber:
     )
 
 
-def _diagnose(raw: str, text: str) -> str:
-    """Explain why `text` (prepared from `raw`) is not a house number."""
+NOT_UKRAINIAN_LETTER = gettext_noop("Letter '%(letter)s' is not a Ukrainian letter: '%(raw)s'.")
+
+
+def _diagnose(raw: str, text: str) -> tuple[str, dict]:
+    """Explain why `text` (prepared from `raw`) is not a house number: (template, params)."""
     if not text[0].isdigit():
-        return f"A house number starts with a digit: '{raw}'."
+        return gettext_noop("A house number starts with a digit: '%(raw)s'."), {"raw": raw}
     if text[0] == "0":
-        return f"A house number is 1 or more and has no leading zero: '{raw}'."
+        return (
+            gettext_noop("A house number is 1 or more and has no leading zero: '%(raw)s'."),
+            {"raw": raw},
+        )
     digits = re.match(r"\d+", text)[0]
     if len(digits) > 4:
-        return f"House number {digits} is too large (at most 9999): '{raw}'."
+        return (
+            gettext_noop("House number %(digits)s is too large (at most 9999): '%(raw)s'."),
+            {"digits": digits, "raw": raw},
+        )
     if foreign := [ch for ch in text if ch in NOT_UKRAINIAN]:
-        return f"Letter '{foreign[0]}' is not a Ukrainian letter: '{raw}'."
+        return NOT_UKRAINIAN_LETTER, {"letter": foreign[0], "raw": raw}
     if re.match(r"^\d+[ -]?[А-ЯҐЄІЇ]{2,}$", text):
-        return f"A house number has at most one letter: '{raw}'."
-    return f"Cannot read '{raw}' as a house number; expected forms like 12, 12А, 5/1 or 12 корп. 2."
+        return gettext_noop("A house number has at most one letter: '%(raw)s'."), {"raw": raw}
+    return (
+        gettext_noop(
+            "Cannot read '%(raw)s' as a house number; "
+            "expected forms like 12, 12А, 5/1 or 12 корп. 2."
+        ),
+        {"raw": raw},
+    )
 
 
 def normalize_house_number(raw: str) -> str:
@@ -161,7 +200,7 @@ _KIND_LOOKUP = {
 }
 
 
-class StreetKindError(ValueError):
+class StreetKindError(MessageError):
     """A street kind outside the vocabulary."""
 
 
@@ -176,7 +215,11 @@ def street_kind_code(raw: str) -> str:
     if key.rstrip(".") in _KIND_LOOKUP:
         return _KIND_LOOKUP[key.rstrip(".")]
     known = ", ".join(kind.word for kind in STREET_KINDS)
-    raise StreetKindError(f"Unknown street kind '{raw}'. Known kinds: {known}.")
+    raise StreetKindError(
+        gettext_noop("Unknown street kind '%(raw)s'. Known kinds: %(known)s."),
+        raw=raw,
+        known=known,
+    )
 
 
 def normalize_apostrophes(text: str) -> str:
@@ -228,8 +271,9 @@ SETTLEMENT_WORDS = {"с.", "с", "село", "селище", "смт", "смт."
 def fold(text: str) -> str:
     """Return the lower-case search form of a text: no apostrophes, no punctuation.
 
-    Both the stored `Address.search_text` and every query go through this function, so a
-    query matches whatever apostrophe or letter case it was typed with.
+    Every query goes through this function and the stored `Street.search_name` and the
+    settlement-name index through its SQL twin (FOLD_FROM/FOLD_TO), so a query matches
+    whatever apostrophe or letter case it was typed with.
     """
     text = normalize_apostrophes(str(text or "")).replace(APOSTROPHE, "")
     text = text.translate(LATIN_TO_CYRILLIC).lower()
@@ -246,16 +290,8 @@ FOLD_TO = "".join(LATIN_TO_CYRILLIC.values()) + " " * len(_FOLD_PUNCTUATION)
 
 
 def compact_house_number(display: str) -> str:
-    """Return the house number as stored in search text: "12 корп. 2" → "12к2"."""
+    """Return the house number as a search query holds it: "12 корп. 2" → "12к2"."""
     return display.replace(" корп. ", "к").lower()
-
-
-def address_search_text(settlement: str, street: str, house_number: str) -> str:
-    """Return the stored search text of an address: settlement, street name and number.
-
-    The street kind is left out, so that a query with or without it matches alike.
-    """
-    return fold(f"{settlement} {street} {compact_house_number(house_number)}")
 
 
 _QUERY_NUMBER_RE = re.compile(

@@ -25,7 +25,6 @@ from shapely import affinity
 from shapely import wkb as shapely_wkb
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from addresses import compute
 from addresses.models import Address, Street
 from layers.models import Settlement
 
@@ -297,7 +296,6 @@ def _demo_address(settlement, street, house: DemoHouse, current: Address | None)
         display = str(house.number)
         return Address(
             street=street, settlement=settlement, house_number=display, number=house.number,
-            search_text=compute.address_search_text(settlement.name_uk, street.name, display),
             is_demo=True, **values,
         )  # fmt: skip
     if all(_same(getattr(current, name), value) for name, value in values.items()):

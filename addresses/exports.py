@@ -6,6 +6,8 @@ Columns match what addresses_import reads, so an export imports back unchanged.
 import csv
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from addresses.models import Address
 from addresses.selectors import ADDRESS_PROPERTIES
 from layers import geojson
@@ -34,7 +36,7 @@ def _queryset(settlement: str | None, include_retired: bool):
         queryset = queryset.active()
     if settlement:
         if not Settlement.objects.filter(katottg=settlement).exists():
-            raise NotFound(f"No settlement with KATOTTG code {settlement}.")
+            raise NotFound(_("No settlement with KATOTTG code %(code)s.") % {"code": settlement})
         queryset = queryset.filter(settlement__katottg=settlement)
     return queryset
 
@@ -47,7 +49,10 @@ def address_export(
     Raise InvalidInput for an unknown format, NotFound for an unknown settlement code.
     """
     if fmt not in EXPORT_FORMATS:
-        raise InvalidInput(f"Unknown format '{fmt}'; use one of {', '.join(EXPORT_FORMATS)}.")
+        raise InvalidInput(
+            _("Unknown format '%(format)s'; use one of %(formats)s.")
+            % {"format": fmt, "formats": ", ".join(EXPORT_FORMATS)}
+        )
     path = Path(path)
     queryset = _queryset(settlement, include_retired)
     if fmt == "geojson":

@@ -47,12 +47,19 @@ class ImportReport:
         return not self.errors
 
     def summary(self) -> str:
-        verb = "written" if self.committed else "dry run, nothing written"
-        return (
-            f"{self.rows} rows: {self.created} new, {self.updated} changed, "
-            f"{self.unchanged} unchanged, {self.streets_created} new streets, "
-            f"{len(self.errors)} errors ({verb})."
-        )
+        verb = _("written") if self.committed else _("dry run, nothing written")
+        return _(
+            "%(rows)d rows: %(created)d new, %(updated)d changed, %(unchanged)d unchanged, "
+            "%(streets)d new streets, %(errors)d errors (%(verb)s)."
+        ) % {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "streets": self.streets_created,
+            "errors": len(self.errors),
+            "verb": verb,
+        }
 
 
 # --------------------------------------------------------------------------- reading
@@ -74,25 +81,30 @@ def read_file(path: Path, *, srid: int | None = None) -> RawRows:
     """Read a CSV or geo file into RawRows; raise InvalidInput when the file is unreadable."""
     path = Path(path)
     if not path.exists():
-        raise InvalidInput(f"No such file: {path}.", code="file")
+        raise InvalidInput(_("No such file: %(path)s.") % {"path": path}, code="file")
     if path.stat().st_size == 0:
-        raise InvalidInput(f"The file {path.name} is empty.", code="file")
+        raise InvalidInput(_("The file %(name)s is empty.") % {"name": path.name}, code="file")
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
         return _read_csv(path, srid=srid)
     if suffix in GEO_SUFFIXES:
         return _read_geo(path)
     known = ", ".join(sorted(CSV_SUFFIXES | GEO_SUFFIXES))
-    raise InvalidInput(f"Cannot import '{path.name}': use one of {known}.", code="file")
+    raise InvalidInput(
+        _("Cannot import '%(name)s': use one of %(known)s.") % {"name": path.name, "known": known},
+        code="file",
+    )
 
 
 def _decode(data: bytes, notes: list[str]) -> str:
     if b"\x00" in data[:4096]:
-        raise InvalidInput("The file is not a text CSV file (it holds binary data).", code="file")
+        raise InvalidInput(
+            _("The file is not a text CSV file (it holds binary data)."), code="file"
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        notes.append("encoding: cp1251 (not UTF-8)")
+        notes.append(_("encoding: cp1251 (not UTF-8)"))
         return data.decode("cp1251")
 
 
@@ -101,20 +113,23 @@ def _read_csv(path: Path, *, srid: int | None) -> RawRows:
     text = _decode(path.read_bytes(), notes)
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    notes.append(f"CSV delimiter: '{delimiter}'")
+    notes.append(_("CSV delimiter: '%(delimiter)s'") % {"delimiter": delimiter})
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = [name.strip().lower() for name in next(reader)]
         records = list(reader)
     except csv.Error as exc:
-        raise InvalidInput(f"Malformed CSV: {exc}.", code="file") from exc
+        raise InvalidInput(_("Malformed CSV: %(error)s.") % {"error": exc}, code="file") from exc
     columns = RowReader.csv_columns(header)
     rows, numbers, errors = [], [], []
     for line, values in enumerate(records, start=2):
         if not any(value.strip() for value in values):
             continue
         if len(values) != len(header):
-            message = f"expected {len(header)} fields, found {len(values)}"
+            message = _("expected %(expected)d fields, found %(found)d") % {
+                "expected": len(header),
+                "found": len(values),
+            }
             errors.append(RowError(line, "-", message))
             continue
         rows.append(dict(zip(header, values, strict=True)))
@@ -131,11 +146,12 @@ def _read_geo(path: Path) -> RawRows:
     try:
         frame = pyogrio.read_dataframe(path)
     except Exception as exc:  # noqa: BLE001 — GDAL raises many kinds; all mean "unreadable"
-        raise InvalidInput(f"Cannot read {path.name}: {exc}", code="file") from exc
+        message = _("Cannot read %(name)s: %(error)s") % {"name": path.name, "error": exc}
+        raise InvalidInput(message, code="file") from exc
     if frame.crs is None:
-        notes.append("the file has no CRS: EPSG:4326 (lon/lat) assumed")
+        notes.append(_("the file has no CRS: EPSG:4326 (lon/lat) assumed"))
     elif frame.crs.to_epsg() != 4326:
-        notes.append(f"reprojected from {frame.crs.to_string()} to EPSG:4326")
+        notes.append(_("reprojected from %(crs)s to EPSG:4326") % {"crs": frame.crs.to_string()})
         frame = frame.to_crs(4326)
     frame.columns = [str(name).strip().lower() for name in frame.columns]
     geometry_column = frame.geometry.name
@@ -191,7 +207,8 @@ def address_import(
     report.errors.sort(key=lambda error: (error.row, error.field))
     del report.errors[MAX_REPORTED_ERRORS:]
     if commit and report.ok:
-        _write(writer, plan, user=user, reason=reason or f"import of {Path(path).name}")
+        reason = reason or _("import of %(name)s") % {"name": Path(path).name}
+        _write(writer, plan, user=user, reason=reason)
         report.committed = True
     return report
 
@@ -202,7 +219,8 @@ def _write(writer: RowWriter, plan, *, user, reason: str) -> None:
             writer.write(plan, user=user, reason=reason)
     except IntegrityError as exc:
         raise Conflict(
-            f"The register changed while importing; nothing was written ({exc}).".strip()
+            _("The register changed while importing; nothing was written (%(error)s).")
+            % {"error": exc}
         ) from exc
 
 
@@ -232,7 +250,7 @@ def address_import_upload(
             commit=commit,
             allow_outside=allow_outside,
             user=user,
-            reason=reason or f"upload of {os.path.basename(upload.name)}",
+            reason=reason or _("upload of %(name)s") % {"name": os.path.basename(upload.name)},
         )
 
 

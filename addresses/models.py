@@ -106,7 +106,7 @@ class Address(models.Model):
     )
     letter = models.CharField(_("letter"), max_length=1, blank=True)
     fraction = models.PositiveSmallIntegerField(_("fraction"), null=True, blank=True)
-    building = models.PositiveSmallIntegerField(_("корпус"), null=True, blank=True)
+    building = models.PositiveSmallIntegerField(_("building (корпус)"), null=True, blank=True)
     postcode = models.CharField(
         _("postcode"), max_length=5, blank=True, validators=[postcode_validator]
     )
@@ -137,14 +137,9 @@ class Address(models.Model):
         related_name="+",
         verbose_name=_("verified by"),
     )
-    # Folded "settlement street number" (compute.address_search_text); set by the services.
-    # Search matches streets (Street.search_name), so this column carries no trigram index.
-    search_text = models.CharField(_("search text"), max_length=300, editable=False)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
-    history = HistoricalRecords(
-        verbose_name=_("historical address"), excluded_fields=["search_text"]
-    )
+    history = HistoricalRecords(verbose_name=_("historical address"))
     objects = AddressQuerySet.as_manager()
 
     class Meta:

@@ -13,10 +13,12 @@ import shapely
 from django.contrib.gis.geos import Point
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from shapely import wkb as shapely_wkb
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from addresses import compute
+from addresses.errors import message_of
 from addresses.models import Address, Street
 from layers.errors import InvalidInput
 from layers.models import Settlement
@@ -99,7 +101,8 @@ class RowReader:
             self.default = self._by_code.get(default_settlement)
             if self.default is None:
                 raise InvalidInput(
-                    f"No settlement with KATOTTG code {default_settlement}.", code="settlement"
+                    _("No settlement with KATOTTG code %(code)s.") % {"code": default_settlement},
+                    code="settlement",
                 )
 
     # ------------------------------------------------------------------ coordinates
@@ -113,7 +116,7 @@ class RowReader:
         """Read each CSV row's point (lon/lat or WKT) into EPSG:4326 degrees, or None."""
         lon_col, lat_col, wkt_col = columns["lon"], columns["lat"], columns["wkt"]
         if not (lon_col and lat_col) and not wkt_col:
-            notes.append("no coordinate columns (lon/lat or wkt): addresses without points")
+            notes.append(_("no coordinate columns (lon/lat or wkt): addresses without points"))
             return [None] * len(rows)
         points = []
         for row, number in zip(rows, numbers, strict=True):
@@ -122,9 +125,11 @@ class RowReader:
             else:
                 points.append(_wkt_point(row[wkt_col], number, errors))
         if srid and srid != 4326:
-            notes.append(f"CSV coordinates reprojected from EPSG:{srid} to EPSG:4326")
+            notes.append(
+                _("CSV coordinates reprojected from EPSG:%(srid)s to EPSG:4326") % {"srid": srid}
+            )
             return _transform(points, srid)
-        notes.append("CSV coordinates read as EPSG:4326 (lon, lat)")
+        notes.append(_("CSV coordinates read as EPSG:4326 (lon, lat)"))
         return points
 
     @staticmethod
@@ -134,9 +139,8 @@ class RowReader:
         if geometry.geom_type == "MultiPoint" and len(geometry.geoms) == 1:
             geometry = geometry.geoms[0]
         if geometry.geom_type != "Point":
-            errors.append(
-                RowError(number, "geometry", f"expected a point, found {geometry.geom_type}")
-            )
+            message = _("expected a point, found %(type)s") % {"type": geometry.geom_type}
+            errors.append(RowError(number, "geometry", message))
             return None
         return (geometry.x, geometry.y)
 
@@ -148,7 +152,9 @@ class RowReader:
         missing = [role for role in REQUIRED if rows and _column(header, role) is None]
         if missing:
             names = ", ".join(f"{role} ({' / '.join(ALIASES[role])})" for role in missing)
-            raise InvalidInput(f"The file lacks the column(s): {names}.", code="columns")
+            raise InvalidInput(
+                _("The file lacks the column(s): %(names)s.") % {"names": names}, code="columns"
+            )
         columns = {role: _column(header, role) for role in ALIASES}
         candidates, seen, seen_ids = [], {}, {}
         already_bad = {error.row for error in errors}
@@ -190,7 +196,8 @@ class RowReader:
         if raw:
             found = self._by_code.get(raw) or self._by_name.get(raw.lower())
             if found is None:
-                problems.append(RowError(number, "settlement", f"unknown settlement '{raw}'"))
+                message = _("unknown settlement '%(raw)s'") % {"raw": raw}
+                problems.append(RowError(number, "settlement", message))
             return found
         if self.default is not None:
             return self.default
@@ -199,7 +206,7 @@ class RowReader:
                 if shapely.contains_xy(shape, *point):
                     return self.settlements[pk]
         problems.append(
-            RowError(number, "settlement", "no settlement: add the column or use --settlement")
+            RowError(number, "settlement", _("no settlement: add the column or use --settlement"))
         )
         return None
 
@@ -209,9 +216,9 @@ class RowReader:
             try:
                 kind = _street_kind_code(raw_kind)
             except compute.StreetKindError as exc:
-                problems.append(RowError(number, "street_kind", str(exc)))
+                problems.append(RowError(number, "street_kind", message_of(exc)))
         if not name:
-            problems.append(RowError(number, "street", "street name is empty"))
+            problems.append(RowError(number, "street", _("street name is empty")))
         return kind or "street", name
 
     def _check_inside(self, settlement, point, number, problems):
@@ -221,8 +228,11 @@ class RowReader:
                 RowError(
                     number,
                     "location",
-                    f"point ({point[0]:.6f}, {point[1]:.6f}) is outside {settlement.name_uk} "
-                    "(use --allow-outside if that is right)",
+                    _(
+                        "point (%(lon).6f, %(lat).6f) is outside %(settlement)s "
+                        "(use --allow-outside if that is right)"
+                    )
+                    % {"lon": point[0], "lat": point[1], "settlement": settlement.name_uk},
                 )
             )
 
@@ -231,12 +241,16 @@ class RowReader:
         key = (*candidate.street_key, candidate.house.display)
         if candidate.status == "active":
             if key in seen:
-                message = f"duplicate of row {seen[key]} (same street and house number)"
+                message = _("duplicate of row %(row)d (same street and house number)") % {
+                    "row": seen[key]
+                }
                 problems.append(RowError(candidate.row, "house_number", message))
             seen.setdefault(key, candidate.row)
         if candidate.registry_id:
             if candidate.registry_id in seen_ids:
-                message = f"registry_id also on row {seen_ids[candidate.registry_id]}"
+                message = _("registry_id also on row %(row)d") % {
+                    "row": seen_ids[candidate.registry_id]
+                }
                 problems.append(RowError(candidate.row, "registry_id", message))
             seen_ids.setdefault(candidate.registry_id, candidate.row)
 
@@ -262,10 +276,11 @@ def _xy_point(raw_x, raw_y, number, errors):
     try:
         x, y = float(str(raw_x).replace(",", ".")), float(str(raw_y).replace(",", "."))
     except ValueError:
-        errors.append(RowError(number, "lon/lat", f"not numbers: '{raw_x}', '{raw_y}'"))
+        message = _("not numbers: '%(x)s', '%(y)s'") % {"x": raw_x, "y": raw_y}
+        errors.append(RowError(number, "lon/lat", message))
         return None
     if x != x or y != y or abs(x) == float("inf") or abs(y) == float("inf"):
-        errors.append(RowError(number, "lon/lat", "coordinates must be finite numbers"))
+        errors.append(RowError(number, "lon/lat", _("coordinates must be finite numbers")))
         return None
     return (x, y)
 
@@ -276,7 +291,7 @@ def _wkt_point(raw, number, errors):
     try:
         geometry = shapely.from_wkt(raw)
     except shapely.errors.GEOSException as exc:
-        errors.append(RowError(number, "wkt", f"unreadable WKT: {exc}"))
+        errors.append(RowError(number, "wkt", _("unreadable WKT: %(error)s") % {"error": exc}))
         return None
     return RowReader.geometry_point(geometry, number, errors)
 
@@ -297,8 +312,11 @@ def check_degrees(points, numbers, errors) -> list:
                 RowError(
                     number,
                     "lon/lat",
-                    f"({point[0]:g}, {point[1]:g}) are not degrees; is the file in a projected "
-                    "CRS? Give it (--srid 6385)",
+                    _(
+                        "(%(x)g, %(y)g) are not degrees; is the file in a projected CRS? "
+                        "Give it (--srid 6385)"
+                    )
+                    % {"x": point[0], "y": point[1]},
                 )
             )
             point = None
@@ -310,13 +328,14 @@ def _parse(parser, raw, number, field_name, problems):
     try:
         return parser(raw)
     except ValueError as exc:
-        problems.append(RowError(number, field_name, str(exc)))
+        problems.append(RowError(number, field_name, message_of(exc)))
         return None
 
 
 def _postcode(raw, number, problems):
     if raw and not (len(raw) == 5 and raw.isdigit()):
-        problems.append(RowError(number, "postcode", f"a postcode is 5 digits, not '{raw}'"))
+        message = _("a postcode is 5 digits, not '%(raw)s'") % {"raw": raw}
+        problems.append(RowError(number, "postcode", message))
     return raw
 
 
@@ -324,7 +343,8 @@ def _households(raw, number, problems):
     if not raw:
         return 0
     if not raw.isdigit():
-        problems.append(RowError(number, "households", f"a whole number ≥ 0, not '{raw}'"))
+        message = _("a whole number ≥ 0, not '%(raw)s'") % {"raw": raw}
+        problems.append(RowError(number, "households", message))
         return 0
     return int(raw)
 
@@ -333,7 +353,8 @@ def _choice(raw, choices, number, field_name, problems):
     code = choices.get(raw.lower())
     if code is None:
         allowed = ", ".join(sorted(set(choices.values())))
-        problems.append(RowError(number, field_name, f"'{raw}' is not one of {allowed}"))
+        message = _("'%(raw)s' is not one of %(allowed)s") % {"raw": raw, "allowed": allowed}
+        problems.append(RowError(number, field_name, message))
     return code
 
 
@@ -402,17 +423,17 @@ class RowWriter:
             self.by_key.get(key) if candidate.street_id and candidate.status == "active" else None
         )
         if by_id and by_key and by_id["pk"] != by_key["pk"]:
-            message = (
-                f"registry_id {candidate.registry_id} is address #{by_id['pk']}, but address "
-                f"#{by_key['pk']} already has this street and number"
-            )
+            message = _(
+                "registry_id %(id)s is address #%(a)s, but address #%(b)s already has this "
+                "street and number"
+            ) % {"id": candidate.registry_id, "a": by_id["pk"], "b": by_key["pk"]}
             errors.append(RowError(candidate.row, "house_number", message))
             return False
         if by_key and not by_id and by_key["registry_id"] and candidate.registry_id:
-            message = (
-                f"the register already has this street and number as address "
-                f"#{by_key['pk']} with registry_id {by_key['registry_id']}"
-            )
+            message = _(
+                "the register already has this street and number as address #%(pk)s "
+                "with registry_id %(id)s"
+            ) % {"pk": by_key["pk"], "id": by_key["registry_id"]}
             errors.append(RowError(candidate.row, "registry_id", message))
             return False
         return by_id or by_key
@@ -443,12 +464,12 @@ class RowWriter:
             self.streets[(street.settlement_id, street.kind, street.name)] = street.pk
         creates = [self._new_values(candidate) for candidate in plan.creates]
         copy_create_with_history(creates, user=user, reason=reason[:100])
-        objects = Address.objects.in_bulk([pk for pk, _ in plan.updates])
+        objects = Address.objects.in_bulk([pk for pk, _candidate in plan.updates])
         changed = [self._apply(objects[pk], candidate) for pk, candidate in plan.updates]
         if changed:
             names = [*_COMPARED, "number", "letter", "fraction", "building", "registry_id"]
             bulk_update_with_history(
-                changed, Address, [*names, "location", "search_text", "settlement"], **history
+                changed, Address, [*names, "location", "settlement"], **history
             )
 
     def _new_values(self, candidate: Candidate) -> dict:
@@ -456,7 +477,6 @@ class RowWriter:
         instance: 100,000 of those and their GEOS points cost more than the COPY itself)."""
         candidate.street_id = self.streets[candidate.street_key]
         house = candidate.house
-        settlement = self.settlements[candidate.settlement_id]
         point = candidate.point
         return {
             **_fields(candidate),
@@ -467,7 +487,6 @@ class RowWriter:
             "building": house.building,
             "registry_id": candidate.registry_id,
             "location": _ewkb_point(point) if point else None,
-            "search_text": _search_text(settlement.name_uk, candidate.street_name, house.display),
         }
 
     def _apply(self, address: Address, candidate: Candidate) -> Address:
@@ -481,20 +500,7 @@ class RowWriter:
         if candidate.registry_id:
             address.registry_id = candidate.registry_id
         address.location = Point(*candidate.point, srid=4326) if candidate.point else None
-        settlement = self.settlements[candidate.settlement_id]
-        address.search_text = _search_text(settlement.name_uk, candidate.street_name, house.display)
         return address
-
-
-@functools.lru_cache(maxsize=65536)
-def _folded_street(settlement: str, street: str) -> str:
-    return compute.fold(f"{settlement} {street}")
-
-
-def _search_text(settlement: str, street: str, display: str) -> str:
-    """compute.address_search_text, with the settlement and street part folded once."""
-    number = compute.fold(compute.compact_house_number(display))
-    return f"{_folded_street(settlement, street)} {number}"
 
 
 def _fields(candidate: Candidate) -> dict:

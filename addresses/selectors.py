@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from addresses import compute
 from addresses.models import Address
@@ -39,6 +41,12 @@ REVERSE_MAX_M = 150
 FAR_FROM_STREET_M = 150
 SAME_POINT_M = 1.0
 PROBLEMS_LIMIT = 200
+PROBLEM_TITLES = {
+    "duplicate": gettext_lazy("Likely duplicate"),
+    "same_point": gettext_lazy("Shared point"),
+    "far_from_street": gettext_lazy("Far from its street"),
+    "out_of_sequence": gettext_lazy("Number out of sequence"),
+}
 
 
 ADDRESS_PROPERTIES = {
@@ -68,22 +76,24 @@ def _read_query(q: str | None, settlement: str | None) -> _Query:
     text = (q or "").strip()
     if len(text) < MIN_QUERY_LENGTH:
         raise InvalidInput(
-            f"Give a search text 'q' of at least {MIN_QUERY_LENGTH} characters.", code="q"
+            _("Give a search text 'q' of at least %(min)d characters.") % {"min": MIN_QUERY_LENGTH},
+            code="q",
         )
     if len(text) > MAX_QUERY_LENGTH:
         raise InvalidInput(
-            f"The search text is too long ({len(text)} characters; at most {MAX_QUERY_LENGTH}).",
+            _("The search text is too long (%(length)d characters; at most %(max)d).")
+            % {"length": len(text), "max": MAX_QUERY_LENGTH},
             code="q",
         )
     parsed = compute.parse_search_query(text)
     if len(parsed.key.replace(" ", "")) < MIN_QUERY_LENGTH:
-        raise InvalidInput("The search text has nothing to search for.", code="q")
+        raise InvalidInput(_("The search text has nothing to search for."), code="q")
     settlement_id = None
     if settlement:
         settlement_id = Settlement.objects.filter(katottg=settlement).values_list("pk", flat=True)
         settlement_id = settlement_id.first()
         if settlement_id is None:
-            raise NotFound(f"No settlement with KATOTTG code {settlement}.")
+            raise NotFound(_("No settlement with KATOTTG code %(code)s.") % {"code": settlement})
     return _Query(parsed=parsed, settlement_id=settlement_id)
 
 
@@ -265,7 +275,10 @@ def address_located_get(address_id) -> Address:
         else Address.objects.none()
     ).first()
     if address is None:
-        raise NotFound(f"No active address with id '{address_id}' and a point in the register.")
+        raise NotFound(
+            _("No active address with id '%(id)s' and a point in the register.")
+            % {"id": address_id}
+        )
     return address
 
 
@@ -319,7 +332,10 @@ def address_reverse_geojson(*, lat: float, lon: float, max_m: float = REVERSE_MA
     """
     row = _nearest(lat=lat, lon=lon, max_m=max_m)
     if row is None:
-        raise NotFound(f"No active address within {max_m:g} m of ({lat}, {lon}).")
+        raise NotFound(
+            _("No active address within %(m)s m of (%(lat)s, %(lon)s).")
+            % {"m": f"{max_m:g}", "lat": lat, "lon": lon}
+        )
     return row[0]
 
 
@@ -403,23 +419,36 @@ def _fetch(sql: str, params: list) -> list[tuple]:
 def address_problems_list(*, limit: int = PROBLEMS_LIMIT) -> list[dict]:
     """Return likely problems to work through: duplicates, same points, far, out of order.
 
-    Each item is {"kind", "address_ids", "addresses": [{"id", "label"}], "message"}; at
-    most `limit` of each kind.
+    Each item is {"kind", "title", "address_ids", "addresses": [{"id", "label"}],
+    "message"}, the title and message in the active language; at most `limit` of each kind.
     """
     problems = []
     for a, b, village, street_a, street_b, number in _fetch(_DUPLICATES_SQL, [limit]):
-        message = f"{village}: «{street_a}, {number}» and «{street_b}, {number}» look alike"
-        problems.append({"kind": "duplicate", "address_ids": [a, b], "message": message})
+        message = _("%(village)s: «%(a)s, %(number)s» and «%(b)s, %(number)s» look alike") % {
+            "village": village, "a": street_a, "b": street_b, "number": number
+        }  # fmt: skip
+        problems.append(_problem("duplicate", [a, b], message))
     for a, b, number_a, number_b in _fetch(_SAME_POINT_SQL, [SAME_POINT_M, limit]):
-        message = f"{number_a} and {number_b} share one point (within {SAME_POINT_M:g} m)"
-        problems.append({"kind": "same_point", "address_ids": [a, b], "message": message})
+        message = _("%(a)s and %(b)s share one point (within %(m)s m)") % {
+            "a": number_a, "b": number_b, "m": f"{SAME_POINT_M:g}"
+        }  # fmt: skip
+        problems.append(_problem("same_point", [a, b], message))
     for a, distance in _fetch(_FAR_SQL, [FAR_FROM_STREET_M, limit]):
-        message = f"the point is {distance:.0f} m from its street (over {FAR_FROM_STREET_M} m)"
-        problems.append({"kind": "far_from_street", "address_ids": [a], "message": message})
+        message = _("the point is %(m).0f m from its street (over %(limit)d m)") % {
+            "m": distance, "limit": FAR_FROM_STREET_M
+        }  # fmt: skip
+        problems.append(_problem("far_from_street", [a], message))
     for a, by_number, by_pos in _fetch(_SEQUENCE_SQL, [limit]):
-        message = f"number order {by_number} but position {by_pos} along the street"
-        problems.append({"kind": "out_of_sequence", "address_ids": [a], "message": message})
+        message = _("number order %(n)d but position %(p)d along the street") % {
+            "n": by_number, "p": by_pos
+        }  # fmt: skip
+        problems.append(_problem("out_of_sequence", [a], message))
     return _with_labels(problems)
+
+
+def _problem(kind: str, address_ids: list[int], message: str) -> dict:
+    title = str(PROBLEM_TITLES[kind])
+    return {"kind": kind, "title": title, "address_ids": address_ids, "message": message}
 
 
 def _with_labels(problems: list[dict]) -> list[dict]:

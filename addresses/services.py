@@ -10,9 +10,11 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from addresses import compute
+from addresses.errors import message_of
 from addresses.models import EDITORS_GROUP, Address, Street
 from layers.errors import Conflict, InvalidInput, PermissionDenied
 from layers.models import Settlement
@@ -29,14 +31,14 @@ def ensure_editor(user) -> None:
     """Raise PermissionDenied unless the user may change the register."""
     if not can_edit_register(user):
         raise PermissionDenied(
-            "Only members of the group address_editors may change the address register."
+            _("Only members of the group address_editors may change the address register.")
         )
 
 
 def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("Say why the register changes (a reason is required).", code="reason")
+        raise InvalidInput(_("Say why the register changes (a reason is required)."), code="reason")
     return reason[:100]
 
 
@@ -54,26 +56,29 @@ def street_get_or_create(
     try:
         kind = compute.street_kind_code(kind)
     except compute.StreetKindError as exc:
-        raise InvalidInput(str(exc), code="street_kind") from exc
+        raise InvalidInput(message_of(exc), code="street_kind") from exc
     name = compute.normalize_street_name(name)
     if not name:
-        raise InvalidInput("Street name is empty.", code="street")
+        raise InvalidInput(_("Street name is empty."), code="street")
     street = Street.objects.filter(settlement=settlement, kind=kind, name=name).first()
     if street is not None:
         return street, False
     street = Street(settlement=settlement, kind=kind, name=name, is_demo=is_demo)
-    _save_with_history(street, user=user, reason=reason or "street created")
+    _save_with_history(street, user=user, reason=reason or _("street created"))
     return street, True
 
 
 @transaction.atomic
 def street_save(*, street: Street, user, reason: str) -> Street:
-    """Save a street (new or changed) and refresh the search text of its addresses."""
+    """Save a street (new or changed); search reads the new name at once.
+
+    Address search matches `Street.search_name`, a column PostgreSQL generates from the
+    name, and settlements by their current name, so a rename needs no refresh.
+    """
     ensure_editor(user)
     street.name = compute.normalize_street_name(street.name)
     _full_clean(street)
     _save_with_history(street, user=user, reason=_require_reason(reason))
-    address_refresh_search_text(Address.objects.filter(street=street))
     return street
 
 
@@ -85,7 +90,7 @@ def address_apply_house_number(address: Address, raw: str) -> None:
     try:
         house = compute.parse_house_number(raw)
     except compute.HouseNumberError as exc:
-        raise InvalidInput(str(exc), code="house_number") from exc
+        raise InvalidInput(message_of(exc), code="house_number") from exc
     address.house_number = house.display
     address.number = house.number
     address.letter = house.letter
@@ -103,7 +108,7 @@ def address_problems(address: Address, *, allow_outside: bool = False) -> dict[s
     try:
         compute.parse_house_number(address.house_number)
     except compute.HouseNumberError as exc:
-        problems["house_number"] = str(exc)
+        problems["house_number"] = message_of(exc)
     check_inside = address.location is not None and not allow_outside
     if check_inside and (message := _outside_message(address.settlement_id, address.location)):
         problems["location"] = message
@@ -119,10 +124,10 @@ def _outside_message(settlement_id: int, location: Point) -> str | None:
         return None
     if Settlement.objects.filter(pk=settlement_id, boundary__intersects=location).exists():
         return None
-    return (
-        f"The point ({location.x:.6f}, {location.y:.6f}) lies outside {settlement.name_uk}; "
+    return _(
+        "The point (%(lon).6f, %(lat).6f) lies outside %(settlement)s; "
         "move it into the settlement or allow points outside explicitly."
-    )
+    ) % {"lon": location.x, "lat": location.y, "settlement": settlement.name_uk}
 
 
 def _duplicate_message(address: Address) -> str | None:
@@ -135,7 +140,10 @@ def _duplicate_message(address: Address) -> str | None:
     )
     if clash is None:
         return None
-    return f"An active address {house_number} on this street already exists (id {clash.pk})."
+    return _("An active address %(number)s on this street already exists (id %(id)s).") % {
+        "number": house_number,
+        "id": clash.pk,
+    }
 
 
 @transaction.atomic
@@ -154,7 +162,6 @@ def address_save(*, address: Address, user, reason: str, allow_outside: bool = F
     if problems := address_problems(address, allow_outside=allow_outside):
         field, message = next(iter(problems.items()))
         raise InvalidInput(message, code=field, details=problems)
-    address.search_text = _search_text(address)
     _full_clean(address)
     _save_with_history(address, user=user, reason=reason)
     return address
@@ -182,27 +189,13 @@ def address_retire(*, addresses: Iterable[Address], user, reason: str) -> int:
 def address_mark_verified(*, addresses: Iterable[Address], user, reason: str = "") -> int:
     """Mark addresses verified now by the user; return how many changed."""
     ensure_editor(user)
-    reason = (reason or "").strip() or "verified against the national address register"
+    reason = (reason or "").strip() or _("verified against the national address register")
     now = timezone.now()
     changed = [a for a in addresses if not a.verified]
     for address in changed:
         address.verified, address.verified_at, address.verified_by = True, now, user
     return _bulk_update(
         changed, ["verified", "verified_at", "verified_by"], user=user, reason=reason
-    )
-
-
-def address_refresh_search_text(addresses) -> int:
-    """Recompute `search_text` of the addresses (after a street or settlement rename)."""
-    rows = list(addresses.select_related("street", "settlement"))
-    for address in rows:
-        address.search_text = _search_text(address)
-    return Address.objects.bulk_update(rows, ["search_text"], batch_size=2000)
-
-
-def _search_text(address: Address) -> str:
-    return compute.address_search_text(
-        address.street.settlement.name_uk, address.street.name, address.house_number
     )
 
 

@@ -27,12 +27,17 @@ def register_browse(request):
         "q": q,
         "settlement": settlement or "",
         "settlements": Settlement.objects.order_by("name_uk").values("katottg", "name_uk"),
-        "rows": [feature["properties"] for feature in collection["features"]],
+        "rows": [_row(feature) for feature in collection["features"]],
         "collection": collection,
         "error": error,
         "basemap_url": settings.BASEMAP_URL,
     }
     return render(request, "addresses/browse.html", context, status=400 if error else 200)
+
+
+def _row(feature: dict) -> dict:
+    """A result row: the feature's properties, its id and whether it has a point."""
+    return {**feature["properties"], "id": feature["id"], "located": bool(feature["geometry"])}
 
 
 @staff_member_required

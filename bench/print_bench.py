@@ -88,7 +88,6 @@ def addresses_replace(count: int) -> int:
             rows.append(Address(
                 street=street, settlement=village, house_number=str(n), number=n,
                 location=Point(lon, lat, srid=4326), households=1,
-                search_text=f"{street.name} {n}".lower(),
             ))  # fmt: skip
     Address.objects.bulk_create(rows, batch_size=2000)
     return Address.objects.filter(settlement=village, status="active").count()

@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from addresses import compute
 from bench.synth.layers import PRECISION
 from bench.synth.registry import SYNTHETIC_PREFIX, Context, register
 
@@ -94,12 +93,6 @@ def streets(ctx: Context) -> pd.DataFrame:
     ).astype({"route": object})
 
 
-def _search_texts(names, street: pd.DataFrame, on_street, display) -> list[str]:
-    """compute.address_search_text of every house, the street part folded once a street."""
-    prefix = [compute.fold(f"{n} {s}") + " " for n, s in zip(names, street["name"], strict=True)]
-    return [prefix[i] + text.lower() for i, text in zip(on_street.tolist(), display, strict=True)]
-
-
 def _points_in_stars(rng, centres: np.ndarray, rings: np.ndarray, owner: np.ndarray):
     """One uniform point per `owner` index inside its star polygon, 10% clear of the edges
     (the method of facilities._points_in_fans, with the fan areas computed once per star,
@@ -147,7 +140,6 @@ def addresses(ctx: Context) -> pd.DataFrame:
     centres = shapely.get_coordinates(sett["centre"].to_numpy())
     rings = shapely.get_coordinates(sett["boundary"].to_numpy()).reshape(len(sett), -1, 2)
     residential = rng.random(len(owner)) >= 0.05
-    names = sett.set_index("katottg")["name_uk"].loc[street["settlement_katottg"]].to_numpy()
     return pd.DataFrame(
         {
             "street_registry_id": street["registry_id"].to_numpy()[on_street],
@@ -162,7 +154,6 @@ def addresses(ctx: Context) -> pd.DataFrame:
             "status": "active",
             "registry_id": [f"{SYNTHETIC_PREFIX}-A{i:08d}" for i in range(1, len(owner) + 1)],
             "verified": False,
-            "search_text": _search_texts(names, street, on_street, display),
             "is_demo": False,
         }
     )

@@ -46,7 +46,7 @@ def test_admin_form_rejects_a_point_outside_the_settlement(client, editor, stree
         reverse("admin:addresses_address_add"), _address_form(street, location=outside)
     )
     assert response.status_code == 200
-    assert "outside Дмитрівка" in response.content.decode()
+    assert "лежить поза межами Дмитрівка" in response.content.decode()
     assert not Address.objects.exists()
 
 
@@ -55,7 +55,7 @@ def test_admin_form_rejects_an_unparsable_number(client, editor, street):
     response = client.post(
         reverse("admin:addresses_address_add"), _address_form(street, house_number="abc")
     )
-    assert "starts with a digit" in response.content.decode()
+    assert "Номер будинку починається з цифри: «abc»." in response.content.decode()
     assert not Address.objects.exists()
 
 
@@ -137,7 +137,7 @@ def test_upload_over_the_size_limit_is_refused(client, editor, settlement, setti
     client.force_login(editor)
     response = _upload(client, CSV, settlement=settlement.pk)
     assert response.status_code == 200
-    assert "the limit is" in response.content.decode()
+    assert "найбільший дозволений розмір — 0 МБ. Нічого не записано." in response.content.decode()
     assert not Address.objects.exists()
 
 
@@ -151,7 +151,9 @@ def test_upload_with_bad_rows_shows_the_report_and_writes_nothing(client, editor
     client.force_login(editor)
     bad = CSV + "вул. Шевченка,12ЬЬ,32.7211,48.7905\n".encode()
     response = _upload(client, bad, settlement=settlement.pk)
-    assert "at most one letter" in response.content.decode()
+    text = response.content.decode()
+    assert "У номері будинку щонайбільше одна літера: «12ЬЬ»." in text
+    assert "пробний прогін, нічого не записано" in text
     assert not Address.objects.exists()
 
 
@@ -183,7 +185,7 @@ def test_public_register_page_searches_without_login(client, addresses):
 def test_public_register_page_shows_a_bad_query_as_a_400(client, db):
     response = client.get("/addresses/", {"q": "ш" * 300})
     assert response.status_code == 400
-    assert "too long" in response.content.decode()
+    assert "Текст пошуку задовгий (300 символів; щонайбільше 200)." in response.content.decode()
 
 
 def test_address_form_loads_the_map_widget_from_local_assets_only(client, editor, db):
@@ -191,3 +193,27 @@ def test_address_form_loads_the_map_widget_from_local_assets_only(client, editor
     text = client.get(reverse("admin:addresses_address_add")).content.decode()
     assert "/static/vendor/ol/ol.js" in text
     assert "cdn.jsdelivr.net" not in text
+
+
+def test_import_page_and_register_labels_speak_ukrainian(client, editor, addresses):
+    client.force_login(editor)
+    text = client.get("/admin/addresses/address/import/").content.decode()
+    assert "Імпорт адрес" in text and "Дозволити точки поза населеним пунктом" in text
+    assert "до 50 МБ" in text and "Перевірити / імпортувати" in text
+    changelist = client.get(reverse(CHANGELIST)).content.decode()
+    assert "Позначити перевіреними" in changelist and "Огляд перевірки" in changelist
+    assert "Призначення будівлі" in changelist  # the column of `building_use`
+
+
+def test_mark_verified_message_is_ukrainian_with_the_right_plural(client, editor, addresses):
+    client.force_login(editor)
+    data = {"action": "mark_verified", "_selected_action": [a.pk for a in addresses]}
+    response = client.post(reverse(CHANGELIST), data, follow=True)
+    assert "4 адреси позначено перевіреними." in response.content.decode()
+
+
+def test_public_register_page_speaks_english_when_asked(client, addresses):
+    response = client.get("/addresses/", {"q": "Шевченка 12"}, HTTP_ACCEPT_LANGUAGE="en")
+    text = response.content.decode()
+    assert "Address register" in text and "Choose an address to see it on the map." in text
+    assert "Адресний реєстр" not in text

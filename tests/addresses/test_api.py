@@ -68,7 +68,7 @@ def test_search_filters_by_settlement_and_404s_on_an_unknown_one(client, address
     [
         ({}, "q"),
         ({"q": ""}, "q"),
-        ({"q": "a"}, "at least 2"),
+        ({"q": "a"}, "щонайменше з 2 символів"),
         ({"q": "ш" * 201}, "q"),
         ({"q": "Шевченка", "limit": "0"}, "limit"),
         ({"q": "Шевченка", "limit": "abc"}, "limit"),
@@ -116,7 +116,14 @@ def test_reverse_skips_retired_addresses(client, addresses):
 def test_reverse_beyond_150_m_is_a_json_404(client, addresses):
     response = client.get(URL + "reverse", {"lat": 48.80, "lon": 32.72})  # ~1 km north
     assert response.status_code == 404
-    assert "150 m" in response.json()["error"]["message"]
+    assert "Немає чинної адреси в межах 150 м" in response.json()["error"]["message"]
+
+
+def test_api_messages_are_english_when_the_client_asks_for_english(client, addresses):
+    response = client.get(URL + "reverse", {"lat": 48.80, "lon": 32.72}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.json()["error"]["message"] == "No active address within 150 m of (48.8, 32.72)."
+    response = client.get(URL, {"q": "a"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "at least 2 characters" in response.json()["error"]["message"]
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ import pytest
 import shapely
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from addresses.imports import address_import
 from addresses.models import Address, Street
@@ -248,3 +249,71 @@ def test_export_imports_back_unchanged(settlement, tmp_path, fmt):
     if fmt == "geojson":
         feature = json.loads(path.read_text())["features"][0]
         assert feature["properties"]["label"].startswith("Дмитрівка, ")
+
+
+def test_an_unterminated_quote_is_a_row_error_and_nothing_is_written(settlement, tmp_path):
+    rows = [GOOD_ROWS[0], 'вулиця,"Шевченка,14,27422,1,R-5,32.7211,48.7905']
+    report = run(write_csv(tmp_path, rows), commit=True)
+    assert messages(report) == [(3, "-", "expected 8 fields, found 2")]
+    assert not report.committed and not Address.objects.exists()
+
+
+def test_csv_coordinates_without_a_crs_are_read_as_4326_and_the_report_says_so(
+    settlement, tmp_path
+):
+    report = run(write_csv(tmp_path, GOOD_ROWS))
+    assert "CSV coordinates read as EPSG:4326 (lon, lat)" in report.notes
+
+
+def test_command_allow_outside_writes_a_point_outside_its_settlement(settlement, tmp_path):
+    path = write_csv(tmp_path, ["вулиця,Шевченка,1,,0,,32.9000,48.9000"])
+    with pytest.raises(CommandError, match="1 rows have errors"):
+        call_command("addresses_import", str(path), "--settlement", KATOTTG, "--commit")
+    assert not Address.objects.exists()
+    call_command(
+        "addresses_import", str(path), "--settlement", KATOTTG, "--commit", "--allow-outside"
+    )
+    assert Address.objects.get().location.x == pytest.approx(32.9)
+
+
+def test_import_report_and_command_speak_ukrainian_by_default(settlement, tmp_path, capsys):
+    path = write_csv(tmp_path, [*GOOD_ROWS, "алейка,Липова,1,,0,,32.7210,48.7905"], sep=";")
+    with translation.override("uk"):
+        report = run(path)
+        assert messages(report)[0][2].startswith("Невідомий тип вулиці «алейка». Відомі типи:")
+        assert "роздільник CSV: «;»" in report.notes
+        with pytest.raises(CommandError, match="Рядків із помилками: 1; нічого не записано."):
+            call_command("addresses_import", str(path), "--settlement", KATOTTG)
+    out = capsys.readouterr().out
+    assert "рядок 5\tstreet_kind\tНевідомий тип вулиці «алейка»" in out
+    assert "Рядків: 4; нових: 3" in out and "пробний прогін, нічого не записано" in out
+    assert not Address.objects.exists()
+
+
+def test_zipped_shapefile_is_imported(settlement, tmp_path):
+    import zipfile
+
+    shapefile = tmp_path / "shp" / "houses.shp"
+    shapefile.parent.mkdir()
+    _frame([(32.7210, 48.7905), (32.7220, 48.7910)], "EPSG:4326").to_file(
+        shapefile, engine="pyogrio"
+    )
+    archive = tmp_path / "houses.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        for part in shapefile.parent.iterdir():
+            out.write(part, part.name)
+    report = run(archive, commit=True)
+    assert report.ok and report.created == 2
+    assert Street.objects.filter(kind="lane", name="Садовий").exists()
+
+
+def test_an_upload_over_50_mb_is_refused_before_it_is_read(settlement, editor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from addresses.imports import MAX_UPLOAD_BYTES, address_import_upload
+
+    upload = SimpleUploadedFile("big.csv", HEADER.encode())
+    upload.size = MAX_UPLOAD_BYTES + 1  # the size Django measured while receiving it
+    with pytest.raises(InvalidInput, match="the limit is 50 MB. Nothing was written."):
+        address_import_upload(upload=upload, settlement=settlement, commit=True, user=editor)
+    assert MAX_UPLOAD_BYTES == 50 * 2**20 and not Address.objects.exists()

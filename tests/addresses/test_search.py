@@ -159,3 +159,25 @@ def test_a_number_before_a_comma_and_the_settlement_is_read_as_the_house_number(
     features = _search("вул. Шевченка 12А, Дмитрівка")
     assert features[0]["properties"]["label"] == "Дмитрівка, вул. Шевченка, 12А"
     assert features[0]["properties"]["score"] == pytest.approx(1.0)
+
+
+def test_a_renamed_settlement_is_found_by_its_new_name_at_once(register, village):
+    village.name_uk = "Степове"
+    village.save()
+    assert _labels(_search("Степове, Шевченка 12"))[0] == "Степове, вул. Шевченка, 12"
+    assert not any(label.startswith("Плоске") for label in _labels(_search("Плоске Шевченка 12")))
+    reverse = json.loads(selectors.address_reverse_geojson(lat=48.86, lon=32.82))
+    assert reverse["properties"]["label"].startswith("Степове, ")
+
+
+def test_a_street_renamed_through_the_service_is_found_by_its_new_name_at_once(register):
+    from django.contrib.auth.models import User
+
+    from addresses import services
+
+    street = register["sadova"]
+    street.name = "Квіткова"
+    superuser = User.objects.create_superuser("root", password="pw-root-123")
+    services.street_save(street=street, user=superuser, reason="renamed by council decision")
+    assert _labels(_search("Квітковая 3"))[0] == "Дмитрівка, вул. Квіткова, 3"
+    assert "Дмитрівка, вул. Садова, 3" not in _labels(_search("Садова 3"))

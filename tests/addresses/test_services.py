@@ -18,7 +18,6 @@ def test_address_create_normalizes_number_and_records_who_and_why(street, editor
     )
     assert (address.house_number, address.number, address.letter) == ("12А", 12, "А")
     assert address.settlement_id == street.settlement_id
-    assert address.search_text == "дмитрівка шевченка 12а"
     record = address.history.get()
     assert (record.history_type, record.history_user, record.history_change_reason) == (
         "+",
@@ -95,12 +94,13 @@ def test_mark_verified_stamps_user_and_time(addresses, editor):
     assert address.verified and address.verified_by == editor and address.verified_at
 
 
-def test_street_rename_refreshes_the_search_text_of_its_addresses(addresses, editor):
+def test_street_rename_normalizes_the_name_and_records_why(addresses, editor):
     street = addresses[0].street
     street.name = "Тараса  Шевченка"
     services.street_save(street=street, user=editor, reason="renamed by council decision")
-    assert Street.objects.get(pk=street.pk).name == "Тараса Шевченка"
-    assert Address.objects.get(pk=addresses[0].pk).search_text == "дмитрівка тараса шевченка 10"
+    saved = Street.objects.get(pk=street.pk)
+    assert (saved.name, saved.search_name) == ("Тараса Шевченка", "тараса шевченка")
+    assert saved.history.first().history_change_reason == "renamed by council decision"
 
 
 def test_street_get_or_create_rejects_an_unknown_kind(settlement):
@@ -117,3 +117,14 @@ def test_history_restores_an_earlier_version(addresses, editor):
     services.address_save(address=earlier, user=editor, reason="restore")
     assert Address.objects.get(pk=address.pk).postcode == "27422"
     assert address.history.count() == 3
+
+
+def test_service_messages_speak_ukrainian_by_default(street, editor, staff_user):
+    from django.utils import translation
+
+    with translation.override("uk"):
+        with pytest.raises(InvalidInput, match="У номері будинку щонайбільше одна літера"):
+            services.address_create(street=street, house_number="12ЬЬ", user=editor, reason="x")
+        with pytest.raises(PermissionDenied, match="лише члени групи address_editors"):
+            services.address_create(street=street, house_number="1", user=staff_user, reason="x")
+    assert not Address.objects.exists()

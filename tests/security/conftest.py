@@ -111,7 +111,6 @@ def world(settlement, facility):
         house_number="10",
         number=10,
         location=Point(32.7205, 48.7930, srid=4326),
-        search_text="дмитрівка шевченка 10",
     )
     return {
         "settlement": settlement,

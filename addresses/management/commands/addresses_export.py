@@ -1,6 +1,7 @@
 """Export the address register to CSV, GeoJSON or GeoPackage."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from addresses.exports import EXPORT_FORMATS, address_export
 from layers.errors import ApplicationError
@@ -25,4 +26,8 @@ class Command(BaseCommand):
             )
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
-        self.stdout.write(self.style.SUCCESS(f"{count} addresses written to {options['file']}"))
+        message = _("%(count)d addresses written to %(file)s") % {
+            "count": count,
+            "file": options["file"],
+        }
+        self.stdout.write(self.style.SUCCESS(message))

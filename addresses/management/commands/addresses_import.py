@@ -1,6 +1,7 @@
 """Import addresses from CSV, GeoJSON, GeoPackage or Shapefile; a dry run unless --commit."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from addresses.imports import address_import
 from layers.errors import ApplicationError
@@ -36,13 +37,19 @@ class Command(BaseCommand):
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
         for note in report.notes:
-            self.stdout.write(f"note: {note}")
+            self.stdout.write(_("note: %(note)s") % {"note": note})
         for error in report.errors:
-            self.stdout.write(f"row {error.row}\t{error.field}\t{error.message}")
+            self.stdout.write(
+                _("row %(row)s\t%(field)s\t%(message)s")
+                % {"row": error.row, "field": error.field, "message": error.message}
+            )
         self.stdout.write(report.summary())
         if not report.ok:
-            raise CommandError(f"{len(report.errors)} rows have errors; nothing was written.")
+            raise CommandError(
+                _("%(count)d rows have errors; nothing was written.")
+                % {"count": len(report.errors)}
+            )
         if not options["commit"]:
-            self.stdout.write("Dry run: add --commit to write.")
+            self.stdout.write(_("Dry run: add --commit to write."))
         else:
-            self.stdout.write(self.style.SUCCESS("Committed."))
+            self.stdout.write(self.style.SUCCESS(_("Committed.")))
