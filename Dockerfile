@@ -30,4 +30,4 @@ RUN SECRET_KEY=build-only python manage.py compilemessages -v 0 \
 USER hromada
 ENV STATIC_ROOT=/app/staticfiles
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --noinput && if [ \"${LOAD_DEMO:-0}\" = 1 ]; then python manage.py load_demo; fi && exec gunicorn -c gis/gunicorn_production.py --bind 0.0.0.0:8000 --workers ${WEB_WORKERS:-3} gis.wsgi:application"]
+CMD ["sh", "-c", "python manage.py migrate --noinput && if [ \"${LOAD_DEMO:-0}\" = 1 ]; then python manage.py load_demo; fi && exec gunicorn -c gis/gunicorn_production.py --preload --bind 0.0.0.0:8000 --workers ${WEB_WORKERS:-3} gis.wsgi:application"]

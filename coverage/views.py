@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coverage import challenges, charts, selectors, services
+from coverage.models import TECHNOLOGY_CHOICES
 from coverage.roles import is_planner
 from layers.errors import ApplicationError, NotFound
 
@@ -131,5 +132,7 @@ def public(request):
         "complaint_category": category.code if category else None,
         "questions": _questions(category) if category else [],
         "basemap_url": settings.BASEMAP_URL,
+        # Shown in the offers list instead of the codes the API returns.
+        "technology_labels": {code: str(label) for code, label in TECHNOLOGY_CHOICES},
     }
     return render(request, "coverage/public.html", context)

@@ -54,26 +54,58 @@
     return pct >= 80 ? "#1a9850" : pct >= 50 ? "#91cf60" : pct >= 20 ? "#fee08b" : "#d73027";
   }
 
+  // Legend of the village colours: the share of households with served fixed broadband.
+  function shareLegend() {
+    var legend = L.control({ position: "bottomright" });
+    legend.onAdd = function () {
+      var div = L.DomUtil.create("div", "share-legend");
+      var title = document.createElement("strong");
+      title.textContent = el.dataset.labelLegend;
+      div.appendChild(title);
+      [[80, "≥ 80%"], [50, "50–80%"], [20, "20–50%"], [0, "< 20%"], [null, el.dataset.labelNoData]]
+        .forEach(function (row) {
+          var line = document.createElement("div"), swatch = document.createElement("i");
+          swatch.style.background = shareColour(row[0]);
+          line.appendChild(swatch);
+          line.appendChild(document.createTextNode(" " + row[1]));
+          div.appendChild(line);
+        });
+      return div;
+    };
+    legend.addTo(map);
+  }
+
   function residents() {
     var answer = document.getElementById("coverage-answer");
+    var labels = document.getElementById("technology-labels");
+    var technologies = labels ? JSON.parse(labels.textContent) : {};
     var marker = null;
+    shareLegend();
+    getJSON(el.dataset.territory).then(function (data) {
+      var outline = L.geoJSON(data, { interactive: false, style: { color: "#333", weight: 2, fill: false } });
+      outline.addTo(map);
+      if (outline.getBounds().isValid()) { map.fitBounds(outline.getBounds()); }
+    }).catch(function () {});
     Promise.all([getJSON(el.dataset.villages), getJSON(el.dataset.shares)]).then(function (res) {
       var shares = {};
       res[1].settlements.forEach(function (s) { shares[s.katottg] = s; });
-      var layer = L.geoJSON(res[0], { style: function (f) {
+      L.geoJSON(res[0], { style: function (f) {
         var s = shares[f.properties.katottg];
         var pct = s ? s.groups.fixed.served.households_pct : null;
         return { color: "#555", weight: 1, fillColor: shareColour(pct), fillOpacity: 0.5 };
       }, onEachFeature: function (f, l) {
         var s = shares[f.properties.katottg];
         var pct = s ? s.groups.fixed.served.households_pct : null;
-        l.bindTooltip(f.properties.name_uk + (pct === null ? "" : ": " + pct.toFixed(0) + "%"));
+        l.bindTooltip(f.properties.name_uk + (pct === null ? "" : ": " + pct.toFixed(0) + "%"),
+          { permanent: true, direction: "right", className: "village-share-label" });
       } }).addTo(map);
-      if (layer.getBounds().isValid()) { map.fitBounds(layer.getBounds()); }
     }).catch(function () {});
 
     function show(lat, lon) {
-      if (marker) { marker.setLatLng([lat, lon]); } else { marker = L.marker([lat, lon]).addTo(map); }
+      // A circle marker: Leaflet's default icon images are not among our static files.
+      if (marker) { marker.setLatLng([lat, lon]); } else {
+        marker = L.circleMarker([lat, lon], { radius: 8, color: "#003f8a", weight: 3, fillColor: "#ffd500", fillOpacity: 1 }).addTo(map);
+      }
       getJSON("/api/v1/coverage/at/?lat=" + lat + "&lon=" + lon).then(function (data) {
         answer.hidden = false;
         answer.dataset.lat = lat; answer.dataset.lon = lon;
@@ -85,30 +117,14 @@
         }
         data.offers.forEach(function (o) {
           var li = document.createElement("li");
-          li.textContent = o.provider + " — " + o.technology + ", " + o.down_mbps + "/" + o.up_mbps + " Mbit/s (" + answer.dataset[o.tier] + ")";
+          li.textContent = o.provider + " — " + (technologies[o.technology] || o.technology) + ", " +
+            o.down_mbps + "/" + o.up_mbps + " " + answer.dataset.mbps + " (" + answer.dataset[o.tier] + ")";
           list.appendChild(li);
         });
         answer.querySelector(".complaint-result").textContent = "";
       });
     }
     map.on("click", function (e) { show(e.latlng.lat.toFixed(6), e.latlng.lng.toFixed(6)); });
-
-    var complain = answer.querySelector(".complain");
-    if (complain) {
-      complain.addEventListener("click", function () {
-        var form = new FormData();
-        form.append("category", answer.dataset.complaintCategory);
-        form.append("description", answer.dataset.description);
-        form.append("lat", answer.dataset.lat);
-        form.append("lon", answer.dataset.lon);
-        fetch("/api/v1/reports/", { method: "POST", body: form, credentials: "same-origin" })
-          .then(function (r) { return r.json().then(function (body) { return [r.ok, body]; }); })
-          .then(function (res) {
-            answer.querySelector(".complaint-result").textContent =
-              res[0] ? answer.dataset.thanks : (res[1].error && res[1].error.message) || "";
-          });
-      });
-    }
 
     var q = document.getElementById("address-q");
     var results = document.getElementById("address-results");
