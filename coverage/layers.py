@@ -1,6 +1,11 @@
-"""The coverage app's map layers, registered in the layer registry (layers.registry)."""
+"""The coverage app's map layers, registered in the layer registry (layers.registry).
+
+Labels are marked for translation here and translated in the layers app's catalogue
+(layers/locale/uk/LC_MESSAGES/django.po), which holds every registry string.
+"""
 
 from django.db.models import F
+from django.utils.translation import gettext_lazy as _
 
 from coverage.roles import PLANNERS
 
@@ -56,6 +61,7 @@ def register_all() -> None:
                 "source": "source",
                 "valid_from": "valid_from",
             },
+            property_titles={"provider_name": _("provider")},
             style=registry.LayerStyle(
                 colour="#2b8cbe",
                 fill_opacity=0.2,
@@ -81,6 +87,8 @@ def register_all() -> None:
             id="wifi-hotspots",
             title_uk="Зони Free Wi-Fi",
             title_en="Free Wi-Fi zones",
+            description="Точки безкоштовного Wi-Fi у громадських місцях та радіус їхньої дії.",
+            description_en="Free public Wi-Fi access points and the radius they reach.",
             queryset=_hotspots,
             geometry="location",
             properties={
@@ -89,6 +97,7 @@ def register_all() -> None:
                 "radius_m": "radius_m",
                 "opened_on": "opened_on",
             },
+            property_titles={"provider_name": _("provider")},
             style=registry.LayerStyle(colour="#9e0142", symbol="diamond", radius=6),
             temporal="opened_on",
             data_date="opened_on",
@@ -105,6 +114,14 @@ def register_all() -> None:
             queryset=_gaps,
             geometry="area",
             properties={"tier": "tier", "area_m2": "area_m2"},
+            property_titles={"tier": _("missing coverage")},
+            value_labels={
+                "tier": {
+                    "served": _("no high-speed internet"),
+                    "underserved": _("not even basic-speed internet"),
+                    "covered": _("no coverage at all"),
+                }
+            },
             visibility=PLANNERS,
             style=registry.LayerStyle(colour="#d73027", fill_opacity=0.35),
         ),
@@ -147,6 +164,10 @@ def register_all() -> None:
                 "report_number": F("report__number"),
                 "settlement_name": F("settlement__name_uk"),
                 "decided_at": "decided_at",
+            },
+            property_titles={
+                "report_number": _("report number"),
+                "settlement_name": _("settlement"),
             },
             visibility=PLANNERS,
             style=registry.LayerStyle(

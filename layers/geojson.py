@@ -120,6 +120,13 @@ def feature_select(
     return f"SELECT ({_feature_sql(properties)})::text FROM ({sql}) AS t", params
 
 
+def feature_expression(properties) -> str:
+    """Return the SQL expression building one Feature (json) from a row `t` of
+    `feature_rows` with these property names.
+    """
+    return _feature_sql(properties)
+
+
 def feature_rows(
     queryset: QuerySet, *, geometry: str, properties: dict, id_field: str = "pk"
 ) -> tuple[str, tuple]:

@@ -3,8 +3,10 @@
 Conformance classes: core, geojson, html, oas30. Collections are the registry's layers
 the user may see (`layers.registry.visible_to`); any other id answers 404.
 
-Items: the view counts the matches (numberMatched), writes the response's members, then
-appends the features as PostGIS built them (one JSON text per feature, joined). Pages of
+Items: the view counts the matches (numberMatched, kept per data version: see
+`ogc_selectors.count_matched`), reads the page with a deferred join
+(`ogc_selectors.page_sql`), writes the response's members, then appends the features as
+PostGIS built them (one JSON text per feature, joined). Pages of
 more than STREAM_ABOVE features are streamed in batches from a server-side cursor
 (`ogc_selectors.stream_features`), so a 10,000-feature page never sits in memory; small
 pages (the common case: a map or QGIS asking 10–1,000) take one fetch, which saves the
@@ -179,7 +181,7 @@ def _item_links(request, spec, *, fmt, offset, limit, matched) -> list:
 
 
 def _items_query(request, spec):
-    """Parse the items parameters; return (queryset, limit, offset)."""
+    """Parse the items parameters; return (queryset, filters key, limit, offset)."""
     params = request.GET
     allowed = ITEM_PARAMS | set(spec.queryable())
     if not spec.temporal:
@@ -188,13 +190,11 @@ def _items_query(request, spec):
     interval = None
     if "datetime" in params:
         interval = parse_datetime(params["datetime"], timezone.get_current_timezone())
-    queryset = ogc_selectors.items_queryset(
-        spec,
-        bbox=parse_bbox(params.get("bbox")),
-        interval=interval,
-        filters={name: params[name] for name in spec.queryable() if name in params},
-    )
-    return queryset, parse_limit(params.get("limit")), parse_offset(params.get("offset"))
+    bbox = parse_bbox(params.get("bbox"))
+    filters = {name: params[name] for name in spec.queryable() if name in params}
+    queryset = ogc_selectors.items_queryset(spec, bbox=bbox, interval=interval, filters=filters)
+    key = (bbox, interval, tuple(sorted(filters.items())))
+    return queryset, key, parse_limit(params.get("limit")), parse_offset(params.get("offset"))
 
 
 @ogc_view
@@ -202,24 +202,31 @@ def items(request, collection_id: str):
     """The features of a collection: bbox, datetime, equality filters, limit/offset pages."""
     spec = _layer(request, collection_id)
     fmt = wanted_format(request, GEOJSON)
-    queryset, limit, offset = _items_query(request, spec)
-    matched = queryset.count()
-    page = queryset[offset : offset + limit]
-    head = {
+    queryset, key, limit, offset = _items_query(request, spec)
+    matched = ogc_selectors.count_matched(spec, queryset, key)
+    page = ogc_selectors.page_sql(spec, queryset, key, offset, limit)
+    streamed = fmt == "json" and limit > STREAM_ABOVE
+    texts = None if streamed else ogc_selectors.texts_of(*page)
+    returned = max(0, min(limit, matched - offset)) if texts is None else len(texts)
+    links = _item_links(request, spec, fmt=fmt, offset=offset, limit=limit, matched=matched)
+    head = _items_head(matched, returned, links)
+    if fmt == "html":
+        return _page(request, "items.html", _items_context(spec, texts, head))
+    opening = json.dumps(head, ensure_ascii=False)[:-1] + ',"features":['
+    if not streamed:
+        return cors(HttpResponse(opening + ",".join(texts) + "]}", content_type=GEOJSON))
+    body = _chain(opening, ogc_selectors.stream_features(*page), "]}")
+    return cors(StreamingHttpResponse(body, content_type=GEOJSON))
+
+
+def _items_head(matched: int, returned: int, links: list) -> dict:
+    return {
         "type": "FeatureCollection",
         "numberMatched": matched,
-        "numberReturned": max(0, min(limit, matched - offset)),
+        "numberReturned": returned,
         "timeStamp": timezone.now().isoformat(timespec="seconds").replace("+00:00", "Z"),
-        "links": _item_links(request, spec, fmt=fmt, offset=offset, limit=limit, matched=matched),
+        "links": links,
     }
-    if fmt == "html":
-        return _page(request, "items.html", _items_context(spec, page, head))
-    opening = json.dumps(head, ensure_ascii=False)[:-1] + ',"features":['
-    if limit <= STREAM_ABOVE:
-        features = ",".join(ogc_selectors.feature_texts(spec, page))
-        return cors(HttpResponse(opening + features + "]}", content_type=GEOJSON))
-    body = _chain(opening, ogc_selectors.stream_features(spec, page), "]}")
-    return cors(StreamingHttpResponse(body, content_type=GEOJSON))
 
 
 def _chain(first: str, middle, last: str):
@@ -228,15 +235,30 @@ def _chain(first: str, middle, last: str):
     yield last
 
 
-def _items_context(spec, page, head) -> dict:
+def _value_labels(spec) -> dict[str, dict[str, str]]:
+    """Return {property: {stored value: label in the active language}} for HTML pages."""
+    return {name: spec.property_choices(name) for name in spec.properties}
+
+
+def _shown(value, labels: dict[str, str]):
+    """A property value as an HTML page shows it: its label, yes/no; None stays None."""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return labels.get(str(value), value) if value is not None else None
+
+
+def _items_context(spec, texts: list[str], head) -> dict:
     """Table rows of an HTML page of features (at most `limit`, 10 by default)."""
     names = list(spec.properties)
-    features = [json.loads(text) for text in ogc_selectors.feature_texts(spec, page)]
+    labels = _value_labels(spec)
+    features = [json.loads(text) for text in texts]
     return {
         "doc": head,
         "spec": spec,
         "columns": [(name, spec.property_title(name)) for name in names],
-        "rows": [(f["id"], [f["properties"].get(n) for n in names]) for f in features],
+        "rows": [
+            (f["id"], [_shown(f["properties"].get(n), labels[n]) for n in names]) for f in features
+        ],
     }
 
 
@@ -255,7 +277,11 @@ def item(request, collection_id: str, feature_id: str):
         link(url(request, "ogc:collection", spec.id), "collection", JSON, spec.title()),
     ]
     if fmt == "html":
-        rows = [(spec.property_title(n), feature["properties"].get(n)) for n in spec.properties]
+        labels = _value_labels(spec)
+        rows = [
+            (spec.property_title(n), _shown(feature["properties"].get(n), labels[n]))
+            for n in spec.properties
+        ]
         return _page(request, "item.html", {"feature": feature, "spec": spec, "rows": rows})
     return json_response(feature, content_type=GEOJSON)
 

@@ -88,8 +88,15 @@ def wanted_format(request, json_type: str = JSON) -> str:
 
 
 def url(request, name: str, *args, query: dict | None = None) -> str:
-    """Return the absolute URL of the named /ogc/ or /tiles/ view, with a query string."""
-    href = request.build_absolute_uri(reverse(name, args=args))
+    """Return the absolute URL of the named /ogc/ or /tiles/ view, with a query string.
+
+    The URL without its query is kept on the request: a page of items links to the same
+    view four or five times.
+    """
+    known = request.__dict__.setdefault("_ogc_urls", {})
+    href = known.get((name, args))
+    if href is None:
+        href = known[(name, args)] = request.build_absolute_uri(reverse(name, args=args))
     if query:
         href += "?" + urlencode(query)
     return href

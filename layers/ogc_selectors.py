@@ -3,19 +3,26 @@
 Features are built by PostGIS (`layers.geojson`): one JSON text per feature, read from a
 server-side cursor in batches and streamed, so a 10,000-feature page never sits in
 Python as objects and no Python loop touches a geometry.
+
+A page is read with a deferred join (`page_sql`): the page's feature ids first, an
+index-only scan that skips `offset` rows without joining them, then the joins and the
+JSON for those rows only. `numberMatched` (`count_matched`) is kept per worker for each
+(layer, filters), keyed by the data version `layers.tilecache` keeps, so a write through
+the ORM changes it at once in every worker.
 """
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 from django.contrib.gis.db.models import Extent
 from django.contrib.gis.geos import Polygon
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection, models
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
-from layers import geojson
+from layers import geojson, tilecache
 from layers.errors import InvalidInput
 from layers.ogc_params import TimeInterval
 from layers.registry import LayerSpec
@@ -91,15 +98,117 @@ def items_queryset(spec: LayerSpec, *, bbox=None, interval=None, filters=None):
     return queryset.order_by(spec.id_field)
 
 
+# Compiling a page's querysets to SQL costs about 1 ms of a 3 ms page: the SQL of the
+# layer's rows (per layer) and of the matching ids (per filters) is kept per worker for
+# SQL_TTL_S seconds, which also bounds how stale a queryset built with a clock value in
+# its filters can get (as layers.tiles does).
+SQL_TTL_S = 60.0
+SQL_CACHE_SIZE = 256
+_sql: dict[tuple, tuple] = {}
+
+
+def _kept(key: tuple, spec: LayerSpec, build):
+    now = time.monotonic()
+    entry = _sql.get(key)
+    if entry is not None and entry[0] is spec and entry[1] > now:
+        return entry[2]
+    value = build()
+    if len(_sql) >= SQL_CACHE_SIZE:
+        _sql.clear()
+    _sql[key] = (spec, now + SQL_TTL_S, value)
+    return value
+
+
+def _rows_sql(spec: LayerSpec) -> tuple[str, str, tuple]:
+    """Return (Feature expression, rows sql, params) of every row of the layer.
+
+    The rows carry `_fid`, `_geom` and the properties; the expression builds a Feature
+    from a row `t`.
+    """
+    properties = dict(spec.properties)
+    sql, params = geojson.feature_rows(
+        spec.queryset().order_by(),
+        geometry=spec.geometry,
+        properties=properties,
+        id_field=spec.id_field,
+    )
+    return geojson.feature_expression(properties), sql, tuple(params)
+
+
+def _ids_sql(spec: LayerSpec, queryset) -> tuple[str, tuple] | None:
+    """Return (sql, params) of the matching feature ids in order; None when none match."""
+    try:
+        sql, params = queryset.values(spec.id_field).query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    return sql, tuple(params)
+
+
+def page_sql(spec: LayerSpec, queryset, key: tuple, offset: int, limit: int):
+    """Return (sql, params) selecting one page of `queryset` as GeoJSON Feature texts.
+
+    A deferred join: the page's ids are picked first (`_fid IN (SELECT id … ORDER BY id
+    LIMIT … OFFSET …)`, an index-only scan for an unfiltered layer), so the rows skipped
+    by the offset are never joined or built: a 100-feature page at offset 10,000 of the
+    facilities costs 3 ms, not 15 ms. The feature id is unique (the pagination relies on
+    it), so the page holds the same rows as `queryset[offset:offset + limit]`. `key`
+    names the filters that made `queryset` (see `count_matched`).
+    """
+    feature, rows_sql, rows_params = _kept((spec.id, "rows"), spec, lambda: _rows_sql(spec))
+    ids = _kept((spec.id, "ids", key), spec, lambda: _ids_sql(spec, queryset))
+    if ids is None:
+        return f"SELECT ({feature})::text FROM ({rows_sql}) AS t WHERE false", rows_params
+    ids_sql, ids_params = ids
+    sql = (
+        f"SELECT ({feature})::text FROM ({rows_sql}) AS t "
+        f"WHERE t._fid IN ({ids_sql} LIMIT %s OFFSET %s) ORDER BY t._fid"
+    )
+    return sql, (*rows_params, *ids_params, limit, offset)
+
+
+COUNT_CACHE_SIZE = 256
+# Writes that send no signal (bulk_update, QuerySet.update, raw SQL) are seen after this.
+COUNT_TTL_S = 10.0
+_counts: dict[tuple, tuple[LayerSpec, int, float]] = {}
+
+
+def count_matched(spec: LayerSpec, queryset, key: tuple) -> int:
+    """Return the number of rows of `queryset`: numberMatched of the items response.
+
+    `key` names the filters that made `queryset` from the layer's rows (the parsed bbox,
+    datetime interval and equality filters). The count is kept per worker under (layer,
+    key, data version) for COUNT_TTL_S seconds; a save or delete of a model the layer
+    reads gives the data a new version (`layers.tilecache`), so the count stays exact.
+    Inside a transaction (which may hold writes not yet committed) it is always counted.
+    """
+    if connection.in_atomic_block:
+        return queryset.count()
+    full_key = (spec.id, id(spec), key, tilecache.data_version())
+    now = time.monotonic()
+    entry = _counts.get(full_key)
+    if entry is not None and entry[0] is spec and entry[2] > now:
+        return entry[1]
+    matched = queryset.count()
+    if len(_counts) >= COUNT_CACHE_SIZE:
+        _counts.clear()
+    _counts[full_key] = (spec, matched, now + COUNT_TTL_S)
+    return matched
+
+
+def clear() -> None:
+    """Forget every kept count and SQL text of this worker (tests)."""
+    _counts.clear()
+    _sql.clear()
+
+
 def feature_sql(spec: LayerSpec, queryset) -> tuple[str, tuple]:
     return geojson.feature_select(
         queryset, geometry=spec.geometry, properties=dict(spec.properties), id_field=spec.id_field
     )
 
 
-def stream_features(spec: LayerSpec, queryset) -> Iterator[str]:
-    """Yield the rows as comma-separated GeoJSON Features, in batches from a server cursor."""
-    sql, params = feature_sql(spec, queryset)
+def stream_features(sql: str, params) -> Iterator[str]:
+    """Yield the Feature texts `sql` selects, comma-separated, in batches from a server cursor."""
     cursor = connection.chunked_cursor()
     try:
         cursor.execute(sql, params)
@@ -114,7 +223,11 @@ def stream_features(spec: LayerSpec, queryset) -> Iterator[str]:
 
 def feature_texts(spec: LayerSpec, queryset) -> list[str]:
     """Return the rows as GeoJSON Feature texts (small pages: HTML views, one feature)."""
-    sql, params = feature_sql(spec, queryset)
+    return texts_of(*feature_sql(spec, queryset))
+
+
+def texts_of(sql: str, params) -> list[str]:
+    """Return the Feature texts `sql` selects, in one fetch."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]

@@ -76,6 +76,9 @@ class LayerSpec:
       *queryable*: OGC items accept `?name=value` equality filters on them.
     * `property_titles`: output name → a (lazy) translated label for popups and tables;
       missing names fall back to the model field's verbose name, then to the name.
+    * `value_labels`: output name → {stored value: (lazy) translated label}, for a
+      property whose model field has no choices or whose choices' labels are not
+      words (codes); otherwise the field's choices label the values.
     * `popup`: the properties shown in map popups, in order (default: every property).
     * `temporal`: a date/datetime field path for OGC `datetime` filters and the
       temporal extent; None when the layer has no time.
@@ -96,6 +99,7 @@ class LayerSpec:
     description_en: str = ""
     id_field: str = "pk"
     property_titles: Mapping[str, object] = field(default_factory=dict)
+    value_labels: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     popup: tuple[str, ...] | None = None
     visibility: str = PUBLIC
     style: LayerStyle = field(default_factory=LayerStyle)
@@ -111,6 +115,8 @@ class LayerSpec:
         # Read-only views: a spec is shared by every request and thread.
         object.__setattr__(self, "properties", MappingProxyType(dict(self.properties)))
         object.__setattr__(self, "property_titles", MappingProxyType(dict(self.property_titles)))
+        labels = {name: MappingProxyType(dict(v)) for name, v in self.value_labels.items()}
+        object.__setattr__(self, "value_labels", MappingProxyType(labels))
 
     @property
     def is_public(self) -> bool:
@@ -172,6 +178,8 @@ class LayerSpec:
 
     def property_choices(self, name: str) -> dict[str, str]:
         """Return {stored value: label in the active language} of a property with choices."""
+        if name in self.value_labels:
+            return {str(value): str(label) for value, label in self.value_labels[name].items()}
         expr = self.properties.get(name)
         model_field = self.model_field(expr) if isinstance(expr, str) else None
         choices = getattr(model_field, "flatchoices", None) or ()
@@ -229,6 +237,9 @@ def _check(spec: LayerSpec) -> None:
     unknown = set(spec.popup or ()) | set(spec.tile_properties or ())
     if unknown - set(spec.properties):
         problems.append(f"popup/tile properties not in properties: {sorted(unknown)}")
+    unlabelled = (set(spec.property_titles) | set(spec.value_labels)) - set(spec.properties)
+    if unlabelled:
+        problems.append(f"titles/value labels of unknown properties: {sorted(unlabelled)}")
     if problems:
         raise ImproperlyConfigured(f"layer '{spec.id}': " + "; ".join(problems))
 

@@ -159,6 +159,19 @@ def test_html_items_page_shows_feature_names_in_a_table(client, facilities):
     assert "Заклад 03" not in page
 
 
+def test_html_pages_label_values_in_the_language_of_the_reader(client, facilities):
+    url = "/ogc/collections/facilities/items?f=html&limit=1"
+    page = get(client, url).content.decode()
+    assert "<td>школа</td>" in page and "<td>підключено</td>" in page
+    assert "<td>ні</td>" in page  # is_demo, not "False"
+    assert "<th>населений пункт</th>" in page
+    english = client.get(url, headers={"Accept-Language": "en"}).content.decode()
+    assert "<td>school</td>" in english and "<td>connected</td>" in english
+    assert "<td>no</td>" in english
+    one = get(client, f"/ogc/collections/facilities/items/{facilities[0].pk}?f=html")
+    assert "<td>школа</td>" in one.content.decode()
+
+
 def test_openapi_document_lists_collections_and_their_queryables(client, facilities):
     response = get(client, "/ogc/api")
     assert response["Content-Type"] == "application/vnd.oai.openapi+json;version=3.0"
