@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from addresses.rows import RowError, RowReader, RowWriter, check_degrees
+from layers import tilecache
 from layers.errors import Conflict, InvalidInput
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -217,6 +218,8 @@ def _write(writer: RowWriter, plan, *, user, reason: str) -> None:
     try:
         with transaction.atomic():
             writer.write(plan, user=user, reason=reason)
+            # COPY sends no model signals: tell the tile and count caches the data changed.
+            transaction.on_commit(tilecache.bump)
     except IntegrityError as exc:
         raise Conflict(
             _("The register changed while importing; nothing was written (%(error)s).")

@@ -16,6 +16,7 @@ from simple_history.utils import bulk_update_with_history
 from addresses import compute
 from addresses.errors import message_of
 from addresses.models import EDITORS_GROUP, Address, Street
+from layers import tilecache
 from layers.errors import Conflict, InvalidInput, PermissionDenied
 from layers.models import Settlement
 
@@ -230,4 +231,6 @@ def _bulk_update(objects: list, fields: list[str], *, user, reason: str) -> int:
         default_user=user if user is not None and user.is_authenticated else None,
         default_change_reason=reason,
     )
+    # bulk_update sends no post_save: tell the tile and count caches the data changed.
+    transaction.on_commit(tilecache.bump)
     return len(objects)

@@ -11,6 +11,7 @@ from django.utils import translation
 
 from addresses.imports import address_import
 from addresses.models import Address, Street
+from layers import tilecache
 from layers.errors import InvalidInput
 
 KATOTTG = "UA35040090010099441"
@@ -55,6 +56,17 @@ def test_commit_writes_every_row_with_history_reason(settlement, tmp_path):
     )
     assert address.history.get().history_change_reason == "first load"
     assert Street.objects.get(name="Марʼянівська").kind == "street"
+
+
+def test_commit_gives_the_tiles_and_counts_a_new_data_version(
+    settlement, tmp_path, django_capture_on_commit_callbacks
+):
+    # COPY sends no post_save, so without the explicit bump the address tiles and the
+    # OGC numberMatched would stay stale until their cache entries expire.
+    before = tilecache.data_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        run(write_csv(tmp_path, GOOD_ROWS), commit=True)
+    assert tilecache.data_version() != before
 
 
 def test_cp1251_semicolon_csv_is_detected(settlement, tmp_path):
