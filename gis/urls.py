@@ -1,9 +1,7 @@
 """URL configuration: every app's pages and APIs (DESIGN.md §4)."""
 
-from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, re_path
-from django.views.static import serve
+from django.urls import include, path
 from ninja import NinjaAPI
 
 from addresses import api as addresses_api
@@ -41,12 +39,9 @@ urlpatterns = [
     path("", include("maps.urls")),
 ]
 
-# Uploaded media (report photos, re-encoded without EXIF) are served by Django itself: one
-# small server per community, no separate web server to configure. Put nginx in front
-# of /media/ when traffic grows.
-urlpatterns += [
-    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
-]
+# No catch-all /media/ route: report photos are served by reports.views.photo_file, which
+# checks the report is public (hidden and unmoderated ones only for staff); nothing else
+# uploaded (e.g. population rasters) is published.
 
 handler404 = "layers.errors.handler404"
 handler500 = "layers.errors.handler500"

@@ -306,9 +306,9 @@ class SubscriptionAdmin(admin.ModelAdmin):
 class ApiKeyAdmin(admin.ModelAdmin):
     """Staff create keys here; the key is shown once, only its SHA-256 is stored."""
 
-    list_display = ["name", "prefix", "is_active", "created_at", "last_used_at"]
+    list_display = ["name", "prefix", "is_active", "reports_per_hour", "created_at", "last_used_at"]
     list_filter = ["is_active"]
-    fields = ["name", "is_active", "prefix", "created_at", "last_used_at"]
+    fields = ["name", "is_active", "reports_per_hour", "prefix", "created_at", "last_used_at"]
     readonly_fields = ["prefix", "created_at", "last_used_at"]
 
     def save_model(self, request, obj, form, change):

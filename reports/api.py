@@ -8,6 +8,7 @@ from typing import Annotated
 
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -75,7 +76,7 @@ def _bbox(text: str | None):
     except ValueError:
         values = ()
     if len(values) != 4 or values[0] >= values[2] or values[1] >= values[3]:
-        raise InvalidInput("bbox must be min lon,min lat,max lon,max lat.", code="invalid_bbox")
+        raise InvalidInput(_("bbox must be min lon,min lat,max lon,max lat."), code="invalid_bbox")
     return values
 
 
@@ -137,7 +138,7 @@ def _answers(text: str) -> dict:
     except json.JSONDecodeError:
         answers = None
     if not isinstance(answers, dict):
-        raise InvalidInput("answers must be a JSON object.", code="invalid_answers")
+        raise InvalidInput(_("answers must be a JSON object."), code="invalid_answers")
     return answers
 
 

@@ -9,6 +9,10 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+# gettext_noop only marks messages for makemessages (an identity function); the service
+# translates them.
+from django.utils.translation import gettext_noop
+
 # Control characters other than tab and newline: never meaningful in a description.
 _PHONE = re.compile(r"^\+?[0-9 ()\-]{5,25}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -16,12 +20,39 @@ STRING_MAX_CHARS = 300
 TEXT_MAX_CHARS = 4000
 
 
-class AnswerError(ValueError):
-    """Answers to a category's questions are missing or malformed; `problems` lists why."""
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an answer: an English message id with %(name)s placeholders,
+    and its values; str() gives the English text, the caller translates the id."""
 
-    def __init__(self, problems: list[str]):
-        super().__init__("; ".join(problems))
-        self.problems = problems
+    text: str
+    params: tuple[tuple[str, object], ...] = ()
+    inner: "Problem | None" = None  # filled in as %(problem)s
+
+    def __str__(self) -> str:
+        return self.translated(lambda text: text)
+
+    def translated(self, gettext) -> str:
+        params = dict(self.params)
+        if self.inner is not None:
+            params["problem"] = self.inner.translated(gettext)
+        return gettext(self.text) % params
+
+
+class AnswerError(ValueError):
+    """Answers to a category's questions are missing or malformed; `problems` lists why
+    (English texts), `details` the same as Problems to translate."""
+
+    def __init__(self, details: list[Problem]):
+        self.details = details
+        self.problems = [str(problem) for problem in details]
+        super().__init__("; ".join(self.problems))
+
+
+class _AnswerValueError(ValueError):
+    def __init__(self, text: str, **params):
+        super().__init__(text % params)
+        self.problem = Problem(text, tuple(params.items()))
 
 
 @dataclass(frozen=True)
@@ -58,18 +89,26 @@ def answers_clean(questions: list[QuestionSpec], raw: dict) -> dict:
     question left blank, an unknown question code, a value of the wrong type or choice.
     """
     by_code = {question.code: question for question in questions}
-    problems = [f"unknown question '{code}'" for code in raw if code not in by_code]
+    problems = [
+        Problem(gettext_noop("unknown question '%(code)s'"), (("code", code),))
+        for code in raw
+        if code not in by_code
+    ]
     clean = {}
     for question in questions:
         value = _blank_to_none(raw.get(question.code))
+        label = question.label or question.code
         if value is None:
             if question.required:
-                problems.append(f"'{question.label or question.code}' is required")
+                problems.append(
+                    Problem(gettext_noop("'%(question)s' is required"), (("question", label),))
+                )
             continue
         try:
             clean[question.code] = _answer_value(question, value)
-        except ValueError as exc:
-            problems.append(f"'{question.label or question.code}': {exc}")
+        except _AnswerValueError as exc:
+            text = gettext_noop("'%(question)s': %(problem)s")
+            problems.append(Problem(text, (("question", label),), inner=exc.problem))
     if problems:
         raise AnswerError(problems)
     return clean
@@ -90,11 +129,13 @@ def _answer_value(question: QuestionSpec, value):
         values = value if isinstance(value, list) else [value]
         unknown = [item for item in values if item not in question.choice_keys]
         if unknown:
-            raise ValueError(f"not among the choices: {', '.join(unknown)}")
+            raise _AnswerValueError(
+                gettext_noop("not among the choices: %(value)s"), value=", ".join(unknown)
+            )
         return values
     if isinstance(value, list):
         if len(value) != 1:
-            raise ValueError("expects one value")
+            raise _AnswerValueError(gettext_noop("expects one value"))
         value = value[0]
     return _SCALAR[question.datatype](question, value)
 
@@ -103,9 +144,9 @@ def _number(question, value: str):
     try:
         number = float(value.replace(",", "."))
     except ValueError:
-        raise ValueError("not a number") from None
+        raise _AnswerValueError(gettext_noop("not a number")) from None
     if not math.isfinite(number):
-        raise ValueError("not a finite number")
+        raise _AnswerValueError(gettext_noop("not a finite number"))
     return int(number) if number.is_integer() else number
 
 
@@ -113,27 +154,29 @@ def _datetime(question, value: str) -> str:
     try:
         return datetime.fromisoformat(value.replace("Z", "+00:00")).isoformat()
     except ValueError:
-        raise ValueError("not an ISO 8601 date or date-time") from None
+        raise _AnswerValueError(gettext_noop("not an ISO 8601 date or date-time")) from None
 
 
 def _string(question, value: str) -> str:
     if "\n" in value or "\r" in value:
-        raise ValueError("must be one line")
+        raise _AnswerValueError(gettext_noop("must be one line"))
     if len(value) > STRING_MAX_CHARS:
-        raise ValueError(f"longer than {STRING_MAX_CHARS} characters")
+        raise _AnswerValueError(
+            gettext_noop("longer than %(max)s characters"), max=STRING_MAX_CHARS
+        )
     return plain_text(value)
 
 
 def _text(question, value: str) -> str:
     value = plain_text(value)
     if len(value) > TEXT_MAX_CHARS:
-        raise ValueError(f"longer than {TEXT_MAX_CHARS} characters")
+        raise _AnswerValueError(gettext_noop("longer than %(max)s characters"), max=TEXT_MAX_CHARS)
     return value
 
 
 def _single(question, value: str) -> str:
     if value not in question.choice_keys:
-        raise ValueError(f"not among the choices: {value}")
+        raise _AnswerValueError(gettext_noop("not among the choices: %(value)s"), value=value)
     return value
 
 

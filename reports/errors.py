@@ -23,6 +23,10 @@ class TooManyRequests(ApplicationError):
     status = 429
     code = "rate_limited"
 
+    def __init__(self, message: str, *, retry_after_s: int | None = None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.retry_after_s = retry_after_s
+
 
 OUTSIDE_TERRITORY_MESSAGE = _(
     "This place is outside the community's territory. Please choose a place inside "

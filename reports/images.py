@@ -8,7 +8,7 @@ import io
 import warnings
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
@@ -38,7 +38,7 @@ def photo_clean(data: bytes) -> CleanPhoto:
     decode completely (truncated or corrupt).
     """
     if len(data) > PHOTO_MAX_BYTES:
-        raise PhotoError(N_("A photo may be at most 10 MB."))
+        raise PhotoError(gettext_noop("A photo may be at most 10 MB."))
     picture = _decode(data)
     picture = _to_rgb(ImageOps.exif_transpose(picture))
     picture.thumbnail((STORED_MAX_PX, STORED_MAX_PX), Image.Resampling.LANCZOS)
@@ -56,16 +56,16 @@ def _decode(data: bytes) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             picture = Image.open(io.BytesIO(data))
             if picture.format not in ACCEPTED_FORMATS:
-                raise PhotoError(N_("Only JPEG, PNG and WebP photos are accepted."))
+                raise PhotoError(gettext_noop("Only JPEG, PNG and WebP photos are accepted."))
             if picture.width * picture.height > MAX_PIXELS:
-                raise PhotoError(N_("The photo has too many pixels."))
+                raise PhotoError(gettext_noop("The photo has too many pixels."))
             picture.load()
     except PhotoError:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise PhotoError(N_("The file is not a JPEG, PNG or WebP photo.")) from None
+        raise PhotoError(gettext_noop("The file is not a JPEG, PNG or WebP photo.")) from None
     except (OSError, SyntaxError, ValueError):
-        raise PhotoError(N_("The photo is damaged or incomplete.")) from None
+        raise PhotoError(gettext_noop("The photo is damaged or incomplete.")) from None
     return picture
 
 

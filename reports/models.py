@@ -9,12 +9,14 @@ import uuid
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from reports.querysets import ReportQuerySet
 
 DESCRIPTION_MAX_CHARS = 4000
 PHOTOS_MAX = 3
+API_KEY_REPORTS_PER_HOUR = 300
 
 
 def new_secret() -> str:
@@ -346,6 +348,16 @@ class ApiKey(models.Model):
     prefix = models.CharField(_("key prefix"), max_length=8, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
+    reports_per_hour = models.PositiveIntegerField(
+        _("reports per hour"),
+        default=API_KEY_REPORTS_PER_HOUR,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "At most this many reports per hour with this key. A key stands for a whole "
+            "system (a hotline, a regional portal) filing for many residents, so it has its "
+            "own limit instead of the per-address one."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
 

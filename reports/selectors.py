@@ -158,6 +158,21 @@ def report_public_get(number: str) -> Report:
     return report
 
 
+def photo_for_file(name: str, *, include_private: bool = False) -> tuple[Photo, bool]:
+    """Return the photo whose image or thumbnail is stored as `name`, and whether its report
+    is public; NotFound when none is, or when the report is not public and not
+    `include_private` (staff who may view reports)."""
+    photo = (
+        Photo.objects.select_related("report")
+        .filter(Q(image=name) | Q(thumbnail=name))
+        .only("image", "thumbnail", "report__is_approved", "report__is_hidden")
+        .first()
+    )
+    if photo is None or not (photo.report.is_public or include_private):
+        raise NotFound(_("No such photo."), code="photo_not_found")
+    return photo, photo.report.is_public
+
+
 def report_for_follow(token: str) -> Report:
     """Return the report a private follow link points at (even if hidden); else NotFound."""
     report = Report.objects.select_related("category", "settlement").filter(follow_token=token)
@@ -355,12 +370,25 @@ def open311_token_get(token: str) -> Report:
     return report
 
 
+# Geometries a service request does not show: parsing a village's boundary polygon (and the
+# street's route) once per row made a page of 1,000 requests several times slower.
+_OPEN311_DEFERRED = (
+    "settlement__boundary",
+    "settlement__centre",
+    "nearest_address__location",
+    "nearest_address__street__route",
+    "nearest_address__settlement__boundary",
+    "nearest_address__settlement__centre",
+)
+
+
 def _open311_base():
     return (
         Report.objects.public()
         .select_related(
             "category", "settlement", "nearest_address__street", "nearest_address__settlement"
         )
+        .defer(*_OPEN311_DEFERRED)
         .annotate(
             status_notes=_latest_public_note(),
             first_photo=_first_photo("image"),

@@ -53,7 +53,14 @@ def register_reports_layer() -> None:
             geometry="location",
             id_field="number",
             properties={name: REPORT_PROPERTIES[name] for name in LAYER_PROPERTIES},
-            property_titles={"category_name": _("category"), "supporters": _("“me too”")},
+            property_titles={
+                "category_name": _("category"),
+                "supporters": _("“me too”"),
+                "summary": _("summary"),
+                "settlement_name": _("settlement"),
+                "open311_status": _("Open311 status"),
+                "url": _("link"),
+            },
             popup=("number", "category_name", "status", "settlement_name", "summary"),
             style=LayerStyle(
                 colour="#d73027",

@@ -1,10 +1,19 @@
-from django.urls import path
+import re
+
+from django.conf import settings
+from django.urls import path, re_path
 
 from reports import views
+
+MEDIA = re.escape(settings.MEDIA_URL.strip("/"))
 
 app_name = "reports"
 
 urlpatterns = [
+    # Report photos: before the project's generic /media/ route, and for every path that
+    # reaches into reports/ (also "reports//photos/…", "./reports/…"), so that the check
+    # of the report's visibility cannot be walked around; only exact names are served.
+    re_path(rf"^{MEDIA}/(?:.*/)?reports/(?P<rest>.*)$", views.photo_file, name="photo_file"),
     path("map/", views.report_map, name="map"),
     path("reports/new/", views.report_new, name="new"),
     path("reports/subscribe/", views.subscribe, name="subscribe"),

@@ -3,14 +3,15 @@ page and e-mail subscriptions. Each view parses, calls one selector/service, ren
 """
 
 import json
+import re
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from layers.errors import ApplicationError, NotFound
 from layers.models import Settlement
@@ -90,6 +91,38 @@ def _report_from_form(request, form, categories):
         client_ip=client_ip(request),
         honeypot=data["website"],
     )
+
+
+# A public photo may stay in a browser's or proxy's cache this long after it is hidden.
+PHOTO_CACHE_S = 600
+# The only names reports.models.photo_path / thumbnail_path write.
+PHOTO_NAME = re.compile(r"reports/(?:photos|thumbs)/[0-9a-f]{32}\.jpg")
+
+
+@require_safe
+def photo_file(request, rest):
+    """/media/reports/{photos,thumbs}/<hex>.jpg: a stored photo of a public report, or of any
+    report for staff who may view reports (moderation). Only names the filing service
+    writes are served (the URL pattern and an exact match in the database), always as
+    JPEG that the browser must not sniff; anything else under reports/ is a 404."""
+    name = f"reports/{rest}"
+    exact = request.path_info == f"/{settings.MEDIA_URL.strip('/')}/{name}"
+    if not (exact and PHOTO_NAME.fullmatch(name)):
+        raise Http404(_("No such photo."))
+    staff = request.user.is_staff and request.user.has_perm("reports.view_report")
+    try:
+        photo, public = selectors.photo_for_file(name, include_private=staff)
+        field = photo.image if photo.image.name == name else photo.thumbnail
+        handle = field.storage.open(field.name, "rb")
+    except (NotFound, FileNotFoundError):
+        raise Http404(_("No such photo.")) from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = (
+        f"public, max-age={PHOTO_CACHE_S}" if public else "private, no-store"
+    )
+    return response
 
 
 def report_detail(request, number):

@@ -3,6 +3,10 @@
 Errors follow the specification, not our JSON error shape: an `errors` list of
 {code, description}, with HTTP 404 for what does not exist, 403 for a missing or wrong
 api_key and 400 for anything else. Only public reports are served, without contact data.
+
+Error descriptions are in English, whatever the client's Accept-Language: this interface
+is read by other systems and their developers, and the specification's own texts are
+English. What residents read in a client (service names, notices) is Ukrainian data.
 """
 
 import hashlib
@@ -12,13 +16,14 @@ from functools import wraps
 
 from django.conf import settings
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
 from addresses import selectors as address_selectors
 from layers.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
 from reports import selectors, services
+from reports.errors import TooManyRequests
 from reports.models import ApiKey, Category, Channel
 from reports.open311 import render
 
@@ -47,10 +52,14 @@ def open311_view(methods=("GET",)):
             if request.method not in methods:
                 return render.errors(fmt, 400, [f"Method {request.method} is not supported here."])
             try:
-                _jurisdiction_check(request)
-                return view(request, *args, fmt=fmt, **kwargs)
+                with translation.override("en"):
+                    _jurisdiction_check(request)
+                    return view(request, *args, fmt=fmt, **kwargs)
             except ApplicationError as exc:
-                return render.errors(fmt, _http_status(exc), _descriptions(exc))
+                response = render.errors(fmt, _http_status(exc), _descriptions(exc))
+                if getattr(exc, "retry_after_s", None):
+                    response["Retry-After"] = str(exc.retry_after_s)
+                return response
 
         return wrapper
 
@@ -58,6 +67,10 @@ def open311_view(methods=("GET",)):
 
 
 def _http_status(exc: ApplicationError) -> int:
+    """404, 403 and 400 as the specification lists them; 429 (with Retry-After) past the
+    api_key's hourly limit, which the specification does not foresee."""
+    if isinstance(exc, TooManyRequests):
+        return 429
     if isinstance(exc, NotFound):
         return 404
     if isinstance(exc, PermissionDenied):
@@ -267,7 +280,7 @@ def _address(report) -> str | None:
 # ------------------------------------------------------------------ POST requests
 def _request_create(request, fmt):
     data = request.POST
-    _api_key_check(data.get("api_key"))
+    api_key = _api_key_check(data.get("api_key"))
     service_code = data.get("service_code")
     if not service_code:
         raise InvalidInput("service_code was not provided.")
@@ -287,6 +300,7 @@ def _request_create(request, fmt):
         ),
         channel=Channel.API,
         media_url=data.get("media_url", ""),
+        rate_limit=_key_rate_limit(api_key),
     )
     notice = MODERATION_NOTICE if not report.is_approved else None
     body = [{"service_request_id": report.number, "service_notice": notice, "account_id": None}]
@@ -303,6 +317,18 @@ def _api_key_check(key: str | None) -> ApiKey:
         raise PermissionDenied("Invalid api_key received -- can't proceed with create_request.")
     ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=timezone.now())
     return api_key
+
+
+def _key_rate_limit(api_key: ApiKey) -> services.RateLimit:
+    """The key's own limit: a key files for many residents from one address, so the
+    per-address limit of the public form would stop a whole hotline after 5 reports."""
+    return services.RateLimit(
+        key=f"reports:create:api_key:{api_key.pk}",
+        limit=api_key.reports_per_hour,
+        window_s=3600,
+        message=f"api_key '{api_key.prefix}…' may file at most {api_key.reports_per_hour} "
+        "requests per hour; try again later.",
+    )
 
 
 def _location(data) -> tuple[float, float, bool]:

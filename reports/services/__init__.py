@@ -2,8 +2,10 @@
 
 from reports.services.filing import (
     PhotoUpload,
+    RateLimit,
     Reporter,
     client_hash,
+    client_rate_limit,
     photo_uploads,
     report_create,
     settlement_for_point,
@@ -24,8 +26,10 @@ from reports.services.subscriptions import (
 
 __all__ = [
     "PhotoUpload",
+    "RateLimit",
     "Reporter",
     "client_hash",
+    "client_rate_limit",
     "photo_uploads",
     "report_create",
     "report_feedback",

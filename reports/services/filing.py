@@ -72,6 +72,26 @@ def client_hash(client_ip: str) -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}:{client_ip}".encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class RateLimit:
+    """At most `limit` reports per `window_s` seconds counted under the cache key `key`."""
+
+    key: str
+    limit: int
+    window_s: int
+    message: str
+
+
+def client_rate_limit(client_ip: str) -> RateLimit:
+    """The limit of a resident's client address (REPORTS_RATE_LIMIT per window)."""
+    return RateLimit(
+        key=f"reports:create:{client_hash(client_ip)}",
+        limit=settings.REPORTS_RATE_LIMIT,
+        window_s=settings.REPORTS_RATE_WINDOW_S,
+        message=_("Too many reports from your address. Please try again later."),
+    )
+
+
 # ------------------------------------------------------------------ filing a report
 @transaction.atomic
 def report_create(
@@ -86,6 +106,7 @@ def report_create(
     reporter: Reporter = Reporter(),
     channel: str = Channel.WEB,
     client_ip: str | None = None,
+    rate_limit: RateLimit | None = None,
     honeypot: str = "",
     media_url: str = "",
     created_by=None,
@@ -97,14 +118,17 @@ def report_create(
     photo; OutsideTerritory (400) for a place outside every territory; NotFound (404) for
     an unknown or inactive category; TooManyRequests (429) past REPORTS_RATE_LIMIT reports
     per client address per REPORTS_RATE_WINDOW_S seconds. Staff channels (phone, visit,
-    paper) need `created_by`. `nearest_address` is set to the nearest active address of the
+    paper) need `created_by`. `rate_limit` replaces the client address's limit (an Open311
+    client's api_key has its own). `nearest_address` is set to the nearest active address of the
     register within 150 m (addresses' reverse geocoding), else left empty.
     """
     if honeypot:
         raise InvalidInput(_("The form was not filled in by a person."), code="spam")
     _channel_check(channel, created_by)
-    if client_ip:
-        _rate_limit_check(client_ip)
+    if rate_limit is None and client_ip:
+        rate_limit = client_rate_limit(client_ip)
+    if rate_limit is not None:
+        _rate_limit_check(rate_limit)
     category = _category_active(category_code)
     point = _point_in_territory(lat, lon)
     text = _description_clean(description, has_media=bool(photos or media_url))
@@ -136,13 +160,13 @@ def report_create(
     report.save(update_fields=["number"])
     _photos_save(report, clean_photos)
     Update.objects.create(report=report, kind=Update.Kind.CREATED, new_status=report.status)
-    transaction.on_commit(lambda: _after_create(report, client_ip))
+    transaction.on_commit(lambda: _after_create(report, rate_limit))
     return report
 
 
-def _after_create(report: Report, client_ip: str | None) -> None:
-    if client_ip:
-        _rate_limit_count(client_ip)
+def _after_create(report: Report, rate_limit: RateLimit | None) -> None:
+    if rate_limit is not None:
+        _rate_limit_count(rate_limit)
     notify.report_created(report)
     if report.is_public:
         notify.subscribers(report)
@@ -158,25 +182,18 @@ def _channel_check(channel: str, created_by) -> None:
         )
 
 
-def _rate_key(client_ip: str) -> str:
-    return f"reports:create:{client_hash(client_ip)}"
+def _rate_limit_check(rate_limit: RateLimit) -> None:
+    if cache.get(rate_limit.key, 0) >= rate_limit.limit:
+        raise TooManyRequests(str(rate_limit.message), retry_after_s=rate_limit.window_s)
 
 
-def _rate_limit_check(client_ip: str) -> None:
-    if cache.get(_rate_key(client_ip), 0) >= settings.REPORTS_RATE_LIMIT:
-        raise TooManyRequests(
-            _("Too many reports from your address. Please try again later."),
-        )
-
-
-def _rate_limit_count(client_ip: str) -> None:
-    key = _rate_key(client_ip)
-    if cache.add(key, 1, timeout=settings.REPORTS_RATE_WINDOW_S):
+def _rate_limit_count(rate_limit: RateLimit) -> None:
+    if cache.add(rate_limit.key, 1, timeout=rate_limit.window_s):
         return
     try:
-        cache.incr(key)
+        cache.incr(rate_limit.key)
     except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=settings.REPORTS_RATE_WINDOW_S)
+        cache.add(rate_limit.key, 1, timeout=rate_limit.window_s)
 
 
 def _category_active(code: str) -> Category:
@@ -240,7 +257,8 @@ def _answers_clean(category: Category, raw: dict) -> dict:
     try:
         return compute.answers_clean(questions, raw)
     except compute.AnswerError as exc:
-        raise InvalidInput(str(exc), code="invalid_answers", details=exc.problems) from None
+        problems = [problem.translated(_) for problem in exc.details]
+        raise InvalidInput("; ".join(problems), code="invalid_answers", details=problems) from None
 
 
 def _reporter_clean(reporter: Reporter) -> Reporter:

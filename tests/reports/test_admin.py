@@ -129,7 +129,7 @@ def test_filing_on_behalf_outside_the_territory_writes_nothing(
 def test_an_api_key_is_shown_once_and_stored_hashed(admin_client):
     response = admin_client.post(
         "/admin/reports/apikey/add/",
-        {"name": "Мобільний застосунок", "is_active": "on"},
+        {"name": "Мобільний застосунок", "is_active": "on", "reports_per_hour": "300"},
         follow=True,
     )
     key = ApiKey.objects.get()

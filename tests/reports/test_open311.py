@@ -410,3 +410,58 @@ def test_xml_output_escapes_markup_in_descriptions(client, make_report):
     response = client.get(f"{BASE}/requests.xml")
     assert b"<script>" not in response.content
     assert parse(response).findtext("request/description") == "<script>alert('x')</script> & more"
+
+
+# ------------------------------------------------------------------ the api_key's own limit
+def post_committed(client, fmt, data, capture):
+    """POST and run the on-commit callbacks (where a filed report is counted)."""
+    with capture(execute=True):
+        return client.post(f"{BASE}/requests.{fmt}", data)
+
+
+def test_an_api_key_is_not_held_to_the_per_address_limit_of_the_public_form(
+    client, territory, settlement, category, api_key, settings, django_capture_on_commit_callbacks
+):
+    settings.REPORTS_RATE_LIMIT = 2
+    for _ in range(4):
+        response = post_committed(
+            client, "json", post_data(api_key), django_capture_on_commit_callbacks
+        )
+        assert response.status_code == 201, response.content
+    assert Report.objects.count() == 4
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_an_api_key_past_its_hourly_limit_gets_a_429_spec_error_and_writes_nothing(
+    client, territory, settlement, category, api_key, fmt, django_capture_on_commit_callbacks
+):
+    from reports.models import ApiKey
+
+    ApiKey.objects.update(reports_per_hour=2)
+    capture = django_capture_on_commit_callbacks
+    for _ in range(2):
+        assert post_committed(client, fmt, post_data(api_key), capture).status_code == 201
+    response = post_committed(client, fmt, post_data(api_key), capture)
+    assert response.status_code == 429
+    assert response["Retry-After"] == "3600"
+    ((code, description),) = error_list(response, fmt)
+    assert code == 429 and "per hour" in description
+    assert Report.objects.count() == 2
+
+
+def test_each_api_key_has_a_limit_of_its_own(
+    client, territory, settlement, category, api_key, django_capture_on_commit_callbacks
+):
+    import hashlib
+
+    from reports.models import ApiKey
+
+    ApiKey.objects.update(reports_per_hour=1)
+    other = "second-client-key-9876543210"
+    ApiKey.objects.create(
+        name="Other", prefix=other[:8], key_hash=hashlib.sha256(other.encode()).hexdigest()
+    )
+    capture = django_capture_on_commit_callbacks
+    assert post_committed(client, "json", post_data(api_key), capture).status_code == 201
+    assert post_committed(client, "json", post_data(api_key), capture).status_code == 429
+    assert post_committed(client, "json", post_data(other), capture).status_code == 201
