@@ -1,14 +1,20 @@
 """Coverage shares by H3 hexagon (resolution 8) for the public map, made at snapshot time.
 
-`h3` lists the cells that touch the territory and draws their outlines; PostGIS measures
-each hexagon's part inside the territory, the coverage within it (from the per-grid-cell
-unions of coverage.sql) and the households of the addresses inside it. Nothing here runs
-in a GET: the rows are stored with the snapshot (coverage.models.CoverageHexagon).
+`h3` lists the cells that touch the territory and draws their outlines (straight edges
+between the cell's vertices in EPSG:4326, as stored); coverage.overlay measures each
+hexagon's part inside the territory, the coverage within it (the territory-clipped unions)
+and the households of the addresses inside it. Nothing here runs in a GET: the rows are
+stored with the snapshot (coverage.models.CoverageHexagon).
 """
 
-import json
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import h3
+import numpy as np
+import shapely
+
+from coverage import overlay
 
 H3_RESOLUTION = 8
 
@@ -37,69 +43,69 @@ def suppressed_pct(part: float | None, total: float | None, n: int, minimum: int
     return 100.0 * part / total
 
 
-# --- PostGIS side (inside coverage_compute's transaction) ----------------------------------
+# --- the snapshot's hexagons -------------------------------------------------------------------
 
 
-def prepare(cursor, params: dict) -> int:
-    """Create cov_hex(h3, geom4326, geom): the cells touching the territories; return how many."""
-    cursor.execute(
-        "SELECT ST_AsGeoJSON(ST_Union(boundary)) FROM layers_territory WHERE id = ANY(%(tids)s)",
-        params,
-    )
-    cells = cells_of(json.loads(cursor.fetchone()[0]))
-    cursor.execute(
-        """CREATE TEMP TABLE cov_hex ON COMMIT DROP AS
-           SELECT c.h3, ST_GeomFromText(c.wkt, 4326) AS geom4326,
-                  ST_Transform(ST_GeomFromText(c.wkt, 4326), %(srid)s) AS geom
-           FROM unnest(%(cells)s::text[], %(wkts)s::text[]) AS c(h3, wkt)""",
-        {**params, "cells": cells, "wkts": [cell_wkt(c) for c in cells]},
-    )
-    cursor.execute("CREATE INDEX ON cov_hex USING gist (geom)")
-    cursor.execute("CREATE INDEX ON cov_hex USING gist (geom4326)")
-    cursor.execute("ANALYZE cov_hex")
-    return len(cells)
+def outlines(cells: list[str]) -> np.ndarray:
+    """Return the cells' outlines as shapely Polygons in EPSG:4326, as cell_wkt draws them."""
+    if not cells:
+        return np.empty(0, dtype=object)
+    rings = np.array([h3.cell_to_boundary(c) for c in cells])[:, :, ::-1].round(9)
+    return shapely.polygons(np.concatenate([rings, rings[:, :1]], axis=1))
 
 
-def _measure(table: str, where: str = "") -> str:
-    """SQL summing, per hexagon and row of `table`, the area of hexagon ∩ geom (m²); a
-    hexagon wholly inside skips the intersection (ST_CoveredBy uses a prepared geometry)."""
-    return f"""SELECT h.h3, {{keys}} SUM(CASE WHEN ST_CoveredBy(h.geom, x.geom) THEN ST_Area(h.geom)
-                                  ELSE ST_Area(ST_Intersection(h.geom, x.geom)) END) AS a
-               FROM cov_hex h JOIN {table} x ON ST_Intersects(h.geom, x.geom) {where}
-               GROUP BY h.h3 {{group}}"""
-
-
-def areas(cursor) -> dict[str, dict]:
-    """Return {h3: {"inside": m², (group, level): m² covered}} for hexagons in the territory."""
-    cursor.execute(_measure("cov_cell").format(keys="", group=""))
-    out = {cell: {"inside": float(a)} for cell, a in cursor.fetchall() if a > 0}
-    pairs = ", ".join(f"('{g}', {lv})" for g, lv in HEX_PIECES)
-    cursor.execute(
-        _measure("cov_piece", f"WHERE (x.grp, x.level) IN ({pairs})").format(
-            keys="x.grp, x.level,", group=", x.grp, x.level"
-        )
-    )
-    for cell, grp, level, a in cursor.fetchall():
-        if cell in out:
-            out[cell][(grp, level)] = float(a)
+def areas(
+    cells: list[str],
+    hex_m: np.ndarray,
+    zones_m: np.ndarray,
+    clipped: Mapping[tuple[str, int], np.ndarray],
+) -> dict[str, dict]:
+    """Return {h3: {"inside": m², (group, level): m² covered}} for the hexagons
+    that overlap the zones (territories); `clipped` holds the coverage pieces inside the
+    zones per (group, level) of HEX_PIECES. Metric geometry (METRIC_SRID)."""
+    inside = overlay.overlaps(zones_m, hex_m)[0]
+    out = {cells[i]: {"inside": float(inside[i])} for i in np.flatnonzero(inside > 0)}
+    for key in HEX_PIECES:
+        covered = overlay.overlaps(clipped[key], hex_m)[0]
+        for i in np.flatnonzero(covered > 0):
+            if cells[i] in out:
+                out[cells[i]][key] = float(covered[i])
     return out
 
 
-def households(cursor, params: dict) -> dict[str, tuple[int, float, float]]:
-    """Return {h3: (located active addresses, their households, households with served
-    fixed broadband)}; needs cov_addr (coverage.sql.address_levels)."""
-    cursor.execute(
-        """SELECT h.h3, COUNT(*), SUM(a.households),
-                  COALESCE(SUM(a.households) FILTER (WHERE ca.level = 2), 0)
-           FROM addresses_address a
-           JOIN layers_settlement st ON st.id = a.settlement_id AND st.territory_id = ANY(%(tids)s)
-           JOIN cov_hex h ON ST_Intersects(h.geom4326, a.location)
-           LEFT JOIN cov_addr ca ON ca.id = a.id AND ca.grp = 'fixed'
-           WHERE a.status = 'active' AND a.location IS NOT NULL
-           GROUP BY h.h3""",
-        params,
+# Hexagon outlines are straight in EPSG:4326; with their vertices transformed to the
+# metric CRS their edges move by far less than this many metres.
+INDEX_MARGIN_M = 1.0
+
+
+@dataclass
+class Outlines:
+    """Hexagon outlines in EPSG:4326 (as stored) and in METRIC_SRID."""
+
+    ll: np.ndarray  # EPSG:4326
+    m: np.ndarray  # METRIC_SRID, vertices transformed
+
+
+def households(cells: list[str], outline: Outlines, found, points_m: np.ndarray, served):
+    """Return {h3: (addresses, households, households served by fixed broadband)} of the
+    points inside or on the edge of the hexagons' EPSG:4326 outlines.
+
+    found: the points (lon, lat EPSG:4326, weight); points_m: the same as shapely points
+    in METRIC_SRID, found through boxes around the metric outlines; served: per point.
+    """
+    boxes = overlay.grown_boxes(outline.m, INDEX_MARGIN_M)
+    pt, cell = overlay.points_in_zones(
+        outline.ll, found.lon, found.lat, boxes=boxes, points=points_m
     )
-    return {cell: (int(n), float(hh or 0), float(s or 0)) for cell, n, hh, s in cursor.fetchall()}
+    n = len(cells)
+    weight = found.weight[pt]
+    count = np.bincount(cell, minlength=n)
+    total = np.bincount(cell, weights=weight, minlength=n)
+    good = served[pt]
+    fast = np.bincount(cell[good], weights=weight[good], minlength=n)
+    return {
+        cells[i]: (int(count[i]), float(total[i]), float(fast[i])) for i in np.flatnonzero(count)
+    }
 
 
 def rows(
@@ -131,26 +137,24 @@ def rows(
     return out
 
 
-def insert(cursor, snapshot_id: int, table: list[tuple]) -> int:
-    """Store the hexagon rows of a snapshot (outline from cov_hex); return how many."""
+def _copy_field(value) -> str:
+    return "\\N" if value is None else repr(float(value))
+
+
+def insert(cursor, snapshot_id: int, table: list[tuple], outline: Mapping[str, object]) -> int:
+    """Store the hexagon rows of a snapshot by COPY; `outline` maps a cell to its shapely
+    Polygon in EPSG:4326. Return how many."""
     if not table:
         return 0
-    columns = list(zip(*table, strict=True))
-    cursor.execute(
-        """INSERT INTO coverage_coveragehexagon
-               (snapshot_id, h3, area, area_m2, covered_pct, served_pct, fixed_served_pct,
-                households_served_pct, population_served_pct)
-           SELECT %(snapshot)s, r.h3, h.geom4326, r.a, r.c, r.s, r.f, r.hh, r.pop
-           FROM unnest(%(h3)s::text[], %(a)s::float8[], %(c)s::float8[], %(s)s::float8[],
-                       %(f)s::float8[], %(hh)s::float8[], %(pop)s::float8[])
-                AS r(h3, a, c, s, f, hh, pop)
-           JOIN cov_hex h ON h.h3 = r.h3""",
-        {
-            "snapshot": snapshot_id,
-            **{
-                k: list(v)
-                for k, v in zip(("h3", "a", "c", "s", "f", "hh", "pop"), columns, strict=True)
-            },
-        },
-    )
-    return cursor.rowcount
+    wkb = shapely.to_wkb(np.asarray([outline[row[0]] for row in table]), hex=True)
+    lines = [
+        f"{snapshot_id}\t{row[0]}\tSRID=4326;{w}\t" + "\t".join(_copy_field(v) for v in row[1:])
+        for row, w in zip(table, wkb, strict=True)
+    ]
+    with cursor.cursor.copy(
+        """COPY coverage_coveragehexagon (snapshot_id, h3, area, area_m2, covered_pct,
+           served_pct, fixed_served_pct, households_served_pct, population_served_pct)
+           FROM STDIN"""
+    ) as copy:
+        copy.write("\n".join(lines) + "\n")
+    return len(lines)

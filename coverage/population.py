@@ -98,8 +98,8 @@ def current() -> PopulationRaster | None:
 # --- zonal sums ------------------------------------------------------------------------------
 
 
-def _to_grid_crs(wkbs: list[bytes], grid: Grid) -> list:
-    return list(gpd.GeoSeries.from_wkb(wkbs, crs=4326).to_crs(grid.crs))
+def _to_grid_crs(geoms, grid: Grid, crs=4326) -> list:
+    return list(gpd.GeoSeries(list(geoms), crs=crs).to_crs(grid.crs))
 
 
 def _burn(geoms: list, grid: Grid, values: list[int] | None = None) -> np.ndarray:
@@ -115,6 +115,21 @@ def _burn(geoms: list, grid: Grid, values: list[int] | None = None) -> np.ndarra
 
 
 @dataclass
+class Zones:
+    """The zones people are summed over: the territories and villages (EPSG:4326), the
+    coverage inside the territories per (group, level) (polygons in `srid`, metric) and
+    the H3 hexagons (EPSG:4326 outlines)."""
+
+    territories: list
+    village_ids: list[int]
+    villages: list
+    covered: dict
+    srid: int
+    cells: list[str]
+    hexagons: list
+
+
+@dataclass
 class Zonal:
     """People per zone: the territory's, each village's and each hexagon's, total and
     covered by (group, level) (hexagons: served at level 2, any technology)."""
@@ -125,34 +140,19 @@ class Zonal:
     hexagons: dict  # {h3: (total, served)}
 
 
-def zonal_sums(cursor, grid: Grid, params: dict) -> Zonal:
+def zonal_sums(grid: Grid, zones: Zones) -> Zonal:
     """Sum the population raster over the territory, its villages, the coverage of each
-    (group, level) and the H3 hexagons; needs the temp tables of coverage.sql and
-    coverage.hexagons."""
-    cursor.execute(
-        "SELECT ST_AsBinary(ST_Union(boundary)) FROM layers_territory WHERE id = ANY(%(tids)s)",
-        params,
-    )
-    inside = _burn(_to_grid_crs([bytes(cursor.fetchone()[0])], grid), grid).astype(bool)
+    (group, level) and the H3 hexagons."""
+    territory = shapely.union_all(zones.territories)
+    inside = _burn(_to_grid_crs([territory], grid), grid).astype(bool)
     people = np.where(inside, grid.values, 0.0)
-    cursor.execute(
-        """SELECT id, ST_AsBinary(boundary) FROM layers_settlement
-           WHERE territory_id = ANY(%(tids)s) AND boundary IS NOT NULL ORDER BY id""",
-        params,
-    )
-    village_rows = cursor.fetchall()
-    ids = [vid for vid, _ in village_rows]
-    labels = _burn(
-        _to_grid_crs([bytes(w) for _, w in village_rows], grid), grid, list(range(1, len(ids) + 1))
-    )
-    cursor.execute(
-        """SELECT grp, level, ST_AsBinary(ST_Transform(ST_Collect(geom), 4326))
-           FROM cov_piece GROUP BY grp, level ORDER BY grp, level"""
-    )
+    ids = zones.village_ids
+    labels = _burn(_to_grid_crs(zones.villages, grid), grid, list(range(1, len(ids) + 1)))
     covered, by_village = {}, {vid: {} for vid in ids}
     served_mask = np.zeros(grid.shape, dtype=bool)
-    for grp, level, wkb in cursor.fetchall():
-        mask = _burn(_to_grid_crs([bytes(wkb)], grid), grid).astype(bool)
+    for (grp, level), pieces in sorted(zones.covered.items()):
+        shape = shapely.multipolygons(list(pieces)) if len(pieces) else None
+        mask = _burn(_to_grid_crs([shape], grid, zones.srid), grid).astype(bool)
         covered[(grp, level)] = float(people[mask].sum())
         sums = np.bincount(labels[mask], weights=grid.values[mask], minlength=len(ids) + 1)
         for i, vid in enumerate(ids, start=1):
@@ -165,22 +165,19 @@ def zonal_sums(cursor, grid: Grid, params: dict) -> Zonal:
         territory=float(people.sum()),
         territory_covered=covered,
         villages=villages,
-        hexagons=_hexagon_sums(cursor, grid, people, served_mask),
+        hexagons=_hexagon_sums(zones, grid, people, served_mask),
     )
 
 
-def _hexagon_sums(cursor, grid: Grid, people: np.ndarray, served: np.ndarray) -> dict:
-    cursor.execute("SELECT h3, ST_AsBinary(geom4326) FROM cov_hex ORDER BY h3")
-    rows = cursor.fetchall()
-    if not rows:
+def _hexagon_sums(zones: Zones, grid: Grid, people: np.ndarray, served: np.ndarray) -> dict:
+    if not zones.cells:
         return {}
-    labels = _burn(
-        _to_grid_crs([bytes(w) for _, w in rows], grid), grid, list(range(1, len(rows) + 1))
-    )
-    total = np.bincount(labels.ravel(), weights=people.ravel(), minlength=len(rows) + 1)
-    served_sum = np.bincount(labels[served], weights=people[served], minlength=len(rows) + 1)
+    n = len(zones.cells)
+    labels = _burn(_to_grid_crs(zones.hexagons, grid), grid, list(range(1, n + 1)))
+    total = np.bincount(labels.ravel(), weights=people.ravel(), minlength=n + 1)
+    served_sum = np.bincount(labels[served], weights=people[served], minlength=n + 1)
     return {
         cell: (float(total[i]), float(served_sum[i]))
-        for i, (cell, _) in enumerate(rows, start=1)
+        for i, cell in enumerate(zones.cells, start=1)
         if total[i] > 0
     }

@@ -1,23 +1,28 @@
 """Writes of the coverage app: the snapshot computation, coverage areas and hotspots.
 
-The computation runs in PostGIS (coverage.sql) and is assembled by coverage.compute;
+The computation reads its inputs from PostGIS (coverage.sql), does the geometry with
+shapely/GEOS on arrays (coverage.overlay) and is assembled by coverage.compute;
 `coverage_compute` stores a new CoverageSnapshot and makes it current in one transaction,
 so readers see either the old snapshot or the new one, never half of it.
 """
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import numpy as np
+import shapely
+import shapely.geometry
 from django.conf import settings
 from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon, Point
 from django.db import connection, transaction
 from django.utils import timezone
 
-from coverage import compute, hexagons, sql
+from coverage import compute, hexagons, overlay, sql
 from coverage.compute import COVERAGE_TECHNOLOGIES, LEVELS, TIERS, Thresholds, VillageInputs
 from coverage.models import CoverageArea, CoverageSnapshot, Provider, WifiHotspot
 from coverage.raster import RasterError
@@ -26,6 +31,7 @@ from layers.models import Facility, Territory
 
 Progress = Callable[[str], None]
 WIFI_NEW_SINCE_YEAR = 2020
+GAP_GRID_M = 0.001  # precision of the stored gap outlines, metres
 
 
 def thresholds_from_settings() -> Thresholds:
@@ -75,22 +81,134 @@ def _noop(message: str) -> None:
 
 
 @dataclass
-class _Gathered:
-    area_m2: float
-    area_covered: dict
-    villages: list[VillageInputs]
-    counts: dict = field(default_factory=dict)
+class _Inputs:
+    """What one computation reads, geometry in EPSG:4326 (`*_ll`) and METRIC_SRID (`*_m`)."""
+
+    areas_m: np.ndarray
+    technology: np.ndarray
+    level: np.ndarray
+    down: np.ndarray
+    up: np.ndarray
+    territories_ll: np.ndarray
+    territories_m: np.ndarray
+    village_rows: list[tuple]
+    villages_ll: np.ndarray  # None where a village has no boundary
+    villages_m: np.ndarray
+    addresses: sql.Points | None
+    facilities: sql.Points
 
 
-def _village_inputs(rows, v_area, a_tot, a_cov, f_tot, f_cov) -> list[VillageInputs]:
+def _read(cursor, tids: list[int], as_of: date, t: Thresholds, srid: int) -> _Inputs:
+    """Read the inputs of a computation from PostGIS and reproject them to `srid`."""
+    src = sql.coverage_sources(cursor, as_of)
+    cols = list(zip(*src, strict=True)) or [()] * 5
+    down, up = np.asarray(cols[2], dtype="int64"), np.asarray(cols[3], dtype="int64")
+    ter = shapely.from_wkb([bytes(w) for _, w in sql.territories(cursor, tids)])
+    rows = sql.villages(cursor, tids)
+    vil = np.asarray([None if w is None else shapely.from_wkb(bytes(w)) for *_, w in rows])
+    has = np.asarray([g is not None for g in vil], dtype=bool)
+    vil_m = np.full(len(vil), None, dtype=object)
+    vil_m[has] = overlay.reproject(vil[has], 4326, srid)
+    return _Inputs(
+        areas_m=overlay.reproject(shapely.from_wkb([bytes(w) for w in cols[4]]), 4326, srid),
+        technology=np.asarray(cols[1], dtype=object),
+        level=overlay.levels_of(down, up, t),
+        down=down,
+        up=up,
+        territories_ll=ter,
+        territories_m=overlay.reproject(ter, 4326, srid),
+        village_rows=[r[:5] for r in rows],
+        villages_ll=vil,
+        villages_m=vil_m,
+        addresses=sql.addresses(cursor, tids) if sql.table_exists("addresses_address") else None,
+        facilities=sql.facilities(cursor, tids),
+    )
+
+
+@dataclass
+class _Geometry:
+    """The coverage unions (METRIC_SRID) and what was measured with them."""
+
+    unions: dict  # {(group, level): MultiPolygon, not clipped}
+    clipped: dict  # {(group, level): polygons of the union inside the territories}
+    clipped_zone: dict  # {(group, level): the territory (index) of each of those polygons}
+    area_covered: dict  # {(group, level): m² inside the territories}
+    village_area: dict  # {(group, level): m² per village (index of village_rows)}
+
+
+def _copy(geoms: np.ndarray) -> np.ndarray:
+    return shapely.from_wkb(shapely.to_wkb(geoms))
+
+
+def _measure_areas(inputs: _Inputs, log: Progress, workers: int) -> _Geometry:
+    masks = overlay.group_masks(inputs.technology, inputs.level)
+    unions = overlay.unions(inputs.areas_m, masks, workers=workers)
+    log("coverage unioned per technology group and level")
+    has = np.asarray([g is not None for g in inputs.villages_m], dtype=bool)
+
+    def measure(union):
+        # Each thread works on its own copies: GEOS prepares a geometry lazily on first
+        # use, which is not safe from two threads at once.
+        territories, villages = _copy(inputs.territories_m), _copy(inputs.villages_m[has])
+        areas, pieces, zone = overlay.clip_to_zones(union, territories)
+        per_village = np.zeros(len(has))
+        per_village[has] = overlay.overlaps(overlay.polygons_of([union]), villages)[0]
+        return float(areas.sum()), pieces, zone, per_village
+
+    distinct = {id(u): u for u in unions.values()}
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        done = dict(zip(distinct, pool.map(measure, distinct.values()), strict=True))
+    parts = [{key: done[id(u)][i] for key, u in unions.items()} for i in range(4)]
+    log("territory and village areas measured")
+    return _Geometry(unions, parts[1], parts[2], parts[0], parts[3])
+
+
+@dataclass
+class _PointShares:
+    """Points per village (index of village_rows) by (group, level): count and weight."""
+
+    total: np.ndarray
+    weight: np.ndarray
+    covered: dict
+    covered_weight: dict
+    levels: dict  # {group: best level per point, -1 none}
+    points: np.ndarray  # METRIC_SRID
+
+
+def _zone_index(village_ids: np.ndarray, settlement: np.ndarray) -> np.ndarray:
+    """Return the position in `village_ids` of each point's village."""
+    order = np.argsort(village_ids)
+    return order[np.searchsorted(village_ids, settlement, sorter=order)]
+
+
+def _point_shares(found: sql.Points, village_ids: np.ndarray, geo: _Geometry, srid: int):
+    """Locate points (EPSG:4326) in the unions and sum them by village."""
+    x, y = overlay.reproject_xy(found.lon, found.lat, 4326, srid)
+    points = shapely.points(x, y)
+    levels = overlay.group_point_levels(geo.unions, points)
+    zone = _zone_index(village_ids, found.settlement)
+    n = len(village_ids)
+    return _PointShares(
+        total=np.bincount(zone, minlength=n),
+        weight=np.bincount(zone, weights=found.weight, minlength=n),
+        covered=overlay.cumulative_by_zone(levels, zone, n),
+        covered_weight=overlay.cumulative_by_zone(levels, zone, n, found.weight),
+        levels=levels,
+        points=points,
+    )
+
+
+def _at(values: dict, i: int) -> dict:
+    return {key: float(v[i]) for key, v in values.items()}
+
+
+def _village_inputs(
+    inputs: _Inputs, geo: _Geometry, adr: _PointShares | None, fac: _PointShares, f_tot: dict
+) -> list[VillageInputs]:
     out = []
-    for vid, katottg, name_uk, name_en, households, area_m2 in rows:
-        n_addr, addr_hh = a_tot.get(vid, (0, 0.0))
+    for i, (vid, katottg, name_uk, name_en, households) in enumerate(inputs.village_rows):
         n_fac, n_conn, n_fast = f_tot.get(vid, (0, 0, 0))
-
-        def pick(d, i=None, vid=vid):
-            return {(g, lv): (v if i is None else v[i]) for (s, g, lv), v in d.items() if s == vid}
-
+        area = inputs.villages_m[i]
         out.append(
             VillageInputs(
                 id=vid,
@@ -98,41 +216,52 @@ def _village_inputs(rows, v_area, a_tot, a_cov, f_tot, f_cov) -> list[VillageInp
                 name_uk=name_uk,
                 name_en=name_en or "",
                 households_register=households,
-                area_m2=float(area_m2) if area_m2 is not None else None,
-                area_covered=pick(v_area),
-                addresses=n_addr,
-                address_households=addr_hh,
-                addresses_covered=pick(a_cov, 0),
-                address_households_covered=pick(a_cov, 1),
+                area_m2=None if area is None else float(shapely.area(area)),
+                area_covered=_at(geo.village_area, i) if area is not None else {},
+                addresses=int(adr.total[i]) if adr else 0,
+                address_households=float(adr.weight[i]) if adr else 0.0,
+                addresses_covered=_at(adr.covered, i) if adr else {},
+                address_households_covered=_at(adr.covered_weight, i) if adr else {},
                 facilities=n_fac,
                 facilities_connected=n_conn,
                 facilities_high_speed=n_fast,
-                facilities_covered=pick(f_cov),
+                facilities_covered=_at(fac.covered, i),
             )
         )
     return out
 
 
-def _gather(cursor, params: dict, srid: int, log: Progress) -> _Gathered:
-    area_m2 = sql.territory_area(cursor, params["tids"], srid)
-    area_covered = sql.territory_area_covered(cursor)
-    log("territory areas measured")
-    v_area = sql.village_area_covered(cursor)
-    log("village areas measured")
+@dataclass
+class _Gathered:
+    area_m2: float
+    area_covered: dict
+    villages: list[VillageInputs]
+    counts: dict = field(default_factory=dict)
+
+
+def _gather(cursor, params: dict, inputs: _Inputs, geo: _Geometry, log: Progress):
+    """Measure addresses and facilities; return (_Gathered, address point shares or None)."""
+    index = np.asarray([row[0] for row in inputs.village_rows], dtype="int64")
     counts = {"addresses": 0, "addresses_unlocated": 0}
-    a_tot, a_cov = {}, {}
-    if sql.table_exists("addresses_address"):
-        sql.address_levels(cursor, params)
-        a_tot, a_cov = sql.address_totals(cursor, params), sql.address_covered(cursor)
-        counts["addresses"] = sum(n for n, _ in a_tot.values())
-        counts["addresses_unlocated"] = sql.address_unlocated(cursor, params)
+    adr = None
+    if inputs.addresses is not None:
+        adr = _point_shares(inputs.addresses, index, geo, params["srid"])
+        counts["addresses"] = len(inputs.addresses.id)
+        counts["addresses_unlocated"] = sql.address_unlocated(cursor, params["tids"])
         log(f"addresses located: {counts['addresses']}")
-    f_tot, f_cov = sql.facility_totals(cursor, params), sql.facility_covered(cursor, params)
-    rows = sql.villages(cursor, params["tids"], srid)
-    villages = _village_inputs(rows, v_area, a_tot, a_cov, f_tot, f_cov)
+    fac = _point_shares(inputs.facilities, index, geo, params["srid"])
+    f_tot = sql.facility_totals(cursor, params)
+    villages = _village_inputs(inputs, geo, adr, fac, f_tot)
     counts["villages"] = len(villages)
     counts["facilities"] = sum(n for n, _, _ in f_tot.values())
-    return _Gathered(area_m2=area_m2, area_covered=area_covered, villages=villages, counts=counts)
+    counts["coverage_areas"] = len(inputs.areas_m)
+    gathered = _Gathered(
+        area_m2=float(shapely.area(inputs.territories_m).sum()),
+        area_covered=geo.area_covered,
+        villages=villages,
+        counts=counts,
+    )
+    return gathered, adr
 
 
 def _appeals(as_of: date) -> dict:
@@ -159,20 +288,36 @@ def _wifi_zones(as_of: date) -> dict:
     return compute.wifi_zone_counts(opened, as_of=as_of, since_year=WIFI_NEW_SINCE_YEAR)
 
 
-def _parameters(as_of: date, t: Thresholds, srid: int, grid_m: float) -> dict:
+def _parameters(as_of: date, t: Thresholds, srid: int) -> dict:
     return {
         **t.as_dict(),
         "as_of": as_of.isoformat(),
         "village_connected_share": settings.COVERAGE_VILLAGE_CONNECTED_SHARE,
         "priority_villages": list(settings.COVERAGE_PRIORITY_VILLAGES),
         "metric_srid": srid,
-        "grid_m": grid_m,
         "h3_resolution": hexagons.H3_RESOLUTION,
         "h3_min_addresses": settings.COVERAGE_H3_MIN_ADDRESSES,
     }
 
 
-def _population(cursor, params: dict, gathered: _Gathered, log: Progress):
+@dataclass
+class _Hexagons:
+    cells: list[str]
+    outline_ll: np.ndarray  # EPSG:4326
+    outline_m: np.ndarray  # METRIC_SRID
+
+
+def _hexagons(inputs: _Inputs, geo: _Geometry, srid: int) -> tuple[_Hexagons, dict]:
+    """Draw the H3 cells touching the territories and measure their areas (m²)."""
+    territory = shapely.union_all(inputs.territories_ll)
+    cells = hexagons.cells_of(shapely.geometry.mapping(territory))
+    outline = hexagons.outlines(cells)
+    hexes = _Hexagons(cells, outline, overlay.reproject(outline, 4326, srid))
+    zones = _copy(inputs.territories_m)
+    return hexes, hexagons.areas(hexes.cells, hexes.outline_m, zones, geo.clipped)
+
+
+def _population(inputs: _Inputs, geo: _Geometry, hexes: _Hexagons, gathered, log: Progress):
     """Sum the current population raster by zone and put it on the villages; None without
     a raster. Conflict when the stored raster can no longer be read."""
     from coverage import population
@@ -184,7 +329,17 @@ def _population(cursor, params: dict, gathered: _Gathered, log: Progress):
         grid = population.read_grid(raster.file.path)
     except (RasterError, OSError) as exc:
         raise Conflict(f"The population raster cannot be read: {exc}", code="bad_raster") from None
-    zonal = population.zonal_sums(cursor, grid, params)
+    has = [i for i, g in enumerate(inputs.villages_ll) if g is not None]
+    zones = population.Zones(
+        territories=list(inputs.territories_ll),
+        village_ids=[inputs.village_rows[i][0] for i in has],
+        villages=[inputs.villages_ll[i] for i in has],
+        covered=geo.clipped,
+        srid=settings.METRIC_SRID,
+        cells=hexes.cells,
+        hexagons=list(hexes.outline_ll),
+    )
+    zonal = population.zonal_sums(grid, zones)
     for village in gathered.villages:
         village.population, village.population_covered = zonal.villages.get(village.id, (None, {}))
     gathered.counts["population_raster"] = raster.name
@@ -192,9 +347,12 @@ def _population(cursor, params: dict, gathered: _Gathered, log: Progress):
     return zonal
 
 
-def _hexagon_rows(cursor, params: dict, gathered: _Gathered, zonal) -> list[tuple]:
-    measured = hexagons.areas(cursor)
-    homes = hexagons.households(cursor, params) if gathered.counts["addresses"] else {}
+def _hexagon_rows(inputs, hexes: _Hexagons, measured: dict, adr: _PointShares | None, zonal):
+    homes = {}
+    if adr is not None and len(adr.points):
+        served = adr.levels["fixed"] >= 2
+        outline = hexagons.Outlines(ll=hexes.outline_ll, m=hexes.outline_m)
+        homes = hexagons.households(hexes.cells, outline, inputs.addresses, adr.points, served)
     return hexagons.rows(
         measured,
         homes,
@@ -203,45 +361,87 @@ def _hexagon_rows(cursor, params: dict, gathered: _Gathered, zonal) -> list[tupl
     )
 
 
+def _gaps(inputs: _Inputs, geo: _Geometry) -> list[tuple[str, float, bytes | None]]:
+    """Return (tier, m², WKB METRIC_SRID or None) of the territory outside any coverage of
+    the tier's level."""
+    out = []
+    for tier in TIERS:
+        key = ("any", LEVELS[tier])
+        pieces, where = geo.clipped[key], geo.clipped_zone[key]
+        parts = [
+            overlay.gap(zone, pieces[where == i]) for i, zone in enumerate(inputs.territories_m)
+        ]
+        area = float(shapely.area(np.asarray(parts, dtype=object)).sum()) if parts else 0.0
+        gap = shapely.union_all(overlay.polygons_of(parts)) if parts else None
+        if gap is not None:
+            # Slivers of a few nm² left by the overlay collapse in degrees: snap to 1 mm.
+            gap = shapely.set_precision(gap, GAP_GRID_M)
+        out.append((tier, area, None if gap is None or gap.is_empty else shapely.to_wkb(gap)))
+    return out
+
+
+def _unserved(inputs: _Inputs, adr: _PointShares) -> dict[str, np.ndarray]:
+    """Return the located addresses below the underserved tier, with the best advertised
+    speeds reaching them (-1 where nothing does)."""
+    level = adr.levels["any"]
+    low = np.flatnonzero(level < 1)
+    reached = low[level[low] == 0]
+    down = np.full(len(low), -1, dtype="int64")
+    up = np.full(len(low), -1, dtype="int64")
+    best = overlay.best_speeds(
+        adr.points[reached], inputs.areas_m, inputs.level, inputs.down, inputs.up
+    )
+    pos = np.searchsorted(low, reached)
+    down[pos], up[pos] = best
+    p = inputs.addresses
+    return {
+        "address_id": p.id[low],
+        "settlement_id": p.settlement[low],
+        "households": p.weight[low],
+        "best_down_mbps": down,
+        "best_up_mbps": up,
+    }
+
+
 @transaction.atomic
 def coverage_compute(
     *,
     as_of: date | None = None,
     progress: Progress | None = None,
     territory_ids: list[int] | None = None,
+    workers: int = 2,
 ):
-    """Compute every coverage share in PostGIS and store it as the current snapshot.
+    """Compute every coverage share and store it as the current snapshot.
 
-    as_of: the date whose valid coverage areas, open hotspots and connected facilities
-    count (default today). Areas are measured in settings.METRIC_SRID. The snapshot also
-    holds the H3 hexagons of the public map and, when a population raster is loaded,
-    population-weighted shares. territory_ids: compute over these territories together
-    (benchmarks); default the one loaded territory. Concurrent runs queue on an advisory
-    lock. Raises Conflict when no territory (or more than one) is loaded. Returns the new
-    CoverageSnapshot.
+    PostGIS stores and serves the inputs; the geometry runs in shapely/GEOS on arrays
+    (coverage.overlay), in settings.METRIC_SRID. as_of: the date whose valid coverage
+    areas, open hotspots and connected facilities count (default today). The snapshot also
+    holds the gaps, the unserved addresses, the H3 hexagons of the public map and, when a
+    population raster is loaded, population-weighted shares. territory_ids: compute over
+    these territories together (benchmarks); default the one loaded territory. workers:
+    threads for the unions. Concurrent runs queue on an advisory lock. Raises Conflict
+    when no territory (or more than one) is loaded. Returns the new CoverageSnapshot.
     """
     log = progress or _noop
     started = time.perf_counter()
     as_of = as_of or timezone.localdate()
     territories = _territories(territory_ids)
     t = thresholds_from_settings()
-    srid, grid_m = settings.METRIC_SRID, float(settings.COVERAGE_GRID_M)
+    srid = settings.METRIC_SRID
+    tids = [x.id for x in territories]
+    params = {"tids": tids, "as_of": as_of, "sd": t.served_down, "su": t.served_up, "srid": srid}
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('coverage_compute'))")
-        params = sql.prepare(
-            cursor,
-            territory_ids=[x.id for x in territories],
-            as_of=as_of,
-            t=t,
-            srid=srid,
-            grid_m=grid_m,
-        )
-        log("coverage unioned per grid cell")
-        gathered = _gather(cursor, params, srid, log)
-        cursor.execute("SELECT COUNT(*) FROM cov_src")
-        gathered.counts["coverage_areas"] = cursor.fetchone()[0]
-        gathered.counts["hexagons"] = hexagons.prepare(cursor, params)
-        zonal = _population(cursor, params, gathered, log)
+        inputs = _read(cursor, tids, as_of, t, srid)
+        log("inputs read")
+        geo = _measure_areas(inputs, log, workers)
+        # The hexagons' areas are measured in a second thread while the points are located.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            hexagon_areas = pool.submit(_hexagons, inputs, geo, srid)
+            gathered, adr = _gather(cursor, params, inputs, geo, log)
+            hexes, measured = hexagon_areas.result()
+        gathered.counts["hexagons"] = len(hexes.cells)
+        zonal = _population(inputs, geo, hexes, gathered, log)
         wifi = _wifi_zones(as_of)
         results = compute.snapshot_results(
             territory=_territory_header(territories, gathered.area_m2),
@@ -257,18 +457,19 @@ def coverage_compute(
         snapshot = CoverageSnapshot.objects.create(
             as_of=as_of,
             is_current=True,
-            parameters=_parameters(as_of, t, srid, grid_m),
+            parameters=_parameters(as_of, t, srid),
             input_counts={**gathered.counts, "wifi_hotspots": wifi["open"]},
             results=results,
         )
-        sql.gaps_insert(cursor, snapshot.id, {tier: LEVELS[tier] for tier in TIERS})
-        if sql.table_exists("addresses_address"):
-            snapshot.input_counts["unserved_addresses"] = sql.unserved_addresses_insert(
-                cursor, params, snapshot.id
+        sql.gaps_insert(cursor, snapshot.id, _gaps(inputs, geo), srid)
+        if adr is not None:
+            snapshot.input_counts["unserved_addresses"] = sql.unserved_addresses_copy(
+                cursor, snapshot.id, _unserved(inputs, adr)
             )
         log("gaps and unserved addresses stored")
-        table = _hexagon_rows(cursor, params, gathered, zonal)
-        snapshot.input_counts["hexagons"] = hexagons.insert(cursor, snapshot.id, table)
+        table = _hexagon_rows(inputs, hexes, measured, adr, zonal)
+        outline = dict(zip(hexes.cells, hexes.outline_ll, strict=True))
+        snapshot.input_counts["hexagons"] = hexagons.insert(cursor, snapshot.id, table, outline)
         log("H3 hexagons stored")
     snapshot.duration_ms = round((time.perf_counter() - started) * 1000)
     snapshot.save(update_fields=["duration_ms", "input_counts"])

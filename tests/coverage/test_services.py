@@ -212,3 +212,31 @@ def test_compute_without_a_territory_is_a_conflict_and_writes_nothing(db):
     with pytest.raises(Conflict):
         coverage_compute()
     assert not CoverageSnapshot.objects.exists()
+
+
+def test_addresses_are_read_in_one_packed_row_with_their_points(territory, settlement):
+    from coverage import sql
+
+    made = make_addresses(settlement, [(32.71, 48.79), (32.735, 48.805)], [3, 0])
+    with connection.cursor() as cursor:
+        found = sql.addresses(cursor, [territory.id])
+    columns = (found.id, found.weight, found.lon, found.lat)
+    got = sorted(zip(*(c.tolist() for c in columns), strict=True))
+    expected = sorted((a.id, float(a.households), a.location.x, a.location.y) for a in made)
+    assert got == expected
+    assert set(found.settlement.tolist()) == {settlement.id}
+
+
+def test_unserved_addresses_keep_the_best_speeds_that_reach_them(territory, settlement, providers):
+    c = settlement.centre
+    near, far = make_addresses(settlement, [(c.x, c.y), (c.x + 0.05, c.y)], [2, 1])
+    disc = shapely.Point(c.x, c.y).buffer(0.01)
+    make_area(providers["Укртелеком"], "dsl", 10, 1, disc)
+    make_area(providers["Укртелеком"], "dsl", 20, 1, disc)
+    make_area(providers["Київстар"], "3g", 20, 2, disc)
+    coverage_compute(as_of=AS_OF)
+    rows = {
+        u.address_id: (u.households, u.best_down_mbps, u.best_up_mbps)
+        for u in UnservedAddress.objects.filter(snapshot__is_current=True)
+    }
+    assert rows == {near.id: (2, 20, 2), far.id: (1, None, None)}

@@ -11,7 +11,7 @@ from layers.errors import ApplicationError
 
 class Command(BaseCommand):
     help = (
-        "Compute the coverage shares of the territory and its villages in PostGIS and store "
+        "Compute the coverage shares of the territory and its villages and store "
         "them as the current snapshot (a dry run that rolls back unless --commit)."
     )
 

@@ -1,0 +1,378 @@
+"""Vectorized coverage geometry with shapely 2 (GEOS, the engine PostGIS uses): pure.
+
+The snapshot's heavy geometry runs here on arrays read from PostGIS by coverage.services:
+unions of the coverage per (technology group, level), their parts inside zones (the
+territories, villages, H3 hexagons), the best level of points (addresses, facilities)
+and the best advertised speeds at a point. Every geometry is in one metric CRS (the
+caller's settings.METRIC_SRID, EPSG:6385); areas are in m², coordinates in metres.
+No ORM and no settings here.
+
+Why not SQL: PostGIS pays a per-row function call for each of the ~14 million
+address × area pairs and for each per-cell union; prepared GEOS geometries tested against
+numpy coordinate arrays do the same work about a hundred times faster (bench/RESULTS.md).
+"""
+
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
+
+import numpy as np
+import pyproj
+import shapely
+
+from coverage.compute import GROUPS, TECHNOLOGY_GROUPS, Thresholds
+
+Key = tuple[str, int]  # (technology group, level)
+LEVEL_VALUES = (0, 1, 2)
+# A point covered by a group at level L is covered by its parent at level ≥ L, so a
+# group's points are looked for only among its parent's (fibre ⊂ fixed ⊂ any).
+PARENT = {"any": None, "fixed": "any", "fibre": "fixed", "mobile": "any", "wifi": "any"}
+POLYGON = 3  # shapely type id
+FEW_PARTS = 4  # up to this many parts, points are tested against each without an index
+
+
+def levels_of(down_mbps: np.ndarray, up_mbps: np.ndarray, t: Thresholds) -> np.ndarray:
+    """Return the tier level (2 served, 1 underserved, 0 below) of each pair of speeds."""
+    down, up = np.asarray(down_mbps), np.asarray(up_mbps)
+    served = (down >= t.served_down) & (up >= t.served_up)
+    under = (down >= t.under_down) & (up >= t.under_up)
+    return np.where(served, 2, np.where(under, 1, 0)).astype("int8")
+
+
+def group_masks(technology: np.ndarray, level: np.ndarray) -> dict[Key, np.ndarray]:
+    """Return {(group, L): which areas count for the group at level ≥ L}."""
+    technology = np.asarray(technology)
+    out = {}
+    for group in GROUPS:
+        member = np.isin(technology, TECHNOLOGY_GROUPS[group])
+        for lv in LEVEL_VALUES:
+            out[(group, lv)] = member & (level >= lv)
+    return out
+
+
+# --- unions ----------------------------------------------------------------------------------
+
+
+def polygons_of(geoms, *, return_index: bool = False):
+    """Return the polygons inside geometries (collections flattened, lines/points dropped);
+    with `return_index`, also the index of the geometry each polygon came from."""
+    outer, i = shapely.get_parts(np.asarray(geoms, dtype=object), return_index=True)
+    parts, j = shapely.get_parts(outer, return_index=True)
+    keep = shapely.get_type_id(parts) == POLYGON
+    return (parts[keep], i[j][keep]) if return_index else parts[keep]
+
+
+def _components(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
+    """Label the connected components of n nodes joined by edges (a[i], b[i])."""
+    label = np.arange(n)
+    while True:
+        low = np.minimum(label[a], label[b])
+        new = label.copy()
+        np.minimum.at(new, a, low)
+        np.minimum.at(new, b, low)
+        new = new[new]
+        if np.array_equal(new, label):
+            return label
+        label = new
+
+
+def dissolve(geoms: np.ndarray) -> shapely.Geometry:
+    """Return the union of polygons as a MultiPolygon (empty for none).
+
+    Areas far apart need no overlay against each other: the polygons are first grouped
+    into chains of intersecting polygons, each group is unioned alone and the groups'
+    disjoint parts are collected. When one group holds most polygons this is plain
+    shapely.union_all.
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    if len(geoms) == 0:
+        return shapely.MultiPolygon()
+    a, b = shapely.STRtree(geoms).query(geoms, predicate="intersects")
+    label = _components(a, b, len(geoms))
+    order = np.argsort(label, kind="stable")
+    groups = np.split(order, np.flatnonzero(np.diff(label[order])) + 1)
+    merged = [geoms[g[0]] if len(g) == 1 else shapely.union_all(geoms[g]) for g in groups]
+    return shapely.multipolygons(polygons_of(merged))
+
+
+def dissolve_onto(base: shapely.Geometry, geoms: np.ndarray) -> shapely.Geometry:
+    """Return the union of a dissolved MultiPolygon and more polygons; those the base
+    already covers are dropped first, and base parts no new polygon touches are kept."""
+    parts = polygons_of([base])
+    geoms = np.asarray(geoms, dtype=object)
+    if len(parts) and len(geoms):
+        shapely.prepare(parts)
+        inside, _ = shapely.STRtree(parts).query(geoms, predicate="covered_by")
+        geoms = np.delete(geoms, np.unique(inside))
+    if len(geoms) == 0:
+        return base
+    return dissolve(np.concatenate([parts, geoms]))
+
+
+def _plan(masks: Mapping[Key, np.ndarray], weight: np.ndarray) -> list[tuple]:
+    """Order the distinct selections smallest first, each with the biggest (by summed
+    `weight`) earlier selection it contains as its base: [(keys, mask, base index)]."""
+    distinct: dict[bytes, list[Key]] = {}
+    for key, mask in masks.items():
+        distinct.setdefault(np.packbits(mask).tobytes(), []).append(key)
+    jobs = sorted(distinct.values(), key=lambda keys: int(masks[keys[0]].sum()))
+    plan = []
+    for keys in jobs:
+        mask = masks[keys[0]]
+        subsets = [i for i, (_, m, _) in enumerate(plan) if not (m & ~mask).any()]
+        base = max(subsets, key=lambda i: float(weight[plan[i][1]].sum()), default=None)
+        plan.append((keys, mask, base))
+    return plan
+
+
+def unions(
+    geoms: np.ndarray, masks: Mapping[Key, np.ndarray], *, workers: int = 2
+) -> dict[Key, shapely.Geometry]:
+    """Dissolve the areas selected by each mask, reusing work: equal selections are
+    dissolved once, and a selection containing an earlier one is dissolved onto it (the
+    earlier one covering the most area), so served coverage is unioned once for all tiers
+    and a group's areas once for the groups containing it.
+
+    Runs `workers` threads (GEOS releases the GIL).
+    """
+    plan = _plan(masks, shapely.area(geoms))
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        futures: list = []
+        for _, mask, base in plan:
+            futures.append(pool.submit(_union_job, geoms, mask, plan, futures, base))
+        return {
+            key: f.result() for (keys, _, _), f in zip(plan, futures, strict=True) for key in keys
+        }
+
+
+def _union_job(geoms, mask, plan, futures, base):
+    if base is None:
+        return dissolve(geoms[mask])
+    # Jobs are submitted in plan order and run first in, first out: the base is running
+    # or done, never waiting behind this one.
+    return dissolve_onto(futures[base].result(), geoms[mask & ~plan[base][1]])
+
+
+# --- zones -----------------------------------------------------------------------------------
+
+
+def overlaps(pieces: np.ndarray, zones: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Measure, per zone, the area (m²) of its overlap with disjoint polygons `pieces`.
+
+    A zone a piece covers whole takes its own area, a piece inside a zone its own, without
+    an intersection. Returns (areas per zone, zone index per overlap, overlap geometry).
+    """
+    zones = np.asarray(zones, dtype=object)
+    pieces = np.asarray(pieces, dtype=object)
+    if len(pieces) == 0 or len(zones) == 0:
+        return np.zeros(len(zones)), np.empty(0, dtype="int64"), np.empty(0, dtype=object)
+    z, p = shapely.STRtree(pieces).query(zones, predicate="intersects")
+    shapely.prepare(pieces)
+    shapely.prepare(zones)
+    whole = shapely.covers(pieces[p], zones[z])
+    within = ~whole & shapely.covers(zones[z], pieces[p])
+    cut = ~whole & ~within
+    parts = np.empty(len(z), dtype=object)
+    parts[whole] = zones[z[whole]]
+    parts[within] = pieces[p[within]]
+    parts[cut] = shapely.intersection(zones[z[cut]], pieces[p[cut]])
+    return np.bincount(z, weights=shapely.area(parts), minlength=len(zones)), z, parts
+
+
+def clip_to_zones(union: shapely.Geometry, zones: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Return (area inside each zone, polygons of union ∩ zones, their zone index) of a
+    dissolved union."""
+    areas, z, parts = overlaps(polygons_of([union]), zones)
+    pieces, i = polygons_of(parts, return_index=True)
+    return areas, pieces, z[i]
+
+
+def gap(zone: shapely.Geometry, pieces: Sequence) -> shapely.Geometry:
+    """Return the part of a zone outside disjoint polygons (already clipped to it)."""
+    if not len(pieces):
+        return zone
+    return shapely.difference(zone, shapely.multipolygons(list(pieces)))
+
+
+# --- points ----------------------------------------------------------------------------------
+
+
+def points_in(geom: shapely.Geometry, points: np.ndarray, xy: np.ndarray) -> np.ndarray:
+    """Return which points lie in `geom` or on its edge (points: shapely Points, xy: their
+    coordinates, n × 2).
+
+    The union's disjoint parts are indexed and each point tested against the one part
+    whose box holds it: a prepared MultiPolygon of thousands of parts is slow for points,
+    as its point locator scans every edge crossing the point's y across all parts.
+    """
+    hit = np.zeros(len(points), dtype=bool)
+    parts = polygons_of([geom])
+    if len(parts) == 0 or len(points) == 0:
+        return hit
+    shapely.prepare(parts)
+    if len(parts) <= FEW_PARTS:
+        for part, (x0, y0, x1, y1) in zip(parts, shapely.bounds(parts), strict=True):
+            near = np.flatnonzero(
+                (xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1)
+            )
+            hit[near[shapely.intersects_xy(part, xy[near, 0], xy[near, 1])]] = True
+        return hit
+    pt, part = shapely.STRtree(parts).query(points)
+    inside = shapely.intersects_xy(parts[part], xy[pt, 0], xy[pt, 1])
+    hit[pt[inside]] = True
+    return hit
+
+
+def point_levels(
+    by_level: Mapping[int, shapely.Geometry],
+    points: np.ndarray,
+    xy: np.ndarray,
+    ceiling: np.ndarray | None = None,
+) -> np.ndarray:
+    """Return the best level L (-1 none) at which each point lies in `by_level[L]`.
+
+    `by_level` is nested (L+1 inside L). Points on an edge count as inside (intersects).
+    `ceiling`: an upper bound per point (a parent group's level); a point is looked for at
+    level L only when its ceiling is ≥ L. When most of the coverage is of the top level the
+    levels are tried from the top (a point found there needs no other test), else from the
+    bottom (a point outside level 0 needs no other test).
+    """
+    top = shapely.area(by_level[2]) >= 0.5 * shapely.area(by_level[0])
+    walk = _levels_top_down if top else _levels_bottom_up
+    return walk(by_level, points, xy, ceiling)
+
+
+def _allowed(ceiling: np.ndarray | None, n: int, lv: int) -> np.ndarray:
+    return np.ones(n, dtype=bool) if ceiling is None else ceiling >= lv
+
+
+def _levels_bottom_up(by_level, points, xy, ceiling) -> np.ndarray:
+    level = np.full(len(points), -1, dtype="int8")
+    candidate = np.ones(len(points), dtype=bool)
+    for lv in LEVEL_VALUES:
+        candidate &= _allowed(ceiling, len(points), lv)
+        idx = np.flatnonzero(candidate)
+        if lv and by_level[lv] is by_level[lv - 1]:
+            hit = idx  # the same union as the level below: no new test
+        else:
+            hit = idx[points_in(by_level[lv], points[idx], xy[idx])]
+        level[hit] = lv
+        candidate = np.zeros(len(points), dtype=bool)
+        candidate[hit] = True
+    return level
+
+
+def _levels_top_down(by_level, points, xy, ceiling) -> np.ndarray:
+    level = np.full(len(points), -1, dtype="int8")
+    remaining = np.ones(len(points), dtype=bool)
+    tested = np.zeros(len(points), dtype=bool)  # against the union of the level above
+    for lv in reversed(LEVEL_VALUES):
+        same = lv < 2 and by_level[lv] is by_level[lv + 1]
+        candidate = remaining & _allowed(ceiling, len(points), lv)
+        if same:
+            candidate &= ~tested  # already found outside this very union
+        idx = np.flatnonzero(candidate)
+        hit = idx[points_in(by_level[lv], points[idx], xy[idx])]
+        level[hit] = lv
+        remaining[hit] = False
+        tested = (tested | candidate) if same else candidate
+    return level
+
+
+def group_point_levels(
+    unions_: Mapping[Key, shapely.Geometry], points: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Return {group: best level per point (-1 none)}, parents first."""
+    xy = shapely.get_coordinates(points)
+    out: dict[str, np.ndarray] = {}
+    for group in sorted(GROUPS, key=_depth):
+        by_level = {lv: unions_[(group, lv)] for lv in LEVEL_VALUES}
+        out[group] = point_levels(by_level, points, xy, out.get(PARENT[group]))
+    return out
+
+
+def _depth(group: str) -> int:
+    return 0 if PARENT[group] is None else 1 + _depth(PARENT[group])
+
+
+def cumulative_by_zone(
+    levels: Mapping[str, np.ndarray],
+    zone: np.ndarray,
+    n_zones: int,
+    weights: np.ndarray | None = None,
+) -> dict[Key, np.ndarray]:
+    """Return {(group, L): per zone, the points (or weights) at level ≥ L}."""
+    out = {}
+    for group, level in levels.items():
+        for lv in LEVEL_VALUES:
+            hit = level >= lv
+            w = None if weights is None else weights[hit]
+            out[(group, lv)] = np.bincount(zone[hit], weights=w, minlength=n_zones)
+    return out
+
+
+def best_speeds(
+    points: np.ndarray, geoms: np.ndarray, level: np.ndarray, down: np.ndarray, up: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return (down, up) Mbit/s of the best area at each point: highest level, then down,
+    then up; -1 where no area reaches the point."""
+    best_down = np.full(len(points), -1, dtype="int64")
+    best_up = np.full(len(points), -1, dtype="int64")
+    if len(points) == 0 or len(geoms) == 0:
+        return best_down, best_up
+    pt, area = shapely.STRtree(geoms).query(points, predicate="intersects")
+    order = np.lexsort((-up[area], -down[area], -level[area], pt))
+    pt, area = pt[order], area[order]
+    first = np.ones(len(pt), dtype=bool)
+    first[1:] = pt[1:] != pt[:-1]
+    best_down[pt[first]] = down[area[first]]
+    best_up[pt[first]] = up[area[first]]
+    return best_down, best_up
+
+
+def points_in_zones(
+    zones: np.ndarray, x: np.ndarray, y: np.ndarray, *, boxes: np.ndarray, points: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return (point index, zone index) of the points (x, y) inside or on the edge of zones.
+
+    Candidates come from an index of `boxes`, one per zone, holding `points` (the same
+    points, possibly in another CRS): the boxes must contain their zone's points.
+    """
+    zones = np.asarray(zones, dtype=object)
+    if len(points) == 0 or len(zones) == 0:
+        return np.empty(0, dtype="int64"), np.empty(0, dtype="int64")
+    pt, zone = shapely.STRtree(boxes).query(points)
+    shapely.prepare(zones)
+    inside = shapely.intersects_xy(zones[zone], x[pt], y[pt])
+    return pt[inside], zone[inside]
+
+
+def grown_boxes(geoms: np.ndarray, margin: float) -> np.ndarray:
+    """Return the bounding boxes of geometries grown by `margin` on every side."""
+    bounds = shapely.bounds(geoms) + np.array([-margin, -margin, margin, margin])
+    return shapely.box(bounds[:, 0], bounds[:, 1], bounds[:, 2], bounds[:, 3])
+
+
+# --- reprojection ------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8)
+def _transformer(src: int, dst: int) -> pyproj.Transformer:
+    return pyproj.Transformer.from_crs(src, dst, always_xy=True)
+
+
+def reproject_xy(x: np.ndarray, y: np.ndarray, src: int, dst: int) -> tuple[np.ndarray, ...]:
+    """Return coordinates transformed from EPSG:`src` to EPSG:`dst` (x = lon/easting)."""
+    if len(x) == 0:
+        return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    return _transformer(src, dst).transform(np.asarray(x), np.asarray(y))
+
+
+def reproject(geoms, src: int, dst: int) -> np.ndarray:
+    """Return geometries with every vertex transformed (as PostGIS ST_Transform does)."""
+    geoms = np.asarray(geoms, dtype=object)
+    if len(geoms) == 0:
+        return geoms
+    xy = shapely.get_coordinates(geoms)
+    x, y = reproject_xy(xy[:, 0], xy[:, 1], src, dst)
+    return shapely.set_coordinates(geoms.copy(), np.column_stack([x, y]))
