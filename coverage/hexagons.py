@@ -8,7 +8,6 @@ stored with the snapshot (coverage.models.CoverageHexagon).
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import h3
 import numpy as np
@@ -73,32 +72,23 @@ def areas(
     return out
 
 
-# Hexagon outlines are straight in EPSG:4326; with their vertices transformed to the
-# metric CRS their edges move by far less than this many metres.
-INDEX_MARGIN_M = 1.0
+def locate(outline_ll: np.ndarray, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Return (point index, hexagon index) of the points (EPSG:4326) inside or on the edge
+    of the hexagons' stored EPSG:4326 outlines (a point on a shared edge is in both)."""
+    if len(lon) == 0 or len(outline_ll) == 0:
+        return np.empty(0, dtype="int64"), np.empty(0, dtype="int64")
+    return shapely.STRtree(outline_ll).query(shapely.points(lon, lat), predicate="intersects")
 
 
-@dataclass
-class Outlines:
-    """Hexagon outlines in EPSG:4326 (as stored) and in METRIC_SRID."""
+def households(cells: list[str], where: tuple[np.ndarray, ...], weight: np.ndarray, served):
+    """Return {h3: (addresses, households, households served by fixed broadband)}.
 
-    ll: np.ndarray  # EPSG:4326
-    m: np.ndarray  # METRIC_SRID, vertices transformed
-
-
-def households(cells: list[str], outline: Outlines, found, points_m: np.ndarray, served):
-    """Return {h3: (addresses, households, households served by fixed broadband)} of the
-    points inside or on the edge of the hexagons' EPSG:4326 outlines.
-
-    found: the points (lon, lat EPSG:4326, weight); points_m: the same as shapely points
-    in METRIC_SRID, found through boxes around the metric outlines; served: per point.
+    where: (point index, hexagon index) from `locate`; weight: households per point;
+    served: per point, whether fixed broadband reaches it at the served tier.
     """
-    boxes = overlay.grown_boxes(outline.m, INDEX_MARGIN_M)
-    pt, cell = overlay.points_in_zones(
-        outline.ll, found.lon, found.lat, boxes=boxes, points=points_m
-    )
+    pt, cell = where
     n = len(cells)
-    weight = found.weight[pt]
+    weight = weight[pt]
     count = np.bincount(cell, minlength=n)
     total = np.bincount(cell, weights=weight, minlength=n)
     good = served[pt]

@@ -330,29 +330,6 @@ def best_speeds(
     return best_down, best_up
 
 
-def points_in_zones(
-    zones: np.ndarray, x: np.ndarray, y: np.ndarray, *, boxes: np.ndarray, points: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Return (point index, zone index) of the points (x, y) inside or on the edge of zones.
-
-    Candidates come from an index of `boxes`, one per zone, holding `points` (the same
-    points, possibly in another CRS): the boxes must contain their zone's points.
-    """
-    zones = np.asarray(zones, dtype=object)
-    if len(points) == 0 or len(zones) == 0:
-        return np.empty(0, dtype="int64"), np.empty(0, dtype="int64")
-    pt, zone = shapely.STRtree(boxes).query(points)
-    shapely.prepare(zones)
-    inside = shapely.intersects_xy(zones[zone], x[pt], y[pt])
-    return pt[inside], zone[inside]
-
-
-def grown_boxes(geoms: np.ndarray, margin: float) -> np.ndarray:
-    """Return the bounding boxes of geometries grown by `margin` on every side."""
-    bounds = shapely.bounds(geoms) + np.array([-margin, -margin, margin, margin])
-    return shapely.box(bounds[:, 0], bounds[:, 1], bounds[:, 2], bounds[:, 3])
-
-
 # --- reprojection ------------------------------------------------------------------------------
 
 

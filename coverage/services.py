@@ -347,14 +347,34 @@ def _population(inputs: _Inputs, geo: _Geometry, hexes: _Hexagons, gathered, log
     return zonal
 
 
-def _hexagon_rows(inputs, hexes: _Hexagons, measured: dict, adr: _PointShares | None, zonal):
+@dataclass
+class _Background:
+    """What is computed beside the points' coverage levels (needs only the unions)."""
+
+    hexes: _Hexagons
+    measured: dict  # hexagon areas, see hexagons.areas
+    homes_at: tuple[np.ndarray, ...] | None  # (address index, hexagon index)
+    gaps: list[tuple[str, float, bytes | None]]
+
+
+def _background(inputs: _Inputs, geo: _Geometry, srid: int) -> _Background:
+    """Hexagon areas, the hexagon of each address and the gaps. Run in a second thread
+    while the main one locates the points in the unions: GEOS releases the GIL."""
+    hexes, measured = _hexagons(inputs, geo, srid)
+    found = inputs.addresses
+    homes_at = None if found is None else hexagons.locate(hexes.outline_ll, found.lon, found.lat)
+    return _Background(hexes, measured, homes_at, _gaps(inputs, geo))
+
+
+def _hexagon_rows(back: _Background, inputs: _Inputs, adr: _PointShares | None, zonal):
     homes = {}
-    if adr is not None and len(adr.points):
+    if adr is not None and back.homes_at is not None:
         served = adr.levels["fixed"] >= 2
-        outline = hexagons.Outlines(ll=hexes.outline_ll, m=hexes.outline_m)
-        homes = hexagons.households(hexes.cells, outline, inputs.addresses, adr.points, served)
+        homes = hexagons.households(
+            back.hexes.cells, back.homes_at, inputs.addresses.weight, served
+        )
     return hexagons.rows(
-        measured,
+        back.measured,
         homes,
         zonal.hexagons if zonal is not None else None,
         min_addresses=settings.COVERAGE_H3_MIN_ADDRESSES,
@@ -435,11 +455,11 @@ def coverage_compute(
         inputs = _read(cursor, tids, as_of, t, srid)
         log("inputs read")
         geo = _measure_areas(inputs, log, workers)
-        # The hexagons' areas are measured in a second thread while the points are located.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            hexagon_areas = pool.submit(_hexagons, inputs, geo, srid)
+            beside = pool.submit(_background, inputs, geo, srid)
             gathered, adr = _gather(cursor, params, inputs, geo, log)
-            hexes, measured = hexagon_areas.result()
+            back = beside.result()
+        hexes = back.hexes
         gathered.counts["hexagons"] = len(hexes.cells)
         zonal = _population(inputs, geo, hexes, gathered, log)
         wifi = _wifi_zones(as_of)
@@ -461,13 +481,13 @@ def coverage_compute(
             input_counts={**gathered.counts, "wifi_hotspots": wifi["open"]},
             results=results,
         )
-        sql.gaps_insert(cursor, snapshot.id, _gaps(inputs, geo), srid)
+        sql.gaps_insert(cursor, snapshot.id, back.gaps, srid)
         if adr is not None:
             snapshot.input_counts["unserved_addresses"] = sql.unserved_addresses_copy(
                 cursor, snapshot.id, _unserved(inputs, adr)
             )
         log("gaps and unserved addresses stored")
-        table = _hexagon_rows(inputs, hexes, measured, adr, zonal)
+        table = _hexagon_rows(back, inputs, adr, zonal)
         outline = dict(zip(hexes.cells, hexes.outline_ll, strict=True))
         snapshot.input_counts["hexagons"] = hexagons.insert(cursor, snapshot.id, table, outline)
         log("H3 hexagons stored")

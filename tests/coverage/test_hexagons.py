@@ -24,6 +24,20 @@ API = "/api/v1/coverage"
 # --- pure -----------------------------------------------------------------------------------
 
 
+def test_households_are_summed_per_hexagon_a_point_on_a_shared_edge_in_both():
+    import numpy as np
+
+    outlines = np.array([shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)])
+    lon, lat = np.array([0.5, 1.0, 1.5, 5.0]), np.array([0.5, 0.5, 0.5, 5.0])
+    where = hexagons.locate(outlines, lon, lat)
+    weight = np.array([2.0, 1.0, 4.0, 8.0])
+    served = np.array([True, False, True, True])
+    homes = hexagons.households(["a", "b"], where, weight, served)
+    assert homes == {"a": (2, 3.0, 2.0), "b": (2, 5.0, 4.0)}
+    assert hexagons.households(["a"], hexagons.locate(outlines[:1], lon[:0], lat[:0]),
+                               weight[:0], served[:0]) == {}  # fmt: skip
+
+
 def test_cells_of_a_square_are_resolution_8_and_cover_it():
     box = shapely.box(32.70, 48.78, 32.74, 48.81)
     cells = hexagons.cells_of(shapely.geometry.mapping(box))

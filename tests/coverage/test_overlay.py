@@ -180,16 +180,6 @@ def test_best_speeds_prefer_the_level_then_download_then_upload():
     assert overlay.best_speeds(points, geoms, level, down, up)[1].tolist() == [2, 1, -1]
 
 
-def test_points_in_zones_tests_the_zones_found_through_their_boxes():
-    zones = np.array([shapely.box(0, 0, 10, 10), shapely.box(10, 0, 20, 10)])
-    x, y = np.array([5.0, 10.0, 30.0]), np.array([5.0, 5.0, 5.0])
-    points = shapely.points(x, y)
-    pt, zone = overlay.points_in_zones(
-        zones, x, y, boxes=overlay.grown_boxes(zones, 1.0), points=points
-    )
-    assert sorted(zip(pt.tolist(), zone.tolist(), strict=True)) == [(0, 0), (1, 0), (1, 1)]
-
-
 def test_reproject_moves_every_vertex_like_pyproj():
     import pyproj
 
