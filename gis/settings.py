@@ -222,8 +222,6 @@ COVERAGE_UNDERSERVED_MBPS = (25, 3)
 COVERAGE_VILLAGE_CONNECTED_SHARE = 0.5
 # The strategy's priority villages (Makarykha, Tsybuleve), by KATOTTG code.
 COVERAGE_PRIORITY_VILLAGES = ("UA35040090090035423", "UA35040090130084929")
-# Side of the square cells the territory is cut into for the coverage unions, metres.
-COVERAGE_GRID_M = 2000
 # Public H3 hexagons show a household share only when at least this many addresses lie
 # inside (fewer would tell about single homes).
 COVERAGE_H3_MIN_ADDRESSES = 5
