@@ -6,10 +6,12 @@ shapely/GEOS on arrays (coverage.overlay) and is assembled by coverage.compute;
 so readers see either the old snapshot or the new one, never half of it.
 """
 
+import queue
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -95,11 +97,35 @@ class _Inputs:
     villages_ll: np.ndarray  # None where a village has no boundary
     villages_m: np.ndarray
     addresses: sql.Points | None
-    facilities: sql.Points
+    facilities: sql.Points  # None until _with_points reads them
+    addresses_xy: np.ndarray | None = None  # n × 2, METRIC_SRID
+    facilities_xy: np.ndarray | None = None
 
 
 def _read(cursor, tids: list[int], as_of: date, t: Thresholds, srid: int) -> _Inputs:
     """Read the inputs of a computation from PostGIS and reproject them to `srid`."""
+    return _with_points(cursor, tids, _read_areas(cursor, tids, as_of, t, srid), srid)
+
+
+def _with_points(cursor, tids: list[int], inputs: _Inputs, srid: int) -> _Inputs:
+    """Read the addresses and facilities into inputs read by _read_areas."""
+    found = sql.addresses(cursor, tids) if sql.table_exists("addresses_address") else None
+    facilities = sql.facilities(cursor, tids)
+    return replace(
+        inputs,
+        addresses=found,
+        facilities=facilities,
+        addresses_xy=None if found is None else _metric_xy(found, srid),
+        facilities_xy=_metric_xy(facilities, srid),
+    )
+
+
+def _metric_xy(found: sql.Points, srid: int) -> np.ndarray:
+    return np.column_stack(overlay.reproject_xy(found.lon, found.lat, 4326, srid))
+
+
+def _read_areas(cursor, tids: list[int], as_of: date, t: Thresholds, srid: int) -> _Inputs:
+    """Read the coverage areas, territories and villages (no points yet: see _with_points)."""
     src = sql.coverage_sources(cursor, as_of)
     cols = list(zip(*src, strict=True)) or [()] * 5
     down, up = np.asarray(cols[2], dtype="int64"), np.asarray(cols[3], dtype="int64")
@@ -120,8 +146,8 @@ def _read(cursor, tids: list[int], as_of: date, t: Thresholds, srid: int) -> _In
         village_rows=[r[:5] for r in rows],
         villages_ll=vil,
         villages_m=vil_m,
-        addresses=sql.addresses(cursor, tids) if sql.table_exists("addresses_address") else None,
-        facilities=sql.facilities(cursor, tids),
+        addresses=None,
+        facilities=None,
     )
 
 
@@ -172,7 +198,7 @@ class _PointShares:
     covered: dict
     covered_weight: dict
     levels: dict  # {group: best level per point, -1 none}
-    points: np.ndarray  # METRIC_SRID
+    xy: np.ndarray  # n × 2 coordinates, METRIC_SRID
 
 
 def _zone_index(village_ids: np.ndarray, settlement: np.ndarray) -> np.ndarray:
@@ -181,11 +207,10 @@ def _zone_index(village_ids: np.ndarray, settlement: np.ndarray) -> np.ndarray:
     return order[np.searchsorted(village_ids, settlement, sorter=order)]
 
 
-def _point_shares(found: sql.Points, village_ids: np.ndarray, geo: _Geometry, srid: int):
-    """Locate points (EPSG:4326) in the unions and sum them by village."""
-    x, y = overlay.reproject_xy(found.lon, found.lat, 4326, srid)
-    points = shapely.points(x, y)
-    levels = overlay.group_point_levels(geo.unions, points)
+def _point_shares(found: sql.Points, xy: np.ndarray, village_ids: np.ndarray, geo: _Geometry):
+    """Locate points (xy: their METRIC_SRID coordinates) in the unions and sum them by
+    village."""
+    levels = overlay.group_point_levels(geo.unions, xy)
     zone = _zone_index(village_ids, found.settlement)
     n = len(village_ids)
     return _PointShares(
@@ -194,7 +219,7 @@ def _point_shares(found: sql.Points, village_ids: np.ndarray, geo: _Geometry, sr
         covered=overlay.cumulative_by_zone(levels, zone, n),
         covered_weight=overlay.cumulative_by_zone(levels, zone, n, found.weight),
         levels=levels,
-        points=points,
+        xy=xy,
     )
 
 
@@ -245,11 +270,11 @@ def _gather(cursor, params: dict, inputs: _Inputs, geo: _Geometry, log: Progress
     counts = {"addresses": 0, "addresses_unlocated": 0}
     adr = None
     if inputs.addresses is not None:
-        adr = _point_shares(inputs.addresses, index, geo, params["srid"])
+        adr = _point_shares(inputs.addresses, inputs.addresses_xy, index, geo)
         counts["addresses"] = len(inputs.addresses.id)
         counts["addresses_unlocated"] = sql.address_unlocated(cursor, params["tids"])
         log(f"addresses located: {counts['addresses']}")
-    fac = _point_shares(inputs.facilities, index, geo, params["srid"])
+    fac = _point_shares(inputs.facilities, inputs.facilities_xy, index, geo)
     f_tot = sql.facility_totals(cursor, params)
     villages = _village_inputs(inputs, geo, adr, fac, f_tot)
     counts["villages"] = len(villages)
@@ -307,14 +332,12 @@ class _Hexagons:
     outline_m: np.ndarray  # METRIC_SRID
 
 
-def _hexagons(inputs: _Inputs, geo: _Geometry, srid: int) -> tuple[_Hexagons, dict]:
-    """Draw the H3 cells touching the territories and measure their areas (m²)."""
+def _hexagons(inputs: _Inputs, srid: int) -> _Hexagons:
+    """Draw the H3 cells touching the territories."""
     territory = shapely.union_all(inputs.territories_ll)
     cells = hexagons.cells_of(shapely.geometry.mapping(territory))
     outline = hexagons.outlines(cells)
-    hexes = _Hexagons(cells, outline, overlay.reproject(outline, 4326, srid))
-    zones = _copy(inputs.territories_m)
-    return hexes, hexagons.areas(hexes.cells, hexes.outline_m, zones, geo.clipped)
+    return _Hexagons(cells, outline, overlay.reproject(outline, 4326, srid))
 
 
 def _population(inputs: _Inputs, geo: _Geometry, hexes: _Hexagons, gathered, log: Progress):
@@ -357,13 +380,62 @@ class _Background:
     gaps: list[tuple[str, float, bytes | None]]
 
 
-def _background(inputs: _Inputs, geo: _Geometry, srid: int) -> _Background:
+class _Jobs:
+    """The jobs of _background, which the main thread shares once its own work is done:
+    each thread takes the next job until none is left. Each thread measures against its
+    own copy of the hexagons (GEOS prepares a geometry lazily on first use, which is not
+    safe from two threads at once, see _measure_areas)."""
+
+    def __init__(self):
+        self.queue: queue.SimpleQueue = queue.SimpleQueue()
+        self.results: dict = {}
+        self.ready = threading.Event()  # every job queued
+        self.hex_m: np.ndarray | None = None  # the main thread's copy of the hexagons
+
+    def work(self, hex_m: np.ndarray) -> None:
+        while True:
+            try:
+                name, job = self.queue.get_nowait()
+            except queue.Empty:
+                return
+            self.results[name] = job(hex_m)
+
+    def help(self, beside) -> None:
+        """Take jobs from the main thread once they are queued (or _background failed)."""
+        while not self.ready.wait(0.05):
+            if beside.done():
+                return
+        self.work(self.hex_m)
+
+
+def _background(inputs: _Inputs, geo: _Geometry, hexes: _Hexagons, jobs: _Jobs) -> None:
     """Hexagon areas, the hexagon of each address and the gaps. Run in a second thread
-    while the main one locates the points in the unions: GEOS releases the GIL."""
-    hexes, measured = _hexagons(inputs, geo, srid)
+    while the main one locates the points in the unions (GEOS releases the GIL); the main
+    thread then takes a share of the jobs (_Jobs)."""
+    jobs.hex_m = _copy(hexes.outline_m)
     found = inputs.addresses
-    homes_at = None if found is None else hexagons.locate(hexes.outline_ll, found.lon, found.lat)
-    return _Background(hexes, measured, homes_at, _gaps(inputs, geo))
+    if found is not None:
+        jobs.queue.put(
+            ("homes_at", lambda _: hexagons.locate(hexes.outline_ll, found.lon, found.lat))
+        )
+    # Largest first; the pieces are copied: the gaps read some of them meanwhile.
+    zones = {"inside": inputs.territories_m}
+    zones.update({key: geo.clipped[key] for key in hexagons.HEX_PIECES})
+    for name in sorted(zones, key=lambda k: -len(zones[k])):
+        pieces = zones[name]
+        jobs.queue.put((name, lambda hex_m, p=pieces: overlay.overlaps(_copy(p), hex_m)[0]))
+    jobs.queue.put(("gaps", lambda _: _gaps(inputs, geo)))
+    jobs.ready.set()
+    jobs.work(hexes.outline_m)
+
+
+def _background_result(jobs: _Jobs, beside, hexes: _Hexagons) -> _Background:
+    """Wait for the background thread and the jobs both threads took."""
+    beside.result()
+    r = jobs.results
+    covered = {key: r[key] for key in hexagons.HEX_PIECES}
+    measured = hexagons.areas_of(hexes.cells, r["inside"], covered)
+    return _Background(hexes, measured, r.get("homes_at"), r["gaps"])
 
 
 def _hexagon_rows(back: _Background, inputs: _Inputs, adr: _PointShares | None, zonal):
@@ -409,7 +481,7 @@ def _unserved(inputs: _Inputs, adr: _PointShares) -> dict[str, np.ndarray]:
     down = np.full(len(low), -1, dtype="int64")
     up = np.full(len(low), -1, dtype="int64")
     best = overlay.best_speeds(
-        adr.points[reached], inputs.areas_m, inputs.level, inputs.down, inputs.up
+        shapely.points(adr.xy[reached]), inputs.areas_m, inputs.level, inputs.down, inputs.up
     )
     pos = np.searchsorted(low, reached)
     down[pos], up[pos] = best
@@ -452,13 +524,21 @@ def coverage_compute(
     params = {"tids": tids, "as_of": as_of, "sd": t.served_down, "su": t.served_up, "srid": srid}
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('coverage_compute'))")
-        inputs = _read(cursor, tids, as_of, t, srid)
-        log("inputs read")
-        geo = _measure_areas(inputs, log, workers)
+        inputs = _read_areas(cursor, tids, as_of, t, srid)
         with ThreadPoolExecutor(max_workers=1) as pool:
-            beside = pool.submit(_background, inputs, geo, srid)
+            # PostgreSQL packs the points on its own core while the unions run beside (the
+            # cursor stays on this thread; psycopg releases the GIL while it waits).
+            measuring = pool.submit(_measure_areas, inputs, log, workers)
+            inputs = _with_points(cursor, tids, inputs, srid)
+            log("inputs read")
+            hexes = _hexagons(inputs, srid)
+            geo = measuring.result()
+        jobs = _Jobs()
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            beside = pool.submit(_background, inputs, geo, hexes, jobs)
             gathered, adr = _gather(cursor, params, inputs, geo, log)
-            back = beside.result()
+            jobs.help(beside)
+            back = _background_result(jobs, beside, hexes)
         hexes = back.hexes
         gathered.counts["hexagons"] = len(hexes.cells)
         zonal = _population(inputs, geo, hexes, gathered, log)

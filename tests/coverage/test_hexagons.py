@@ -38,6 +38,25 @@ def test_households_are_summed_per_hexagon_a_point_on_a_shared_edge_in_both():
                                weight[:0], served[:0]) == {}  # fmt: skip
 
 
+def test_locate_matches_an_strtree_of_the_outlines_vertices_and_edges_included():
+    import numpy as np
+
+    cells = sorted(h3.grid_disk(h3.latlng_to_cell(48.5, 35.0, 8), 6))
+    outlines = hexagons.outlines(cells)
+    rng = np.random.default_rng(7)
+    x0, y0, x1, y1 = shapely.total_bounds(outlines)
+    lon, lat = rng.uniform(x0 - 0.01, x1 + 0.01, 20_000), rng.uniform(y0 - 0.01, y1 + 0.01, 20_000)
+    ring = shapely.get_coordinates(shapely.get_exterior_ring(outlines[:20]))
+    lon[: len(ring)], lat[: len(ring)] = ring[:, 0], ring[:, 1]  # on vertices
+    pt, cell = hexagons.locate(outlines, lon, lat)
+    tree = shapely.STRtree(hexagons.outlines(cells))
+    want_pt, want_cell = tree.query(shapely.points(lon, lat), predicate="intersects")
+    order = np.lexsort((want_cell, want_pt))
+    assert pt.tolist() == want_pt[order].tolist()
+    assert cell.tolist() == want_cell[order].tolist()
+    assert np.bincount(pt[: len(pt)], minlength=len(ring))[: len(ring)].min() >= 1
+
+
 def test_cells_of_a_square_are_resolution_8_and_cover_it():
     box = shapely.box(32.70, 48.78, 32.74, 48.81)
     cells = hexagons.cells_of(shapely.geometry.mapping(box))

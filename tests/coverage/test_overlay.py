@@ -122,9 +122,51 @@ def test_points_in_a_union_of_many_parts_match_shapely_and_edges_count(rng):
     xy = rng.uniform(0, 50_000.0, size=(5000, 2))
     xy[0] = shapely.get_coordinates(shapely.get_exterior_ring(shapely.get_geometry(union, 0)))[0]
     points = shapely.points(xy)
-    hit = overlay.points_in(union, points, xy)
+    hit = overlay.points_in(union, xy)
     assert hit.tolist() == shapely.intersects(union, points).tolist()
     assert hit[0], "a point on the edge counts as covered"
+
+
+def _strtree_pairs(bounds, xy):
+    boxes = shapely.box(*np.asarray(bounds, dtype=float).T)
+    pt, box = shapely.STRtree(boxes).query(shapely.points(xy), predicate="intersects")
+    order = np.lexsort((box, pt))
+    return pt[order].tolist(), box[order].tolist()
+
+
+def test_box_pairs_match_an_strtree_of_the_boxes_edges_and_corners_included(rng):
+    polys = discs(rng, 300, radius=(5.0, 1500.0))
+    bounds = shapely.bounds(polys)
+    xy = rng.uniform(-500, 10_500.0, size=(20_000, 2))
+    xy[:40] = bounds[:40, :2]  # lower-left corners
+    xy[40:80] = bounds[:40, 2:]  # upper-right corners
+    xy[80:120] = np.column_stack([bounds[:40, 0], (bounds[:40, 1] + bounds[:40, 3]) / 2])
+    pt, box = overlay.box_pairs(bounds, xy[:, 0], xy[:, 1])
+    assert (pt.tolist(), box.tolist()) == _strtree_pairs(bounds, xy)
+    assert set(range(120)) <= set(pt.tolist())
+
+
+def test_box_pairs_of_degenerate_empty_and_missing_inputs():
+    empty = overlay.box_pairs(np.empty((0, 4)), np.array([1.0]), np.array([1.0]))
+    assert [a.tolist() for a in empty] == [[], []]
+    no_points = overlay.box_pairs(np.array([[0, 0, 1, 1.0]]), np.empty(0), np.empty(0))
+    assert [a.tolist() for a in no_points] == [[], []]
+    # A box of one point (zero size), a missing (NaN, an empty geometry) box, NaN points.
+    bounds = np.array([[2, 2, 2, 2.0], [np.nan] * 4, [0, 0, 4, 4.0]])
+    x, y = np.array([2.0, 3.0, np.nan, 4.0]), np.array([2.0, 3.0, 1.0, 4.0])
+    pt, box = overlay.box_pairs(bounds, x, y)
+    assert list(zip(pt.tolist(), box.tolist(), strict=True)) == [(0, 0), (0, 2), (1, 2), (3, 2)]
+    # Every box the same single point: no size to grid by.
+    pt, box = overlay.box_pairs(np.array([[1, 1, 1, 1.0]] * 2), np.array([1.0, 2]), np.ones(2))
+    assert (pt.tolist(), box.tolist()) == ([0, 0], [0, 1])
+
+
+def test_points_in_of_few_parts_empty_inputs_and_edges():
+    square = shapely.box(0, 0, 10, 10)
+    xy = np.array([[0, 0], [10, 5], [5, 5], [10.000001, 5], [-1, -1]], dtype=float)
+    assert overlay.points_in(square, xy).tolist() == [True, True, True, False, False]
+    assert overlay.points_in(square, np.empty((0, 2))).tolist() == []
+    assert overlay.points_in(shapely.MultiPolygon(), xy).tolist() == [False] * 5
 
 
 def test_point_levels_are_the_best_nested_level():
@@ -134,10 +176,10 @@ def test_point_levels_are_the_best_nested_level():
         2: shapely.box(0, 0, 10, 10),
     }
     xy = np.array([[5, 5], [15, 15], [25, 25], [40, 40]], dtype=float)
-    levels = overlay.point_levels(by_level, shapely.points(xy), xy)
+    levels = overlay.point_levels(by_level, xy)
     assert levels.tolist() == [2, 1, 0, -1]
     ceiling = np.array([0, 2, 2, 2], dtype="int8")
-    capped = overlay.point_levels(by_level, shapely.points(xy), xy, ceiling)
+    capped = overlay.point_levels(by_level, xy, ceiling)
     assert capped.tolist() == [0, 1, 0, -1]
 
 
@@ -147,8 +189,9 @@ def test_group_point_levels_agree_with_plain_intersects(rng):
     level = rng.integers(0, 3, size=200)
     masks = overlay.group_masks(tech, level)
     unions = overlay.unions(geoms, masks)
-    points = shapely.points(rng.uniform(0, 10_000.0, size=(3000, 2)))
-    levels = overlay.group_point_levels(unions, points)
+    xy = rng.uniform(0, 10_000.0, size=(3000, 2))
+    points = shapely.points(xy)
+    levels = overlay.group_point_levels(unions, xy)
     for (group, lv), mask in masks.items():
         inside = shapely.intersects(shapely.union_all(geoms[mask]), points)
         assert ((levels[group] >= lv) == inside).all(), (group, lv)
@@ -206,6 +249,6 @@ def test_point_levels_are_the_same_from_the_top_or_from_the_bottom(top):
     same = {0: shapely.box(0, 0, 12, 12), 1: served, 2: served}
     xy = np.array([[5, 0.5], [5, 5], [11, 11], [40, 40], [0.5, 0.5]], dtype=float)
     ceiling = np.array([2, 2, 2, 2, 1], dtype="int8")
-    levels = overlay.point_levels(same, shapely.points(xy), xy, ceiling)
+    levels = overlay.point_levels(same, xy, ceiling)
     expected = [2, 2 if top else 0, 0, -1, 1]
     assert levels.tolist() == expected
