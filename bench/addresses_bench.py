@@ -20,52 +20,18 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import random
 import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench import serving  # noqa: E402
+
 OUT = ROOT / "bench" / "out"
-
-
-def _bench_database_url() -> str:
-    parts = urlsplit(os.environ.get("DATABASE_URL", "postgis:///hromada"))
-    name = parts.path.lstrip("/") or "hromada"
-    return urlunsplit(parts._replace(path=f"/{name}_bench_addresses"))
-
-
-def _setup(url: str) -> None:
-    """Create the benchmark database when missing, set Django up on it and migrate."""
-    import dj_database_url
-    import psycopg
-
-    config = dj_database_url.parse(url)
-    server = {
-        "host": config["HOST"] or None,
-        "port": config["PORT"] or None,
-        "user": config["USER"] or None,
-        "password": config["PASSWORD"] or None,
-    }
-    with psycopg.connect(dbname="postgres", autocommit=True, **server) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
-        ).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{config["NAME"]}"')
-    with psycopg.connect(dbname=config["NAME"], autocommit=True, **server) as conn:
-        conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gis.settings")
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
 
 
 def generate_csv(path: Path, rows: int, seed: int) -> tuple[list[tuple], dict]:
@@ -175,7 +141,7 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--queries", type=int, default=300)
     args = parser.parse_args(argv)
-    _setup(_bench_database_url())
+    serving.migrated_database(serving.bench_database_url("bench_addresses"))
     from django.db import connection
 
     from addresses.imports import address_import

@@ -42,6 +42,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench import serving  # noqa: E402
+
 PYGEOAPI_VENV = ROOT / "bench" / ".venv-pygeoapi"
 OUT = ROOT / "bench" / "out"
 M_BBOX = (31.0, 47.7, 33.9, 49.2)
@@ -154,18 +156,6 @@ def page_offsets(total: int) -> list[int]:
     return [rng.randrange(0, max(1, total - PAGE_SIZE)) for _ in range(PAGES)]
 
 
-def wait_for(url: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 — loopback
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"{url} did not answer within {seconds} s")
-
-
 def start_ours(port: int, workers: int) -> subprocess.Popen:
     env = os.environ | {"ALLOWED_HOSTS": "127.0.0.1,localhost", "DEBUG": "0"}
     command = [
@@ -212,14 +202,6 @@ def start_pygeoapi(port: int, workers: int, workdir: Path, db: dict) -> subproce
         "--timeout=120",
     ]
     return subprocess.Popen(command, cwd=workdir, env=env)
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
 
 
 # ---------------------------------------------------------------- measuring
@@ -389,14 +371,14 @@ def run(args) -> dict:
         servers.append(start_pygeoapi(args.pygeoapi_port, args.workers, workdir, db_params()))
     results = {"facilities": total, "workers": args.workers, "duration_s": args.duration}
     try:
-        wait_for(f"{ours}/ogc/conformance")
+        serving.wait_for(f"{ours}/ogc/conformance")
         if not args.skip_pygeoapi:
-            wait_for(f"{theirs}/conformance?f=json")
+            serving.wait_for(f"{theirs}/conformance?f=json")
             results["same_features"] = same_features(ours, theirs)
         results["runs"] = measure(args, ours, theirs, tile_paths, our_pages, their_pages, workdir)
     finally:
         for server in servers:
-            stop(server)
+            serving.stop(server)
         shutil.rmtree(workdir, ignore_errors=True)
     results["bare_sql"] = {
         "tiles": {c: bare_sql(tile_statements(tiles), c, args.duration) for c in args.connections},

@@ -53,11 +53,13 @@ import urllib.parse
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from bench import serving  # noqa: E402
+
 OUT = ROOT / "bench" / "out"
 SEED = 311
 BENCH_KEY = "open311-bench-" + secrets.token_hex(8)
@@ -71,42 +73,13 @@ DESCRIPTIONS = [
 
 
 # ---------------------------------------------------------------- set-up
-def bench_database_url() -> str:
-    parts = urlsplit(os.environ.get("DATABASE_URL", "postgis:///hromada"))
-    name = parts.path.lstrip("/") or "hromada"
-    return urlunsplit(parts._replace(path=f"/{name}_bench_open311"))
-
-
 def setup(url: str) -> None:
     """Create the benchmark database when missing, set Django up on it, migrate, load the
     demo (idempotent) and empty its reports and API keys."""
-    import dj_database_url
-    import psycopg
-
-    config = dj_database_url.parse(url)
-    server = {
-        "host": config["HOST"] or None,
-        "port": config["PORT"] or None,
-        "user": config["USER"] or None,
-        "password": config["PASSWORD"] or None,
-    }
-    with psycopg.connect(dbname="postgres", autocommit=True, **server) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
-        ).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{config["NAME"]}"')
-    with psycopg.connect(dbname=config["NAME"], autocommit=True, **server) as conn:
-        conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
-        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gis.settings")
-    import django
+    serving.migrated_database(url, ("postgis", "pg_trgm"))
     from django.core.management import call_command
     from django.db import connection
 
-    django.setup()
-    call_command("migrate", verbosity=0)
     call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     with connection.cursor() as cursor:  # the benchmark database only
         cursor.execute("TRUNCATE reports_report, reports_apikey RESTART IDENTITY CASCADE")
@@ -173,28 +146,6 @@ def start_server(port: int, workers: int, cache_dir: str) -> subprocess.Popen:
         "--timeout=120",
     ]
     return subprocess.Popen(command, cwd=ROOT, env=env)
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-
-
-def wait_for(url: str, seconds: float = 90) -> None:
-    import requests
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url, timeout=5).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"{url} did not answer within {seconds} s")
 
 
 # ---------------------------------------------------------------- measuring
@@ -545,7 +496,7 @@ def main(argv=None) -> int:
 
     load_before = os.getloadavg()
     print(f"load average before: {load_before}", flush=True)
-    setup(bench_database_url())
+    setup(serving.bench_database_url("bench_open311"))
     key_id = api_key_create(args.reports)
     points = seeded_points(args.reports, SEED)
     base = f"http://127.0.0.1:{args.port}"
@@ -553,7 +504,7 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="open311-bench-") as cache_dir:
         server = start_server(args.port, args.workers, cache_dir)
         try:
-            wait_for(f"{base}/open311/v2/discovery.json")
+            serving.wait_for(f"{base}/open311/v2/discovery.json", seconds=90)
             forms = service_forms(base)
             print(f"{len(forms)} services; POST {args.reports} requests", flush=True)
             results["post"] = post_reports(base, points, forms, args.clients, args.max_seconds)
@@ -561,7 +512,7 @@ def main(argv=None) -> int:
             public = public_count()
             results["get"] = page_walks(base, args.walks, args.clients, args.max_seconds)
         finally:
-            stop(server)
+            serving.stop(server)
     # Reports of "moderate first" services are filed but not public: not listed.
     results["get"]["public_reports"] = public
     results["get"]["every_report_found"] = all(n == public for n in results["get"]["walks"])

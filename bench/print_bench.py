@@ -22,44 +22,23 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench import serving  # noqa: E402
+
 OUT = ROOT / "bench" / "out"
 VILLAGE = "UA35040090010099441"  # Дмитрівка, the largest village
 STREET = "Бенчмаркова"
 PER_STREET = 500
 
 
-def _bench_database_url() -> str:
-    parts = urlsplit(os.environ.get("DATABASE_URL", "postgis:///hromada"))
-    name = parts.path.lstrip("/") or "hromada"
-    return urlunsplit(parts._replace(path=f"/{name}_bench_print"))
-
-
 def _setup(url: str) -> None:
     """Create the benchmark database when missing, set Django up, migrate, load the demo."""
-    import dj_database_url
-    import psycopg
-
-    config = dj_database_url.parse(url)
-    server = {k.lower(): config[k] or None for k in ("HOST", "PORT", "USER", "PASSWORD")}
-    with psycopg.connect(dbname="postgres", autocommit=True, **server) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
-        ).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{config["NAME"]}"')
-    with psycopg.connect(dbname=config["NAME"], autocommit=True, **server) as conn:
-        conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gis.settings")
-    import django
+    serving.migrated_database(url)
     from django.core.management import call_command
 
-    django.setup()
-    call_command("migrate", verbosity=0)
     from layers.models import Settlement
 
     if not Settlement.objects.filter(katottg=VILLAGE).exists():
@@ -164,7 +143,7 @@ def main() -> None:
     parser.add_argument("--addresses", type=int, default=10_000)
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    _setup(_bench_database_url())
+    _setup(serving.bench_database_url("bench_print"))
     print(f"load: {os.getloadavg()[0]:.1f} (1 min), {os.cpu_count()} CPUs")
     pack = measure("pack", args.runs)
     print(_line("council pack", pack, 20))

@@ -1,0 +1,72 @@
+"""Shared plumbing of the HTTP and database benchmarks: a database of their own on the
+cluster of DATABASE_URL, Django set up on it, and a server process waited for and stopped.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+import urllib.request
+from urllib.parse import urlsplit, urlunsplit
+
+
+def bench_database_url(suffix: str) -> str:
+    """Return DATABASE_URL with the database renamed to `<name>_<suffix>` (same server)."""
+    parts = urlsplit(os.environ.get("DATABASE_URL", "postgis:///hromada"))
+    name = parts.path.lstrip("/") or "hromada"
+    return urlunsplit(parts._replace(path=f"/{name}_{suffix}"))
+
+
+def migrated_database(url: str, extensions: tuple[str, ...] = ("postgis",)) -> None:
+    """Create the database of `url` when missing (with `extensions`), set Django up on it
+    and migrate. The benchmarks never touch the database DATABASE_URL names."""
+    import dj_database_url
+    import psycopg
+
+    config = dj_database_url.parse(url)
+    server = {
+        "host": config["HOST"] or None,
+        "port": config["PORT"] or None,
+        "user": config["USER"] or None,
+        "password": config["PASSWORD"] or None,
+    }
+    with psycopg.connect(dbname="postgres", autocommit=True, **server) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
+        ).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{config["NAME"]}"')
+    with psycopg.connect(dbname=config["NAME"], autocommit=True, **server) as conn:
+        for extension in extensions:
+            conn.execute(f"CREATE EXTENSION IF NOT EXISTS {extension}")
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gis.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+def wait_for(url: str, seconds: float = 60) -> None:
+    """Return once `url` answers 200; RuntimeError after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 — loopback
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} did not answer within {seconds} s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Terminate a server process, killing it when it does not exit within 20 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
