@@ -8,6 +8,7 @@ stored with the snapshot (coverage.models.CoverageHexagon).
 """
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import h3
 import numpy as np
@@ -34,50 +35,85 @@ def cell_wkt(cell: str) -> str:
     return "POLYGON((" + ", ".join(f"{x:.9f} {y:.9f}" for x, y in ring) + "))"
 
 
-def suppressed_pct(part: float | None, total: float | None, n: int, minimum: int) -> float | None:
-    """Return part/total in percent, or None when fewer than `minimum` items stand behind it
-    (too few homes to publish a share without telling about one of them) or total is 0."""
-    if n < minimum or not total or part is None:
-        return None
-    return 100.0 * part / total
+def suppressed_pct(part, total, n, minimum: int) -> np.ndarray:
+    """Return part/total in percent per item, NaN where fewer than `minimum` items stand
+    behind it (too few homes to publish a share without telling about one of them) or
+    total is 0. Arrays (or numbers) of the same length."""
+    part, total = np.asarray(part, dtype=float), np.asarray(total, dtype=float)
+    shown = (np.asarray(n) >= minimum) & (total != 0) & ~np.isnan(part)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(shown, 100.0 * part / total, np.nan)
 
 
 # --- the snapshot's hexagons -------------------------------------------------------------------
+
+
+def outline_rings(cells: list[str]) -> np.ndarray:
+    """Return the cells' closed outlines as an n × 7 × 2 array of lon, lat (EPSG:4326),
+    rounded to 1e-9° as cell_wkt writes them."""
+    if not cells:
+        return np.empty((0, 7, 2))
+    rings = np.array([h3.cell_to_boundary(c) for c in cells])[:, :, ::-1].round(9)
+    return np.concatenate([rings, rings[:, :1]], axis=1)
 
 
 def outlines(cells: list[str]) -> np.ndarray:
     """Return the cells' outlines as shapely Polygons in EPSG:4326, as cell_wkt draws them."""
     if not cells:
         return np.empty(0, dtype=object)
-    rings = np.array([h3.cell_to_boundary(c) for c in cells])[:, :, ::-1].round(9)
-    return shapely.polygons(np.concatenate([rings, rings[:, :1]], axis=1))
+    return shapely.polygons(outline_rings(cells))
 
 
-def areas(
-    cells: list[str],
-    hex_m: np.ndarray,
-    zones_m: np.ndarray,
-    clipped: Mapping[tuple[str, int], np.ndarray],
-) -> dict[str, dict]:
-    """Return {h3: {"inside": m², (group, level): m² covered}} for the hexagons
-    that overlap the zones (territories); `clipped` holds the coverage pieces inside the
-    zones per (group, level) of HEX_PIECES. Metric geometry (METRIC_SRID)."""
-    inside = overlay.overlaps(zones_m, hex_m)[0]
-    covered = {key: overlay.overlaps(clipped[key], hex_m)[0] for key in HEX_PIECES}
-    return areas_of(cells, inside, covered)
+@dataclass
+class Table:
+    """The hexagon rows of a snapshot, a column each, one row per hexagon that overlaps the
+    zones (territories), in the order of the cells. Areas in m² (METRIC_SRID), shares in
+    percent; NaN where a share is not published."""
+
+    index: np.ndarray  # position of each row's cell in the cells
+    area_m2: np.ndarray
+    covered_pct: np.ndarray  # any coverage
+    served_pct: np.ndarray  # any coverage at the served tier
+    fixed_served_pct: np.ndarray
+    households_served_pct: np.ndarray
+    population_served_pct: np.ndarray
 
 
-def areas_of(
-    cells: list[str], inside: np.ndarray, covered: Mapping[tuple[str, int], np.ndarray]
-) -> dict[str, dict]:
-    """Return what `areas` does from the measured overlaps: per hexagon, the m² inside the
-    zones (`inside`) and covered by each (group, level) of HEX_PIECES (`covered`)."""
-    out = {cells[i]: {"inside": float(inside[i])} for i in np.flatnonzero(inside > 0)}
-    for key in HEX_PIECES:
-        for i in np.flatnonzero(covered[key] > 0):
-            if cells[i] in out:
-                out[cells[i]][key] = float(covered[key][i])
-    return out
+def table(
+    inside: np.ndarray,
+    covered: Mapping[tuple[str, int], np.ndarray],
+    homes: tuple[np.ndarray, ...] | None,
+    population: np.ndarray | None,
+    *,
+    min_addresses: int,
+) -> Table:
+    """Return the hexagon rows from per-cell measures: `inside` m² of each cell inside the
+    zones, `covered` m² per (group, level) of HEX_PIECES, `homes` (addresses, households,
+    households served by fixed broadband) from household_sums, `population` (total,
+    served) per cell as an n × 2 array or None without a population raster."""
+    keep = np.flatnonzero(inside > 0)
+    area = inside[keep]
+
+    def share(key):
+        return np.minimum(100.0, 100.0 * covered[key][keep] / area)
+
+    if homes is None:
+        homes = (np.zeros(len(inside), dtype="int64"), np.zeros(len(inside)), np.zeros(len(inside)))
+    count, total, fast = (h[keep] for h in homes)
+    people = np.full(len(keep), np.nan)
+    if population is not None:
+        pop_total, pop_served = population[keep, 0], population[keep, 1]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            people = np.where(pop_total != 0, 100.0 * pop_served / pop_total, np.nan)
+    return Table(
+        index=keep,
+        area_m2=area,
+        covered_pct=share(("any", 0)),
+        served_pct=share(("any", 2)),
+        fixed_served_pct=share(("fixed", 2)),
+        households_served_pct=suppressed_pct(fast, total, count, min_addresses),
+        population_served_pct=people,
+    )
 
 
 def locate(outline_ll: np.ndarray, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -92,68 +128,57 @@ def locate(outline_ll: np.ndarray, lon: np.ndarray, lat: np.ndarray) -> tuple[np
     return pt[inside], cell[inside]
 
 
-def households(cells: list[str], where: tuple[np.ndarray, ...], weight: np.ndarray, served):
-    """Return {h3: (addresses, households, households served by fixed broadband)}.
+def household_sums(n: int, where: tuple[np.ndarray, ...], weight: np.ndarray, served):
+    """Return per cell (addresses, households, households served by fixed broadband) as
+    three arrays of length n.
 
     where: (point index, hexagon index) from `locate`; weight: households per point;
     served: per point, whether fixed broadband reaches it at the served tier.
     """
     pt, cell = where
-    n = len(cells)
     weight = weight[pt]
-    count = np.bincount(cell, minlength=n)
-    total = np.bincount(cell, weights=weight, minlength=n)
     good = served[pt]
-    fast = np.bincount(cell[good], weights=weight[good], minlength=n)
-    return {
-        cells[i]: (int(count[i]), float(total[i]), float(fast[i])) for i in np.flatnonzero(count)
-    }
+    return (
+        np.bincount(cell, minlength=n),
+        np.bincount(cell, weights=weight, minlength=n),
+        np.bincount(cell[good], weights=weight[good], minlength=n),
+    )
 
 
-def rows(
-    measured: dict[str, dict],
-    homes: dict[str, tuple[int, float, float]],
-    population: dict[str, tuple[float, float]] | None,
-    *,
-    min_addresses: int,
-) -> list[tuple]:
-    """Return (h3, area_m2, covered_pct, served_pct, fixed_served_pct, households_served_pct,
-    population_served_pct) per hexagon inside the territory, sorted by cell."""
-    out = []
-    for cell in sorted(measured):
-        m = measured[cell]
-        inside = m["inside"]
-        n, hh, hh_served = homes.get(cell, (0, 0.0, 0.0))
-        pop_total, pop_served = (population or {}).get(cell, (0.0, 0.0))
-        out.append(
-            (
-                cell,
-                inside,
-                min(100.0, 100.0 * m.get(("any", 0), 0.0) / inside),
-                min(100.0, 100.0 * m.get(("any", 2), 0.0) / inside),
-                min(100.0, 100.0 * m.get(("fixed", 2), 0.0) / inside),
-                suppressed_pct(hh_served, hh, n, min_addresses),
-                (100.0 * pop_served / pop_total) if population is not None and pop_total else None,
-            )
-        )
-    return out
+def _copy_column(values: np.ndarray) -> list[str]:
+    # repr of a float is exact and what PostgreSQL parses back to the same double.
+    return ["\\N" if v != v else repr(v) for v in values.tolist()]
 
 
-def _copy_field(value) -> str:
-    return "\\N" if value is None else repr(float(value))
-
-
-def insert(cursor, snapshot_id: int, table: list[tuple], outline: Mapping[str, object]) -> int:
-    """Store the hexagon rows of a snapshot by COPY; `outline` maps a cell to its shapely
-    Polygon in EPSG:4326. Return how many."""
-    if not table:
-        return 0
+def wkb_hex(outline: np.ndarray) -> list[str]:
+    """Return geometries as hex WKB, as a COPY of a geometry column reads them."""
     # bytes.hex is several times faster than to_wkb(hex=True) and spells the same (upper).
-    wkb = [w.hex().upper() for w in shapely.to_wkb(np.asarray([outline[row[0]] for row in table]))]
-    lines = [
-        f"{snapshot_id}\t{row[0]}\tSRID=4326;{w}\t" + "\t".join(_copy_field(v) for v in row[1:])
-        for row, w in zip(table, wkb, strict=True)
-    ]
+    return [w.hex().upper() for w in shapely.to_wkb(outline)]
+
+
+def insert(cursor, snapshot_id: int, cells: list[str], rows: Table, outline: list[str]) -> int:
+    """Store the hexagon rows of a snapshot by COPY; `outline`: the cells' EPSG:4326
+    outlines as hex WKB (wkb_hex), in the order of `cells`. Return how many."""
+    if not len(rows.index):
+        return 0
+    index = rows.index.tolist()
+    columns = zip(
+        [cells[i] for i in index],
+        [outline[i] for i in index],
+        *(
+            _copy_column(getattr(rows, name))
+            for name in (
+                "area_m2",
+                "covered_pct",
+                "served_pct",
+                "fixed_served_pct",
+                "households_served_pct",
+                "population_served_pct",
+            )
+        ),
+        strict=True,
+    )
+    lines = [f"{snapshot_id}\t{h}\tSRID=4326;{w}\t" + "\t".join(rest) for h, w, *rest in columns]
     with cursor.cursor.copy(
         """COPY coverage_coveragehexagon (snapshot_id, h3, area, area_m2, covered_pct,
            served_pct, fixed_served_pct, households_served_pct, population_served_pct)

@@ -328,11 +328,14 @@ class CoverageHexagon(models.Model):
     loaded), so that no single home can be read off the map.
     """
 
+    # No index of its own: hexagon_unique_cell (snapshot, h3) serves every lookup by
+    # snapshot, and a second b-tree only slows the snapshot's COPY of its rows.
     snapshot = models.ForeignKey(
         CoverageSnapshot,
         on_delete=models.CASCADE,
         related_name="hexagons",
         verbose_name=_("snapshot"),
+        db_index=False,
     )
     h3 = models.CharField(_("H3 cell"), max_length=16)
     area = models.PolygonField(_("area"), srid=4326)

@@ -100,16 +100,16 @@ class _Inputs:
     facilities: sql.Points  # None until _with_points reads them
     addresses_xy: np.ndarray | None = None  # n × 2, METRIC_SRID
     facilities_xy: np.ndarray | None = None
+    addresses_unlocated: int = 0
+    facility_totals: dict = field(default_factory=dict)  # see sql.facility_totals
 
 
-def _read(cursor, tids: list[int], as_of: date, t: Thresholds, srid: int) -> _Inputs:
-    """Read the inputs of a computation from PostGIS and reproject them to `srid`."""
-    return _with_points(cursor, tids, _read_areas(cursor, tids, as_of, t, srid), srid)
-
-
-def _with_points(cursor, tids: list[int], inputs: _Inputs, srid: int) -> _Inputs:
+def _with_points(cursor, params: dict, inputs: _Inputs) -> _Inputs:
     """Read the addresses and facilities into inputs read by _read_areas."""
-    found = sql.addresses(cursor, tids) if sql.table_exists("addresses_address") else None
+    tids, srid = params["tids"], params["srid"]
+    found, unlocated = None, 0
+    if sql.table_exists("addresses_address"):
+        found, unlocated = sql.addresses(cursor, tids)
     facilities = sql.facilities(cursor, tids)
     return replace(
         inputs,
@@ -117,6 +117,8 @@ def _with_points(cursor, tids: list[int], inputs: _Inputs, srid: int) -> _Inputs
         facilities=facilities,
         addresses_xy=None if found is None else _metric_xy(found, srid),
         facilities_xy=_metric_xy(facilities, srid),
+        addresses_unlocated=unlocated,
+        facility_totals=sql.facility_totals(cursor, params),
     )
 
 
@@ -228,11 +230,11 @@ def _at(values: dict, i: int) -> dict:
 
 
 def _village_inputs(
-    inputs: _Inputs, geo: _Geometry, adr: _PointShares | None, fac: _PointShares, f_tot: dict
+    inputs: _Inputs, geo: _Geometry, adr: _PointShares | None, fac: _PointShares
 ) -> list[VillageInputs]:
     out = []
     for i, (vid, katottg, name_uk, name_en, households) in enumerate(inputs.village_rows):
-        n_fac, n_conn, n_fast = f_tot.get(vid, (0, 0, 0))
+        n_fac, n_conn, n_fast = inputs.facility_totals.get(vid, (0, 0, 0))
         area = inputs.villages_m[i]
         out.append(
             VillageInputs(
@@ -264,21 +266,19 @@ class _Gathered:
     counts: dict = field(default_factory=dict)
 
 
-def _gather(cursor, params: dict, inputs: _Inputs, geo: _Geometry, log: Progress):
+def _gather(inputs: _Inputs, geo: _Geometry, log: Progress):
     """Measure addresses and facilities; return (_Gathered, address point shares or None)."""
     index = np.asarray([row[0] for row in inputs.village_rows], dtype="int64")
-    counts = {"addresses": 0, "addresses_unlocated": 0}
+    counts = {"addresses": 0, "addresses_unlocated": inputs.addresses_unlocated}
     adr = None
     if inputs.addresses is not None:
         adr = _point_shares(inputs.addresses, inputs.addresses_xy, index, geo)
         counts["addresses"] = len(inputs.addresses.id)
-        counts["addresses_unlocated"] = sql.address_unlocated(cursor, params["tids"])
         log(f"addresses located: {counts['addresses']}")
     fac = _point_shares(inputs.facilities, inputs.facilities_xy, index, geo)
-    f_tot = sql.facility_totals(cursor, params)
-    villages = _village_inputs(inputs, geo, adr, fac, f_tot)
+    villages = _village_inputs(inputs, geo, adr, fac)
     counts["villages"] = len(villages)
-    counts["facilities"] = sum(n for n, _, _ in f_tot.values())
+    counts["facilities"] = sum(n for n, _, _ in inputs.facility_totals.values())
     counts["coverage_areas"] = len(inputs.areas_m)
     gathered = _Gathered(
         area_m2=float(shapely.area(inputs.territories_m).sum()),
@@ -327,22 +327,33 @@ def _parameters(as_of: date, t: Thresholds, srid: int) -> dict:
 
 @dataclass
 class _Hexagons:
-    cells: list[str]
+    cells: list[str]  # sorted
     outline_ll: np.ndarray  # EPSG:4326
     outline_m: np.ndarray  # METRIC_SRID
+    outline_wkb: list[str]  # EPSG:4326 outlines as hex WKB, for the COPY
 
 
-def _hexagons(inputs: _Inputs, srid: int) -> _Hexagons:
-    """Draw the H3 cells touching the territories."""
-    territory = shapely.union_all(inputs.territories_ll)
+def _hexagons(territories_ll: np.ndarray, srid: int) -> _Hexagons:
+    """Draw the H3 cells touching the territories (EPSG:4326)."""
+    territory = shapely.union_all(territories_ll)
     cells = hexagons.cells_of(shapely.geometry.mapping(territory))
-    outline = hexagons.outlines(cells)
-    return _Hexagons(cells, outline, overlay.reproject(outline, 4326, srid))
+    rings = hexagons.outline_rings(cells)
+    # The metric outlines are the stored ones with each vertex moved (overlay.reproject),
+    # from the rings directly: no second pass through GEOS coordinates.
+    x, y = overlay.reproject_xy(rings[..., 0].ravel(), rings[..., 1].ravel(), 4326, srid)
+    outline_ll = shapely.polygons(rings)
+    return _Hexagons(
+        cells=cells,
+        outline_ll=outline_ll,
+        outline_m=shapely.polygons(np.stack([x, y], axis=-1).reshape(rings.shape)),
+        outline_wkb=hexagons.wkb_hex(outline_ll),
+    )
 
 
-def _population(inputs: _Inputs, geo: _Geometry, hexes: _Hexagons, gathered, log: Progress):
+def _population(inputs: _Inputs, geo: _Geometry, drawing, gathered, log: Progress):
     """Sum the current population raster by zone and put it on the villages; None without
-    a raster. Conflict when the stored raster can no longer be read."""
+    a raster. drawing: the future of the _Hexagons. Conflict when the stored raster can no
+    longer be read."""
     from coverage import population
 
     raster = population.current()
@@ -352,6 +363,7 @@ def _population(inputs: _Inputs, geo: _Geometry, hexes: _Hexagons, gathered, log
         grid = population.read_grid(raster.file.path)
     except (RasterError, OSError) as exc:
         raise Conflict(f"The population raster cannot be read: {exc}", code="bad_raster") from None
+    hexes = drawing.result()
     has = [i for i, g in enumerate(inputs.villages_ll) if g is not None]
     zones = population.Zones(
         territories=list(inputs.territories_ll),
@@ -375,7 +387,8 @@ class _Background:
     """What is computed beside the points' coverage levels (needs only the unions)."""
 
     hexes: _Hexagons
-    measured: dict  # hexagon areas, see hexagons.areas
+    inside: np.ndarray  # m² of each hexagon inside the territories
+    covered: dict  # {(group, level) of hexagons.HEX_PIECES: m² covered per hexagon}
     homes_at: tuple[np.ndarray, ...] | None  # (address index, hexagon index)
     gaps: list[tuple[str, float, bytes | None]]
 
@@ -408,10 +421,12 @@ class _Jobs:
         self.work(self.hex_m)
 
 
-def _background(inputs: _Inputs, geo: _Geometry, hexes: _Hexagons, jobs: _Jobs) -> None:
+def _background(inputs: _Inputs, geo: _Geometry, drawing, jobs: _Jobs) -> None:
     """Hexagon areas, the hexagon of each address and the gaps. Run in a second thread
-    while the main one locates the points in the unions (GEOS releases the GIL); the main
-    thread then takes a share of the jobs (_Jobs)."""
+    while the main one locates the points in the unions and stores the snapshot (GEOS and
+    PostgreSQL release the GIL); the main thread then takes a share of the jobs (_Jobs).
+    drawing: the future of the _Hexagons."""
+    hexes = drawing.result()
     jobs.hex_m = _copy(hexes.outline_m)
     found = inputs.addresses
     if found is not None:
@@ -429,26 +444,35 @@ def _background(inputs: _Inputs, geo: _Geometry, hexes: _Hexagons, jobs: _Jobs) 
     jobs.work(hexes.outline_m)
 
 
-def _background_result(jobs: _Jobs, beside, hexes: _Hexagons) -> _Background:
+def _background_result(jobs: _Jobs, beside, drawing) -> _Background:
     """Wait for the background thread and the jobs both threads took."""
     beside.result()
     r = jobs.results
-    covered = {key: r[key] for key in hexagons.HEX_PIECES}
-    measured = hexagons.areas_of(hexes.cells, r["inside"], covered)
-    return _Background(hexes, measured, r.get("homes_at"), r["gaps"])
+    return _Background(
+        hexes=drawing.result(),
+        inside=r["inside"],
+        covered={key: r[key] for key in hexagons.HEX_PIECES},
+        homes_at=r.get("homes_at"),
+        gaps=r["gaps"],
+    )
 
 
 def _hexagon_rows(back: _Background, inputs: _Inputs, adr: _PointShares | None, zonal):
-    homes = {}
+    homes = None
+    n = len(back.hexes.cells)
     if adr is not None and back.homes_at is not None:
         served = adr.levels["fixed"] >= 2
-        homes = hexagons.households(
-            back.hexes.cells, back.homes_at, inputs.addresses.weight, served
-        )
-    return hexagons.rows(
-        back.measured,
+        homes = hexagons.household_sums(n, back.homes_at, inputs.addresses.weight, served)
+    people = None
+    if zonal is not None:
+        people = np.asarray(
+            [zonal.hexagons.get(cell, (0.0, 0.0)) for cell in back.hexes.cells], dtype=float
+        ).reshape(n, 2)
+    return hexagons.table(
+        back.inside,
+        back.covered,
         homes,
-        zonal.hexagons if zonal is not None else None,
+        people,
         min_addresses=settings.COVERAGE_H3_MIN_ADDRESSES,
     )
 
@@ -495,6 +519,31 @@ def _unserved(inputs: _Inputs, adr: _PointShares) -> dict[str, np.ndarray]:
     }
 
 
+def _snapshot_create(territories, gathered: _Gathered, zonal, params: dict) -> CoverageSnapshot:
+    """Assemble the results and store them as the new current snapshot (in the caller's
+    transaction)."""
+    as_of = params["as_of"]
+    wifi = _wifi_zones(as_of)
+    results = compute.snapshot_results(
+        territory=_territory_header(territories, gathered.area_m2),
+        area_covered=gathered.area_covered,
+        villages=gathered.villages,
+        min_share=settings.COVERAGE_VILLAGE_CONNECTED_SHARE,
+        priority_codes=settings.COVERAGE_PRIORITY_VILLAGES,
+        wifi_zones=wifi,
+        appeals=_appeals(as_of),
+        population=(zonal.territory, zonal.territory_covered) if zonal else None,
+    )
+    CoverageSnapshot.objects.filter(is_current=True).update(is_current=False)
+    return CoverageSnapshot.objects.create(
+        as_of=as_of,
+        is_current=True,
+        parameters=_parameters(as_of, params["thresholds"], params["srid"]),
+        input_counts={**gathered.counts, "wifi_hotspots": wifi["open"]},
+        results=results,
+    )
+
+
 @transaction.atomic
 def coverage_compute(
     *,
@@ -522,54 +571,40 @@ def coverage_compute(
     srid = settings.METRIC_SRID
     tids = [x.id for x in territories]
     params = {"tids": tids, "as_of": as_of, "sd": t.served_down, "su": t.served_up, "srid": srid}
-    with connection.cursor() as cursor:
+    params["thresholds"] = t
+    # Threads: GEOS, pyproj and PostgreSQL (psycopg waits) release the GIL, so the unions,
+    # the H3 hexagons, the reads and later the writes run side by side on the cores.
+    with connection.cursor() as cursor, ThreadPoolExecutor(max_workers=2) as pool:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('coverage_compute'))")
         inputs = _read_areas(cursor, tids, as_of, t, srid)
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            # PostgreSQL packs the points on its own core while the unions run beside (the
-            # cursor stays on this thread; psycopg releases the GIL while it waits).
-            measuring = pool.submit(_measure_areas, inputs, log, workers)
-            inputs = _with_points(cursor, tids, inputs, srid)
-            log("inputs read")
-            hexes = _hexagons(inputs, srid)
-            geo = measuring.result()
+        measuring = pool.submit(_measure_areas, inputs, log, workers)
+        drawing = pool.submit(_hexagons, inputs.territories_ll, srid)
+        # PostgreSQL packs the points on its own core meanwhile (the cursor stays on this
+        # thread).
+        inputs = _with_points(cursor, params, inputs)
+        log("inputs read")
+        geo = measuring.result()
         jobs = _Jobs()
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            beside = pool.submit(_background, inputs, geo, hexes, jobs)
-            gathered, adr = _gather(cursor, params, inputs, geo, log)
-            jobs.help(beside)
-            back = _background_result(jobs, beside, hexes)
-        hexes = back.hexes
-        gathered.counts["hexagons"] = len(hexes.cells)
-        zonal = _population(inputs, geo, hexes, gathered, log)
-        wifi = _wifi_zones(as_of)
-        results = compute.snapshot_results(
-            territory=_territory_header(territories, gathered.area_m2),
-            area_covered=gathered.area_covered,
-            villages=gathered.villages,
-            min_share=settings.COVERAGE_VILLAGE_CONNECTED_SHARE,
-            priority_codes=settings.COVERAGE_PRIORITY_VILLAGES,
-            wifi_zones=wifi,
-            appeals=_appeals(as_of),
-            population=(zonal.territory, zonal.territory_covered) if zonal else None,
-        )
-        CoverageSnapshot.objects.filter(is_current=True).update(is_current=False)
-        snapshot = CoverageSnapshot.objects.create(
-            as_of=as_of,
-            is_current=True,
-            parameters=_parameters(as_of, t, srid),
-            input_counts={**gathered.counts, "wifi_hotspots": wifi["open"]},
-            results=results,
-        )
-        sql.gaps_insert(cursor, snapshot.id, back.gaps, srid)
+        beside = pool.submit(_background, inputs, geo, drawing, jobs)
+        gathered, adr = _gather(inputs, geo, log)
+        zonal = _population(inputs, geo, drawing, gathered, log)
+        gathered.counts["hexagons"] = len(drawing.result().cells)
+        # Stored while the background thread measures the hexagons: PostgreSQL parses the
+        # results on its core.
+        snapshot = _snapshot_create(territories, gathered, zonal, params)
         if adr is not None:
             snapshot.input_counts["unserved_addresses"] = sql.unserved_addresses_copy(
                 cursor, snapshot.id, _unserved(inputs, adr)
             )
-        log("gaps and unserved addresses stored")
+        jobs.help(beside)
+        back = _background_result(jobs, beside, drawing)
+        sql.gaps_insert(cursor, snapshot.id, back.gaps, srid)
+        log("snapshot, gaps and unserved addresses stored")
         table = _hexagon_rows(back, inputs, adr, zonal)
-        outline = dict(zip(hexes.cells, hexes.outline_ll, strict=True))
-        snapshot.input_counts["hexagons"] = hexagons.insert(cursor, snapshot.id, table, outline)
+        hexes = back.hexes
+        snapshot.input_counts["hexagons"] = hexagons.insert(
+            cursor, snapshot.id, hexes.cells, table, hexes.outline_wkb
+        )
         log("H3 hexagons stored")
     snapshot.duration_ms = round((time.perf_counter() - started) * 1000)
     snapshot.save(update_fields=["duration_ms", "input_counts"])

@@ -84,29 +84,32 @@ class Points:
     lat: np.ndarray
 
 
-def addresses(cursor, territory_ids: list[int]) -> Points:
+def addresses(cursor, territory_ids: list[int]) -> tuple[Points, int]:
     """Read the located active addresses (id, village, households, point) as one packed
     bytea, parsed by numpy: a million rows cost one round trip instead of a million
-    Python tuples. Falls back to a plain query for anything but 2D NDR points."""
+    Python tuples. Returns (the points, how many active addresses have no point): both
+    from one scan. Falls back to a plain query for anything but 2D NDR points."""
     cursor.execute(
         "SELECT string_agg(int8send(a.id) || int8send(a.settlement_id::int8) "
         "|| int4send(a.households) || ST_AsBinary(a.location, 'NDR'), ''::bytea) "
-        + ACTIVE_ADDRESSES
-        + " AND a.location IS NOT NULL",
+        "FILTER (WHERE a.location IS NOT NULL), "
+        "COUNT(*) FILTER (WHERE a.location IS NULL) " + ACTIVE_ADDRESSES,
         {"tids": list(territory_ids)},
     )
-    data = bytes(cursor.fetchone()[0] or b"")
+    packed, unlocated = cursor.fetchone()
+    data = bytes(packed or b"")
     if len(data) % _ADDRESS_ROW.itemsize == 0:
         rows = np.frombuffer(data, dtype=_ADDRESS_ROW)
         if bool((rows["order"] == 1).all()) and bool((rows["type"] == _WKB_POINT).all()):
-            return Points(
+            points = Points(
                 id=rows["id"].astype("int64"),
                 settlement=rows["settlement"].astype("int64"),
                 weight=rows["households"].astype("float64"),
                 lon=rows["x"].astype("float64"),
                 lat=rows["y"].astype("float64"),
             )
-    return _addresses_slow(cursor, territory_ids)
+            return points, int(unlocated)
+    return _addresses_slow(cursor, territory_ids), int(unlocated)
 
 
 def _addresses_slow(cursor, territory_ids: list[int]) -> Points:
@@ -124,15 +127,6 @@ def _addresses_slow(cursor, territory_ids: list[int]) -> Points:
         lon=np.asarray(cols[3], dtype="float64"),
         lat=np.asarray(cols[4], dtype="float64"),
     )
-
-
-def address_unlocated(cursor, territory_ids: list[int]) -> int:
-    """Count active addresses of the territory without a point (left out of the shares)."""
-    cursor.execute(
-        f"SELECT COUNT(*) {ACTIVE_ADDRESSES} AND a.location IS NULL",
-        {"tids": list(territory_ids)},
-    )
-    return int(cursor.fetchone()[0])
 
 
 def facilities(cursor, territory_ids: list[int]) -> Points:

@@ -218,8 +218,15 @@ def test_addresses_are_read_in_one_packed_row_with_their_points(territory, settl
     from coverage import sql
 
     made = make_addresses(settlement, [(32.71, 48.79), (32.735, 48.805)], [3, 0])
+    from addresses.models import Address
+
+    # Active, without a point: only counted.
+    Address.objects.create(
+        street=made[0].street, settlement=settlement, house_number="99", number=99, households=2
+    )
     with connection.cursor() as cursor:
-        found = sql.addresses(cursor, [territory.id])
+        found, unlocated = sql.addresses(cursor, [territory.id])
+    assert unlocated == 1
     columns = (found.id, found.weight, found.lon, found.lat)
     got = sorted(zip(*(c.tolist() for c in columns), strict=True))
     expected = sorted((a.id, float(a.households), a.location.x, a.location.y) for a in made)
