@@ -137,6 +137,32 @@ class CoverageArea(models.Model):
         return f"{self.provider} — {self.get_technology_display()} {self.down_mbps}/{self.up_mbps}"
 
 
+class WholeJSONField(models.JSONField):
+    """A JSONField stored as PostgreSQL `json` (the text, checked) instead of `jsonb`.
+
+    For documents only ever written and read whole, never queried inside by SQL: a
+    snapshot's results are 8.6 MB for 1,500 villages, which `json` stores about 2.6× and
+    returns about 4× faster than `jsonb` (bench/RESULTS.md). No key lookups in queries.
+    """
+
+    def db_type(self, connection):
+        return "json"
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        from psycopg.types.json import Json, Jsonb
+
+        adapted = super().get_db_prep_value(value, connection, prepared)
+        # Django adapts JSON to psycopg's Jsonb, which PostgreSQL would parse into jsonb
+        # first: send it as json.
+        return Json(adapted.obj, dumps=adapted.dumps) if isinstance(adapted, Jsonb) else adapted
+
+    def from_db_value(self, value, expression, connection):
+        # psycopg decodes `json` columns itself (Django makes it leave only jsonb as text).
+        if value is None or not isinstance(value, str):
+            return value
+        return super().from_db_value(value, expression, connection)
+
+
 class CoverageSnapshot(models.Model):
     """One computation of the coverage shares; GET endpoints read the current one.
 
@@ -151,7 +177,7 @@ class CoverageSnapshot(models.Model):
     is_current = models.BooleanField(_("current"), default=False)
     parameters = models.JSONField(_("parameters"), default=dict)
     input_counts = models.JSONField(_("input counts"), default=dict)
-    results = models.JSONField(_("results"), default=dict)
+    results = WholeJSONField(_("results"), default=dict)
     duration_ms = models.PositiveIntegerField(_("duration, ms"), default=0)
 
     class Meta:
@@ -329,7 +355,7 @@ class CoverageHexagon(models.Model):
     """
 
     # No index of its own: hexagon_unique_cell (snapshot, h3) serves every lookup by
-    # snapshot, and a second b-tree only slows the snapshot's COPY of its rows.
+    # snapshot, and a second b-tree would only slow the snapshot's COPY of its rows.
     snapshot = models.ForeignKey(
         CoverageSnapshot,
         on_delete=models.CASCADE,
@@ -338,7 +364,11 @@ class CoverageHexagon(models.Model):
         db_index=False,
     )
     h3 = models.CharField(_("H3 cell"), max_length=16)
-    area = models.PolygonField(_("area"), srid=4326)
+    # No spatial index: the hexagons are always read for one snapshot, which
+    # hexagon_unique_cell picks (~750 rows for the community, 50,000 at benchmark size M),
+    # and a GiST over every snapshot's identical outlines would only grow with history
+    # while it costs a third of each snapshot's COPY (bench/RESULTS.md).
+    area = models.PolygonField(_("area"), srid=4326, spatial_index=False)
     area_m2 = models.FloatField(_("area inside the territory, m²"))
     covered_pct = models.FloatField(_("any coverage, area share, %"))
     served_pct = models.FloatField(_("high-speed coverage, area share, %"))

@@ -6,6 +6,7 @@ shapely/GEOS on arrays (coverage.overlay) and is assembled by coverage.compute;
 so readers see either the old snapshot or the new one, never half of it.
 """
 
+import json
 import queue
 import threading
 import time
@@ -97,27 +98,38 @@ class _Inputs:
     villages_ll: np.ndarray  # None where a village has no boundary
     villages_m: np.ndarray
     addresses: sql.Points | None
-    facilities: sql.Points  # None until _with_points reads them
+    facilities: sql.Points  # None until the points are read (_read_points)
     addresses_xy: np.ndarray | None = None  # n × 2, METRIC_SRID
     facilities_xy: np.ndarray | None = None
     addresses_unlocated: int = 0
     facility_totals: dict = field(default_factory=dict)  # see sql.facility_totals
 
 
-def _with_points(cursor, params: dict, inputs: _Inputs) -> _Inputs:
-    """Read the addresses and facilities into inputs read by _read_areas."""
+@dataclass
+class _Points:
+    """The addresses and facilities of a computation (see _Inputs)."""
+
+    addresses: sql.Points | None
+    addresses_xy: np.ndarray | None
+    addresses_unlocated: int
+    facilities: sql.Points
+    facilities_xy: np.ndarray
+    facility_totals: dict
+
+
+def _read_points(cursor, params: dict) -> _Points:
+    """Read the addresses and facilities and reproject them to params["srid"]."""
     tids, srid = params["tids"], params["srid"]
     found, unlocated = None, 0
     if sql.table_exists("addresses_address"):
         found, unlocated = sql.addresses(cursor, tids)
     facilities = sql.facilities(cursor, tids)
-    return replace(
-        inputs,
+    return _Points(
         addresses=found,
-        facilities=facilities,
         addresses_xy=None if found is None else _metric_xy(found, srid),
-        facilities_xy=_metric_xy(facilities, srid),
         addresses_unlocated=unlocated,
+        facilities=facilities,
+        facilities_xy=_metric_xy(facilities, srid),
         facility_totals=sql.facility_totals(cursor, params),
     )
 
@@ -126,14 +138,33 @@ def _metric_xy(found: sql.Points, srid: int) -> np.ndarray:
     return np.column_stack(overlay.reproject_xy(found.lon, found.lat, 4326, srid))
 
 
-def _read_areas(cursor, tids: list[int], as_of: date, t: Thresholds, srid: int) -> _Inputs:
-    """Read the coverage areas, territories and villages (no points yet: see _with_points)."""
-    src = sql.coverage_sources(cursor, as_of)
-    cols = list(zip(*src, strict=True)) or [()] * 5
+@dataclass
+class _Rows:
+    """The coverage areas, territories and villages as read (WKB in EPSG:4326)."""
+
+    areas: list[tuple]  # sql.coverage_sources
+    territories: list[tuple]  # sql.territories
+    villages: list[tuple]  # sql.villages
+
+    def territories_ll(self) -> np.ndarray:
+        return shapely.from_wkb([bytes(w) for _, w in self.territories])
+
+
+def _read_areas(cursor, tids: list[int], as_of: date) -> _Rows:
+    """Read the coverage areas valid on `as_of`, the territories and their villages."""
+    return _Rows(
+        sql.coverage_sources(cursor, as_of),
+        sql.territories(cursor, tids),
+        sql.villages(cursor, tids),
+    )
+
+
+def _area_inputs(rows: _Rows, t: Thresholds, srid: int) -> _Inputs:
+    """Make the inputs of the areas (no points yet: see _read_points), reprojected."""
+    cols = list(zip(*rows.areas, strict=True)) or [()] * 5
     down, up = np.asarray(cols[2], dtype="int64"), np.asarray(cols[3], dtype="int64")
-    ter = shapely.from_wkb([bytes(w) for _, w in sql.territories(cursor, tids)])
-    rows = sql.villages(cursor, tids)
-    vil = np.asarray([None if w is None else shapely.from_wkb(bytes(w)) for *_, w in rows])
+    ter = rows.territories_ll()
+    vil = np.asarray([None if w is None else shapely.from_wkb(bytes(w)) for *_, w in rows.villages])
     has = np.asarray([g is not None for g in vil], dtype=bool)
     vil_m = np.full(len(vil), None, dtype=object)
     vil_m[has] = overlay.reproject(vil[has], 4326, srid)
@@ -145,7 +176,7 @@ def _read_areas(cursor, tids: list[int], as_of: date, t: Thresholds, srid: int) 
         up=up,
         territories_ll=ter,
         territories_m=overlay.reproject(ter, 4326, srid),
-        village_rows=[r[:5] for r in rows],
+        village_rows=[r[:5] for r in rows.villages],
         villages_ll=vil,
         villages_m=vil_m,
         addresses=None,
@@ -166,6 +197,12 @@ class _Geometry:
 
 def _copy(geoms: np.ndarray) -> np.ndarray:
     return shapely.from_wkb(shapely.to_wkb(geoms))
+
+
+def _areas_measured(rows: _Rows, params: dict, log: Progress, workers: int):
+    """Return (the _Inputs of the areas, their _Geometry)."""
+    inputs = _area_inputs(rows, params["thresholds"], params["srid"])
+    return inputs, _measure_areas(inputs, log, workers)
 
 
 def _measure_areas(inputs: _Inputs, log: Progress, workers: int) -> _Geometry:
@@ -519,28 +556,29 @@ def _unserved(inputs: _Inputs, adr: _PointShares) -> dict[str, np.ndarray]:
     }
 
 
-def _snapshot_create(territories, gathered: _Gathered, zonal, params: dict) -> CoverageSnapshot:
-    """Assemble the results and store them as the new current snapshot (in the caller's
-    transaction)."""
+def _snapshot_start(params: dict, counts: dict) -> CoverageSnapshot:
+    """Store the new snapshot, current, without its results yet (see _results_json), in the
+    caller's transaction."""
     as_of = params["as_of"]
-    wifi = _wifi_zones(as_of)
-    results = compute.snapshot_results(
+    CoverageSnapshot.objects.filter(is_current=True).update(is_current=False)
+    return CoverageSnapshot.objects.create(
+        as_of=as_of,
+        is_current=True,
+        parameters=_parameters(as_of, params["thresholds"], params["srid"]),
+        input_counts=counts,
+    )
+
+
+def _results(territories, gathered: _Gathered, zonal, wifi: dict, appeals: dict) -> dict:
+    return compute.snapshot_results(
         territory=_territory_header(territories, gathered.area_m2),
         area_covered=gathered.area_covered,
         villages=gathered.villages,
         min_share=settings.COVERAGE_VILLAGE_CONNECTED_SHARE,
         priority_codes=settings.COVERAGE_PRIORITY_VILLAGES,
         wifi_zones=wifi,
-        appeals=_appeals(as_of),
+        appeals=appeals,
         population=(zonal.territory, zonal.territory_covered) if zonal else None,
-    )
-    CoverageSnapshot.objects.filter(is_current=True).update(is_current=False)
-    return CoverageSnapshot.objects.create(
-        as_of=as_of,
-        is_current=True,
-        parameters=_parameters(as_of, params["thresholds"], params["srid"]),
-        input_counts={**gathered.counts, "wifi_hotspots": wifi["open"]},
-        results=results,
     )
 
 
@@ -573,39 +611,45 @@ def coverage_compute(
     params = {"tids": tids, "as_of": as_of, "sd": t.served_down, "su": t.served_up, "srid": srid}
     params["thresholds"] = t
     # Threads: GEOS, pyproj and PostgreSQL (psycopg waits) release the GIL, so the unions,
-    # the H3 hexagons, the reads and later the writes run side by side on the cores.
+    # the H3 hexagons, the reads and the writes run side by side on the cores.
     with connection.cursor() as cursor, ThreadPoolExecutor(max_workers=2) as pool:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('coverage_compute'))")
-        inputs = _read_areas(cursor, tids, as_of, t, srid)
-        measuring = pool.submit(_measure_areas, inputs, log, workers)
-        drawing = pool.submit(_hexagons, inputs.territories_ll, srid)
+        rows = _read_areas(cursor, tids, as_of)
+        measuring = pool.submit(_areas_measured, rows, params, log, workers)
+        drawing = pool.submit(_hexagons, rows.territories_ll(), srid)
         # PostgreSQL packs the points on its own core meanwhile (the cursor stays on this
         # thread).
-        inputs = _with_points(cursor, params, inputs)
+        points = _read_points(cursor, params)
         log("inputs read")
-        geo = measuring.result()
+        inputs, geo = measuring.result()
+        inputs = replace(inputs, **vars(points))
         jobs = _Jobs()
         beside = pool.submit(_background, inputs, geo, drawing, jobs)
         gathered, adr = _gather(inputs, geo, log)
         zonal = _population(inputs, geo, drawing, gathered, log)
-        gathered.counts["hexagons"] = len(drawing.result().cells)
-        # Stored while the background thread measures the hexagons: PostgreSQL parses the
-        # results on its core.
-        snapshot = _snapshot_create(territories, gathered, zonal, params)
+        wifi, appeals = _wifi_zones(as_of), _appeals(as_of)
+        jobs.help(beside)
+        back = _background_result(jobs, beside, drawing)
+        hexes = back.hexes
+        counts = {**gathered.counts, "hexagons": len(hexes.cells), "wifi_hotspots": wifi["open"]}
+        snapshot = _snapshot_start(params, counts)
+        table = _hexagon_rows(back, inputs, adr, zonal)
+        # PostgreSQL copies the hexagons (the raw cursor, on another thread) while this
+        # one assembles and encodes the results; nothing else uses the connection meanwhile.
+        storing = pool.submit(
+            hexagons.insert, cursor, snapshot.id, hexes.cells, table, hexes.outline_wkb
+        )
+        snapshot.results = _results(territories, gathered, zonal, wifi, appeals)
+        encoded = json.dumps(snapshot.results)
+        snapshot.input_counts["hexagons"] = storing.result()
+        log("H3 hexagons stored")
+        sql.snapshot_results_set(cursor, snapshot.id, encoded)
+        sql.gaps_insert(cursor, snapshot.id, back.gaps, srid)
         if adr is not None:
             snapshot.input_counts["unserved_addresses"] = sql.unserved_addresses_copy(
                 cursor, snapshot.id, _unserved(inputs, adr)
             )
-        jobs.help(beside)
-        back = _background_result(jobs, beside, drawing)
-        sql.gaps_insert(cursor, snapshot.id, back.gaps, srid)
-        log("snapshot, gaps and unserved addresses stored")
-        table = _hexagon_rows(back, inputs, adr, zonal)
-        hexes = back.hexes
-        snapshot.input_counts["hexagons"] = hexagons.insert(
-            cursor, snapshot.id, hexes.cells, table, hexes.outline_wkb
-        )
-        log("H3 hexagons stored")
+        log("results, gaps and unserved addresses stored")
     snapshot.duration_ms = round((time.perf_counter() - started) * 1000)
     snapshot.save(update_fields=["duration_ms", "input_counts"])
     return snapshot

@@ -165,6 +165,14 @@ def facility_totals(cursor, params: dict) -> dict[int, tuple[int, int, int]]:
     return {sid: (int(n), int(c), int(h)) for sid, n, c, h in cursor.fetchall()}
 
 
+def snapshot_results_set(cursor, snapshot_id: int, results_json: str) -> None:
+    """Store a snapshot's results, already encoded as JSON text (the column is `json`)."""
+    cursor.execute(
+        "UPDATE coverage_coveragesnapshot SET results = %s::json WHERE id = %s",
+        [results_json, snapshot_id],
+    )
+
+
 def gaps_insert(cursor, snapshot_id: int, gaps: list[tuple[str, float, bytes | None]], srid: int):
     """Store per tier (tier, area m², WKB in `srid` or None) the uncovered territory, as an
     EPSG:4326 MultiPolygon (NULL when empty). A shape valid in metres can turn invalid
