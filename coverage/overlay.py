@@ -102,7 +102,10 @@ def dissolve_onto(base: shapely.Geometry, geoms: np.ndarray) -> shapely.Geometry
     geoms = np.asarray(geoms, dtype=object)
     if len(parts) and len(geoms):
         shapely.prepare(parts)
-        inside, _ = shapely.STRtree(parts).query(geoms, predicate="covered_by")
+        # Boxes first, then `covers` with the base's parts prepared: STRtree's own predicate
+        # would prepare each new polygon and pass over a whole large part for it.
+        new, part = shapely.STRtree(parts).query(geoms)
+        inside = new[shapely.covers(parts[part], geoms[new])]
         geoms = np.delete(geoms, np.unique(inside))
     if len(geoms) == 0:
         return base

@@ -86,6 +86,32 @@ def test_a_share_behind_too_few_homes_is_suppressed(part, total, n, expected):
     assert np.isnan(got) if expected is None else got == expected
 
 
+def test_hexagon_rows_keep_cells_inside_with_capped_shares_and_suppressed_homes():
+    import numpy as np
+
+    inside = np.array([0.0, 100.0, 50.0])
+    covered = {
+        ("any", 0): np.array([0.0, 100.0000001, 25.0]),  # a hair over: capped at 100 %
+        ("any", 2): np.array([0.0, 50.0, 0.0]),
+        ("fixed", 2): np.array([0.0, 10.0, 0.0]),
+    }
+    homes = (np.array([0, 3, 1]), np.array([0.0, 6.0, 2.0]), np.array([0.0, 3.0, 2.0]))
+    people = np.array([[0.0, 0.0], [10.0, 5.0], [0.0, 0.0]])
+    rows = hexagons.table(inside, covered, homes, people, min_addresses=2)
+    assert rows.index.tolist() == [1, 2]  # the cell outside the territory is dropped
+    assert rows.area_m2.tolist() == [100.0, 50.0]
+    assert rows.covered_pct.tolist() == [100.0, 50.0]
+    assert rows.served_pct.tolist() == [50.0, 0.0]
+    assert rows.fixed_served_pct.tolist() == [10.0, 0.0]
+    assert rows.households_served_pct[0] == 50.0
+    assert np.isnan(rows.households_served_pct[1])  # one address: not published
+    assert rows.population_served_pct[0] == 50.0
+    assert np.isnan(rows.population_served_pct[1])  # nobody lives there
+    bare = hexagons.table(inside, covered, None, None, min_addresses=2)
+    assert np.isnan(bare.households_served_pct).all()
+    assert np.isnan(bare.population_served_pct).all()
+
+
 # --- stored with the snapshot, checked against shapely ---------------------------------------
 
 

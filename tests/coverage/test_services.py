@@ -63,6 +63,26 @@ def test_compute_makes_the_new_snapshot_the_only_current_one(random_world):
     assert CoverageSnapshot.objects.filter(is_current=True).get() == second
 
 
+def test_results_are_stored_whole_as_json_and_read_back_equal(random_world):
+    import json
+
+    snapshot = coverage_compute(as_of=AS_OF)
+    stored = CoverageSnapshot.objects.get(pk=snapshot.pk)
+    assert stored.results == json.loads(json.dumps(snapshot.results))
+    assert stored.results["settlements"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_typeof(results)::text FROM coverage_coveragesnapshot WHERE id = %s",
+            [snapshot.pk],
+        )
+        assert cursor.fetchone()[0] == "json"
+    # The ORM writes the column too (admin, fixtures).
+    stored.results = {"territory": {"name": "Дмитрівська"}, "values": [1, 2.5, None]}
+    stored.save(update_fields=["results"])
+    stored.refresh_from_db()
+    assert stored.results == {"territory": {"name": "Дмитрівська"}, "values": [1, 2.5, None]}
+
+
 def test_compute_stores_gaps_whose_area_is_the_uncovered_rest_of_the_territory(random_world):
     snapshot = coverage_compute(as_of=AS_OF)
     territory = snapshot.results["territory"]
