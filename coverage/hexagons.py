@@ -150,21 +150,21 @@ def _copy_column(values: np.ndarray) -> list[str]:
     return ["\\N" if v != v else repr(v) for v in values.tolist()]
 
 
-def wkb_hex(outline: np.ndarray) -> list[str]:
-    """Return geometries as hex WKB, as a COPY of a geometry column reads them."""
+def copy_prefixes(cells: list[str], outline: np.ndarray) -> list[str]:
+    """Return, per cell, the start of its COPY line for `insert`: the cell and its EPSG:4326
+    outline (shapely Polygon) as hex WKB. Made once the cells are drawn, ahead of the rows."""
     # bytes.hex is several times faster than to_wkb(hex=True) and spells the same (upper).
-    return [w.hex().upper() for w in shapely.to_wkb(outline)]
+    wkb = [w.hex().upper() for w in shapely.to_wkb(outline)]
+    return [f"{cell}\tSRID=4326;{w}\t" for cell, w in zip(cells, wkb, strict=True)]
 
 
-def insert(cursor, snapshot_id: int, cells: list[str], rows: Table, outline: list[str]) -> int:
-    """Store the hexagon rows of a snapshot by COPY; `outline`: the cells' EPSG:4326
-    outlines as hex WKB (wkb_hex), in the order of `cells`. Return how many."""
+def insert(cursor, snapshot_id: int, rows: Table, prefixes: list[str]) -> int:
+    """Store the hexagon rows of a snapshot by COPY; `prefixes`: copy_prefixes of the
+    cells. Return how many."""
     if not len(rows.index):
         return 0
-    index = rows.index.tolist()
     columns = zip(
-        [cells[i] for i in index],
-        [outline[i] for i in index],
+        [prefixes[i] for i in rows.index.tolist()],
         *(
             _copy_column(getattr(rows, name))
             for name in (
@@ -178,11 +178,12 @@ def insert(cursor, snapshot_id: int, cells: list[str], rows: Table, outline: lis
         ),
         strict=True,
     )
-    lines = [f"{snapshot_id}\t{h}\tSRID=4326;{w}\t" + "\t".join(rest) for h, w, *rest in columns]
+    end = f"\t{snapshot_id}\n"
+    lines = [start + "\t".join(rest) + end for start, *rest in columns]
     with cursor.cursor.copy(
-        """COPY coverage_coveragehexagon (snapshot_id, h3, area, area_m2, covered_pct,
-           served_pct, fixed_served_pct, households_served_pct, population_served_pct)
+        """COPY coverage_coveragehexagon (h3, area, area_m2, covered_pct, served_pct,
+           fixed_served_pct, households_served_pct, population_served_pct, snapshot_id)
            FROM STDIN"""
     ) as copy:
-        copy.write("\n".join(lines) + "\n")
+        copy.write("".join(lines))
     return len(lines)

@@ -367,7 +367,7 @@ class _Hexagons:
     cells: list[str]  # sorted
     outline_ll: np.ndarray  # EPSG:4326
     outline_m: np.ndarray  # METRIC_SRID
-    outline_wkb: list[str]  # EPSG:4326 outlines as hex WKB, for the COPY
+    copy_prefixes: list[str]  # the cells and outlines, for the COPY (hexagons.insert)
 
 
 def _hexagons(territories_ll: np.ndarray, srid: int) -> _Hexagons:
@@ -383,7 +383,7 @@ def _hexagons(territories_ll: np.ndarray, srid: int) -> _Hexagons:
         cells=cells,
         outline_ll=outline_ll,
         outline_m=shapely.polygons(np.stack([x, y], axis=-1).reshape(rings.shape)),
-        outline_wkb=hexagons.wkb_hex(outline_ll),
+        copy_prefixes=hexagons.copy_prefixes(cells, outline_ll),
     )
 
 
@@ -459,17 +459,12 @@ class _Jobs:
 
 
 def _background(inputs: _Inputs, geo: _Geometry, drawing, jobs: _Jobs) -> None:
-    """Hexagon areas, the hexagon of each address and the gaps. Run in a second thread
+    """Hexagon areas and the gaps. Run in a second thread
     while the main one locates the points in the unions and stores the snapshot (GEOS and
     PostgreSQL release the GIL); the main thread then takes a share of the jobs (_Jobs).
     drawing: the future of the _Hexagons."""
     hexes = drawing.result()
     jobs.hex_m = _copy(hexes.outline_m)
-    found = inputs.addresses
-    if found is not None:
-        jobs.queue.put(
-            ("homes_at", lambda _: hexagons.locate(hexes.outline_ll, found.lon, found.lat))
-        )
     # Largest first; the pieces are copied: the gaps read some of them meanwhile.
     zones = {"inside": inputs.territories_m}
     zones.update({key: geo.clipped[key] for key in hexagons.HEX_PIECES})
@@ -481,17 +476,25 @@ def _background(inputs: _Inputs, geo: _Geometry, drawing, jobs: _Jobs) -> None:
     jobs.work(hexes.outline_m)
 
 
-def _background_result(jobs: _Jobs, beside, drawing) -> _Background:
-    """Wait for the background thread and the jobs both threads took."""
+def _background_result(jobs: _Jobs, beside, drawing, locating) -> _Background:
+    """Wait for the background thread, the jobs both threads took and _locate_homes."""
     beside.result()
     r = jobs.results
     return _Background(
         hexes=drawing.result(),
         inside=r["inside"],
         covered={key: r[key] for key in hexagons.HEX_PIECES},
-        homes_at=r.get("homes_at"),
+        homes_at=locating.result(),
         gaps=r["gaps"],
     )
+
+
+def _locate_homes(drawing, found: sql.Points | None) -> tuple[np.ndarray, ...] | None:
+    """Return (address index, hexagon index) of the addresses in the H3 hexagons (the
+    future `drawing`), None without addresses."""
+    if found is None:
+        return None
+    return hexagons.locate(drawing.result().outline_ll, found.lon, found.lat)
 
 
 def _hexagon_rows(back: _Background, inputs: _Inputs, adr: _PointShares | None, zonal):
@@ -621,6 +624,8 @@ def coverage_compute(
         # thread).
         points = _read_points(cursor, params)
         log("inputs read")
+        # The hexagon of each address, on the core the unions leave free at their end.
+        locating = pool.submit(_locate_homes, drawing, points.addresses)
         inputs, geo = measuring.result()
         inputs = replace(inputs, **vars(points))
         jobs = _Jobs()
@@ -629,16 +634,14 @@ def coverage_compute(
         zonal = _population(inputs, geo, drawing, gathered, log)
         wifi, appeals = _wifi_zones(as_of), _appeals(as_of)
         jobs.help(beside)
-        back = _background_result(jobs, beside, drawing)
+        back = _background_result(jobs, beside, drawing, locating)
         hexes = back.hexes
         counts = {**gathered.counts, "hexagons": len(hexes.cells), "wifi_hotspots": wifi["open"]}
         snapshot = _snapshot_start(params, counts)
         table = _hexagon_rows(back, inputs, adr, zonal)
         # PostgreSQL copies the hexagons (the raw cursor, on another thread) while this
         # one assembles and encodes the results; nothing else uses the connection meanwhile.
-        storing = pool.submit(
-            hexagons.insert, cursor, snapshot.id, hexes.cells, table, hexes.outline_wkb
-        )
+        storing = pool.submit(hexagons.insert, cursor, snapshot.id, table, hexes.copy_prefixes)
         snapshot.results = _results(territories, gathered, zonal, wifi, appeals)
         encoded = json.dumps(snapshot.results)
         snapshot.input_counts["hexagons"] = storing.result()
