@@ -1,5 +1,7 @@
 """HTML pages: /planning/ (the planners' page) and /coverage/ (public: what can I get here)."""
 
+from datetime import date, datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -71,6 +73,9 @@ def planning(request):
     context = {
         "basemap_url": settings.BASEMAP_URL,
         "snapshot": summary,
+        # The summary speaks ISO 8601 (it is the API's); the page shows local dates.
+        "computed_at": datetime.fromisoformat(summary["computed_at"]),
+        "as_of": date.fromisoformat(summary["as_of"]),
         "kpis": _kpis(summary),
         "settlements": settlements["settlements"],
         "priorities": settlements["priorities"][:5],

@@ -34,6 +34,18 @@ def test_planning_page_shows_kpis_villages_charts_and_map(planner_client, comput
     assert "vendor/leaflet/leaflet.js" in html and "unpkg" not in html and "cdn" not in html.lower()
 
 
+def test_planning_page_dates_are_local_words_and_counts_whole(planner_client, computed):
+    from django.utils import timezone
+    from django.utils.dateformat import format as date_format
+
+    html = planner_client.get("/planning/").content.decode()
+    at = timezone.localtime(computed.computed_at)
+    assert f"Обчислено {date_format(at, 'j E Y, H:i')} станом на " in html
+    assert computed.computed_at.isoformat() not in html
+    # The Free Wi-Fi zones card is a count: "0", not "0,0".
+    assert '<span class="kpi-value">0</span><span class="kpi-label">Зони Free Wi-Fi' in html
+
+
 def test_planning_page_before_any_computation_offers_the_button(planner_client, territory):
     html = planner_client.get("/planning/").content.decode()
     assert "planning/recompute/" in html
