@@ -157,18 +157,7 @@ def page_offsets(total: int) -> list[int]:
 
 
 def start_ours(port: int, workers: int) -> subprocess.Popen:
-    env = os.environ | {"ALLOWED_HOSTS": "127.0.0.1,localhost", "DEBUG": "0"}
-    command = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "gis.wsgi",
-        f"--workers={workers}",
-        f"--bind=127.0.0.1:{port}",
-        "--log-level=warning",
-        # Load the app once, before forking, and give a busy machine time to boot it.
-        "--preload",
-        "--timeout=120",
-    ]
-    return subprocess.Popen(command, cwd=ROOT, env=env)
+    return serving.start_gunicorn(port, workers, {})
 
 
 def start_pygeoapi(port: int, workers: int, workdir: Path, db: dict) -> subprocess.Popen:

@@ -128,24 +128,13 @@ def seeded_points(count: int, seed: int) -> list[tuple[float, float]]:
 
 
 def start_server(port: int, workers: int, cache_dir: str) -> subprocess.Popen:
-    env = os.environ | {
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DEBUG": "0",
+    env = {
         "LOG_LEVEL": "WARNING",
         "CACHE_DIR": cache_dir,
         # Templates of the e-mails are rendered; nothing is sent or printed 10,000 times.
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
     }
-    command = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "gis.wsgi",
-        f"--workers={workers}",
-        f"--bind=127.0.0.1:{port}",
-        "--log-level=warning",
-        "--preload",
-        "--timeout=120",
-    ]
-    return subprocess.Popen(command, cwd=ROOT, env=env)
+    return serving.start_gunicorn(port, workers, env)
 
 
 # ---------------------------------------------------------------- measuring

@@ -8,7 +8,10 @@ import os
 import subprocess
 import time
 import urllib.request
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def bench_database_url(suffix: str) -> str:
@@ -47,6 +50,23 @@ def migrated_database(url: str, extensions: tuple[str, ...] = ("postgis",)) -> N
 
     django.setup()
     call_command("migrate", verbosity=0)
+
+
+def start_gunicorn(port: int, workers: int, env: dict[str, str]) -> subprocess.Popen:
+    """Start our service as `./hromada up` runs it (gunicorn sync workers, the app loaded
+    once before forking) on a loopback port, with `env` over the current environment."""
+    command = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "gis.wsgi",
+        f"--workers={workers}",
+        f"--bind=127.0.0.1:{port}",
+        "--log-level=warning",
+        "--preload",
+        # Give a busy machine time to boot the app.
+        "--timeout=120",
+    ]
+    base = {"ALLOWED_HOSTS": "127.0.0.1,localhost", "DEBUG": "0"}
+    return subprocess.Popen(command, cwd=ROOT, env=os.environ | base | env)
 
 
 def wait_for(url: str, seconds: float = 60) -> None:
