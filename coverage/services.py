@@ -459,10 +459,9 @@ class _Jobs:
 
 
 def _background(inputs: _Inputs, geo: _Geometry, drawing, jobs: _Jobs) -> None:
-    """Hexagon areas and the gaps. Run in a second thread
-    while the main one locates the points in the unions and stores the snapshot (GEOS and
-    PostgreSQL release the GIL); the main thread then takes a share of the jobs (_Jobs).
-    drawing: the future of the _Hexagons."""
+    """Hexagon areas and the gaps. Run in a second thread while the main one locates the
+    points in the unions (GEOS releases the GIL); the main thread then takes a share of the
+    jobs (_Jobs). drawing: the future of the _Hexagons."""
     hexes = drawing.result()
     jobs.hex_m = _copy(hexes.outline_m)
     # Largest first; the pieces are copied: the gaps read some of them meanwhile.
@@ -611,8 +610,14 @@ def coverage_compute(
     t = thresholds_from_settings()
     srid = settings.METRIC_SRID
     tids = [x.id for x in territories]
-    params = {"tids": tids, "as_of": as_of, "sd": t.served_down, "su": t.served_up, "srid": srid}
-    params["thresholds"] = t
+    params = {
+        "tids": tids,
+        "as_of": as_of,
+        "sd": t.served_down,
+        "su": t.served_up,
+        "srid": srid,
+        "thresholds": t,
+    }
     # Threads: GEOS, pyproj and PostgreSQL (psycopg waits) release the GIL, so the unions,
     # the H3 hexagons, the reads and the writes run side by side on the cores.
     with connection.cursor() as cursor, ThreadPoolExecutor(max_workers=2) as pool:
