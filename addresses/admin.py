@@ -17,8 +17,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from addresses import compute, imports, services
 from addresses.errors import message_of
 from addresses.models import Address, FacilityAddress, Street
+from core.errors import ApplicationError
 from layers.admin import MapAdmin
-from layers.errors import ApplicationError
 from layers.models import Settlement
 
 

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from addresses.models import Address
 from addresses.selectors import ADDRESS_PROPERTIES
+from core.errors import InvalidInput, NotFound
 from layers import geojson
-from layers.errors import InvalidInput, NotFound
 from layers.models import Settlement
 
 EXPORT_FORMATS = ("csv", "geojson", "gpkg")

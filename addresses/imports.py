@@ -21,8 +21,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from addresses.rows import RowError, RowReader, RowWriter, check_degrees
-from layers import tilecache
-from layers.errors import Conflict, InvalidInput
+from core.errors import Conflict, InvalidInput
+from layers.tiles import cache as tilecache
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 GEO_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp", ".zip"}

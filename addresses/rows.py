@@ -20,7 +20,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from addresses import compute
 from addresses.errors import message_of
 from addresses.models import Address, Street
-from layers.errors import InvalidInput
+from core.errors import InvalidInput
 from layers.models import Settlement
 
 # Column names a file may use for each role; Shapefile names are cut at 10 characters.

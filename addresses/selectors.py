@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy
 from addresses import compute
 from addresses.models import Address
 from addresses.querysets import address_label_expression, fold_sql
+from core.errors import InvalidInput, NotFound
 from layers import geojson
-from layers.errors import InvalidInput, NotFound
 from layers.models import Settlement
 
 MAX_QUERY_LENGTH = 200
@@ -71,7 +71,7 @@ class _Query:
     settlement_id: int | None
 
 
-def _read_query(q: str | None, settlement: str | None) -> _Query:
+def search_query_parse(q: str | None, settlement: str | None) -> _Query:
     """Validate a search text and settlement code; raise InvalidInput or NotFound."""
     text = (q or "").strip()
     if len(text) < MIN_QUERY_LENGTH:
@@ -227,7 +227,7 @@ def address_search_geojson(*, q: str, settlement: str | None = None, limit: int 
     Addresses without a point have geometry null. Raise InvalidInput for an empty or
     over-long text, NotFound for an unknown settlement code.
     """
-    return _search(_read_query(q, settlement), limit=limit, located=False)
+    return _search(search_query_parse(q, settlement), limit=limit, located=False)
 
 
 def address_geocode_geojson(*, q: str, settlement: str | None = None, limit: int = 5) -> str:
@@ -236,7 +236,7 @@ def address_geocode_geojson(*, q: str, settlement: str | None = None, limit: int
     The same matching as address_search_geojson; only addresses with a point are
     candidates; the best is first.
     """
-    return _search(_read_query(q, settlement), limit=limit, located=True)
+    return _search(search_query_parse(q, settlement), limit=limit, located=True)
 
 
 @dataclass(frozen=True)

@@ -16,16 +16,15 @@ from simple_history.utils import bulk_update_with_history
 from addresses import compute
 from addresses.errors import message_of
 from addresses.models import EDITORS_GROUP, Address, Street
-from layers import tilecache
-from layers.errors import Conflict, InvalidInput, PermissionDenied
+from core.errors import Conflict, InvalidInput, PermissionDenied
+from core.roles import in_group
 from layers.models import Settlement
+from layers.tiles import cache as tilecache
 
 
 def can_edit_register(user) -> bool:
     """Tell whether the user may change the register: superusers and `address_editors`."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or user.groups.filter(name=EDITORS_GROUP).exists()
+    return in_group(user, EDITORS_GROUP)
 
 
 def ensure_editor(user) -> None:

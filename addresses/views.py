@@ -7,7 +7,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import render
 
 from addresses import selectors
-from layers.errors import ApplicationError
+from core.errors import ApplicationError
 from layers.models import Settlement
 
 

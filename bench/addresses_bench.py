@@ -109,7 +109,7 @@ def bench_queries(records, rng: random.Random, count: int, names: dict) -> None:
     results = {"search": ([], []), "geocode": ([], []), "reverse": ([], [])}
     for code, street, number, x, y in sample:
         q = _typo(f"{names[code]} {street} {number}", rng)
-        query = selectors._read_query(q, None)
+        query = selectors.search_query_parse(q, None)
         for name, located, limit in (("search", False, 20), ("geocode", True, 5)):
             fn = selectors.address_geocode_geojson if located else selectors.address_search_geojson
             results[name][0].append(_timed(fn, q=q, limit=limit))

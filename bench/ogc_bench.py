@@ -274,7 +274,7 @@ def _raw(sql: str, params) -> tuple[str, list]:
 
 def tile_statements(tiles) -> list[list[tuple[str, list]]]:
     from layers import registry
-    from layers import tiles as tile_sql
+    from layers.tiles import selectors as tile_sql
 
     spec = registry.get("facilities")
     return [[_raw(*tile_sql.layer_tile_sql(spec, z, x, y))] for z, x, y in tiles]
@@ -289,7 +289,8 @@ def items_statements(offsets, *, with_count: bool = True) -> list[list[tuple[str
     """
     from django.db import connection
 
-    from layers import ogc_selectors, registry
+    from layers import registry
+    from layers.ogc import selectors as ogc_selectors
 
     spec = registry.get("facilities")
     queryset = ogc_selectors.items_queryset(spec)

@@ -313,11 +313,11 @@ def page_statements(end_dates: list[str]) -> list[tuple[str, list]]:
     from django.db import connection
 
     from reports import selectors
-    from reports.open311.views import _date_range
+    from reports.open311.params import date_range
 
     statements = []
     for end_text in end_dates:
-        start, end = _date_range(None, end_text)
+        start, end = date_range(None, end_text)
         queryset = selectors.open311_requests(start=start, end=end)
         sql, params = queryset.query.get_compiler(connection=connection).as_sql()
         statements.append((sql, list(params)))

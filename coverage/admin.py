@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 
+from core.errors import ApplicationError
 from coverage.challenges import challenge_decide
 from coverage.models import (
     CoverageArea,
@@ -14,7 +15,6 @@ from coverage.models import (
     WifiHotspot,
 )
 from layers.admin import MapAdmin
-from layers.errors import ApplicationError
 
 
 @admin.register(Provider)

@@ -12,11 +12,11 @@ from django.http import HttpResponse, StreamingHttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.security import django_auth
 
+from core.errors import PermissionDenied
 from coverage import challenges, selectors, services
 from coverage.compute import HOTSPOT_MAX_RADIUS_M, WIFI_SITES_MAX_K
 from coverage.roles import is_planner
 from layers.api import ErrorOut, FeatureCollectionOut, Latitude, Longitude, geojson_response
-from layers.errors import PermissionDenied
 
 router = Router(tags=["coverage"])
 

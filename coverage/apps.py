@@ -10,7 +10,7 @@ class CoverageConfig(AppConfig):
         from django.db.models.signals import post_migrate, post_save
 
         from coverage import demo as coverage_demo
-        from coverage import layers as coverage_layers
+        from coverage import specs as coverage_layers
         from coverage.challenges import report_saved
         from coverage.roles import planners_group_ensure
         from layers import demo

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core.errors import Conflict, InvalidInput, NotFound
 from coverage.models import CoverageArea, CoverageChallenge
-from layers.errors import Conflict, InvalidInput, NotFound
 from layers.geojson import feature_collection
 
 DECISIONS = {

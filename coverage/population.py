@@ -17,9 +17,9 @@ import shapely
 from django.core.files import File
 from django.db import transaction
 
+from core.errors import InvalidInput
 from coverage.models import PopulationRaster
 from coverage.raster import RasterError
-from layers.errors import InvalidInput
 
 
 @dataclass

@@ -1,5 +1,7 @@
 """The `planners` group: who may change coverage data and see unserved addresses."""
 
+from core.roles import group_ensure, in_group
+
 PLANNERS = "planners"
 PLANNER_PERMISSIONS = {
     "provider": ("view", "add", "change"),
@@ -18,20 +20,9 @@ def planners_group_ensure(sender=None, **kwargs) -> None:
 
     Connected to post_migrate, after Django has created the permissions.
     """
-    from django.contrib.auth.models import Group, Permission
-
-    group, _ = Group.objects.get_or_create(name=PLANNERS)
-    codenames = [
-        f"{action}_{model}" for model, actions in PLANNER_PERMISSIONS.items() for action in actions
-    ]
-    permissions = Permission.objects.filter(
-        content_type__app_label="coverage", codename__in=codenames
-    )
-    group.permissions.add(*permissions)
+    group_ensure(PLANNERS, "coverage", PLANNER_PERMISSIONS)
 
 
 def is_planner(user) -> bool:
     """Tell whether the user is a planner (superuser or member of `planners`)."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or user.groups.filter(name=PLANNERS).exists()
+    return in_group(user, PLANNERS)

@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
+from core.errors import InvalidInput, NotFound
 from coverage import compute, sql
 from coverage.models import (
     CoverageArea,
@@ -20,7 +21,6 @@ from coverage.models import (
     UnservedAddress,
     WifiHotspot,
 )
-from layers.errors import InvalidInput, NotFound
 from layers.geojson import feature_collection
 from layers.models import Facility
 

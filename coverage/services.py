@@ -25,11 +25,11 @@ from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon, P
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.errors import Conflict, InvalidInput, NotFound
 from coverage import compute, hexagons, overlay, sql
 from coverage.compute import COVERAGE_TECHNOLOGIES, LEVELS, TIERS, Thresholds, VillageInputs
 from coverage.models import CoverageArea, CoverageSnapshot, Provider, WifiHotspot
 from coverage.raster import RasterError
-from layers.errors import Conflict, InvalidInput, NotFound
 from layers.models import Facility, Territory
 
 Progress = Callable[[str], None]

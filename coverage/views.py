@@ -11,10 +11,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.errors import ApplicationError, NotFound
 from coverage import challenges, charts, selectors, services
 from coverage.models import TECHNOLOGY_CHOICES
 from coverage.roles import is_planner
-from layers.errors import ApplicationError, NotFound
 
 KPI_GROUPS = ("any", "fixed", "fibre", "mobile", "wifi")
 

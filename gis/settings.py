@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "ninja",
     "simple_history",
+    "core",
     "layers",
     "addresses",
     "reports",
@@ -71,18 +72,18 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # request.csp_nonce for inline scripts; the header when CONTENT_SECURITY_POLICY is set.
-    "layers.csp.ContentSecurityPolicyMiddleware",
+    "core.csp.ContentSecurityPolicyMiddleware",
     # A body cut off before its Content-Length is refused, never parsed as a shorter form.
-    "layers.middleware.CompleteBodyMiddleware",
+    "core.middleware.CompleteBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "layers.middleware.DatabaseUnavailableMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A refused (locked-out or rate-limited) login answers 429 with a clear message.
-    "layers.auth.LoginThrottleMiddleware",
+    "core.auth.LoginThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Records the signed-in user on every history entry (addresses register).
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -121,10 +122,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The throttle comes first: it refuses locked-out attempts before a password is checked.
 AUTHENTICATION_BACKENDS = [
-    "layers.auth.LoginThrottleBackend",
+    "core.auth.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Login lock-out (layers/auth.py): LOGIN_FAILURE_LIMIT failures of one username from one
+# Login lock-out (core/auth.py): LOGIN_FAILURE_LIMIT failures of one username from one
 # address within LOGIN_FAILURE_WINDOW_S lock that pair for LOGIN_LOCKOUT_S seconds; one
 # address may try at most LOGIN_RATE_LIMIT logins per LOGIN_RATE_WINDOW_S seconds.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
@@ -226,18 +227,18 @@ COVERAGE_PRIORITY_VILLAGES = ("UA35040090090035423", "UA35040090130084929")
 # inside (fewer would tell about single homes).
 COVERAGE_H3_MIN_ADDRESSES = 5
 
-# Content-Security-Policy (layers/csp.py): {directive: [sources]}, "{nonce}" filled per
+# Content-Security-Policy (core/csp.py): {directive: [sources]}, "{nonce}" filled per
 # request. Empty = no header (development); the production profile below sets it.
 CONTENT_SECURITY_POLICY: dict[str, list[str]] = {}
 
-# LOG_FORMAT=json writes one JSON object per line (layers/logs.py); production's default.
+# LOG_FORMAT=json writes one JSON object per line (core/logs.py); production's default.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-        "json": {"()": "layers.logs.JsonFormatter"},
+        "json": {"()": "core.logs.JsonFormatter"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},

@@ -5,9 +5,9 @@ from django.urls import include, path
 from ninja import NinjaAPI
 
 from addresses import api as addresses_api
+from core.errors import install_api_handlers
 from coverage import api as coverage_api
 from layers import api as layers_api
-from layers.errors import install_api_handlers
 from reports import api as reports_api
 
 api = NinjaAPI(
@@ -29,8 +29,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("healthz", layers_api.healthz, name="healthz"),
-    path("ogc/", include("layers.ogc_urls")),
-    path("tiles/", include("layers.tile_urls")),
+    path("ogc/", include("layers.ogc.urls")),
+    path("tiles/", include("layers.tiles.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("open311/", include("reports.open311.urls")),
     path("", include("reports.urls")),
@@ -43,5 +43,5 @@ urlpatterns = [
 # checks the report is public (hidden and unmoderated ones only for staff); nothing else
 # uploaded (e.g. population rasters) is published.
 
-handler404 = "layers.errors.handler404"
-handler500 = "layers.errors.handler500"
+handler404 = "core.errors.handler404"
+handler500 = "core.errors.handler500"

@@ -6,8 +6,8 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from ninja import Field, Query, Router, Schema
 
+from core.errors import ServiceUnavailable, error_response
 from layers import selectors
-from layers.errors import ServiceUnavailable, error_response
 
 router = Router(tags=["layers"])
 

@@ -7,8 +7,9 @@ class LayersConfig(AppConfig):
     verbose_name = _("Territory and base layers")
 
     def ready(self):
-        from layers import checks, demo, tilecache  # noqa: F401 — importing registers the checks
+        from layers import demo
         from layers.specs import register_base_layers
+        from layers.tiles import cache as tilecache
 
         demo.register("layers", demo.load_layers, order=10)
         register_base_layers()

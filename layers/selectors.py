@@ -5,8 +5,8 @@ from django.contrib.gis.geos import Point
 from django.db import connection
 from django.db.models import F, FloatField, Func
 
+from core.errors import InvalidInput, NotFound
 from layers import geojson
-from layers.errors import InvalidInput, NotFound
 from layers.models import Facility, Settlement, Territory
 
 

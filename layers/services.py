@@ -18,9 +18,9 @@ from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import IntegrityError, models, transaction
 
+from core.errors import Conflict, InvalidInput
 from layers import compute
 from layers.compute import Field, ImportReport, RowIssue
-from layers.errors import Conflict, InvalidInput
 from layers.models import Facility, Settlement, Territory
 
 __all__ = ["KINDS", "INSIDE_TOLERANCE_M", "ImportReport", "RowIssue", "layer_import"]

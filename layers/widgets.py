@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.gis.forms.widgets import OSMWidget
 from django.urls import reverse
 
-from layers.csp import current_nonce
+from core.csp import current_nonce
 
 
 class LocalMapWidget(OSMWidget):

@@ -8,7 +8,7 @@ from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from layers.errors import ApplicationError
+from core.errors import ApplicationError
 from maps import layers, printing, selectors
 from maps.builder import map_build, map_render
 from maps.printing.forms import PrintForm

@@ -19,7 +19,7 @@ import psycopg
 from django.conf import settings
 from django.db import connections
 
-from layers.errors import ApplicationError, Conflict, InvalidInput
+from core.errors import ApplicationError, Conflict, InvalidInput
 from ops import compute
 
 
@@ -121,7 +121,7 @@ def backup_create(*, target_dir: Path, keep: int = 7, alias: str = "default") ->
 
 def _user_tables(db: dict) -> list[str]:
     """Tables in the public schema other than PostGIS's own."""
-    with psycopg.connect(**_connect_kwargs(db)) as conn:
+    with psycopg.connect(**connect_kwargs(db)) as conn:
         rows = conn.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
             "AND tablename <> 'spatial_ref_sys'"
@@ -129,7 +129,7 @@ def _user_tables(db: dict) -> list[str]:
     return [row[0] for row in rows]
 
 
-def _connect_kwargs(db: dict) -> dict:
+def connect_kwargs(db: dict) -> dict:
     pairs = {
         "host": db.get("HOST"),
         "port": db.get("PORT"),

@@ -16,8 +16,8 @@ from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import ApplicationError
 from layers.admin import MapAdmin
-from layers.errors import ApplicationError
 from reports import selectors, services
 from reports.forms import DuplicateForm, OnBehalfForm, StatusForm
 from reports.models import ApiKey, Category, Photo, Question, Report, Subscription, Update

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from core.errors import InvalidInput
+from core.http import client_address
 from layers.api import GEOJSON, ErrorOut, FeatureCollectionOut, Latitude, Longitude
-from layers.errors import InvalidInput
 from reports import selectors, services
-from reports.http import client_ip
 from reports.models import DESCRIPTION_MAX_CHARS
 
 router = Router(tags=["reports"])
@@ -120,7 +120,7 @@ def report_create(request, data: Form[ReportIn], photos: File[list[UploadedFile]
         reporter=services.Reporter(
             name=data.name, email=data.email, phone=data.phone, is_anonymous=not data.show_name
         ),
-        client_ip=client_ip(request),
+        client_ip=client_address(request),
         honeypot=data.website,
     )
     created = {
@@ -152,5 +152,5 @@ def report_detail(request, number: str):
 def report_support(request, number: str):
     """Say "me too" (counted once per client address)."""
     report = selectors.report_public_get(number)
-    supporters, added = services.report_support(report=report, client_ip=client_ip(request))
+    supporters, added = services.report_support(report=report, client_ip=client_address(request))
     return {"number": report.number, "supporters": supporters, "added": added}

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from layers.errors import ApplicationError, InvalidInput
+from core.errors import ApplicationError, InvalidInput
 
 
 class OutsideTerritory(InvalidInput):

@@ -13,6 +13,7 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from reports.querysets import ReportQuerySet
+from reports.states import OPEN_STATUSES, Channel, Status
 
 DESCRIPTION_MAX_CHARS = 4000
 PHOTOS_MAX = 3
@@ -99,27 +100,6 @@ class Question(models.Model):
     @property
     def choice_keys(self) -> list[str]:
         return [str(choice["key"]) for choice in self.choices]
-
-
-class Status(models.TextChoices):
-    NEW = "new", _("new")
-    ACKNOWLEDGED = "acknowledged", _("acknowledged")
-    IN_PROGRESS = "in_progress", _("in progress")
-    FIXED = "fixed", _("fixed")
-    CLOSED_NOT_FIXED = "closed_not_fixed", _("closed – not fixed")
-    DUPLICATE = "duplicate", _("duplicate")
-    NOT_RESPONSIBLE = "not_responsible", _("not our responsibility")
-
-
-OPEN_STATUSES = frozenset({Status.NEW, Status.ACKNOWLEDGED, Status.IN_PROGRESS})
-
-
-class Channel(models.TextChoices):
-    WEB = "web", _("web")
-    API = "api", _("API")
-    PHONE = "phone", _("phone")
-    VISIT = "visit", _("visit")
-    PAPER = "paper", _("paper")
 
 
 class Report(models.Model):

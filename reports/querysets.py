@@ -6,6 +6,7 @@ from django.contrib.gis.measure import D
 
 from layers.querysets import SpatialQuerySet
 from reports.compute import degree_box
+from reports.states import OPEN_STATUSES
 
 
 class ReportQuerySet(SpatialQuerySet):
@@ -16,13 +17,9 @@ class ReportQuerySet(SpatialQuerySet):
         return self.filter(is_approved=True, is_hidden=False)
 
     def open(self):
-        from reports.models import OPEN_STATUSES
-
         return self.filter(status__in=OPEN_STATUSES)
 
     def closed(self):
-        from reports.models import OPEN_STATUSES
-
         return self.exclude(status__in=OPEN_STATUSES)
 
     def near(self, point: Point, radius_m: float):

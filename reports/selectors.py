@@ -25,8 +25,8 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat, Left, NullIf
 from django.utils.translation import gettext as _
 
+from core.errors import InvalidInput, NotFound
 from layers import geojson
-from layers.errors import InvalidInput, NotFound
 from reports.models import (
     OPEN_STATUSES,
     Category,

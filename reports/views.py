@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from layers.errors import ApplicationError, NotFound
+from core.errors import ApplicationError, NotFound
+from core.http import client_address
 from layers.models import Settlement
 from reports import selectors, services
 from reports.forms import (
@@ -23,7 +24,6 @@ from reports.forms import (
     SubscriptionForm,
     answers_from_post,
 )
-from reports.http import client_ip
 from reports.models import OPEN_STATUSES, Status
 
 
@@ -88,7 +88,7 @@ def _report_from_form(request, form, categories):
             phone=data["phone"],
             is_anonymous=not data["show_name"],
         ),
-        client_ip=client_ip(request),
+        client_ip=client_address(request),
         honeypot=data["website"],
     )
 
@@ -145,7 +145,7 @@ def report_support(request, number):
     """POST /reports/<number>/support/: "me too", then back to the report."""
     try:
         report = selectors.report_public_get(number)
-        added = services.report_support(report=report, client_ip=client_ip(request))[1]
+        added = services.report_support(report=report, client_ip=client_address(request))[1]
     except NotFound:
         raise Http404(_("No such public report.")) from None
     except ApplicationError as exc:

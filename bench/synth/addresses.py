@@ -46,7 +46,7 @@ def _address_counts(population: np.ndarray, total: int) -> np.ndarray:
     return 1 + counts
 
 
-def _houses_per_street(population: np.ndarray, total: int) -> tuple[np.ndarray, ...]:
+def houses_per_street(population: np.ndarray, total: int) -> tuple[np.ndarray, ...]:
     """Return (settlement index, index in it, houses) of every street: STREET_HOUSES
     houses, the last street of a settlement fewer."""
     counts = _address_counts(population, total)
@@ -79,7 +79,7 @@ def _street_name(index: int) -> tuple[str, str]:
 def streets(ctx: Context) -> pd.DataFrame:
     """Streets enough for each settlement's share of `size.addresses`."""
     sett = ctx.tables["settlements"]
-    owner, index, _ = _houses_per_street(sett["population"].to_numpy(), ctx.size.addresses)
+    owner, index, _ = houses_per_street(sett["population"].to_numpy(), ctx.size.addresses)
     kinds, names = zip(*(_street_name(int(i)) for i in index), strict=True)
     return pd.DataFrame(
         {
@@ -130,7 +130,7 @@ def _points_in_stars(rng, centres: np.ndarray, rings: np.ndarray, owner: np.ndar
 def addresses(ctx: Context) -> pd.DataFrame:
     """Houses numbered along every street, uniform inside their settlement."""
     rng, sett, street = ctx.rng("addresses"), ctx.tables["settlements"], ctx.tables["streets"]
-    _, _, houses = _houses_per_street(sett["population"].to_numpy(), ctx.size.addresses)
+    _, _, houses = houses_per_street(sett["population"].to_numpy(), ctx.size.addresses)
     on_street = np.repeat(np.arange(len(street)), houses)
     number = np.concatenate([np.arange(1, k + 1) for k in houses])
     letter = np.where(number % LETTER_EVERY == 0, "А", "")

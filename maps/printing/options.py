@@ -10,7 +10,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from layers.errors import InvalidInput
+from core.errors import InvalidInput
 
 # ISO 216 paper sizes, millimetres (width, height) in portrait.
 PAPERS_MM = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}

@@ -23,7 +23,11 @@ from maps.printing.services import (
     village_title,
 )
 from maps.printing.tables import Cell
+from reports import states
+from reports.states import Status
 
+# Open states in their life-cycle order (new, acknowledged, in progress).
+OPEN_STATUSES = tuple(status.value for status in Status if status in states.OPEN_STATUSES)
 UK_ALPHABET = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя"
 OVERVIEW_LAYERS = (
     "territory", "settlements", "coverage-areas", "coverage-gaps", "wifi-hotspots", "facilities",
@@ -32,7 +36,6 @@ ATLAS_LAYERS = (
     "territory", "settlements", "streets", "addresses", "coverage-areas", "coverage-gaps",
     "wifi-hotspots", "facilities", "reports",
 )  # fmt: skip
-OPEN_STATUSES = ("new", "acknowledged", "in_progress")
 # The strategy's indicators as the council reads them.
 INDICATORS_UK = {
     "territory_coverage_pct": "Покриття території інтернетом, %",

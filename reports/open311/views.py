@@ -11,21 +11,20 @@ English. What residents read in a client (service names, notices) is Ukrainian d
 
 import hashlib
 import re
-from datetime import datetime, time, timedelta
 from functools import wraps
 
 from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone, translation
-from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
 from addresses import selectors as address_selectors
-from layers.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
+from core.errors import ApplicationError, InvalidInput, NotFound, PermissionDenied
 from reports import selectors, services
 from reports.errors import TooManyRequests
 from reports.models import ApiKey, Category, Channel
 from reports.open311 import render
+from reports.open311.params import comma_list, date_range, statuses_of
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # An address_string is placed at the best geocoding candidate scoring above this (0..1): a
@@ -37,7 +36,6 @@ CONTACT = (
     "с. Дмитрівка, пл. Перемоги, 4"
 )
 KEY_SERVICE = "Ключ API (api_key) видає адміністратор громади на запит до сільської ради."
-MAX_SPAN = timedelta(days=90)
 MODERATION_NOTICE = "Звернення буде опубліковано після перевірки модератором."
 _ATTRIBUTE = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
 
@@ -164,14 +162,14 @@ def requests_(request, fmt):
     if request.method == "POST":
         return _request_create(request, fmt)
     params = request.GET
-    ids = _comma_list(params.get("service_request_id"))
-    start, end = _date_range(params.get("start_date"), params.get("end_date"))
+    ids = comma_list(params.get("service_request_id"))
+    start, end = date_range(params.get("start_date"), params.get("end_date"))
     reports = selectors.open311_requests(
         ids=ids,
-        service_codes=_comma_list(params.get("service_code")),
+        service_codes=comma_list(params.get("service_code")),
         start=start,
         end=end,
-        statuses=_statuses(params.get("status")),
+        statuses=statuses_of(params.get("status")),
     )
     return render.document(fmt, "service_requests", [_request_dict(request, r) for r in reports])
 
@@ -195,52 +193,6 @@ def not_found(request, *args, **kwargs):
     """Anything else under /open311/: the specification's 404 (XML unless .json asked)."""
     fmt = "json" if request.path.endswith(".json") else "xml"
     return render.errors(fmt, 404, [f"Nothing at {request.path}."])
-
-
-def _comma_list(value: str | None) -> list[str]:
-    return [item.strip() for item in (value or "").split(",") if item.strip()]
-
-
-def _statuses(value: str | None) -> list[str]:
-    statuses = _comma_list(value)
-    unknown = [status for status in statuses if status not in ("open", "closed")]
-    if unknown:
-        raise InvalidInput(f"status must be open or closed, not '{', '.join(unknown)}'.")
-    return statuses
-
-
-def _date_range(start_text: str | None, end_text: str | None):
-    """Parse start_date/end_date; default to the most recent 90 days; at most 90 days."""
-    start = _w3_parse(start_text, "start_date")
-    end = _w3_parse(end_text, "end_date")
-    if start and end:
-        if end < start:
-            raise InvalidInput("end_date is before start_date.")
-        if end - start > MAX_SPAN:
-            raise InvalidInput("start_date and end_date may not span more than 90 days.")
-        return start, end
-    if start:
-        return start, start + MAX_SPAN
-    end = end or timezone.now()
-    return end - MAX_SPAN, end
-
-
-def _w3_parse(text: str | None, name: str) -> datetime | None:
-    """A W3C date-time (with offset, or local time when none) or date; InvalidInput else."""
-    if not text:
-        return None
-    text = text.strip().replace(" ", "+")  # a "+" left unescaped in a query string
-    try:
-        moment = parse_datetime(text)
-        if moment is None and (day := parse_date(text)):
-            moment = datetime.combine(day, time.min)
-    except ValueError:
-        moment = None
-    if moment is None:
-        raise InvalidInput(f"{name} must be a W3C date-time such as 2024-01-01T00:00:00Z.")
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
 
 
 def _request_dict(request, report) -> dict:

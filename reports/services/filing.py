@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import URLValidator, validate_email
@@ -16,7 +15,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from addresses.selectors import REVERSE_MAX_M, address_nearest_id
-from layers.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound
+from core.ratelimit import counter_incr, counter_value
 from layers.models import Settlement, Territory
 from reports import compute, notify
 from reports.errors import (
@@ -183,17 +183,12 @@ def _channel_check(channel: str, created_by) -> None:
 
 
 def _rate_limit_check(rate_limit: RateLimit) -> None:
-    if cache.get(rate_limit.key, 0) >= rate_limit.limit:
+    if counter_value(rate_limit.key) >= rate_limit.limit:
         raise TooManyRequests(str(rate_limit.message), retry_after_s=rate_limit.window_s)
 
 
 def _rate_limit_count(rate_limit: RateLimit) -> None:
-    if cache.add(rate_limit.key, 1, timeout=rate_limit.window_s):
-        return
-    try:
-        cache.incr(rate_limit.key)
-    except ValueError:  # expired between add and incr
-        cache.add(rate_limit.key, 1, timeout=rate_limit.window_s)
+    counter_incr(rate_limit.key, rate_limit.window_s)
 
 
 def _category_active(code: str) -> Category:

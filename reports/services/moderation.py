@@ -5,7 +5,7 @@ photo removal. Private history entries record who did what.
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from layers.errors import Conflict, InvalidInput
+from core.errors import Conflict, InvalidInput
 from reports import compute, notify
 from reports.models import (
     DESCRIPTION_MAX_CHARS,
@@ -30,10 +30,10 @@ def report_status_change(*, report: Report, status: str, note: str = "", author=
         raise InvalidInput(_("Unknown status '%s'.") % status, code="invalid_status")
     if status == Status.DUPLICATE:
         raise InvalidInput(_("Mark a duplicate with its original report."), code="invalid_status")
-    return _status_set(report, status, note=note, author=author, kind=Update.Kind.STATUS)
+    return report_status_write(report, status, note=note, author=author, kind=Update.Kind.STATUS)
 
 
-def _status_set(
+def report_status_write(
     report, status, *, note, author, kind, by_reporter=False, duplicate_of=None
 ) -> Update:
     old = Report.objects.select_for_update().filter(pk=report.pk).values_list("status", flat=True)
@@ -67,7 +67,7 @@ def report_mark_duplicate(*, report: Report, original: Report, note: str = "", a
         original = original.duplicate_of
     if original.pk in seen:
         raise Conflict(_("A report cannot be a duplicate of itself."), code="duplicate_cycle")
-    return _status_set(
+    return report_status_write(
         report,
         Status.DUPLICATE,
         note=note,

@@ -5,7 +5,7 @@ link a comment, a photo, "fixed" / "not fixed".
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from layers.errors import Conflict, InvalidInput
+from core.errors import Conflict, InvalidInput
 from reports import compute
 from reports.models import (
     DESCRIPTION_MAX_CHARS,
@@ -20,7 +20,7 @@ from reports.services.filing import (
     _photos_save,
     client_hash,
 )
-from reports.services.moderation import _status_set
+from reports.services.moderation import report_status_write
 
 
 # ------------------------------------------------------------------ public: "me too"
@@ -79,6 +79,6 @@ def report_feedback(*, report: Report, fixed: bool, note: str = "") -> Update:
         note = note or _("The reporter confirms it is fixed.")
     else:
         note = note or _("The reporter says it is not fixed; the report is reopened.")
-    return _status_set(
+    return report_status_write(
         report, status, note=note, author=None, kind=Update.Kind.FEEDBACK, by_reporter=True
     )

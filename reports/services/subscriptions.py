@@ -5,7 +5,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from layers.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound
 from layers.models import Settlement
 from reports import notify
 from reports.models import (

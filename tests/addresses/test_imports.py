@@ -11,8 +11,8 @@ from django.utils import translation
 
 from addresses.imports import address_import
 from addresses.models import Address, Street
-from layers import tilecache
-from layers.errors import InvalidInput
+from core.errors import InvalidInput
+from layers.tiles import cache as tilecache
 
 KATOTTG = "UA35040090010099441"
 HEADER = "street_kind,street,house_number,postcode,households,registry_id,lon,lat"

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from addresses import selectors
 from addresses.models import Street
-from layers.errors import NotFound
+from core.errors import NotFound
 from layers.models import Settlement
 from tests.addresses.conftest import make_address
 

@@ -5,7 +5,7 @@ from django.contrib.gis.geos import Point
 
 from addresses import services
 from addresses.models import Address, Street
-from layers.errors import Conflict, InvalidInput, PermissionDenied
+from core.errors import Conflict, InvalidInput, PermissionDenied
 from tests.addresses.conftest import make_address
 
 INSIDE = Point(32.7210, 48.7905, srid=4326)

@@ -198,11 +198,11 @@ def test_addresses_lie_inside_their_settlement_with_unique_numbers_per_street(sm
 def test_size_m_has_a_million_addresses_generated_in_seconds():
     import time
 
-    from bench.synth.addresses import _houses_per_street
+    from bench.synth.addresses import houses_per_street
 
     population = generate("XS", seed=1)["settlements"]["population"].to_numpy()
     started = time.perf_counter()
-    _, _, houses = _houses_per_street(population, SIZES["M"].addresses)
+    _, _, houses = houses_per_street(population, SIZES["M"].addresses)
     assert houses.sum() == 1_000_000 and time.perf_counter() - started < 5
 
 

@@ -5,9 +5,9 @@ import json
 import pytest
 import shapely
 
+from core.errors import Conflict, InvalidInput, NotFound
 from coverage.challenges import challenge_decide
 from coverage.models import CoverageChallenge
-from layers.errors import Conflict, InvalidInput, NotFound
 from reports.errors import OutsideTerritory
 from reports.models import Report
 from reports.services import Reporter, report_create

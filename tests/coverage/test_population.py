@@ -9,10 +9,10 @@ import shapely
 from django.core.management import CommandError, call_command
 from rasterio.transform import from_origin
 
+from core.errors import InvalidInput
 from coverage.models import CoverageHexagon, PopulationRaster
 from coverage.population import population_set
 from coverage.services import coverage_compute
-from layers.errors import InvalidInput
 from tests.coverage import independent
 from tests.coverage.conftest import make_area
 

@@ -7,9 +7,9 @@ import shapely
 from django.contrib.gis.geos import Point
 from django.db import connection
 
+from core.errors import Conflict, InvalidInput
 from coverage.models import CoverageArea, CoverageGap, CoverageSnapshot, UnservedAddress
 from coverage.services import coverage_compute, hotspot_save
-from layers.errors import Conflict, InvalidInput
 from tests.coverage import independent
 from tests.coverage.conftest import make_addresses, make_area
 

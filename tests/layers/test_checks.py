@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from layers.checks import _too_old, _version_tuple
+from core.checks import too_old, version_tuple
 
 
 @pytest.mark.parametrize(
@@ -15,12 +15,12 @@ from layers.checks import _too_old, _version_tuple
     ],
 )
 def test_version_strings_parse_to_tuples(text, expected):
-    assert _version_tuple(text) == expected
+    assert version_tuple(text) == expected
 
 
 def test_an_old_geos_is_an_error_and_a_current_one_is_not():
-    assert _too_old("GEOS", "3.8.0") is not None
-    assert _too_old("GEOS", "3.11.1-CAPI-1.17.1") is None
+    assert too_old("GEOS", "3.8.0") is not None
+    assert too_old("GEOS", "3.11.1-CAPI-1.17.1") is None
 
 
 @pytest.mark.django_db

@@ -3,7 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
-from layers.http import client_address
+from core.http import client_address
 
 
 @pytest.fixture

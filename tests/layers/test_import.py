@@ -9,7 +9,7 @@ from django.contrib.gis.geos import Point
 from shapely.geometry import Point as shapely_point
 from shapely.geometry import box, mapping
 
-from layers.errors import InvalidInput
+from core.errors import InvalidInput
 from layers.models import Facility, Settlement, Territory
 from layers.services import layer_import
 

@@ -9,8 +9,9 @@ from django.contrib.gis.geos import Point
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from layers import ogc_selectors, registry
+from layers import registry
 from layers.models import Facility
+from layers.ogc import selectors as ogc_selectors
 from layers.registry import LayerSpec
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.contrib.gis.geos import Point
 from layers import registry
 from layers.models import Facility
 from layers.registry import LayerSpec
-from layers.tiles import simplify_tolerance_m
+from layers.tiles.selectors import simplify_tolerance_m
 
 pytestmark = pytest.mark.django_db
 

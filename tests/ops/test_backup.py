@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from ops import compute
-from ops.services import _connect_kwargs
+from ops.services import connect_kwargs
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,7 +39,7 @@ def scratch_database():
     """An empty database beside the test database, dropped afterwards; yields its URL."""
     db = connection.settings_dict
     name = f"restore_{uuid.uuid4().hex[:8]}"
-    admin = psycopg.connect(**{**_connect_kwargs(db), "dbname": "postgres"}, autocommit=True)
+    admin = psycopg.connect(**{**connect_kwargs(db), "dbname": "postgres"}, autocommit=True)
     admin.execute(f'CREATE DATABASE "{name}"')
     host = (db.get("HOST") or "").replace("/", "%2F")
     user = db.get("USER") or ""
@@ -70,8 +70,8 @@ def test_backup_restores_into_a_fresh_database_with_identical_tables(
 
     db = connection.settings_dict
     with (
-        psycopg.connect(**_connect_kwargs(db)) as source,
-        psycopg.connect(**{**_connect_kwargs(db), "dbname": name}) as restored,
+        psycopg.connect(**connect_kwargs(db)) as source,
+        psycopg.connect(**{**connect_kwargs(db), "dbname": name}) as restored,
     ):
         before, after = table_fingerprints(source), table_fingerprints(restored)
     assert before == after
@@ -114,7 +114,7 @@ def test_restore_refuses_a_damaged_backup_before_touching_anything(
     name, url = scratch_database
     with pytest.raises(CommandError, match="SHA-256"):
         call_command("ops_restore", str(folder), database_url=url, stdout=io.StringIO())
-    with psycopg.connect(**{**_connect_kwargs(connection.settings_dict), "dbname": name}) as conn:
+    with psycopg.connect(**{**connect_kwargs(connection.settings_dict), "dbname": name}) as conn:
         assert table_fingerprints(conn) == {}
 
 

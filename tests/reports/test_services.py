@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.gis.geos import Point
 
-from layers.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput, NotFound
 from layers.models import Settlement
 from reports import services
 from reports.errors import OutsideTerritory, PhotoRejected, TooManyRequests

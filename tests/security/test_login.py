@@ -1,4 +1,4 @@
-"""Login lock-out and the login rate limit (layers/auth.py), through the admin login."""
+"""Login lock-out and the login rate limit (core/auth.py), through the admin login."""
 
 import time
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from layers.logs import JsonFormatter
+from core.logs import JsonFormatter
 
 ROOT = Path(__file__).resolve().parents[2]
 STRONG_KEY = "t8Qz-production-test-key-4Jx9vWm2Lr7Kp0Ns5Bd3Hf6Gy1Ce8Ua"

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from addresses.exports import EXPORT_FORMATS, address_export
-from layers.errors import ApplicationError
+from core.errors import ApplicationError
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from addresses.imports import address_import
-from layers.errors import ApplicationError
+from core.errors import ApplicationError
 
 
 class Command(BaseCommand):

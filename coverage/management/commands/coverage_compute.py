@@ -5,8 +5,8 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from core.errors import ApplicationError
 from coverage.services import coverage_compute
-from layers.errors import ApplicationError
 
 
 class Command(BaseCommand):

@@ -4,8 +4,8 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.errors import ApplicationError
 from coverage.services import raster_import
-from layers.errors import ApplicationError
 
 
 class Command(BaseCommand):

@@ -2,9 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.errors import ApplicationError
 from coverage import population
 from coverage.raster import RasterError
-from layers.errors import ApplicationError
 
 
 class Command(BaseCommand):

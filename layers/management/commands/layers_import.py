@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from layers.errors import ApplicationError
+from core.errors import ApplicationError
 from layers.services import KINDS, layer_import
 
 PROGRESS_MIN_ROWS = 200

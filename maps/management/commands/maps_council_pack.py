@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from layers.errors import ApplicationError
+from core.errors import ApplicationError
 from layers.models import Settlement
 from maps.management.commands.maps_print import user_or_system
 from maps.printing.pack import council_pack_pdf

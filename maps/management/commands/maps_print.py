@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from layers.errors import ApplicationError
+from core.errors import ApplicationError
 from maps import printing
 
 STEPS = ("read", "drawn", "written")

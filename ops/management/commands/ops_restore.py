@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from layers.errors import ApplicationError
+from core.errors import ApplicationError
 from ops.services import backup_restore
 
 

@@ -6,7 +6,7 @@ import logging
 from django.db import DatabaseError, DataError, InterfaceError, OperationalError
 from django.http import HttpResponse, UnreadablePostError
 
-from layers.errors import (
+from core.errors import (
     ApplicationError,
     InvalidInput,
     ServiceUnavailable,

@@ -7,7 +7,7 @@ Python as objects and no Python loop touches a geometry.
 A page is read with a deferred join (`page_sql`): the page's feature ids first, an
 index-only scan that skips `offset` rows without joining them, then the joins and the
 JSON for those rows only. `numberMatched` (`count_matched`) is kept per worker for each
-(layer, filters), keyed by the data version `layers.tilecache` keeps, so a write through
+(layer, filters), keyed by the data version `layers.tiles.cache` keeps, so a write through
 the ORM changes it at once in every worker.
 """
 
@@ -22,10 +22,11 @@ from django.db import connection, models
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
-from layers import geojson, tilecache
-from layers.errors import InvalidInput
-from layers.ogc_params import TimeInterval
+from core.errors import InvalidInput
+from layers import geojson
+from layers.ogc.params import TimeInterval
 from layers.registry import LayerSpec
+from layers.tiles import cache as tilecache
 
 STREAM_BATCH = 500
 
@@ -101,7 +102,7 @@ def items_queryset(spec: LayerSpec, *, bbox=None, interval=None, filters=None):
 # Compiling a page's querysets to SQL costs about 1 ms of a 3 ms page: the SQL of the
 # layer's rows (per layer) and of the matching ids (per filters) is kept per worker for
 # SQL_TTL_S seconds, which also bounds how stale a queryset built with a clock value in
-# its filters can get (as layers.tiles does).
+# its filters can get (as layers.tiles.selectors does).
 SQL_TTL_S = 60.0
 SQL_CACHE_SIZE = 256
 _sql: dict[tuple, tuple] = {}
@@ -178,7 +179,7 @@ def count_matched(spec: LayerSpec, queryset, key: tuple) -> int:
     `key` names the filters that made `queryset` from the layer's rows (the parsed bbox,
     datetime interval and equality filters). The count is kept per worker under (layer,
     key, data version) for COUNT_TTL_S seconds; a save or delete of a model the layer
-    reads gives the data a new version (`layers.tilecache`), so the count stays exact.
+    reads gives the data a new version (`layers.tiles.cache`), so the count stays exact.
     Inside a transaction (which may hold writes not yet committed) it is always counted.
     """
     if connection.in_atomic_block:

@@ -21,13 +21,13 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 from django.http import HttpResponse
 
-from layers.errors import ApplicationError, error_response, wants_json
-from layers.http import client_address
+from core.errors import ApplicationError, error_response, wants_json
+from core.http import client_address
+from core.ratelimit import counter_clear, counter_incr, counter_value, flag_set
 
 LOCKED_MESSAGE = (
     "Забагато невдалих спроб входу. Обліковий запис тимчасово заблоковано для вашої адреси; "
@@ -45,35 +45,20 @@ def _hash(*parts: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:40]
 
 
-def _client_ip(request) -> str:
-    return client_address(request)
-
-
 def _pair_key(kind: str, request, username: str | None) -> str:
-    return f"login:{kind}:{_hash(_client_ip(request), (username or '').strip().lower())}"
+    return f"login:{kind}:{_hash(client_address(request), (username or '').strip().lower())}"
 
 
 def _ip_key(request) -> str:
-    return f"login:ip:{_hash(_client_ip(request))}"
-
-
-def _incr(key: str, timeout_s: int) -> int:
-    """Add one to a counter that expires timeout_s after its first hit; return it."""
-    if cache.add(key, 1, timeout=timeout_s):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=timeout_s)
-        return 1
+    return f"login:ip:{_hash(client_address(request))}"
 
 
 def login_refusal(request, username: str | None) -> tuple[str, int] | None:
     """Return (message, retry-after seconds) when this attempt must be refused, else None."""
-    if cache.get(_pair_key("lock", request, username)):
+    if counter_value(_pair_key("lock", request, username)):
         seconds = settings.LOGIN_LOCKOUT_S
         return LOCKED_MESSAGE.format(minutes=max(1, seconds // 60)), seconds
-    if cache.get(_ip_key(request), 0) >= settings.LOGIN_RATE_LIMIT:
+    if counter_value(_ip_key(request)) >= settings.LOGIN_RATE_LIMIT:
         seconds = settings.LOGIN_RATE_WINDOW_S
         return RATE_MESSAGE.format(minutes=max(1, seconds // 60)), seconds
     return None
@@ -89,28 +74,28 @@ class LoginThrottleBackend:
         if refusal is not None:
             request.login_refused = refusal
             raise PermissionDenied(refusal[0])
-        _incr(_ip_key(request), settings.LOGIN_RATE_WINDOW_S)
+        counter_incr(_ip_key(request), settings.LOGIN_RATE_WINDOW_S)
         return None
 
     # No get_user(): this backend never signs anyone in, so no session names it, and the
     # test client's force_login() passes it over for the next backend.
 
 
-@receiver(user_login_failed, dispatch_uid="layers.auth.count_failure")
+@receiver(user_login_failed, dispatch_uid="core.auth.count_failure")
 def _count_failure(sender, credentials, request=None, **kwargs):
     if request is None or getattr(request, "login_refused", None):
         return
     username = credentials.get("username")
-    failures = _incr(_pair_key("fail", request, username), settings.LOGIN_FAILURE_WINDOW_S)
+    failures = counter_incr(_pair_key("fail", request, username), settings.LOGIN_FAILURE_WINDOW_S)
     if failures >= settings.LOGIN_FAILURE_LIMIT:
-        cache.set(_pair_key("lock", request, username), 1, timeout=settings.LOGIN_LOCKOUT_S)
-        cache.delete(_pair_key("fail", request, username))
+        flag_set(_pair_key("lock", request, username), settings.LOGIN_LOCKOUT_S)
+        counter_clear(_pair_key("fail", request, username))
 
 
-@receiver(user_logged_in, dispatch_uid="layers.auth.clear_failures")
+@receiver(user_logged_in, dispatch_uid="core.auth.clear_failures")
 def _clear_failures(sender, request=None, user=None, **kwargs):
     if request is not None and user is not None:
-        cache.delete(_pair_key("fail", request, user.get_username()))
+        counter_clear(_pair_key("fail", request, user.get_username()))
 
 
 class LoginThrottleMiddleware:

@@ -9,8 +9,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from layers.ogc_http import GEOJSON, HTML, JSON, OPENAPI
-from layers.ogc_params import LIMIT_DEFAULT, LIMIT_MAX
+from layers.ogc.http import GEOJSON, HTML, JSON, OPENAPI
+from layers.ogc.params import LIMIT_DEFAULT, LIMIT_MAX
 from layers.registry import LayerSpec
 
 REF = "#/components"

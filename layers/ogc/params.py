@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from layers.errors import InvalidInput
+from core.errors import InvalidInput
 
 LIMIT_DEFAULT = 10
 LIMIT_MAX = 10_000

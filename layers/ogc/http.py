@@ -14,8 +14,8 @@ from django.http import JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from layers.errors import ApplicationError, error_body
-from layers.ogc_params import parse_format
+from core.errors import ApplicationError, error_body
+from layers.ogc.params import parse_format
 
 GEOJSON = "application/geo+json"
 JSON = "application/json"

@@ -20,9 +20,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from layers import ogc_openapi, ogc_selectors, registry
-from layers.errors import NotFound
-from layers.ogc_http import (
+from core.errors import NotFound
+from layers import registry
+from layers.ogc import openapi as ogc_openapi
+from layers.ogc import selectors as ogc_selectors
+from layers.ogc.http import (
     GEOJSON,
     HTML,
     JSON,
@@ -35,7 +37,7 @@ from layers.ogc_http import (
     url,
     wanted_format,
 )
-from layers.ogc_params import (
+from layers.ogc.params import (
     check_known,
     parse_bbox,
     parse_datetime,

@@ -8,7 +8,8 @@ Path parts are matched loosely and checked in the view, so that a bad z/x/y gets
 
 from django.urls import re_path
 
-from layers import ogc, tiles
+from layers.ogc import views as ogc
+from layers.tiles import views as tiles
 
 app_name = "tiles"
 

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from layers import ogc
+from layers.ogc import views as ogc
 
 app_name = "ogc"
 

@@ -11,7 +11,7 @@ file cache under var/): any `post_save`/`post_delete` of a model a registered la
 again when the transaction commits, so that a tile rendered between the write and the
 commit is not kept. Writes that send no signal (`bulk_create`, `QuerySet.update`, raw
 SQL, loaders) are seen after at most `TTL_S` seconds, less than the `max-age` the tile
-responses already allow browsers (layers.tiles.CACHE_PUBLIC). Call `bump()` after such a
+responses already allow browsers (layers.tiles.views.CACHE_PUBLIC). Call `bump()` after such a
 write to show it at once.
 """
 
@@ -162,5 +162,5 @@ def _on_write(sender, **kwargs) -> None:
 
 def connect_signals() -> None:
     """Bump the data version on every save or delete of a watched model (idempotent)."""
-    post_save.connect(_on_write, dispatch_uid="layers.tilecache.save")
-    post_delete.connect(_on_write, dispatch_uid="layers.tilecache.delete")
+    post_save.connect(_on_write, dispatch_uid="layers.tiles.cache.save")
+    post_delete.connect(_on_write, dispatch_uid="layers.tiles.cache.delete")

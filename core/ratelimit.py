@@ -1,0 +1,37 @@
+"""Counters over a time window, for rate limits and login lock-outs.
+
+Counters live in Django's default cache, which every web worker of one machine shares
+(a file cache under var/). A counter starts at its first hit and expires `window_s`
+seconds later; the window is fixed, not sliding.
+"""
+
+from django.core.cache import cache
+
+
+def counter_value(key: str) -> int:
+    """Return the current count under `key` (0 when none or expired)."""
+    return cache.get(key, 0)
+
+
+def counter_incr(key: str, window_s: int) -> int:
+    """Add one to the counter under `key`, which expires `window_s` s after its first hit.
+
+    Return the new count.
+    """
+    if cache.add(key, 1, timeout=window_s):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window_s)
+        return 1
+
+
+def flag_set(key: str, window_s: int) -> None:
+    """Raise a flag (a lock-out) under `key` for `window_s` seconds."""
+    cache.set(key, 1, timeout=window_s)
+
+
+def counter_clear(key: str) -> None:
+    """Forget the counter or flag under `key`."""
+    cache.delete(key)

@@ -1,0 +1,94 @@
+"""The /tiles/ views: one vector tile (200 MVT, 204 empty, 304 unchanged) and TileJSON.
+
+The tiles themselves are built by PostGIS in `layers.tiles.selectors`.
+"""
+
+import hashlib
+
+from django.http import HttpResponse
+
+from core.errors import InvalidInput, NotFound
+from layers import registry
+from layers.ogc.http import cors, json_response, ogc_view
+from layers.ogc.params import parse_tile
+from layers.tiles import cache as tilecache
+from layers.tiles.selectors import MVT, tile_bytes, tilejson_doc
+
+MAX_LAYERS_PER_TILE = 12
+CACHE_PUBLIC = "public, max-age=300"
+CACHE_PRIVATE = "private, max-age=60"
+
+
+def _visible_layers(request, layers: str) -> list[registry.LayerSpec]:
+    """Return the specs of a comma-separated id list; 404 naming any unknown or hidden one."""
+    ids = list(dict.fromkeys(part for part in layers.split(",") if part))
+    if not ids or len(ids) > MAX_LAYERS_PER_TILE:
+        raise InvalidInput(f"Give 1 to {MAX_LAYERS_PER_TILE} layer ids.", code="invalid_layers")
+    specs = [registry.get_visible(layer_id, request.user) for layer_id in ids]
+    missing = [layer_id for layer_id, spec in zip(ids, specs, strict=True) if spec is None]
+    if missing:
+        raise NotFound(f"No layer {', '.join(missing)}.", code="unknown_layer")
+    return specs
+
+
+def _etag_matches(request, etag: str) -> bool:
+    header = request.headers.get("If-None-Match", "")
+    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    return etag in tags or "*" in tags
+
+
+def _etag_of(body: bytes) -> str:
+    return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"' if body else ""
+
+
+def _accepts_gzip(request) -> bool:
+    return "gzip" in request.headers.get("Accept-Encoding", "")
+
+
+def _tile_response(request, entry: tilecache.CachedTile):
+    if not entry.body:
+        return HttpResponse(status=204)
+    # Each encoding is its own representation: its own strong ETag (RFC 9110 §8.8.3).
+    zipped = _accepts_gzip(request)
+    etag = entry.etag[:-1] + '-gz"' if zipped else entry.etag
+    if _etag_matches(request, etag):
+        response = HttpResponse(status=304)
+    elif zipped:
+        response = HttpResponse(tilecache.gzipped(entry), content_type=MVT)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(entry.body, content_type=MVT)
+    response["ETag"] = etag
+    response["Vary"] = "Accept-Encoding"
+    return response
+
+
+@ogc_view
+def tile(request, layers: str, z: str, x: str, y: str):
+    """One vector tile of one or more layers: 200 MVT, 204 empty, 304 when unchanged."""
+    specs = _visible_layers(request, layers)
+    z_, x_, y_ = parse_tile(z, x, y)
+
+    def render() -> tuple[bytes, str]:
+        body = tile_bytes(specs, z_, x_, y_)
+        return body, _etag_of(body)
+
+    # id(spec): a layer registered anew (replace=True) does not reuse the old tiles.
+    key = (tuple((spec.id, id(spec)) for spec in specs), z_, x_, y_)
+    response = _tile_response(request, tilecache.get_or_render(key, render))
+    response["Cache-Control"] = (
+        CACHE_PUBLIC if all(spec.is_public for spec in specs) else CACHE_PRIVATE
+    )
+    return cors(response)
+
+
+@ogc_view
+def tilejson(request, layers: str):
+    """TileJSON 3.0.0 of one layer or a comma-separated set."""
+    if request.GET:
+        raise InvalidInput("TileJSON takes no query parameters.", code="unknown_parameter")
+    specs = _visible_layers(request, layers)
+    response = json_response(tilejson_doc(request, layers, specs))
+    cache = CACHE_PUBLIC if all(spec.is_public for spec in specs) else CACHE_PRIVATE
+    response["Cache-Control"] = cache
+    return response
