@@ -122,7 +122,7 @@ def measure(task: str, runs: int) -> dict:
 
 def _drawn_addresses() -> int:
     from maps import printing
-    from maps.printing.services import map_prepare
+    from maps.printing.sheet import map_prepare
 
     options = printing.PrintOptions(paper="A3", extent=printing.Extent("village", VILLAGE))
     frame = map_prepare(options, printing.SYSTEM).frames.get("addresses")

@@ -13,7 +13,7 @@ from maps.printing.options import (
     PrintOptions,
     parse_extent,
 )
-from maps.printing.services import SYSTEM, default_layers, map_pdf, print_layers
+from maps.printing.sheet import SYSTEM, default_layers, map_pdf, print_layers
 
 __all__ = [
     "DEFAULT_LAYERS",

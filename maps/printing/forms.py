@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from layers.models import Settlement
 from maps.printing.options import TITLE_MAX_CHARS, Extent, PrintError, PrintOptions, parse_bbox
-from maps.printing.services import default_layers, print_layers
+from maps.printing.sheet import default_layers, print_layers
 
 
 class PrintForm(forms.Form):

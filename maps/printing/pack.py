@@ -15,7 +15,7 @@ from maps.printing.document import Document, today
 from maps.printing.options import Extent, PrintOptions, options_check
 from maps.printing.page import INK, MUTED, Page, footer_lines, mm_date, thousands
 from maps.printing.render import map_page
-from maps.printing.services import (
+from maps.printing.sheet import (
     community_name,
     map_prepare,
     print_layer,

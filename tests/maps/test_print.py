@@ -13,7 +13,7 @@ from maps.printing.options import Extent, PrintOptions, parse_extent
 from maps.printing.pack import uk_sort_key
 from maps.printing.page import Page
 from maps.printing.render import legend_groups
-from maps.printing.services import map_prepare
+from maps.printing.sheet import map_prepare
 from tests.maps.test_print_helpers import (
     A3,
     A4,

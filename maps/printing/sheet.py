@@ -1,4 +1,7 @@
-"""Printed maps as a service: validate options, read the layers, draw, return PDF bytes."""
+"""One printed map sheet: validate the options, read the layers, draw, return PDF bytes.
+
+Nothing here writes to the database; the council pack (pack.py) builds on it.
+"""
 
 from collections.abc import Callable
 
