@@ -1,21 +1,19 @@
-"""Reads of the address register: search, geocoding, reverse geocoding, verification.
+"""Address search and geocoding: streets first, then house numbers (one SQL statement).
+
 
 Search matches streets first: every query word is looked up in the small streets table
 through pg_trgm word similarity on `Street.search_name` (GIN index), settlements are scored
 by how well their name appears in the query, and only the best streets' addresses are then
 picked by house number (exact first, then the same number with another letter or
-fraction, then numbers that start with it). Reverse geocoding is one KNN query on the
-metric GiST index of the points. Each is one SQL statement that also builds the GeoJSON.
+fraction, then numbers that start with it). Each is one SQL statement that also builds
+the GeoJSON.
 """
 
 import json
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from addresses import compute
 from addresses.models import Address
@@ -37,16 +35,6 @@ STREETS_PER_QUERY = 10
 STREETS_OF_A_SETTLEMENT = 200
 KIND_PENALTY = 0.05
 EMPTY_COLLECTION = '{"type": "FeatureCollection", "features": []}'
-REVERSE_MAX_M = 150
-FAR_FROM_STREET_M = 150
-SAME_POINT_M = 1.0
-PROBLEMS_LIMIT = 200
-PROBLEM_TITLES = {
-    "duplicate": gettext_lazy("Likely duplicate"),
-    "same_point": gettext_lazy("Shared point"),
-    "far_from_street": gettext_lazy("Far from its street"),
-    "out_of_sequence": gettext_lazy("Number out of sequence"),
-}
 
 
 ADDRESS_PROPERTIES = {
@@ -66,12 +54,14 @@ ADDRESS_PROPERTIES = {
 
 
 @dataclass(frozen=True)
-class _Query:
+class SearchRequest:
+    """A checked search: the parsed text and the settlement it is limited to (or None)."""
+
     parsed: compute.SearchQuery
     settlement_id: int | None
 
 
-def search_query_parse(q: str | None, settlement: str | None) -> _Query:
+def search_query_parse(q: str | None, settlement: str | None) -> SearchRequest:
     """Validate a search text and settlement code; raise InvalidInput or NotFound."""
     text = (q or "").strip()
     if len(text) < MIN_QUERY_LENGTH:
@@ -94,7 +84,7 @@ def search_query_parse(q: str | None, settlement: str | None) -> _Query:
         settlement_id = settlement_id.first()
         if settlement_id is None:
             raise NotFound(_("No settlement with KATOTTG code %(code)s.") % {"code": settlement})
-    return _Query(parsed=parsed, settlement_id=settlement_id)
+    return SearchRequest(parsed=parsed, settlement_id=settlement_id)
 
 
 # --------------------------------------------------------------------------- streets first
@@ -107,7 +97,7 @@ _KIND_ABBREVIATION_SQL = (
 # One address (a), its street (st) and settlement (s) as a GeoJSON Feature with the
 # properties of ADDRESS_PROPERTIES, plus {extra}; written out in SQL because compiling the
 # ORM expressions cost ~10 ms a request, 50 times the query itself.
-_FEATURE_SQL = f"""json_build_object(
+FEATURE_SQL = f"""json_build_object(
     'type', 'Feature', 'id', a.id,
     'geometry', ST_AsGeoJSON(a.location, {geojson.GEOJSON_DECIMALS})::json,
     'properties', json_build_object(
@@ -169,7 +159,7 @@ FROM page
 """
 
 
-def address_search_sql(query: _Query, *, limit: int, located: bool) -> tuple[str, dict]:
+def address_search_sql(query: SearchRequest, *, limit: int, located: bool) -> tuple[str, dict]:
     """Return (sql, params) of the one statement behind search and geocode (for benchmarks)."""
     parsed, house = query.parsed, query.parsed.house
     words = {f"w{i}": word for i, word in enumerate(parsed.words)}
@@ -179,7 +169,7 @@ def address_search_sql(query: _Query, *, limit: int, located: bool) -> tuple[str
         street_match=street_match,
         place_match=place_match or "FALSE",
         fold=fold_sql("s.name_uk"),
-        feature=_FEATURE_SQL.format(extra="'score', a.score"),
+        feature=FEATURE_SQL.format(extra="'score', a.score"),
     )
     params = {
         **words,
@@ -200,7 +190,7 @@ def address_search_sql(query: _Query, *, limit: int, located: bool) -> tuple[str
     return sql, params
 
 
-def _search(query: _Query, *, limit: int, located: bool) -> str:
+def _search(query: SearchRequest, *, limit: int, located: bool) -> str:
     sql, params = address_search_sql(query, limit=limit, located=located)
     with transaction.atomic(), connection.cursor() as cursor:
         # For this transaction only: the threshold of `%>`; trigram indexes even on small
@@ -280,182 +270,3 @@ def address_located_get(address_id) -> Address:
             % {"id": address_id}
         )
     return address
-
-
-# --------------------------------------------------------------------------- reverse
-
-# KNN (`<->`) on the metric expression index `address_location_metric`, stopped at max_m by
-# ST_DWithin on the same expression; the Feature is built in the same statement.
-_NEAREST_SQL = """
-    SELECT a.*, ST_Distance(ST_Transform(a.location, {srid}), p.geom) AS distance_m
-    FROM addresses_address a,
-         (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326), {srid}) AS geom) p
-    WHERE a.status = 'active' AND a.location IS NOT NULL
-      AND ST_DWithin(ST_Transform(a.location, {srid}), p.geom, %(max_m)s)
-    ORDER BY ST_Transform(a.location, {srid}) <-> p.geom
-    LIMIT 1
-"""
-_REVERSE_SQL = """
-    SELECT ({feature})::text, a.id
-    FROM ({nearest}) a JOIN addresses_street st ON st.id = a.street_id
-    JOIN layers_settlement s ON s.id = a.settlement_id
-"""
-
-
-def address_reverse_sql(*, lat: float, lon: float, max_m: float) -> tuple[str, dict]:
-    """Return (sql, params) of reverse geocoding: one row (feature JSON, id) or none."""
-    srid = int(settings.METRIC_SRID)
-    sql = _REVERSE_SQL.format(
-        feature=_FEATURE_SQL.format(extra="'distance_m', round(a.distance_m::numeric, 1)"),
-        nearest=_NEAREST_SQL.format(srid=srid),
-    )
-    return sql, {"lat": float(lat), "lon": float(lon), "max_m": float(max_m)}
-
-
-def _nearest(*, lat: float, lon: float, max_m: float) -> tuple[str, int] | None:
-    with connection.cursor() as cursor:
-        cursor.execute(*address_reverse_sql(lat=lat, lon=lon, max_m=max_m))
-        return cursor.fetchone()
-
-
-def address_nearest_id(*, lat: float, lon: float, max_m: float = REVERSE_MAX_M) -> int | None:
-    """Return the id of the nearest active address within `max_m` metres, or None."""
-    row = _nearest(lat=lat, lon=lon, max_m=max_m)
-    return row[1] if row else None
-
-
-def address_reverse_geojson(*, lat: float, lon: float, max_m: float = REVERSE_MAX_M) -> str:
-    """Return the nearest active address within `max_m` metres as a Feature with distance_m.
-
-    Distances are in METRIC_SRID metres. One SQL query (KNN on the metric index, the
-    Feature built by PostGIS). Raise NotFound when no active address is that close.
-    """
-    row = _nearest(lat=lat, lon=lon, max_m=max_m)
-    if row is None:
-        raise NotFound(
-            _("No active address within %(m)s m of (%(lat)s, %(lon)s).")
-            % {"m": f"{max_m:g}", "lat": lat, "lon": lon}
-        )
-    return row[0]
-
-
-# --------------------------------------------------------------------------- verification
-
-
-def verification_overview() -> list[dict]:
-    """Per settlement: active addresses, verified, unverified, without point or postcode."""
-    active = Q(addresses__status="active")
-    rows = (
-        Settlement.objects.annotate(
-            total=Count("addresses", filter=active),
-            verified=Count("addresses", filter=active & Q(addresses__verified=True)),
-            no_point=Count("addresses", filter=active & Q(addresses__location__isnull=True)),
-            no_postcode=Count("addresses", filter=active & Q(addresses__postcode="")),
-        )
-        .order_by("name_uk")
-        .values("katottg", "name_uk", "total", "verified", "no_point", "no_postcode")
-    )
-    return [{**row, "unverified": row["total"] - row["verified"]} for row in rows]
-
-
-_DUPLICATES_SQL = """
-    SELECT a.id, b.id, t.name_uk, sa.name, sb.name, a.house_number
-    FROM addresses_address a
-    JOIN addresses_address b ON b.settlement_id = a.settlement_id
-         AND b.house_number = a.house_number AND b.id > a.id AND b.status = 'active'
-    JOIN addresses_street sa ON sa.id = a.street_id
-    JOIN addresses_street sb ON sb.id = b.street_id
-    JOIN layers_settlement t ON t.id = a.settlement_id
-    WHERE a.status = 'active' AND similarity(sa.name, sb.name) >= 0.6
-    ORDER BY t.name_uk, sa.name, a.number LIMIT %s
-"""
-
-_SAME_POINT_SQL = """
-    SELECT a.id, b.id, a.house_number, b.house_number
-    FROM addresses_address a
-    JOIN addresses_address b
-      ON ST_DWithin(ST_Transform(a.location, {srid}), ST_Transform(b.location, {srid}), %s)
-         AND b.id > a.id AND b.status = 'active'
-    WHERE a.status = 'active' AND a.location IS NOT NULL
-    ORDER BY a.id LIMIT %s
-"""
-
-_FAR_SQL = """
-    SELECT a.id, ST_Distance(ST_Transform(a.location, {srid}), ST_Transform(s.route, {srid}))
-    FROM addresses_address a JOIN addresses_street s ON s.id = a.street_id
-    WHERE a.status = 'active' AND a.location IS NOT NULL AND s.route IS NOT NULL
-      AND NOT ST_DWithin(ST_Transform(a.location, {srid}), ST_Transform(s.route, {srid}), %s)
-    ORDER BY 2 DESC LIMIT %s
-"""
-
-# Per street and side (odd/even numbers): rank by number against rank by position along the
-# route, in the route's numbering direction; a jump of more than 2 places is suspicious.
-_SEQUENCE_SQL = """
-    WITH placed AS (
-        SELECT a.id, a.street_id, a.number, a.number %% 2 AS side,
-               ST_LineLocatePoint(s.route, a.location) AS pos
-        FROM addresses_address a JOIN addresses_street s ON s.id = a.street_id
-        WHERE a.status = 'active' AND a.location IS NOT NULL AND s.route IS NOT NULL
-    ), direction AS (
-        SELECT street_id, side, COALESCE(SIGN(corr(number, pos)), 1) AS dir
-        FROM placed GROUP BY street_id, side HAVING count(*) >= 4
-    ), ranked AS (
-        SELECT p.id, p.number,
-               rank() OVER (PARTITION BY p.street_id, p.side ORDER BY p.number) AS by_number,
-               rank() OVER (PARTITION BY p.street_id, p.side ORDER BY p.pos * d.dir) AS by_pos
-        FROM placed p JOIN direction d USING (street_id, side)
-    )
-    SELECT id, by_number, by_pos FROM ranked WHERE abs(by_number - by_pos) > 2
-    ORDER BY id LIMIT %s
-"""
-
-
-def _fetch(sql: str, params: list) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql.format(srid=int(settings.METRIC_SRID)), params)
-        return cursor.fetchall()
-
-
-def address_problems_list(*, limit: int = PROBLEMS_LIMIT) -> list[dict]:
-    """Return likely problems to work through: duplicates, same points, far, out of order.
-
-    Each item is {"kind", "title", "address_ids", "addresses": [{"id", "label"}],
-    "message"}, the title and message in the active language; at most `limit` of each kind.
-    """
-    problems = []
-    for a, b, village, street_a, street_b, number in _fetch(_DUPLICATES_SQL, [limit]):
-        message = _("%(village)s: «%(a)s, %(number)s» and «%(b)s, %(number)s» look alike") % {
-            "village": village, "a": street_a, "b": street_b, "number": number
-        }  # fmt: skip
-        problems.append(_problem("duplicate", [a, b], message))
-    for a, b, number_a, number_b in _fetch(_SAME_POINT_SQL, [SAME_POINT_M, limit]):
-        message = _("%(a)s and %(b)s share one point (within %(m)s m)") % {
-            "a": number_a, "b": number_b, "m": f"{SAME_POINT_M:g}"
-        }  # fmt: skip
-        problems.append(_problem("same_point", [a, b], message))
-    for a, distance in _fetch(_FAR_SQL, [FAR_FROM_STREET_M, limit]):
-        message = _("the point is %(m).0f m from its street (over %(limit)d m)") % {
-            "m": distance, "limit": FAR_FROM_STREET_M
-        }  # fmt: skip
-        problems.append(_problem("far_from_street", [a], message))
-    for a, by_number, by_pos in _fetch(_SEQUENCE_SQL, [limit]):
-        message = _("number order %(n)d but position %(p)d along the street") % {
-            "n": by_number, "p": by_pos
-        }  # fmt: skip
-        problems.append(_problem("out_of_sequence", [a], message))
-    return _with_labels(problems)
-
-
-def _problem(kind: str, address_ids: list[int], message: str) -> dict:
-    title = str(PROBLEM_TITLES[kind])
-    return {"kind": kind, "title": title, "address_ids": address_ids, "message": message}
-
-
-def _with_labels(problems: list[dict]) -> list[dict]:
-    ids = {pk for problem in problems for pk in problem["address_ids"]}
-    labels = dict(Address.objects.filter(pk__in=ids).with_label().values_list("pk", "label"))
-    for problem in problems:
-        problem["addresses"] = [
-            {"id": pk, "label": labels.get(pk, str(pk))} for pk in problem["address_ids"]
-        ]
-    return problems
