@@ -99,8 +99,16 @@ STREETS = LayerSpec(
 )
 
 
+# A search result on the register browser's map.
+SEARCH_RESULT = LayerStyle(
+    colour="#0057b7", outline_colour="#0057b7", line_width=3, fill_opacity=0.8, radius=7
+)
+
+
 def register_address_layers() -> None:
     """Register the streets and addresses layers unless an app registered them already."""
+    registry.register_marker("search-result", SEARCH_RESULT)
+    registry.register_endpoint("addresses", "api:address_search")
     taken = {spec.id for spec in registry.all_layers()}
     for spec in (STREETS, ADDRESSES):
         if spec.id not in taken:

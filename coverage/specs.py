@@ -8,6 +8,51 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from coverage.roles import PLANNERS
+from layers.registry import LayerStyle, Ramp
+
+# Share of a place served with high-speed internet, in %: red below 20, green from 80.
+SERVED_SHARE_RAMP = Ramp(
+    property="served_pct",
+    steps=((0, "#d73027"), (20, "#fee08b"), (50, "#91cf60"), (80, "#1a9850")),
+    no_data_colour="#bbbbbb",
+    unit="%",
+)
+TECHNOLOGY_COLOURS = (
+    ("fibre", "#1a9850"),
+    ("dsl", "#fee08b"),
+    ("cable", "#91cf60"),
+    ("fixed_wireless", "#66bd63"),
+    ("3g", "#fdae61"),
+    ("4g", "#74add1"),
+    ("5g", "#4575b4"),
+    ("wifi", "#9e0142"),
+)
+CHALLENGE_COLOURS = (("pending", "#fdb863"), ("accepted", "#d7191c"), ("rejected", "#999999"))
+# The planning page draws gaps, Free Wi-Fi reach and challenges in looks of their own.
+GAPS_PLANNING = LayerStyle(colour="#d73027", line_width=0, fill_opacity=0.3)
+WIFI_REACH = LayerStyle(colour="#9e0142", line_width=3, fill_opacity=0.2)
+CHALLENGES_PLANNING = LayerStyle(
+    colour="#7b3294",
+    outline_colour="#333333",
+    line_width=2,
+    fill_opacity=0.9,
+    radius=7,
+    colour_by="status",
+    categories=CHALLENGE_COLOURS,
+)
+# The place a resident tapped or found on the public coverage map.
+HERE = LayerStyle(
+    colour="#ffd500", outline_colour="#003f8a", line_width=3, fill_opacity=1, radius=8
+)
+ENDPOINTS = {
+    "coverage-at": "api:coverage_at",
+    "coverage-settlements": "api:settlements",
+    "coverage-areas": "api:area_list",
+    "coverage-gaps": "api:gaps",
+    "coverage-hotspots": "api:hotspot_list",
+    "coverage-challenges": "api:challenge_list",
+    "coverage-hexagons": "api:hexagon_list",
+}
 
 
 def _areas():
@@ -44,6 +89,10 @@ def register_all() -> None:
     """Register the coverage areas, Free Wi-Fi zones and (for planners) the gaps."""
     from layers import registry
 
+    registry.register_marker("here", HERE)
+    for name, url_name in ENDPOINTS.items():
+        registry.register_endpoint(name, url_name)
+
     registry.register(
         registry.LayerSpec(
             id="coverage-areas",
@@ -62,20 +111,11 @@ def register_all() -> None:
                 "valid_from": "valid_from",
             },
             property_titles={"provider_name": _("provider")},
-            style=registry.LayerStyle(
+            style=LayerStyle(
                 colour="#2b8cbe",
                 fill_opacity=0.2,
                 colour_by="technology",
-                categories=(
-                    ("fibre", "#1a9850"),
-                    ("dsl", "#fee08b"),
-                    ("cable", "#91cf60"),
-                    ("fixed_wireless", "#66bd63"),
-                    ("3g", "#fdae61"),
-                    ("4g", "#74add1"),
-                    ("5g", "#4575b4"),
-                    ("wifi", "#9e0142"),
-                ),
+                categories=TECHNOLOGY_COLOURS,
             ),
             data_date="updated_at",
             temporal="valid_from",
@@ -98,7 +138,13 @@ def register_all() -> None:
                 "opened_on": "opened_on",
             },
             property_titles={"provider_name": _("provider")},
-            style=registry.LayerStyle(colour="#9e0142", symbol="diamond", radius=6),
+            style=LayerStyle(
+                colour="#9e0142",
+                symbol="diamond",
+                radius=6,
+                line_width=1,
+                variants=(("reach", WIFI_REACH),),
+            ),
             temporal="opened_on",
             data_date="opened_on",
         ),
@@ -123,7 +169,9 @@ def register_all() -> None:
                 }
             },
             visibility=PLANNERS,
-            style=registry.LayerStyle(colour="#d73027", fill_opacity=0.35),
+            style=LayerStyle(
+                colour="#d73027", fill_opacity=0.35, variants=(("planning", GAPS_PLANNING),)
+            ),
         ),
         replace=True,
     )
@@ -146,7 +194,13 @@ def register_all() -> None:
                 "fixed_served_pct": "fixed_served_pct",
                 "households_served_pct": "households_served_pct",
             },
-            style=registry.LayerStyle(colour="#1a9850", fill_opacity=0.35, line_width=0.5),
+            style=LayerStyle(
+                colour="#1a9850",
+                outline_colour="#555555",
+                fill_opacity=0.55,
+                line_width=0.3,
+                ramp=SERVED_SHARE_RAMP,
+            ),
         ),
         replace=True,
     )
@@ -170,16 +224,14 @@ def register_all() -> None:
                 "settlement_name": _("settlement"),
             },
             visibility=PLANNERS,
-            style=registry.LayerStyle(
+            style=LayerStyle(
                 colour="#7b3294",
                 symbol="triangle",
                 radius=6,
+                line_width=1,
                 colour_by="status",
-                categories=(
-                    ("pending", "#fdb863"),
-                    ("accepted", "#d7191c"),
-                    ("rejected", "#999999"),
-                ),
+                categories=CHALLENGE_COLOURS,
+                variants=(("planning", CHALLENGES_PLANNING),),
             ),
             temporal="created_at",
         ),

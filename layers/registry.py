@@ -25,44 +25,15 @@ from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db.models import Max, QuerySet
 from django.utils.translation import get_language, override
 
+# Re-exported: apps declare their layers' looks through the registry module.
+from layers.styles import SYMBOLS, LayerStyle
+from layers.styles import Ramp as Ramp
+from layers.styles import register_marker as register_marker
+
 PUBLIC = "public"
 STAFF = "staff"
 LAYER_ID = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
 PROPERTY_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
-SYMBOLS = ("circle", "square", "triangle", "diamond", "marker", "none")
-
-
-@dataclass(frozen=True)
-class LayerStyle:
-    """How a layer is drawn by default: the web maps, the legends and the printed maps.
-
-    `colour` strokes lines and outlines and fills point symbols; `fill_colour` fills
-    polygons (None: the same as `colour`); `line_width` in screen pixels; `fill_opacity`
-    0–1; `symbol` is the point marker shape; `radius` the point radius in pixels.
-    `colour_by` names a property whose values pick the colour from `categories`
-    ((value, colour) pairs); other values keep `colour`.
-    """
-
-    colour: str = "#3388ff"
-    fill_colour: str | None = None
-    line_width: float = 1.5
-    fill_opacity: float = 0.3
-    symbol: str = "circle"
-    radius: float = 5.0
-    colour_by: str | None = None
-    categories: tuple[tuple[str, str], ...] = ()
-
-    def as_dict(self) -> dict:
-        return {
-            "colour_by": self.colour_by,
-            "categories": dict(self.categories),
-            "colour": self.colour,
-            "fill_colour": self.fill_colour or self.colour,
-            "line_width": self.line_width,
-            "fill_opacity": self.fill_opacity,
-            "symbol": self.symbol,
-            "radius": self.radius,
-        }
 
 
 @dataclass(frozen=True)
@@ -216,6 +187,8 @@ class LayerSpec:
 
 
 _LAYERS: dict[str, LayerSpec] = {}
+# The JSON endpoints the web maps read, by a short name: name → URL name for reverse().
+_ENDPOINTS: dict[str, str] = {}
 
 
 def _check(spec: LayerSpec) -> None:
@@ -299,3 +272,14 @@ def get_visible(layer_id: str, user) -> LayerSpec | None:
     """Return the layer when it exists and `user` may see it, else None (never tell which)."""
     spec = _LAYERS.get(layer_id)
     return spec if spec is not None and can_see(spec, user) else None
+
+
+def register_endpoint(name: str, url_name: str) -> None:
+    """Declare an API the web maps read ("reports" → "api:report_list"), for the style
+    document's metadata, so that no script writes a URL of its own."""
+    _ENDPOINTS[name] = url_name
+
+
+def endpoints() -> dict[str, str]:
+    """Return {name: URL name} of every declared endpoint."""
+    return dict(_ENDPOINTS)

@@ -57,7 +57,17 @@ TERRITORY = LayerSpec(
     property_titles={"area_km2": _("Area, km²")},
     popup=("name_uk", "katottg", "area_km2", "position_accuracy"),
     style=LayerStyle(
-        colour="#3f3f3f", fill_colour="#fdf6e3", line_width=2.5, fill_opacity=0.35, symbol="none"
+        colour="#3f3f3f",
+        fill_colour="#fdf6e3",
+        line_width=2.5,
+        fill_opacity=0.35,
+        symbol="none",
+        variants=(
+            # Under the coverage map's own layers: the boundary only.
+            ("outline", LayerStyle(colour="#333333", line_width=2, fill_opacity=0, symbol="none")),
+            # Under the reports: the boundary and a faint tint of the community's land.
+            ("reports", LayerStyle(colour="#0057b7", line_width=2, fill_opacity=0.03)),
+        ),
     ),
     source=KATOTTG_SOURCE,
     data_date=_katottg_edition,
@@ -77,7 +87,13 @@ SETTLEMENTS = LayerSpec(
     property_titles={"area_km2": _("Area, km²")},
     popup=("name_uk", "kind", "population", "households", "area_km2", "katottg"),
     style=LayerStyle(
-        colour="#b35806", fill_colour="#fdb863", line_width=1.5, fill_opacity=0.45, symbol="none"
+        colour="#b35806",
+        fill_colour="#fdb863",
+        line_width=1.5,
+        fill_opacity=0.45,
+        symbol="none",
+        # The villages filled by a share of their homes (the fill comes from a ramp).
+        variants=(("share", LayerStyle(colour="#555555", line_width=1, fill_opacity=0.5)),),
     ),
     source=KATOTTG_SOURCE,
     data_date=_katottg_edition,
@@ -121,9 +137,29 @@ FACILITIES = LayerSpec(
 )
 
 BASE_LAYERS = (TERRITORY, SETTLEMENTS, FACILITIES)
+# The maps' own symbols that are no layer: a village's centre under its name (the report
+# maps and the folium maps' "Village names").
+MARKERS = {
+    "village-centre": LayerStyle(
+        colour="#555555", outline_colour="#555555", line_width=1, fill_opacity=0.2, radius=3
+    ),
+    "village-label": LayerStyle(
+        colour="#ffffff", outline_colour="#3f3f3f", line_width=1, fill_opacity=1, radius=3
+    ),
+}
+ENDPOINTS = {
+    "territory": "api:territory",
+    "settlements": "api:settlement_list",
+    "facilities": "api:facility_list",
+    "locate": "api:locate",
+}
 
 
 def register_base_layers() -> None:
     """Register the three base layers (idempotent: a second call replaces them)."""
     for spec in BASE_LAYERS:
         registry.register(spec, replace=True)
+    for name, style in MARKERS.items():
+        registry.register_marker(name, style)
+    for name, url_name in ENDPOINTS.items():
+        registry.register_endpoint(name, url_name)

@@ -50,9 +50,10 @@ class PopupNote:
 class LayerSpec:
     """A GeoJSON layer fetched by the browser from one of our API URLs.
 
-    `style` holds Leaflet path options (color, weight, fillColor, fillOpacity…); points are
-    drawn as circle markers of `radius` px. `colour_by` names a property whose value picks
-    the colour from `colours`. `label_field` adds a permanent label (village names),
+    `style` is a registry style (`layers.styles.LayerStyle.as_dict()`) that the browser
+    turns into Leaflet path options (layers/static/layers/styles.js) for features of
+    `geometry_type`; points are circle markers of its radius, `radius` px, which also
+    places their labels. `label_field` adds a permanent label (village names),
     `fallback_field` is used when it is empty. `fit` fits the map to the layer once loaded.
     `z_index` orders layers whatever order their data arrives in (Leaflet panes; the
     default overlay pane is 400, markers 600).
@@ -61,9 +62,8 @@ class LayerSpec:
     name: str
     url: str
     style: dict = field(default_factory=dict)
+    geometry_type: str = ""
     radius: float = 6
-    colour_by: str | None = None
-    colours: dict[str, str] = field(default_factory=dict)
     title_field: str | None = None
     popup: tuple[PopupField, ...] = ()
     notes: tuple[PopupNote, ...] = ()
@@ -172,6 +172,7 @@ class HromadaMap(folium.Map):
                 "leaflet_vectorgrid",
                 static("vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js"),
             ),
+            ("hromada_styles", static("layers/styles.js")),
             ("hromada_vector_layers", static("layers/vector-layers.js")),
             ("hromada_layers", static("maps/layers.js")),
         ]

@@ -15,7 +15,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from layers import registry
+from layers import registry, styles
 from layers.models import PositionAccuracy
 from maps.builder import (
     LayerSpec,
@@ -85,24 +85,6 @@ def _popup(spec: registry.LayerSpec) -> tuple[PopupField, ...]:
     )
 
 
-def _path_style(spec: registry.LayerSpec) -> dict:
-    """Leaflet path options of the registry's LayerStyle."""
-    style = spec.style
-    if spec.geometry_type() in ("Point", "MultiPoint"):
-        return {
-            "color": "#ffffff",
-            "weight": style.line_width,
-            "fillColor": style.colour,
-            "fillOpacity": style.fill_opacity,
-        }
-    return {
-        "color": style.colour,
-        "weight": style.line_width,
-        "fillColor": style.fill_colour or style.colour,
-        "fillOpacity": style.fill_opacity,
-    }
-
-
 def _notes(spec: registry.LayerSpec) -> tuple[PopupNote, ...]:
     return (_approximate_note(),) if "position_accuracy" in spec.properties else ()
 
@@ -113,10 +95,9 @@ def geojson_layer(spec: registry.LayerSpec) -> LayerSpec:
     return LayerSpec(
         name=spec.title(),
         url=reverse(url_name) + query,
-        style=_path_style(spec),
+        style=spec.style.as_dict(),
+        geometry_type=spec.geometry_type(),
         radius=spec.style.radius,
-        colour_by=spec.style.colour_by,
-        colours=dict(spec.style.categories),
         title_field=_title_field(spec),
         popup=_popup(spec),
         notes=_notes(spec),
@@ -130,8 +111,9 @@ def settlement_label_layer(spec: registry.LayerSpec) -> LayerSpec:
     return LayerSpec(
         name=_("Village names"),
         url=reverse("api:settlement_list") + "?geometry=centre",
-        style={"color": "#3f3f3f", "weight": 1, "fillColor": "#ffffff", "fillOpacity": 1},
-        radius=3,
+        style=styles.markers()["village-label"].as_dict(),
+        geometry_type="Point",
+        radius=styles.markers()["village-label"].radius,
         title_field=_name_field(),
         popup=_popup(spec),
         notes=_notes(spec),
@@ -178,6 +160,14 @@ def _legend_rows(spec: registry.LayerSpec) -> list[LegendItem]:
     legend = spec.legend()
     style, name = legend["style"], legend["title"]
     hidden, shape = spec.id in HIDDEN_BY_DEFAULT, _shape(spec)
+    if style["ramp"]:
+        return [
+            LegendItem(None, name, layer=name, hidden=hidden),
+            *(
+                LegendItem(row["colour"], row["label"], layer=name, hidden=hidden, shape=shape)
+                for row in style["ramp"]["legend"]
+            ),
+        ]
     if not style["colour_by"] or not style["categories"]:
         colour = style["colour"] if shape != "area" else style["fill_colour"]
         return [LegendItem(colour, name, layer=name, hidden=hidden, shape=shape)]

@@ -39,8 +39,19 @@ def _public_reports():
     return Report.objects.public()
 
 
+# The visitor's own position, once the browser has told it.
+LOCATED = LayerStyle(
+    colour="#0057b7", outline_colour="#0057b7", line_width=3, fill_opacity=0.6, radius=8
+)
+ENDPOINTS = {"reports": "api:report_list", "reports-nearby": "api:report_nearby"}
+
+
 def register_reports_layer() -> None:
     from reports.selectors import REPORT_PROPERTIES
+
+    registry.register_marker("located", LOCATED)
+    for name, url_name in ENDPOINTS.items():
+        registry.register_endpoint(name, url_name)
 
     registry.register(
         LayerSpec(
@@ -66,6 +77,7 @@ def register_reports_layer() -> None:
                 colour="#d73027",
                 symbol="circle",
                 radius=6,
+                line_width=1,
                 colour_by="status",
                 categories=STATUS_COLOURS,
             ),

@@ -35,6 +35,8 @@ def _map_config() -> str:
             "basemapAttribution": settings.BASEMAP_ATTRIBUTION,
             "statusNames": {code: str(name) for code, name in Status.choices},
             "openStatuses": sorted(OPEN_STATUSES),
+            # The "me too" endpoint of a report, its number put in by the page's script.
+            "supportUrl": reverse("api:report_support", kwargs={"number": "__number__"}),
         },
         ensure_ascii=False,
     )

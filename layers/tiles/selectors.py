@@ -139,6 +139,19 @@ def tile_bytes(specs: list[registry.LayerSpec], z: int, x: int, y: int) -> bytes
         return bytes(cursor.fetchone()[0])
 
 
+# [west, south, east, north] of Ukraine (CRS84): the view when no territory is loaded.
+UKRAINE_BOUNDS = [22.14, 44.38, 40.23, 52.38]
+
+
+def territory_bounds() -> list[float]:
+    """Return the territory layer's [west, south, east, north] in CRS84 (Ukraine if empty)."""
+    try:
+        spec = registry.get("territory")
+    except KeyError:
+        return list(UKRAINE_BOUNDS)
+    return ogc_selectors.spatial_extent(spec) or list(UKRAINE_BOUNDS)
+
+
 def _union(boxes: list[list[float]]) -> list[float]:
     if not boxes:
         return [-180.0, -85.051129, 180.0, 85.051129]

@@ -1,18 +1,24 @@
-"""The /tiles/ views: one vector tile (200 MVT, 204 empty, 304 unchanged) and TileJSON.
+"""The /tiles/ views: one vector tile (200 MVT, 204 empty, 304 unchanged), TileJSON and
+the maps' one style document.
 
-The tiles themselves are built by PostGIS in `layers.tiles.selectors`.
+The tiles themselves are built by PostGIS in `layers.tiles.selectors`, the style document
+by `layers.tiles.style`.
 """
 
 import hashlib
 
 from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language, gettext
 
 from core.errors import InvalidInput, NotFound
-from layers import registry
+from layers import registry, styles
 from layers.ogc.http import cors, json_response, ogc_view
-from layers.ogc.params import parse_tile
+from layers.ogc.params import TILE_MAX_ZOOM, parse_tile
 from layers.tiles import cache as tilecache
-from layers.tiles.selectors import MVT, tile_bytes, tilejson_doc
+from layers.tiles.selectors import MVT, territory_bounds, tile_bytes, tilejson_doc
+from layers.tiles.style import StyleInputs, style_document
 
 MAX_LAYERS_PER_TILE = 12
 CACHE_PUBLIC = "public, max-age=300"
@@ -91,4 +97,43 @@ def tilejson(request, layers: str):
     response = json_response(tilejson_doc(request, layers, specs))
     cache = CACHE_PUBLIC if all(spec.is_public for spec in specs) else CACHE_PRIVATE
     response["Cache-Control"] = cache
+    return response
+
+
+def _tile_template(request, layer_id: str) -> str:
+    sample = reverse("tiles:tile", kwargs={"layers": layer_id, "z": "0", "x": "0", "y": "0"})
+    return request.build_absolute_uri(sample).replace("/0/0/0.pbf", "/{z}/{x}/{y}.pbf")
+
+
+def _style_inputs(request) -> StyleInputs:
+    """Gather the visitor's visible layers, in the active language, and our URLs."""
+    specs = registry.visible_to(request.user)
+    absolute = request.build_absolute_uri
+    return StyleInputs(
+        name=gettext("Dmytrivska community — GIS"),
+        language=get_language() or "uk",
+        legends=[spec.legend() for spec in specs],
+        tiles={spec.id: _tile_template(request, spec.id) for spec in specs},
+        tilejson={
+            spec.id: absolute(reverse("tiles:tilejson", kwargs={"layers": spec.id}))
+            for spec in specs
+        },
+        api={name: absolute(reverse(url)) for name, url in registry.endpoints().items()},
+        markers={name: style.as_dict() for name, style in styles.markers().items()},
+        bounds=territory_bounds(),
+        max_zoom=TILE_MAX_ZOOM,
+    )
+
+
+@ogc_view
+def style(request):
+    """The MapLibre style document of the layers the visitor may see, in their language."""
+    if request.GET:
+        raise InvalidInput(
+            "The style document takes no query parameters.", code="unknown_parameter"
+        )
+    response = json_response(style_document(_style_inputs(request)))
+    # Built per visitor (their layers) and language: never shared by caches.
+    response["Cache-Control"] = CACHE_PRIVATE
+    patch_vary_headers(response, ("Cookie", "Accept-Language"))
     return response

@@ -1,12 +1,14 @@
 /* Extra coverage layers on the map made by coverage-map.js (el.coverageMap):
  * planners: coverage challenges by status; public: shares by H3 hexagon and the
- * "no signal here" complaint form, which files a report through /api/v1/reports/. */
+ * "no signal here" complaint form, which files a report through the reports API.
+ * Styles and API URLs come from the maps' style document (layers/styles.js). */
 (function () {
   "use strict";
   var el = document.getElementById("coverage-map");
   if (!el || !el.coverageMap || !window.L) { return; }
   var map = el.coverageMap;
   var d = el.dataset;
+  var S = window.HromadaStyles;
   var control = L.control.layers(null, null, { collapsed: el.clientWidth < 600 }).addTo(map);
 
   function getJSON(url) {
@@ -16,14 +18,15 @@
     });
   }
 
-  function challenges() {
-    var colours = { pending: "#fdb863", accepted: "#d7191c", rejected: "#999999" };
+  function challenges(doc) {
+    var legend = S.legend(doc, "coverage-challenges");
+    if (!legend) { el.dataset.challengesReady = "error"; return; }  // not the visitor's layer
+    var style = S.variant(legend, "planning");
     getJSON(d.challenges).then(function (data) {
       var layer = L.geoJSON(data, {
         pointToLayer: function (f, latlng) {
-          return L.circleMarker(latlng, { radius: 7, weight: 2, color: "#333",
-            fillColor: colours[f.properties.status] || "#7b3294", fillOpacity: 0.9,
-            className: "challenge challenge-" + f.properties.status });
+          return L.circleMarker(latlng, Object.assign(S.leaflet(style, "Point", f.properties),
+            { className: "challenge challenge-" + f.properties.status }));
         },
         onEachFeature: function (f, l) {
           var p = f.properties;
@@ -36,17 +39,12 @@
     }).catch(function () { el.dataset.challengesReady = "error"; });
   }
 
-  function shareColour(pct) {
-    if (pct === null || pct === undefined) { return "#bbbbbb"; }
-    return pct >= 80 ? "#1a9850" : pct >= 50 ? "#91cf60" : pct >= 20 ? "#fee08b" : "#d73027";
-  }
-
-  function hexagonLayer() {
+  function hexagonLayer(doc) {
+    var style = S.variant(S.legend(doc, "coverage-hexagons"));
     getJSON(d.hexagons).then(function (data) {
       var layer = L.geoJSON(data, {
         style: function (f) {
-          return { color: "#555", weight: 0.3, fillColor: shareColour(f.properties.served_pct),
-            fillOpacity: 0.55, className: "hexagon" };
+          return Object.assign(S.leaflet(style, "Polygon", f.properties), { className: "hexagon" });
         },
         onEachFeature: function (f, l) {
           l.bindTooltip(f.properties.served_pct.toFixed(0) + "% " + d.labelServed);
@@ -77,7 +75,7 @@
     return out;
   }
 
-  function complaintForm() {
+  function complaintForm(doc) {
     var answer = document.getElementById("coverage-answer");
     var form = answer && answer.querySelector(".complaint-form");
     if (!form) { return; }
@@ -90,7 +88,7 @@
       body.append("lat", answer.dataset.lat);
       body.append("lon", answer.dataset.lon);
       body.append("answers", JSON.stringify(answers(form)));
-      fetch("/api/v1/reports/", { method: "POST", body: body, credentials: "same-origin" })
+      fetch(S.api(doc, "reports"), { method: "POST", body: body, credentials: "same-origin" })
         .then(function (r) { return r.json().then(function (b) { return [r.ok, b]; }); })
         .then(function (res) {
           result.textContent = res[0] ? answer.dataset.thanks + " № " + res[1].number
@@ -102,6 +100,8 @@
     map.on("click", function () { form.hidden = false; result.textContent = ""; });
   }
 
-  if (d.challenges) { challenges(); }
-  if (d.hexagons) { hexagonLayer(); complaintForm(); }
+  S.load().then(function (doc) {
+    if (d.challenges) { challenges(doc); }
+    if (d.hexagons) { hexagonLayer(doc); complaintForm(doc); }
+  });
 })();

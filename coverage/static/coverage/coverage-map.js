@@ -1,13 +1,20 @@
-/* Coverage maps: planners (areas, gaps, hotspots) and public (village shares, what is here). */
+/* Coverage maps: planners (areas, gaps, hotspots) and public (village shares, what is here).
+ * Colours, the view and the API URLs come from the maps' style document (layers/styles.js);
+ * the layers' data URLs from the page (data-* attributes). */
 (function () {
   "use strict";
   var el = document.getElementById("coverage-map");
   if (!el || !window.L) { return; }
-  var map = L.map(el).setView([48.80, 32.72], 11);
+  var S = window.HromadaStyles;
+  var map = L.map(el);
   el.coverageMap = map; // coverage-layers.js adds its layers to it
   if (el.dataset.basemap) { L.tileLayer(el.dataset.basemap, { maxZoom: 19 }).addTo(map); }
-  var colours = { fibre: "#1a9850", dsl: "#fee08b", cable: "#91cf60", fixed_wireless: "#66bd63",
-    "3g": "#fdae61", "4g": "#74add1", "5g": "#4575b4", wifi: "#9e0142" };
+
+  /** Leaflet options of registry layer `id` (its look `variant` when named); null if hidden. */
+  function layerStyle(doc, id, variant, type, properties) {
+    var legend = S.legend(doc, id);
+    return legend ? S.leaflet(S.variant(legend, variant), type || legend.geometry_type, properties) : null;
+  }
 
   function getJSON(url) {
     return fetch(url, { credentials: "same-origin" }).then(function (r) {
@@ -27,62 +34,56 @@
     });
   }
 
-  function planners() {
-    if (window.HromadaVectorLayers && el.dataset.areasLayer) { areasAsTiles(); } else {
-      getJSON(el.dataset.areas).then(function (data) {
-        var areas = L.geoJSON(data, { style: function (f) {
-          return { color: colours[f.properties.technology] || "#3388ff", weight: 1, fillOpacity: 0.15 };
-        }, onEachFeature: function (f, layer) {
-          var p = f.properties;
-          layer.bindPopup(p.provider_name + ": " + p.technology + " " + p.down_mbps + "/" + p.up_mbps);
-        } }).addTo(map);
-        if (areas.getBounds().isValid()) { map.fitBounds(areas.getBounds()); }
-      });
+  function planners(doc) {
+    areasAsTiles();
+    var gaps = layerStyle(doc, "coverage-gaps", "planning", "Polygon");
+    if (gaps) {
+      getJSON(el.dataset.gaps).then(function (data) {
+        L.geoJSON(data, { style: gaps }).addTo(map);
+      }).catch(function () {});
     }
-    getJSON(el.dataset.gaps).then(function (data) {
-      L.geoJSON(data, { style: { color: "#d73027", weight: 0, fillOpacity: 0.3 } }).addTo(map);
-    }).catch(function () {});
+    var reach = layerStyle(doc, "wifi-hotspots", "reach", "Polygon");
     getJSON(el.dataset.hotspots).then(function (data) {
       L.geoJSON(data, { pointToLayer: function (f, latlng) {
-        return L.circle(latlng, { radius: f.properties.radius_m, color: "#9e0142" });
+        return L.circle(latlng, Object.assign({}, reach, { radius: f.properties.radius_m }));
       } }).addTo(map);
     });
   }
 
-  function shareColour(pct) {
-    if (pct === null || pct === undefined) { return "#bbbbbb"; }
-    return pct >= 80 ? "#1a9850" : pct >= 50 ? "#91cf60" : pct >= 20 ? "#fee08b" : "#d73027";
+  // The share of a place served with high-speed internet: the ramp of the H3 hexagons.
+  function shareRamp(doc) {
+    return S.variant(S.legend(doc, "coverage-hexagons")).ramp;
   }
 
   // Legend of the village colours: the share of households with served fixed broadband.
-  function shareLegend() {
+  function shareLegend(ramp) {
     var legend = L.control({ position: "bottomright" });
     legend.onAdd = function () {
       var div = L.DomUtil.create("div", "share-legend");
       var title = document.createElement("strong");
       title.textContent = el.dataset.labelLegend;
       div.appendChild(title);
-      [[80, "≥ 80%"], [50, "50–80%"], [20, "20–50%"], [0, "< 20%"], [null, el.dataset.labelNoData]]
-        .forEach(function (row) {
-          var line = document.createElement("div"), swatch = document.createElement("i");
-          swatch.style.background = shareColour(row[0]);
-          line.appendChild(swatch);
-          line.appendChild(document.createTextNode(" " + row[1]));
-          div.appendChild(line);
-        });
+      ramp.legend.forEach(function (row) {
+        var line = document.createElement("div"), swatch = document.createElement("i");
+        swatch.style.background = row.colour;
+        line.appendChild(swatch);
+        line.appendChild(document.createTextNode(" " + row.label));
+        div.appendChild(line);
+      });
       return div;
     };
     legend.addTo(map);
   }
 
-  function residents() {
+  function residents(doc) {
     var answer = document.getElementById("coverage-answer");
     var labels = document.getElementById("technology-labels");
     var technologies = labels ? JSON.parse(labels.textContent) : {};
     var marker = null;
-    shareLegend();
+    var ramp = shareRamp(doc);
+    shareLegend(ramp);
     getJSON(el.dataset.territory).then(function (data) {
-      var outline = L.geoJSON(data, { interactive: false, style: { color: "#333", weight: 2, fill: false } });
+      var outline = L.geoJSON(data, { interactive: false, style: layerStyle(doc, "territory", "outline") });
       outline.addTo(map);
       if (outline.getBounds().isValid()) { map.fitBounds(outline.getBounds()); }
     }).catch(function () {});
@@ -92,7 +93,7 @@
       L.geoJSON(res[0], { style: function (f) {
         var s = shares[f.properties.katottg];
         var pct = s ? s.groups.fixed.served.households_pct : null;
-        return { color: "#555", weight: 1, fillColor: shareColour(pct), fillOpacity: 0.5 };
+        return Object.assign(layerStyle(doc, "settlements", "share"), { fillColor: S.rampColour(ramp, pct) });
       }, onEachFeature: function (f, l) {
         var s = shares[f.properties.katottg];
         var pct = s ? s.groups.fixed.served.households_pct : null;
@@ -104,9 +105,9 @@
     function show(lat, lon) {
       // A circle marker: Leaflet's default icon images are not among our static files.
       if (marker) { marker.setLatLng([lat, lon]); } else {
-        marker = L.circleMarker([lat, lon], { radius: 8, color: "#003f8a", weight: 3, fillColor: "#ffd500", fillOpacity: 1 }).addTo(map);
+        marker = L.circleMarker([lat, lon], S.marker(doc, "here")).addTo(map);
       }
-      getJSON("/api/v1/coverage/at/?lat=" + lat + "&lon=" + lon).then(function (data) {
+      getJSON(S.api(doc, "coverage-at") + "?lat=" + lat + "&lon=" + lon).then(function (data) {
         answer.hidden = false;
         answer.dataset.lat = lat; answer.dataset.lon = lon;
         answer.querySelector(".tier").textContent = answer.dataset[data.tier];
@@ -133,7 +134,7 @@
       clearTimeout(timer);
       if (q.value.trim().length < 2) { results.textContent = ""; return; }
       timer = setTimeout(function () {
-        getJSON("/api/v1/addresses/?limit=8&q=" + encodeURIComponent(q.value.trim())).then(function (data) {
+        getJSON(S.api(doc, "addresses") + "?limit=8&q=" + encodeURIComponent(q.value.trim())).then(function (data) {
           results.textContent = "";
           data.features.forEach(function (f) {
             if (!f.geometry) { return; }
@@ -150,8 +151,13 @@
         }).catch(function () { results.textContent = ""; });
       }, 250);
     });
-    document.getElementById("address-search").addEventListener("submit", function (e) { e.preventDefault(); });
   }
 
-  if (el.dataset.public) { residents(); } else { planners(); }
+  if (el.dataset.public) {
+    document.getElementById("address-search").addEventListener("submit", function (e) { e.preventDefault(); });
+  }
+  S.load().then(function (doc) {
+    S.setView(map, doc);
+    if (el.dataset.public) { residents(doc); } else { planners(doc); }
+  });
 })();

@@ -1,15 +1,18 @@
 /*
  * Hromada GIS vector-tile layers for any Leaflet page: reads a layer's TileJSON
  * (/tiles/{ids}.json), draws its tiles with Leaflet.VectorGrid and explains them with
- * popups and a legend built from the registry's legend data (TileJSON "legends").
- * Needs leaflet.js and vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js first.
+ * popups and a legend built from the registry's legends in the maps' style document
+ * (layers/styles.js: HromadaStyles, which also turns their styles into Leaflet's).
+ * Needs leaflet.js, vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js and
+ * layers/styles.js first.
  * Every user-facing text comes from the server (titles, labels, choices) or the caller's
  * `messages`; text is set with textContent, never innerHTML.
  *
  *   HromadaVectorLayers.layers(map, ["coverage-areas", "wifi-hotspots"], { legend: true })
  *     .then(function (result) { ... result.legends ... });  // on the map at once, or
- *   var layer = HromadaVectorLayers.member(map, "addresses", "/tiles/addresses.json",
+ *   var layer = HromadaVectorLayers.member(map, "addresses", tilejsonUrl,
  *     { zIndex: 460, onError: function (error) { ... } });  // for a layer control
+ * (without a TileJSON URL, the style document's is used).
  *
  * Every registry layer of a page shares one VectorGrid (see TileSet below).
  */
@@ -92,31 +95,10 @@
     return box;
   }
 
-  function colourOf(properties, style) {
-    var categories = style.categories || {};
-    var value = style.colour_by ? properties[style.colour_by] : undefined;
-    return Object.prototype.hasOwnProperty.call(categories, value) ? categories[value] : null;
-  }
-
   /** A VectorGrid style function for one layer, from the registry's LayerStyle. */
   function styleFor(legend) {
-    var style = legend.style || {};
-    var type = legend.geometry_type || "";
     return function (properties) {
-      var colour = colourOf(properties, style);
-      if (/Point/.test(type)) {
-        return {
-          radius: style.radius, weight: 1, color: "#ffffff", fill: true,
-          fillColor: colour || style.colour, fillOpacity: style.fill_opacity,
-        };
-      }
-      if (/LineString/.test(type)) {
-        return { weight: style.line_width, color: colour || style.colour, opacity: 0.9 };
-      }
-      return {
-        weight: style.line_width, color: colour || style.colour, fill: true,
-        fillColor: colour || style.fill_colour, fillOpacity: style.fill_opacity,
-      };
+      return HromadaStyles.leaflet(legend.style || {}, legend.geometry_type, properties);
     };
   }
 
@@ -161,14 +143,21 @@
   }
 
   // The grid is built once every TileJSON asked for has answered: one first set of tile
-  // requests, not one per layer.
+  // requests, not one per layer. The legend (style, popup fields) comes from the style
+  // document; the TileJSON gives the tile URL, the attribution and the layer's bounds.
   TileSet.prototype.add = function (id, tilejsonUrl, zIndex) {
     var set = this;
     this.order.push({ id: id, z: zIndex || 0 });
     this.order.sort(function (a, b) { return a.z - b.z; });
     this.pending = (this.pending || 0) + 1;
-    return fetchJSON(tilejsonUrl).then(function (tilejson) {
-      tilejson.legends.forEach(function (legend) { set.legends[legend.id] = legend; });
+    var layerLegend = null;
+    return HromadaStyles.load().then(function (doc) {
+      var url = tilejsonUrl || HromadaStyles.tilejson(doc, id);
+      layerLegend = HromadaStyles.legend(doc, id);
+      if (!url || !layerLegend) { throw new Error("no layer " + id + " in the style document"); }
+      return fetchJSON(url);
+    }).then(function (tilejson) {
+      set.legends[id] = layerLegend;
       set.template = set.template || { url: tilejson.tiles[0], id: id,
         attribution: tilejson.attribution };
       return tilejson;
@@ -281,12 +270,12 @@
   function layers(map, ids, options) {
     options = options || {};
     var members = ids.map(function (id, index) {
-      return member(map, id, "/tiles/" + encodeURIComponent(id) + ".json",
-        L.extend({}, options, { zIndex: index })).addTo(map);
+      return member(map, id, null, L.extend({}, options, { zIndex: index })).addTo(map);
     });
     return Promise.all(members.map(function (m) { return m.ready; })).then(function (docs) {
       var tilejsons = docs.filter(Boolean);
-      var legends = tilejsons.map(function (doc) { return doc.legends[0]; });
+      var set = tileSetOf(map, options);
+      var legends = ids.map(function (id) { return set.legends[id]; }).filter(Boolean);
       if (options.legend && legends.length) {
         legendControl(map, legends, options).addTo(map);
       }
@@ -308,12 +297,19 @@
     return row;
   }
 
-  /** The rows of one layer's legend: its title, then one row per coloured category. */
+  /** The rows of one layer's legend: its title, then one row per colour class. */
   function legendRows(legend) {
     var style = legend.style || {};
     var labels = style.category_labels || {};
     var values = Object.keys(style.categories || {});
     var rows = [];
+    if (style.ramp) {
+      rows.push(element("div", "hromada-legend-layer", legend.title));
+      style.ramp.legend.forEach(function (step) {
+        rows.push(legendRow(step.colour, step.label, legend.geometry_type));
+      });
+      return rows;
+    }
     if (!style.colour_by || !values.length) {
       var colour = /Polygon/.test(legend.geometry_type || "") ? style.fill_colour : style.colour;
       return [legendRow(colour, legend.title, legend.geometry_type)];

@@ -1,6 +1,7 @@
 /*
  * Hromada GIS map layers: GeoJSON fetched from our own APIs, styled, labelled and given
- * popups as the page's layer specs say (maps/builder.py), and vector-tile layers drawn by
+ * popups as the page's layer specs say (maps/builder.py; styles turned into Leaflet's by
+ * layers/static/layers/styles.js), and vector-tile layers drawn by
  * layers/static/layers/vector-layers.js from their TileJSON. Every text shown comes from
  * the spec or the registry, translated by Django; this file holds no user-facing strings.
  *
@@ -82,19 +83,9 @@
     return isEmpty(text) && spec.fallback_field ? props[spec.fallback_field] : text;
   }
 
-  function colourOf(props, spec) {
-    return spec.colour_by ? spec.colours[props[spec.colour_by]] || null : null;
-  }
-
-  // colour_by picks the fill; the outline too unless the spec's style fixes it.
+  // The registry style made Leaflet's by the one helper every map shares (layers/styles.js).
   function featureStyle(props, spec, pane) {
-    var style = Object.assign({}, spec.style, { pane: pane });
-    var colour = colourOf(props, spec);
-    if (colour) {
-      style.fillColor = colour;
-      style.color = spec.style.color || colour;
-    }
-    return style;
+    return Object.assign(HromadaStyles.leaflet(spec.style, spec.geometry_type, props), { pane: pane });
   }
 
   function pathStyle(spec, pane) {
@@ -105,8 +96,7 @@
 
   function pointLayer(spec, pane) {
     return function (feature, latlng) {
-      var style = featureStyle(feature.properties || {}, spec, pane);
-      return L.circleMarker(latlng, Object.assign(style, { radius: spec.radius }));
+      return L.circleMarker(latlng, featureStyle(feature.properties || {}, spec, pane));
     };
   }
 

@@ -1,4 +1,5 @@
-/* Shared map set-up for the report pages: plain Leaflet on local assets, no CDN. */
+/* Shared map set-up for the report pages: plain Leaflet on local assets, no CDN. The view,
+ * the colours and the API URLs come from the maps' style document (layers/styles.js). */
 (function () {
   "use strict";
 
@@ -6,18 +7,33 @@
     return JSON.parse(element.dataset.config || "{}");
   }
 
-  /** A Leaflet map with the optional basemap, the territory outline and village names. */
+  /** A Promise of the URL of API `name` (the style document's "hromada:api"). */
+  function api(name) {
+    return HromadaStyles.load().then(function (doc) { return HromadaStyles.api(doc, name); });
+  }
+
+  /**
+   * A Leaflet map with the optional basemap, the territory outline and village names.
+   * It opens on the territory unless the page set a view first; `map.style` holds the
+   * style document once `map.ready` has resolved.
+   */
   function baseMap(element, options) {
     var settings = config(element);
     var map = L.map(element, Object.assign({ zoomControl: true, maxZoom: 19, minZoom: 6 }, options || {}));
-    map.setView([48.80, 32.72], 11);
     if (settings.basemapUrl) {
       L.tileLayer(settings.basemapUrl, { attribution: settings.basemapAttribution, maxZoom: 19 }).addTo(map);
     }
-    map.ready = fetch("/api/v1/territory/")
+    map.ready = HromadaStyles.load()
+      .then(function (doc) {
+        map.style = doc;
+        if (!map._loaded) { HromadaStyles.setView(map, doc); }
+        return fetch(HromadaStyles.api(doc, "territory"));
+      })
       .then(function (response) { return response.json(); })
       .then(function (data) {
-        var outline = L.geoJSON(data, { style: { color: "#0057b7", weight: 2, fill: true, fillOpacity: 0.03 }, interactive: false });
+        var legend = HromadaStyles.legend(map.style, "territory");
+        var style = HromadaStyles.leaflet(HromadaStyles.variant(legend, "reports"), "Polygon");
+        var outline = L.geoJSON(data, { style: style, interactive: false });
         outline.addTo(map);
         if (outline.getBounds().isValid() && !(options && options.keepView)) {
           map.fitBounds(outline.getBounds(), { padding: [8, 8], animate: false });
@@ -30,12 +46,13 @@
   }
 
   function villages(map) {
-    return fetch("/api/v1/settlements/?geometry=centre")
+    var centre = Object.assign(HromadaStyles.marker(map.style, "village-centre"), { interactive: false });
+    return fetch(HromadaStyles.api(map.style, "settlements") + "?geometry=centre")
       .then(function (response) { return response.json(); })
       .then(function (data) {
         L.geoJSON(data, {
           pointToLayer: function (feature, latlng) {
-            return L.circleMarker(latlng, { radius: 3, color: "#555", weight: 1, interactive: false })
+            return L.circleMarker(latlng, centre)
               .bindTooltip(feature.properties.name_uk, { permanent: true, direction: "right", className: "village-label" });
           },
         }).addTo(map);
@@ -69,5 +86,7 @@
     return element;
   }
 
-  window.HromadaReports = { config: config, baseMap: baseMap, statusIcon: statusIcon, locate: locate, textElement: textElement };
+  window.HromadaReports = {
+    config: config, api: api, baseMap: baseMap, statusIcon: statusIcon, locate: locate, textElement: textElement,
+  };
 })();

@@ -42,7 +42,7 @@
     Array.from(query.keys()).forEach(function (key) { if (!query.get(key)) { query.delete(key); } });
     query.set("bbox", map.getBounds().toBBoxString());
     var ticket = ++asked;
-    fetch("/api/v1/reports/?" + query.toString())
+    fetch(HromadaStyles.api(map.style, "reports") + "?" + query.toString())
       .then(function (response) { return response.json(); })
       .then(function (data) {
         if (ticket !== asked) { return; }
@@ -65,7 +65,7 @@
   filters.addEventListener("change", load);
   document.getElementById("locate-me").addEventListener("click", function () {
     H.locate(function (latlng) {
-      L.circleMarker(latlng, { radius: 8, color: "#0057b7", fillOpacity: 0.6 }).addTo(map);
+      L.circleMarker(latlng, HromadaStyles.marker(map.style, "located")).addTo(map);
       map.setView(latlng, 16);
     }, function () { window.alert(element.dataset.locateError); });
   });

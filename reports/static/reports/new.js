@@ -18,7 +18,9 @@
     duplicatesChecked = false;
     if (marker) { marker.setLatLng(latlng); } else { marker = L.marker(latlng).addTo(map); }
     status.textContent = element.dataset.chosen + ": " + latInput.value + ", " + lonInput.value;
-    fetch("/api/v1/locate?lat=" + latInput.value + "&lon=" + lonInput.value)
+    var query = "?lat=" + latInput.value + "&lon=" + lonInput.value;
+    H.api("locate")
+      .then(function (url) { return fetch(url + query); })
       .then(function (response) { return response.json(); })
       .then(function (place) {
         if (!place.in_territory) {
@@ -56,7 +58,8 @@
   var template = document.getElementById("nearby-item");
 
   function meToo(number, button) {
-    fetch("/api/v1/reports/" + encodeURIComponent(number) + "/support/", { method: "POST" })
+    var url = H.config(element).supportUrl.replace("__number__", encodeURIComponent(number));
+    fetch(url, { method: "POST" })
       .then(function (response) { return response.json(); })
       .then(function () {
         button.disabled = true;
@@ -91,7 +94,8 @@
     if (duplicatesChecked || !category.value) { return; }
     event.preventDefault();
     var query = new URLSearchParams({ lat: latInput.value, lon: lonInput.value, category: category.value });
-    fetch("/api/v1/reports/nearby/?" + query.toString())
+    H.api("reports-nearby")
+      .then(function (url) { return fetch(url + "?" + query.toString()); })
       .then(function (response) { return response.ok ? response.json() : []; })
       .catch(function () { return []; })
       .then(function (reports) {

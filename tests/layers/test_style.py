@@ -1,0 +1,130 @@
+"""The maps' one style document at /tiles/style.json: a MapLibre Style Specification v8
+document built from the layer registry, per visitor and language."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from layers import registry, styles
+from layers.tiles.selectors import UKRAINE_BOUNDS
+from layers.tiles.style import fit_zoom
+
+pytestmark = pytest.mark.django_db
+
+
+def get_style(client, language="uk"):
+    response = client.get("/tiles/style.json", headers={"accept-language": language})
+    assert response.status_code == 200
+    return response.json()
+
+
+def legend_of(doc, layer_id):
+    return next(entry for entry in doc["metadata"]["hromada:legends"] if entry["id"] == layer_id)
+
+
+def test_style_is_maplibre_v8_with_a_source_for_every_layer(client, territory):
+    doc = get_style(client)
+    assert doc["version"] == 8
+    assert doc["layers"], "no layer drawn"
+    ids = [layer["id"] for layer in doc["layers"]]
+    assert len(ids) == len(set(ids))
+    for layer in doc["layers"]:
+        assert layer["type"] in {"fill", "line", "circle"}
+        assert layer["source"] in doc["sources"]
+        assert layer["source-layer"] == layer["source"]
+    for source in doc["sources"].values():
+        assert source["type"] == "vector"
+        assert source["tiles"][0].startswith("http://testserver/tiles/")
+        assert source["tiles"][0].endswith("/{z}/{x}/{y}.pbf")
+
+
+def test_style_lists_every_layer_the_anonymous_visitor_may_see_and_no_other(client, territory):
+    doc = get_style(client)
+    public = {spec.id for spec in registry.visible_to(None)}
+    hidden = {spec.id for spec in registry.all_layers()} - public
+    assert hidden, "the registry should hold planners' layers"
+    assert set(doc["sources"]) == public
+    assert {entry["id"] for entry in doc["metadata"]["hromada:legends"]} == public
+    assert {layer["source"] for layer in doc["layers"]} == public
+    assert not hidden & set(doc["metadata"]["hromada:tilejson"])
+
+
+def test_style_adds_planners_layers_for_a_planner(client, territory):
+    planner = User.objects.create_user("planner-style")
+    planner.groups.add(Group.objects.get_or_create(name="planners")[0])
+    client.force_login(planner)
+    doc = get_style(client)
+    assert {spec.id for spec in registry.visible_to(planner)} == set(doc["sources"])
+    assert "coverage-gaps" in doc["sources"]
+
+
+def test_style_colours_equal_the_registry(client, territory):
+    doc = get_style(client)
+    paint = {layer["id"]: layer["paint"] for layer in doc["layers"]}
+    territory_style = registry.get("territory").style
+    assert paint["territory-fill"]["fill-color"] == territory_style.fill_colour
+    assert paint["territory-line"]["line-color"] == territory_style.colour
+    assert paint["territory-line"]["line-width"] == territory_style.line_width
+    facilities = paint["facilities-circle"]["circle-color"]
+    assert facilities[0] == "match"
+    assert dict(zip(facilities[2:-1:2], facilities[3:-1:2], strict=True)) == dict(
+        registry.get("facilities").style.categories
+    )
+    for spec in registry.visible_to(None):
+        assert legend_of(doc, spec.id)["style"] == {
+            **spec.style.as_dict(),
+            "category_labels": legend_of(doc, spec.id)["style"]["category_labels"],
+        }
+
+
+def test_style_carries_the_served_share_ramp_of_the_hexagons(client, territory):
+    doc = get_style(client)
+    ramp = registry.get("coverage-hexagons").style.ramp
+    assert legend_of(doc, "coverage-hexagons")["style"]["ramp"]["steps"] == [
+        list(step) for step in ramp.steps
+    ]
+    fill = next(layer for layer in doc["layers"] if layer["id"] == "coverage-hexagons-fill")
+    assert fill["paint"]["fill-color"][0] == "case"
+    assert ramp.colour_at(85) == ramp.steps[-1][1]
+    assert ramp.colour_at(None) == ramp.no_data_colour
+
+
+def test_style_view_is_the_territory_from_the_database(client, territory):
+    doc = get_style(client)
+    west, south, east, north = doc["metadata"]["hromada:bounds"]
+    assert west < doc["center"][0] < east and south < doc["center"][1] < north
+    assert doc["metadata"]["hromada:bounds"] != UKRAINE_BOUNDS
+    assert 8 <= doc["zoom"] <= 14
+    assert fit_zoom(UKRAINE_BOUNDS) < doc["zoom"]
+
+
+@pytest.mark.parametrize(
+    ("language", "title"), [("uk", "Територія громади"), ("en", "Territory of the community")]
+)
+def test_style_labels_are_in_the_visitors_language(client, territory, language, title):
+    doc = get_style(client, language)
+    assert doc["metadata"]["hromada:language"] == language
+    assert legend_of(doc, "territory")["title"] == title
+    internet = legend_of(doc, "facilities")["style"]["category_labels"]
+    other = get_style(client, "en" if language == "uk" else "uk")
+    assert internet != legend_of(other, "facilities")["style"]["category_labels"]
+    assert legend_of(doc, "coverage-hexagons")["style"]["ramp"]["legend"][-1]["label"] == (
+        "no data" if language == "en" else "немає даних"
+    )
+
+
+def test_style_metadata_holds_api_urls_markers_and_tilejson(client, territory):
+    meta = get_style(client)["metadata"]
+    assert meta["hromada:api"]["territory"] == "http://testserver/api/v1/territory/"
+    assert meta["hromada:api"]["reports"] == "http://testserver/api/v1/reports/"
+    assert meta["hromada:tilejson"]["addresses"] == "http://testserver/tiles/addresses.json"
+    assert set(meta["hromada:markers"]) == set(styles.markers())
+    assert all(m["point_outline_colour"].startswith("#") for m in meta["hromada:markers"].values())
+
+
+def test_style_is_private_and_takes_no_parameters(client, territory):
+    response = client.get("/tiles/style.json")
+    assert response["Cache-Control"].startswith("private")
+    assert "Accept-Language" in response["Vary"]
+    bad = client.get("/tiles/style.json?x=1")
+    assert bad.status_code == 400
+    assert bad.json()["error"]["code"] == "unknown_parameter"
