@@ -44,6 +44,8 @@ def run_import(
     context = kind.prepare({**(options or {}), "notes": report.warnings})
     checked = validate_rows(kind, context, table, columns, report, progress=progress)
     plan = make_plan(kind, context, checked, report)
+    if kind.tally is not None:
+        kind.tally(context, report)
     report.errors.sort(key=kind.issue_order)
     if kind.max_errors is not None:
         del report.errors[kind.max_errors :]
@@ -61,13 +63,14 @@ def validate_rows(
     """Check every row with the kind's validator; return the rows without any issue."""
     failed = {issue.row for issue in table.issues}
     points = table.points() if table.has_coordinates and table.records else []
+    shapes = table.shapes() if kind.shapes or table.xy is None else [None] * len(points)
     checked, total = [], len(table.records)
     for index, (record, row) in enumerate(zip(table.records, table.rows, strict=True)):
         cells = {role: record[column] for role, column in columns.items()}
         raw = RawRow(
             row,
             cells,
-            table.geometries[index],
+            shapes[index],
             points[index] if points else None,
             read_failed=row in failed,
         )

@@ -66,12 +66,14 @@ class Kind:
     codes: Mapping[str, str] = field(default_factory=dict)
     default_code: str = "file"
     csv_rows_by_line: bool = True  # CSV row numbers: the line (header = 1), or data rows
+    shapes: bool = True  # False: a lon/lat CSV's (lon, lat) suffice, no shapely points
     text_cells: bool = False  # cells of geo files as text, like CSV cells
     coordinates_required: bool = False
     geo_suffixes: frozenset[str] | None = None  # None: whatever GDAL reads
     issue_order: Callable[[Issue], Any] = _by_row
     max_errors: int | None = None
     count_dry_run: bool = True  # False: counts say only what was written
+    tally: Callable[[Any, Report], None] | None = None  # the kind's own counts, after plan
     after_commit: Callable[[], None] | None = None
 
     def say(self, key: str, **params) -> str | None:

@@ -34,12 +34,30 @@ class Table:
     notes: list[str] = field(default_factory=list)
     total: int = 0
     has_coordinates: bool = True
+    xy: list | None = None  # a lon/lat CSV's points, before any shapely geometry is made
+
+    def shapes(self) -> list:
+        """Return the geometries, making a lon/lat CSV's points (vectorised) on first use."""
+        if self.geometries is None:
+            import numpy as np
+            import shapely
+
+            present = [i for i, point in enumerate(self.xy) if point is not None]
+            self.geometries = [None] * len(self.xy)
+            if not present:
+                return self.geometries
+            points = shapely.points(np.array([self.xy[i] for i in present], dtype=float))
+            for i, point in zip(present, np.atleast_1d(points).tolist(), strict=True):
+                self.geometries[i] = point
+        return self.geometries
 
     def points(self) -> list[tuple[float, float] | None]:
         """Return (lon, lat) of each point geometry, None for other or no geometry."""
         import numpy as np
         import shapely
 
+        if self.xy is not None:
+            return self.xy
         geoms = np.array(self.geometries, dtype=object)
         is_point = shapely.get_type_id(geoms) == 0
         xs, ys = shapely.get_x(geoms), shapely.get_y(geoms)

@@ -83,31 +83,19 @@ def _read_points(table: Table, columns: dict, kind: Kind, *, srid, name: str) ->
     used = {lon, lat} if lon and lat else {wkt}
     table.header = [column for column in table.header if column not in used]
     if lon and lat:
-        table.geometries = _xy_points(table, lon, lat, kind, srid=srid)
+        table.xy, table.geometries = _xy_points(table, lon, lat, kind, srid=srid), None
     else:
         table.geometries = _wkt_geometries(table, wkt, kind)
 
 
 def _xy_points(table: Table, lon: str, lat: str, kind: Kind, *, srid) -> list:
-    import numpy as np
-    import shapely
-
-    xy = [
-        _xy(r[lon], r[lat], row, kind, table.issues)
-        for r, row in zip(table.records, table.rows, strict=True)
-    ]
+    records = zip(table.records, table.rows, strict=True)
+    xy = [_xy(r[lon], r[lat], row, kind, table.issues) for r, row in records]
     if srid and srid != 4326:
         table.notes.append(kind.say("csv_reprojected", srid=srid))
-        xy = _transform(xy, srid)
-    else:
-        table.notes.append(kind.say("csv_crs"))
-    present = [i for i, point in enumerate(xy) if point is not None]
-    geometries = [None] * len(xy)
-    if present:
-        points = shapely.points(np.array([xy[i] for i in present], dtype=float))
-        for i, point in zip(present, points.tolist(), strict=True):
-            geometries[i] = point
-    return geometries
+        return _transform(xy, srid)
+    table.notes.append(kind.say("csv_crs"))
+    return xy
 
 
 def _xy(raw_x: str, raw_y: str, row: int, kind: Kind, issues: list):

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from addresses.imports import address_import
+from addresses.services import address_import
 from core.errors import ApplicationError
 
 
