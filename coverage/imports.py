@@ -55,9 +55,9 @@ def _validate(context: dict, raw: RawRow):
     """Check one row: typed cells, provider, period, geometry; then its key."""
     values, issues = clean_fields(raw.cells, FIELDS, row=raw.row)
     values = {"note": "", **DEFAULTS, **values}
-    if not issues and values["valid_to"] and values["valid_from"]:
-        if values["valid_to"] < values["valid_from"]:
-            issues.append(Issue(raw.row, "valid_to", "valid_to is before valid_from."))
+    start, end = values["valid_from"], values["valid_to"]
+    if not issues and start and end and end < start:
+        issues.append(Issue(raw.row, "valid_to", "valid_to is before valid_from."))
     if not issues:
         issues += _provider(context, values, raw.row)
     if not raw.read_failed:
