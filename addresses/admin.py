@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from addresses import compute, imports, services
+from addresses import compute, services
 from addresses.errors import message_of
 from addresses.models import Address, FacilityAddress, Street
 from core.errors import ApplicationError
@@ -229,7 +229,7 @@ class AddressAdmin(RegisterPermissions, SimpleHistoryAdmin, MapAdmin):
         report = None
         if request.method == "POST" and form.is_valid():
             try:
-                report = imports.address_import_upload(
+                report = services.address_import_upload(
                     upload=form.cleaned_data["file"],
                     settlement=form.cleaned_data["settlement"],
                     commit=form.cleaned_data["commit"],

@@ -233,3 +233,69 @@ def _bulk_update(objects: list, fields: list[str], *, user, reason: str) -> int:
     # bulk_update sends no post_save: tell the tile and count caches the data changed.
     transaction.on_commit(tilecache.bump)
     return len(objects)
+
+
+# --------------------------------------------------------------------------- import
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+def address_import(
+    *,
+    path,
+    settlement: str | None = None,
+    commit: bool = False,
+    allow_outside: bool = False,
+    srid: int | None = None,
+    user=None,
+    reason: str = "",
+):
+    """Validate a file of addresses and, with `commit`, write it all or nothing.
+
+    Runs the one import engine with addresses.imports.ADDRESS_KIND. `settlement`
+    (KATOTTG) applies to rows without a settlement column; `srid`: the CRS of CSV
+    coordinates (default EPSG:4326). Raise InvalidInput when the file cannot be read at
+    all; row problems go to the report (addresses.imports.ImportReport).
+    """
+    from pathlib import Path
+
+    from addresses.imports import ADDRESS_KIND
+    from core.imports import run_import
+
+    reason = reason or _("import of %(name)s") % {"name": Path(path).name}
+    options = {"settlement": settlement, "allow_outside": allow_outside}
+    options |= {"user": user, "reason": reason}
+    return run_import(ADDRESS_KIND, path, commit=commit, options=options, srid=srid)
+
+
+def address_import_upload(
+    *, upload, settlement=None, commit=False, allow_outside=False, user=None, reason=""
+):
+    """Import an uploaded file (admin); raise InvalidInput when it is over 50 MB."""
+    import tempfile
+    from pathlib import Path
+
+    from django.conf import settings
+
+    ensure_editor(user)
+    limit = int(getattr(settings, "ADDRESSES_UPLOAD_MAX_BYTES", MAX_UPLOAD_BYTES))
+    if upload.size > limit:
+        raise InvalidInput(
+            _("The file is %(size).1f MB; the limit is %(limit).0f MB. Nothing was written.")
+            % {"size": upload.size / 2**20, "limit": limit / 2**20},
+            code="file_too_large",
+        )
+    name = Path(upload.name).name
+    with tempfile.TemporaryDirectory() as directory:
+        target = Path(directory) / f"upload{Path(upload.name).suffix.lower()}"
+        with open(target, "wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        return address_import(
+            path=target,
+            settlement=settlement.katottg if settlement else None,
+            commit=commit,
+            allow_outside=allow_outside,
+            user=user,
+            reason=reason or _("upload of %(name)s") % {"name": name},
+        )

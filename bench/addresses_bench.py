@@ -144,7 +144,7 @@ def main(argv=None) -> int:
     serving.migrated_database(serving.bench_database_url("bench_addresses"))
     from django.db import connection
 
-    from addresses.imports import address_import
+    from addresses.services import address_import
 
     rng = random.Random(args.seed)
     with connection.cursor() as cursor:  # the benchmark database only

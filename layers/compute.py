@@ -1,23 +1,31 @@
 """Pure checks for importing the base layers: values, geometries, columns, containment.
 
-No ORM and no settings here: the import service (layers.services) reads the file and the
-database and passes plain values in. Geometries are shapely objects; unless a name says
+No ORM and no settings here: the layer kinds (layers.imports) run on the import engine
+(core.imports), which reads the file; the row pieces it shares (RowIssue, ImportReport,
+Field, clean_fields, is_blank) are the engine's, named here as the layer import knew them.
+Geometries are shapely objects; unless a name says
 `_metric`, they are in EPSG:4326 (lon, lat degrees).
 """
 
 import math
 import re
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import numpy as np
-import pandas as pd
 import shapely
 from pyproj import Transformer
 from shapely.geometry import MultiPoint, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
+
+from core.imports.report import Issue as RowIssue
+from core.imports.report import Report as ImportReport
+from core.imports.validate import Field as Field
+from core.imports.validate import clean_fields as clean_fields
+from core.imports.validate import is_blank
+
+__all__ = ["Field", "ImportReport", "RowIssue", "clean_fields", "is_blank"]
 
 KATOTTG_PATTERN = re.compile(r"^UA\d{17}$")
 MAX_COUNT = 2_147_483_647  # PostgreSQL integer, the column type of PositiveIntegerField
@@ -28,57 +36,7 @@ TRUE_WORDS = {"true", "t", "yes", "y", "1", "так", "1.0"}
 FALSE_WORDS = {"false", "f", "no", "n", "0", "ні", "0.0"}
 
 
-@dataclass(frozen=True)
-class RowIssue:
-    """One problem in an import file; row 1 is the first feature, row 0 the file itself."""
-
-    row: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"row {self.row}" if self.row else "file"
-        return f"{where}, field {self.field}: {self.message}"
-
-
-@dataclass
-class ImportReport:
-    """What an import found and did; nothing is written unless `committed` is true."""
-
-    kind: str
-    path: str
-    rows_read: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[RowIssue] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    committed: bool = False
-
-    @property
-    def ok(self) -> bool:
-        """True when no row has an error (warnings do not count)."""
-        return not self.errors
-
-
-@dataclass(frozen=True)
-class Field:
-    """An input column: `parse` turns a non-blank cell into a value or raises ValueError."""
-
-    name: str
-    parse: Callable[[object], object]
-    required: bool = False
-    default: object = None
-
-
 # --- cell values --------------------------------------------------------------------------
-
-
-def is_blank(value) -> bool:
-    """Tell whether a cell is empty: None, NaN/NA/NaT or a string of spaces."""
-    if isinstance(value, str):
-        return not value.strip()
-    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
 
 
 def parse_katottg(value) -> str:
@@ -165,30 +123,6 @@ def parse_date(value) -> date:
         return datetime.fromisoformat(text).date()
     except ValueError:
         raise ValueError(f"'{value}' is not an ISO date (YYYY-MM-DD)") from None
-
-
-def clean_fields(
-    props: Mapping, fields: Sequence[Field], *, row: int
-) -> tuple[dict, list[RowIssue]]:
-    """Parse the cells of one row; only columns present in `props` produce values.
-
-    A blank cell takes the field's default, or is an error when the field is required.
-    """
-    values, issues = {}, []
-    for spec in fields:
-        if spec.name not in props:
-            continue
-        cell = props[spec.name]
-        if is_blank(cell):
-            if spec.required:
-                issues.append(RowIssue(row, spec.name, "required value is empty"))
-            values[spec.name] = spec.default
-            continue
-        try:
-            values[spec.name] = spec.parse(cell)
-        except ValueError as exc:
-            issues.append(RowIssue(row, spec.name, str(exc)))
-    return values, issues
 
 
 # --- columns ------------------------------------------------------------------------------

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
-from addresses.imports import address_import
 from addresses.models import Address, Street
+from addresses.services import address_import
 from core.errors import InvalidInput
 from layers.tiles import cache as tilecache
 
@@ -322,7 +322,7 @@ def test_zipped_shapefile_is_imported(settlement, tmp_path):
 def test_an_upload_over_50_mb_is_refused_before_it_is_read(settlement, editor):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from addresses.imports import MAX_UPLOAD_BYTES, address_import_upload
+    from addresses.services import MAX_UPLOAD_BYTES, address_import_upload
 
     upload = SimpleUploadedFile("big.csv", HEADER.encode())
     upload.size = MAX_UPLOAD_BYTES + 1  # the size Django measured while receiving it

@@ -1,10 +1,10 @@
 """Import addresses from CSV, GeoJSON, GeoPackage or Shapefile; a dry run unless --commit."""
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext as _
 
-from addresses.imports import address_import
+from addresses.services import address_import
 from core.errors import ApplicationError
+from core.imports.cli import print_report
 
 
 class Command(BaseCommand):
@@ -36,20 +36,4 @@ class Command(BaseCommand):
             )
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
-        for note in report.notes:
-            self.stdout.write(_("note: %(note)s") % {"note": note})
-        for error in report.errors:
-            self.stdout.write(
-                _("row %(row)s\t%(field)s\t%(message)s")
-                % {"row": error.row, "field": error.field, "message": error.message}
-            )
-        self.stdout.write(report.summary())
-        if not report.ok:
-            raise CommandError(
-                _("%(count)d rows have errors; nothing was written.")
-                % {"count": len(report.errors)}
-            )
-        if not options["commit"]:
-            self.stdout.write(_("Dry run: add --commit to write."))
-        else:
-            self.stdout.write(self.style.SUCCESS(_("Committed.")))
+        print_report(self, report, commit=options["commit"])

@@ -1,0 +1,32 @@
+"""The engine's own words about files, in gettext; a kind may reword or silence any.
+
+A phrase is a %-format template; None means "say nothing" (for notes).
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+PHRASES = {
+    # the file cannot be read at all: InvalidInput
+    "no_file": _("No such file: %(path)s."),
+    "empty": _("The file %(name)s is empty."),
+    "binary": _("The file is not a text CSV file (it holds binary data)."),
+    "unknown_format": _("Cannot import '%(name)s': use one of %(known)s."),
+    "unreadable": _("Cannot read %(name)s: %(error)s"),
+    "malformed_csv": _("Malformed CSV: %(error)s."),
+    "no_coordinates": _("no coordinate columns (lon/lat or wkt): rows without points"),
+    "conflict": _("The data changed while importing; nothing was written (%(error)s)."),
+    # notes about the file
+    "no_crs": _("the file has no CRS: EPSG:4326 (lon/lat) assumed"),
+    "reprojected": _("reprojected from %(crs)s to EPSG:4326"),
+    "csv_crs": _("CSV coordinates read as EPSG:4326 (lon, lat)"),
+    "csv_reprojected": _("CSV coordinates reprojected from EPSG:%(srid)s to EPSG:4326"),
+    "encoding": _("encoding: cp1251 (not UTF-8)"),
+    "delimiter": _("CSV delimiter: '%(delimiter)s'"),
+    "unknown_columns": None,
+    "reader_warning": None,
+    # one row
+    "field_count": _("expected %(expected)d fields, found %(found)d"),
+    "not_numbers": _("not numbers: '%(x)s', '%(y)s'"),
+    "not_finite": _("coordinates must be finite numbers"),
+    "bad_wkt": _("unreadable WKT: %(error)s"),
+}
