@@ -159,6 +159,8 @@ STATICFILES_DIRS = [
     ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
     ("vendor/leaflet.markercluster", NODE_MODULES / "leaflet.markercluster" / "dist"),
     ("vendor/leaflet.vectorgrid", NODE_MODULES / "leaflet.vectorgrid" / "dist"),
+    # The map client (vector tiles, labels with collision handling); its CSP build.
+    ("vendor/maplibre-gl", NODE_MODULES / "maplibre-gl" / "dist"),
     # ./hromada copies ol.css next to ol.js so that one folder holds the admin map widget.
     ("vendor/ol", NODE_MODULES / "ol" / "dist"),
     # The site-wide stylesheet and icon of templates/base.html.
