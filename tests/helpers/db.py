@@ -22,3 +22,29 @@ def rolled_back(django_db_blocker):
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+def copy_rows(model, rows: list[dict]) -> None:
+    """Write rows of `model` with PostgreSQL's COPY: tens of thousands in a second.
+
+    A row names the fields it sets by attname (`street_id`), geometries as EWKT text;
+    every other field takes its default, as `bulk_create` would give it (no save(), no
+    signals). `bulk_create` spends its time building model instances, GEOS points and
+    SQL in Python.
+    """
+    from django.db import connection
+
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    template = model()
+    defaults = {
+        f.attname: f.get_db_prep_save(f.pre_save(template, add=True), connection) for f in fields
+    }
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = [f.attname for f in fields]
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row([row[name] if name in row else defaults[name] for name in names])
