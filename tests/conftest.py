@@ -1,10 +1,12 @@
 """Shared fixtures: small geometries in the real PostGIS test database."""
 
 import os
+import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pytest
+import time_machine
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
@@ -19,6 +21,14 @@ def static_from_finders(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def clock():
+    """A clock that runs on from now and that a test moves forward instead of sleeping
+    (`clock.shift(seconds)`): cache expiry, lock-outs and dates read the moved time."""
+    with time_machine.travel(time.time(), tick=True) as traveller:
+        yield traveller
 
 
 def square(lon: float, lat: float, half: float) -> MultiPolygon:
