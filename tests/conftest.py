@@ -14,6 +14,19 @@ from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_flush():
+    """Transactional tests end with DELETEs, not a TRUNCATE (tests/helpers/db.py)."""
+    from django.contrib.gis.db.backends.postgis.operations import PostGISOperations
+
+    from tests.helpers.db import fast_flush
+
+    original = PostGISOperations.sql_flush
+    PostGISOperations.sql_flush = fast_flush(original)
+    yield
+    PostGISOperations.sql_flush = original
+
+
 @pytest.fixture(autouse=True)
 def static_from_finders(settings):
     """Resolve {% static %} without collectstatic's manifest (tests run with DEBUG off)."""

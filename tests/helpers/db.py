@@ -48,3 +48,24 @@ def copy_rows(model, rows: list[dict]) -> None:
     ):
         for row in rows:
             copy.write_row([row[name] if name in row else defaults[name] for name in names])
+
+
+def fast_flush(original):
+    """Wrap a backend's `sql_flush` so that emptying the tables after a transactional
+    test (`live_server`, `transaction=True`) deletes their rows instead of truncating.
+
+    PostgreSQL's TRUNCATE makes new files for every table and index (about a second for
+    this schema); a test leaves a few rows, which DELETE removes in milliseconds. The
+    foreign keys Django makes are deferrable, so the order of the deletes does not
+    matter. The end state is the same: every table empty, sequences as they were.
+    """
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or not tables:
+            return original(
+                self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
+        quote = self.quote_name
+        return ["SET CONSTRAINTS ALL DEFERRED", *(f"DELETE FROM {quote(t)}" for t in tables)]
+
+    return sql_flush
