@@ -1,15 +1,30 @@
 """Shared fixtures: small geometries in the real PostGIS test database."""
 
 import os
+import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pytest
+import time_machine
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
 # inside one unless told it is safe (it is: the loop is Playwright's, not ours).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_flush():
+    """Transactional tests end with DELETEs, not a TRUNCATE (tests/helpers/db.py)."""
+    from django.contrib.gis.db.backends.postgis.operations import PostGISOperations
+
+    from tests.helpers.db import fast_flush
+
+    original = PostGISOperations.sql_flush
+    PostGISOperations.sql_flush = fast_flush(original)
+    yield
+    PostGISOperations.sql_flush = original
 
 
 @pytest.fixture(autouse=True)
@@ -19,6 +34,14 @@ def static_from_finders(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def clock():
+    """A clock that runs on from now and that a test moves forward instead of sleeping
+    (`clock.shift(seconds)`): cache expiry, lock-outs and dates read the moved time."""
+    with time_machine.travel(time.time(), tick=True) as traveller:
+        yield traveller
 
 
 def square(lon: float, lat: float, half: float) -> MultiPolygon:

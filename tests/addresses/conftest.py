@@ -1,11 +1,12 @@
 """Fixtures of the address register: streets, addresses, an editor and a plain staff user."""
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.contrib.gis.geos import LineString, Point
 from django.utils import translation
 
 from addresses.models import EDITORS_GROUP, Address, Street
+from tests.helpers.users import make_user
 
 
 @pytest.fixture(autouse=True)
@@ -19,9 +20,7 @@ def english():
 
 @pytest.fixture
 def editor(db):
-    user = User.objects.create_user("editor", password="pw-editor-123", is_staff=True)
-    user.groups.add(Group.objects.get_or_create(name=EDITORS_GROUP)[0])
-    return user
+    return make_user("editor", password="pw-editor-123", is_staff=True, groups=[EDITORS_GROUP])
 
 
 @pytest.fixture

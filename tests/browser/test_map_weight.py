@@ -1,16 +1,16 @@
 """A map page stays light with many addresses: they come as vector tiles, by the view.
 
-20,000 addresses (1,667 in each of the 12 villages) are written with bulk_create; the
+20,000 addresses (1,667 in each of the 12 villages) are written with COPY; the
 landing page must draw those in view from a few tiles and never fetch the register whole.
 """
 
 from urllib.parse import urlsplit
 
 import pytest
-from django.contrib.gis.geos import Point
 
 from addresses.models import Address, Street
 from tests.browser.test_landing import open_landing, villages  # noqa: F401 — the fixture
+from tests.helpers.db import copy_rows
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,18 +27,19 @@ def many_addresses(villages):  # noqa: F811 — the imported fixture
     rows = []
     for village in villages:
         street = Street.objects.create(settlement=village, name="Шевченка")
+        x, y = village.centre.coords
         for n in range(1, per_village + 1):
             dx, dy = (n % GRID - GRID // 2) * 0.0005, (n // GRID - GRID // 2) * 0.0003
             rows.append(
-                Address(
-                    street=street,
-                    settlement=village,
-                    house_number=str(n),
-                    number=n,
-                    location=Point(village.centre.x + dx, village.centre.y + dy, srid=4326),
-                )
+                {
+                    "street_id": street.pk,
+                    "settlement_id": village.pk,
+                    "house_number": str(n),
+                    "number": n,
+                    "location": f"SRID=4326;POINT({x + dx!r} {y + dy!r})",
+                }
             )
-    Address.objects.bulk_create(rows[:ADDRESSES], batch_size=5_000)
+    copy_rows(Address, rows[:ADDRESSES])
     return villages
 
 

@@ -8,15 +8,8 @@ import shapely
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point
 
 from tests.conftest import square
-
-
-@pytest.fixture(autouse=True)
-def static_from_finders(settings):
-    """Resolve {% static %} without collectstatic's manifest (tests run with DEBUG off)."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+from tests.helpers.isolation import private_cache_and_media
+from tests.helpers.users import make_user
 
 
 def to_geos(geom: shapely.Geometry) -> MultiPolygon:
@@ -157,12 +150,8 @@ def random_world(territory, settlement, village2, providers, request):
 
 
 @pytest.fixture
-def planner(db, django_user_model):
-    from django.contrib.auth.models import Group
-
-    user = django_user_model.objects.create_user("planner", password="pw-planner-1")
-    user.groups.add(Group.objects.get_or_create(name="planners")[0])
-    return user
+def planner(db):
+    return make_user("planner", password="pw-planner-1", groups=["planners"])
 
 
 @pytest.fixture
@@ -177,15 +166,7 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 @pytest.fixture
 def isolated(settings, tmp_path):
     """A private cache (report rate limits) and media directory for the test."""
-    import uuid
-
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"coverage-tests-{uuid.uuid4().hex}",
-        }
-    }
-    settings.MEDIA_ROOT = tmp_path / "media"
+    private_cache_and_media(settings, tmp_path, "coverage-tests")
     return tmp_path
 
 

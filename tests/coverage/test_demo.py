@@ -5,15 +5,23 @@ import pytest
 from coverage import demo
 from coverage.models import CoverageArea, CoverageSnapshot, WifiHotspot
 from layers.demo import load_layers
+from tests.helpers.db import rolled_back
 
 PRIORITY = {"Makarykha", "Tsybuleve"}
 
 
+@pytest.fixture(scope="module")
+def demo_once(django_db_setup, django_db_blocker):
+    """The layers and coverage demo, loaded once for the module and rolled back after it."""
+    with rolled_back(django_db_blocker):
+        lines = []
+        load_layers(lines.append)
+        demo.load(lines.append)
+        yield
+
+
 @pytest.fixture
-def demo_loaded(db):
-    lines = []
-    load_layers(lines.append)
-    demo.load(lines.append)
+def demo_loaded(demo_once, db):
     return CoverageSnapshot.objects.get(is_current=True)
 
 

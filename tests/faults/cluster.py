@@ -202,7 +202,7 @@ def get(url: str, timeout: float = 10) -> tuple[int, dict, bytes]:
         return 0, {}, b""
 
 
-def wait_for(condition, *, seconds: float, step: float = 0.2) -> None:
+def wait_for(condition, *, seconds: float, step: float = 0.05) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():

@@ -6,24 +6,19 @@ on a full filesystem); the database is the real test database.
 
 import errno
 import io
-import uuid
 
 import pytest
 from django.core.files.storage import FileSystemStorage
 from PIL import Image
+
+from tests.helpers.isolation import private_cache_and_media
 
 INSIDE = {"lat": "48.7936", "lon": "32.7208"}
 
 
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"faults-{uuid.uuid4().hex}",
-        }
-    }
-    settings.MEDIA_ROOT = tmp_path / "media"
+    private_cache_and_media(settings, tmp_path, "faults")
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from django.core.management import call_command
 
 from layers import demo
 from layers.models import Facility, Settlement, Territory
+from tests.helpers.db import rolled_back
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +23,12 @@ def reference():
     return json.loads(REFERENCE.read_text(encoding="utf-8"))
 
 
-@pytest.fixture
-def loaded():
-    demo.load_layers(lambda line: None)
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker):
+    """The layers demo, loaded once for the module and rolled back after it."""
+    with rolled_back(django_db_blocker):
+        demo.load_layers(lambda line: None)
+        yield
 
 
 def test_demo_has_the_12_villages_with_official_katottg_codes_and_names(loaded, reference):

@@ -2,11 +2,13 @@
 
 import hashlib
 import io
-import uuid
 
 import pytest
 from django.contrib.gis.geos import Point
 from PIL import Image
+
+from tests.helpers.isolation import private_cache_and_media
+from tests.helpers.users import make_user
 
 INSIDE = {"lat": 48.7936, "lon": 32.7208}  # Dmytrivka, inside the test territory
 OUTSIDE = {"lat": 50.45, "lon": 30.52}  # Kyiv
@@ -16,13 +18,7 @@ API_KEY = "test-open311-key-0123456789"
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
     """A private cache (rate limits) and media directory for every test."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"reports-tests-{uuid.uuid4().hex}",
-        }
-    }
-    settings.MEDIA_ROOT = tmp_path / "media"
+    private_cache_and_media(settings, tmp_path, "reports-tests")
     settings.REPORTS_RATE_LIMIT = 5
     settings.LANGUAGE_CODE = "uk"
 
@@ -121,11 +117,7 @@ def api_key(db):
 
 @pytest.fixture
 def moderator(db):
-    from django.contrib.auth.models import Group, User
-
-    user = User.objects.create_user("moderator", password="pw-123456789", is_staff=True)
-    user.groups.add(Group.objects.get(name="moderators"))
-    return user
+    return make_user("moderator", password="pw-123456789", is_staff=True, groups=["moderators"])
 
 
 def image_bytes(fmt="JPEG", size=(640, 480), color=(200, 40, 40), exif=None, mode="RGB") -> bytes:

@@ -4,13 +4,13 @@ The report carries a distinctive name, e-mail and phone, so that a test can sear
 response's raw bytes for them.
 """
 
-import uuid
-
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.contrib.gis.geos import Point
 
 from tests.conftest import square
+from tests.helpers.isolation import private_cache_and_media
+from tests.helpers.users import make_user
 
 PRIVATE_NAME = "Приватна-Зоряна-Квітчастенко"
 PRIVATE_EMAIL = "zoriana.secret.7731@example.org"
@@ -24,27 +24,20 @@ ROLES = ("anonymous", "resident", "moderator", "address_editor", "planner", "sta
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
     """A private cache (rate limits, lock-outs) and media directory for every test."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"security-tests-{uuid.uuid4().hex}",
-        }
-    }
-    settings.MEDIA_ROOT = tmp_path / "media"
+    private_cache_and_media(settings, tmp_path, "security-tests")
     settings.LANGUAGE_CODE = "uk"
     # Fast hashing: the login tests sign in dozens of times on a shared 2-core machine.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _user(username: str, *, groups=(), is_staff=False, is_superuser=False) -> User:
-    user = User.objects.create_user(
-        username, password=f"pw-{username}-Strong-2024", is_staff=is_staff
+    return make_user(
+        username,
+        password=f"pw-{username}-Strong-2024",
+        groups=groups,
+        is_staff=is_staff,
+        is_superuser=is_superuser,
     )
-    user.is_superuser = is_superuser
-    user.save()
-    for name in groups:
-        user.groups.add(Group.objects.get_or_create(name=name)[0])
-    return user
 
 
 @pytest.fixture

@@ -5,14 +5,13 @@ For every operation of /api/v1/schema/ (OpenAPI 3.1, django-ninja) and of /ogc/a
 get a 5xx, and every response must match the schema it is documented with.
 """
 
-import uuid
-
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
+from tests.helpers.isolation import private_cache_and_media
 from tests.security.conftest import INSIDE
 
 pytestmark = pytest.mark.fuzz
@@ -34,13 +33,7 @@ def fuzz_world(settings, tmp_path, settlement, facility):
     from reports import services
     from reports.models import Category
 
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"fuzz-{uuid.uuid4().hex}",
-        }
-    }
-    settings.MEDIA_ROOT = tmp_path / "media"
+    private_cache_and_media(settings, tmp_path, "fuzz")
     settings.REPORTS_RATE_LIMIT = 10_000
     Category.objects.create(code="roads", name_uk="Дороги")
     services.report_create(category_code="roads", description="Яма", **INSIDE)

@@ -1,7 +1,5 @@
 """Login lock-out and the login rate limit (core/auth.py), through the admin login."""
 
-import time
-
 import pytest
 from django.contrib.auth import authenticate
 from django.test import RequestFactory
@@ -72,11 +70,11 @@ def test_a_successful_login_clears_the_failure_count(client, users, limits):
     assert _login(client, PASSWORD).status_code == 302
 
 
-def test_the_lock_ends_after_the_cool_down(client, users, limits):
+def test_the_lock_ends_after_the_cool_down(client, users, limits, clock):
     limits.LOGIN_LOCKOUT_S = 1
     _fail(client, 5)
     assert _login(client, PASSWORD).status_code == 429
-    time.sleep(1.2)
+    clock.shift(1.2)
     assert _login(client, PASSWORD).status_code == 302
 
 

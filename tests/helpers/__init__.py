@@ -1,0 +1,1 @@
+"""Helpers the test packages share: one copy of each set-up, imported where needed."""
