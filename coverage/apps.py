@@ -2,6 +2,14 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _demo_load(log) -> None:
+    """Load the coverage demo (coverage.demo.load). Imported when called: the demo runs the
+    whole computation, whose modules start-up does not need."""
+    from coverage import demo
+
+    demo.load(log)
+
+
 class CoverageConfig(AppConfig):
     name = "coverage"
     verbose_name = _("Internet coverage")
@@ -9,13 +17,12 @@ class CoverageConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate, post_save
 
-        from coverage import demo as coverage_demo
         from coverage import specs as coverage_layers
         from coverage.challenges import report_saved
         from coverage.roles import planners_group_ensure
         from layers import demo
 
-        demo.register("coverage", coverage_demo.load, order=40)
+        demo.register("coverage", _demo_load, order=40)
         coverage_layers.register_all()
         post_migrate.connect(planners_group_ensure, sender=self)
         # coverage listens to reports; reports never imports coverage (DESIGN.md §2).

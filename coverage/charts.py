@@ -1,17 +1,25 @@
 """Charts of the planners' page, drawn by matplotlib as inline SVG (no JavaScript, no CDN)."""
 
 import io
+from functools import cache
 
-import matplotlib
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402 — the backend must be chosen first
+@cache
+def _pyplot():
+    """Return matplotlib.pyplot set up for SVG charts; imported on the first chart, since
+    matplotlib takes a noticeable time to import."""
+    import matplotlib
 
-plt.rcParams["svg.fonttype"] = "none"  # keep text as text: selectable, and Cyrillic-safe
-plt.rcParams["font.family"] = "DejaVu Sans"
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt  # the backend must be chosen first
+
+    plt.rcParams["svg.fonttype"] = "none"  # keep text as text: selectable, and Cyrillic-safe
+    plt.rcParams["font.family"] = "DejaVu Sans"
+    return plt
 
 
 def _svg(fig) -> str:
+    plt = _pyplot()
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight")
     plt.close(fig)
@@ -26,7 +34,7 @@ def coverage_by_village_svg(settlements: list[dict], *, title: str, labels: dict
     names = [s["name_uk"] for s in rows]
     fibre = [s["groups"]["fibre"]["covered"]["households_pct"] or 0 for s in rows]
     served = [s["groups"]["fixed"]["served"]["households_pct"] or 0 for s in rows]
-    fig, ax = plt.subplots(figsize=(7, 0.35 * len(rows) + 1.2))
+    fig, ax = _pyplot().subplots(figsize=(7, 0.35 * len(rows) + 1.2))
     y = range(len(rows))
     ax.barh([i + 0.2 for i in y], fibre, height=0.4, color="#1a9850", label=labels["fibre"])
     ax.barh([i - 0.2 for i in y], served, height=0.4, color="#2b8cbe", label=labels["served"])
@@ -42,7 +50,7 @@ def progress_svg(
     series: dict[str, list[tuple[int, float | None]]], targets: dict, *, title: str
 ) -> str:
     """Lines of each indicator (percent) by year, with its targets as open markers."""
-    fig, ax = plt.subplots(figsize=(7, 3.5))
+    fig, ax = _pyplot().subplots(figsize=(7, 3.5))
     for (label, points), colour in zip(
         series.items(), ["#1a9850", "#2b8cbe", "#d73027", "#984ea3"], strict=False
     ):

@@ -8,11 +8,7 @@ nodata cells count as nobody. The sums run inside coverage_compute, never in a G
 from dataclasses import dataclass
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
-import rasterio
-import rasterio.errors
-import rasterio.features
 import shapely
 from django.core.files import File
 from django.db import transaction
@@ -38,6 +34,9 @@ class Grid:
 def read_grid(path: str | Path) -> Grid:
     """Read a population raster; RasterError when unreadable, without CRS, all nodata, or
     holding negative or infinite counts."""
+    import rasterio  # only here: rasterio takes a noticeable time to import
+    import rasterio.errors
+
     path = Path(path)
     try:
         with rasterio.open(path) as src:
@@ -99,6 +98,8 @@ def current() -> PopulationRaster | None:
 
 
 def _to_grid_crs(geoms, grid: Grid, crs=4326) -> list:
+    import geopandas as gpd  # only here: geopandas takes a noticeable time to import
+
     return list(gpd.GeoSeries(list(geoms), crs=crs).to_crs(grid.crs))
 
 
@@ -109,6 +110,8 @@ def _burn(geoms: list, grid: Grid, values: list[int] | None = None) -> np.ndarra
     shapes = [(g, v) for g, v in shapes if not shapely.is_empty(g)]
     if not shapes:
         return np.zeros(grid.shape, dtype="int32")
+    import rasterio.features  # only here: rasterio takes a noticeable time to import
+
     return rasterio.features.rasterize(
         shapes, out_shape=grid.shape, transform=grid.transform, fill=0, dtype="int32"
     )

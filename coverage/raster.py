@@ -7,11 +7,7 @@ RasterError with a message a person can act on when the raster cannot be used.
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
-import rasterio
-import rasterio.errors
-import rasterio.features
 import shapely
 
 # Regions of fewer cells than this are specks (noise, a single strong cell): dropped.
@@ -42,6 +38,9 @@ def signal_mask(values: np.ndarray, valid: np.ndarray, min_dbm: float) -> np.nda
 
 def _read(path: Path) -> tuple[np.ndarray, np.ndarray, object, object]:
     """Return (values, valid cells, transform, crs) of band 1."""
+    import rasterio  # only here: rasterio takes a noticeable time to import
+    import rasterio.errors
+
     try:
         with rasterio.open(path) as src:
             if src.crs is None:
@@ -65,6 +64,9 @@ def raster_to_coverage(
     removed (8-connectivity); the rest is vectorized, dissolved and reprojected to
     EPSG:4326. Raises RasterError: no CRS, every cell nodata, no cell above the threshold.
     """
+    import geopandas as gpd  # only here: geopandas and rasterio are slow to import
+    import rasterio.features
+
     path = Path(path)
     values, valid, transform, crs = _read(path)
     if not valid.any():

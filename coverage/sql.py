@@ -1,8 +1,8 @@
 """The PostGIS side of the coverage computation: binary reads of its inputs, bulk writes.
 
 Run inside `coverage.services.coverage_compute`'s transaction. Geometry is read as WKB
-in EPSG:4326, as stored; coverage.services reprojects it to settings.METRIC_SRID and
-coverage.overlay does the geometry. Addresses (a million at benchmark size) come packed
+in EPSG:4326, as stored; coverage.snapshot.inputs reprojects it to settings.METRIC_SRID
+and coverage.overlay does the geometry. Addresses (a million at benchmark size) come packed
 in one bytea straight into numpy arrays; unserved addresses go back by COPY.
 """
 

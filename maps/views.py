@@ -9,9 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import ApplicationError
-from maps import layers, printing, selectors
-from maps.builder import map_build, map_render
-from maps.printing.forms import PrintForm
+from maps import selectors
 
 # The product's pages (DESIGN.md §4); a link shows once the page's app serves its path.
 SECTIONS = [
@@ -42,6 +40,10 @@ def sections_available() -> list[dict]:
 
 def landing(request):
     """The landing page: what the service is, an overview map, links to the other pages."""
+    # Imported here: folium takes a noticeable time to import, and the URLs need none of it.
+    from maps import layers
+    from maps.builder import map_build, map_render
+
     overview = map_build(
         layers=layers.overview_layers(request.user),
         bounds=selectors.territory_bounds(),
@@ -60,6 +62,10 @@ def favicon(request):
 @staff_member_required
 def print_map(request):
     """The print form (GET) and its PDF (POST); bad options show the form again with 400."""
+    # Imported here: matplotlib and geopandas take a noticeable time to import.
+    from maps import printing
+    from maps.printing.forms import PrintForm
+
     form = PrintForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

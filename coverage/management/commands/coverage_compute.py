@@ -6,7 +6,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from core.errors import ApplicationError
-from coverage.services import coverage_compute
 
 
 class Command(BaseCommand):
@@ -20,6 +19,10 @@ class Command(BaseCommand):
         parser.add_argument("--commit", action="store_true", help="store the snapshot")
 
     def handle(self, *args, as_of=None, commit=False, **options):
+        # Imported here: the computation loads pyproj, h3 and the like, which the
+        # command's --help needs none of.
+        from coverage.services import coverage_compute
+
         try:
             with transaction.atomic():
                 snapshot = coverage_compute(as_of=as_of, progress=self._step)

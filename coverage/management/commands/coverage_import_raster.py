@@ -5,7 +5,6 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from core.errors import ApplicationError
-from coverage.services import raster_import
 
 
 class Command(BaseCommand):
@@ -26,6 +25,9 @@ class Command(BaseCommand):
         parser.add_argument("--commit", action="store_true", help="write the area")
 
     def handle(self, *args, **o):
+        # Imported here: the raster import loads the computation's modules.
+        from coverage.services import raster_import
+
         try:
             report = raster_import(
                 path=o["file"],

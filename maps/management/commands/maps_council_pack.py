@@ -9,7 +9,6 @@ from tqdm import tqdm
 from core.errors import ApplicationError
 from layers.models import Settlement
 from maps.management.commands.maps_print import user_or_system
-from maps.printing.pack import council_pack_pdf
 
 
 class Command(BaseCommand):
@@ -29,6 +28,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, output: Path, paper: str, **opts):
+        # Imported here: printing loads matplotlib and geopandas, slow to import.
+        from maps.printing.pack import council_pack_pdf
+
         pages = Settlement.objects.count() + 3
         try:
             user = user_or_system(opts["user"])

@@ -8,7 +8,6 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from core.errors import ApplicationError
-from maps import printing
 
 STEPS = ("read", "drawn", "written")
 
@@ -16,7 +15,9 @@ STEPS = ("read", "drawn", "written")
 def user_or_system(username: str | None):
     """Return the user to print as (their layers only), or SYSTEM (every layer)."""
     if not username:
-        return printing.SYSTEM
+        from maps.printing import SYSTEM  # imported here: printing loads matplotlib
+
+        return SYSTEM
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
         raise CommandError(f"No user {username!r}.")
@@ -51,6 +52,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, output: Path, **opts):
+        # Imported here: printing loads matplotlib and geopandas, slow to import.
+        from maps import printing
+
         layers = tuple(part.strip() for part in opts["layers"].split(",") if part.strip())
         try:
             options = printing.PrintOptions(

@@ -1,147 +1,15 @@
-"""Pure coverage arithmetic: speed tiers, technology groups, shares, greedy site choice.
+"""The results document of a snapshot, assembled from what was measured per village.
 
-No ORM and no settings here: the services pass thresholds in and get plain values back.
-Speeds are in Mbit/s, areas in m² (measured by the caller in METRIC_SRID), shares in
-percent (0–100).
+Amounts are cumulative by level (see coverage.compute.tiers); areas in m², shares in
+percent. The Free Wi-Fi zone and electronic appeal counts of the strategy's targets are
+summed here too.
 """
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-import numpy as np
-
-COVERAGE_TECHNOLOGIES = ("fibre", "dsl", "cable", "fixed_wireless", "3g", "4g", "5g", "wifi")
-FIXED = ("fibre", "dsl", "cable", "fixed_wireless")
-# Technology groups the planners read shares for; a technology may sit in several.
-TECHNOLOGY_GROUPS: dict[str, tuple[str, ...]] = {
-    "fixed": FIXED,
-    "fibre": ("fibre",),
-    "mobile": ("4g", "5g"),
-    "wifi": ("wifi",),
-    "any": COVERAGE_TECHNOLOGIES,
-}
-GROUPS = tuple(TECHNOLOGY_GROUPS)
-
-# Speed tiers, best first. A "level" is the tier as a number: an area of level L also
-# counts for every lower level (served coverage is also at least underserved).
-SERVED, UNDERSERVED, UNSERVED = "served", "underserved", "unserved"
-LEVELS = {SERVED: 2, UNDERSERVED: 1, "covered": 0}
-# Gap tiers: where the territory lacks coverage of at least this tier ("covered": any).
-TIERS = (SERVED, UNDERSERVED, "covered")
-# A Free Wi-Fi access point reaching further than this is a typing error, not a plan.
-HOTSPOT_MAX_RADIUS_M = 2000
-WIFI_SITES_MAX_K = 50
-# Advertised speeds assumed for a signal raster when none are given, (down, up) Mbit/s.
-TYPICAL_MBPS = {
-    "3g": (5, 1),
-    "4g": (30, 10),
-    "5g": (200, 50),
-    "fixed_wireless": (50, 10),
-    "wifi": (50, 10),
-}
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """Speed thresholds of the tiers, Mbit/s: served ≥ served_*, underserved ≥ under_*."""
-
-    served_down: float = 100
-    served_up: float = 20
-    under_down: float = 25
-    under_up: float = 3
-
-    @classmethod
-    def from_pairs(cls, served: Iterable[float], underserved: Iterable[float]) -> "Thresholds":
-        (sd, su), (ud, uu) = tuple(served), tuple(underserved)
-        if sd < ud or su < uu:
-            raise ValueError("served thresholds must not be below the underserved ones")
-        return cls(served_down=sd, served_up=su, under_down=ud, under_up=uu)
-
-    def as_dict(self) -> dict:
-        return {
-            "served_mbps": [self.served_down, self.served_up],
-            "underserved_mbps": [self.under_down, self.under_up],
-        }
-
-
-def speed_level(down_mbps: float | None, up_mbps: float | None, t: Thresholds) -> int:
-    """Return the tier level of advertised speeds: 2 served, 1 underserved, 0 below.
-
-    Unknown speeds (None) count as below every tier.
-    """
-    if down_mbps is None or up_mbps is None:
-        return 0
-    if down_mbps >= t.served_down and up_mbps >= t.served_up:
-        return 2
-    if down_mbps >= t.under_down and up_mbps >= t.under_up:
-        return 1
-    return 0
-
-
-def speed_tier(down_mbps: float | None, up_mbps: float | None, t: Thresholds) -> str:
-    """Return "served", "underserved" or "unserved" for advertised speeds."""
-    return (UNSERVED, UNDERSERVED, SERVED)[speed_level(down_mbps, up_mbps, t)]
-
-
-def groups_of(technology: str) -> tuple[str, ...]:
-    """Return the technology groups a technology belongs to; () when it is unknown."""
-    return tuple(group for group, members in TECHNOLOGY_GROUPS.items() if technology in members)
-
-
-def share_pct(part: float | None, total: float | None) -> float | None:
-    """Return part/total in percent; None when the total is unknown or zero."""
-    if part is None or not total:
-        return None
-    return 100.0 * part / total
-
-
-def tier_split(cumulative: Mapping[int, float], total: float | None) -> dict[str, float | None]:
-    """Split cumulative counts by level into the tiers.
-
-    `cumulative[L]` counts what has coverage of level ≥ L (missing levels count 0).
-    Returns served, underserved (level 1 but not 2), unserved (the rest of `total`,
-    coverage below 25/3 or none) and covered (any coverage at all).
-    """
-    c0, c1, c2 = (float(cumulative.get(level, 0.0)) for level in (0, 1, 2))
-    return {
-        SERVED: c2,
-        UNDERSERVED: c1 - c2,
-        UNSERVED: None if total is None else max(total - c1, 0.0),
-        "covered": c0,
-    }
-
-
-@dataclass
-class Measure:
-    """One quantity measured over an entity: its total and cumulative covered amounts.
-
-    `covered[(group, level)]` is the amount with coverage of that group at level ≥ level.
-    """
-
-    name: str
-    total: float | None
-    covered: Mapping[tuple[str, int], float]
-
-
-def entity_groups(measures: Iterable[Measure]) -> dict[str, dict[str, dict]]:
-    """Return {group: {tier: {measure: amount, measure_pct: share}}} for one entity.
-
-    The share of "area_m2" is called "area_pct".
-    """
-    out: dict[str, dict[str, dict]] = {}
-    measures = list(measures)
-    for group in GROUPS:
-        tiers: dict[str, dict] = {tier: {} for tier in (SERVED, UNDERSERVED, UNSERVED, "covered")}
-        for measure in measures:
-            cumulative = {lv: measure.covered.get((group, lv), 0.0) for lv in (0, 1, 2)}
-            split = tier_split(cumulative, measure.total)
-            for tier, amount in split.items():
-                tiers[tier][measure.name] = amount if measure.total is not None else None
-                pct_key = f"{measure.name.removesuffix('_m2')}_pct"
-                tiers[tier][pct_key] = share_pct(amount, measure.total)
-        out[group] = tiers
-    return out
+from coverage.compute.tiers import SERVED, Measure, entity_groups, share_pct
 
 
 def estimate_households(
@@ -194,58 +62,6 @@ def priority_list(villages: Iterable[Mapping]) -> list[dict]:
     return rows
 
 
-@dataclass(frozen=True)
-class SitePick:
-    """One chosen site: what it newly covers given the sites chosen before it."""
-
-    site: Hashable
-    gain: float
-    elements: frozenset
-
-
-def greedy_max_coverage(
-    candidates: Mapping[Hashable, Iterable[Hashable]],
-    weights: Mapping[Hashable, float],
-    k: int,
-    *,
-    already_covered: Iterable[Hashable] = (),
-) -> list[SitePick]:
-    """Pick up to k candidate sites that together newly cover the most weight (greedy).
-
-    `candidates` maps a site to the elements (addresses) it would cover; `weights` gives
-    each element's weight (households). Elements in `already_covered` gain nothing. Ties
-    go to the site listed first. Stops early when no site adds anything. The greedy
-    choice is within (1 − 1/e) of the optimum. Raises ValueError when k < 1.
-    """
-    if k < 1:
-        raise ValueError("k must be at least 1")
-    covered = set(already_covered)
-    remaining = {site: frozenset(elements) for site, elements in candidates.items()}
-    picks: list[SitePick] = []
-    while remaining and len(picks) < k:
-        best, best_gain, best_new = None, 0.0, frozenset()
-        for site, elements in remaining.items():
-            new = elements - covered
-            gain = float(sum(weights.get(e, 0.0) for e in new))
-            if gain > best_gain:
-                best, best_gain, best_new = site, gain, new
-        if best is None:
-            break
-        picks.append(SitePick(site=best, gain=best_gain, elements=best_new))
-        covered |= best_new
-        del remaining[best]
-    return picks
-
-
-def validate_radius_m(radius_m: float, *, maximum: float = HOTSPOT_MAX_RADIUS_M) -> float:
-    """Return the radius when 0 < radius_m ≤ maximum and finite; ValueError otherwise."""
-    if radius_m is None or not np.isfinite(radius_m) or radius_m <= 0:
-        raise ValueError("radius_m must be a positive number of metres")
-    if radius_m > maximum:
-        raise ValueError(f"radius_m must be at most {maximum:g} m")
-    return float(radius_m)
-
-
 def wifi_zone_counts(opened: Iterable[date | None], *, as_of: date, since_year: int) -> dict:
     """Count Free Wi-Fi zones open on `as_of`, and those opened since `since_year`.
 
@@ -272,8 +88,6 @@ def appeals_by_year(rows: Iterable[tuple[int, bool, int]]) -> dict[str, dict]:
         entry["electronic_pct"] = share_pct(entry["electronic"], entry["total"])
     return dict(sorted(out.items()))
 
-
-# --- assembling a snapshot's results --------------------------------------------------------
 
 Cumulative = Mapping[tuple[str, int], float]
 

@@ -1,0 +1,155 @@
+"""Reads of the current snapshot: its figures, gaps, hexagons and unserved addresses.
+
+Nothing here computes coverage: it reads the CoverageSnapshot written by
+coverage.services.coverage_compute. GeoJSON is built in PostGIS (EPSG:4326).
+"""
+
+import csv
+import io
+from collections.abc import Iterator
+
+from django.db.models import F
+
+from core.errors import InvalidInput, NotFound
+from coverage import compute
+from coverage.models import (
+    CoverageGap,
+    CoverageHexagon,
+    CoverageSnapshot,
+    UnservedAddress,
+)
+from layers.geojson import feature_collection
+
+
+def snapshot_current() -> CoverageSnapshot:
+    """Return the current snapshot; NotFound (code "no_snapshot") before the first one."""
+    snapshot = CoverageSnapshot.objects.filter(is_current=True).first()
+    if snapshot is None:
+        raise NotFound(
+            "Coverage has not been computed yet (manage.py coverage_compute --commit).",
+            code="no_snapshot",
+        )
+    return snapshot
+
+
+def _header(snapshot: CoverageSnapshot) -> dict:
+    return {
+        "snapshot_id": snapshot.pk,
+        "computed_at": snapshot.computed_at.isoformat(),
+        "as_of": snapshot.as_of.isoformat(),
+        "parameters": snapshot.parameters,
+    }
+
+
+def coverage_summary_latest() -> dict:
+    """Return the territory's figures of the current snapshot, with the village counts."""
+    snapshot = snapshot_current()
+    results = snapshot.results
+    return {
+        **_header(snapshot),
+        "input_counts": snapshot.input_counts,
+        "territory": results["territory"],
+        "villages": results["villages"],
+        "wifi_zones": results["wifi_zones"],
+        "appeals": results.get("appeals", {}),
+    }
+
+
+def coverage_settlements_latest() -> dict:
+    """Return every village's figures and the priority list of the current snapshot."""
+    snapshot = snapshot_current()
+    return {
+        **_header(snapshot),
+        "settlements": snapshot.results["settlements"],
+        "priorities": snapshot.results["priorities"],
+    }
+
+
+def gaps_geojson(*, tier: str) -> str:
+    """Return the current snapshot's gap of `tier` as a GeoJSON FeatureCollection."""
+    if tier not in compute.TIERS:
+        raise InvalidInput(f"tier must be one of {', '.join(compute.TIERS)}.", code="unknown_tier")
+    gaps = CoverageGap.objects.filter(snapshot=snapshot_current(), tier=tier, area__isnull=False)
+    return feature_collection(
+        gaps,
+        geometry="area",
+        properties={"tier": "tier", "area_m2": "area_m2", "as_of": F("snapshot__as_of")},
+    )
+
+
+def gaps_gpkg(*, tier: str) -> bytes:
+    """Return the current snapshot's gap of `tier` as a GeoPackage file (EPSG:4326)."""
+    import tempfile
+    from pathlib import Path
+
+    import geopandas as gpd
+    import shapely
+
+    gap = CoverageGap.objects.filter(snapshot=snapshot_current(), tier=tier).first()
+    if gap is None:
+        raise InvalidInput(f"tier must be one of {', '.join(compute.TIERS)}.", code="unknown_tier")
+    geometry = [shapely.from_wkb(bytes(gap.area.wkb))] if gap.area else [None]
+    frame = gpd.GeoDataFrame(
+        {"tier": [gap.tier], "area_m2": [gap.area_m2], "as_of": [str(gap.snapshot.as_of)]},
+        geometry=geometry,
+        crs=4326,
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "gaps.gpkg"
+        frame.to_file(path, layer=f"gaps_{tier}", driver="GPKG")
+        return path.read_bytes()
+
+
+HEXAGON_PROPERTIES = {
+    "h3": "h3",
+    "area_m2": "area_m2",
+    "covered_pct": "covered_pct",
+    "served_pct": "served_pct",
+    "fixed_served_pct": "fixed_served_pct",
+    "households_served_pct": "households_served_pct",
+    "population_served_pct": "population_served_pct",
+}
+
+
+def hexagons_geojson() -> str:
+    """Return the current snapshot's H3 hexagons with their shares as GeoJSON (public:
+    aggregates only, no address). NotFound before the first snapshot."""
+    rows = CoverageHexagon.objects.filter(snapshot=snapshot_current()).order_by("h3")
+    return feature_collection(rows, geometry="area", properties=HEXAGON_PROPERTIES, id_field="h3")
+
+
+UNSERVED_COLUMNS = ("address_id", "settlement", "address", "households", "lon", "lat")
+
+
+def unserved_addresses_csv() -> Iterator[str]:
+    """Yield CSV lines of the current snapshot's unserved addresses (planners only)."""
+    from addresses.models import Address
+
+    snapshot = snapshot_current()
+    rows = UnservedAddress.objects.filter(snapshot=snapshot).order_by("settlement__name_uk")
+    addresses = {
+        a.pk: a
+        for a in Address.objects.filter(pk__in=rows.values("address_id")).select_related("street")
+    }
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(UNSERVED_COLUMNS + ("best_down_mbps", "best_up_mbps"))
+    for row in rows.select_related("settlement").iterator():
+        address = addresses.get(row.address_id)
+        point = address.location if address else None
+        writer.writerow(
+            [
+                row.address_id,
+                row.settlement.name_uk,
+                str(address) if address else "",
+                row.households,
+                f"{point.x:.6f}" if point else "",
+                f"{point.y:.6f}" if point else "",
+                row.best_down_mbps if row.best_down_mbps is not None else "",
+                row.best_up_mbps if row.best_up_mbps is not None else "",
+            ]
+        )
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
