@@ -2,12 +2,12 @@
 
 import json
 
-from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import render
 
 from addresses import selectors
 from core.errors import ApplicationError
+from layers.basemap.selectors import basemap_browser_url
 from layers.models import Settlement
 
 
@@ -30,7 +30,7 @@ def register_browse(request):
         "rows": [_row(feature) for feature in collection["features"]],
         "collection": collection,
         "error": error,
-        "basemap_url": settings.BASEMAP_URL,
+        "basemap_url": basemap_browser_url(),
     }
     return render(request, "addresses/browse.html", context, status=400 if error else 200)
 

@@ -74,7 +74,7 @@ def error_response(exc: ApplicationError) -> JsonResponse:
 
 
 # Paths served as machine interfaces: their 404/500 pages are JSON, never HTML.
-JSON_PATH_PREFIXES = ("/api/", "/ogc/", "/tiles/", "/open311/", "/healthz")
+JSON_PATH_PREFIXES = ("/api/", "/ogc/", "/tiles/", "/basemap/", "/open311/", "/healthz")
 
 
 def wants_json(request) -> bool:

@@ -2,7 +2,6 @@
 
 from datetime import date, datetime
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,6 +14,7 @@ from core.errors import ApplicationError, NotFound
 from coverage import challenges, charts, selectors, services
 from coverage.models import TECHNOLOGY_CHOICES
 from coverage.roles import is_planner
+from layers.basemap.selectors import basemap_browser_url
 
 KPI_GROUPS = ("any", "fixed", "fibre", "mobile", "wifi")
 
@@ -68,10 +68,10 @@ def planning(request):
         return render(
             request,
             "coverage/planning.html",
-            {"snapshot": None, "basemap_url": settings.BASEMAP_URL},
+            {"snapshot": None, "basemap_url": basemap_browser_url()},
         )
     context = {
-        "basemap_url": settings.BASEMAP_URL,
+        "basemap_url": basemap_browser_url(),
         "snapshot": summary,
         # The summary speaks ISO 8601 (it is the API's); the page shows local dates.
         "computed_at": datetime.fromisoformat(summary["computed_at"]),
@@ -136,7 +136,7 @@ def public(request):
     context = {
         "complaint_category": category.code if category else None,
         "questions": _questions(category) if category else [],
-        "basemap_url": settings.BASEMAP_URL,
+        "basemap_url": basemap_browser_url(),
         # Shown in the offers list instead of the codes the API returns.
         "technology_labels": {code: str(label) for code, label in TECHNOLOGY_CHOICES},
     }

@@ -185,9 +185,20 @@ STORAGE_SRID = 4326
 METRIC_SRID = 6385
 TILE_SRID = 3857
 
-# Basemap for the web maps: an XYZ URL template; empty means no basemap (closed network).
+# Basemap of the web maps (layers/basemap/). BASEMAP_URL: empty = OpenStreetMap's tiles
+# (BASEMAP_UPSTREAM) through our caching proxy at /basemap/; an XYZ template = that source
+# through the same proxy; "local" = the imported OSM extract, else our own data, with no
+# outside request; "off" or "none" = no basemap. Browsers only ever load /basemap/ URLs.
 BASEMAP_URL = os.environ.get("BASEMAP_URL", "")
 BASEMAP_ATTRIBUTION = os.environ.get("BASEMAP_ATTRIBUTION", "")
+BASEMAP_UPSTREAM = os.environ.get(
+    "BASEMAP_UPSTREAM", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+# Proxied tiles kept on disk, and the cap of that folder in MB (least recently used go).
+BASEMAP_CACHE_DIR = Path(os.environ.get("BASEMAP_CACHE_DIR", VAR_DIR / "basemap"))
+BASEMAP_CACHE_MB = float(os.environ.get("BASEMAP_CACHE_MB", "512"))
+# Seconds to wait for the upstream (connect + read, at most 5) before a placeholder tile.
+BASEMAP_TIMEOUT_S = min(float(os.environ.get("BASEMAP_TIMEOUT_S", "5")), 5.0)
 
 # Reverse proxies in front of gunicorn that append to X-Forwarded-For (nginx, Traefik):
 # rate limits and login lock-outs then key on the real client, not on the proxy.
@@ -215,6 +226,10 @@ REPORTS_RATE_LIMIT = int(os.environ.get("REPORTS_RATE_LIMIT", "5"))
 REPORTS_RATE_WINDOW_S = int(os.environ.get("REPORTS_RATE_WINDOW_S", "600"))
 # Open311 GeoReport v2: the one jurisdiction this endpoint serves.
 OPEN311_JURISDICTION_ID = os.environ.get("OPEN311_JURISDICTION_ID", "dmytrivska-gromada.gov.ua")
+# The OSM tile usage policy asks for a User-Agent naming the deployment and a contact.
+BASEMAP_USER_AGENT = os.environ.get(
+    "BASEMAP_USER_AGENT", f"HromadaGIS/0.1 (+{SITE_URL}; {DEFAULT_FROM_EMAIL})"
+)
 
 # Internet coverage (coverage/): speed tiers as (download, upload) in Mbit/s, advertised.
 # Served: at least COVERAGE_SERVED_MBPS; underserved: at least COVERAGE_UNDERSERVED_MBPS.
@@ -264,21 +279,14 @@ if PROFILE not in {"development", "production"}:
     )
 
 
-def _basemap_origin(url: str) -> list[str]:
-    """The basemap's origin as a CSP source ({s} subdomains become a wildcard)."""
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url.replace("{s}", "*"))
-    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
-
-
 # The production policy; tests/security run the pages under it in a browser.
 CSP_PRODUCTION = {
     "default-src": ["'self'"],
     "script-src": ["'self'", "'nonce-{nonce}'"],
     # folium and Leaflet set inline style attributes; styles cannot run code.
     "style-src": ["'self'", "'unsafe-inline'"],
-    "img-src": ["'self'", "data:", "blob:", *_basemap_origin(BASEMAP_URL)],
+    # Basemap tiles come through our own proxy (/basemap/): no outside image origin.
+    "img-src": ["'self'", "data:", "blob:"],
     "font-src": ["'self'", "data:"],
     "connect-src": ["'self'"],
     "worker-src": ["'self'", "blob:"],

@@ -31,6 +31,7 @@ urlpatterns = [
     path("healthz", layers_api.healthz, name="healthz"),
     path("ogc/", include("layers.ogc.urls")),
     path("tiles/", include("layers.tiles.urls")),
+    path("basemap/", include("layers.basemap.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("open311/", include("reports.open311.urls")),
     path("", include("reports.urls")),

@@ -162,3 +162,14 @@ class Facility(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# The offline basemap's tables live in layers/basemap/ (DESIGN.md §2) and belong to this
+# app: importing them here registers them with the app's models.
+from layers.basemap.models import (  # noqa: E402, F401
+    BasemapArea,
+    BasemapBuilding,
+    BasemapImport,
+    BasemapLine,
+    BasemapPlace,
+)

@@ -1,17 +1,18 @@
 """The admin map widget on locally served OpenLayers (no CDN) and the configured basemap."""
 
-from django.conf import settings
 from django.contrib.gis.forms.widgets import OSMWidget
 from django.urls import reverse
 
 from core.csp import current_nonce
+from layers.basemap.selectors import basemap_browser_url
 
 
 class LocalMapWidget(OSMWidget):
     """OpenLayers editing widget whose assets come from our static files.
 
-    The base layer is the BASEMAP_URL tile service when one is set, otherwise the territory
-    and village outlines from our own API, so the admin works on a closed network.
+    The base layer is the raster basemap through our proxy (/basemap/) when one is shown,
+    otherwise the territory and village outlines from our own API, so the admin works on
+    a closed network.
     """
 
     template_name = "layers/openlayers.html"
@@ -27,7 +28,7 @@ class LocalMapWidget(OSMWidget):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        context["basemap_url"] = settings.BASEMAP_URL
+        context["basemap_url"] = basemap_browser_url()
         context["territory_url"] = reverse("api:territory")
         context["settlements_url"] = reverse("api:settlement_list")
         # The widget's inline set-up script runs under the Content-Security-Policy.

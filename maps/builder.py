@@ -14,12 +14,13 @@ from dataclasses import asdict, dataclass, field
 
 import folium
 from branca.element import MacroElement
-from django.conf import settings
 from django.templatetags.static import static
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from folium.map import Layer
 from folium.template import Template
+
+from layers.basemap.selectors import basemap_attribution, basemap_browser_url
 
 # [[south, west], [north, east]] of Ukraine, the view when a page knows no better.
 UKRAINE_BOUNDS = [[44.38, 22.14], [52.38, 40.23]]
@@ -241,13 +242,14 @@ class LegendControl(MacroElement):
 
 
 def basemap_layer() -> folium.TileLayer | None:
-    """Return the basemap tile layer from settings.BASEMAP_URL, or None when it is empty."""
-    url = settings.BASEMAP_URL
+    """Return the raster basemap through our proxy (/basemap/), or None when the basemap
+    shown is no raster one (off, or drawn from our own vector tiles)."""
+    url = basemap_browser_url()
     if not url:
         return None
     return folium.TileLayer(
         tiles=url,
-        attr=settings.BASEMAP_ATTRIBUTION or _("Basemap"),
+        attr=basemap_attribution() or _("Basemap"),
         name=_("Basemap"),
         overlay=False,
         control=True,

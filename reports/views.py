@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core.errors import ApplicationError, NotFound
 from core.http import client_address
+from layers.basemap.selectors import basemap_attribution, basemap_browser_url
 from layers.models import Settlement
 from reports import selectors, services
 from reports.forms import (
@@ -31,8 +32,8 @@ def _map_config() -> str:
     """Settings the page scripts need, as JSON for a data attribute."""
     return json.dumps(
         {
-            "basemapUrl": settings.BASEMAP_URL,
-            "basemapAttribution": settings.BASEMAP_ATTRIBUTION,
+            "basemapUrl": basemap_browser_url(),
+            "basemapAttribution": basemap_attribution(),
             "statusNames": {code: str(name) for code, name in Status.choices},
             "openStatuses": sorted(OPEN_STATUSES),
             # The "me too" endpoint of a report, its number put in by the page's script.

@@ -7,7 +7,8 @@ Pure: no ORM, no settings, no URL resolving; the view (`layers.tiles.views.style
 the inputs. Coordinates are CRS84 degrees (lon, lat); widths and radii screen pixels.
 
 What the spec has no room for sits in `metadata` under "hromada:" keys: the legends, the
-maps' own marker styles, the TileJSON and API URLs the pages read, the territory bounds.
+maps' own marker styles, the TileJSON and API URLs the pages read, the territory bounds,
+which basemap is shown (`hromada:basemap`: kind, translated label, attribution).
 """
 
 import math
@@ -29,7 +30,7 @@ class StyleInputs:
     `tiles`: layer id → absolute tile URL template ({z}/{x}/{y}); `tilejson`: layer id →
     absolute TileJSON URL; `api`: endpoint name → absolute URL; `markers`: marker name →
     `LayerStyle.as_dict()`; `bounds`: the territory's [west, south, east, north] in CRS84;
-    `max_zoom`: the deepest tile zoom.
+    `max_zoom`: the deepest tile zoom; `basemap`: the basemap's part (see below).
     """
 
     name: str
@@ -41,6 +42,9 @@ class StyleInputs:
     markers: dict[str, dict]
     bounds: list[float]
     max_zoom: int
+    # `layers.basemap.style.basemap_style()`: sources, layers under and over the data,
+    # metadata; None draws no basemap.
+    basemap: dict | None = None
 
 
 def fit_zoom(bounds: list[float]) -> int:
@@ -160,16 +164,21 @@ def _bottom_up(legends: list[dict]) -> list[dict]:
 def style_document(inputs: StyleInputs) -> dict:
     """Return the MapLibre Style Specification v8 document of the given layers."""
     west, south, east, north = inputs.bounds
+    basemap = inputs.basemap or {"sources": {}, "under": [], "over": [], "metadata": None}
+    data = [layer for legend in _bottom_up(inputs.legends) for layer in style_layers(legend)]
     return {
         "version": VERSION,
         "name": inputs.name,
         "center": [round((west + east) / 2, 6), round((south + north) / 2, 6)],
         "zoom": fit_zoom(inputs.bounds),
-        "sources": {legend["id"]: _source(legend, inputs) for legend in inputs.legends},
-        "layers": [
-            layer for legend in _bottom_up(inputs.legends) for layer in style_layers(legend)
-        ],
+        "sources": {
+            **basemap["sources"],
+            **{legend["id"]: _source(legend, inputs) for legend in inputs.legends},
+        },
+        # The basemap under the data, its names (streets, places) over it.
+        "layers": [*basemap["under"], *data, *basemap["over"]],
         "metadata": {
+            "hromada:basemap": basemap["metadata"],
             "hromada:language": inputs.language,
             "hromada:bounds": inputs.bounds,
             "hromada:legends": inputs.legends,

@@ -14,6 +14,9 @@ from django.utils.translation import get_language, gettext
 
 from core.errors import InvalidInput, NotFound
 from layers import registry, styles
+from layers.basemap.compute import MAX_ZOOM as BASEMAP_MAX_ZOOM
+from layers.basemap.selectors import basemap_choice
+from layers.basemap.style import basemap_style
 from layers.ogc.http import cors, json_response, ogc_view
 from layers.ogc.params import TILE_MAX_ZOOM, parse_tile
 from layers.tiles import cache as tilecache
@@ -105,6 +108,22 @@ def _tile_template(request, layer_id: str) -> str:
     return request.build_absolute_uri(sample).replace("/0/0/0.pbf", "/{z}/{x}/{y}.pbf")
 
 
+def _basemap(request, max_zoom: int) -> dict:
+    """Return the style document's basemap part for the basemap shown now."""
+    choice = basemap_choice()
+    sample = reverse("basemap:raster", kwargs={"z": "0", "x": "0", "y": "0"})
+    raster = request.build_absolute_uri(sample).replace("/0/0/0.png", "/{z}/{x}/{y}.png")
+    return basemap_style(
+        choice.kind,
+        raster_tiles=raster,
+        vector_tiles=raster.removesuffix(".png") + ".pbf",
+        attribution=choice.attribution,
+        label=choice.label,
+        max_zoom=max_zoom,
+        language=get_language() or "uk",
+    )
+
+
 def _style_inputs(request) -> StyleInputs:
     """Gather the visitor's visible layers, in the active language, and our URLs."""
     specs = registry.visible_to(request.user)
@@ -122,6 +141,7 @@ def _style_inputs(request) -> StyleInputs:
         markers={name: style.as_dict() for name, style in styles.markers().items()},
         bounds=territory_bounds(),
         max_zoom=TILE_MAX_ZOOM,
+        basemap=_basemap(request, BASEMAP_MAX_ZOOM),
     )
 
 

@@ -16,7 +16,7 @@ QUERY = "м'ясоїдівсько 7"
 
 @pytest.fixture
 def register(settlement, settings):
-    settings.BASEMAP_URL = ""  # no basemap: every request must stay on this machine
+    settings.BASEMAP_URL = "off"  # no basemap: every request must stay on this machine
     miaso = Street.objects.create(
         settlement=settlement,
         name="Мʼясоїдівська",

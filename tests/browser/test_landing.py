@@ -88,7 +88,7 @@ def test_landing_logs_no_console_error(browser_page, page_log, live_server, faci
 def test_landing_requests_nothing_outside_this_machine(
     browser_page, page_log, live_server, facilities, settings
 ):
-    settings.BASEMAP_URL = ""
+    settings.BASEMAP_URL = "off"
     open_landing(browser_page, live_server)
     assert page_log.requests, "the page made no request at all"
     assert page_log.outside_requests() == []

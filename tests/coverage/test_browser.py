@@ -24,7 +24,7 @@ NOWHERE = (32.80, 48.86)  # Makarykha: no coverage claimed
 @pytest.fixture
 def world(isolated, settings, territory, settlement, village2, providers, complaint_category):
     """Coverage over Dmytrivka, 30 addresses, a snapshot and one accepted challenge."""
-    settings.BASEMAP_URL = ""
+    settings.BASEMAP_URL = "off"
     c = settlement.centre
     area = make_area(providers["Київстар"], "4g", 40, 10, shapely.Point(c.x, c.y).buffer(0.02))
     make_area(providers["ProstoNet"], "fibre", 300, 100, shapely.Point(c.x, c.y).buffer(0.006))

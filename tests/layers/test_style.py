@@ -27,11 +27,16 @@ def test_style_is_maplibre_v8_with_a_source_for_every_layer(client, territory):
     assert doc["layers"], "no layer drawn"
     ids = [layer["id"] for layer in doc["layers"]]
     assert len(ids) == len(set(ids))
+    # The basemap's layers and source are tested in test_basemap_style.py.
     for layer in doc["layers"]:
+        if layer["metadata"].get("hromada:basemap"):
+            continue
         assert layer["type"] in {"fill", "line", "circle"}
         assert layer["source"] in doc["sources"]
         assert layer["source-layer"] == layer["source"]
-    for source in doc["sources"].values():
+    for name, source in doc["sources"].items():
+        if name == "basemap":
+            continue
         assert source["type"] == "vector"
         assert source["tiles"][0].startswith("http://testserver/tiles/")
         assert source["tiles"][0].endswith("/{z}/{x}/{y}.pbf")
@@ -42,9 +47,12 @@ def test_style_lists_every_layer_the_anonymous_visitor_may_see_and_no_other(clie
     public = {spec.id for spec in registry.visible_to(None)}
     hidden = {spec.id for spec in registry.all_layers()} - public
     assert hidden, "the registry should hold planners' layers"
-    assert set(doc["sources"]) == public
+    assert set(doc["sources"]) - {"basemap"} == public
     assert {entry["id"] for entry in doc["metadata"]["hromada:legends"]} == public
-    assert {layer["source"] for layer in doc["layers"]} == public
+    drawn = {
+        layer["source"] for layer in doc["layers"] if "hromada:basemap" not in layer["metadata"]
+    }
+    assert drawn == public
     assert not hidden & set(doc["metadata"]["hromada:tilejson"])
 
 
@@ -53,7 +61,7 @@ def test_style_adds_planners_layers_for_a_planner(client, territory):
     planner.groups.add(Group.objects.get_or_create(name="planners")[0])
     client.force_login(planner)
     doc = get_style(client)
-    assert {spec.id for spec in registry.visible_to(planner)} == set(doc["sources"])
+    assert {spec.id for spec in registry.visible_to(planner)} == set(doc["sources"]) - {"basemap"}
     assert "coverage-gaps" in doc["sources"]
 
 

@@ -57,7 +57,7 @@ def test_language_switcher_offers_both_languages(client):
 
 
 def test_landing_references_nothing_outside_our_server(client, settings):
-    settings.BASEMAP_URL = ""
+    settings.BASEMAP_URL = "off"
     html = client.get("/").content.decode()
     assert re.findall(r"(?:src|href)=\"(?:https?:)?//", html) == []
     assert re.findall(r"cdn|unpkg|jsdelivr|cloudflare", html, re.IGNORECASE) == []
