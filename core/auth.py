@@ -17,8 +17,6 @@ Counters live in the default cache, which the web workers share (a file cache un
 var/). Addresses and usernames are hashed with the secret key before they become keys.
 """
 
-import hashlib
-
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.exceptions import PermissionDenied
@@ -27,7 +25,7 @@ from django.http import HttpResponse
 
 from core.errors import ApplicationError, error_response, wants_json
 from core.http import client_address
-from core.ratelimit import counter_clear, counter_incr, counter_value, flag_set
+from core.ratelimit import counter_clear, counter_incr, counter_value, flag_set, hashed
 
 LOCKED_MESSAGE = (
     "Забагато невдалих спроб входу. Обліковий запис тимчасово заблоковано для вашої адреси; "
@@ -40,17 +38,12 @@ RATE_MESSAGE = (
 )
 
 
-def _hash(*parts: str) -> str:
-    text = "\x1f".join([settings.SECRET_KEY, *parts])
-    return hashlib.sha256(text.encode()).hexdigest()[:40]
-
-
 def _pair_key(kind: str, request, username: str | None) -> str:
-    return f"login:{kind}:{_hash(client_address(request), (username or '').strip().lower())}"
+    return f"login:{kind}:{hashed(client_address(request), (username or '').strip().lower())}"
 
 
 def _ip_key(request) -> str:
-    return f"login:ip:{_hash(client_address(request))}"
+    return f"login:ip:{hashed(client_address(request))}"
 
 
 def login_refusal(request, username: str | None) -> tuple[str, int] | None:

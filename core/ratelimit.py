@@ -5,7 +5,16 @@ Counters live in Django's default cache, which every web worker of one machine s
 seconds later; the window is fixed, not sliding.
 """
 
+import hashlib
+
+from django.conf import settings
 from django.core.cache import cache
+
+
+def hashed(*parts: str) -> str:
+    """Return a keyed hash of `parts` (a client address…), so keys never hold them in clear."""
+    text = "\x1f".join([settings.SECRET_KEY, *parts])
+    return hashlib.sha256(text.encode()).hexdigest()[:40]
 
 
 def counter_value(key: str) -> int:

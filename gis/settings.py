@@ -198,6 +198,11 @@ BASEMAP_UPSTREAM = os.environ.get(
 BASEMAP_CACHE_DIR = Path(os.environ.get("BASEMAP_CACHE_DIR", VAR_DIR / "basemap"))
 BASEMAP_CACHE_MB = float(os.environ.get("BASEMAP_CACHE_MB", "512"))
 # Seconds to wait for the upstream (connect + read, at most 5) before a placeholder tile.
+# Below zoom 8 the proxy serves tiles anywhere; deeper, only over the territories grown by
+# this margin (km). A client's upstream fetches are capped per hour (OSM's tile policy:
+# no bulk download through us); over the cap, stored tiles or the placeholder are served.
+BASEMAP_MARGIN_KM = float(os.environ.get("BASEMAP_MARGIN_KM", "30"))
+BASEMAP_FETCHES_PER_HOUR = int(os.environ.get("BASEMAP_FETCHES_PER_HOUR", "3000"))
 BASEMAP_TIMEOUT_S = min(float(os.environ.get("BASEMAP_TIMEOUT_S", "5")), 5.0)
 
 # Reverse proxies in front of gunicorn that append to X-Forwarded-For (nginx, Traefik):

@@ -36,6 +36,17 @@ def static_from_finders(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def basemap_never_online(settings):
+    """No test reaches the internet: maps draw the local basemap (imported or own data).
+
+    The proxy's tests set BASEMAP_URL and BASEMAP_UPSTREAM to their local fake upstream;
+    any other fetch would meet a closed local port and fail at once.
+    """
+    settings.BASEMAP_URL = "local"
+    settings.BASEMAP_UPSTREAM = "http://127.0.0.1:9/{z}/{x}/{y}.png"
+
+
 @pytest.fixture
 def clock():
     """A clock that runs on from now and that a test moves forward instead of sleeping

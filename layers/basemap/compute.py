@@ -4,6 +4,7 @@ the placeholder tile. No ORM, no settings."""
 import functools
 import hashlib
 import io
+import math
 import re
 import time
 from collections.abc import Mapping
@@ -20,6 +21,9 @@ XYZ_TOKENS = ("{z}", "{x}", "{y}")
 SUBDOMAINS = "abc"
 PLACEHOLDER_RGB = (221, 221, 221)
 TILE_PX = 256
+# Tiles down to this zoom are served anywhere (an overview: 21,845 tiles in all); deeper
+# ones only over the community's area, so the proxy can never be used to copy OSM's tiles.
+WORLD_ZOOM = 7
 
 
 def parse_tile(z: str, x: str, y: str, *, max_zoom: int = MAX_ZOOM) -> tuple[int, int, int]:
@@ -101,3 +105,32 @@ def placeholder_png() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (TILE_PX, TILE_PX), PLACEHOLDER_RGB).save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
+
+
+def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
+    """Return the (west, south, east, north) degrees (EPSG:4326) of XYZ tile z/x/y."""
+    n = 2**z
+
+    def lat(row: int) -> float:
+        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * row / n))))
+
+    return x / n * 360 - 180, lat(y + 1), (x + 1) / n * 360 - 180, lat(y)
+
+
+def tile_allowed(z: int, x: int, y: int, area: tuple[float, float, float, float] | None) -> bool:
+    """Tell whether the proxy may fetch tile z/x/y: any tile up to WORLD_ZOOM, deeper ones
+    only when they meet `area` (west, south, east, north degrees; None: no area known)."""
+    if z <= WORLD_ZOOM:
+        return True
+    if area is None:
+        return False
+    west, south, east, north = tile_bounds(z, x, y)
+    return west <= area[2] and east >= area[0] and south <= area[3] and north >= area[1]
+
+
+def grown_box(box, margin_km: float) -> tuple[float, float, float, float]:
+    """Return a (west, south, east, north) degree box grown by `margin_km` on every side."""
+    west, south, east, north = box
+    dlat = margin_km / 111.32
+    dlon = margin_km / (111.32 * max(math.cos(math.radians((south + north) / 2)), 0.01))
+    return west - dlon, max(south - dlat, -90.0), east + dlon, min(north + dlat, 90.0)

@@ -12,6 +12,7 @@ workers), set when the proxy had to send a placeholder and cleared by the next g
 answer; it expires after OFFLINE_RETRY_S, so that the proxy is tried again.
 """
 
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -31,6 +32,9 @@ LOCAL_WORD = "local"
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"
 OFFLINE_KEY = "layers:basemap:upstream-down"
 OFFLINE_RETRY_S = 300
+# The service area changes only when territories are imported; a minute is soon enough.
+AREA_TTL_S = 60.0
+_area_kept: list = []
 
 LABELS = {
     OSM: _("OpenStreetMap map"),
@@ -90,6 +94,22 @@ def mark_upstream(*, down: bool) -> None:
         cache.set(OFFLINE_KEY, True, OFFLINE_RETRY_S)
     elif cache.get(OFFLINE_KEY):
         cache.delete(OFFLINE_KEY)
+
+
+def service_area() -> tuple[float, float, float, float] | None:
+    """Return the territories' extent grown by BASEMAP_MARGIN_KM, in degrees (EPSG:4326)
+    as (west, south, east, north), or None with no territory. Kept AREA_TTL_S per worker."""
+    now = time.monotonic()
+    if _area_kept and now - _area_kept[0] < AREA_TTL_S:
+        return _area_kept[1]
+    from django.contrib.gis.db.models import Extent
+
+    from layers.models import Territory
+
+    extent = Territory.objects.aggregate(box=Extent("boundary"))["box"]
+    area = compute.grown_box(extent, settings.BASEMAP_MARGIN_KM) if extent else None
+    _area_kept[:] = [now, area]
+    return area
 
 
 def imported_basemap_exists() -> bool:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from core.errors import NotFound
+from core.ratelimit import counter_incr, counter_value, hashed
 from layers.basemap import compute, selectors, upstream
 from layers.basemap.diskcache import StoredTile, TileStore
 
@@ -70,14 +71,34 @@ def _fetch(template: str, z: int, x: int, y: int, old: StoredTile | None) -> ups
     )
 
 
-def basemap_tile(z: int, x: int, y: int) -> ServedTile:
+def fetches_key(client: str) -> str:
+    """Return the rate-limit counter key of a client's upstream fetches (hashed address)."""
+    return f"basemap:fetch:{hashed(client)}"
+
+
+def _may_fetch(z: int, x: int, y: int, client: str) -> bool:
+    """Tell whether this tile may be fetched upstream now: inside the service area and
+    within the client's BASEMAP_FETCHES_PER_HOUR (counted per fetch, not per tile)."""
+    if not compute.tile_allowed(z, x, y, selectors.service_area()):
+        return False
+    key = fetches_key(client)
+    if counter_value(key) >= settings.BASEMAP_FETCHES_PER_HOUR:
+        return False
+    counter_incr(key, 3600)
+    return True
+
+
+def basemap_tile(z: int, x: int, y: int, *, client: str = "") -> ServedTile:
     """Return raster basemap tile z/x/y (EPSG:3857 XYZ) through the disk cache.
 
     A fresh stored tile is served without asking the upstream; a stale one is
     revalidated (If-None-Match / If-Modified-Since); a missing one is fetched and
     stored. When the upstream fails or is slower than BASEMAP_TIMEOUT_S, a stale tile
     is served as it is, else a grey placeholder that is not stored. NotFound when the
-    proxy is switched off. Tiles are fetched only when asked for: never in bulk.
+    proxy is switched off. Tiles are fetched only when asked for, only over the
+    community's area below WORLD_ZOOM and at most BASEMAP_FETCHES_PER_HOUR per `client`
+    (its address): the proxy cannot be used to copy OSM's tiles in bulk. Otherwise the
+    stored tile (however old) or the placeholder is served.
     """
     template = selectors.upstream_template()
     if not template:
@@ -87,6 +108,10 @@ def basemap_tile(z: int, x: int, y: int) -> ServedTile:
     if old is not None and old.is_fresh(now):
         store.touch(z, x, y)
         return _served(old, now)
+    if not _may_fetch(z, x, y, client):
+        if old is not None:
+            return ServedTile(old.body, old.content_type, old.etag, SHORT_MAX_AGE_S)
+        return _placeholder()
     try:
         fetched = _fetch(template, z, x, y, old)
         if fetched.status == 304 and old is None:

@@ -5,6 +5,7 @@ Errors are JSON (`core.errors`); a bad or too deep z/x/y is a 404 like a missing
 
 from django.http import HttpResponse
 
+from core.http import client_address
 from layers.basemap import compute, selectors, services
 from layers.basemap.tiles import vector_tile
 from layers.ogc.http import ogc_view
@@ -33,7 +34,7 @@ def _response(request, body: bytes, content_type: str, etag: str, max_age_s: int
 @ogc_view
 def raster(request, z: str, x: str, y: str):
     """One raster basemap tile through the caching proxy (placeholder when upstream fails)."""
-    tile = services.basemap_tile(*compute.parse_tile(z, x, y))
+    tile = services.basemap_tile(*compute.parse_tile(z, x, y), client=client_address(request))
     response = _response(request, tile.body, tile.content_type, tile.etag, tile.max_age_s)
     if tile.placeholder:
         response["X-Basemap-Placeholder"] = "1"

@@ -13,7 +13,8 @@ import pytest
 from django.core.cache import cache
 from PIL import Image
 
-from layers.basemap import compute, selectors
+from core.ratelimit import counter_clear
+from layers.basemap import compute, selectors, services
 
 pytestmark = pytest.mark.django_db
 
@@ -72,8 +73,9 @@ def _handler(state: FakeUpstream):
 
 
 @pytest.fixture
-def upstream(settings, tmp_path):
-    """A fake tile server on 127.0.0.1 and the settings pointing the proxy at it."""
+def upstream(settings, tmp_path, territory):
+    """A fake tile server on 127.0.0.1 and the settings pointing the proxy at it; the
+    tiles asked for below zoom 7 lie over the (test) territory, where the proxy fetches."""
     state = FakeUpstream()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
     server.daemon_threads = True
@@ -87,6 +89,7 @@ def upstream(settings, tmp_path):
     settings.BASEMAP_TIMEOUT_S = 0.5
     settings.BASEMAP_USER_AGENT = USER_AGENT
     cache.delete(selectors.OFFLINE_KEY)
+    counter_clear(services.fetches_key("127.0.0.1"))
     yield state
     cache.delete(selectors.OFFLINE_KEY)
     server.shutdown()
@@ -98,11 +101,11 @@ def stored_files(settings) -> list:
 
 
 def test_miss_fetches_from_upstream_stores_on_disk_and_sends_the_tile(client, upstream, settings):
-    response = client.get("/basemap/12/2419/1398.png")
+    response = client.get("/basemap/12/2420/1410.png")
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
     assert response.content == TILE
-    assert [r["path"] for r in upstream.requests] == ["/12/2419/1398.png"]
+    assert [r["path"] for r in upstream.requests] == ["/12/2420/1410.png"]
     assert len(stored_files(settings)) == 1
     assert response["ETag"] == compute.etag_of(TILE)
     assert response["Cache-Control"] == "public, max-age=3600"
@@ -114,9 +117,9 @@ def test_user_agent_names_the_deployment(client, upstream):
 
 
 def test_hit_is_served_from_disk_without_calling_upstream(client, upstream):
-    client.get("/basemap/10/600/350.png")
+    client.get("/basemap/10/605/352.png")
     upstream.status = 500  # upstream broken: a hit must not notice
-    response = client.get("/basemap/10/600/350.png")
+    response = client.get("/basemap/10/605/352.png")
     assert response.status_code == 200
     assert response.content == TILE
     assert len(upstream.requests) == 1
@@ -131,23 +134,23 @@ def test_browser_revalidation_with_our_etag_gets_304(client, upstream):
 
 def test_stale_tile_is_revalidated_with_the_upstream_validators(client, upstream):
     upstream.cache_control = "max-age=0"
-    client.get("/basemap/9/300/170.png")
+    client.get("/basemap/9/302/176.png")
     upstream.cache_control = "max-age=600"
-    response = client.get("/basemap/9/300/170.png")
+    response = client.get("/basemap/9/302/176.png")
     assert response.status_code == 200
     assert response.content == TILE
     assert len(upstream.requests) == 2
     assert upstream.requests[1]["If-None-Match"] == '"v1"'
     # The 304 made it fresh again: a third request stays on disk.
-    client.get("/basemap/9/300/170.png")
+    client.get("/basemap/9/302/176.png")
     assert len(upstream.requests) == 2
 
 
 def test_stale_tile_is_served_from_disk_when_the_uplink_drops(client, upstream):
     upstream.cache_control = "max-age=0"
-    client.get("/basemap/9/301/170.png")
+    client.get("/basemap/9/303/176.png")
     upstream.status = 503
-    response = client.get("/basemap/9/301/170.png")
+    response = client.get("/basemap/9/303/176.png")
     assert response.status_code == 200
     assert response.content == TILE
     assert "X-Basemap-Placeholder" not in response
@@ -155,7 +158,7 @@ def test_stale_tile_is_served_from_disk_when_the_uplink_drops(client, upstream):
 
 def test_upstream_error_gives_a_grey_placeholder_that_is_not_stored(client, upstream, settings):
     upstream.status = 500
-    response = client.get("/basemap/8/150/85.png")
+    response = client.get("/basemap/8/151/88.png")
     assert response.status_code == 200
     assert response["X-Basemap-Placeholder"] == "1"
     assert response["Cache-Control"] == "public, max-age=60"
@@ -168,7 +171,7 @@ def test_upstream_error_gives_a_grey_placeholder_that_is_not_stored(client, upst
 def test_slow_upstream_gives_a_placeholder_within_the_time_limit(client, upstream, settings):
     upstream.delay_s = 2.0
     started = time.monotonic()
-    response = client.get("/basemap/8/151/85.png")
+    response = client.get("/basemap/9/302/177.png")
     elapsed = time.monotonic() - started
     assert response.status_code == 200
     assert response["X-Basemap-Placeholder"] == "1"
@@ -180,7 +183,7 @@ def test_a_placeholder_switches_the_maps_to_the_local_basemap_until_upstream_ans
     client, upstream
 ):
     upstream.status = 500
-    client.get("/basemap/8/152/85.png")
+    client.get("/basemap/10/605/353.png")
     assert selectors.basemap_choice().kind == selectors.OWN
     upstream.status = 200
     selectors.mark_upstream(down=False)
@@ -239,3 +242,37 @@ def test_cache_headers_of_the_upstream_set_the_freshness():
     headers = {"date": "Mon, 01 Jan 2024 00:00:00 GMT", "expires": "Mon, 01 Jan 2024 01:00:00 GMT"}
     assert compute.freshness_s(headers) == 3600
     assert compute.freshness_s({}) == compute.DEFAULT_MAX_AGE_S
+
+
+def test_deep_tiles_outside_the_community_are_never_fetched(client, upstream):
+    """Below WORLD_ZOOM only the territory plus its margin is fetched: no bulk copying."""
+    response = client.get("/basemap/12/2000/1200.png")  # western Europe
+    assert response.status_code == 200
+    assert response["X-Basemap-Placeholder"] == "1"
+    assert upstream.requests == []
+    assert client.get("/basemap/7/75/44.png").status_code == 200  # an overview tile
+    assert [r["path"] for r in upstream.requests] == ["/7/75/44.png"]
+
+
+def test_a_client_over_its_hourly_fetches_gets_stored_tiles_or_the_placeholder(
+    client, upstream, settings
+):
+    settings.BASEMAP_FETCHES_PER_HOUR = 2
+    counter_clear(services.fetches_key("127.0.0.1"))  # the test client's address
+    for path in ("12/2420/1410", "12/2421/1410"):
+        assert client.get(f"/basemap/{path}.png").status_code == 200
+    refused = client.get("/basemap/12/2422/1410.png")
+    assert refused["X-Basemap-Placeholder"] == "1"
+    assert len(upstream.requests) == 2
+    assert "X-Basemap-Placeholder" not in client.get("/basemap/12/2420/1410.png")  # stored
+    assert len(upstream.requests) == 2
+
+
+def test_tile_bounds_and_the_area_check():
+    west, south, east, north = compute.tile_bounds(12, 2420, 1410)
+    assert west < 32.72 < east and south < 48.80 < north
+    area = compute.grown_box((32.52, 48.6, 32.92, 49.0), 30)
+    assert compute.tile_allowed(12, 2420, 1410, area)
+    assert not compute.tile_allowed(12, 2000, 1200, area)
+    assert compute.tile_allowed(7, 0, 0, None)
+    assert not compute.tile_allowed(8, 151, 88, None)
