@@ -28,7 +28,7 @@ def test_style_is_maplibre_v8_with_a_source_for_every_layer(client, territory):
     ids = [layer["id"] for layer in doc["layers"]]
     assert len(ids) == len(set(ids))
     for layer in doc["layers"]:
-        assert layer["type"] in {"fill", "line", "circle"}
+        assert layer["type"] in {"fill", "line", "circle", "symbol"}
         assert layer["source"] in doc["sources"]
         assert layer["source-layer"] == layer["source"]
     for source in doc["sources"].values():
