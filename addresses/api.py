@@ -2,9 +2,11 @@
 
 from typing import Annotated
 
+from django.http import JsonResponse
 from ninja import Field, Query, Router, Schema
 
 from addresses import selectors
+from core.errors import NotFound
 from layers.api import (
     ErrorOut,
     FeatureCollectionOut,
@@ -40,6 +42,9 @@ class GeocodeParams(SearchParams):
 class ReverseParams(Schema):
     lat: Latitude
     lon: Longitude
+    or_none: bool = Field(
+        False, description="Answer 200 with null instead of 404 when no address is near"
+    )
 
 
 @router.get("/", response={200: FeatureCollectionOut, 400: ErrorOut, 404: ErrorOut})
@@ -56,5 +61,14 @@ def address_geocode(request, params: Query[GeocodeParams]):
 
 @router.get("/reverse", response={200: FeatureOut, 400: ErrorOut, 404: ErrorOut})
 def address_reverse(request, params: Query[ReverseParams]):
-    """The nearest active address within 150 m of the point, with `distance_m`."""
-    return geojson_response(selectors.address_reverse_geojson(lat=params.lat, lon=params.lon))
+    """The nearest active address within 150 m of the point, with `distance_m`.
+
+    With `or_none=true` a point far from every address answers 200 `null`: a map asking
+    as the pin moves expects "nothing near" and should log no error for it.
+    """
+    try:
+        return geojson_response(selectors.address_reverse_geojson(lat=params.lat, lon=params.lon))
+    except NotFound:
+        if not params.or_none:
+            raise
+        return JsonResponse(None, safe=False)

@@ -13,10 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from addresses.querysets import address_label_expression, street_kind_abbreviation
 from layers import registry
-from layers.registry import LayerSpec, LayerStyle
+from layers.registry import LayerLabel, LayerSpec, LayerStyle
 
 ADDRESS_MIN_ZOOM = 13
 STREET_MIN_ZOOM = 12
+# Street names and house numbers are written from this zoom on (a street fills the screen).
+STREET_ZOOM = 16
 SOURCE = "Адресний реєстр Дмитрівської громади"
 BUILDING_USE_COLOURS = (
     ("residential", "#2166ac"),
@@ -73,6 +75,7 @@ ADDRESSES = LayerSpec(
     source=SOURCE,
     min_zoom=ADDRESS_MIN_ZOOM,
     tile_feature_cap=10_000,
+    label=LayerLabel("house_number", min_zoom=STREET_ZOOM, size=10, priority=40, colour="#1b4f8a"),
 )
 
 STREETS = LayerSpec(
@@ -96,6 +99,7 @@ STREETS = LayerSpec(
     source=SOURCE,
     min_zoom=STREET_MIN_ZOOM,
     tile_feature_cap=5_000,
+    label=LayerLabel("label", min_zoom=STREET_ZOOM, placement="line", size=11, priority=30),
 )
 
 
@@ -109,6 +113,7 @@ def register_address_layers() -> None:
     """Register the streets and addresses layers unless an app registered them already."""
     registry.register_marker("search-result", SEARCH_RESULT)
     registry.register_endpoint("addresses", "api:address_search")
+    registry.register_endpoint("address-reverse", "api:address_reverse")
     taken = {spec.id for spec in registry.all_layers()}
     for spec in (STREETS, ADDRESSES):
         if spec.id not in taken:

@@ -26,7 +26,7 @@ from django.db.models import Max, QuerySet
 from django.utils.translation import get_language, override
 
 # Re-exported: apps declare their layers' looks through the registry module.
-from layers.styles import SYMBOLS, LayerStyle
+from layers.styles import SYMBOLS, LayerLabel, LayerStyle
 from layers.styles import Ramp as Ramp
 from layers.styles import register_marker as register_marker
 
@@ -57,7 +57,9 @@ class LayerSpec:
       is the date; None when unknown.
     * `min_zoom`/`max_zoom`: the zoom range where tiles carry the layer;
       `tile_feature_cap`: at most this many features in one tile;
-      `tile_properties`: the properties put in tiles (default: `popup`).
+      `tile_properties`: the properties put in tiles (default: `popup`; the label's
+      properties are always added).
+    * `label`: the text written on the web maps for each feature, or None.
     """
 
     id: str
@@ -81,6 +83,7 @@ class LayerSpec:
     max_zoom: int = 22
     tile_feature_cap: int = 10_000
     tile_properties: tuple[str, ...] | None = None
+    label: LayerLabel | None = None
 
     def __post_init__(self):
         # Read-only views: a spec is shared by every request and thread.
@@ -113,7 +116,9 @@ class LayerSpec:
         return self.popup if self.popup is not None else tuple(self.properties)
 
     def tile_fields(self) -> tuple[str, ...]:
-        return self.tile_properties if self.tile_properties is not None else self.popup_fields()
+        fields = self.tile_properties if self.tile_properties is not None else self.popup_fields()
+        extra = tuple(name for name in (self.label.fields() if self.label else ()) if name)
+        return tuple(dict.fromkeys(fields + extra))
 
     def model_field(self, path: str):
         """Return the model field at a `__` path from the queryset's model, or None."""
@@ -183,6 +188,7 @@ class LayerSpec:
             "source": self.source,
             "min_zoom": self.min_zoom,
             "max_zoom": self.max_zoom,
+            "label": self.label.as_dict() if self.label else None,
         }
 
 
@@ -208,8 +214,9 @@ def _check(spec: LayerSpec) -> None:
     if bad_names:
         problems.append(f"property names must be identifiers: {bad_names}")
     unknown = set(spec.popup or ()) | set(spec.tile_properties or ())
+    unknown |= set(spec.label.fields()) if spec.label else set()
     if unknown - set(spec.properties):
-        problems.append(f"popup/tile properties not in properties: {sorted(unknown)}")
+        problems.append(f"popup/tile/label properties not in properties: {sorted(unknown)}")
     unlabelled = (set(spec.property_titles) | set(spec.value_labels)) - set(spec.properties)
     if unlabelled:
         problems.append(f"titles/value labels of unknown properties: {sorted(unlabelled)}")

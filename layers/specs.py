@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from layers import registry, selectors
 from layers.models import Facility, Settlement, Territory
-from layers.registry import LayerSpec, LayerStyle
+from layers.registry import LayerLabel, LayerSpec, LayerStyle
 
 # The edition of the KATOTTG codifier the codes and names come from (fixtures/README.md).
 KATOTTG_EDITION = date(2024, 1, 19)
@@ -98,6 +98,8 @@ SETTLEMENTS = LayerSpec(
     source=KATOTTG_SOURCE,
     data_date=_katottg_edition,
     tile_feature_cap=500,
+    # Village names at every zoom, placed before any other label.
+    label=LayerLabel("name_uk", "name_en", size=13, priority=10, colour="#3f2a14"),
 )
 
 FACILITIES = LayerSpec(
@@ -134,6 +136,7 @@ FACILITIES = LayerSpec(
     source="Дмитрівська сільська рада; демонстраційні дані (fixtures/README.md)",
     temporal="connected_since",
     tile_feature_cap=2000,
+    label=LayerLabel("name", min_zoom=14, size=11, priority=20, colour="#333333"),
 )
 
 BASE_LAYERS = (TERRITORY, SETTLEMENTS, FACILITIES)

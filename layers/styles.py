@@ -125,3 +125,40 @@ def register_marker(name: str, style: LayerStyle) -> LayerStyle:
 def markers() -> dict[str, LayerStyle]:
     """Return {name: style} of every declared marker."""
     return dict(_MARKERS)
+
+
+@dataclass(frozen=True)
+class LayerLabel:
+    """A layer's names written on the web maps (MapLibre symbol layers, collision-checked).
+
+    `field` is the property holding the text (in tiles); `field_en` the English one,
+    used when the visitor reads English and the feature has it. `min_zoom` is the
+    shallowest zoom showing the text; `placement` "point" (at the feature) or "line"
+    (along a street). `size` in screen pixels; `priority`: lower is placed first when
+    labels collide. `colour` and `halo_colour` are CSS hex strings.
+    """
+
+    field: str
+    field_en: str | None = None
+    min_zoom: int = 0
+    placement: str = "point"
+    size: float = 12.0
+    priority: int = 50
+    colour: str = "#222222"
+    halo_colour: str = "#ffffff"
+
+    def fields(self) -> tuple[str, ...]:
+        """Return the properties the label reads (for the tiles)."""
+        return (self.field, self.field_en) if self.field_en else (self.field,)
+
+    def as_dict(self) -> dict:
+        return {
+            "field": self.field,
+            "field_en": self.field_en,
+            "min_zoom": self.min_zoom,
+            "placement": self.placement,
+            "size": self.size,
+            "priority": self.priority,
+            "colour": self.colour,
+            "halo_colour": self.halo_colour,
+        }

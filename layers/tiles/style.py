@@ -175,8 +175,14 @@ def style_document(inputs: StyleInputs) -> dict:
             **basemap["sources"],
             **{legend["id"]: _source(legend, inputs) for legend in inputs.legends},
         },
-        # The basemap under the data, its names (streets, places) over it.
-        "layers": [*basemap["under"], *data, *basemap["over"]],
+        # The basemap under the data; its names (streets, places) over the data, and the
+        # data's own labels on top (MapLibre places labels in order, so ours win).
+        "layers": [
+            *basemap["under"],
+            *data,
+            *basemap["over"],
+            *label_layers(inputs.legends, inputs.language),
+        ],
         "metadata": {
             "hromada:basemap": basemap["metadata"],
             "hromada:language": inputs.language,
@@ -185,5 +191,102 @@ def style_document(inputs: StyleInputs) -> dict:
             "hromada:markers": inputs.markers,
             "hromada:tilejson": inputs.tilejson,
             "hromada:api": inputs.api,
+            "hromada:paints": page_paints(inputs.legends, inputs.markers),
         },
+    }
+
+
+# ---------------------------------------------------------------- labels (symbol layers)
+# Text is drawn by the browser's own fonts (MapLibre renders glyphs locally with TinySDF
+# when the document names no `glyphs` URL): no glyph files to serve, Cyrillic included.
+LABEL_FONT = ["Noto Sans Regular"]
+LABEL_HALO_PX = 1.5
+
+
+def label_text(label: dict, language: str) -> object:
+    """Return the text expression of a label: the English field first for English readers."""
+    if label["field_en"] and language.startswith("en"):
+        return ["coalesce", ["get", label["field_en"]], ["get", label["field"]]]
+    return ["to-string", ["get", label["field"]]]
+
+
+def label_layer(legend: dict, language: str) -> dict | None:
+    """Return the symbol layer writing one registry layer's names, or None.
+
+    Symbol layers take part in MapLibre's collision detection: a label that would overlap
+    another is not drawn (`text-allow-overlap` false), the lower `priority` first.
+    """
+    label = legend.get("label")
+    if not label:
+        return None
+    along = label["placement"] == "line"
+    layout = {
+        "text-field": label_text(label, language),
+        "text-font": LABEL_FONT,
+        "text-size": label["size"],
+        "text-allow-overlap": False,
+        "text-ignore-placement": False,
+        "text-padding": 2,
+        "symbol-placement": label["placement"],
+        "symbol-sort-key": label["priority"],
+        "text-max-width": 10,
+    }
+    if not along and _kind(legend["geometry_type"]) == "point":
+        # Beside the point, never on it; variable anchors let more names find room.
+        layout["text-variable-anchor"] = ["left", "right", "top", "bottom"]
+        layout["text-radial-offset"] = 0.8
+    return {
+        "id": f"{legend['id']}-label",
+        "type": "symbol",
+        "source": legend["id"],
+        "source-layer": legend["id"],
+        "minzoom": max(label["min_zoom"], legend["min_zoom"]),
+        "maxzoom": legend["max_zoom"] + 1,
+        "metadata": {"hromada:layer": legend["id"], "hromada:label": True},
+        "layout": layout,
+        "paint": {
+            "text-color": label["colour"],
+            "text-halo-color": label["halo_colour"],
+            "text-halo-width": LABEL_HALO_PX,
+        },
+    }
+
+
+def label_layers(legends: list[dict], language: str) -> list[dict]:
+    """Return the symbol layers of every labelled layer, drawn above all shapes."""
+    layers = [label_layer(legend, language) for legend in legends]
+    return sorted(
+        (layer for layer in layers if layer), key=lambda layer: layer["layout"]["symbol-sort-key"]
+    )
+
+
+# ---------------------------------------------------------------- page paints
+# Pages also draw data of their own (GeoJSON from the API: reports, gaps, the place
+# chosen…) with a layer's other look (`LayerStyle.variants`) or a marker style. Their
+# MapLibre layer parts (type, paint, no source) are made here too, so that no script
+# turns a style into paint.
+
+
+def _parts(style: dict, geometry_type: str) -> list[dict]:
+    return [
+        {"id": part["suffix"], "type": part["type"], "paint": part["paint"]}
+        for part in DRAWERS[_kind(geometry_type)]({**style, "variants": {}})
+    ]
+
+
+def page_paints(legends: list[dict], markers: dict[str, dict]) -> dict:
+    """Return {"layers": {id: {look: parts}}, "markers": {name: parts}}.
+
+    A layer's look "" is its own style; a marker is drawn as a point.
+    """
+    layers = {}
+    for legend in legends:
+        style = legend["style"]
+        looks = {"": style, **style.get("variants", {})}
+        layers[legend["id"]] = {
+            name: _parts(look, legend["geometry_type"]) for name, look in looks.items()
+        }
+    return {
+        "layers": layers,
+        "markers": {name: _parts(style, "Point") for name, style in markers.items()},
     }

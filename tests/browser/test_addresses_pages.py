@@ -41,10 +41,7 @@ def search(page, live_server, q):
 
 def wait_for_popup(page):
     """Wait until the popup is open and its fade-in is over (for the screenshots)."""
-    page.wait_for_selector(".leaflet-popup-content", timeout=5_000)
-    page.wait_for_function(
-        "getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
-    )
+    page.wait_for_selector(".maplibregl-popup-content", timeout=5_000)
 
 
 def map_view(page) -> tuple[float, float, int]:
@@ -70,7 +67,7 @@ def test_choosing_a_result_moves_the_map_to_it_and_opens_its_popup(
     search(browser_page, live_server, QUERY)
     browser_page.locator(".address-show", has_text="Мʼясоїдівська, 7").click()
     wait_for_popup(browser_page)
-    assert browser_page.locator(".leaflet-popup-content").inner_text() == (
+    assert browser_page.locator(".maplibregl-popup-content .hromada-popup").inner_text() == (
         "Дмитрівка, вул. Мʼясоїдівська, 7"
     )
     lat, lon, zoom = map_view(browser_page)

@@ -77,7 +77,12 @@ def test_planner_signs_in_and_sees_accepted_challenges_on_the_map_and_by_area(
     )
     state = page.evaluate("document.getElementById('coverage-map').dataset.challengesReady")
     assert state == "true", (state, page_log.console_errors, page_log.requests)
-    assert page.locator("path.challenge-accepted").count() == 1
+    accepted = page.evaluate(  # one report may lie in several of the source's tiles
+        "() => new Set(document.getElementById('coverage-map').coverageMap"
+        ".querySourceFeatures('challenges').filter(f => f.properties.status === 'accepted')"
+        ".map(f => f.properties.report_number)).size"
+    )
+    assert accepted == 1
     table = page.locator("table.challenges").inner_text()
     assert "Київстар" in table and world["report"].number in table
     assert "Оскарження покриття" in page.content()
@@ -88,20 +93,22 @@ def test_planner_signs_in_and_sees_accepted_challenges_on_the_map_and_by_area(
 
 
 def _tap(page, lon, lat):
-    """Click the map at a place (through Leaflet's own projection)."""
+    """Click the map at a place (through MapLibre's own projection)."""
     point = page.evaluate(
         f"(() => {{ const p = document.getElementById('coverage-map').coverageMap"
-        f".latLngToContainerPoint([{lat}, {lon}]); return [p.x, p.y]; }})()"
+        f".project([{lon}, {lat}]); return [p.x, p.y]; }})()"
     )
-    box = page.locator("#coverage-map").bounding_box()
+    box = page.locator("#coverage-map .maplibregl-canvas").bounding_box()
     page.mouse.click(box["x"] + point[0], box["y"] + point[1])
 
 
 def _open_public(page, live_server):
     page.goto(f"{live_server.url}/coverage/")
     page.wait_for_selector("#coverage-map[data-hexagons-ready='true']", timeout=15_000)
-    page.wait_for_selector("#coverage-map path.leaflet-interactive")
-    page.wait_for_timeout(1000)  # let fitBounds finish its zoom animation before tapping
+    page.wait_for_function(
+        "() => { const m = document.getElementById('coverage-map').coverageMap;"
+        " return m && m.getSource('village-shares') && !m.isMoving(); }"
+    )
 
 
 def test_a_resident_taps_the_map_sees_offers_and_files_a_no_signal_report(
@@ -150,8 +157,10 @@ def test_a_complaint_without_the_required_answer_shows_the_error_and_files_nothi
 def test_the_public_map_toggles_shares_by_h3_hexagon(browser_page, page_log, live_server, world):
     page = browser_page
     _open_public(page, live_server)
-    page.locator(".leaflet-control-layers label", has_text="шестикутник").click()
-    page.wait_for_selector("path.hexagon", state="attached")
-    assert page.locator("path.hexagon").count() > 100
+    page.locator(".hromada-toggles label", has_text="шестикутник").click()
+    page.wait_for_function(
+        "() => document.getElementById('coverage-map').coverageMap"
+        ".queryRenderedFeatures({layers: ['hexagons-fill']}).length > 100"
+    )
     page.screenshot(path=str(SCREENSHOTS / "coverage-public-hexagons.png"), full_page=True)
     assert page_log.console_errors == [] and page_log.page_errors == []

@@ -11,6 +11,11 @@ SKIPPED = {"node_modules", ".venv", "var", "vendor", "staticfiles", "bench"}
 FORBIDDEN = {
     "hex colour": re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?(?:[0-9a-fA-F]{2})?\b(?![-\w])"),
     "fixed map view": re.compile(r"setView\(\s*\[\s*-?\d"),
+    # MapLibre: a centre, a zoom or bounds written as numbers.
+    "fixed MapLibre view": re.compile(
+        r"(center|centre)\s*:\s*\[\s*-?\d|(jumpTo|flyTo|easeTo|fitBounds|setCenter)\(\s*\[\s*-?\d"
+    ),
+    "CSS colour function": re.compile(r"""["'`]\s*(rgba?|hsla?)\("""),
     "API URL": re.compile(r"""["'`]/api/"""),
     "tiles URL": re.compile(r"""["'`]/tiles/"""),
 }
@@ -35,7 +40,8 @@ def code_lines(path: Path):
 
 def test_the_scripts_are_found():
     names = {path.name for path in our_scripts()}
-    assert {"styles.js", "vector-layers.js", "coverage-map.js", "browse.js", "common.js"} <= names
+    assert {"styles.js", "coverage-map.js", "browse.js", "common.js"} <= names
+    assert {"map.js", "map-controls.js", "map-search.js"} <= names
 
 
 def test_no_script_hard_codes_a_colour_a_map_view_or_a_url():

@@ -31,7 +31,7 @@ def test_style_is_maplibre_v8_with_a_source_for_every_layer(client, territory):
     for layer in doc["layers"]:
         if layer["metadata"].get("hromada:basemap"):
             continue
-        assert layer["type"] in {"fill", "line", "circle"}
+        assert layer["type"] in {"fill", "line", "circle", "symbol"}
         assert layer["source"] in doc["sources"]
         assert layer["source-layer"] == layer["source"]
     for name, source in doc["sources"].items():

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from reports.models import Report
+from tests.reports.test_browser_pin import tap
 
 PHONE = {"width": 360, "height": 740}
 SCREENSHOTS = Path(django_settings.BASE_DIR) / "var" / "screenshots"
@@ -24,8 +25,8 @@ def test_a_resident_files_a_report_by_tapping_the_map_and_finds_it_on_the_map(
     page = phone_page
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.goto(f"{live_server.url}/reports/new/")
-    page.wait_for_selector("#pick-map path.leaflet-interactive, #pick-map svg path")
-    page.locator("#pick-map").click()  # the centre of the map: inside Dmytrivka
+    page.wait_for_selector("#pick-map[data-map-ready='true']", timeout=20_000)
+    tap(page, "#pick-map", 32.7208, 48.7936)  # inside Dmytrivka
     page.wait_for_function(
         "document.getElementById('place-status').textContent.includes('Дмитрівка')"
     )
@@ -62,7 +63,7 @@ def test_the_form_offers_an_open_report_nearby_and_me_too_counts_it(
     existing = make_report(lat=48.8000, lon=32.7200)
     page = phone_page
     page.goto(f"{live_server.url}/reports/new/")
-    page.wait_for_selector("#pick-map svg path")
+    page.wait_for_selector("#pick-map[data-map-ready='true']", timeout=20_000)
     page.evaluate(
         "document.querySelector('input[name=lat]').value = '48.800100';"
         "document.querySelector('input[name=lon]').value = '32.720100';"

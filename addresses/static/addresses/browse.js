@@ -1,57 +1,67 @@
-// The results map of /addresses/: the search results (GeoJSON embedded in the page); a
-// result chosen in the table is shown on the map with its popup. The view, the markers'
-// look and the register's layers come from the maps' style document (layers/styles.js).
+// The results map of /addresses/ (layers/map.js, MapLibre GL JS): the search results
+// (GeoJSON embedded in the page); a result chosen in the table is shown on the map with
+// its popup. The view, the markers' look and the register's layers (streets and houses,
+// with their names at street zoom) come from the maps' style document.
 (function () {
   "use strict";
   var element = document.getElementById("address-map");
-  if (!element || typeof L === "undefined") { return; }
+  if (!element || typeof HromadaMap === "undefined") { return; }
   var config = JSON.parse(document.getElementById("address-map-config").textContent);
   var results = JSON.parse(document.getElementById("address-results").textContent);
-  var map = L.map(element);
-  if (config.basemap) { L.tileLayer(config.basemap, { maxZoom: 19 }).addTo(map); }
-  var SHOW_ZOOM = 17;  // street level, as deep as fitting the results goes
-  var markers = {};
+  var SHOW_ZOOM = HromadaMap.STREET_ZOOM;  // street level, as deep as fitting the results goes
+  var map = null;
+  var popup = null;
 
-  function resultsLayer(doc) {
-    var style = HromadaStyles.marker(doc, "search-result");
-    return L.geoJSON(results, {
-      pointToLayer: function (feature, latlng) { return L.circleMarker(latlng, style); },
-      onEachFeature: function (feature, marker) {
-        // A text node, so that a label is never read as markup.
-        marker.bindPopup(document.createTextNode(feature.properties.label));
-        markers[String(feature.id)] = marker;
-      }
-    }).addTo(map);
+  function byId(id) {
+    return (results.features || []).filter(function (f) { return String(f.id) === id && f.geometry; })[0];
   }
 
   // The view as "lat,lon,zoom" on the element, for people's tools and the browser tests.
   function recordView() {
     var centre = map.getCenter();
     element.setAttribute("data-view",
-      centre.lat.toFixed(6) + "," + centre.lng.toFixed(6) + "," + map.getZoom());
+      centre.lat.toFixed(6) + "," + centre.lng.toFixed(6) + "," + Math.round(map.getZoom()));
+  }
+
+  function openPopup(feature) {
+    if (popup) { popup.remove(); }
+    // Text content, so that a label is never read as markup.
+    var box = HromadaMapControls.element("p", "hromada-popup hromada-popup-title", feature.properties.label);
+    popup = new maplibregl.Popup({ maxWidth: "280px" }).setLngLat(feature.geometry.coordinates)
+      .setDOMContent(box).addTo(map);
   }
 
   function show(id) {
-    var marker = markers[id];
-    if (!marker) { return; }
+    var feature = byId(id);
+    if (!feature || !map) { return; }
     element.scrollIntoView({ block: "nearest" });
-    map.setView(marker.getLatLng(), SHOW_ZOOM);
-    marker.openPopup();
+    map.jumpTo({ center: feature.geometry.coordinates, zoom: SHOW_ZOOM });
+    openPopup(feature);
     element.setAttribute("data-selected", id);
   }
   document.querySelectorAll(".address-show").forEach(function (button) {
     button.addEventListener("click", function () { show(button.getAttribute("data-id")); });
   });
 
-  HromadaStyles.load().then(function (doc) {
-    HromadaStyles.setView(map, doc);
-    var layer = resultsLayer(doc);
-    if (layer.getLayers().length) { map.fitBounds(layer.getBounds(), { maxZoom: 17 }); }
+  function fitResults() {
+    var located = (results.features || []).filter(function (f) { return f.geometry; });
+    if (!located.length) { return; }
+    var lons = located.map(function (f) { return f.geometry.coordinates[0]; });
+    var lats = located.map(function (f) { return f.geometry.coordinates[1]; });
+    HromadaMap.fit(map, [Math.min.apply(null, lons), Math.min.apply(null, lats),
+      Math.max.apply(null, lons), Math.max.apply(null, lats)], { maxZoom: SHOW_ZOOM });
+  }
+
+  HromadaMap.create(element, {
+    layers: ["territory", "settlements", "streets", "addresses"],
+    basemap: { url: config.basemap },
+  }).then(function (ready) {
+    map = ready;
+    HromadaMap.draw(map, "results", results, HromadaMap.paints(map, "marker", "search-result"));
+    map.on("click", "results-circle", function (event) { openPopup(event.features[0]); });
+    fitResults();
     map.on("moveend", recordView);
     recordView();
-    // The register itself, street and house by house, as vector tiles of the registry's
-    // layers (shown from zoom 12/13 on), with popups and a legend from the registry.
-    HromadaVectorLayers.layers(map, ["streets", "addresses"], { legend: true });
     element.setAttribute("data-ready", "true");
   });
 })();

@@ -1,15 +1,15 @@
-/* Extra coverage layers on the map made by coverage-map.js (el.coverageMap):
+/* Extra coverage layers on the MapLibre map made by coverage-map.js (el.coverageMap):
  * planners: coverage challenges by status; public: shares by H3 hexagon and the
  * "no signal here" complaint form, which files a report through the reports API.
  * Styles and API URLs come from the maps' style document (layers/styles.js). */
 (function () {
   "use strict";
   var el = document.getElementById("coverage-map");
-  if (!el || !el.coverageMap || !window.L) { return; }
-  var map = el.coverageMap;
+  if (!el || !el.coverageMapReady) { return; }
+  var map = null;
   var d = el.dataset;
   var S = window.HromadaStyles;
-  var control = L.control.layers(null, null, { collapsed: el.clientWidth < 600 }).addTo(map);
+  var M = window.HromadaMap;
 
   function getJSON(url) {
     return fetch(url, { credentials: "same-origin" }).then(function (r) {
@@ -19,38 +19,28 @@
   }
 
   function challenges(doc) {
-    var legend = S.legend(doc, "coverage-challenges");
-    if (!legend) { el.dataset.challengesReady = "error"; return; }  // not the visitor's layer
-    var style = S.variant(legend, "planning");
+    if (!S.legend(doc, "coverage-challenges")) { el.dataset.challengesReady = "error"; return; }
     getJSON(d.challenges).then(function (data) {
-      var layer = L.geoJSON(data, {
-        pointToLayer: function (f, latlng) {
-          return L.circleMarker(latlng, Object.assign(S.leaflet(style, "Point", f.properties),
-            { className: "challenge challenge-" + f.properties.status }));
-        },
-        onEachFeature: function (f, l) {
-          var p = f.properties;
-          l.bindPopup(d.labelReport + " № " + p.report_number + ": " + (d["label" +
-            p.status.charAt(0).toUpperCase() + p.status.slice(1)] || p.status));
-        }
-      }).addTo(map);
-      control.addOverlay(layer, d.labelChallenges);
+      M.draw(map, "challenges", data, M.paints(map, "layers", "coverage-challenges", "planning"),
+        { layer: "challenges" });
+      map.addControl(new HromadaMapControls.Toggles([{ id: "challenges", title: d.labelChallenges }], {}), "top-left");
+      map.on("click", "challenges-circle", function (event) {
+        var p = event.features[0].properties;
+        var text = d.labelReport + " № " + p.report_number + ": " +
+          (d["label" + p.status.charAt(0).toUpperCase() + p.status.slice(1)] || p.status);
+        new maplibregl.Popup().setLngLat(event.lngLat)
+          .setDOMContent(HromadaMapControls.element("p", "hromada-popup", text)).addTo(map);
+      });
       el.dataset.challengesReady = "true";
     }).catch(function () { el.dataset.challengesReady = "error"; });
   }
 
-  function hexagonLayer(doc) {
-    var style = S.variant(S.legend(doc, "coverage-hexagons"));
+  function hexagonLayer() {
     getJSON(d.hexagons).then(function (data) {
-      var layer = L.geoJSON(data, {
-        style: function (f) {
-          return Object.assign(S.leaflet(style, "Polygon", f.properties), { className: "hexagon" });
-        },
-        onEachFeature: function (f, l) {
-          l.bindTooltip(f.properties.served_pct.toFixed(0) + "% " + d.labelServed);
-        }
-      });
-      control.addOverlay(layer, d.labelHexagons);
+      M.draw(map, "hexagons", data, M.paints(map, "layers", "coverage-hexagons", ""),
+        { layer: "hexagons", hidden: true, before: "settlements-label" });
+      map.addControl(new HromadaMapControls.Toggles([{ id: "hexagons", title: d.labelHexagons }],
+        { hidden: ["hexagons"] }), "top-left");
       el.dataset.hexagonsReady = "true";
     }).catch(function () { el.dataset.hexagonsReady = "error"; });
   }
@@ -100,8 +90,9 @@
     map.on("click", function () { form.hidden = false; result.textContent = ""; });
   }
 
-  S.load().then(function (doc) {
-    if (d.challenges) { challenges(doc); }
-    if (d.hexagons) { hexagonLayer(doc); complaintForm(doc); }
+  Promise.all([S.load(), el.coverageMapReady]).then(function (res) {
+    map = res[1];
+    if (d.challenges) { challenges(res[0]); }
+    if (d.hexagons) { hexagonLayer(); complaintForm(res[0]); }
   });
 })();

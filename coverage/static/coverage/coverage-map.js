@@ -1,20 +1,14 @@
-/* Coverage maps: planners (areas, gaps, hotspots) and public (village shares, what is here).
- * Colours, the view and the API URLs come from the maps' style document (layers/styles.js);
- * the layers' data URLs from the page (data-* attributes). */
+/* Coverage maps on layers/map.js (MapLibre GL JS): planners (areas, gaps, hotspots) and
+ * public (village shares, what is here). Colours, the view and the API URLs come from the
+ * maps' style document; the layers' data URLs from the page (data-* attributes). */
 (function () {
   "use strict";
   var el = document.getElementById("coverage-map");
-  if (!el || !window.L) { return; }
+  if (!el || !window.HromadaMap) { return; }
   var S = window.HromadaStyles;
-  var map = L.map(el);
-  el.coverageMap = map; // coverage-layers.js adds its layers to it
-  if (el.dataset.basemap) { L.tileLayer(el.dataset.basemap, { maxZoom: 19 }).addTo(map); }
-
-  /** Leaflet options of registry layer `id` (its look `variant` when named); null if hidden. */
-  function layerStyle(doc, id, variant, type, properties) {
-    var legend = S.legend(doc, id);
-    return legend ? S.leaflet(S.variant(legend, variant), type || legend.geometry_type, properties) : null;
-  }
+  var M = window.HromadaMap;
+  var map = null;
+  var EARTH_M = 6371008.8;
 
   function getJSON(url) {
     return fetch(url, { credentials: "same-origin" }).then(function (r) {
@@ -23,56 +17,33 @@
     });
   }
 
-  // Coverage areas come as vector tiles of the registry layer (popups and legend from the
-  // registry, layers/static/layers/vector-layers.js), fitted to the layer's TileJSON bounds.
-  function areasAsTiles() {
-    HromadaVectorLayers.layers(map, ["coverage-areas"], { legend: true }).then(function (result) {
-      var box = result.tilejsons.length && result.tilejsons[0].bounds;
-      if (box && box[0] > -180) {  // an empty layer has the whole world as bounds
-        map.fitBounds([[box[1], box[0]], [box[3], box[2]]]);
-      }
-    });
+  /** A circle of `metres` around [lon, lat] as a GeoJSON ring (spherical, CRS84). */
+  function ring(centre, metres) {
+    var points = [], lat = centre[1] * Math.PI / 180;
+    for (var i = 0; i <= 48; i++) {
+      var angle = 2 * Math.PI * i / 48;
+      points.push([centre[0] + metres * Math.sin(angle) / (EARTH_M * Math.cos(lat)) * 180 / Math.PI,
+        centre[1] + metres * Math.cos(angle) / EARTH_M * 180 / Math.PI]);
+    }
+    return [points];
   }
 
-  function planners(doc) {
-    areasAsTiles();
-    var gaps = layerStyle(doc, "coverage-gaps", "planning", "Polygon");
-    if (gaps) {
-      getJSON(el.dataset.gaps).then(function (data) {
-        L.geoJSON(data, { style: gaps }).addTo(map);
-      }).catch(function () {});
-    }
-    var reach = layerStyle(doc, "wifi-hotspots", "reach", "Polygon");
+  function planners() {
+    getJSON(el.dataset.gaps).then(function (data) {
+      M.draw(map, "gaps", data, M.paints(map, "layers", "coverage-gaps", "planning"));
+    }).catch(function () {});
     getJSON(el.dataset.hotspots).then(function (data) {
-      L.geoJSON(data, { pointToLayer: function (f, latlng) {
-        return L.circle(latlng, Object.assign({}, reach, { radius: f.properties.radius_m }));
-      } }).addTo(map);
-    });
+      var reach = { type: "FeatureCollection", features: data.features.map(function (f) {
+        return { type: "Feature", properties: f.properties,
+          geometry: { type: "Polygon", coordinates: ring(f.geometry.coordinates, f.properties.radius_m) } };
+      }) };
+      M.draw(map, "hotspot-reach", reach, M.paints(map, "layers", "wifi-hotspots", "reach"));
+    }).catch(function () {});
   }
 
   // The share of a place served with high-speed internet: the ramp of the H3 hexagons.
   function shareRamp(doc) {
     return S.variant(S.legend(doc, "coverage-hexagons")).ramp;
-  }
-
-  // Legend of the village colours: the share of households with served fixed broadband.
-  function shareLegend(ramp) {
-    var legend = L.control({ position: "bottomright" });
-    legend.onAdd = function () {
-      var div = L.DomUtil.create("div", "share-legend");
-      var title = document.createElement("strong");
-      title.textContent = el.dataset.labelLegend;
-      div.appendChild(title);
-      ramp.legend.forEach(function (row) {
-        var line = document.createElement("div"), swatch = document.createElement("i");
-        swatch.style.background = row.colour;
-        line.appendChild(swatch);
-        line.appendChild(document.createTextNode(" " + row.label));
-        div.appendChild(line);
-      });
-      return div;
-    };
-    legend.addTo(map);
   }
 
   function residents(doc) {
@@ -81,32 +52,21 @@
     var technologies = labels ? JSON.parse(labels.textContent) : {};
     var marker = null;
     var ramp = shareRamp(doc);
-    shareLegend(ramp);
-    getJSON(el.dataset.territory).then(function (data) {
-      var outline = L.geoJSON(data, { interactive: false, style: layerStyle(doc, "territory", "outline") });
-      outline.addTo(map);
-      if (outline.getBounds().isValid()) { map.fitBounds(outline.getBounds()); }
-    }).catch(function () {});
+    // Villages filled by the share of their homes served (the hexagons' ramp, same property).
     Promise.all([getJSON(el.dataset.villages), getJSON(el.dataset.shares)]).then(function (res) {
       var shares = {};
       res[1].settlements.forEach(function (s) { shares[s.katottg] = s; });
-      L.geoJSON(res[0], { style: function (f) {
+      res[0].features.forEach(function (f) {
         var s = shares[f.properties.katottg];
-        var pct = s ? s.groups.fixed.served.households_pct : null;
-        return Object.assign(layerStyle(doc, "settlements", "share"), { fillColor: S.rampColour(ramp, pct) });
-      }, onEachFeature: function (f, l) {
-        var s = shares[f.properties.katottg];
-        var pct = s ? s.groups.fixed.served.households_pct : null;
-        l.bindTooltip(f.properties.name_uk + (pct === null ? "" : ": " + pct.toFixed(0) + "%"),
-          { permanent: true, direction: "right", className: "village-share-label" });
-      } }).addTo(map);
+        f.properties[ramp.property] = s ? s.groups.fixed.served.households_pct : null;
+      });
+      M.draw(map, "village-shares", res[0], M.paints(map, "layers", "coverage-hexagons", ""),
+        { before: "settlements-label" });
     }).catch(function () {});
 
     function show(lat, lon) {
-      // A circle marker: Leaflet's default icon images are not among our static files.
-      if (marker) { marker.setLatLng([lat, lon]); } else {
-        marker = L.circleMarker([lat, lon], S.marker(doc, "here")).addTo(map);
-      }
+        if (!marker) { marker = new maplibregl.Marker({ color: M.markerColour(map, "here") }); }
+      marker.setLngLat([parseFloat(lon), parseFloat(lat)]).addTo(map);
       getJSON(S.api(doc, "coverage-at") + "?lat=" + lat + "&lon=" + lon).then(function (data) {
         answer.hidden = false;
         answer.dataset.lat = lat; answer.dataset.lon = lon;
@@ -125,7 +85,8 @@
         answer.querySelector(".complaint-result").textContent = "";
       });
     }
-    map.on("click", function (e) { show(e.latlng.lat.toFixed(6), e.latlng.lng.toFixed(6)); });
+    map.on("click", function (e) { show(e.lngLat.lat.toFixed(6), e.lngLat.lng.toFixed(6)); });
+    el.coverageShow = show;
 
     var q = document.getElementById("address-q");
     var results = document.getElementById("address-results");
@@ -143,7 +104,7 @@
             b.textContent = f.properties.label || f.properties.full || f.properties.house_number;
             b.addEventListener("click", function () {
               var c = f.geometry.coordinates;
-              map.setView([c[1], c[0]], 16);
+              map.jumpTo({ center: c, zoom: M.STREET_ZOOM });
               show(c[1].toFixed(6), c[0].toFixed(6));
             });
             li.appendChild(b); results.appendChild(li);
@@ -156,8 +117,24 @@
   if (el.dataset.public) {
     document.getElementById("address-search").addEventListener("submit", function (e) { e.preventDefault(); });
   }
-  S.load().then(function (doc) {
-    S.setView(map, doc);
-    if (el.dataset.public) { residents(doc); } else { planners(doc); }
+  el.coverageMapReady = S.load().then(function (doc) {
+    var ramp = shareRamp(doc);
+    var options = el.dataset.public ? {
+      layers: ["territory", "settlements"], popups: false, legendLayers: [],
+      legendExtra: [{ title: el.dataset.labelLegend, rows: ramp.legend.map(function (row) {
+        return { colour: row.colour, label: row.label, type: "Polygon" };
+      }) }],
+      onSearch: function (f) {
+        var c = f.geometry.coordinates;
+        el.coverageShow(c[1].toFixed(6), c[0].toFixed(6));
+      },
+    } : { layers: ["territory", "settlements", "coverage-areas"], legendLayers: ["coverage-areas"] };
+    options.basemap = { url: el.dataset.basemap };
+    return M.create(el, options).then(function (ready) {
+      map = ready;
+      el.coverageMap = map;  // coverage-layers.js adds its layers to it
+      if (el.dataset.public) { residents(doc); } else { planners(); }
+      return map;
+    });
   });
 })();

@@ -1,4 +1,5 @@
 /*
+ * ONLY for the folium landing page (maps/builder.py) until it moves to layers/map.js.
  * Hromada GIS vector-tile layers for any Leaflet page: reads a layer's TileJSON
  * (/tiles/{ids}.json), draws its tiles with Leaflet.VectorGrid and explains them with
  * popups and a legend built from the registry's legends in the maps' style document

@@ -1,7 +1,9 @@
-/* Shared map set-up for the report pages: plain Leaflet on local assets, no CDN. The view,
- * the colours and the API URLs come from the maps' style document (layers/styles.js). */
+/* Shared map set-up for the report pages, on layers/map.js (MapLibre GL JS, local assets,
+ * no CDN). The view, the colours and the API URLs come from the maps' style document. */
 (function () {
   "use strict";
+
+  var LAYERS = ["territory", "settlements"];
 
   function config(element) {
     return JSON.parse(element.dataset.config || "{}");
@@ -13,66 +15,33 @@
   }
 
   /**
-   * A Leaflet map with the optional basemap, the territory outline and village names.
-   * It opens on the territory unless the page set a view first; `map.style` holds the
-   * style document once `map.ready` has resolved.
+   * A Promise of the map of a report page: the optional basemap, the territory and the
+   * villages with their names, the address search; opened on the territory unless
+   * options.center ([lon, lat]) and options.zoom are given.
    */
   function baseMap(element, options) {
     var settings = config(element);
-    var map = L.map(element, Object.assign({ zoomControl: true, maxZoom: 19, minZoom: 6 }, options || {}));
-    if (settings.basemapUrl) {
-      L.tileLayer(settings.basemapUrl, { attribution: settings.basemapAttribution, maxZoom: 19 }).addTo(map);
-    }
-    map.ready = HromadaStyles.load()
-      .then(function (doc) {
-        map.style = doc;
-        if (!map._loaded) { HromadaStyles.setView(map, doc); }
-        return fetch(HromadaStyles.api(doc, "territory"));
-      })
-      .then(function (response) { return response.json(); })
-      .then(function (data) {
-        var legend = HromadaStyles.legend(map.style, "territory");
-        var style = HromadaStyles.leaflet(HromadaStyles.variant(legend, "reports"), "Polygon");
-        var outline = L.geoJSON(data, { style: style, interactive: false });
-        outline.addTo(map);
-        if (outline.getBounds().isValid() && !(options && options.keepView)) {
-          map.fitBounds(outline.getBounds(), { padding: [8, 8], animate: false });
-        }
-        map.territory = data;
-        return villages(map);
-      })
-      .catch(function () { return null; });
-    return map;
+    return HromadaMap.create(element, Object.assign({
+      layers: LAYERS,
+      basemap: { url: settings.basemapUrl, attribution: settings.basemapAttribution },
+    }, options || {}));
   }
 
-  function villages(map) {
-    var centre = Object.assign(HromadaStyles.marker(map.style, "village-centre"), { interactive: false });
-    return fetch(HromadaStyles.api(map.style, "settlements") + "?geometry=centre")
-      .then(function (response) { return response.json(); })
-      .then(function (data) {
-        L.geoJSON(data, {
-          pointToLayer: function (feature, latlng) {
-            return L.circleMarker(latlng, centre)
-              .bindTooltip(feature.properties.name_uk, { permanent: true, direction: "right", className: "village-label" });
-          },
-        }).addTo(map);
-      });
+  /** The DOM element of a report's pin: a dot in its status colour (reports.css). */
+  function statusPin(status) {
+    var pin = document.createElement("span");
+    pin.className = "report-pin";
+    var dot = document.createElement("span");
+    dot.className = "dot s-" + status;
+    pin.appendChild(dot);
+    return pin;
   }
 
-  function statusIcon(status) {
-    return L.divIcon({
-      className: "report-pin",
-      html: '<span class="dot s-' + status + '"></span>',
-      iconSize: [22, 22],
-      iconAnchor: [11, 11],
-    });
-  }
-
-  /** Ask the browser for the position; call back with a Leaflet LatLng or an error. */
+  /** Ask the browser for the position; call back with [lon, lat] or an error. */
   function locate(onPosition, onError) {
     if (!navigator.geolocation) { onError(); return; }
     navigator.geolocation.getCurrentPosition(
-      function (position) { onPosition(L.latLng(position.coords.latitude, position.coords.longitude)); },
+      function (position) { onPosition([position.coords.longitude, position.coords.latitude]); },
       onError,
       { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 }
     );
@@ -87,6 +56,7 @@
   }
 
   window.HromadaReports = {
-    config: config, api: api, baseMap: baseMap, statusIcon: statusIcon, locate: locate, textElement: textElement,
+    config: config, api: api, baseMap: baseMap, statusPin: statusPin, locate: locate,
+    textElement: textElement,
   };
 })();

@@ -3,8 +3,8 @@
   "use strict";
   var H = window.HromadaReports;
   var element = document.getElementById("detail-map");
-  var latlng = L.latLng(parseFloat(element.dataset.lat), parseFloat(element.dataset.lon));
-  var map = H.baseMap(element, { keepView: true });
-  map.setView(latlng, 16);
-  L.marker(latlng, { icon: H.statusIcon(element.dataset.status), keyboard: false }).addTo(map);
+  var place = [parseFloat(element.dataset.lon), parseFloat(element.dataset.lat)];
+  H.baseMap(element, { center: place, zoom: 16, legend: false, search: false }).then(function (map) {
+    new maplibregl.Marker({ element: H.statusPin(element.dataset.status) }).setLngLat(place).addTo(map);
+  });
 })();

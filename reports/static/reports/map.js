@@ -4,9 +4,8 @@
   var H = window.HromadaReports;
   var element = document.getElementById("report-map");
   var settings = H.config(element);
-  var map = H.baseMap(element);
-  var cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 });
-  map.addLayer(cluster);
+  var map = null;
+  var pins = [];
   var filters = document.getElementById("filters");
   var list = document.getElementById("report-list");
 
@@ -34,42 +33,47 @@
     return item;
   }
 
+  function bbox() {
+    var bounds = map.getBounds();
+    return [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()].join(",");
+  }
+
+  function pinOf(feature) {
+    var properties = feature.properties;
+    var pin = H.statusPin(properties.status);
+    pin.setAttribute("title", "№ " + properties.number);
+    var box = new maplibregl.Popup({ maxWidth: "280px", offset: 12 }).setDOMContent(popup(properties));
+    return new maplibregl.Marker({ element: pin }).setLngLat(feature.geometry.coordinates).setPopup(box);
+  }
+
   // Only the reports in view: the request is limited to the map's bounding box and made
   // again when the map moves (the newest answer wins).
   var asked = 0;
   function load() {
     var query = new URLSearchParams(new FormData(filters));
     Array.from(query.keys()).forEach(function (key) { if (!query.get(key)) { query.delete(key); } });
-    query.set("bbox", map.getBounds().toBBoxString());
+    query.set("bbox", bbox());
     var ticket = ++asked;
-    fetch(HromadaStyles.api(map.style, "reports") + "?" + query.toString())
+    fetch(HromadaStyles.api(map.hromada.doc, "reports") + "?" + query.toString())
       .then(function (response) { return response.json(); })
       .then(function (data) {
         if (ticket !== asked) { return; }
-        cluster.clearLayers();
+        pins.forEach(function (marker) { marker.remove(); });
         list.replaceChildren();
-        (data.features || []).forEach(function (feature) {
-          var coordinates = feature.geometry.coordinates;
-          var marker = L.marker([coordinates[1], coordinates[0]], {
-            icon: H.statusIcon(feature.properties.status),
-            title: "№ " + feature.properties.number,
-          });
-          marker.bindPopup(popup(feature.properties));
-          cluster.addLayer(marker);
+        pins = (data.features || []).map(function (feature) {
           list.appendChild(listItem(feature.properties));
+          return pinOf(feature).addTo(map);
         });
-        document.getElementById("report-count").textContent = String((data.features || []).length);
+        document.getElementById("report-count").textContent = String(pins.length);
       });
   }
 
-  filters.addEventListener("change", load);
-  document.getElementById("locate-me").addEventListener("click", function () {
-    H.locate(function (latlng) {
-      L.circleMarker(latlng, HromadaStyles.marker(map.style, "located")).addTo(map);
-      map.setView(latlng, 16);
-    }, function () { window.alert(element.dataset.locateError); });
-  });
-  map.ready.then(function () {
+  filters.addEventListener("change", function () { if (map) { load(); } });
+  H.baseMap(element, { popups: false }).then(function (ready) {
+    map = ready;
+    document.getElementById("locate-me").addEventListener("click", function () {
+      map.hromada.geolocate.trigger();
+    });
     load();
     map.on("moveend", load);
   });

@@ -8,16 +8,39 @@
   var latInput = form.elements.lat;
   var lonInput = form.elements.lon;
   var category = form.elements.category;
-  var map = H.baseMap(element);
+  var address = document.getElementById("place-address");
   var marker = null;
   var duplicatesChecked = false;
+  var mapReady = H.baseMap(element, { popups: false, onSearch: function (feature) {
+    choose(feature.geometry.coordinates);
+  } });
 
-  function choose(latlng) {
-    latInput.value = latlng.lat.toFixed(6);
-    lonInput.value = latlng.lng.toFixed(6);
+  // The nearest address ("near вул. Шевченка, 12, Дмитрівка"): the register's reverse
+  // geocoding; nothing within its reach leaves the line empty.
+  function describe(lon, lat) {
+    var query = "?or_none=true&lat=" + lat + "&lon=" + lon;
+    address.textContent = "";
+    H.api("address-reverse")
+      .then(function (url) { return fetch(url + query); })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (feature) {
+        if (!feature || lat !== latInput.value || lon !== lonInput.value) { return; }
+        var p = feature.properties;
+        var street = p.label.indexOf(p.settlement_name_uk + ", ") === 0
+          ? p.label.slice(p.settlement_name_uk.length + 2) : p.label;
+        address.textContent = HromadaMap.text("near") + " " + street + ", " + p.settlement_name_uk;
+      })
+      .catch(function () { /* the address is a help, not a requirement */ });
+  }
+
+  /** Put the pin at [lon, lat], fill the form's fields and say where that is. */
+  function choose(lngLat) {
+    latInput.value = lngLat[1].toFixed(6);
+    lonInput.value = lngLat[0].toFixed(6);
     duplicatesChecked = false;
-    if (marker) { marker.setLatLng(latlng); } else { marker = L.marker(latlng).addTo(map); }
+    mapReady.then(function (map) { pin(map).setLngLat(lngLat); });
     status.textContent = element.dataset.chosen + ": " + latInput.value + ", " + lonInput.value;
+    describe(lonInput.value, latInput.value);
     var query = "?lat=" + latInput.value + "&lon=" + lonInput.value;
     H.api("locate")
       .then(function (url) { return fetch(url + query); })
@@ -33,13 +56,39 @@
       .catch(function () { /* the server checks the place again on sending */ });
   }
 
-  map.on("click", function (event) { choose(event.latlng); });
-  if (latInput.value && lonInput.value) {
-    choose(L.latLng(parseFloat(latInput.value), parseFloat(lonInput.value)));
+  // The pin: a MapLibre marker drawn in the DOM (no image to load); drag it to correct.
+  function pin(map) {
+    if (!marker) {
+      marker = new maplibregl.Marker({ draggable: true, color: HromadaMap.markerColour(map, "located") })
+        .setLngLat(map.getCenter()).addTo(map);
+      marker.getElement().classList.add("report-choice");
+      marker.on("dragend", function () {
+        var at = marker.getLngLat();
+        choose([at.lng, at.lat]);
+      });
+    }
+    return marker;
   }
+
+  // A tap places the pin and zooms to street level, where the next tap can be exact.
+  mapReady.then(function (map) {
+    map.on("click", function (event) {
+      choose([event.lngLat.lng, event.lngLat.lat]);
+      if (map.getZoom() < HromadaMap.STREET_ZOOM) {
+        map.easeTo({ center: event.lngLat, zoom: HromadaMap.STREET_ZOOM });
+      }
+    });
+    if (latInput.value && lonInput.value) {
+      var at = [parseFloat(lonInput.value), parseFloat(latInput.value)];
+      choose(at);
+      map.jumpTo({ center: at, zoom: HromadaMap.STREET_ZOOM });
+    }
+  });
   document.getElementById("use-location").addEventListener("click", function () {
-    H.locate(function (latlng) { choose(latlng); map.setView(latlng, 17); },
-      function () { status.textContent = element.dataset.locateError; });
+    H.locate(function (lngLat) {
+      choose(lngLat);
+      mapReady.then(function (map) { map.jumpTo({ center: lngLat, zoom: HromadaMap.STREET_ZOOM }); });
+    }, function () { status.textContent = element.dataset.locateError; });
   });
 
   function showQuestions() {

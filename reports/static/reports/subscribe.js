@@ -5,17 +5,36 @@
   var element = document.getElementById("pick-map");
   var form = element.closest("form");
   var status = document.getElementById("place-status");
-  var map = H.baseMap(element);
-  var circle = null;
+  var EARTH_M = 6371008.8;
+  var STEPS = 64;
 
   function radius() { return parseInt(form.elements.radius_m.value, 10) || 500; }
 
-  map.on("click", function (event) {
-    form.elements.lat.value = event.latlng.lat.toFixed(6);
-    form.elements.lon.value = event.latlng.lng.toFixed(6);
-    form.elements.settlement.value = "";
-    if (circle) { circle.setLatLng(event.latlng); } else { circle = L.circle(event.latlng, { radius: radius() }).addTo(map); }
-    status.textContent = element.dataset.chosen + ": " + form.elements.lat.value + ", " + form.elements.lon.value;
+  /** A circle of `metres` around [lon, lat] as a GeoJSON polygon (spherical, CRS84). */
+  function circle(centre, metres) {
+    var ring = [];
+    var lat = centre[1] * Math.PI / 180;
+    for (var i = 0; i <= STEPS; i++) {
+      var angle = 2 * Math.PI * i / STEPS;
+      var dLat = metres * Math.cos(angle) / EARTH_M;
+      var dLon = metres * Math.sin(angle) / (EARTH_M * Math.cos(lat));
+      ring.push([centre[0] + dLon * 180 / Math.PI, centre[1] + dLat * 180 / Math.PI]);
+    }
+    return { type: "Feature", properties: {}, geometry: { type: "Polygon", coordinates: [ring] } };
+  }
+
+  H.baseMap(element, { popups: false }).then(function (map) {
+    var centre = null;
+    var parts = HromadaMap.paints(map, "layers", "territory", "reports");
+    function redraw() { if (centre) { HromadaMap.draw(map, "chosen-circle", circle(centre, radius()), parts); } }
+    map.on("click", function (event) {
+      centre = [event.lngLat.lng, event.lngLat.lat];
+      form.elements.lat.value = event.lngLat.lat.toFixed(6);
+      form.elements.lon.value = event.lngLat.lng.toFixed(6);
+      form.elements.settlement.value = "";
+      redraw();
+      status.textContent = element.dataset.chosen + ": " + form.elements.lat.value + ", " + form.elements.lon.value;
+    });
+    form.elements.radius_m.addEventListener("input", redraw);
   });
-  form.elements.radius_m.addEventListener("input", function () { if (circle) { circle.setRadius(radius()); } });
 })();

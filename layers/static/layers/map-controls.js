@@ -1,0 +1,197 @@
+/*
+ * The map controls of layers/map.js that explain the layers: the legend (folded behind a
+ * button on phones), the layer toggles (real checkboxes) and the popups (the registry's
+ * popup fields, translated by the server). Every text comes from the style document or
+ * the page (#hromada-map-text); text is set with textContent, never innerHTML.
+ */
+(function () {
+  "use strict";
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+
+  function text(name) { return window.HromadaMap.text(name); }
+
+  function kindOf(type) {
+    return /Point/.test(type || "") ? "point" : /LineString/.test(type || "") ? "line" : "area";
+  }
+
+  function legendRow(colour, label, type) {
+    var row = element("li", "hromada-legend-item");
+    var mark = element("span", "hromada-legend-swatch hromada-legend-" + kindOf(type));
+    mark.style.backgroundColor = colour;
+    mark.setAttribute("aria-hidden", "true");
+    row.appendChild(mark);
+    row.appendChild(document.createTextNode(label));
+    return row;
+  }
+
+  /** One layer's legend: its title, then one row per colour class (or one row). */
+  function legendRows(legend) {
+    var style = legend.style || {};
+    var labels = style.category_labels || {};
+    var values = Object.keys(style.categories || {});
+    var type = legend.geometry_type;
+    if (style.ramp) {
+      return [legend.title].concat(style.ramp.legend.map(function (step) {
+        return legendRow(step.colour, step.label, type);
+      }));
+    }
+    if (!style.colour_by || !values.length) {
+      var colour = kindOf(type) === "area" ? style.fill_colour : style.colour;
+      return [legendRow(colour, legend.title, type)];
+    }
+    return [legend.title].concat(values.map(function (value) {
+      return legendRow(style.categories[value], labels[value] || value, type);
+    }));
+  }
+
+  var counter = 0;
+
+  /**
+   * The legend: a button that folds it (folded at first on phones) and a list per layer.
+   * `extra` are the page's own entries: {title, rows: [{colour, label, type}]}.
+   */
+  function Legend(legends, extra, folded) {
+    this.legends = legends;
+    this.extra = extra;
+    this.folded = folded;
+  }
+
+  Legend.prototype.onAdd = function () {
+    var box = element("div", "maplibregl-ctrl hromada-legend");
+    var panel = element("div", "hromada-legend-panel");
+    panel.id = "hromada-legend-" + (++counter);
+    var button = element("button", "hromada-legend-toggle", text("legend"));
+    button.type = "button";
+    button.setAttribute("aria-controls", panel.id);
+    var groups = this.legends.map(legendRows).concat(this.extra.map(function (entry) {
+      return [entry.title].concat(entry.rows.map(function (row) {
+        return legendRow(row.colour, row.label, row.type);
+      }));
+    }));
+    groups.forEach(function (rows) {
+      var list = element("ul", "hromada-legend-list");
+      rows.forEach(function (row) {
+        if (typeof row === "string") {
+          panel.appendChild(element("p", "hromada-legend-layer", row));
+        } else { list.appendChild(row); }
+      });
+      panel.appendChild(list);
+    });
+    function setFolded(folded) {
+      panel.hidden = folded;
+      button.setAttribute("aria-expanded", String(!folded));
+      box.classList.toggle("is-folded", folded);
+    }
+    button.addEventListener("click", function () { setFolded(!panel.hidden); });
+    setFolded(this.folded);
+    box.appendChild(button);
+    box.appendChild(panel);
+    this.box = box;
+    return box;
+  };
+
+  Legend.prototype.onRemove = function () { this.box.remove(); };
+
+  /** Checkboxes showing or hiding registry layers (`options.hidden` start off). */
+  function Toggles(legends, options) {
+    this.legends = legends;
+    this.hidden = options.hidden || [];
+  }
+
+  Toggles.prototype.onAdd = function (map) {
+    var hidden = this.hidden;
+    var box = element("fieldset", "maplibregl-ctrl maplibregl-ctrl-group hromada-toggles");
+    box.appendChild(element("legend", "hromada-toggles-title", text("layers")));
+    this.legends.forEach(function (legend) {
+      var label = element("label", "hromada-toggle");
+      var input = element("input");
+      input.type = "checkbox";
+      input.value = legend.id;
+      input.checked = hidden.indexOf(legend.id) < 0;
+      input.addEventListener("change", function () {
+        window.HromadaMap.show(map, legend.id, input.checked);
+      });
+      label.appendChild(input);
+      label.appendChild(document.createTextNode(" " + legend.title));
+      box.appendChild(label);
+    });
+    this.box = box;
+    return box;
+  };
+
+  Toggles.prototype.onRemove = function () { this.box.remove(); };
+
+  function isEmpty(value) { return value === null || value === undefined || value === ""; }
+
+  function displayValue(value, field) {
+    if (isEmpty(value)) { return null; }
+    if (field.choices && Object.prototype.hasOwnProperty.call(field.choices, value)) {
+      return field.choices[value];
+    }
+    if (typeof value === "number") {
+      return value.toLocaleString(document.documentElement.lang || "uk");
+    }
+    return String(value);
+  }
+
+  // English readers get a place's English name when the feature carries it.
+  function titleValue(properties, field) {
+    var english = /^en/.test(document.documentElement.lang || "");
+    if (english && field.name === "name_uk" && !isEmpty(properties.name_en)) {
+      return properties.name_en;
+    }
+    return displayValue(properties[field.name], field);
+  }
+
+  /** A popup's content: the first popup field as its title, the others as rows. */
+  function popupContent(properties, legend) {
+    var box = element("div", "hromada-popup");
+    var fields = legend.popup || [];
+    var title = fields.length ? titleValue(properties, fields[0]) : null;
+    box.appendChild(element("strong", "hromada-popup-title", title || legend.title));
+    var list = element("dl");
+    fields.slice(1).forEach(function (field) {
+      var value = displayValue(properties[field.name], field);
+      if (value !== null) {
+        list.appendChild(element("dt", null, field.title));
+        list.appendChild(element("dd", null, value));
+      }
+    });
+    box.appendChild(list);
+    return box;
+  }
+
+  var TOLERANCE_PX = 4;
+
+  /** Popups of the registry layers: a click opens the topmost feature's popup. */
+  function popups(map, doc) {
+    var legends = {};
+    (doc.metadata["hromada:legends"] || []).forEach(function (legend) {
+      legends[legend.id] = legend;
+    });
+    map.on("click", function (event) {
+      var p = event.point;
+      var box = [[p.x - TOLERANCE_PX, p.y - TOLERANCE_PX], [p.x + TOLERANCE_PX, p.y + TOLERANCE_PX]];
+      var hit = map.queryRenderedFeatures(box).filter(function (feature) {
+        var meta = feature.layer.metadata || {};
+        return legends[meta["hromada:layer"]] && !meta["hromada:label"] &&
+          feature.layer.source === meta["hromada:layer"];
+      })[0];
+      if (!hit) { return; }
+      var legend = legends[hit.layer.metadata["hromada:layer"]];
+      new maplibregl.Popup({ maxWidth: "300px" }).setLngLat(event.lngLat)
+        .setDOMContent(popupContent(hit.properties, legend)).addTo(map);
+    });
+  }
+
+  window.HromadaMapControls = {
+    Legend: Legend, Toggles: Toggles, legendRows: legendRows, popups: popups,
+    popupContent: popupContent, element: element,
+  };
+})();

@@ -1,0 +1,234 @@
+/*
+ * HromadaMap: every web map of the service, drawn by MapLibre GL JS from the one style
+ * document (/tiles/style.json, read by layers/styles.js). Layers, labels, legend, popups,
+ * layer toggles, the scale bar, "where am I" and the address search all come from it:
+ * no colour, view or URL is written here. Needs vendor/maplibre-gl/maplibre-gl-csp.js,
+ * layers/styles.js, layers/map-controls.js and layers/map-search.js first, and the page
+ * parts of layers/templates/layers/_map_head.html and _map_scripts.html (the worker's
+ * static URL and the controls' texts in the page language).
+ *
+ *   HromadaMap.create(element, { layers: ["territory", "settlements"], hidden: [],
+ *     legend: true, search: true, popups: true }).then(function (map) { ... });
+ *
+ * `map.hromada` holds the style document (`doc`) and the page's options.
+ */
+(function () {
+  "use strict";
+
+  var PHONE_PX = 600;
+  var STREET_ZOOM = 17;
+  var MAX_ZOOM = 19;
+
+  function meta(name) {
+    var node = document.querySelector('meta[name="' + name + '"]');
+    return node ? node.content : null;
+  }
+
+  /** The controls' texts in the page language (data-* of #hromada-map-text). */
+  function text(name) {
+    var node = document.getElementById("hromada-map-text");
+    return (node && node.dataset[name]) || "";
+  }
+
+  function isPhone(element) {
+    return (element || document.documentElement).clientWidth <= PHONE_PX;
+  }
+
+  // MapLibre's own buttons and the canvas get their accessible names in the page language.
+  function locale() {
+    return {
+      "Map.Title": text("mapTitle"),
+      "NavigationControl.ZoomIn": text("zoomIn"),
+      "NavigationControl.ZoomOut": text("zoomOut"),
+      "NavigationControl.ResetBearing": text("resetBearing"),
+      "GeolocateControl.FindMyLocation": text("findMe"),
+      "GeolocateControl.LocationNotAvailable": text("locationUnavailable"),
+      "AttributionControl.ToggleAttribution": text("attribution"),
+      "Popup.Close": text("close"),
+      "ScaleControl.Meters": text("metres"),
+      "ScaleControl.Kilometers": text("kilometres"),
+      "Marker.Title": text("marker"),
+    };
+  }
+
+  function layerOf(styleLayer) {
+    return (styleLayer.metadata || {})["hromada:layer"];
+  }
+
+  /** The document cut to the page's registry layers, the hidden ones switched off. */
+  function pageStyle(doc, options) {
+    var wanted = options.layers || Object.keys(doc.sources);
+    var hidden = options.hidden || [];
+    var sources = {};
+    wanted.forEach(function (id) { if (doc.sources[id]) { sources[id] = doc.sources[id]; } });
+    var layers = doc.layers.filter(function (layer) { return sources[layer.source]; })
+      .map(function (layer) {
+        var copy = JSON.parse(JSON.stringify(layer));
+        if (hidden.indexOf(layerOf(layer)) >= 0) {
+          copy.layout = Object.assign({}, copy.layout, { visibility: "none" });
+        }
+        return copy;
+      });
+    if (options.basemap && options.basemap.url) {
+      sources.basemap = { type: "raster", tiles: [options.basemap.url], tileSize: 256,
+        attribution: options.basemap.attribution || "" };
+      layers.unshift({ id: "basemap", type: "raster", source: "basemap" });
+    }
+    return { version: doc.version, name: doc.name, sources: sources, layers: layers,
+      center: doc.center, zoom: doc.zoom };
+  }
+
+  function legendsOf(doc, ids) {
+    return (doc.metadata["hromada:legends"] || []).filter(function (legend) {
+      return ids.indexOf(legend.id) >= 0;
+    });
+  }
+
+  function addControls(map, doc, options) {
+    var phone = isPhone(map.getContainer());
+    map.addControl(new maplibregl.AttributionControl({ compact: phone }), "bottom-right");
+    if (options.search !== false) {
+      map.addControl(new HromadaMapControls.Search(doc, options), "top-left");
+    }
+    map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
+    map.hromada.geolocate = new maplibregl.GeolocateControl({
+      positionOptions: { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 },
+      fitBoundsOptions: { maxZoom: STREET_ZOOM },
+    });
+    map.addControl(map.hromada.geolocate, "top-right");
+    map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");
+    var toggles = options.toggles || options.hidden || [];
+    if (toggles.length) {
+      map.addControl(new HromadaMapControls.Toggles(legendsOf(doc, toggles), options), "top-left");
+    }
+    if (options.legend !== false) {
+      var legends = legendsOf(doc, options.legendLayers || options.layers || Object.keys(doc.sources));
+      map.hromada.legend = new HromadaMapControls.Legend(legends, options.legendExtra || [], phone);
+      map.addControl(map.hromada.legend, "bottom-right");
+    }
+  }
+
+  // On a phone the sources are one tap away: the (i) button, not lines over the map.
+  function foldAttribution(map) {
+    var attribution = map.getContainer().querySelector(".maplibregl-ctrl-attrib.maplibregl-compact");
+    if (attribution) { attribution.classList.remove("maplibregl-compact-show"); }
+  }
+
+  // The view clear of the controls: a corner's controls taller than wide take a band on
+  // their side (left or right), the others a band at the top or bottom; the territory is
+  // fitted into what is left, so no control (the legend above all) covers it.
+  function clearPadding(map) {
+    var box = map.getContainer().getBoundingClientRect();
+    var padding = { top: 8, bottom: 8, left: 8, right: 8 };
+    ["top-left", "top-right", "bottom-left", "bottom-right"].forEach(function (corner) {
+      var node = map.getContainer().querySelector(".maplibregl-ctrl-" + corner);
+      if (!node || !node.children.length) { return; }
+      var rect = node.getBoundingClientRect();
+      var vertical = corner.split("-")[0], horizontal = corner.split("-")[1];
+      if (rect.height > rect.width) {
+        padding[horizontal] = Math.max(padding[horizontal], rect.width + 8);
+      } else {
+        padding[vertical] = Math.max(padding[vertical], rect.height + 8);
+      }
+    });
+    // A map too small for its controls still shows the territory whole.
+    var spareX = box.width - padding.left - padding.right;
+    var spareY = box.height - padding.top - padding.bottom;
+    return spareX > 40 && spareY > 40 ? padding : 8;
+  }
+
+  /** Fit `bounds` ([west, south, east, north], CRS84) clear of the controls. */
+  function fit(map, bounds, options) {
+    map.fitBounds([[bounds[0], bounds[1]], [bounds[2], bounds[3]]],
+      Object.assign({ padding: clearPadding(map), animate: false, maxZoom: STREET_ZOOM }, options));
+  }
+
+  /** The territory's bounds from the style document (CRS84). */
+  function territoryBounds(map) {
+    return map.hromada.doc.metadata["hromada:bounds"];
+  }
+
+  /**
+   * A Promise of a MapLibre map on `element` for the registry layers in `options.layers`
+   * (default: all the visitor may see), opened on the territory unless `options.center`
+   * ([lon, lat]) and `options.zoom` are given.
+   */
+  function create(element, options) {
+    options = options || {};
+    maplibregl.setWorkerUrl(meta("hromada-maplibre-worker"));
+    return HromadaStyles.load().then(function (doc) {
+      var map = new maplibregl.Map({
+        container: element,
+        style: pageStyle(doc, options),
+        center: options.center || doc.center,
+        zoom: options.zoom === undefined ? doc.zoom : options.zoom,
+        maxZoom: MAX_ZOOM,
+        attributionControl: false,
+        locale: locale(),
+        dragRotate: false,
+        pitchWithRotate: false,
+        cooperativeGestures: false,
+      });
+      map.touchZoomRotate.disableRotation();
+      map.hromada = { doc: doc, options: options };
+      element.hromadaMap = map;  // for the page's other scripts and the browser tests
+      addControls(map, doc, options);
+      if (options.popups !== false) { HromadaMapControls.popups(map, doc); }
+      return new Promise(function (resolve) {
+        map.on("load", function () {
+          foldAttribution(map);
+          if (!options.center) { fit(map, territoryBounds(map)); }
+          element.setAttribute("data-map-ready", "true");
+          resolve(map);
+        });
+      });
+    });
+  }
+
+  /** The MapLibre layer parts (type, paint) of a registry layer's look or of a marker. */
+  function paints(map, kind, name, look) {
+    var all = map.hromada.doc.metadata["hromada:paints"] || {};
+    if (kind === "marker") { return (all.markers || {})[name] || []; }
+    return ((all.layers || {})[name] || {})[look || ""] || [];
+  }
+
+  /**
+   * Draw page data (a GeoJSON object) as source `id` with the given parts; each map layer
+   * is `id-<part>` and carries `layer` (a registry id, for toggles) in its metadata.
+   */
+  function draw(map, id, data, parts, extra) {
+    extra = extra || {};
+    if (map.getSource(id)) { map.getSource(id).setData(data); return; }
+    map.addSource(id, Object.assign({ type: "geojson", data: data }, extra.source || {}));
+    parts.forEach(function (part) {
+      map.addLayer({
+        id: id + "-" + part.id, type: part.type, source: id,
+        paint: Object.assign({}, part.paint, (extra.paint || {})[part.type] || {}),
+        layout: extra.hidden ? { visibility: "none" } : {},
+        filter: extra.filter || ["all"],
+        metadata: { "hromada:layer": extra.layer || id },
+      }, extra.before);
+    });
+  }
+
+  /** The first of a marker style's colours, for DOM markers (a pin, a chosen place). */
+  function markerColour(map, name) {
+    var style = (map.hromada.doc.metadata["hromada:markers"] || {})[name] || {};
+    return style.colour;
+  }
+
+  /** Show or hide every map layer of registry layer (or page source) `id`. */
+  function show(map, id, visible) {
+    map.getStyle().layers.forEach(function (layer) {
+      if (layerOf(layer) === id) {
+        map.setLayoutProperty(layer.id, "visibility", visible ? "visible" : "none");
+      }
+    });
+  }
+
+  window.HromadaMap = {
+    create: create, fit: fit, territoryBounds: territoryBounds, paints: paints, draw: draw,
+    markerColour: markerColour, show: show, text: text, isPhone: isPhone,
+    STREET_ZOOM: STREET_ZOOM,
+  };
+})();
