@@ -83,25 +83,32 @@ def new_context(browser, base_url: str, width: int, language: str, scale: float 
 
 # -------------------------------------------------------------- "the map is drawn"
 # A MapLibre client that exposes its map (window.hromadaMap, or several in
-# window.hromadaMaps) is waited for until `idle`; pages without such a handle (today's
-# Leaflet pages) are drawn once the network has been idle for 500 ms.
+# window.hromadaMaps; the MapLibre client should) is waited for until `idle`; pages
+# without such a handle (today's Leaflet pages) are drawn once the network has been
+# idle for 500 ms.
 MAPLIBRE_IDLE_JS = """
 () => {
   const maps = [].concat(window.hromadaMap || [], window.hromadaMaps || [])
     .filter(map => map && typeof map.loaded === 'function');
-  if (!maps.length) return Promise.resolve(false);
+  if (!maps.length) return Promise.resolve(null);
   return Promise.all(maps.map(map => new Promise(resolve => {
-    if (map.loaded() && (!map.areTilesLoaded || map.areTilesLoaded())) resolve(true);
-    else map.once('idle', () => resolve(true));
-  }))).then(() => true);
+    if (map.loaded() && (!map.areTilesLoaded || map.areTilesLoaded())) resolve();
+    else map.once('idle', () => resolve());
+  }))).then(() => performance.now());
 }
 """
 
 
 def wait_maplibre_idle(page, timeout_ms: int) -> bool:
     """Wait for every exposed MapLibre map to be idle; False when the page exposes none."""
+    return maplibre_idle_at(page, timeout_ms) is not None
+
+
+def maplibre_idle_at(page, timeout_ms: int) -> float | None:
+    """Milliseconds from navigation start until every exposed MapLibre map was idle;
+    None when the page exposes no MapLibre map."""
     page.wait_for_load_state("load", timeout=timeout_ms)
-    return bool(page.evaluate(MAPLIBRE_IDLE_JS))
+    return page.evaluate(MAPLIBRE_IDLE_JS)
 
 
 def wait_network_idle(page, timeout_ms: int) -> bool:
