@@ -90,3 +90,25 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+def free_port() -> int:
+    """Return a loopback TCP port nobody listens on now (the OS picks it)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def drop_database(url: str) -> None:
+    """Drop the database of `url` (a benchmark's own; never DATABASE_URL's)."""
+    import dj_database_url
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    config = dj_database_url.parse(url)
+    server = {key.lower(): config[key] or None for key in ("HOST", "PORT", "USER", "PASSWORD")}
+    with psycopg.connect(dbname="postgres", autocommit=True, **server) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}" WITH (FORCE)')

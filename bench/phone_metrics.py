@@ -1,0 +1,126 @@
+"""The rural phone of the benchmark and what is measured on it (bench/phone_bench.py).
+
+Kept apart from the runner so that the numbers (throttling, targets, verdicts) are
+tested cheaply in tests/bench/ without a browser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Issue #15, "Performance": 1.6 Mbit/s down, 0.75 Mbit/s up, 150 ms round trip, 4x CPU.
+DOWN_MBIT, UP_MBIT, RTT_MS, CPU_SLOWDOWN = 1.6, 0.75, 150, 4
+VIEWPORT = {"width": 360, "height": 740}
+TARGET_SECONDS, TARGET_COLD_BYTES, TARGET_WARM_BYTES = 3.0, 1_000_000, 100_000
+
+
+def network_conditions(down_mbit=DOWN_MBIT, up_mbit=UP_MBIT, rtt_ms=RTT_MS) -> dict:
+    """CDP `Network.emulateNetworkConditions` parameters: throughputs in bytes/s."""
+    return {
+        "offline": False,
+        "latency": rtt_ms,
+        "downloadThroughput": down_mbit * 1_000_000 / 8,
+        "uploadThroughput": up_mbit * 1_000_000 / 8,
+    }
+
+
+@dataclass
+class NetworkLog:
+    """The requests of one page load, from the Chrome DevTools Protocol's Network events:
+    bytes as transferred (headers and compressed bodies; 0 for a cache hit), and the
+    protocol's own monotonic timestamps (seconds), not Python's, which a loaded machine
+    would delay."""
+
+    started: dict[str, float] = field(default_factory=dict)
+    urls: dict[str, str] = field(default_factory=dict)
+    finished: dict[str, float] = field(default_factory=dict)
+    transferred: dict[str, int] = field(default_factory=dict)
+    document: str = ""
+
+    def copy(self) -> NetworkLog:
+        return NetworkLog(
+            dict(self.started),
+            dict(self.urls),
+            dict(self.finished),
+            dict(self.transferred),
+            self.document,
+        )
+
+    def reset(self) -> None:
+        """Forget every request (before a reload measured on its own)."""
+        for part in (self.started, self.urls, self.finished, self.transferred):
+            part.clear()
+        self.document = ""
+
+    def attach(self, cdp) -> None:
+        cdp.on("Network.requestWillBeSent", self.on_request)
+        cdp.on("Network.loadingFinished", self.on_finished)
+        cdp.on("Network.loadingFailed", self.on_finished)
+
+    def on_request(self, event: dict) -> None:
+        if event["request"]["url"].startswith("data:"):
+            return
+        self.started.setdefault(event["requestId"], event["timestamp"])
+        self.urls[event["requestId"]] = event["request"]["url"]
+        if event.get("type") == "Document" and not self.document:
+            self.document = event["requestId"]
+
+    def on_finished(self, event: dict) -> None:
+        if event["requestId"] not in self.started:
+            return
+        self.finished[event["requestId"]] = event["timestamp"]
+        self.transferred[event["requestId"]] = int(event.get("encodedDataLength", 0))
+
+    def requests(self) -> int:
+        return len(self.started)
+
+    def bytes(self) -> int:
+        return sum(self.transferred.values())
+
+    def seconds_to_quiet(self) -> float:
+        """From the document's request to the end of the last request that finished."""
+        start = self.started.get(self.document, min(self.started.values(), default=0))
+        return max(self.finished.values(), default=start) - start
+
+
+@dataclass(frozen=True)
+class PageResult:
+    name: str
+    usable_s: float
+    detector: str
+    cold_bytes: int
+    cold_requests: int
+    warm_bytes: int
+    warm_requests: int
+    html_bytes: int
+    html_s: float
+
+
+def mark(ok: bool) -> str:
+    return "✓" if ok else "✗"
+
+
+def verdicts(result: PageResult) -> dict[str, bool]:
+    return {
+        "time": result.usable_s < TARGET_SECONDS,
+        "cold": result.cold_bytes < TARGET_COLD_BYTES,
+        "warm": result.warm_bytes < TARGET_WARM_BYTES,
+    }
+
+
+HEADER = (
+    f"{'page':<11} {'usable':>10} {'cold kB':>10} {'req':>4} {'warm kB':>10} {'req':>4}"
+    f" {'HTML kB':>8} {'HTML s':>7} {'cold/HTML':>9}  drawn by"
+)
+
+
+def row(result: PageResult) -> str:
+    """One line of the table: figures with ✓/✗ against the targets, then the baseline."""
+    ok = verdicts(result)
+    ratio = result.cold_bytes / result.html_bytes if result.html_bytes else float("nan")
+    return (
+        f"{result.name:<11} {result.usable_s:>7.2f} s{mark(ok['time'])}"
+        f" {result.cold_bytes / 1000:>8.1f} {mark(ok['cold'])} {result.cold_requests:>4}"
+        f" {result.warm_bytes / 1000:>8.1f} {mark(ok['warm'])} {result.warm_requests:>4}"
+        f" {result.html_bytes / 1000:>8.1f} {result.html_s:>7.2f} {ratio:>8.1f}x  {result.detector}"
+    )
