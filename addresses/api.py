@@ -59,7 +59,7 @@ def address_geocode(request, params: Query[GeocodeParams]):
     return geojson_response(selectors.address_geocode_geojson(**params.dict()))
 
 
-@router.get("/reverse", response={200: FeatureOut, 400: ErrorOut, 404: ErrorOut})
+@router.get("/reverse", response={200: FeatureOut | None, 400: ErrorOut, 404: ErrorOut})
 def address_reverse(request, params: Query[ReverseParams]):
     """The nearest active address within 150 m of the point, with `distance_m`.
 

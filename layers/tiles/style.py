@@ -253,10 +253,16 @@ def label_layer(legend: dict, language: str) -> dict | None:
 
 
 def label_layers(legends: list[dict], language: str) -> list[dict]:
-    """Return the symbol layers of every labelled layer, drawn above all shapes."""
+    """Return the symbol layers of every labelled layer, drawn above all shapes.
+
+    MapLibre places the labels of the topmost layer first, so the lowest `priority`
+    (village names) goes last in the list: it wins every collision.
+    """
     layers = [label_layer(legend, language) for legend in legends]
     return sorted(
-        (layer for layer in layers if layer), key=lambda layer: layer["layout"]["symbol-sort-key"]
+        (layer for layer in layers if layer),
+        key=lambda layer: layer["layout"]["symbol-sort-key"],
+        reverse=True,
     )
 
 

@@ -31,7 +31,11 @@ def test_planning_page_shows_kpis_villages_charts_and_map(planner_client, comput
     html = planner_client.get("/planning/").content.decode()
     assert "Дмитрівка" in html and html.count('class="kpi"') == 7
     assert html.count("<svg") == 2
-    assert "vendor/leaflet/leaflet.js" in html and "unpkg" not in html and "cdn" not in html.lower()
+    assert (
+        "vendor/maplibre-gl/maplibre-gl-csp.js" in html
+        and "unpkg" not in html
+        and "cdn" not in html.lower()
+    )
 
 
 def test_planning_page_dates_are_local_words_and_counts_whole(planner_client, computed):

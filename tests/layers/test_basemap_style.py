@@ -100,8 +100,15 @@ def test_imported_extract_is_drawn_with_street_names_over_the_data(
     streets = next(layer for layer in doc["layers"] if layer["id"] == "basemap-street-names")
     assert streets["type"] == "symbol"
     assert streets["layout"]["symbol-placement"] == "line"
-    # Names are drawn last, over every data layer.
-    assert doc["layers"][-1]["metadata"].get("hromada:basemap")
+    # The basemap's names are drawn over every data layer's shapes (only our own labels
+    # come after them).
+    index = {layer["id"]: i for i, layer in enumerate(doc["layers"])}
+    shapes = [
+        i
+        for i, layer in enumerate(doc["layers"])
+        if layer["type"] != "symbol" and not layer["metadata"].get("hromada:basemap")
+    ]
+    assert index["basemap-street-names"] > max(shapes)
     colours = str([layer.get("paint") for layer in basemap_layers(doc)])
     assert "#aad3df" in colours  # water
 

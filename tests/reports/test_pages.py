@@ -13,12 +13,12 @@ from tests.reports.conftest import INSIDE, OUTSIDE, gps_exif, image_bytes
 PRIVATE = [b"oksana.private@example.com", b"+380501112233", "Оксана Приватна".encode()]
 
 
-def test_the_map_page_loads_local_leaflet_and_the_filters(client, category, settlement):
+def test_the_map_page_loads_the_local_map_client_and_the_filters(client, category, settlement):
     response = client.get("/map/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert "/static/vendor/leaflet/leaflet.js" in html
-    assert "/static/vendor/leaflet.markercluster/leaflet.markercluster.js" in html
+    assert "/static/vendor/maplibre-gl/maplibre-gl-csp.js" in html
+    assert "/static/vendor/maplibre-gl/maplibre-gl.css" in html
     assert 'value="roads"' in html and settlement.katottg in html
     assert "unpkg" not in html and "cdn" not in html.lower()
 

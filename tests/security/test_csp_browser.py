@@ -34,8 +34,8 @@ def _violations(log) -> list[str]:
     ("path", "ready"),
     [
         ("/", ".hromada-map.leaflet-container"),
-        ("/map/", "#report-map.leaflet-container"),
-        ("/reports/new/", "#pick-map.leaflet-container"),
+        ("/map/", "#report-map.maplibregl-map"),
+        ("/reports/new/", "#pick-map.maplibregl-map"),
     ],
 )
 def test_the_public_pages_work_under_the_production_csp_without_a_violation(
