@@ -157,8 +157,6 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
-    ("vendor/leaflet.markercluster", NODE_MODULES / "leaflet.markercluster" / "dist"),
-    ("vendor/leaflet.vectorgrid", NODE_MODULES / "leaflet.vectorgrid" / "dist"),
     # The map client (vector tiles, labels with collision handling); its CSP build.
     ("vendor/maplibre-gl", NODE_MODULES / "maplibre-gl" / "dist"),
     # ./hromada copies ol.css next to ol.js so that one folder holds the admin map widget.

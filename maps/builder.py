@@ -169,13 +169,7 @@ class HromadaMap(folium.Map):
         # Instance lists: folium's add_js_link mutates the class-level lists in place.
         self.default_js = [
             ("leaflet", static("vendor/leaflet/leaflet.js")),
-            (
-                "leaflet_vectorgrid",
-                static("vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js"),
-            ),
             ("hromada_styles", static("layers/styles.js")),
-            ("hromada_vector_layers", static("layers/vector-layers.js")),
-            ("hromada_layers", static("maps/layers.js")),
         ]
         self.default_css = [
             ("leaflet_css", static("vendor/leaflet/leaflet.css")),

@@ -5,11 +5,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import Resolver404, resolve
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import ApplicationError
-from maps import selectors
+from maps.overview import overview_config
 
 # The product's pages (DESIGN.md §4); a link shows once the page's app serves its path.
 SECTIONS = [
@@ -40,17 +39,7 @@ def sections_available() -> list[dict]:
 
 def landing(request):
     """The landing page: what the service is, an overview map, links to the other pages."""
-    # Imported here: folium takes a noticeable time to import, and the URLs need none of it.
-    from maps import layers
-    from maps.builder import map_build, map_render
-
-    overview = map_build(
-        layers=layers.overview_layers(request.user),
-        bounds=selectors.territory_bounds(),
-        legends=[layers.overview_legend(request.user)],
-        label=_("Map of the community's territory, settlements and municipal facilities"),
-    )
-    context = {"map": map_render(overview), "sections": sections_available()}
+    context = {"map_config": overview_config(request.user), "sections": sections_available()}
     return render(request, "maps/landing.html", context)
 
 

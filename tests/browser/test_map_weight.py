@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from addresses.models import Address, Street
+from tests.browser.maplibre import click_at, jump, rendered, wait_idle
 from tests.browser.test_landing import open_landing, villages  # noqa: F401 — the fixture
 from tests.helpers.db import copy_rows
 
@@ -63,7 +64,7 @@ class DataResponses:
     def wire_bytes(self) -> int:
         """Bytes of the response bodies as sent (gzip where the server compressed them).
 
-        Chromium keeps no body of a response read as a blob (VectorGrid reads tiles so),
+        Chromium keeps no body of a response read as an array buffer (MapLibre's workers),
         so the sizes come from the network layer, not from `response.body()`.
         """
         return sum(r.request.sizes()["responseBodySize"] for r in self.responses)
@@ -73,24 +74,13 @@ class DataResponses:
 
 
 def zoom_to(page, lat: float, lon: float, zoom: int) -> None:
-    """Move the page's folium map (a global named by its container's id)."""
-    page.evaluate(
-        "([lat, lon, zoom]) => window[document.querySelector('.hromada-map').id]"
-        ".setView([lat, lon], zoom, {animate: false})",
-        [lat, lon, zoom],
-    )
+    """Move the page's map (window.hromadaMap) without animation."""
+    jump(page, lon, lat, zoom)
 
 
 def drawn_features(page) -> int:
-    """Count the features the page's vector-tile layers hold in their loaded tiles."""
-    return page.evaluate(
-        """() => { let n = 0;
-        window[document.querySelector('.hromada-map').id].eachLayer((layer) => {
-          Object.values(layer._vectorTiles || {}).forEach((tile) => {
-            n += Object.keys(tile._features || {}).length; });
-        });
-        return n; }"""
-    )
+    """Count the address features MapLibre draws in view from its loaded tiles."""
+    return len(rendered(page, "addresses"))
 
 
 def test_landing_with_20000_addresses_loads_only_the_tiles_in_view(
@@ -131,20 +121,14 @@ def test_address_popup_comes_from_the_registry(browser_page, live_server, many_a
     n = 1
     lon = dmytrivka.x + (n % GRID - GRID // 2) * 0.0005
     lat = dmytrivka.y + (n // GRID - GRID // 2) * 0.0003
-    point = browser_page.evaluate(
-        "([lat, lon]) => { const m = window[document.querySelector('.hromada-map').id];"
-        " m.setView([lat, lon], 18, {animate: false});"
-        " const p = m.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }",
-        [lat, lon],
-    )
-    browser_page.wait_for_load_state("networkidle")
-    box = browser_page.locator(".hromada-map").bounding_box()
-    expected = f"{many_addresses[0].name_uk}, вул. Шевченка, 1"
-    popup = browser_page.locator(".leaflet-popup-content")
+    zoom_to(browser_page, lat, lon, 18)
+    wait_idle(browser_page)
+    expected = "Шевченка"
+    popup = browser_page.locator(".maplibregl-popup-content")
     # On a loaded machine the address tile may be drawn after the first click, which
     # then opens the village's popup; a person would click again, and so does the test.
     for _attempt in range(5):
-        browser_page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+        click_at(browser_page, lon, lat)
         popup.wait_for(timeout=5_000)
         text = popup.inner_text()
         if expected in text:

@@ -36,7 +36,7 @@ def test_rendered_map_references_no_url_outside_our_server(settings):
 def test_rendered_map_links_leaflet_and_our_scripts_from_static_files(settings):
     settings.BASEMAP_URL = "off"
     html = overview_page()
-    for asset in ("vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css", "maps/layers.js"):
+    for asset in ("vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css"):
         assert f'"{settings.STATIC_URL}{asset}"' in html
 
 

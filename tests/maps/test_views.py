@@ -1,6 +1,8 @@
 """The landing page: title, overview map, language, links to the other pages."""
 
+import json
 import re
+from html import unescape
 
 import pytest
 from django.urls import Resolver404, resolve
@@ -24,8 +26,9 @@ def test_landing_answers_in_ukrainian_by_default(client):
 
 def test_landing_holds_the_overview_map(client):
     html = client.get("/").content.decode()
-    assert 'class="folium-map hromada-map"' in html
-    assert "HromadaMaps.apiLayer" in html
+    assert 'id="overview-map"' in html
+    assert "layers/map.js" in html and "maps/landing.js" in html
+    assert "vectorgrid" not in html.lower() and "vendor/leaflet/" not in html
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
 
 
@@ -63,9 +66,24 @@ def test_landing_references_nothing_outside_our_server(client, settings):
     assert re.findall(r"cdn|unpkg|jsdelivr|cloudflare", html, re.IGNORECASE) == []
 
 
+def _map_config(html: str) -> dict:
+    attribute = re.search(r'id="overview-map"[^>]*data-config="([^"]*)"', html)[1]
+    return json.loads(unescape(attribute))
+
+
 def test_landing_fits_the_map_to_the_territory(client, territory):
-    html = client.get("/").content.decode()
-    assert re.search(r"fitBounds\(\s*\[\[48\.6, 32\.52\], \[49\.0, 32\.92\]\]", html)
+    config = _map_config(client.get("/").content.decode())
+    # No view of its own: HromadaMap fits the style document's territory bounds.
+    assert "center" not in config and "zoom" not in config
+    bounds = client.get("/tiles/style.json").json()["metadata"]["hromada:bounds"]
+    assert bounds == [32.52, 48.6, 32.92, 49.0]
+
+
+def test_landing_lists_the_visible_layers_and_hides_the_coverage_ones(client, territory):
+    config = _map_config(client.get("/").content.decode())
+    assert {"territory", "settlements", "facilities", "addresses"} <= set(config["toggles"])
+    assert "coverage-gaps" not in config["toggles"]  # planners only
+    assert set(config["hidden"]) <= set(config["toggles"])
 
 
 def _served(path):

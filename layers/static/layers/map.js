@@ -114,22 +114,26 @@
     if (attribution) { attribution.classList.remove("maplibregl-compact-show"); }
   }
 
-  // The view clear of the controls: a corner's controls taller than wide take a band on
-  // their side (left or right), the others a band at the top or bottom; the territory is
-  // fitted into what is left, so no control (the legend above all) covers it.
+  // The view clear of the controls: a control taller than wide takes a band on its side
+  // (left or right), the others a band at the top or bottom; the territory is fitted into
+  // what is left, so no control (the legend above all) covers it. Each control counts
+  // alone: a long one-line attribution under a tall legend must not take both bands.
   function clearPadding(map) {
     var box = map.getContainer().getBoundingClientRect();
     var padding = { top: 8, bottom: 8, left: 8, right: 8 };
     ["top-left", "top-right", "bottom-left", "bottom-right"].forEach(function (corner) {
       var node = map.getContainer().querySelector(".maplibregl-ctrl-" + corner);
-      if (!node || !node.children.length) { return; }
-      var rect = node.getBoundingClientRect();
       var vertical = corner.split("-")[0], horizontal = corner.split("-")[1];
-      if (rect.height > rect.width) {
-        padding[horizontal] = Math.max(padding[horizontal], rect.width + 8);
-      } else {
-        padding[vertical] = Math.max(padding[vertical], rect.height + 8);
-      }
+      Array.prototype.forEach.call(node ? node.children : [], function (control) {
+        var rect = control.getBoundingClientRect();
+        var far = vertical === "top" ? rect.bottom - box.top : box.bottom - rect.top;
+        var wide = horizontal === "left" ? rect.right - box.left : box.right - rect.left;
+        if (rect.height > rect.width) {
+          padding[horizontal] = Math.max(padding[horizontal], wide + 8);
+        } else {
+          padding[vertical] = Math.max(padding[vertical], far + 8);
+        }
+      });
     });
     // A map too small for its controls still shows the territory whole.
     var spareX = box.width - padding.left - padding.right;
@@ -146,6 +150,13 @@
   /** The territory's bounds from the style document (CRS84). */
   function territoryBounds(map) {
     return map.hromada.doc.metadata["hromada:bounds"];
+  }
+
+  // A handle for tests and tools (bench/, screenshots) to wait for MapLibre's "idle":
+  // window.hromadaMap is the page's first map, window.hromadaMaps all of them.
+  function expose(map) {
+    window.hromadaMaps = (window.hromadaMaps || []).concat([map]);
+    if (!window.hromadaMap) { window.hromadaMap = map; }
   }
 
   /**
@@ -172,6 +183,7 @@
       map.touchZoomRotate.disableRotation();
       map.hromada = { doc: doc, options: options };
       element.hromadaMap = map;  // for the page's other scripts and the browser tests
+      expose(map);
       addControls(map, doc, options);
       if (options.popups !== false) { HromadaMapControls.popups(map, doc); }
       return new Promise(function (resolve) {

@@ -1,0 +1,65 @@
+"""Reading a HromadaMap page (MapLibre GL JS) from a browser test, through `window.hromadaMap`."""
+
+WAIT_MS = 20_000
+
+
+def wait_idle(page, selector: str = "[data-map-ready='true']") -> None:
+    """Wait until the page's map is made, then until MapLibre has drawn every tile in view."""
+    page.wait_for_selector(selector, timeout=WAIT_MS)
+    page.wait_for_function(
+        "() => window.hromadaMap && window.hromadaMap.loaded() && !window.hromadaMap.isMoving()"
+        " && window.hromadaMap.areTilesLoaded()",
+        timeout=WAIT_MS,
+    )
+    page.evaluate(
+        "() => new Promise((done) => { const m = window.hromadaMap;"
+        " if (!m.isMoving() && m.loaded() && m.areTilesLoaded()) { m.once('idle', done);"
+        " m.triggerRepaint(); } else { m.once('idle', done); } })"
+    )
+
+
+def rendered(page, source: str, prop: str | None = None) -> list:
+    """The features of `source` drawn in view (one per map layer), or their `prop` values."""
+    return page.evaluate(
+        """([source, prop]) => window.hromadaMap.queryRenderedFeatures()
+          .filter((f) => f.source === source && !(f.layer.metadata || {})["hromada:label"])
+          .map((f) => prop ? f.properties[prop] : f.properties)""",
+        [source, prop],
+    )
+
+
+def labels(page, source: str, field: str = "name_uk") -> set[str]:
+    """The `field` of the labels of `source` MapLibre placed (collision-checked: on screen)."""
+    texts = page.evaluate(
+        """([source, field]) => window.hromadaMap.queryRenderedFeatures()
+          .filter((f) => f.source === source && (f.layer.metadata || {})["hromada:label"])
+          .map((f) => f.properties[field])""",
+        [source, field],
+    )
+    return set(texts)
+
+
+def jump(page, lon: float, lat: float, zoom: float) -> None:
+    page.evaluate(
+        "([lon, lat, zoom]) => window.hromadaMap.jumpTo({center: [lon, lat], zoom: zoom})",
+        [lon, lat, zoom],
+    )
+
+
+def click_at(page, lon: float, lat: float) -> None:
+    """Click the map where (lon, lat) is drawn, as a person would."""
+    x, y = page.evaluate(
+        "([lon, lat]) => { const p = window.hromadaMap.project([lon, lat]); return [p.x, p.y]; }",
+        [lon, lat],
+    )
+    box = page.evaluate(
+        "() => { const r = window.hromadaMap.getCanvas().getBoundingClientRect();"
+        " return [r.left, r.top]; }"
+    )
+    page.mouse.click(box[0] + x, box[1] + y)
+
+
+def popup_text(page) -> str:
+    popup = page.locator(".maplibregl-popup-content")
+    popup.wait_for(timeout=5_000)
+    return popup.inner_text()
