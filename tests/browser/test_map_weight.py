@@ -123,7 +123,7 @@ def test_address_popup_comes_from_the_registry(browser_page, live_server, many_a
     lat = dmytrivka.y + (n // GRID - GRID // 2) * 0.0003
     zoom_to(browser_page, lat, lon, 18)
     wait_idle(browser_page)
-    expected = "Шевченка"
+    expected = f"{many_addresses[0].name_uk}, вул. Шевченка, 1"
     popup = browser_page.locator(".maplibregl-popup-content")
     # On a loaded machine the address tile may be drawn after the first click, which
     # then opens the village's popup; a person would click again, and so does the test.

@@ -33,7 +33,7 @@ def _violations(log) -> list[str]:
 @pytest.mark.parametrize(
     ("path", "ready"),
     [
-        ("/", ".hromada-map.leaflet-container"),
+        ("/", "#overview-map.maplibregl-map"),
         ("/map/", "#report-map.maplibregl-map"),
         ("/reports/new/", "#pick-map.maplibregl-map"),
     ],
