@@ -76,6 +76,8 @@ MIDDLEWARE = [
     # A body cut off before its Content-Length is refused, never parsed as a shorter form.
     "core.middleware.CompleteBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A fresh basemap tile on disk is sent here, as WhiteNoise sends static files.
+    "layers.basemap.middleware.CachedBasemapMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -88,6 +88,22 @@ def _may_fetch(z: int, x: int, y: int, client: str) -> bool:
     return True
 
 
+def basemap_tile_fresh(z: int, x: int, y: int) -> ServedTile | None:
+    """Return tile z/x/y when a fresh copy is on disk, else None (nothing is fetched).
+
+    The fast path of the proxy (`layers.basemap.middleware`): most requests end here.
+    """
+    template = selectors.upstream_template()
+    if not template:
+        return None
+    store, now = _store(template), time.time()
+    tile = store.read(z, x, y)
+    if tile is None or not tile.is_fresh(now):
+        return None
+    store.touch(z, x, y)
+    return _served(tile, now)
+
+
 def basemap_tile(z: int, x: int, y: int, *, client: str = "") -> ServedTile:
     """Return raster basemap tile z/x/y (EPSG:3857 XYZ) through the disk cache.
 

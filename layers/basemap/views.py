@@ -15,6 +15,14 @@ from layers.tiles.selectors import MVT
 VECTOR_MAX_AGE_S = 300
 
 
+def tile_response(request, tile) -> HttpResponse:
+    """Answer with a proxied tile (`services.ServedTile`): 200, or 304 on our ETag."""
+    response = _response(request, tile.body, tile.content_type, tile.etag, tile.max_age_s)
+    if tile.placeholder:
+        response["X-Basemap-Placeholder"] = "1"
+    return response
+
+
 def _matches(request, etag: str) -> bool:
     header = request.headers.get("If-None-Match", "")
     tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
@@ -35,10 +43,7 @@ def _response(request, body: bytes, content_type: str, etag: str, max_age_s: int
 def raster(request, z: str, x: str, y: str):
     """One raster basemap tile through the caching proxy (placeholder when upstream fails)."""
     tile = services.basemap_tile(*compute.parse_tile(z, x, y), client=client_address(request))
-    response = _response(request, tile.body, tile.content_type, tile.etag, tile.max_age_s)
-    if tile.placeholder:
-        response["X-Basemap-Placeholder"] = "1"
-    return response
+    return tile_response(request, tile)
 
 
 @ogc_view

@@ -276,3 +276,15 @@ def test_tile_bounds_and_the_area_check():
     assert not compute.tile_allowed(12, 2000, 1200, area)
     assert compute.tile_allowed(7, 0, 0, None)
     assert not compute.tile_allowed(8, 151, 88, None)
+
+
+def test_a_fresh_cached_tile_is_sent_before_the_rest_of_django(
+    client, upstream, django_assert_num_queries
+):
+    """The fast path (layers.basemap.middleware): no query, no session, no cookie."""
+    client.get("/basemap/12/2420/1410.png")
+    with django_assert_num_queries(0):
+        response = client.get("/basemap/12/2420/1410.png")
+    assert response.status_code == 200
+    assert "Cookie" not in response.get("Vary", "")
+    assert len(upstream.requests) == 1
