@@ -55,13 +55,16 @@
     return (styleLayer.metadata || {})["hromada:layer"];
   }
 
-  /** The document cut to the page's registry layers, the hidden ones switched off. */
+  function isBasemap(layer) { return Boolean((layer.metadata || {})["hromada:basemap"]); }
+
+  /** The document cut to the page's registry layers, the hidden ones switched off; the
+   * basemap (background included) is kept on every page, so no map is ever blank. */
   function pageStyle(doc, options) {
-    var wanted = options.layers || Object.keys(doc.sources);
+    var wanted = (options.layers || Object.keys(doc.sources)).concat(["basemap"]);
     var hidden = options.hidden || [];
     var sources = {};
     wanted.forEach(function (id) { if (doc.sources[id]) { sources[id] = doc.sources[id]; } });
-    var layers = doc.layers.filter(function (layer) { return sources[layer.source]; })
+    var layers = doc.layers.filter(function (layer) { return sources[layer.source] || isBasemap(layer); })
       .map(function (layer) {
         var copy = JSON.parse(JSON.stringify(layer));
         if (hidden.indexOf(layerOf(layer)) >= 0) {
@@ -69,7 +72,7 @@
         }
         return copy;
       });
-    if (options.basemap && options.basemap.url) {
+    if (options.basemap && options.basemap.url && !sources.basemap) {
       sources.basemap = { type: "raster", tiles: [options.basemap.url], tileSize: 256,
         attribution: options.basemap.attribution || "" };
       layers.unshift({ id: "basemap", type: "raster", source: "basemap" });
@@ -106,6 +109,8 @@
       map.hromada.legend = new HromadaMapControls.Legend(legends, options.legendExtra || [], phone);
       map.addControl(map.hromada.legend, "bottom-right");
     }
+    map.addControl(new HromadaMapControls.BasemapNote(doc), "bottom-left");
+    HromadaMapControls.tabOrder(map);
   }
 
   // On a phone the sources are one tap away: the (i) button, not lines over the map.
@@ -125,7 +130,8 @@
       if (!node || !node.children.length) { return; }
       var rect = node.getBoundingClientRect();
       var vertical = corner.split("-")[0], horizontal = corner.split("-")[1];
-      if (rect.height > rect.width) {
+      // The band that takes the smaller share of the map (a tall legend: a side band).
+      if (rect.width / box.width < rect.height / box.height) {
         padding[horizontal] = Math.max(padding[horizontal], rect.width + 8);
       } else {
         padding[vertical] = Math.max(padding[vertical], rect.height + 8);
