@@ -149,6 +149,20 @@
       Object.assign({ padding: clearPadding(map), animate: false, maxZoom: STREET_ZOOM }, options));
   }
 
+  // The page may still be settling when the map loads (fonts, controls growing, the
+  // container resized): keep the territory fitted clear of the controls until the
+  // visitor moves the map themselves (their moves carry an originalEvent).
+  function keepFitted(map) {
+    function refit() { fit(map, territoryBounds(map)); }
+    function stop(event) {
+      if (!event.originalEvent) { return; }
+      map.off("resize", refit); map.off("idle", refit); map.off("movestart", stop);
+    }
+    map.on("resize", refit);
+    map.once("idle", refit);
+    map.on("movestart", stop);
+  }
+
   /** The territory's bounds from the style document (CRS84). */
   function territoryBounds(map) {
     return map.hromada.doc.metadata["hromada:bounds"];
@@ -183,7 +197,7 @@
       return new Promise(function (resolve) {
         map.on("load", function () {
           foldAttribution(map);
-          if (!options.center) { fit(map, territoryBounds(map)); }
+          if (!options.center) { fit(map, territoryBounds(map)); keepFitted(map); }
           element.setAttribute("data-map-ready", "true");
           resolve(map);
         });

@@ -1,0 +1,155 @@
+"""Maps that explain themselves (issue #15, items 1 "never blank", 3, 5): the legend
+folds on phones and leaves the territory free, /coverage/ writes every village's share,
+the map works by keyboard, and every map says which basemap it shows, offline too."""
+
+import io
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.cache import cache
+from PIL import Image
+
+from bench.pages import new_context, wait_until_drawn
+from layers.basemap import selectors
+from tests.helpers.live import demo_site
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+MAP_PAGES = ("/map/", "/reports/new/", "/coverage/", "/addresses/")
+MAP = "#coverage-map, .maplibregl-map"
+OSM = "© OpenStreetMap contributors"
+
+
+@pytest.fixture(scope="module")
+def site(django_db_setup, django_db_blocker):
+    with demo_site(django_db_blocker) as demo:
+        yield demo
+
+
+@pytest.fixture(autouse=True)
+def _database_open(django_db_blocker):
+    """The server thread reads the committed demo while a test runs."""
+    with django_db_blocker.unblock():
+        yield
+
+
+def open_map(browser, site, path, *, width=1366, language="uk", offline=False, log=None):
+    """A page of `path` with its map ready; `offline` aborts every non-local request."""
+    context = new_context(browser, site.url, width, language)
+    if offline:
+        local = urlsplit(site.url).hostname
+        context.route(
+            "**/*",
+            lambda route: route.continue_()
+            if urlsplit(route.request.url).hostname in (local, "127.0.0.1")
+            else route.abort(),
+        )
+    page = context.new_page()
+    if log is not None:
+        page.on("console", lambda m: m.type == "error" and log.append(m.text))
+        page.on("response", lambda r: r.status >= 400 and log.append(f"{r.status} {r.url}"))
+    page.goto(site.url + path)
+    page.wait_for_selector(".maplibregl-map[data-map-ready], [data-map-ready]", timeout=30_000)
+    wait_until_drawn(page)
+    return context, page
+
+
+MAP_JS = "document.querySelector('[data-map-ready]').hromadaMap"
+
+
+def rendered(page, layer_ids) -> list[dict]:
+    """The rendered features of `layer_ids` with their projected anchors."""
+    return page.evaluate(
+        f"""ids => {{ const map = {MAP_JS};
+        const present = ids.filter(id => map.getLayer(id));
+        return map.queryRenderedFeatures({{layers: present}}).map(f => ({{
+          layer: f.layer.id, anchor: f.geometry.type === 'Point'
+            ? map.project(f.geometry.coordinates).toArray().map(Math.round) : null}})); }}""",
+        layer_ids,
+    )
+
+
+def placed_boxes(page) -> list[list[float]]:
+    """The screen boxes of the labels MapLibre placed (its collision index, per frame)."""
+    return page.evaluate(
+        f"""() => {{ const grid = {MAP_JS}.style.placement.collisionIndex.grid, out = [];
+        for (let i = 0; i < grid.boxKeys.length; i++) out.push(grid.bboxes.slice(4 * i, 4 * i + 4));
+        return out; }}"""
+    )
+
+
+def overlapping(boxes) -> list:
+    """Pairs of boxes that overlap by more than a pixel."""
+    return [
+        (a, b)
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if min(a[2], b[2]) - max(a[0], b[0]) > 1 and min(a[3], b[3]) - max(a[1], b[1]) > 1
+    ]
+
+
+def test_phone_legend_is_folded_and_leaves_the_territory_free(browser, site):
+    context, page = open_map(browser, site, "/coverage/", width=360)
+    try:
+        assert page.get_attribute(".hromada-legend-toggle", "aria-expanded") == "false"
+        box = page.evaluate(
+            f"""() => {{ const map = {MAP_JS}, b = map.hromada.doc.metadata['hromada:bounds'];
+            const a = map.project([b[0], b[3]]), c = map.project([b[2], b[1]]);
+            const r = map.getContainer().getBoundingClientRect();
+            return [a.x + r.left, a.y + r.top, c.x + r.left, c.y + r.top]; }}"""
+        )
+        overlays = page.evaluate(
+            """() => [...document.querySelectorAll(
+              '.hromada-legend, .hromada-toggles, .hromada-search, .maplibregl-ctrl-group')]
+              .map(n => { const r = n.getBoundingClientRect();
+                return [r.left, r.top, r.right, r.bottom, n.className]; })"""
+        )
+        for left, top, right, bottom, name in overlays:
+            apart = right <= box[0] or left >= box[2] or bottom <= box[1] or top >= box[3]
+            assert apart, f"{name} covers the territory {box}"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("language", ["uk", "en"])
+def test_coverage_writes_each_village_share_without_overlap(browser, site, language):
+    context, page = open_map(browser, site, "/coverage/", language=language)
+    try:
+        page.wait_for_function(f"{MAP_JS}.getLayer('village-shares-label')")
+        page.wait_for_timeout(500)
+        labels = rendered(page, ["village-shares-label"])
+        assert labels
+        texts = page.evaluate(
+            f"""() => {MAP_JS}.queryRenderedFeatures({{layers: ['village-shares-label']}})
+              .map(f => f.layer.layout['text-field'] && f.properties.name_uk)"""
+        )
+        assert all(texts)
+        assert not overlapping(placed_boxes(page))
+    finally:
+        context.close()
+
+
+def test_keyboard_zooms_and_tabs_from_search_to_toggles(browser, site):
+    context, page = open_map(browser, site, "/coverage/")
+    try:
+        canvas = page.locator(".maplibregl-canvas")
+        assert canvas.get_attribute("tabindex") == "0"
+        assert canvas.get_attribute("aria-label")
+        before = page.evaluate(f"{MAP_JS}.getZoom()")
+        canvas.focus()
+        page.keyboard.press("+")
+        page.wait_for_timeout(600)
+        assert page.evaluate(f"{MAP_JS}.getZoom()") > before
+        page.focus(".hromada-search-input")
+        order = []
+        for _ in range(6):
+            page.keyboard.press("Tab")
+            order.append(page.evaluate("document.activeElement.className || document.activeElement.type"))
+        assert "checkbox" in order
+        toggles, legend = order.index("checkbox"), order.index("hromada-legend-toggle")
+        zoom = next(i for i, name in enumerate(order) if "zoom-in" in name)
+        assert toggles < legend < zoom
+    finally:
+        context.close()
