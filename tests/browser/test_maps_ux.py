@@ -42,9 +42,11 @@ def open_map(browser, site, path, *, width=1366, language="uk", offline=False, l
         local = urlsplit(site.url).hostname
         context.route(
             "**/*",
-            lambda route: route.continue_()
-            if urlsplit(route.request.url).hostname in (local, "127.0.0.1")
-            else route.abort(),
+            lambda route: (
+                route.continue_()
+                if urlsplit(route.request.url).hostname in (local, "127.0.0.1")
+                else route.abort()
+            ),
         )
     page = context.new_page()
     if log is not None:
@@ -131,6 +133,9 @@ def test_coverage_writes_each_village_share_without_overlap(browser, site, langu
         context.close()
 
 
+FOCUSED_JS = "document.activeElement.className || document.activeElement.type"
+
+
 def test_keyboard_zooms_and_tabs_from_search_to_toggles(browser, site):
     context, page = open_map(browser, site, "/coverage/")
     try:
@@ -146,10 +151,96 @@ def test_keyboard_zooms_and_tabs_from_search_to_toggles(browser, site):
         order = []
         for _ in range(6):
             page.keyboard.press("Tab")
-            order.append(page.evaluate("document.activeElement.className || document.activeElement.type"))
+            order.append(page.evaluate(FOCUSED_JS))
         assert "checkbox" in order
         toggles, legend = order.index("checkbox"), order.index("hromada-legend-toggle")
         zoom = next(i for i, name in enumerate(order) if "zoom-in" in name)
         assert toggles < legend < zoom
+    finally:
+        context.close()
+
+
+BASEMAP_LAYERS_JS = f"""() => {MAP_JS}.getStyle().layers
+  .filter(l => (l.metadata || {{}})['hromada:basemap'] && l.type !== 'background')
+  .map(l => l.id)"""
+
+
+@pytest.mark.parametrize("path", MAP_PAGES)
+def test_offline_every_map_draws_the_own_data_basemap_and_names_it(browser, site, path):
+    errors = []
+    context, page = open_map(browser, site, path, offline=True, log=errors)
+    try:
+        note = page.locator(".hromada-basemap-note")
+        assert note.get_attribute("data-kind") == "own"
+        assert "Власні дані громади" in note.inner_text()
+        assert note.is_visible()
+        layers = page.evaluate(BASEMAP_LAYERS_JS)
+        assert rendered(page, layers), layers
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_english_page_names_the_basemap_in_english(browser, site):
+    context, page = open_map(browser, site, "/reports/new/", width=360, language="en")
+    try:
+        assert "own data" in page.inner_text(".hromada-basemap-note")
+    finally:
+        context.close()
+
+
+def tile_png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (256, 256), (200, 220, 200)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def fake_upstream(settings, tmp_path):
+    """A local tile server standing in for OpenStreetMap; the proxy is pointed at it."""
+    body, asked = tile_png(), []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            asked.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "max-age=3600")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.BASEMAP_URL = ""
+    settings.BASEMAP_UPSTREAM = f"http://127.0.0.1:{server.server_address[1]}/{{z}}/{{x}}/{{y}}.png"
+    settings.BASEMAP_CACHE_DIR = tmp_path / "basemap"
+    cache.delete(selectors.OFFLINE_KEY)
+    yield asked
+    cache.delete(selectors.OFFLINE_KEY)
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("width", [1366, 360])
+def test_osm_tiles_come_through_our_proxy_with_the_attribution(browser, site, fake_upstream, width):
+    context, page = open_map(browser, site, "/coverage/", width=width, offline=True)
+    requests = []
+    try:
+        page.on("request", lambda request: requests.append(request.url))
+        page.reload()
+        page.wait_for_selector("[data-map-ready]")
+        wait_until_drawn(page)
+        tiles = [url for url in requests if urlsplit(url).path.startswith("/basemap/")]
+        assert tiles and all(url.endswith(".png") for url in tiles)
+        assert all(url.startswith(site.url) for url in tiles)
+        assert fake_upstream
+        note = page.locator(".hromada-basemap-note")
+        assert note.get_attribute("data-kind") == "osm"
+        assert OSM in note.inner_text() and note.is_visible()
     finally:
         context.close()
