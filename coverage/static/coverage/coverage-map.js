@@ -67,6 +67,12 @@
       layout: layout, paint: names.paint,
       metadata: { "hromada:layer": "village-shares", "hromada:label": true } });
     map.setLayoutProperty("settlements-label", "visibility", "none");
+    // The own-data basemap names the same villages: a bare name must not take the place
+    // of a village's share when their labels collide.
+    if (map.getLayer("basemap-place-names") &&
+        (map.hromada.doc.metadata["hromada:basemap"] || {}).kind === "own") {
+      map.setLayoutProperty("basemap-place-names", "visibility", "none");
+    }
   }
 
   function residents(doc) {

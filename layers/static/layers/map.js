@@ -119,22 +119,26 @@
     if (attribution) { attribution.classList.remove("maplibregl-compact-show"); }
   }
 
-  // The view clear of the controls: a corner's controls taller than wide take a band on
-  // their side (left or right), the others a band at the top or bottom; the territory is
-  // fitted into what is left, so no control (the legend above all) covers it.
+  // The view clear of the controls: each control takes a band along the side (of its
+  // corner) where the band costs the smaller share of the map (a tall legend a side band,
+  // a wide attribution line a bottom band), reaching from the map's edge past the control;
+  // the territory is fitted into what is left, so no control (the legend above all)
+  // covers it.
   function clearPadding(map) {
     var box = map.getContainer().getBoundingClientRect();
     var padding = { top: 8, bottom: 8, left: 8, right: 8 };
-    ["top-left", "top-right", "bottom-left", "bottom-right"].forEach(function (corner) {
-      var node = map.getContainer().querySelector(".maplibregl-ctrl-" + corner);
-      if (!node || !node.children.length) { return; }
-      var rect = node.getBoundingClientRect();
-      var vertical = corner.split("-")[0], horizontal = corner.split("-")[1];
-      // The band that takes the smaller share of the map (a tall legend: a side band).
-      if (rect.width / box.width < rect.height / box.height) {
-        padding[horizontal] = Math.max(padding[horizontal], rect.width + 8);
+    var controls = map.getContainer().querySelectorAll(".maplibregl-ctrl-top-left > *, " +
+      ".maplibregl-ctrl-top-right > *, .maplibregl-ctrl-bottom-left > *, .maplibregl-ctrl-bottom-right > *");
+    Array.prototype.forEach.call(controls, function (control) {
+      var rect = control.getBoundingClientRect();
+      if (!rect.width || !rect.height) { return; }
+      var corner = control.parentNode.className.match(/ctrl-(top|bottom)-(left|right)/);
+      var vertical = corner[1] === "top" ? rect.bottom - box.top : box.bottom - rect.top;
+      var horizontal = corner[2] === "left" ? rect.right - box.left : box.right - rect.left;
+      if (horizontal / box.width < vertical / box.height) {
+        padding[corner[2]] = Math.max(padding[corner[2]], horizontal + 8);
       } else {
-        padding[vertical] = Math.max(padding[vertical], rect.height + 8);
+        padding[corner[1]] = Math.max(padding[corner[1]], vertical + 8);
       }
     });
     // A map too small for its controls still shows the territory whole.
