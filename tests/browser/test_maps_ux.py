@@ -92,8 +92,9 @@ def overlapping(boxes) -> list:
     ]
 
 
-def test_phone_legend_is_folded_and_leaves_the_territory_free(browser, site):
-    context, page = open_map(browser, site, "/coverage/", width=360)
+@pytest.mark.parametrize("path", MAP_PAGES)
+def test_phone_legend_is_folded_and_leaves_the_territory_free(browser, site, path):
+    context, page = open_map(browser, site, path, width=360)
     try:
         assert page.get_attribute(".hromada-legend-toggle", "aria-expanded") == "false"
         box = page.evaluate(
@@ -111,6 +112,13 @@ def test_phone_legend_is_folded_and_leaves_the_territory_free(browser, site):
         for left, top, right, bottom, name in overlays:
             apart = right <= box[0] or left >= box[2] or bottom <= box[1] or top >= box[3]
             assert apart, f"{name} covers the territory {box}"
+        # Nor do the controls cover one another (the toggles once ran under the zoom buttons).
+        groups = page.evaluate(
+            """() => [...document.querySelectorAll('.maplibregl-ctrl')]
+              .filter(n => n.offsetWidth).map(n => { const r = n.getBoundingClientRect();
+                return [r.left, r.top, r.right, r.bottom]; })"""
+        )
+        assert not overlapping(groups)
     finally:
         context.close()
 

@@ -99,6 +99,9 @@
       fitBoundsOptions: { maxZoom: STREET_ZOOM },
     });
     map.addControl(map.hromada.geolocate, "top-right");
+    // Added first, the basemap note sits lowest in its corner: under the scale bar and
+    // beside the attribution button, below a phone's folded legend.
+    map.addControl(new HromadaMapControls.BasemapNote(doc), "bottom-left");
     map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");
     var toggles = options.toggles || options.hidden || [];
     if (toggles.length) {
@@ -109,7 +112,6 @@
       map.hromada.legend = new HromadaMapControls.Legend(legends, options.legendExtra || [], phone);
       map.addControl(map.hromada.legend, "bottom-right");
     }
-    map.addControl(new HromadaMapControls.BasemapNote(doc), "bottom-left");
     HromadaMapControls.tabOrder(map);
   }
 
@@ -155,11 +157,19 @@
 
   // The page may still be settling when the map loads (fonts, controls growing, the
   // container resized): keep the territory fitted clear of the controls until the
-  // visitor moves the map themselves (their moves carry an originalEvent).
+  // map is moved by anything else (the visitor, a search result, a chosen place); a
+  // move of MapLibre's own resizing is known by the container's changed size.
   function keepFitted(map) {
-    function refit() { fit(map, territoryBounds(map)); }
+    var fitting = false, size = "";
+    function sizeNow() { return map.getContainer().clientWidth + "x" + map.getContainer().clientHeight; }
+    function refit() { fitting = true; fit(map, territoryBounds(map)); size = sizeNow(); fitting = false; }
+    size = sizeNow();
+    var corners = map.getContainer().querySelectorAll("[class*='maplibregl-ctrl-top'], [class*='maplibregl-ctrl-bottom']");
+    var watcher = window.ResizeObserver ? new ResizeObserver(refit) : null;
+    if (watcher) { Array.prototype.forEach.call(corners, function (node) { watcher.observe(node); }); }
     function stop(event) {
-      if (!event.originalEvent) { return; }
+      if (fitting || sizeNow() !== size) { return; }
+      if (watcher) { watcher.disconnect(); }
       map.off("resize", refit); map.off("idle", refit); map.off("movestart", stop);
     }
     map.on("resize", refit);
