@@ -252,3 +252,17 @@ def test_osm_tiles_come_through_our_proxy_with_the_attribution(browser, site, fa
         assert OSM in note.inner_text() and note.is_visible()
     finally:
         context.close()
+
+
+def test_a_moved_map_is_not_refitted_when_the_legend_opens(browser, site):
+    context, page = open_map(browser, site, "/reports/new/", width=360)
+    try:
+        zoom = page.evaluate(
+            f"() => {{ const map = {MAP_JS}; map.jumpTo({{zoom: 15}}); return 15; }}"
+        )
+        page.click(".hromada-legend-toggle")
+        page.wait_for_timeout(400)
+        assert page.get_attribute(".hromada-legend-toggle", "aria-expanded") == "true"
+        assert page.evaluate(f"{MAP_JS}.getZoom()") == zoom
+    finally:
+        context.close()
