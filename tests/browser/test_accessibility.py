@@ -11,18 +11,10 @@ from tests.helpers.live import demo_site
 # the demo that `site` committed, through the server thread's own connections.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
-# Map internals the MapLibre client (issue #15, item 2) replaces: only rules about the
-# map library's own markup are left out, and only inside the map container.
-MAP_EXCLUSIONS = (
-    # Leaflet's legend control, built by layers/static/layers/vector-layers.js, scrolls
-    # (max-height 40vh) without being focusable. The MapLibre client brings its own
-    # folding legend (issue #15, item 3), which must take tabindex="0" or fold instead.
-    Exclusion(
-        ".hromada-legend",
-        ("scrollable-region-focusable",),
-        "the Leaflet legend control, replaced by the MapLibre client",
-    ),
-)
+# Rules left out per page, only inside a map container and only for the map library's
+# own markup. None today: every map page is on the MapLibre client, whose legend panel is
+# focusable and named (layers/static/layers/map-controls.js).
+MAP_EXCLUSIONS: dict = {}
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +46,7 @@ def test_page_has_no_serious_or_critical_axe_violation(
         assert response.status == 200, page_spec.path
         wait_until_drawn(page)
         assert page.get_attribute("html", "lang") == language
-        violations = serious_violations(page, MAP_EXCLUSIONS)
+        violations = serious_violations(page, MAP_EXCLUSIONS.get(page_spec.name, ()))
         assert not violations, f"{page_spec.path} at {width} px, {language}:\n" + describe(
             violations
         )

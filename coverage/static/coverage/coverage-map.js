@@ -46,6 +46,35 @@
     return S.variant(S.legend(doc, "coverage-hexagons")).ramp;
   }
 
+  /**
+   * "name: NN%" on every village (the FCC map's share of served homes): a symbol layer on
+   * the village-shares source, laid out and painted as the style document's village
+   * labels (language, font, halo, priority), which it replaces on this page. MapLibre's
+   * collision detection keeps the labels from overlapping.
+   */
+  function shareLabels(property) {
+    var names = map.getLayer("settlements-label") && map.getStyle().layers.filter(function (layer) {
+      return layer.id === "settlements-label";
+    })[0];
+    if (!names) { return; }
+    var value = ["get", property];
+    var share = ["case", ["==", ["typeof", value], "number"],
+      ["concat", ["to-string", ["round", value]], "%"], el.dataset.labelNoData];
+    var layout = Object.assign({}, names.layout, {
+      "text-field": ["concat", names.layout["text-field"], ": ", share], visibility: "visible",
+    });
+    map.addLayer({ id: "village-shares-label", type: "symbol", source: "village-shares",
+      layout: layout, paint: names.paint,
+      metadata: { "hromada:layer": "village-shares", "hromada:label": true } });
+    map.setLayoutProperty("settlements-label", "visibility", "none");
+    // The own-data basemap names the same villages: a bare name must not take the place
+    // of a village's share when their labels collide.
+    if (map.getLayer("basemap-place-names") &&
+        (map.hromada.doc.metadata["hromada:basemap"] || {}).kind === "own") {
+      map.setLayoutProperty("basemap-place-names", "visibility", "none");
+    }
+  }
+
   function residents(doc) {
     var answer = document.getElementById("coverage-answer");
     var labels = document.getElementById("technology-labels");
@@ -62,6 +91,7 @@
       });
       M.draw(map, "village-shares", res[0], M.paints(map, "layers", "coverage-hexagons", ""),
         { before: "settlements-label" });
+      shareLabels(ramp.property);
     }).catch(function () {});
 
     function show(lat, lon) {
@@ -129,7 +159,6 @@
         el.coverageShow(c[1].toFixed(6), c[0].toFixed(6));
       },
     } : { layers: ["territory", "settlements", "coverage-areas"], legendLayers: ["coverage-areas"] };
-    options.basemap = { url: el.dataset.basemap };
     return M.create(el, options).then(function (ready) {
       map = ready;
       el.coverageMap = map;  // coverage-layers.js adds its layers to it

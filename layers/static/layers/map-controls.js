@@ -66,6 +66,10 @@
     var box = element("div", "maplibregl-ctrl hromada-legend");
     var panel = element("div", "hromada-legend-panel");
     panel.id = "hromada-legend-" + (++counter);
+    // The panel scrolls when long: focusable and named, so keyboards can scroll it too.
+    panel.tabIndex = 0;
+    panel.setAttribute("role", "region");
+    panel.setAttribute("aria-label", text("legend"));
     var button = element("button", "hromada-legend-toggle", text("legend"));
     button.type = "button";
     button.setAttribute("aria-controls", panel.id);
@@ -126,6 +130,40 @@
   };
 
   Toggles.prototype.onRemove = function () { this.box.remove(); };
+
+  /**
+   * Which basemap the map shows and whose it is, always in sight (the attribution control
+   * folds on phones): the style document's translated `hromada:basemap` label and its
+   * attribution ("© OpenStreetMap contributors" whenever OSM data is drawn).
+   */
+  function BasemapNote(doc) {
+    this.basemap = doc.metadata["hromada:basemap"] || {};
+  }
+
+  BasemapNote.prototype.onAdd = function () {
+    var box = element("div", "maplibregl-ctrl hromada-basemap-note");
+    box.dataset.kind = this.basemap.kind || "none";
+    box.appendChild(element("span", "hromada-basemap-label", this.basemap.label || ""));
+    if (this.basemap.attribution) {
+      box.appendChild(element("span", "hromada-basemap-attribution", this.basemap.attribution));
+    }
+    this.box = box;
+    return box;
+  };
+
+  BasemapNote.prototype.onRemove = function () { this.box.remove(); };
+
+  /**
+   * Tab order over the map: search and layer toggles (top left), the legend (bottom
+   * right), then zoom and "where am I" (top right). MapLibre stacks its corners top-left,
+   * top-right, bottom-left, bottom-right in the DOM; the corners are positioned
+   * absolutely, so moving the top-right one last changes only the order of focus.
+   */
+  function tabOrder(map) {
+    var container = map.getContainer().querySelector(".maplibregl-control-container");
+    var topRight = container && container.querySelector(".maplibregl-ctrl-top-right");
+    if (topRight) { container.appendChild(topRight); }
+  }
 
   function isEmpty(value) { return value === null || value === undefined || value === ""; }
 
@@ -191,7 +229,7 @@
   }
 
   window.HromadaMapControls = {
-    Legend: Legend, Toggles: Toggles, legendRows: legendRows, popups: popups,
+    Legend: Legend, Toggles: Toggles, BasemapNote: BasemapNote, tabOrder: tabOrder, legendRows: legendRows, popups: popups,
     popupContent: popupContent, element: element,
   };
 })();

@@ -55,13 +55,16 @@
     return (styleLayer.metadata || {})["hromada:layer"];
   }
 
-  /** The document cut to the page's registry layers, the hidden ones switched off. */
+  function isBasemap(layer) { return Boolean((layer.metadata || {})["hromada:basemap"]); }
+
+  /** The document cut to the page's registry layers, the hidden ones switched off; the
+   * basemap (background included) is kept on every page, so no map is ever blank. */
   function pageStyle(doc, options) {
-    var wanted = options.layers || Object.keys(doc.sources);
+    var wanted = (options.layers || Object.keys(doc.sources)).concat(["basemap"]);
     var hidden = options.hidden || [];
     var sources = {};
     wanted.forEach(function (id) { if (doc.sources[id]) { sources[id] = doc.sources[id]; } });
-    var layers = doc.layers.filter(function (layer) { return sources[layer.source]; })
+    var layers = doc.layers.filter(function (layer) { return sources[layer.source] || isBasemap(layer); })
       .map(function (layer) {
         var copy = JSON.parse(JSON.stringify(layer));
         if (hidden.indexOf(layerOf(layer)) >= 0) {
@@ -69,7 +72,7 @@
         }
         return copy;
       });
-    if (options.basemap && options.basemap.url) {
+    if (options.basemap && options.basemap.url && !sources.basemap) {
       sources.basemap = { type: "raster", tiles: [options.basemap.url], tileSize: 256,
         attribution: options.basemap.attribution || "" };
       layers.unshift({ id: "basemap", type: "raster", source: "basemap" });
@@ -96,6 +99,9 @@
       fitBoundsOptions: { maxZoom: STREET_ZOOM },
     });
     map.addControl(map.hromada.geolocate, "top-right");
+    // Added first, the basemap note sits lowest in its corner: under the scale bar and
+    // beside the attribution button, below a phone's folded legend.
+    map.addControl(new HromadaMapControls.BasemapNote(doc), "bottom-left");
     map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");
     var toggles = options.toggles || options.hidden || [];
     if (toggles.length) {
@@ -106,6 +112,7 @@
       map.hromada.legend = new HromadaMapControls.Legend(legends, options.legendExtra || [], phone);
       map.addControl(map.hromada.legend, "bottom-right");
     }
+    HromadaMapControls.tabOrder(map);
   }
 
   // On a phone the sources are one tap away: the (i) button, not lines over the map.
@@ -114,26 +121,27 @@
     if (attribution) { attribution.classList.remove("maplibregl-compact-show"); }
   }
 
-  // The view clear of the controls: a control taller than wide takes a band on its side
-  // (left or right), the others a band at the top or bottom; the territory is fitted into
-  // what is left, so no control (the legend above all) covers it. Each control counts
-  // alone: a long one-line attribution under a tall legend must not take both bands.
+  // The view clear of the controls: each control takes a band along the side (of its
+  // corner) where the band costs the smaller share of the map (a tall legend a side band,
+  // a wide attribution line a bottom band), reaching from the map's edge past the control;
+  // the territory is fitted into what is left, so no control (the legend above all)
+  // covers it.
   function clearPadding(map) {
     var box = map.getContainer().getBoundingClientRect();
     var padding = { top: 8, bottom: 8, left: 8, right: 8 };
-    ["top-left", "top-right", "bottom-left", "bottom-right"].forEach(function (corner) {
-      var node = map.getContainer().querySelector(".maplibregl-ctrl-" + corner);
-      var vertical = corner.split("-")[0], horizontal = corner.split("-")[1];
-      Array.prototype.forEach.call(node ? node.children : [], function (control) {
-        var rect = control.getBoundingClientRect();
-        var far = vertical === "top" ? rect.bottom - box.top : box.bottom - rect.top;
-        var wide = horizontal === "left" ? rect.right - box.left : box.right - rect.left;
-        if (rect.height > rect.width) {
-          padding[horizontal] = Math.max(padding[horizontal], wide + 8);
-        } else {
-          padding[vertical] = Math.max(padding[vertical], far + 8);
-        }
-      });
+    var controls = map.getContainer().querySelectorAll(".maplibregl-ctrl-top-left > *, " +
+      ".maplibregl-ctrl-top-right > *, .maplibregl-ctrl-bottom-left > *, .maplibregl-ctrl-bottom-right > *");
+    Array.prototype.forEach.call(controls, function (control) {
+      var rect = control.getBoundingClientRect();
+      if (!rect.width || !rect.height) { return; }
+      var corner = control.parentNode.className.match(/ctrl-(top|bottom)-(left|right)/);
+      var vertical = corner[1] === "top" ? rect.bottom - box.top : box.bottom - rect.top;
+      var horizontal = corner[2] === "left" ? rect.right - box.left : box.right - rect.left;
+      if (horizontal / box.width < vertical / box.height) {
+        padding[corner[2]] = Math.max(padding[corner[2]], horizontal + 8);
+      } else {
+        padding[corner[1]] = Math.max(padding[corner[1]], vertical + 8);
+      }
     });
     // A map too small for its controls still shows the territory whole.
     var spareX = box.width - padding.left - padding.right;
@@ -145,6 +153,28 @@
   function fit(map, bounds, options) {
     map.fitBounds([[bounds[0], bounds[1]], [bounds[2], bounds[3]]],
       Object.assign({ padding: clearPadding(map), animate: false, maxZoom: STREET_ZOOM }, options));
+  }
+
+  // The page may still be settling when the map loads (fonts, controls growing, the
+  // container resized): keep the territory fitted clear of the controls until the
+  // map is moved by anything else (the visitor, a search result, a chosen place); a
+  // move of MapLibre's own resizing is known by the container's changed size.
+  function keepFitted(map) {
+    var fitting = false, size = "";
+    function sizeNow() { return map.getContainer().clientWidth + "x" + map.getContainer().clientHeight; }
+    function refit() { fitting = true; fit(map, territoryBounds(map)); size = sizeNow(); fitting = false; }
+    size = sizeNow();
+    var corners = map.getContainer().querySelectorAll("[class*='maplibregl-ctrl-top'], [class*='maplibregl-ctrl-bottom']");
+    var watcher = window.ResizeObserver ? new ResizeObserver(refit) : null;
+    if (watcher) { Array.prototype.forEach.call(corners, function (node) { watcher.observe(node); }); }
+    function stop(event) {
+      if (fitting || sizeNow() !== size) { return; }
+      if (watcher) { watcher.disconnect(); }
+      map.off("resize", refit); map.off("idle", refit); map.off("movestart", stop);
+    }
+    map.on("resize", refit);
+    map.once("idle", refit);
+    map.on("movestart", stop);
   }
 
   /** The territory's bounds from the style document (CRS84). */
@@ -189,7 +219,7 @@
       return new Promise(function (resolve) {
         map.on("load", function () {
           foldAttribution(map);
-          if (!options.center) { fit(map, territoryBounds(map)); }
+          if (!options.center) { fit(map, territoryBounds(map)); keepFitted(map); }
           element.setAttribute("data-map-ready", "true");
           resolve(map);
         });
