@@ -4,7 +4,7 @@ at 1366 and 360 px, in Ukrainian and in English; staff pages signed in as a plan
 import pytest
 
 from bench.pages import PAGES, new_context, wait_until_drawn
-from tests.helpers.axe import Exclusion, describe, serious_violations
+from tests.helpers.axe import describe, serious_violations
 from tests.helpers.live import demo_site
 
 # `django_db` (not transactional) so that the test database is set up; the pages read
