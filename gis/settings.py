@@ -156,9 +156,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
 # Front-end packages installed by npm at set-up (./hromada runs `npm ci`); no CDN.
+# (Leaflet is no static file: maps/builder.py inlines it into the downloadable map.)
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
-    ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
     # The map client (vector tiles, labels with collision handling); its CSP build.
     ("vendor/maplibre-gl", NODE_MODULES / "maplibre-gl" / "dist"),
     # ./hromada copies ol.css next to ol.js so that one folder holds the admin map widget.

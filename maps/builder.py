@@ -1,295 +1,209 @@
-"""The one folium map builder used by every map page.
+"""The downloadable map: one self-contained HTML file drawn by folium (Leaflet).
 
-A page describes its layers as `LayerSpec`s (small layers: GeoJSON the browser fetches
-from our APIs, maps/static/maps/layers.js) and `TileLayerSpec`s (big layers: vector tiles
-drawn by Leaflet.VectorGrid from the layer's TileJSON, layers/static/layers/vector-layers.js);
-maps/layers.py makes both from the layer registry. `map_build` turns them into a folium
-map, and `map_render`
-splits the map into the three parts a Django template places: `header` (stylesheets and
-scripts, in <head>), `html` (the map container) and `script` (the map's set-up code, after
-the container). Every asset comes from our static files: no CDN (DESIGN.md §5).
+The web pages draw their maps with MapLibre (layers/static/layers/map.js); this file is
+for a map that travels: an e-mail attachment opened on a laptop with no network. So
+everything it needs is inside it: Leaflet's JS and CSS (from node_modules, with the CSS
+images as data: URLs), the layers as GeoJSON (maps.layers) and no basemap. folium links
+Leaflet, jQuery, Bootstrap and Font Awesome from CDNs by default; `ExportMap` links none,
+and the features used here (GeoJson, CircleMarker, GeoJsonPopup, LayerControl) need none.
 """
 
-from dataclasses import asdict, dataclass, field
+import base64
+import re
+from functools import cache
+from pathlib import Path
 
 import folium
-from branca.element import MacroElement
-from django.templatetags.static import static
-from django.utils.safestring import SafeString, mark_safe
+from branca.element import Element, MacroElement
+from django.conf import settings
+from django.utils.html import escape
 from django.utils.translation import gettext as _
-from folium.map import Layer
+from django.utils.translation import ngettext
 from folium.template import Template
 
-from layers.basemap.selectors import basemap_attribution, basemap_browser_url
+from maps.layers import ExportLayer
 
-# [[south, west], [north, east]] of Ukraine, the view when a page knows no better.
-UKRAINE_BOUNDS = [[44.38, 22.14], [52.38, 40.23]]
-
-
-@dataclass(frozen=True)
-class PopupField:
-    """One row of a feature's popup: a GeoJSON property and its (translated) label.
-
-    `choices` maps stored values to display text (e.g. "connected" → "підключено").
-    """
-
-    key: str
-    label: str
-    choices: dict[str, str] | None = None
+LEAFLET_DIST = Path(settings.BASE_DIR) / "node_modules" / "leaflet" / "dist"
+CSS_IMAGE = re.compile(r"url\(images/([\w.-]+\.png)\)")
 
 
-@dataclass(frozen=True)
-class PopupNote:
-    """A line added to a popup when property `key` equals `value` ("position is approximate")."""
-
-    key: str
-    value: str
-    text: str
-
-
-@dataclass(frozen=True)
-class LayerSpec:
-    """A GeoJSON layer fetched by the browser from one of our API URLs.
-
-    `style` is a registry style (`layers.styles.LayerStyle.as_dict()`) that the browser
-    turns into Leaflet path options (layers/static/layers/styles.js) for features of
-    `geometry_type`; points are circle markers of its radius, `radius` px, which also
-    places their labels. `label_field` adds a permanent label (village names),
-    `fallback_field` is used when it is empty. `fit` fits the map to the layer once loaded.
-    `z_index` orders layers whatever order their data arrives in (Leaflet panes; the
-    default overlay pane is 400, markers 600).
-    """
-
-    name: str
-    url: str
-    style: dict = field(default_factory=dict)
-    geometry_type: str = ""
-    radius: float = 6
-    title_field: str | None = None
-    popup: tuple[PopupField, ...] = ()
-    notes: tuple[PopupNote, ...] = ()
-    label_field: str | None = None
-    fallback_field: str | None = "name_uk"
-    fit: bool = False
-    show: bool = True
-    z_index: int = 400
+@cache
+def _leaflet_js() -> str:
+    # "</script" cannot occur in Leaflet's build; checked so that the inlining stays safe.
+    text = (LEAFLET_DIST / "leaflet.js").read_text(encoding="utf-8")
+    assert "</script" not in text.lower()
+    return text
 
 
-@dataclass(frozen=True)
-class TileLayerSpec:
-    """A registry layer drawn from our vector tiles, described by its TileJSON URL.
-
-    Popups and the style come from the TileJSON's registry legends; `z_index` orders the
-    layer's pane like LayerSpec's.
-    """
-
-    name: str
-    layer_id: str
-    tilejson_url: str
-    show: bool = True
-    z_index: int = 400
+def _data_url(match: re.Match) -> str:
+    data = base64.b64encode((LEAFLET_DIST / "images" / match[1]).read_bytes()).decode()
+    return f"url(data:image/png;base64,{data})"
 
 
-@dataclass(frozen=True)
-class LegendItem:
-    """A legend row: a swatch and its label; no colour makes the row a heading.
-
-    `layer` names the map layer the row explains: the row shows and hides with that
-    layer; `hidden` when the layer is off as the map opens. `shape` draws the swatch as a
-    "point", an "area" or a "line".
-    """
-
-    colour: str | None
-    label: str
-    layer: str | None = None
-    hidden: bool = False
-    shape: str = "point"
+@cache
+def _leaflet_css() -> str:
+    return CSS_IMAGE.sub(_data_url, (LEAFLET_DIST / "leaflet.css").read_text(encoding="utf-8"))
 
 
-@dataclass(frozen=True)
-class Legend:
-    """A small legend control: a title and coloured swatches with labels."""
-
-    title: str
-    items: tuple[LegendItem, ...]
-    position: str = "bottomright"
-
-
-@dataclass(frozen=True)
-class RenderedMap:
-    """A rendered map in the three parts a page template places (all HTML-safe)."""
-
-    header: SafeString
-    html: SafeString
-    script: SafeString
+PAGE_CSS = """
+.hromada-legend { background: #fff; padding: 6px 10px; font: 13px/1.4 sans-serif;
+  max-height: 45vh; overflow-y: auto; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
+.hromada-legend h2 { font-size: 14px; margin: 0 0 4px; }
+.hromada-legend h3 { font-size: 13px; margin: 6px 0 2px; }
+.hromada-legend i { display: inline-block; width: 12px; height: 12px; margin-right: 6px;
+  vertical-align: middle; border: 1px solid #555; }
+.hromada-legend .note { color: #8a3b00; max-width: 18em; }
+"""
 
 
-class HromadaMap(folium.Map):
-    """A folium Map that links only our static files and leaves the page layout alone.
+class ExportMap(folium.Map):
+    """A folium Map whose document links nothing: no CDN script or stylesheet."""
 
-    folium's own template styles <html> and <body> for a stand-alone document and links
-    Leaflet, jQuery, Bootstrap and Font Awesome from CDNs; this one does neither.
-    """
-
-    _template = Template(
-        """
-        {% macro header(this, kwargs) %}
-            <style>
-                #{{ this.get_name() }} {
-                    width: {{ this.width[0] }}{{ this.width[1] }};
-                    height: {{ this.height[0] }}{{ this.height[1] }};
-                }
-            </style>
-        {% endmacro %}
-
-        {% macro html(this, kwargs) %}
-            <div class="folium-map hromada-map" id={{ this.get_name()|tojson }}
-                role="region" aria-label="{{ this.label|e }}"></div>
-        {% endmacro %}
-
-        {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = L.map(
-                {{ this.get_name()|tojson }},
-                {
-                    center: {{ this.location|tojson }},
-                    crs: L.CRS.{{ this.crs }},
-                    ...{{ this.options|tojavascript }}
-                }
-            );
-            L.control.scale({imperial: false}).addTo({{ this.get_name() }});
-            HromadaMaps.prepare({{ this.get_name() }}, {{ this.messages|tojson }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, *, label: str = "", **kwargs):
+    def __init__(self, **kwargs):
         super().__init__(tiles=None, **kwargs)
-        self.label = label
-        self.messages = {"load_error": _("Could not load the layer")}
         # Instance lists: folium's add_js_link mutates the class-level lists in place.
-        self.default_js = [
-            ("leaflet", static("vendor/leaflet/leaflet.js")),
-            ("hromada_styles", static("layers/styles.js")),
-        ]
-        self.default_css = [
-            ("leaflet_css", static("vendor/leaflet/leaflet.css")),
-            ("hromada_maps_css", static("maps/maps.css")),
-        ]
+        self.default_js = []
+        self.default_css = []
 
 
-class ApiGeoJson(Layer):
-    """An empty L.geoJSON layer at once, filled when the browser has fetched `spec.url`.
-
-    Created synchronously so that folium's LayerControl can list it.
-    """
+class Legend(MacroElement):
+    """The legend as a Leaflet control (bottom right), its HTML made in Python."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = HromadaMaps.apiLayer(
-                {{ this._parent.get_name() }}, {{ this.spec|tojson }}
-            );
+            (function () {
+                var legend = L.control({position: "bottomright"});
+                legend.onAdd = function () {
+                    var div = L.DomUtil.create("div", "hromada-legend");
+                    div.innerHTML = {{ this.html|tojson }};
+                    L.DomEvent.disableScrollPropagation(div);
+                    return div;
+                };
+                legend.addTo({{ this._parent.get_name() }});
+            })();
         {% endmacro %}
         """
     )
 
-    def __init__(self, spec: LayerSpec):
-        super().__init__(name=spec.name, overlay=True, control=True, show=spec.show)
-        self._name = "ApiGeoJson"
-        self.spec = asdict(spec)
-
-
-class VectorTiles(Layer):
-    """A layer group at once, holding the layer's vector tiles once its TileJSON is read."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = HromadaMaps.tileLayer(
-                {{ this._parent.get_name() }}, {{ this.spec|tojson }}
-            );
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, spec: TileLayerSpec):
-        super().__init__(name=spec.name, overlay=True, control=True, show=spec.show)
-        self._name = "VectorTiles"
-        self.spec = asdict(spec)
-
-
-class LegendControl(MacroElement):
-    """A legend control drawn by HromadaMaps.legend."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-            HromadaMaps.legend({{ this._parent.get_name() }}, {{ this.legend|tojson }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, legend: Legend):
+    def __init__(self, html: str):
         super().__init__()
-        self._name = "LegendControl"
-        self.legend = asdict(legend)
+        self._name = "Legend"
+        self.html = html
 
 
-def basemap_layer() -> folium.TileLayer | None:
-    """Return the raster basemap through our proxy (/basemap/), or None when the basemap
-    shown is no raster one (off, or drawn from our own vector tiles)."""
-    url = basemap_browser_url()
-    if not url:
-        return None
-    return folium.TileLayer(
-        tiles=url,
-        attr=basemap_attribution() or _("Basemap"),
-        name=_("Basemap"),
-        overlay=False,
-        control=True,
+def _swatch(colour: str, label: str) -> str:
+    return f'<div><i style="background:{escape(colour)}"></i>{escape(label)}</div>'
+
+
+def _legend_rows(layer: ExportLayer) -> str:
+    style = layer.style
+    if style["ramp"]:
+        rows = [_swatch(row["colour"], row["label"]) for row in style["ramp"]["legend"]]
+    elif style["colour_by"] and style["categories"]:
+        labels = style["category_labels"]
+        rows = [_swatch(c, labels.get(v, v)) for v, c in style["categories"].items()]
+    else:
+        colour = style["fill_colour"] if "Polygon" in layer.geometry_type else style["colour"]
+        return _swatch(colour, layer.title)
+    return f"<h3>{escape(layer.title)}</h3>" + "".join(rows)
+
+
+def _cap_note(layer: ExportLayer) -> str:
+    shown = len(layer.data["features"])
+    text = ngettext(
+        "%(layer)s: %(shown)d of %(total)d feature shown.",
+        "%(layer)s: %(shown)d of %(total)d features shown.",
+        layer.total,
+    ) % {"layer": layer.title, "shown": shown, "total": layer.total}
+    return f'<p class="note">{escape(text)}</p>'
+
+
+def legend_html(layers: list[ExportLayer]) -> str:
+    rows = "".join(_legend_rows(layer) for layer in layers)
+    notes = "".join(_cap_note(layer) for layer in layers if layer.capped)
+    return f"<h2>{escape(_('Legend'))}</h2>{rows}{notes}"
+
+
+def _colour(style: dict, properties: dict) -> str:
+    """The feature's colour: its category's, its ramp class's or the layer's."""
+    if style["ramp"]:
+        ramp = style["ramp"]
+        value = properties.get(ramp["property"])
+        if value is None:
+            return ramp["no_data_colour"]
+        reached = [colour for bound, colour in ramp["steps"] if value >= bound]
+        return reached[-1] if reached else ramp["steps"][0][1]
+    if style["colour_by"]:
+        value = str(properties.get(style["colour_by"]))
+        return style["categories"].get(value, style["colour"])
+    return style["colour"]
+
+
+def _style_function(layer: ExportLayer):
+    style, is_point = layer.style, "Point" in layer.geometry_type
+    has_fill = "Polygon" in layer.geometry_type or is_point
+
+    def style_function(feature: dict) -> dict:
+        colour = _colour(style, feature["properties"])
+        filled = colour if (style["colour_by"] or style["ramp"]) else style["fill_colour"]
+        outline = style["point_outline_colour"] if is_point else style["outline_colour"]
+        return {
+            "color": outline or colour,
+            "weight": style["line_width"],
+            "fill": has_fill and (is_point or style["fill_opacity"] > 0),
+            "fillColor": filled,
+            "fillOpacity": 0.9 if is_point else style["fill_opacity"],
+        }
+
+    return style_function
+
+
+def _geojson(layer: ExportLayer) -> folium.GeoJson:
+    marker = None
+    if "Point" in layer.geometry_type:
+        marker = folium.CircleMarker(radius=layer.style["radius"])
+    popup = folium.GeoJsonPopup(
+        fields=[row.key for row in layer.popup],
+        aliases=[row.title for row in layer.popup],
+        localize=False,
+        labels=True,
+    )
+    return folium.GeoJson(
+        layer.data,
+        name=layer.title,
+        style_function=_style_function(layer),
+        marker=marker,
+        popup=popup,
+        show=True,
+        embed=True,
     )
 
 
-def map_build(
-    *,
-    layers: list[LayerSpec | TileLayerSpec],
-    center: tuple[float, float] | None = None,
-    zoom: int | None = None,
-    bounds: list[list[float]] | None = None,
-    height: str = "70vh",
-    legends: list[Legend] | None = None,
-    label: str = "",
-) -> HromadaMap:
-    """Build a map of API-backed and vector-tile layers, a layer control and legends.
+def _head(title: str) -> str:
+    return (
+        f"<title>{escape(title)}</title>\n"
+        f"<style>{_leaflet_css()}\n{PAGE_CSS}</style>\n"
+        f"<script>{_leaflet_js()}</script>"
+    )
 
-    `center` is (lat, lon) in EPSG:4326 degrees with `zoom`; `bounds` is
-    [[south, west], [north, east]] and wins over both. With neither, the map shows
-    Ukraine. `height` is a CSS length. `label` names the map for screen readers.
+
+def map_build(layers: list[ExportLayer], *, title: str, bounds: list | None) -> ExportMap:
+    """Build the self-contained map: the layers bottom to top, a layer control, a legend.
+
+    `bounds` is [[south, west], [north, east]] in degrees; None fits Ukraine.
     """
-    m = HromadaMap(
-        location=center, zoom_start=zoom or 12, height=height, label=label, control_scale=False
-    )
-    if tile_layer := basemap_layer():
-        tile_layer.add_to(m)
-    if bounds or center is None:
-        m.fit_bounds(bounds or UKRAINE_BOUNDS)
-    for spec in layers:
-        (VectorTiles if isinstance(spec, TileLayerSpec) else ApiGeoJson)(spec).add_to(m)
-    for legend in legends or []:
-        LegendControl(legend).add_to(m)
-    folium.LayerControl(collapsed=True).add_to(m)
+    m = ExportMap(control_scale=True)
+    root = m.get_root()
+    root.header.add_child(Element(_head(title)), name="hromada_head")
+    m.fit_bounds(bounds or [[44.38, 22.14], [52.38, 40.23]])
+    for layer in layers:
+        _geojson(layer).add_to(m)
+    Legend(legend_html(layers)).add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
     return m
 
 
-def map_render(m: folium.Map) -> RenderedMap:
-    """Render a map into its header, container and script parts for a page template."""
-    figure = m.get_root()
-    # Our templates declare the charset; folium's http-equiv meta would repeat it.
-    figure.header._children.pop("meta_http", None)
-    figure.render()
-    # folium escapes every value it writes into these parts (tojson, |e).
-    return RenderedMap(
-        header=mark_safe(figure.header.render()),  # noqa: S308
-        html=mark_safe(figure.html.render()),  # noqa: S308
-        script=mark_safe(figure.script.render()),  # noqa: S308
-    )
+def map_html(m: ExportMap) -> str:
+    """The whole HTML document of the map."""
+    return m.get_root().render()

@@ -1,204 +1,123 @@
-"""The interactive maps' layers, made from the layer registry (layers.registry).
+"""The downloadable map's layers, read from the layer registry (layers.registry).
 
-Every layer the user may see becomes a map layer with the registry's id, title (in the
-active language), style, popup fields and legend. The small base layers (territory,
-settlements, facilities: tens of features) come whole as GeoJSON from /api/v1/; every
-other layer (addresses, streets, reports, coverage areas, Wi-Fi zones, gaps…) comes as
-vector tiles (/tiles/{id}/{z}/{x}/{y}.pbf, described by /tiles/{id}.json), so a map page
-stays light however many rows a layer has. A layer the user may not see is never added.
-
-Every label is translated when the spec is built, so build specs inside a request.
+Every registry layer the visitor may see becomes one `ExportLayer`: its features as a
+GeoJSON FeatureCollection (at most `FEATURE_CAP` of them, so that the file stays a few
+megabytes), its registry style, and its popup rows with titles and value labels in the
+active language. Build layers inside a request (or `translation.override`).
 """
 
-from django.urls import reverse
+import json
+from dataclasses import dataclass
+
 from django.utils.text import capfirst
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
-from layers import registry, styles
-from layers.models import PositionAccuracy
-from maps.builder import (
-    LayerSpec,
-    Legend,
-    LegendItem,
-    PopupField,
-    PopupNote,
-    TileLayerSpec,
-)
+from layers import registry
+from layers.geojson import feature_collection
 
-# Small layers fetched whole as GeoJSON: layer id → (URL name, query string).
-GEOJSON_LAYERS = {
-    "territory": ("api:territory", ""),
-    "settlements": ("api:settlement_list", "?geometry=boundary"),
-    "facilities": ("api:facility_list", ""),
-}
-# Pane order, bottom to top (Leaflet's overlay pane is 400, markers 600). Points above
-# areas; tile layers (canvas) below the clickable GeoJSON facilities.
-Z_INDEX = {
-    "territory": 350,
-    "coverage-areas": 360,
-    "coverage-hexagons": 362,
-    "coverage-gaps": 370,
-    "settlements": 400,
-    "streets": 420,
-    "village-names": 450,
-    "addresses": 460,
-    "coverage-challenges": 465,
-    "reports": 470,
-    "wifi-hotspots": 480,
-    "facilities": 500,
-}
-DEFAULT_Z_INDEX = 440
-# Listed in the layer control but off when the map opens: they would cover the base map.
-HIDDEN_BY_DEFAULT = frozenset(
-    {"coverage-areas", "coverage-hexagons", "coverage-gaps", "coverage-challenges"}
-)
-# Layers whose colours a legend explains under a heading of its own.
-LEGEND_HEADINGS = {"facilities": lambda: _("Internet at facilities")}
+# Features per layer in the file: enough for a community's villages, facilities and
+# reports; the big layers (addresses, hexagons) are cut and the page says so.
+FEATURE_CAP = 2000
+# Popup value properties are written next to the raw ones (kept for the colours).
+LABEL_PREFIX = "_label_"
 
 
-def _name_field() -> str:
-    return "name_en" if (get_language() or "").startswith("en") else "name_uk"
+@dataclass(frozen=True)
+class PopupRow:
+    """A popup row: the feature property holding the display text, and its title."""
+
+    key: str
+    title: str
 
 
-def _approximate_note() -> PopupNote:
-    return PopupNote(
-        "position_accuracy", PositionAccuracy.APPROXIMATE, _("position is approximate")
+@dataclass(frozen=True)
+class ExportLayer:
+    """A registry layer's features and looks, ready for the folium builder."""
+
+    id: str
+    title: str
+    geometry_type: str
+    data: dict
+    style: dict
+    popup: tuple[PopupRow, ...]
+    total: int
+    legend: dict
+
+    @property
+    def capped(self) -> bool:
+        return self.total > len(self.data["features"])
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+def _popup_fields(spec: registry.LayerSpec) -> list[str]:
+    """The popup's properties, the English name in place of the Ukrainian one in English."""
+    fields = list(spec.popup_fields())
+    if _english() and fields and fields[0] == "name_uk" and "name_en" in spec.properties:
+        fields[0] = "name_en"
+    return fields
+
+
+def _read_fields(spec: registry.LayerSpec) -> dict:
+    """The properties read from the database: the popup's and the ones picking colours."""
+    names = set(_popup_fields(spec)) | set(spec.popup_fields())
+    style = spec.style
+    names |= {style.colour_by} if style.colour_by else set()
+    names |= {style.ramp.property} if style.ramp else set()
+    return {name: spec.properties[name] for name in spec.properties if name in names}
+
+
+def _features(spec: registry.LayerSpec) -> tuple[dict, int]:
+    """The layer's first FEATURE_CAP features and the layer's total count."""
+    queryset = spec.queryset()
+    total = queryset.count()
+    text = feature_collection(
+        queryset[:FEATURE_CAP],
+        geometry=spec.geometry,
+        properties=_read_fields(spec),
+        id_field=spec.id_field,
     )
+    return json.loads(text), total
 
 
-def _title_field(spec: registry.LayerSpec) -> str | None:
-    """The popup's title: the first popup field (the English name when English is on)."""
-    fields = spec.popup_fields()
-    if not fields:
-        return None
-    if fields[0] == "name_uk" and "name_en" in spec.properties:
-        return _name_field()
-    return fields[0]
-
-
-def _popup(spec: registry.LayerSpec) -> tuple[PopupField, ...]:
-    """The popup rows after the title, labelled and with value labels from the registry."""
-    rows = spec.legend()["popup"][1:]
+def _popup(spec: registry.LayerSpec, legend: dict) -> tuple[PopupRow, ...]:
+    titles = {row["name"]: row["title"] for row in legend["popup"]}
+    titles.setdefault("name_en", titles.get("name_uk", "name"))
     return tuple(
-        PopupField(row["name"], capfirst(row["title"]), row["choices"] or None) for row in rows
+        PopupRow(LABEL_PREFIX + name, capfirst(str(titles[name]))) for name in _popup_fields(spec)
     )
 
 
-def _notes(spec: registry.LayerSpec) -> tuple[PopupNote, ...]:
-    return (_approximate_note(),) if "position_accuracy" in spec.properties else ()
+def _add_labels(data: dict, spec: registry.LayerSpec, legend: dict) -> None:
+    """Write each popup value as display text: choices as words, missing values as "—"."""
+    choices = {row["name"]: row["choices"] for row in legend["popup"]}
+    for feature in data["features"]:
+        properties = feature["properties"]
+        for name in _popup_fields(spec):
+            value = properties.get(name)
+            text = "—" if value in (None, "") else str(value)
+            properties[LABEL_PREFIX + name] = choices.get(name, {}).get(text, text)
 
 
-def geojson_layer(spec: registry.LayerSpec) -> LayerSpec:
-    """A small registry layer fetched whole from its /api/v1/ URL."""
-    url_name, query = GEOJSON_LAYERS[spec.id]
-    return LayerSpec(
-        name=spec.title(),
-        url=reverse(url_name) + query,
-        style=spec.style.as_dict(),
-        geometry_type=spec.geometry_type(),
-        radius=spec.style.radius,
-        title_field=_title_field(spec),
-        popup=_popup(spec),
-        notes=_notes(spec),
-        fit=spec.id == "territory",
-        z_index=Z_INDEX.get(spec.id, DEFAULT_Z_INDEX),
-    )
-
-
-def settlement_label_layer(spec: registry.LayerSpec) -> LayerSpec:
-    """Settlement centres with their names as permanent labels."""
-    return LayerSpec(
-        name=_("Village names"),
-        url=reverse("api:settlement_list") + "?geometry=centre",
-        style=styles.markers()["village-label"].as_dict(),
-        geometry_type="Point",
-        radius=styles.markers()["village-label"].radius,
-        title_field=_name_field(),
-        popup=_popup(spec),
-        notes=_notes(spec),
-        label_field=_name_field(),
-        z_index=Z_INDEX["village-names"],
-    )
-
-
-def tile_layer(spec: registry.LayerSpec) -> TileLayerSpec:
-    """A registry layer drawn from vector tiles; popups and style come with its TileJSON."""
-    return TileLayerSpec(
-        name=spec.title(),
-        layer_id=spec.id,
-        tilejson_url=reverse("tiles:tilejson", kwargs={"layers": spec.id}),
-        show=spec.id not in HIDDEN_BY_DEFAULT,
-        z_index=Z_INDEX.get(spec.id, DEFAULT_Z_INDEX),
-    )
-
-
-def registry_layers(user, *, only: tuple[str, ...] | None = None) -> list:
-    """Return the map layers of the registry layers `user` may see, bottom to top.
-
-    `only` keeps those layer ids (in registry order); None keeps every visible layer.
-    """
-    specs = [s for s in registry.visible_to(user) if only is None or s.id in only]
-    layers: list = []
-    for spec in specs:
-        if spec.id in GEOJSON_LAYERS:
-            layers.append(geojson_layer(spec))
-        else:
-            layers.append(tile_layer(spec))
-        if spec.id == "settlements":
-            layers.append(settlement_label_layer(spec))
-    return sorted(layers, key=lambda layer: layer.z_index)
-
-
-def _shape(spec: registry.LayerSpec) -> str:
-    kind = spec.geometry_type()
-    return "point" if "Point" in kind else "line" if "LineString" in kind else "area"
-
-
-def _legend_rows(spec: registry.LayerSpec) -> list[LegendItem]:
-    """One layer's legend rows: a heading and its colour categories, or one swatch."""
+def export_layer(spec: registry.LayerSpec) -> ExportLayer:
     legend = spec.legend()
-    style, name = legend["style"], legend["title"]
-    hidden, shape = spec.id in HIDDEN_BY_DEFAULT, _shape(spec)
-    if style["ramp"]:
-        return [
-            LegendItem(None, name, layer=name, hidden=hidden),
-            *(
-                LegendItem(row["colour"], row["label"], layer=name, hidden=hidden, shape=shape)
-                for row in style["ramp"]["legend"]
-            ),
-        ]
-    if not style["colour_by"] or not style["categories"]:
-        colour = style["colour"] if shape != "area" else style["fill_colour"]
-        return [LegendItem(colour, name, layer=name, hidden=hidden, shape=shape)]
-    heading = LEGEND_HEADINGS.get(spec.id, lambda: name)()
-    labels = style["category_labels"]
-    return [
-        LegendItem(None, heading, layer=name, hidden=hidden),
-        *(
-            LegendItem(colour, labels.get(value, value), layer=name, hidden=hidden, shape=shape)
-            for value, colour in style["categories"].items()
-        ),
-    ]
+    data, total = _features(spec)
+    _add_labels(data, spec, legend)
+    return ExportLayer(
+        id=spec.id,
+        title=spec.title(),
+        geometry_type=legend["geometry_type"],
+        data=data,
+        style=legend["style"],
+        popup=_popup(spec, legend),
+        total=total,
+        legend=legend,
+    )
 
 
-def registry_legend(user, *, only: tuple[str, ...] | None = None) -> Legend:
-    """A legend of the registry layers `user` may see, drawn as the map draws them.
-
-    One-colour layers first, one row each; then each colour-coded layer under a heading.
-    """
-    specs = [s for s in registry.visible_to(user) if only is None or s.id in only]
-    sections = [_legend_rows(spec) for spec in specs]
-    rows = [row for rows in sections if len(rows) == 1 for row in rows]
-    rows += [row for rows in sections if len(rows) > 1 for row in rows]
-    return Legend(title=_("Legend"), items=tuple(rows))
-
-
-def overview_layers(user=None) -> list:
-    """The landing page's layers, bottom to top: every registry layer `user` may see."""
-    return registry_layers(user)
-
-
-def overview_legend(user=None) -> Legend:
-    """The landing page's legend."""
-    return registry_legend(user)
+def export_layers(user) -> list[ExportLayer]:
+    """The layers `user` may see, in registry order (bottom to top), empty ones left out."""
+    layers = [export_layer(spec) for spec in registry.visible_to(user)]
+    return [layer for layer in layers if layer.data["features"]]

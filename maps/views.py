@@ -5,10 +5,16 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import Resolver404, resolve
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import ApplicationError
+from maps import builder
+from maps.filenames import community_slug
+from maps.layers import export_layers
 from maps.overview import overview_config
+from maps.selectors import territory_bounds
 
 # The product's pages (DESIGN.md §4); a link shows once the page's app serves its path.
 SECTIONS = [
@@ -17,6 +23,11 @@ SECTIONS = [
     ("/planning/", gettext_lazy("Coverage planning"), gettext_lazy("Gaps and priorities")),
     ("/addresses/", gettext_lazy("Address register"), gettext_lazy("Streets and houses")),
     ("/maps/print/", gettext_lazy("Printed maps"), gettext_lazy("A4/A3 PDF for the council")),
+    (
+        "/maps/export.html",
+        gettext_lazy("Download the map (HTML)"),
+        gettext_lazy("One file that opens offline"),
+    ),
 ]
 
 
@@ -67,3 +78,13 @@ def print_map(request):
             return response
     status = 400 if request.method == "POST" else 200
     return render(request, "maps/print_form.html", {"form": form}, status=status)
+
+
+def export_map(request):
+    """The community's map as one self-contained HTML file, to download and open offline."""
+    title = _("Map of the community")
+    m = builder.map_build(export_layers(request.user), title=title, bounds=territory_bounds())
+    response = HttpResponse(builder.map_html(m), content_type="text/html; charset=utf-8")
+    name = f"{community_slug()}-map-{timezone.localdate():%Y-%m-%d}.html"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

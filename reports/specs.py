@@ -43,6 +43,10 @@ def _public_reports():
 LOCATED = LayerStyle(
     colour="#0057b7", outline_colour="#0057b7", line_width=3, fill_opacity=0.6, radius=8
 )
+# A cluster of reports on /map/: a dark circle, its count written in the outline colour.
+CLUSTER = LayerStyle(
+    colour="#37474f", outline_colour="#ffffff", line_width=2, fill_opacity=0.85, radius=14
+)
 ENDPOINTS = {"reports": "api:report_list", "reports-nearby": "api:report_nearby"}
 
 
@@ -50,6 +54,7 @@ def register_reports_layer() -> None:
     from reports.selectors import REPORT_PROPERTIES
 
     registry.register_marker("located", LOCATED)
+    registry.register_marker("report-cluster", CLUSTER)
     for name, url_name in ENDPOINTS.items():
         registry.register_endpoint(name, url_name)
 

@@ -45,7 +45,12 @@ def test_a_resident_files_a_report_by_tapping_the_map_and_finds_it_on_the_map(
     page.goto(f"{live_server.url}/map/")
     item = page.locator("#report-list li", has_text=report.number)
     item.wait_for()
-    assert page.locator(".report-pin .s-new").count() == 1
+    # One report: drawn as a single circle (no cluster) of the clustered source.
+    page.wait_for_function(
+        "window.hromadaMap.getLayer('report-points-circle') && window.hromadaMap"
+        ".queryRenderedFeatures({layers: ['report-points-circle']})"
+        ".some(f => f.properties.status === 'new')"
+    )
     assert _fits_phone_width(page)
     page.screenshot(path=str(SCREENSHOTS / "reports-map-360.png"), full_page=True)
 

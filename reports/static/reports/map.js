@@ -1,11 +1,16 @@
-/* /map/: every public report, clustered, coloured by status, with filters. */
+/* /map/: every public report, clustered, coloured by status, with filters.
+ * The reports are one GeoJSON source clustered by MapLibre (`cluster: true`): a cluster
+ * is a circle with its count, a click zooms to where it splits; a single report is a
+ * circle in its status colour (the reports layer's paint from the style document) whose
+ * click opens its popup. Colours all come from the style document. */
 (function () {
   "use strict";
   var H = window.HromadaReports;
+  var SOURCE = "report-points";
+  var CLUSTER_RADIUS = 40;
   var element = document.getElementById("report-map");
   var settings = H.config(element);
   var map = null;
-  var pins = [];
   var filters = document.getElementById("filters");
   var list = document.getElementById("report-list");
 
@@ -38,12 +43,61 @@
     return [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()].join(",");
   }
 
-  function pinOf(feature) {
-    var properties = feature.properties;
-    var pin = H.statusPin(properties.status);
-    pin.setAttribute("title", "№ " + properties.number);
-    var box = new maplibregl.Popup({ maxWidth: "280px", offset: 12 }).setDOMContent(popup(properties));
-    return new maplibregl.Marker({ element: pin }).setLngLat(feature.geometry.coordinates).setPopup(box);
+  /** The cluster circles and counts: the "report-cluster" marker's paint, grown with the count. */
+  function addClusterLayers() {
+    var circle = HromadaMap.paints(map, "marker", "report-cluster")[0];
+    var radius = circle.paint["circle-radius"];
+    var paint = Object.assign({}, circle.paint, {
+      "circle-radius": ["step", ["get", "point_count"], radius, 10, radius * 1.3, 50, radius * 1.6],
+    });
+    map.addLayer({
+      id: SOURCE + "-cluster", type: "circle", source: SOURCE, filter: ["has", "point_count"],
+      paint: paint, metadata: { "hromada:layer": "reports" },
+    });
+    map.addLayer({
+      id: SOURCE + "-count", type: "symbol", source: SOURCE, filter: ["has", "point_count"],
+      // No glyphs URL in the style: MapLibre draws the digits with the browser's fonts.
+      layout: { "text-field": ["get", "point_count_abbreviated"], "text-size": 13,
+        "text-font": ["Noto Sans Regular"], "text-allow-overlap": true },
+      paint: { "text-color": circle.paint["circle-stroke-color"] },
+      metadata: { "hromada:layer": "reports" },
+    });
+  }
+
+  function createLayers(data) {
+    HromadaMap.draw(map, SOURCE, data, HromadaMap.paints(map, "layers", "reports"), {
+      source: { cluster: true, clusterRadius: CLUSTER_RADIUS, clusterMaxZoom: 17 },
+      filter: ["!", ["has", "point_count"]],
+      layer: "reports",
+    });
+    addClusterLayers();
+    map.on("click", SOURCE + "-cluster", zoomIntoCluster);
+    map.on("click", SOURCE + "-circle", openReport);
+    [SOURCE + "-cluster", SOURCE + "-circle"].forEach(function (id) {
+      map.on("mouseenter", id, function () { map.getCanvas().style.cursor = "pointer"; });
+      map.on("mouseleave", id, function () { map.getCanvas().style.cursor = ""; });
+    });
+  }
+
+  function zoomIntoCluster(event) {
+    var feature = event.features[0];
+    map.getSource(SOURCE).getClusterExpansionZoom(feature.properties.cluster_id)
+      .then(function (zoom) { map.easeTo({ center: feature.geometry.coordinates, zoom: zoom }); });
+  }
+
+  function openReport(event) {
+    var feature = event.features[0];
+    new maplibregl.Popup({ maxWidth: "280px", offset: 8 })
+      .setLngLat(feature.geometry.coordinates)
+      .setDOMContent(popup(feature.properties))
+      .addTo(map);
+  }
+
+  function show(data) {
+    if (map.getSource(SOURCE)) { map.getSource(SOURCE).setData(data); } else { createLayers(data); }
+    list.replaceChildren();
+    (data.features || []).forEach(function (feature) { list.appendChild(listItem(feature.properties)); });
+    document.getElementById("report-count").textContent = String((data.features || []).length);
   }
 
   // Only the reports in view: the request is limited to the map's bounding box and made
@@ -56,16 +110,7 @@
     var ticket = ++asked;
     fetch(HromadaStyles.api(map.hromada.doc, "reports") + "?" + query.toString())
       .then(function (response) { return response.json(); })
-      .then(function (data) {
-        if (ticket !== asked) { return; }
-        pins.forEach(function (marker) { marker.remove(); });
-        list.replaceChildren();
-        pins = (data.features || []).map(function (feature) {
-          list.appendChild(listItem(feature.properties));
-          return pinOf(feature).addTo(map);
-        });
-        document.getElementById("report-count").textContent = String(pins.length);
-      });
+      .then(function (data) { if (ticket === asked) { show(data); } });
   }
 
   filters.addEventListener("change", function () { if (map) { load(); } });

@@ -1,0 +1,41 @@
+"""/map/ clusters the reports (MapLibre GeoJSON clustering): a circle with the count at
+the default view, a click zooms in to where the cluster splits."""
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CLUSTERS = "window.hromadaMap.queryRenderedFeatures({layers: ['report-points-cluster']})"
+
+
+@pytest.fixture
+def thirty_reports(make_report, settings):
+    settings.BASEMAP_URL = ""
+    for index in range(30):
+        make_report(lat=48.7930 + (index % 6) * 0.0004, lon=32.7200 + (index // 6) * 0.0004)
+
+
+def test_reports_in_one_village_are_one_cluster_with_a_count_that_zooms_in(
+    browser_page, page_log, live_server, thirty_reports
+):
+    page = browser_page
+    page.goto(f"{live_server.url}/map/")
+    page.locator("#report-list li").nth(29).wait_for()
+    page.wait_for_function(
+        f"window.hromadaMap.getLayer('report-points-cluster') && {CLUSTERS}.length > 0"
+    )
+    counts = page.evaluate(f"{CLUSTERS}.map(f => f.properties.point_count)")
+    assert sum(counts) == 30 and max(counts) > 1
+    assert page.evaluate(
+        "window.hromadaMap.queryRenderedFeatures({layers: ['report-points-count']}).length"
+    ) == len(counts)
+    zoom = page.evaluate("window.hromadaMap.getZoom()")
+    x, y = page.evaluate(
+        f"(() => {{ const f = {CLUSTERS}[0]; const p = window.hromadaMap"
+        ".project(f.geometry.coordinates); const r = window.hromadaMap.getCanvas()"
+        ".getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; })()"
+    )
+    page.mouse.click(x, y)
+    page.wait_for_function(f"window.hromadaMap.getZoom() > {zoom + 1}", timeout=10_000)
+    assert page_log.console_errors == [] and page_log.page_errors == []
+    assert page_log.outside_requests() == []
