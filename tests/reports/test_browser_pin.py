@@ -67,10 +67,17 @@ def pin_at(page) -> tuple[float, float]:
 
 
 def tap_and_zoom(page, lon, lat):
-    """Tap at the overview (a pixel is ~100 m there), then once more at street level."""
+    """Tap at the overview (a pixel is ~100 m there), then once more at street level, with
+    the place in view clear of the controls, as a person would pan it there."""
     tap(page, "#pick-map", lon, lat)
     wait_still(page)
     assert map_state(page)["zoom"] >= 17
+    page.evaluate(
+        "([lon, lat]) => document.querySelector('#pick-map')"
+        ".hromadaMap.jumpTo({center: [lon, lat]})",
+        [lon, lat],
+    )
+    wait_still(page)
     tap(page, "#pick-map", lon, lat)
     wait_still(page)
 

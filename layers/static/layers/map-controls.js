@@ -102,17 +102,26 @@
 
   Legend.prototype.onRemove = function () { this.box.remove(); };
 
-  /** Checkboxes showing or hiding registry layers (`options.hidden` start off). */
-  function Toggles(legends, options) {
+  /**
+   * Checkboxes showing or hiding registry layers (`options.hidden` start off), under a
+   * button that folds them (folded at first on phones, like the legend, so that the list
+   * never hides the territory).
+   */
+  function Toggles(legends, options, folded) {
     this.legends = legends;
     this.hidden = options.hidden || [];
+    this.folded = folded;
   }
 
   Toggles.prototype.onAdd = function (map) {
     var hidden = this.hidden;
     var box = element("fieldset", "maplibregl-ctrl maplibregl-ctrl-group hromada-toggles");
-    box.appendChild(element("legend", "hromada-toggles-title", text("layers")));
-    this.legends.forEach(function (legend) {
+    var title = element("legend", "hromada-toggles-title");
+    var button = element("button", "hromada-toggles-button", text("layers"));
+    button.type = "button";
+    title.appendChild(button);
+    box.appendChild(title);
+    var rows = this.legends.map(function (legend) {
       var label = element("label", "hromada-toggle");
       var input = element("input");
       input.type = "checkbox";
@@ -124,7 +133,15 @@
       label.appendChild(input);
       label.appendChild(document.createTextNode(" " + legend.title));
       box.appendChild(label);
+      return label;
     });
+    function setFolded(folded) {
+      rows.forEach(function (row) { row.hidden = folded; });
+      button.setAttribute("aria-expanded", String(!folded));
+      box.classList.toggle("is-folded", folded);
+    }
+    button.addEventListener("click", function () { setFolded(!box.classList.contains("is-folded")); });
+    setFolded(this.folded);
     this.box = box;
     return box;
   };

@@ -105,7 +105,8 @@
     map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");
     var toggles = options.toggles || options.hidden || [];
     if (toggles.length) {
-      map.addControl(new HromadaMapControls.Toggles(legendsOf(doc, toggles), options), "top-left");
+      var toggleBox = new HromadaMapControls.Toggles(legendsOf(doc, toggles), options, phone);
+      map.addControl(toggleBox, "top-left");
     }
     if (options.legend !== false) {
       var legends = legendsOf(doc, options.legendLayers || options.layers || Object.keys(doc.sources));
