@@ -59,7 +59,7 @@
   function Legend(legends, extra, folded) {
     this.legends = legends;
     this.extra = extra;
-    this.folded = folded;
+    this.folded = Boolean(folded);
   }
 
   Legend.prototype.onAdd = function () {
@@ -110,7 +110,7 @@
   function Toggles(legends, options, folded) {
     this.legends = legends;
     this.hidden = options.hidden || [];
-    this.folded = folded;
+    this.folded = Boolean(folded);
   }
 
   Toggles.prototype.onAdd = function (map) {
