@@ -157,3 +157,28 @@ def _nul_byte(request) -> HttpResponse:
     if wants_json(request):
         return error_response(error)
     return HttpResponse(error.message, status=400, content_type="text/plain; charset=utf-8")
+
+
+class CleanInputMiddleware:
+    """Remove the characters nothing may store (`core.text.FORBIDDEN`) from every query
+    string and form, on every page and API, before any view reads them.
+
+    The form is cleaned when it is first read (request.POST is parsed lazily), so a view
+    that reads the raw body, or refuses the request before, costs nothing.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from core.text import querydict_clean
+
+        request.GET = querydict_clean(request.GET)
+        load = request._load_post_and_files
+
+        def load_clean():
+            load()
+            request._post = querydict_clean(request._post)
+
+        request._load_post_and_files = load_clean
+        return self.get_response(request)

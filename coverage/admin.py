@@ -14,6 +14,7 @@ from coverage.models import (
     StrategyTarget,
     WifiHotspot,
 )
+from coverage.services import hotspot_save
 from layers.admin import MapAdmin
 
 
@@ -33,9 +34,30 @@ class CoverageAreaAdmin(MapAdmin):
 
 @admin.register(WifiHotspot)
 class WifiHotspotAdmin(MapAdmin):
+    """A new hotspot is saved by coverage.services.hotspot_save, which keeps its buffered
+    coverage area; an existing one keeps its place and radius here (edit them via the API)."""
+
     list_display = ["name", "provider", "radius_m", "opened_on"]
-    # The buffered area is kept by coverage.services.hotspot_save; edit hotspots via the API.
-    readonly_fields = ["location", "radius_m"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["location", "radius_m"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        saved = hotspot_save(
+            name=obj.name,
+            provider=obj.provider.name,
+            location=obj.location,
+            radius_m=obj.radius_m,
+            facility_id=obj.facility_id,
+            opened_on=obj.opened_on,
+            down_mbps=obj.down_mbps,
+            up_mbps=obj.up_mbps,
+            is_demo=obj.is_demo,
+        )
+        obj.pk = saved.pk
 
 
 @admin.register(CoverageSnapshot)

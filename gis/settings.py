@@ -79,6 +79,8 @@ MIDDLEWARE = [
     # A fresh basemap tile on disk is sent here, as WhiteNoise sends static files.
     "layers.basemap.middleware.CachedBasemapMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
+    # Control characters and non-characters are removed from query strings and forms.
+    "core.middleware.CleanInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

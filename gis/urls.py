@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from addresses import api as addresses_api
 from core.errors import install_api_handlers
+from core.text import CleanJSONParser
 from coverage import api as coverage_api
 from layers import api as layers_api
 from reports import api as reports_api
@@ -18,6 +19,8 @@ api = NinjaAPI(
     urls_namespace="api",
     openapi_url="/schema/",
     docs_url="/docs/",
+    # JSON bodies: bounded depth, control characters and non-characters removed.
+    parser=CleanJSONParser(),
 )
 install_api_handlers(api)
 api.add_router("", layers_api.router)

@@ -3,7 +3,7 @@
 Public reads never include a reporter's e-mail or phone (DESIGN.md §7).
 """
 
-import json
+import math
 from typing import Annotated
 
 from django.http import HttpResponse
@@ -14,6 +14,7 @@ from ninja.files import UploadedFile
 
 from core.errors import InvalidInput
 from core.http import client_address
+from core.text import json_loads
 from layers.api import GEOJSON, ErrorOut, FeatureCollectionOut, Latitude, Longitude
 from reports import selectors, services
 from reports.models import DESCRIPTION_MAX_CHARS
@@ -75,7 +76,12 @@ def _bbox(text: str | None):
         values = tuple(float(part) for part in text.split(","))
     except ValueError:
         values = ()
-    if len(values) != 4 or values[0] >= values[2] or values[1] >= values[3]:
+    if (
+        len(values) != 4
+        or not all(math.isfinite(value) for value in values)  # nan, inf
+        or values[0] >= values[2]
+        or values[1] >= values[3]
+    ):
         raise InvalidInput(_("bbox must be min lon,min lat,max lon,max lat."), code="invalid_bbox")
     return values
 
@@ -134,8 +140,8 @@ def report_create(request, data: Form[ReportIn], photos: File[list[UploadedFile]
 
 def _answers(text: str) -> dict:
     try:
-        answers = json.loads(text or "{}")
-    except json.JSONDecodeError:
+        answers = json_loads(text or "{}")  # bounded depth, strings cleaned
+    except ValueError:
         answers = None
     if not isinstance(answers, dict):
         raise InvalidInput(_("answers must be a JSON object."), code="invalid_answers")

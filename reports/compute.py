@@ -13,9 +13,9 @@ from datetime import datetime
 # translates them.
 from django.utils.translation import gettext_noop
 
-# Control characters other than tab and newline: never meaningful in a description.
+from core.text import text_clean
+
 _PHONE = re.compile(r"^\+?[0-9 ()\-]{5,25}$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 STRING_MAX_CHARS = 300
 TEXT_MAX_CHARS = 4000
 
@@ -74,7 +74,8 @@ def plain_text(text: str | None) -> str:
     if not text:
         return ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", text).strip()
+    # Control characters other than tab and newline, non-characters, lone surrogates.
+    return text_clean(text).strip()
 
 
 def open311_status(status: str, open_statuses) -> str:

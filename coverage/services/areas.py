@@ -4,15 +4,14 @@ Geometry arrives as GeoJSON (dict or text) or GEOS, is checked and stored as an 
 MultiPolygon; every write runs in one transaction.
 """
 
-import json
 from dataclasses import dataclass
 from datetime import date
 
-from django.contrib.gis.gdal import GDALException
-from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 from django.db import transaction
 
 from core.errors import Conflict, InvalidInput, NotFound
+from core.geometry import POLYGONAL, geometry_check
 from coverage.compute import COVERAGE_TECHNOLOGIES
 from coverage.models import CoverageArea, Provider
 from layers.models import Territory
@@ -44,31 +43,11 @@ def provider_get(name: str) -> Provider:
 def geometry_to_multipolygon(value: dict | str | GEOSGeometry) -> MultiPolygon:
     """Parse GeoJSON (dict or text) or a GEOS geometry into a valid EPSG:4326 MultiPolygon.
 
-    Raises InvalidInput: "invalid_geometry" (unreadable, empty, not valid) or
-    "wrong_geometry_type" (not a Polygon/MultiPolygon).
+    Raises InvalidInput (core.geometry.geometry_check): "invalid_geometry" (unreadable,
+    empty, 3D, out of range, not valid), "geometry_too_large" or "wrong_geometry_type"
+    (not a Polygon/MultiPolygon).
     """
-    try:
-        geom = (
-            value
-            if isinstance(value, GEOSGeometry)
-            else GEOSGeometry(json.dumps(value) if isinstance(value, dict) else value)
-        )
-    except (GEOSException, GDALException, ValueError, TypeError) as exc:
-        raise InvalidInput(f"Unreadable geometry: {exc}", code="invalid_geometry") from None
-    if geom.srid is None:
-        geom.srid = 4326
-    if geom.geom_type not in ("Polygon", "MultiPolygon"):
-        raise InvalidInput(
-            f"A coverage area must be a Polygon or MultiPolygon, not {geom.geom_type}.",
-            code="wrong_geometry_type",
-        )
-    if geom.empty:
-        raise InvalidInput("The geometry is empty.", code="invalid_geometry")
-    if not geom.valid:
-        raise InvalidInput(f"Invalid geometry: {geom.valid_reason}.", code="invalid_geometry")
-    if geom.srid != 4326:
-        geom.transform(4326)
-    return MultiPolygon(geom, srid=4326) if geom.geom_type == "Polygon" else geom
+    return geometry_check(value, kinds=POLYGONAL, multi=True).geom
 
 
 def _check_area(data: AreaInput) -> tuple[Provider, MultiPolygon]:

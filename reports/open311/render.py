@@ -8,6 +8,8 @@ from xml.etree import ElementTree as ET
 from django.http import HttpResponse
 from django.utils import timezone
 
+from core.text import xml_safe
+
 CONTENT_TYPES = {
     "xml": "text/xml; charset=utf-8",
     "json": "application/json; charset=utf-8",
@@ -65,4 +67,4 @@ def _element(tag: str, value) -> ET.Element:
 def _text(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return xml_safe(str(value))  # stored text is clean; this guards what XML cannot hold

@@ -57,6 +57,10 @@ def photo_uploads(files) -> list[PhotoUpload]:
     return uploads
 
 
+EMAIL_MAX_CHARS = Report._meta.get_field("reporter_email").max_length
+MEDIA_URL_MAX_CHARS = Report._meta.get_field("media_url").max_length
+
+
 @dataclass(frozen=True)
 class Reporter:
     """Who filed the report; private (never shown), except the name when not anonymous."""
@@ -260,6 +264,8 @@ def _reporter_clean(reporter: Reporter) -> Reporter:
     email = reporter.email.strip()
     if email:
         try:
+            if len(email) > EMAIL_MAX_CHARS:  # the column's length (RFC 5321 paths)
+                raise ValidationError("too long")
             validate_email(email)
         except ValidationError:
             raise InvalidInput(
@@ -273,6 +279,11 @@ def _reporter_clean(reporter: Reporter) -> Reporter:
 
 
 def _url_check(url: str) -> None:
+    if len(url) > MEDIA_URL_MAX_CHARS:
+        raise InvalidInput(
+            _("media_url may be at most %(max)d characters.") % {"max": MEDIA_URL_MAX_CHARS},
+            code="invalid_media_url",
+        )
     try:
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:

@@ -1,0 +1,157 @@
+"""Valid geometry at every door: the one check used by the admin, the APIs and imports.
+
+`geometry_check` takes GeoJSON (a dict or text), WKT/EWKT or a GEOS geometry and returns
+a 2D EPSG:4326 geometry of an allowed type with every coordinate a finite lon/lat, at
+most GEOMETRY_MAX_VERTICES vertices, and valid in the OGC sense; otherwise it raises
+`InvalidInput` (a 400 on the API, a form error in the admin, a refused row in an import)
+naming the problem. With `repair=True` an invalid polygon is repaired (GEOS MakeValid,
+the polygonal part kept) and `GeometryChecked.notes` says what was repaired.
+"""
+
+import json
+import math
+from dataclasses import dataclass, field
+
+from django.contrib.gis.gdal import GDALException
+from django.contrib.gis.geos import (
+    GEOSException,
+    GEOSGeometry,
+    MultiLineString,
+    MultiPoint,
+    MultiPolygon,
+)
+from django.utils.translation import gettext as _
+
+from core.errors import InvalidInput
+
+GEOMETRY_MAX_VERTICES = 200_000  # a detailed village boundary has a few thousand
+POLYGONAL = ("Polygon", "MultiPolygon")
+MULTI = {"Polygon": MultiPolygon, "Point": MultiPoint, "LineString": MultiLineString}
+
+
+@dataclass
+class GeometryChecked:
+    """A checked geometry and what was done to it (repairs), for the caller's report."""
+
+    geom: GEOSGeometry
+    notes: list[str] = field(default_factory=list)
+
+
+def geometry_parse(value) -> GEOSGeometry:
+    """Read GeoJSON (dict or text), WKT/EWKT/HEX or a GEOS geometry; EPSG:4326 if unset."""
+    try:
+        if isinstance(value, GEOSGeometry):
+            geom = value.clone()
+        elif isinstance(value, dict):
+            geom = GEOSGeometry(json.dumps(value, allow_nan=True))
+        elif isinstance(value, str):
+            geom = GEOSGeometry(value)
+        else:
+            raise TypeError(type(value).__name__)
+    except (GEOSException, GDALException, ValueError, TypeError) as exc:
+        raise InvalidInput(
+            _("Unreadable geometry: %s") % str(exc)[:200], code="invalid_geometry"
+        ) from None
+    if geom.srid is None:
+        geom.srid = 4326
+    return geom
+
+
+def _coordinates(geom: GEOSGeometry):
+    """Every coordinate tuple of a geometry (collections and rings included)."""
+    coords = geom.coords
+    stack = [coords]
+    while stack:
+        item = stack.pop()
+        if item and isinstance(item[0], int | float):
+            yield item
+        else:
+            stack.extend(item)
+
+
+def geometry_check(
+    value,
+    *,
+    kinds: tuple[str, ...] = POLYGONAL,
+    multi: bool = False,
+    repair: bool = False,
+    max_vertices: int = GEOMETRY_MAX_VERTICES,
+) -> GeometryChecked:
+    """Check (and, when asked, repair) a geometry from outside; see the module docstring.
+
+    `kinds` are the allowed GEOS types; with `multi` a single part is promoted to its
+    Multi type. Raise InvalidInput with code "wrong_geometry_type", "invalid_geometry"
+    (empty, 3D, out of range, too large, invalid) otherwise.
+    """
+    geom = geometry_parse(value)
+    if geom.geom_type not in kinds:
+        raise InvalidInput(
+            _("Expected %(kinds)s, not %(type)s.")
+            % {"kinds": " or ".join(kinds), "type": geom.geom_type},
+            code="wrong_geometry_type",
+        )
+    if geom.empty:
+        raise InvalidInput(_("The geometry is empty."), code="invalid_geometry")
+    if geom.hasz:
+        raise InvalidInput(
+            _("Coordinates must be 2D (longitude, latitude) without a height."),
+            code="invalid_geometry",
+        )
+    if geom.num_coords > max_vertices:
+        raise InvalidInput(
+            _("The geometry has %(n)d vertices; at most %(max)d are accepted.")
+            % {"n": geom.num_coords, "max": max_vertices},
+            code="geometry_too_large",
+        )
+    if geom.srid != 4326:
+        try:
+            geom.transform(4326)
+        except (GEOSException, GDALException) as exc:
+            raise InvalidInput(
+                _("Unreadable geometry: %s") % exc, code="invalid_geometry"
+            ) from None
+    for x, y in (xy[:2] for xy in _coordinates(geom)):
+        if not (math.isfinite(x) and math.isfinite(y) and -180 <= x <= 180 and -90 <= y <= 90):
+            raise InvalidInput(
+                _("Coordinates must be longitude −180…180 and latitude −90…90 (EPSG:4326)."),
+                code="invalid_geometry",
+            )
+    notes = []
+    if not geom.valid:
+        reason = geom.valid_reason
+        if not repair:
+            raise InvalidInput(
+                _("Invalid geometry: %s.") % reason, code="invalid_geometry", details=[reason]
+            )
+        geom = _repaired(geom, kinds)
+        notes.append(_("Geometry repaired (%s).") % reason)
+    if multi and geom.geom_type in MULTI:
+        geom = MULTI[geom.geom_type](geom, srid=4326)
+    return GeometryChecked(geom, notes)
+
+
+def _repaired(geom: GEOSGeometry, kinds: tuple[str, ...]) -> GEOSGeometry:
+    """MakeValid, keeping only the parts of the wanted dimension (areas stay areas)."""
+    fixed = geom.make_valid()
+    if fixed.geom_type in kinds and fixed.valid and not fixed.empty:
+        return fixed
+    dimension = geom.dims
+    parts = [
+        part
+        for member in (fixed if fixed.geom_type == "GeometryCollection" else [fixed])
+        for part in (member if member.geom_type.startswith("Multi") else [member])
+        if part.dims == dimension and not part.empty
+    ]
+    if parts and dimension == 2 and "MultiPolygon" in kinds:
+        result = MultiPolygon(parts, srid=geom.srid)
+        if result.valid:
+            return result
+        result = result.unary_union
+        if result.geom_type == "Polygon":
+            result = MultiPolygon(result, srid=geom.srid)
+        if result.geom_type in kinds and result.valid:
+            return result
+    raise InvalidInput(
+        _("Invalid geometry that cannot be repaired: %s.") % geom.valid_reason,
+        code="invalid_geometry",
+    )
