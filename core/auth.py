@@ -13,8 +13,11 @@ Three pieces, so that any view that signs people in through `authenticate(reques
 * `LoginThrottleMiddleware` turns a refused attempt into a 429 answer with a clear
   message and Retry-After, instead of the form's generic "wrong password".
 
-Counters live in the default cache, which the web workers share (a file cache under
-var/). Addresses and usernames are hashed with the secret key before they become keys.
+Counters live in PostgreSQL (core.ratelimit), shared by every worker and process, and
+each attempt is counted by one atomic statement before it is judged, so concurrent
+attempts cannot slip past the limit. Addresses and usernames are hashed with the secret
+key before they become keys. Password changes and resets are throttled the same way
+(`PasswordThrottleMiddleware`).
 """
 
 from django.conf import settings
@@ -25,7 +28,14 @@ from django.http import HttpResponse
 
 from core.errors import ApplicationError, error_response, wants_json
 from core.http import client_address
-from core.ratelimit import counter_clear, counter_incr, counter_value, flag_set, hashed
+from core.ratelimit import (
+    counter_clear,
+    counter_hit,
+    counter_incr,
+    counter_value,
+    flag_set,
+    hashed,
+)
 
 LOCKED_MESSAGE = (
     "Забагато невдалих спроб входу. Обліковий запис тимчасово заблоковано для вашої адреси; "
@@ -47,11 +57,11 @@ def _ip_key(request) -> str:
 
 
 def login_refusal(request, username: str | None) -> tuple[str, int] | None:
-    """Return (message, retry-after seconds) when this attempt must be refused, else None."""
+    """Count this attempt; return (message, retry-after seconds) when it must be refused."""
     if counter_value(_pair_key("lock", request, username)):
         seconds = settings.LOGIN_LOCKOUT_S
         return LOCKED_MESSAGE.format(minutes=max(1, seconds // 60)), seconds
-    if counter_value(_ip_key(request)) >= settings.LOGIN_RATE_LIMIT:
+    if not counter_hit(_ip_key(request), settings.LOGIN_RATE_LIMIT, settings.LOGIN_RATE_WINDOW_S):
         seconds = settings.LOGIN_RATE_WINDOW_S
         return RATE_MESSAGE.format(minutes=max(1, seconds // 60)), seconds
     return None
@@ -67,7 +77,6 @@ class LoginThrottleBackend:
         if refusal is not None:
             request.login_refused = refusal
             raise PermissionDenied(refusal[0])
-        counter_incr(_ip_key(request), settings.LOGIN_RATE_WINDOW_S)
         return None
 
     # No get_user(): this backend never signs anyone in, so no session names it, and the
@@ -110,4 +119,56 @@ class LoginThrottleMiddleware:
         else:
             refused = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
         refused["Retry-After"] = str(retry_after)
+        return refused
+
+
+# Password changes and resets: POSTs to these URL names are counted per client address.
+PASSWORD_URL_NAMES = frozenset(
+    {
+        "password_change",
+        "password_reset",
+        "password_reset_confirm",
+        "auth_password_change",  # Django admin's own views
+    }
+)
+THROTTLED_CHANGE_MESSAGE = (
+    "Забагато спроб змінити пароль з вашої адреси; спробуйте через {minutes} хв. / Too many "
+    "password change attempts from your address. Try again in {minutes} min."
+)
+
+
+def _is_password_view(request) -> bool:
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return False
+    name = match.url_name or ""
+    return name in PASSWORD_URL_NAMES or "password" in (match.route or "")
+
+
+class PasswordThrottleMiddleware:
+    """At most PASSWORD_RATE_LIMIT password change or reset POSTs per client address per
+    PASSWORD_RATE_WINDOW_S seconds (the admin's, the site's and any user's password
+    form); the next answers 429."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method != "POST" or not _is_password_view(request):
+            return None
+        key = f"password:ip:{hashed(client_address(request))}"
+        if counter_hit(key, settings.PASSWORD_RATE_LIMIT, settings.PASSWORD_RATE_WINDOW_S):
+            return None
+        seconds = settings.PASSWORD_RATE_WINDOW_S
+        message = THROTTLED_CHANGE_MESSAGE.format(minutes=max(1, seconds // 60))
+        if wants_json(request):
+            error = ApplicationError(message, code="password_throttled")
+            error.status = 429
+            refused = error_response(error)
+        else:
+            refused = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
+        refused["Retry-After"] = str(seconds)
         return refused

@@ -86,8 +86,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A body over the endpoint's limit answers 413 before it is read (REQUEST_BODY_*).
+    "core.middleware.BodySizeLimitMiddleware",
     # A refused (locked-out or rate-limited) login answers 429 with a clear message.
     "core.auth.LoginThrottleMiddleware",
+    # Password changes and resets: PASSWORD_RATE_LIMIT POSTs per address per window.
+    "core.auth.PasswordThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Records the signed-in user on every history entry (addresses register).
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -137,6 +141,9 @@ LOGIN_FAILURE_WINDOW_S = int(os.environ.get("LOGIN_FAILURE_WINDOW_S", "900"))
 LOGIN_LOCKOUT_S = int(os.environ.get("LOGIN_LOCKOUT_S", "900"))
 LOGIN_RATE_LIMIT = int(os.environ.get("LOGIN_RATE_LIMIT", "30"))
 LOGIN_RATE_WINDOW_S = int(os.environ.get("LOGIN_RATE_WINDOW_S", "600"))
+# Password change and reset POSTs per client address per window (core.auth).
+PASSWORD_RATE_LIMIT = int(os.environ.get("PASSWORD_RATE_LIMIT", "10"))
+PASSWORD_RATE_WINDOW_S = int(os.environ.get("PASSWORD_RATE_WINDOW_S", "3600"))
 # /planning/ and other login_required pages send visitors to the one login page there is.
 LOGIN_URL = "admin:login"
 
@@ -229,6 +236,16 @@ CACHES = {
 # Rendered vector tiles kept by each web worker until the data changes, MB; 0 = none.
 TILE_CACHE_MB = int(os.environ.get("TILE_CACHE_MB", "48"))
 # New reports per client address per window, and the window in seconds.
+# Request bodies (core.middleware.BodySizeLimitMiddleware): small everywhere, room for
+# three 10 MB photos on the report forms, and for imports sent by signed-in staff.
+REQUEST_BODY_MAX_BYTES = int(os.environ.get("REQUEST_BODY_MAX_BYTES", str(1024 * 1024)))
+REQUEST_BODY_LIMITS = [
+    (prefix, int(os.environ.get("REQUEST_BODY_REPORTS_MAX_BYTES", str(32 * 1024 * 1024))))
+    for prefix in ("/api/v1/reports/", "/reports/", "/open311/")
+]
+REQUEST_BODY_STAFF_MAX_BYTES = int(
+    os.environ.get("REQUEST_BODY_STAFF_MAX_BYTES", str(256 * 1024 * 1024))
+)
 REPORTS_RATE_LIMIT = int(os.environ.get("REPORTS_RATE_LIMIT", "5"))
 REPORTS_RATE_WINDOW_S = int(os.environ.get("REPORTS_RATE_WINDOW_S", "600"))
 # Open311 GeoReport v2: the one jurisdiction this endpoint serves.

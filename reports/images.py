@@ -13,7 +13,12 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 ACCEPTED_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
-MAX_PIXELS = 50_000_000  # a 50-megapixel photo; bigger is a decompression bomb here
+MAX_PIXELS = 50_000_000  # a 50-megapixel phone photo; bigger is a decompression bomb here
+# PNG (screenshots) has no reduced-scale decoding: a 7000 × 7000 PNG costs seconds of
+# CPU, so lossless images are held to what a phone's screen or camera makes.
+MAX_PIXELS_LOSSLESS = 16_000_000
+# Every Image.open in the service refuses (DecompressionBombError) above twice this.
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 STORED_MAX_PX = 2560
 THUMBNAIL_PX = 400
 JPEG_QUALITY = 85
@@ -57,8 +62,13 @@ def _decode(data: bytes) -> Image.Image:
             picture = Image.open(io.BytesIO(data))
             if picture.format not in ACCEPTED_FORMATS:
                 raise PhotoError(gettext_noop("Only JPEG, PNG and WebP photos are accepted."))
-            if picture.width * picture.height > MAX_PIXELS:
+            # Dimensions come from the header: nothing is decoded before this check.
+            limit = MAX_PIXELS if picture.format == "JPEG" else MAX_PIXELS_LOSSLESS
+            if picture.width * picture.height > limit:
                 raise PhotoError(gettext_noop("The photo has too many pixels."))
+            if picture.format == "JPEG":
+                # Decode at 1/2, 1/4 or 1/8 scale when the stored copy is smaller anyway.
+                picture.draft("RGB", (STORED_MAX_PX, STORED_MAX_PX))
             picture.load()
     except PhotoError:
         raise

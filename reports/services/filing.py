@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from addresses.selectors import REVERSE_MAX_M, address_nearest_id
 from core.errors import InvalidInput, NotFound
-from core.ratelimit import counter_incr, counter_value
+from core.ratelimit import counter_decr, counter_hit
 from layers.models import Settlement, Territory
 from reports import compute, notify
 from reports.errors import (
@@ -97,8 +97,33 @@ def client_rate_limit(client_ip: str) -> RateLimit:
 
 
 # ------------------------------------------------------------------ filing a report
+def report_create(*, client_ip: str | None = None, rate_limit=None, **fields) -> Report:
+    """File a report: see `_report_create` for the fields and the errors.
+
+    The client's rate limit is taken before the transaction, in one atomic statement, so
+    that concurrent requests from many workers let exactly REPORTS_RATE_LIMIT through. A
+    report refused for its photos keeps its hit (decoding photos is the costly part an
+    abuser would repeat); one refused for any other reason gives its hit back.
+    """
+    if fields.pop("honeypot", ""):
+        raise InvalidInput(_("The form was not filled in by a person."), code="spam")
+    _channel_check(fields.get("channel", Channel.WEB), fields.get("created_by"))
+    if rate_limit is None and client_ip:
+        rate_limit = client_rate_limit(client_ip)
+    if rate_limit is not None:
+        _rate_limit_take(rate_limit)
+    try:
+        return _report_create(**fields)
+    except PhotoRejected:
+        raise
+    except BaseException:
+        if rate_limit is not None:
+            counter_decr(rate_limit.key)
+        raise
+
+
 @transaction.atomic
-def report_create(
+def _report_create(
     *,
     category_code: str,
     lat: float,
@@ -109,9 +134,6 @@ def report_create(
     photos: list[PhotoUpload] = (),
     reporter: Reporter = Reporter(),
     channel: str = Channel.WEB,
-    client_ip: str | None = None,
-    rate_limit: RateLimit | None = None,
-    honeypot: str = "",
     media_url: str = "",
     created_by=None,
     location_approximate: bool = False,
@@ -126,13 +148,6 @@ def report_create(
     client's api_key has its own). `nearest_address` is set to the nearest active address of the
     register within 150 m (addresses' reverse geocoding), else left empty.
     """
-    if honeypot:
-        raise InvalidInput(_("The form was not filled in by a person."), code="spam")
-    _channel_check(channel, created_by)
-    if rate_limit is None and client_ip:
-        rate_limit = client_rate_limit(client_ip)
-    if rate_limit is not None:
-        _rate_limit_check(rate_limit)
     category = _category_active(category_code)
     point = _point_in_territory(lat, lon)
     text = _description_clean(description, has_media=bool(photos or media_url))
@@ -164,13 +179,11 @@ def report_create(
     report.save(update_fields=["number"])
     _photos_save(report, clean_photos)
     Update.objects.create(report=report, kind=Update.Kind.CREATED, new_status=report.status)
-    transaction.on_commit(lambda: _after_create(report, rate_limit))
+    transaction.on_commit(lambda: _after_create(report))
     return report
 
 
-def _after_create(report: Report, rate_limit: RateLimit | None) -> None:
-    if rate_limit is not None:
-        _rate_limit_count(rate_limit)
+def _after_create(report: Report) -> None:
     notify.report_created(report)
     if report.is_public:
         notify.subscribers(report)
@@ -186,13 +199,9 @@ def _channel_check(channel: str, created_by) -> None:
         )
 
 
-def _rate_limit_check(rate_limit: RateLimit) -> None:
-    if counter_value(rate_limit.key) >= rate_limit.limit:
+def _rate_limit_take(rate_limit: RateLimit) -> None:
+    if not counter_hit(rate_limit.key, rate_limit.limit, rate_limit.window_s):
         raise TooManyRequests(str(rate_limit.message), retry_after_s=rate_limit.window_s)
-
-
-def _rate_limit_count(rate_limit: RateLimit) -> None:
-    counter_incr(rate_limit.key, rate_limit.window_s)
 
 
 def _category_active(code: str) -> Category:
