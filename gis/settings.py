@@ -24,6 +24,17 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int) -> int:
+    """An integer from the environment; unset or empty (an env_file's `NAME=`) is `default`."""
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+def env_str(name: str, default: str = "") -> str:
+    """A string from the environment; unset or empty is `default`."""
+    return os.environ.get(name, "").strip() or default
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     """Read a comma-separated environment variable into a list, dropping blanks."""
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
@@ -142,8 +153,8 @@ LOGIN_LOCKOUT_S = int(os.environ.get("LOGIN_LOCKOUT_S", "900"))
 LOGIN_RATE_LIMIT = int(os.environ.get("LOGIN_RATE_LIMIT", "30"))
 LOGIN_RATE_WINDOW_S = int(os.environ.get("LOGIN_RATE_WINDOW_S", "600"))
 # Password change and reset POSTs per client address per window (core.auth).
-PASSWORD_RATE_LIMIT = int(os.environ.get("PASSWORD_RATE_LIMIT", "10"))
-PASSWORD_RATE_WINDOW_S = int(os.environ.get("PASSWORD_RATE_WINDOW_S", "3600"))
+PASSWORD_RATE_LIMIT = env_int("PASSWORD_RATE_LIMIT", 10)
+PASSWORD_RATE_WINDOW_S = env_int("PASSWORD_RATE_WINDOW_S", 3600)
 # /planning/ and other login_required pages send visitors to the one login page there is.
 LOGIN_URL = "admin:login"
 
@@ -222,8 +233,24 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 LOCATE_NEAREST_MAX_M = 2000
 
 # Problem reports (reports/): e-mail, rate limits, public links.
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "hromada-gis@localhost")
+# Mail goes out by SMTP when EMAIL_HOST is set (STARTTLS with EMAIL_USE_TLS, or implicit
+# TLS with EMAIL_USE_SSL), else to the console; EMAIL_BACKEND overrides either.
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+# STARTTLS by default whenever there is a server; Django refuses TLS and SSL together.
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", bool(EMAIL_HOST)) and not EMAIL_USE_SSL
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "hromada-gis@localhost")
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # Absolute base of links in e-mails (follow a report, unsubscribe), without a trailing slash.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Shared by every gunicorn worker (rate limits); a directory under var/.
@@ -238,14 +265,12 @@ TILE_CACHE_MB = int(os.environ.get("TILE_CACHE_MB", "48"))
 # New reports per client address per window, and the window in seconds.
 # Request bodies (core.middleware.BodySizeLimitMiddleware): small everywhere, room for
 # three 10 MB photos on the report forms, and for imports sent by signed-in staff.
-REQUEST_BODY_MAX_BYTES = int(os.environ.get("REQUEST_BODY_MAX_BYTES", str(1024 * 1024)))
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", 1024 * 1024)
 REQUEST_BODY_LIMITS = [
-    (prefix, int(os.environ.get("REQUEST_BODY_REPORTS_MAX_BYTES", str(32 * 1024 * 1024))))
+    (prefix, env_int("REQUEST_BODY_REPORTS_MAX_BYTES", 32 * 1024 * 1024))
     for prefix in ("/api/v1/reports/", "/reports/", "/open311/")
 ]
-REQUEST_BODY_STAFF_MAX_BYTES = int(
-    os.environ.get("REQUEST_BODY_STAFF_MAX_BYTES", str(256 * 1024 * 1024))
-)
+REQUEST_BODY_STAFF_MAX_BYTES = env_int("REQUEST_BODY_STAFF_MAX_BYTES", 256 * 1024 * 1024)
 REPORTS_RATE_LIMIT = int(os.environ.get("REPORTS_RATE_LIMIT", "5"))
 REPORTS_RATE_WINDOW_S = int(os.environ.get("REPORTS_RATE_WINDOW_S", "600"))
 # Open311 GeoReport v2: the one jurisdiction this endpoint serves.

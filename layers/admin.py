@@ -1,14 +1,54 @@
 """Admin for the base layers, with a map widget on local assets."""
 
+from django import forms
 from django.contrib import admin
+from django.contrib.gis import forms as gis_forms
 from django.contrib.gis.db import models as gis_models
 
+from core.errors import InvalidInput
+from core.geometry import geometry_check
 from layers.models import Facility, Settlement, Territory
 from layers.widgets import LocalMapWidget
 
+# The GEOS types each form field's geometry type accepts, and whether a single part is
+# promoted to the Multi type.
+FIELD_KINDS = {
+    "POINT": (("Point",), False),
+    "LINESTRING": (("LineString",), False),
+    "POLYGON": (("Polygon",), False),
+    "MULTIPOINT": (("Point", "MultiPoint"), True),
+    "MULTILINESTRING": (("LineString", "MultiLineString"), True),
+    "MULTIPOLYGON": (("Polygon", "MultiPolygon"), True),
+}
+ANY_KIND = (
+    ("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon"),
+    False,
+)
+
+
+class GeometryCheckedForm(forms.ModelForm):
+    """An admin form whose geometry fields pass core.geometry.geometry_check: type, 2D,
+    lon/lat range, size and validity, the same checks as the API and the imports."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, field in self.fields.items():
+            value = cleaned.get(name)
+            if not isinstance(field, gis_forms.GeometryField) or value is None:
+                continue
+            kinds, multi = FIELD_KINDS.get(field.geom_type, ANY_KIND)
+            try:
+                cleaned[name] = geometry_check(value, kinds=kinds, multi=multi).geom
+            except InvalidInput as exc:
+                self.add_error(name, exc.message)
+        return cleaned
+
 
 class MapAdmin(admin.ModelAdmin):
-    """ModelAdmin whose geometry fields are edited on the local OpenLayers widget."""
+    """ModelAdmin whose geometry fields are edited on the local OpenLayers widget and
+    checked by core.geometry before they are saved."""
+
+    form = GeometryCheckedForm
 
     formfield_overrides = {
         gis_models.PointField: {"widget": LocalMapWidget},

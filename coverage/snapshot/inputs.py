@@ -5,6 +5,7 @@ addresses and facilities (`read_points`) are read through coverage.sql as WKB or
 EPSG:4326 and reprojected with pyproj (coverage.overlay) to settings.METRIC_SRID.
 """
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,6 +17,8 @@ from core.errors import Conflict, NotFound
 from coverage import overlay, sql
 from coverage.compute import Thresholds
 from layers.models import Territory
+
+logger = logging.getLogger(__name__)
 
 
 def thresholds_from_settings() -> Thresholds:
@@ -104,18 +107,53 @@ class Rows:
     areas: list[tuple]  # sql.coverage_sources
     territories: list[tuple]  # sql.territories
     villages: list[tuple]  # sql.villages
+    # Coverage areas left out because their stored geometry is unusable: {id, reason}.
+    skipped: list[dict] = field(default_factory=list)
 
     def territories_ll(self) -> np.ndarray:
         return shapely.from_wkb([bytes(w) for _, w in self.territories])
 
 
 def read_areas(cursor, tids: list[int], as_of: date) -> Rows:
-    """Read the coverage areas valid on `as_of`, the territories and their villages."""
-    return Rows(
-        sql.coverage_sources(cursor, as_of),
-        sql.territories(cursor, tids),
-        sql.villages(cursor, tids),
-    )
+    """Read the coverage areas valid on `as_of`, the territories and their villages.
+
+    A stored area whose geometry is unusable (unreadable, empty, out of lon/lat range,
+    invalid: rows older than the checks at every door, or written by hand) is skipped,
+    logged and listed in `Rows.skipped`; the computation never fails on one.
+    """
+    areas, skipped = usable_areas(sql.coverage_sources(cursor, as_of))
+    for item in skipped:
+        logger.warning("coverage area %s skipped: %s", item["id"], item["reason"])
+    return Rows(areas, sql.territories(cursor, tids), sql.villages(cursor, tids), skipped)
+
+
+def area_problem(geom) -> str | None:
+    """Why a stored area cannot enter the computation, or None when it can."""
+    if geom is None:
+        return "unreadable geometry"
+    if geom.is_empty:
+        return "empty geometry"
+    if geom.geom_type not in ("Polygon", "MultiPolygon"):
+        return f"not a polygon ({geom.geom_type})"
+    min_x, min_y, max_x, max_y = geom.bounds
+    if not (-180 <= min_x <= max_x <= 180 and -90 <= min_y <= max_y <= 90):
+        return "coordinates outside the lon/lat range"
+    if not geom.is_valid:
+        return f"invalid geometry: {shapely.is_valid_reason(geom)}"
+    return None
+
+
+def usable_areas(rows: list[tuple]) -> tuple[list[tuple], list[dict]]:
+    """Split sql.coverage_sources rows into the usable ones and {id, reason} of the rest."""
+    geoms = shapely.from_wkb([bytes(row[4]) for row in rows], on_invalid="ignore")
+    kept, skipped = [], []
+    for row, geom in zip(rows, geoms, strict=True):
+        problem = area_problem(geom)
+        if problem is None:
+            kept.append(row)
+        else:
+            skipped.append({"id": row[0], "reason": problem})
+    return kept, skipped
 
 
 def area_inputs(rows: Rows, t: Thresholds, srid: int) -> Inputs:

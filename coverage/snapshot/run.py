@@ -94,6 +94,8 @@ def coverage_compute(
         hexes = back.hexes
         counts = {**gathered.counts, "hexagons": len(hexes.cells), "wifi_hotspots": wifi["open"]}
         snapshot = snapshot_start(params, counts)
+        if rows.skipped:  # shown on the planners' page (coverage/_skipped_areas.html)
+            snapshot.input_counts["skipped_areas"] = rows.skipped
         table = hexagon_rows(back, inputs, adr, zonal)
         # PostgreSQL copies the hexagons (the raw cursor, on another thread) while this
         # one assembles and encodes the results; nothing else uses the connection meanwhile.
