@@ -16,11 +16,16 @@ from pathlib import Path
 
 import dj_database_url
 import psycopg
+import psycopg.sql
 from django.conf import settings
 from django.db import connections
 
 from core.errors import ApplicationError, Conflict, InvalidInput
 from ops import compute
+
+# Backups hold residents' contact data: folders only for their owner, files likewise.
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
 
 
 class BackupError(ApplicationError):
@@ -90,11 +95,13 @@ def backup_create(*, target_dir: Path, keep: int = 7, alias: str = "default") ->
     if keep < 1:
         raise InvalidInput("--keep must be at least 1.")
     target_dir = Path(target_dir)
-    target_dir.mkdir(parents=True, exist_ok=True)
+    target_dir.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+    target_dir.chmod(PRIVATE_DIR)  # a backup holds residents' e-mails and phones
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
     final = target_dir / f"{compute.BACKUP_PREFIX}{stamp}"
     partial = target_dir / f".partial-{stamp}"
-    partial.mkdir()
+    partial.mkdir(mode=PRIVATE_DIR)
+    partial.chmod(PRIVATE_DIR)
     try:
         db = connections[alias].settings_dict
         _run(
@@ -109,6 +116,8 @@ def backup_create(*, target_dir: Path, keep: int = 7, alias: str = "default") ->
             versions=_versions(alias),
         )
         (partial / compute.MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
+        for file in partial.iterdir():
+            file.chmod(PRIVATE_FILE)
         partial.rename(final)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
@@ -156,21 +165,52 @@ def _backup_folder(path: Path) -> tuple[Path, compute.Manifest]:
     return folder, manifest
 
 
+def _database_ensure(db: dict) -> None:
+    """Create the database `db` names on its server when it does not exist yet."""
+    server = {**connect_kwargs(db), "dbname": "postgres"}
+    with psycopg.connect(**server, autocommit=True) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
+        if found.fetchone() is None:
+            conn.execute(
+                psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(db["NAME"]))
+            )
+
+
 def backup_restore(
-    *, path: Path, database_url: str | None = None, force: bool = False, restore_media: bool = True
+    *,
+    path: Path,
+    database_url: str | None = None,
+    database: str | None = None,
+    media_dir: Path | None = None,
+    force: bool = False,
+    restore_media: bool = True,
 ) -> compute.Manifest:
     """Restore a backup folder into an empty database (the configured one by default).
 
+    `database` names a separate database on the configured server (created when
+    missing), `database_url` one anywhere; media then go to `media_dir`, never into the
+    live MEDIA_ROOT (InvalidInput without `media_dir` or with `restore_media` False).
     Refuses (Conflict) a database that already has tables unless `force`, in which case
     the dump's objects replace existing ones. Checks every SHA-256 before touching
-    anything. Media are unpacked into MEDIA_ROOT.
+    anything.
     """
     folder, manifest = _backup_folder(path)
-    db = (
-        dj_database_url.parse(database_url)
-        if database_url
-        else connections["default"].settings_dict
-    )
+    live = connections["default"].settings_dict
+    if database_url:
+        db = dj_database_url.parse(database_url)
+    elif database:
+        db = {**live, "NAME": database}
+    else:
+        db = live
+    separate = (db.get("NAME"), db.get("HOST")) != (live.get("NAME"), live.get("HOST"))
+    if restore_media and separate and media_dir is None:
+        raise InvalidInput(
+            "A restore into another database would unpack its media into the live "
+            "MEDIA_ROOT: pass --media-dir DIR (or --no-media)."
+        )
+    media_root = Path(media_dir) if media_dir is not None else Path(settings.MEDIA_ROOT)
+    if database and not database_url:
+        _database_ensure(db)
     if (tables := _user_tables(db)) and not force:
         raise Conflict(
             f"Database {db['NAME']} is not empty ({len(tables)} tables); restore into an empty "
@@ -181,7 +221,7 @@ def backup_restore(
         args[1:1] = ["--clean", "--if-exists"]
     _run([*args, str(folder / compute.DUMP_NAME)], libpq_env(db))
     if restore_media:
-        _unpack_media(folder / compute.MEDIA_NAME, Path(settings.MEDIA_ROOT))
+        _unpack_media(folder / compute.MEDIA_NAME, media_root)
     return manifest
 
 

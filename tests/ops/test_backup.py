@@ -63,10 +63,9 @@ def test_backup_restores_into_a_fresh_database_with_identical_tables(
     (folder,) = (tmp_path / "backups").iterdir()
     name, url = scratch_database
     media_restored = tmp_path / "media-restored"
-    from django.conf import settings
-
-    settings.MEDIA_ROOT = media_restored
-    call_command("ops_restore", str(folder), database_url=url, stdout=io.StringIO())
+    call_command(
+        "ops_restore", str(folder), database_url=url, media_dir=media_restored, stdout=io.StringIO()
+    )
 
     db = connection.settings_dict
     with (
@@ -132,3 +131,52 @@ def test_keep_below_one_is_refused_and_nothing_is_written(tmp_path):
 def test_rotation_removes_only_our_oldest_folders():
     names = ["hromada-20260101", "hromada-20260103", "notes", "hromada-20260102"]
     assert compute.backups_to_remove(names, keep=2) == ["hromada-20260101"]
+
+
+def test_backup_folders_and_files_are_private_to_their_owner(tmp_path, territory, media):
+    call_command("ops_backup", str(tmp_path / "backups"), stdout=io.StringIO())
+    (folder,) = (tmp_path / "backups").iterdir()
+    assert (tmp_path / "backups").stat().st_mode & 0o777 == 0o700
+    assert folder.stat().st_mode & 0o777 == 0o700
+    modes = {file.name: file.stat().st_mode & 0o777 for file in folder.iterdir()}
+    assert modes and set(modes.values()) == {0o600}, modes
+
+
+def test_restore_into_a_named_database_and_media_dir_leaves_the_live_ones_alone(
+    tmp_path, facility, media
+):
+    call_command("ops_backup", str(tmp_path / "backups"), stdout=io.StringIO())
+    (folder,) = (tmp_path / "backups").iterdir()
+    (media / "reports" / "photo.jpg").write_bytes(b"live, newer than the backup")
+    name = f"restore_check_{uuid.uuid4().hex[:8]}"
+    db = connection.settings_dict
+    try:
+        call_command(
+            "ops_restore",
+            str(folder),
+            database=name,
+            media_dir=tmp_path / "check-media",
+            stdout=io.StringIO(),
+        )
+        with psycopg.connect(**{**connect_kwargs(db), "dbname": name}) as restored:
+            count = restored.execute("SELECT count(*) FROM layers_facility").fetchone()[0]
+        assert count == 1
+    finally:
+        with psycopg.connect(**{**connect_kwargs(db), "dbname": "postgres"}, autocommit=True) as c:
+            c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    restored_photo = tmp_path / "check-media" / "reports" / "photo.jpg"
+    assert restored_photo.read_bytes() == b"\xff\xd8 not really a jpeg"
+    assert (media / "reports" / "photo.jpg").read_bytes() == b"live, newer than the backup"
+
+
+def test_restore_into_another_database_without_a_media_dir_is_refused(
+    tmp_path, territory, media, scratch_database
+):
+    call_command("ops_backup", str(tmp_path / "backups"), stdout=io.StringIO())
+    (folder,) = (tmp_path / "backups").iterdir()
+    name, url = scratch_database
+    with pytest.raises(CommandError, match="--media-dir"):
+        call_command("ops_restore", str(folder), database_url=url, stdout=io.StringIO())
+    with psycopg.connect(**{**connect_kwargs(connection.settings_dict), "dbname": name}) as c:
+        tables = c.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
+        assert tables.fetchone()[0] == 0
