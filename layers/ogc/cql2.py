@@ -181,7 +181,11 @@ def _temporal_infix(text: str) -> str:
         second = (
             _INTERVAL_END.sub(_interval_end, args[1]) if "INTERVAL" in args[1].upper() else args[1]
         )
-        out += [text[position : match.start()], f"({args[0]} {name} {second})"]
+        if name.upper() == "T_DISJOINT":  # not in the grammar: NOT T_INTERSECTS
+            call = f"(NOT ({args[0]} T_INTERSECTS {second}))"
+        else:
+            call = f"({args[0]} {name} {second})"
+        out += [text[position : match.start()], call]
         position = end
     return "".join(out) + text[position:]
 
@@ -262,7 +266,10 @@ class Compiler:
         if isinstance(node, ast.Or):
             return self.q(node.lhs) | self.q(node.rhs)
         if isinstance(node, ast.Not):
-            return ~self.q(node.sub_node)
+            sub = node.sub_node
+            if isinstance(sub, ast.Function) and sub.name.lower() == "t_intersects":
+                return self.function(ast.Function("t_disjoint", sub.arguments))
+            return ~self.q(sub)
         if isinstance(node, ast.Include):
             return NOTHING if node.not_ else Q()
         handler = _HANDLERS.get(type(node))
@@ -385,7 +392,8 @@ class Compiler:
         if self.crs.north_first:
             shape = {**shape, "coordinates": _swapped(shape["coordinates"])}
         try:
-            geometry = GEOSGeometry(json.dumps(shape), srid=self.crs.srid)
+            geometry = GEOSGeometry(json.dumps(shape))
+            geometry.srid = self.crs.srid
         except (GEOSException, ValueError, TypeError) as exc:
             raise bad(f"not a valid geometry: {exc}") from None
         if geometry.empty or not geometry.valid:
