@@ -46,6 +46,8 @@ def geometry_sql(
     if decimals is None:
         decimals = GEOJSON_DECIMALS if srid == 4326 else METRIC_DECIMALS
     return f"ST_AsGeoJSON({geom}, {int(decimals)})"
+
+
 # json_build_object takes at most 100 arguments: 50 properties per call.
 _PAIRS_PER_CALL = 50
 

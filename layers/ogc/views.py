@@ -1,4 +1,4 @@
-"""OGC API - Features - Part 1: Core at /ogc/ (JSON/GeoJSON, HTML, OpenAPI 3.0).
+"""OGC API - Features - Parts 1, 2, 3 (and 5's schemas) at /ogc/ (GeoJSON, HTML, OpenAPI 3.1).
 
 Conformance classes: core, geojson, html, oas30. Collections are the registry's layers
 the user may see (`layers.registry.visible_to`); any other id answers 404.
@@ -33,6 +33,7 @@ from layers.ogc.http import (
     HTML,
     JSON,
     OPENAPI,
+    SCHEMA_JSON,
     cors,
     json_response,
     link,
@@ -80,7 +81,6 @@ CONFORMANCE = [
         )
     ),
 ]
-SCHEMA_JSON = "application/schema+json"
 REL_QUERYABLES = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
 REL_SCHEMA = "http://www.opengis.net/def/rel/ogc/1.0/schema"
 REL_SORTABLES = "http://www.opengis.net/def/rel/ogc/1.0/sortables"
@@ -405,7 +405,7 @@ def schema(request, collection_id: str):
 
 @ogc_view
 def api(request):
-    """The OpenAPI 3.0 definition of this API (only the collections the user may see)."""
+    """The OpenAPI 3.1 definition of this API (only the collections the user may see)."""
     check_known(request.GET, {"f"})
     fmt = wanted_format(request, OPENAPI)
     doc = ogc_openapi.document(request, registry.visible_to(request.user))
