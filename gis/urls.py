@@ -11,7 +11,14 @@ from coverage import api as coverage_api
 from layers import api as layers_api
 from reports import api as reports_api
 
-api = NinjaAPI(
+
+class HromadaAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        # GeoJSON responses say application/geo+json in the document as on the wire.
+        return layers_api.geojson_media_types(super().get_openapi_schema(**kwargs))
+
+
+api = HromadaAPI(
     title="Hromada GIS API",
     version="1",
     description="Territory, settlements, facilities and more for a Ukrainian hromada. "

@@ -74,6 +74,25 @@ class LocateOut(Schema):
     nearest: NearestBrief | None
 
 
+def geojson_media_types(schema: dict) -> dict:
+    """Declare `application/geo+json` for the responses that are GeoJSON (their schema is
+    a Feature or a FeatureCollection), as `geojson_response` sends them; ninja would say
+    `application/json`."""
+    for item in schema.get("paths", {}).values():
+        for operation in item.values():
+            for response in operation.get("responses", {}).values():
+                content = response.get("content", {})
+                media = content.get("application/json")
+                if media and _is_feature_schema(media.get("schema", {})):
+                    content[GEOJSON] = content.pop("application/json")
+    return schema
+
+
+def _is_feature_schema(schema: dict) -> bool:
+    ref = schema.get("$ref", "")
+    return ref.endswith(("/FeatureCollectionOut", "/FeatureOut"))
+
+
 def geojson_response(text: str) -> HttpResponse:
     return HttpResponse(text, content_type=GEOJSON)
 

@@ -2,7 +2,12 @@
 
 The queryset is turned into a subquery of `values()`; PostgreSQL assembles the features
 with `ST_AsGeoJSON` and `json_agg`. Geometry is written in EPSG:4326 (lon, lat) with
-6 decimals (about 0.1 m), as RFC 7946 recommends.
+7 decimals (about 1 cm), polygons with their exterior rings counter-clockwise and their
+holes clockwise (RFC 7946 §3.1.6, `ST_ForcePolygonCCW`).
+
+OGC API - Features - Part 2 asks for other CRSs: `geometry_sql` writes the geometry
+reprojected (`ST_Transform`) and in the CRS's own axis order (`ST_FlipCoordinates` for
+a CRS whose first axis is north, such as EPSG:4326 and the УСК-2000 zones).
 """
 
 from django.core.exceptions import EmptyResultSet
@@ -10,16 +15,39 @@ from django.db import connection
 from django.db.models import F, QuerySet
 from django.db.models.sql.where import WhereNode
 
-GEOJSON_DECIMALS = 6
+GEOJSON_DECIMALS = 7
+# Metric CRSs (EPSG:3857, the УСК-2000 zones): centimetres.
+METRIC_DECIMALS = 2
 
 _FEATURE_SQL = """
     json_build_object(
         'type', 'Feature',
         'id', t."_fid",
-        'geometry', ST_AsGeoJSON(t."_geom", {decimals})::json,
+        'geometry', {geometry}::json,
         'properties', {properties}
     )
 """
+
+
+def geometry_sql(
+    column: str = 't."_geom"', *, srid: int = 4326, north_first: bool = False, decimals=None
+) -> str:
+    """Return SQL writing an EPSG:4326 geometry column as GeoJSON geometry text.
+
+    Rings are oriented as RFC 7946 asks; `srid` other than 4326 reprojects; `north_first`
+    swaps the axes (a CRS whose first axis is northing or latitude). `srid` is an int
+    from the service's own list, never a client's text.
+    """
+    geom = f"ST_ForcePolygonCCW({column})"
+    if srid != 4326:
+        geom = f"ST_Transform({geom}, {int(srid)})"
+    if north_first:
+        geom = f"ST_FlipCoordinates({geom})"
+    if decimals is None:
+        decimals = GEOJSON_DECIMALS if srid == 4326 else METRIC_DECIMALS
+    return f"ST_AsGeoJSON({geom}, {int(decimals)})"
+
+
 # json_build_object takes at most 100 arguments: 50 properties per call.
 _PAIRS_PER_CALL = 50
 
@@ -48,8 +76,10 @@ def _pair(name: str) -> str:
     return f"'{key}', t.{connection.ops.quote_name(name)}"
 
 
-def _feature_sql(properties: dict) -> str:
-    return _FEATURE_SQL.format(decimals=GEOJSON_DECIMALS, properties=_properties_sql(properties))
+def _feature_sql(properties, geometry: str | None = None) -> str:
+    return _FEATURE_SQL.format(
+        geometry=geometry or geometry_sql(), properties=_properties_sql(properties)
+    )
 
 
 def _feature_rows(queryset: QuerySet, *, geometry: str, properties: dict, id_field: str):
@@ -120,11 +150,12 @@ def feature_select(
     return f"SELECT ({_feature_sql(properties)})::text FROM ({sql}) AS t", params
 
 
-def feature_expression(properties) -> str:
+def feature_expression(properties, geometry: str | None = None) -> str:
     """Return the SQL expression building one Feature (json) from a row `t` of
-    `feature_rows` with these property names.
+    `feature_rows` with these property names; `geometry` from `geometry_sql` (default
+    CRS84).
     """
-    return _feature_sql(properties)
+    return _feature_sql(properties, geometry)
 
 
 def feature_rows(

@@ -26,10 +26,14 @@ class ReportFilter(Schema):
     bbox: str | None = Field(
         None,
         description="min lon,min lat,max lon,max lat (EPSG:4326)",
-        examples=["32.5,48.6,33,49"],
+        # One `example`: ninja copies a schema's `examples` (a list) into the parameter,
+        # where OpenAPI wants a map of Example Objects.
+        json_schema_extra={"example": "32.5,48.6,33,49"},
     )
     status: str | None = Field(
-        None, description="Comma-separated statuses, or open / closed", examples=["open"]
+        None,
+        description="Comma-separated statuses, or open / closed",
+        json_schema_extra={"example": "open"},
     )
     category: str | None = Field(None, description="Category code, e.g. roads")
     settlement: str | None = Field(None, pattern=r"^UA\d{17}$", description="KATOTTG code")

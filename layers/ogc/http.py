@@ -20,7 +20,8 @@ from layers.ogc.params import parse_format
 GEOJSON = "application/geo+json"
 JSON = "application/json"
 HTML = "text/html"
-OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
+OPENAPI = "application/vnd.oai.openapi+json;version=3.1"
+SCHEMA_JSON = "application/schema+json"
 
 # OGC exception codes (the names pygeoapi and ldproxy use) by HTTP status.
 OGC_CODES = {

@@ -1,15 +1,18 @@
-"""The OpenAPI 3.0 definition of /ogc/ (conformance class oas30), built per request.
+"""The OpenAPI 3.1 definition of /ogc/ (conformance class oas30), built per request.
+
+OpenAPI 3.1 is a superset of what oas30 asks: its schemas are JSON Schema 2020-12.
 
 Each collection gets its own paths, so that its queryable properties appear as query
 parameters of its items operation; GDAL's OAPIF driver reads them from here to send
 attribute filters to the server instead of filtering locally.
 """
 
-from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from layers.ogc.http import GEOJSON, HTML, JSON, OPENAPI
+from layers.ogc import crs as ogc_crs
+from layers.ogc import schema as ogc_schema
+from layers.ogc.http import GEOJSON, HTML, JSON, OPENAPI, SCHEMA_JSON
 from layers.ogc.params import LIMIT_DEFAULT, LIMIT_MAX
 from layers.registry import LayerSpec
 
@@ -70,6 +73,62 @@ COMMON_PARAMETERS = {
         "style": "form",
         "explode": False,
     },
+    "filter": {
+        "name": "filter",
+        "in": "query",
+        "description": "A CQL2 filter over the collection's queryables (text or JSON, "
+        "see filter-lang).",
+        "required": False,
+        "schema": {"type": "string"},
+    },
+    "filter-lang": {
+        "name": "filter-lang",
+        "in": "query",
+        "description": "The encoding of `filter`.",
+        "required": False,
+        "schema": {"type": "string", "enum": ["cql2-text", "cql2-json"], "default": "cql2-text"},
+    },
+    "filter-crs": {
+        "name": "filter-crs",
+        "in": "query",
+        "description": "The CRS of the geometries in `filter` (default CRS84).",
+        "required": False,
+        "schema": {"type": "string", "format": "uri", "enum": list(ogc_crs.URIS)},
+    },
+    "sortby": {
+        "name": "sortby",
+        "in": "query",
+        "description": "Sortable properties, comma-separated, each with + (ascending, the "
+        "default) or - (descending).",
+        "required": False,
+        "schema": {"type": "array", "items": {"type": "string"}},
+        "style": "form",
+        "explode": False,
+    },
+    "properties": {
+        "name": "properties",
+        "in": "query",
+        "description": "Only these properties in each feature (comma-separated).",
+        "required": False,
+        "schema": {"type": "array", "items": {"type": "string"}},
+        "style": "form",
+        "explode": False,
+    },
+    "crs": {
+        "name": "crs",
+        "in": "query",
+        "description": "The CRS of the geometries in the response (default CRS84), in its "
+        "own axis order.",
+        "required": False,
+        "schema": {"type": "string", "format": "uri", "enum": list(ogc_crs.URIS)},
+    },
+    "bbox-crs": {
+        "name": "bbox-crs",
+        "in": "query",
+        "description": "The CRS of `bbox` (default CRS84).",
+        "required": False,
+        "schema": {"type": "string", "format": "uri", "enum": list(ogc_crs.URIS)},
+    },
     "featureId": {
         "name": "featureId",
         "in": "path",
@@ -116,19 +175,14 @@ def _operation(summary: str, op_id: str, tag: str, parameters: list, ok: dict) -
     }
 
 
-def _schema_of(field) -> dict:
-    """Return the OpenAPI schema of a model field's values."""
-    if isinstance(field, models.BooleanField):
-        return {"type": "boolean"}
-    if isinstance(field, models.IntegerField | models.AutoField):
-        return {"type": "integer"}
-    if isinstance(field, models.FloatField | models.DecimalField):
-        return {"type": "number"}
-    if isinstance(field, models.DateTimeField):
-        return {"type": "string", "format": "date-time"}
-    if isinstance(field, models.DateField):
-        return {"type": "string", "format": "date"}
-    return {"type": "string"}
+def _schema_of(ptype: ogc_schema.PropertyType) -> dict:
+    """Return the OpenAPI schema of a property's values."""
+    schema = {"type": ptype.json_type}
+    if ptype.format:
+        schema["format"] = ptype.format
+    if ptype.enum:
+        schema["enum"] = list(ptype.enum)
+    return schema
 
 
 def _queryable_parameters(spec: LayerSpec) -> list[dict]:
@@ -139,17 +193,21 @@ def _queryable_parameters(spec: LayerSpec) -> list[dict]:
             "description": _("Only features whose “%(title)s” equals this value.")
             % {"title": spec.property_title(name)},
             "required": False,
-            "schema": _schema_of(spec.model_field(path)),
+            "schema": _schema_of(ptype),
             "style": "form",
             "explode": False,
         }
-        for name, path in spec.queryable().items()
+        for name, ptype in ogc_schema.queryables(spec).items()
     ]
 
 
 def _collection_paths(spec: LayerSpec) -> dict:
     base = f"/collections/{spec.id}"
-    common = [{"$ref": f"{REF}/parameters/{name}"} for name in ("f", "bbox", "limit", "offset")]
+    common = [
+        {"$ref": f"{REF}/parameters/{name}"}
+        for name in ("f", "bbox", "bbox-crs", "limit", "offset", "filter", "filter-lang")
+        + ("filter-crs", "sortby", "properties", "crs")
+    ]
     if spec.temporal:
         common.append({"$ref": f"{REF}/parameters/datetime"})
     f = [{"$ref": f"{REF}/parameters/f"}]
@@ -173,9 +231,19 @@ def _collection_paths(spec: LayerSpec) -> dict:
             f"{title}: {_('one feature')}",
             f"getFeature_{spec.id}",
             spec.id,
-            [{"$ref": f"{REF}/parameters/featureId"}, *f],
+            [{"$ref": f"{REF}/parameters/featureId"}, *f, {"$ref": f"{REF}/parameters/crs"}],
             _response(_("The feature."), GEOJSON, HTML),
         ),
+        **{
+            f"{base}/{name}": _operation(
+                f"{title}: {name}",
+                f"get{name.title()}_{spec.id}",
+                spec.id,
+                f,
+                _response(_("A JSON Schema."), SCHEMA_JSON),
+            )
+            for name in ("queryables", "sortables", "schema")
+        },
     }
 
 
@@ -198,18 +266,20 @@ def _service_paths() -> dict:
 
 
 def document(request, specs: list[LayerSpec]) -> dict:
-    """Return the OpenAPI 3.0 document for the given (visible) collections."""
+    """Return the OpenAPI 3.1 document for the given (visible) collections."""
     paths = _service_paths()
     for spec in specs:
         paths |= _collection_paths(spec)
     server = request.build_absolute_uri(reverse("ogc:landing")).rstrip("/")
     error = {"application/json": {"schema": {"$ref": f"{REF}/schemas/exception"}}}
     return {
-        "openapi": "3.0.3",
+        "openapi": "3.1.0",
         "info": {
             "title": _("Dmytrivska community: geodata (OGC API - Features)"),
             "version": "1.0.0",
-            "description": _("OGC API - Features - Part 1: Core; GeoJSON, HTML, OpenAPI 3.0."),
+            "description": _(
+                "OGC API - Features - Parts 1, 2 and 3: GeoJSON, HTML, CRSs, CQL2 filters."
+            ),
         },
         "servers": [{"url": server}],
         "tags": [{"name": "service"}] + [{"name": s.id, "description": s.title()} for s in specs],

@@ -6,6 +6,7 @@ input never reaches SQL. The rules follow OGC API - Features - Part 1: Core 1.0
 `datetime` an RFC 3339 instant or an interval with `..` for an open end.
 """
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -17,14 +18,18 @@ LIMIT_MAX = 10_000
 TILE_MAX_ZOOM = 22
 INTEGER = re.compile(r"^[+-]?[0-9]{1,9}$")
 NUMBER = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,3})?$")
+# Instants a date filter may name: PostgreSQL and Python both hold them in every time zone.
+YEARS = (1000, 9000)
 FORMATS = {"json": "json", "geojson": "json", "html": "html"}
 
 
-def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
-    """Return (west, south, east, north) in CRS84 degrees, or None when absent.
+def parse_bbox(text: str | None, north_first: bool = False, degrees: bool = True):
+    """Return (west, south, east, north), or None when absent.
 
-    Six numbers carry heights, which are ignored. West may exceed east (the box crosses
-    the antimeridian); south may not exceed north.
+    In CRS84 degrees by default; for another CRS (`bbox-crs`) in its units, given in its
+    axis order (`north_first`: south,west,north,east) and returned as x/y. Six numbers
+    carry heights, which are ignored. West may exceed east (the box crosses the
+    antimeridian); south may not exceed north. NaN and infinities are refused.
     """
     if text is None:
         return None
@@ -35,7 +40,16 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
             code="invalid_bbox",
         )
     numbers = [_finite(part, "bbox") for part in parts]
-    west, south, east, north = numbers if len(numbers) == 4 else [numbers[i] for i in (0, 1, 3, 4)]
+    numbers = numbers if len(numbers) == 4 else [numbers[i] for i in (0, 1, 3, 4)]
+    if north_first:
+        numbers = [numbers[1], numbers[0], numbers[3], numbers[2]]
+    west, south, east, north = numbers
+    if not degrees:
+        if not (west <= east and south <= north and max(map(abs, numbers)) < 1e8):
+            raise InvalidInput(
+                "bbox must be min,min,max,max within ±100,000 km.", code="invalid_bbox"
+            )
+        return west, south, east, north
     if not (-180 <= west <= 180 and -180 <= east <= 180):
         raise InvalidInput("bbox longitudes must be within -180..180.", code="invalid_bbox")
     if not (-90 <= south <= 90 and -90 <= north <= 90):
@@ -46,9 +60,9 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
 
 
 def _finite(text: str, name: str) -> float:
-    if not NUMBER.match(text.strip()):
-        raise InvalidInput(f"{name}: '{text}' is not a number.", code=f"invalid_{name}")
-    return float(text)
+    if not NUMBER.match(text.strip()) or not math.isfinite(value := float(text)):
+        raise InvalidInput(f"{name}: '{text[:50]}' is not a finite number.", code=f"invalid_{name}")
+    return value
 
 
 def parse_int(text: str | None, name: str, *, default: int, low: int, high: int | None) -> int:
@@ -86,15 +100,23 @@ def _instant(text: str, tz: tzinfo) -> tuple[datetime, datetime, bool]:
     try:
         if "T" not in text.upper() and len(text) == 10:
             day = date.fromisoformat(text)
+            if not YEARS[0] <= day.year <= YEARS[1]:
+                raise ValueError(text)
             start = datetime.combine(day, time(), tzinfo=tz)
             return start, start + timedelta(days=1), True
         moment = datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
-    except ValueError:
+    except (ValueError, OverflowError):
         raise InvalidInput(
-            f"datetime: '{text}' is not an RFC 3339 date-time.", code="invalid_datetime"
+            f"datetime: '{text[:50]}' is not an RFC 3339 date-time within {YEARS[0]}–{YEARS[1]}.",
+            code="invalid_datetime",
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
+    if not YEARS[0] <= moment.year <= YEARS[1]:
+        raise InvalidInput(
+            f"datetime: years {YEARS[0]}–{YEARS[1]} only; got '{text[:50]}'.",
+            code="invalid_datetime",
+        )
     return moment, moment, False
 
 
@@ -148,3 +170,41 @@ def parse_tile(z: str, x: str, y: str) -> tuple[int, int, int]:
     column = parse_int(x, "x", default=0, low=0, high=size - 1)
     row = parse_int(y, "y", default=0, low=0, high=size - 1)
     return zoom, column, row
+
+
+def parse_sortby(text: str | None, sortable) -> tuple[tuple[str, bool], ...]:
+    """Return ((property, descending), …) of `sortby`: `+a,-b,c` (OGC API - Records /
+    Features sorting); 400 for a property that is not sortable or named twice."""
+    if text is None:
+        return ()
+    keys = []
+    for part in text.split(","):
+        part = part.strip()
+        descending = part.startswith("-")
+        name = part.lstrip("+-").strip()
+        if name not in sortable:
+            known = ", ".join(sorted(sortable))
+            raise InvalidInput(
+                f"sortby: '{name[:60]}' is not a sortable property (sortable: {known}).",
+                code="invalid_sortby",
+            )
+        if any(name == key for key, _ in keys):
+            raise InvalidInput(f"sortby: '{name}' is named twice.", code="invalid_sortby")
+        keys.append((name, descending))
+    return tuple(keys)
+
+
+def parse_properties(text: str | None, names) -> tuple[str, ...] | None:
+    """Return the properties to include (`properties=a,b`), None for all; 400 for an
+    unknown one. An empty value asks for no properties."""
+    if text is None:
+        return None
+    chosen = tuple(dict.fromkeys(name.strip() for name in text.split(",") if name.strip()))
+    unknown = [name for name in chosen if name not in names]
+    if unknown:
+        raise InvalidInput(
+            f"properties: unknown {', '.join(n[:60] for n in unknown[:5])} "
+            f"(known: {', '.join(names)}).",
+            code="invalid_properties",
+        )
+    return chosen

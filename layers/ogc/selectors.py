@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from core.errors import InvalidInput
 from layers import geojson
+from layers.ogc import schema as ogc_schema
 from layers.ogc.params import TimeInterval
 from layers.registry import LayerSpec
 from layers.tiles import cache as tilecache
@@ -31,16 +32,19 @@ from layers.tiles import cache as tilecache
 STREAM_BATCH = 500
 
 
-def _envelope(west: float, south: float, east: float, north: float) -> Polygon:
+def _envelope(west: float, south: float, east: float, north: float, srid: int = 4326) -> Polygon:
     box = Polygon.from_bbox((west, south, east, north))
-    box.srid = 4326
+    box.srid = srid
     return box
 
 
-def bbox_q(spec: LayerSpec, bbox) -> Q:
-    """Rows whose geometry intersects the CRS84 box; split in two across the antimeridian."""
+def bbox_q(spec: LayerSpec, bbox, srid: int = 4326) -> Q:
+    """Rows whose geometry intersects the box (x/y in `srid`, CRS84 by default); a CRS84
+    box is split in two across the antimeridian; another CRS's is reprojected in SQL."""
     west, south, east, north = bbox
     lookup = f"{spec.geometry}__intersects"
+    if srid != 4326:
+        return Q(**{lookup: _envelope(west, south, east, north, srid)})
     if west <= east:
         return Q(**{lookup: _envelope(west, south, east, north)})
     return Q(**{lookup: _envelope(west, south, 180, north)}) | Q(
@@ -74,24 +78,38 @@ def _last_day(end: datetime, exclusive: bool):
 
 
 def equality_q(spec: LayerSpec, filters: dict[str, str]) -> Q:
-    """Rows whose queryable properties equal the given values (strings, as in the URL)."""
-    queryable = spec.queryable()
-    return Q(**{queryable[name]: value for name, value in filters.items()})
+    """Rows whose queryable properties equal the given values (strings, as in the URL).
+
+    Each value is read as its property's type (`true`/`false` for a boolean, a number, a
+    date, one of an enum's values); 400 naming the parameter when it is not one.
+    """
+    types = ogc_schema.queryables(spec)
+    return Q(
+        **{
+            types[name].path: ogc_schema.coerce(types[name], value, name)
+            for name, value in filters.items()
+        }
+    )
 
 
-def items_queryset(spec: LayerSpec, *, bbox=None, interval=None, filters=None):
-    """Return the layer's rows matching bbox, datetime and equality filters, by feature id.
+def items_queryset(
+    spec: LayerSpec, *, bbox=None, bbox_srid=4326, interval=None, filters=None, cql=None
+):
+    """Return the layer's rows matching bbox, datetime, equality and CQL2 filters, by id.
 
-    InvalidInput (400) when a filter value does not fit its field (a word for a number).
+    `cql` is the Q of a CQL2 filter (`layers.ogc.cql2.to_q`). InvalidInput (400) when a
+    filter value does not fit its field (a word for a number).
     """
     queryset = spec.queryset()
     try:
         if bbox is not None:
-            queryset = queryset.filter(bbox_q(spec, bbox))
+            queryset = queryset.filter(bbox_q(spec, bbox, bbox_srid))
         if interval is not None:
             queryset = queryset.filter(datetime_q(spec, interval))
         if filters:
             queryset = queryset.filter(equality_q(spec, filters))
+        if cql is not None:
+            queryset = queryset.filter(cql)
     except (ValueError, TypeError, ValidationError) as exc:
         message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         raise InvalidInput(f"A filter value does not fit its property: {message}") from None
@@ -145,7 +163,28 @@ def _ids_sql(spec: LayerSpec, queryset) -> tuple[str, tuple] | None:
     return sql, tuple(params)
 
 
-def page_sql(spec: LayerSpec, queryset, key: tuple, offset: int, limit: int):
+def _feature_of(spec: LayerSpec, default: str, properties, crs) -> str:
+    """The Feature expression for a subset of the properties and an output CRS."""
+    if properties is None and crs is None:
+        return default
+    names = tuple(spec.properties) if properties is None else properties
+    geometry = None
+    if crs is not None:
+        geometry = geojson.geometry_sql(srid=crs.srid, north_first=crs.north_first)
+    return geojson.feature_expression(names, geometry)
+
+
+def page_sql(
+    spec: LayerSpec,
+    queryset,
+    key: tuple,
+    offset: int,
+    limit: int,
+    *,
+    sortby=(),
+    properties=None,
+    crs=None,
+):
     """Return (sql, params) selecting one page of `queryset` as GeoJSON Feature texts.
 
     A deferred join: the page's ids are picked first (`_fid IN (SELECT id … ORDER BY id
@@ -154,12 +193,25 @@ def page_sql(spec: LayerSpec, queryset, key: tuple, offset: int, limit: int):
     facilities costs 3 ms, not 15 ms. The feature id is unique (the pagination relies on
     it), so the page holds the same rows as `queryset[offset:offset + limit]`. `key`
     names the filters that made `queryset` (see `count_matched`).
+
+    `sortby` ((property, descending), …, of queryable properties) orders the page by
+    those columns of the rows, then the id; `properties` (names, None for all) and `crs`
+    (a `layers.ogc.crs.Crs`, None for CRS84) shape each Feature.
     """
     feature, rows_sql, rows_params = _kept((spec.id, "rows"), spec, lambda: _rows_sql(spec))
+    feature = _feature_of(spec, feature, properties, crs)
     ids = _kept((spec.id, "ids", key), spec, lambda: _ids_sql(spec, queryset))
     if ids is None:
         return f"SELECT ({feature})::text FROM ({rows_sql}) AS t WHERE false", rows_params
     ids_sql, ids_params = ids
+    if sortby:
+        quote = connection.ops.quote_name
+        order = ", ".join(f"t.{quote(name)} {'DESC' if desc else 'ASC'}" for name, desc in sortby)
+        sql = (
+            f"SELECT ({feature})::text FROM ({rows_sql}) AS t WHERE t._fid IN ({ids_sql}) "
+            f"ORDER BY {order}, t._fid LIMIT %s OFFSET %s"
+        )
+        return sql, (*rows_params, *ids_params, limit, offset)
     sql = (
         f"SELECT ({feature})::text FROM ({rows_sql}) AS t "
         f"WHERE t._fid IN ({ids_sql} LIMIT %s OFFSET %s) ORDER BY t._fid"
@@ -234,11 +286,15 @@ def texts_of(sql: str, params) -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def feature_by_id(spec: LayerSpec, feature_id: str) -> str | None:
+def feature_by_id(spec: LayerSpec, feature_id: str, crs=None) -> str | None:
     """Return one feature's GeoJSON text, None when no row has this id (or it cannot)."""
     try:
         queryset = spec.queryset().filter(**{spec.id_field: feature_id})
-        texts = feature_texts(spec, queryset[:1])
+        sql, params = feature_sql(spec, queryset[:1])
+        if crs is not None:
+            default = geojson.feature_expression(dict(spec.properties))
+            sql = sql.replace(default, _feature_of(spec, default, None, crs), 1)
+        texts = texts_of(sql, params)
     except (ValueError, TypeError, ValidationError):
         return None
     return texts[0] if texts else None

@@ -1,4 +1,4 @@
-"""OGC API - Features - Part 1: Core at /ogc/ (JSON/GeoJSON, HTML, OpenAPI 3.0).
+"""OGC API - Features - Parts 1, 2, 3 (and 5's schemas) at /ogc/ (GeoJSON, HTML, OpenAPI 3.1).
 
 Conformance classes: core, geojson, html, oas30. Collections are the registry's layers
 the user may see (`layers.registry.visible_to`); any other id answers 404.
@@ -14,21 +14,26 @@ cursor's extra round trips. Either way no Python loop touches a feature.
 """
 
 import json
+from dataclasses import dataclass
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import NotFound
+from core.errors import InvalidInput, NotFound
 from layers import registry
+from layers.ogc import cql2 as ogc_cql2
+from layers.ogc import crs as ogc_crs
 from layers.ogc import openapi as ogc_openapi
+from layers.ogc import schema as ogc_schema
 from layers.ogc import selectors as ogc_selectors
 from layers.ogc.http import (
     GEOJSON,
     HTML,
     JSON,
     OPENAPI,
+    SCHEMA_JSON,
     cors,
     json_response,
     link,
@@ -41,22 +46,51 @@ from layers.ogc.params import (
     check_known,
     parse_bbox,
     parse_datetime,
+    parse_format,
     parse_limit,
     parse_offset,
+    parse_properties,
+    parse_sortby,
 )
 
-CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+CRS84 = ogc_crs.CRS84_URI
 GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
+FEATURES = "http://www.opengis.net/spec/ogcapi-features-{part}/1.0/conf/{name}"
+CQL2 = "http://www.opengis.net/spec/cql2/1.0/conf/{name}"
+# Each class here has its tests in tests/layers/test_ogc*.py.
 CONFORMANCE = [
-    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
-    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
-    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
-    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    *(FEATURES.format(part=1, name=n) for n in ("core", "geojson", "html", "oas30")),
+    FEATURES.format(part=2, name="crs"),
+    *(
+        FEATURES.format(part=3, name=n)
+        for n in ("queryables", "queryables-query-parameters", "filter", "features-filter")
+    ),
+    *(FEATURES.format(part=5, name=n) for n in ("schemas", "core-roles-features", "sortables")),
+    *(
+        CQL2.format(name=n)
+        for n in (
+            "cql2-text",
+            "cql2-json",
+            "basic-cql2",
+            "advanced-comparison-operators",
+            "case-insensitive-comparison",
+            "basic-spatial-functions",
+            "basic-spatial-functions-plus",
+            "spatial-functions",
+            "temporal-functions",
+        )
+    ),
 ]
+REL_QUERYABLES = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
+REL_SCHEMA = "http://www.opengis.net/def/rel/ogc/1.0/schema"
+REL_SORTABLES = "http://www.opengis.net/def/rel/ogc/1.0/sortables"
 # Pages up to this size are read in one fetch (a server-side cursor costs three round
 # trips, ~3 ms); larger pages are streamed in batches so that they never sit in memory.
 STREAM_ABOVE = 1000
-ITEM_PARAMS = frozenset({"f", "bbox", "limit", "offset", "datetime"})
+ITEM_PARAMS = frozenset(
+    {"f", "bbox", "bbox-crs", "limit", "offset", "datetime", "filter", "filter-lang"}
+    | {"filter-crs", "sortby", "properties", "crs"}
+)
 
 
 def _layer(request, collection_id: str) -> registry.LayerSpec:
@@ -117,6 +151,10 @@ def collection_doc(request, spec: registry.LayerSpec) -> dict:
         *self_links(request, "ogc:collection", spec.id, fmt="json"),
         link(url(request, items, spec.id, query={"f": "json"}), "items", GEOJSON, _("Features")),
         link(url(request, items, spec.id, query={"f": "html"}), "items", HTML, _("Features")),
+        link(url(request, "ogc:queryables", spec.id), REL_QUERYABLES, SCHEMA_JSON, _("Queryables")),
+        link(url(request, "ogc:sortables", spec.id), REL_SORTABLES, SCHEMA_JSON, _("Sortables")),
+        link(url(request, "ogc:schema", spec.id), REL_SCHEMA, SCHEMA_JSON, _("Schema")),
+        link(url(request, "ogc:schema", spec.id), "describedby", SCHEMA_JSON, _("Schema")),
         link(url(request, "tiles:tilejson", spec.id), "describedby", JSON, "TileJSON"),
     ]
     latest = spec.latest_date()
@@ -125,7 +163,8 @@ def collection_doc(request, spec: registry.LayerSpec) -> dict:
         "title": spec.title(),
         "description": spec.text(),
         "itemType": "feature",
-        "crs": [CRS84],
+        "crs": list(ogc_crs.URIS),
+        "storageCrs": CRS84,
         "extent": extent,
         "links": links,
         "hromada": {
@@ -182,31 +221,76 @@ def _item_links(request, spec, *, fmt, offset, limit, matched) -> list:
     return links
 
 
-def _items_query(request, spec):
-    """Parse the items parameters; return (queryset, filters key, limit, offset)."""
+@dataclass(frozen=True)
+class ItemsQuery:
+    """The parsed parameters of an items request."""
+
+    queryset: object
+    key: tuple
+    limit: int
+    offset: int
+    sortby: tuple
+    properties: tuple | None
+    crs: ogc_crs.Crs
+
+
+def _items_query(request, spec) -> ItemsQuery:
+    """Parse the items parameters (400 naming the bad one) into an ItemsQuery."""
     params = request.GET
-    allowed = ITEM_PARAMS | set(spec.queryable())
+    queryable = ogc_schema.queryables(spec)
+    allowed = ITEM_PARAMS | set(queryable)
     if not spec.temporal:
         allowed -= {"datetime"}
     check_known(params, allowed)
     interval = None
     if "datetime" in params:
         interval = parse_datetime(params["datetime"], timezone.get_current_timezone())
-    bbox = parse_bbox(params.get("bbox"))
-    filters = {name: params[name] for name in spec.queryable() if name in params}
-    queryset = ogc_selectors.items_queryset(spec, bbox=bbox, interval=interval, filters=filters)
-    key = (bbox, interval, tuple(sorted(filters.items())))
-    return queryset, key, parse_limit(params.get("limit")), parse_offset(params.get("offset"))
+    bbox_crs = ogc_crs.parse_crs(params.get("bbox-crs"), "bbox-crs")
+    bbox = parse_bbox(params.get("bbox"), bbox_crs.north_first, degrees=not bbox_crs.metric)
+    filters = {name: params[name] for name in queryable if name in params}
+    cql, cql_key = None, None
+    if "filter" in params:
+        filter_crs = ogc_crs.parse_crs(params.get("filter-crs"), "filter-crs")
+        cql = ogc_cql2.to_q(spec, params["filter"], params.get("filter-lang"), filter_crs)
+        cql_key = (params["filter"], params.get("filter-lang"), filter_crs.uri)
+    queryset = ogc_selectors.items_queryset(
+        spec, bbox=bbox, bbox_srid=bbox_crs.srid, interval=interval, filters=filters, cql=cql
+    )
+    return ItemsQuery(
+        queryset=queryset,
+        key=(bbox, bbox_crs.srid, interval, tuple(sorted(filters.items())), cql_key),
+        limit=parse_limit(params.get("limit")),
+        offset=parse_offset(params.get("offset")),
+        sortby=parse_sortby(params.get("sortby"), queryable),
+        properties=parse_properties(params.get("properties"), tuple(spec.properties)),
+        crs=ogc_crs.parse_crs(params.get("crs"), "crs"),
+    )
+
+
+def _with_crs(response, crs: ogc_crs.Crs):
+    response["Content-Crs"] = ogc_crs.content_crs(crs)
+    return response
 
 
 @ogc_view
 def items(request, collection_id: str):
-    """The features of a collection: bbox, datetime, equality filters, limit/offset pages."""
+    """The features of a collection: bbox, datetime, equality and CQL2 filters, sortby,
+    properties, crs, limit/offset pages."""
     spec = _layer(request, collection_id)
     fmt = wanted_format(request, GEOJSON)
-    queryset, key, limit, offset = _items_query(request, spec)
+    query = _items_query(request, spec)
+    queryset, key, limit, offset = query.queryset, query.key, query.limit, query.offset
     matched = ogc_selectors.count_matched(spec, queryset, key)
-    page = ogc_selectors.page_sql(spec, queryset, key, offset, limit)
+    page = ogc_selectors.page_sql(
+        spec,
+        queryset,
+        key,
+        offset,
+        limit,
+        sortby=query.sortby,
+        properties=query.properties,
+        crs=None if query.crs.is_crs84 else query.crs,
+    )
     streamed = fmt == "json" and limit > STREAM_ABOVE
     texts = None if streamed else ogc_selectors.texts_of(*page)
     returned = max(0, min(limit, matched - offset)) if texts is None else len(texts)
@@ -216,9 +300,11 @@ def items(request, collection_id: str):
         return _page(request, "items.html", _items_context(spec, texts, head))
     opening = json.dumps(head, ensure_ascii=False)[:-1] + ',"features":['
     if not streamed:
-        return cors(HttpResponse(opening + ",".join(texts) + "]}", content_type=GEOJSON))
-    body = _chain(opening, ogc_selectors.stream_features(*page), "]}")
-    return cors(StreamingHttpResponse(body, content_type=GEOJSON))
+        response = HttpResponse(opening + ",".join(texts) + "]}", content_type=GEOJSON)
+    else:
+        body = _chain(opening, ogc_selectors.stream_features(*page), "]}")
+        response = StreamingHttpResponse(body, content_type=GEOJSON)
+    return cors(_with_crs(response, query.crs))
 
 
 def _items_head(matched: int, returned: int, links: list) -> dict:
@@ -268,9 +354,10 @@ def _items_context(spec, texts: list[str], head) -> dict:
 def item(request, collection_id: str, feature_id: str):
     """One feature by its id."""
     spec = _layer(request, collection_id)
-    check_known(request.GET, {"f"})
+    check_known(request.GET, {"f", "crs"})
     fmt = wanted_format(request, GEOJSON)
-    text = ogc_selectors.feature_by_id(spec, feature_id)
+    crs = ogc_crs.parse_crs(request.GET.get("crs"), "crs")
+    text = ogc_selectors.feature_by_id(spec, feature_id, None if crs.is_crs84 else crs)
     if text is None:
         raise NotFound(f"No feature '{feature_id}' in '{spec.id}'.", code="unknown_feature")
     feature = json.loads(text)
@@ -285,12 +372,40 @@ def item(request, collection_id: str, feature_id: str):
             for n in spec.properties
         ]
         return _page(request, "item.html", {"feature": feature, "spec": spec, "rows": rows})
-    return json_response(feature, content_type=GEOJSON)
+    return _with_crs(json_response(feature, content_type=GEOJSON), crs)
+
+
+def _schema_response(request, spec, name: str, build):
+    check_known(request.GET, {"f"})
+    if parse_format(request.GET.get("f")) == "html":
+        raise InvalidInput("This resource is JSON Schema only (f=json).", code="invalid_format")
+    return json_response(build(spec, url(request, name, spec.id)), content_type=SCHEMA_JSON)
+
+
+@ogc_view
+def queryables(request, collection_id: str):
+    """The properties a filter may name, as a JSON Schema (Part 3)."""
+    spec = _layer(request, collection_id)
+    return _schema_response(request, spec, "ogc:queryables", ogc_schema.queryables_doc)
+
+
+@ogc_view
+def sortables(request, collection_id: str):
+    """The properties `sortby` may name, as a JSON Schema (Part 5)."""
+    spec = _layer(request, collection_id)
+    return _schema_response(request, spec, "ogc:sortables", ogc_schema.sortables_doc)
+
+
+@ogc_view
+def schema(request, collection_id: str):
+    """The typed schema of the collection's features (Part 5), for GDAL and QGIS."""
+    spec = _layer(request, collection_id)
+    return _schema_response(request, spec, "ogc:schema", ogc_schema.schema_doc)
 
 
 @ogc_view
 def api(request):
-    """The OpenAPI 3.0 definition of this API (only the collections the user may see)."""
+    """The OpenAPI 3.1 definition of this API (only the collections the user may see)."""
     check_known(request.GET, {"f"})
     fmt = wanted_format(request, OPENAPI)
     doc = ogc_openapi.document(request, registry.visible_to(request.user))
