@@ -43,8 +43,11 @@ def targets_table() -> list[dict]:
     """Return each strategy target beside the actual value of its year's snapshot."""
     latest = CoverageSnapshot.objects.filter(is_current=True).first()
     rows = []
+    of_year: dict[int, CoverageSnapshot | None] = {}  # each year's snapshot read once
     for target in StrategyTarget.objects.all():
-        snapshot = _snapshot_of_year(target.year)
+        if target.year not in of_year:
+            of_year[target.year] = _snapshot_of_year(target.year)
+        snapshot = of_year[target.year]
         actual = _actual(target.indicator, target.year, snapshot, latest)
         rows.append(
             {
