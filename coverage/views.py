@@ -114,12 +114,24 @@ def _whole_households(sites: dict | None) -> dict | None:
     for site in (sites or {}).get("sites", []):
         site["households_added"] = round(site["households_added"])
         site["households_total"] = round(site["households_total"])
+    _latin_names((sites or {}).get("sites", []))
     return sites
+
+
+def _latin_names(rows, key: str = "name"):
+    """Facility names as people wrote them, in the official transliteration on English pages."""
+    if _english():
+        for row in rows:
+            row[key] = to_latin(row[key])
+    return rows
 
 
 def _village(request, results: dict) -> dict | None:
     katottg = request.GET.get("village", "")
-    return planning_selectors.village_detail(results, katottg) if katottg else None
+    village = planning_selectors.village_detail(results, katottg) if katottg else None
+    if village:
+        _latin_names(village["facility_rows"])
+    return village
 
 
 @login_required
