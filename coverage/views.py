@@ -24,6 +24,11 @@ from coverage.selectors import planning as planning_selectors
 from layers.basemap.selectors import basemap_browser_url
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A page stays readable (and quick) for a raion or an oblast: the neediest villages are
+# shown, every village is in the downloads.
+CHART_VILLAGES = 25
+TABLE_VILLAGES = 100
+PLAN_ROWS = 20
 KPI_GROUPS = ("any", "fixed", "fibre", "mobile", "wifi")
 
 
@@ -52,9 +57,10 @@ def _threshold_pct() -> int:
     return round(100 * settings.COVERAGE_VILLAGE_CONNECTED_SHARE)
 
 
-def _charts(results: dict) -> dict:
-    series, targets = selectors.progress_series()
-    rows = charts.village_rows(results["settlements"], english=_english())
+def _charts(snapshot) -> dict:
+    series, targets = selectors.progress_series(current=snapshot)
+    all_rows = charts.village_rows(snapshot.results["settlements"], english=_english())
+    rows = all_rows[:CHART_VILLAGES]
     return {
         "by_village": charts.coverage_by_village_svg(
             rows,
@@ -62,7 +68,8 @@ def _charts(results: dict) -> dict:
             labels=_chart_labels(),
             threshold=_threshold_pct(),
         ),
-        "by_village_rows": rows,
+        "by_village_rows": all_rows,
+        "by_village_shown": len(rows),
         "progress": charts.progress_svg(
             series,
             targets,
@@ -98,6 +105,13 @@ def collation_key(name: str, *, english: bool) -> tuple:
     if english:
         return (name.casefold(),)
     return tuple(UK_ORDER.get(ch, 100 + ord(ch)) for ch in name.casefold())
+
+
+def _neediest(settlements: list[dict], n: int) -> list[dict]:
+    """The n villages with the most households without fixed broadband (all if fewer)."""
+    if len(settlements) <= n:
+        return settlements
+    return sorted(settlements, key=lambda s: -(s.get("households_unserved_fixed") or 0))[:n]
 
 
 def _named(settlements: list[dict]) -> list[dict]:
@@ -152,12 +166,17 @@ def planning(request):
         "basemap_url": basemap_browser_url(),
         "snapshot": snapshot,
         "results": results,
-        "cards": planning_selectors.indicator_cards(snapshot, selectors.targets_table()),
-        "settlements": _named(results["settlements"]),
+        "cards": planning_selectors.indicator_cards(
+            snapshot, selectors.targets_table(current=snapshot)
+        ),
+        "settlements": _named(_neediest(results["settlements"], TABLE_VILLAGES)),
+        "settlements_total": len(results["settlements"]),
+        "plan_rows_shown": PLAN_ROWS,
         "duration_s": round(snapshot.duration_ms / 1000, 1),
         "plan": planning_selectors.connection_plan(results),
         "village": _village(request, results),
-        "charts": _charts(results),
+        "charts": _charts(snapshot),
+        "rows_shown": TABLE_VILLAGES,
         "wifi_form": form,
         "sites": sites,
         "challenged_areas": challenges.accepted_by_area(),
@@ -231,7 +250,7 @@ def chart_csv(request, chart: str):
     snapshot = _current()
     if snapshot is None:
         raise Http404
-    numbers = _charts(snapshot.results)
+    numbers = _charts(snapshot)
     if chart == "villages":
         headers = [
             _("Village"),

@@ -90,16 +90,27 @@ def _social_by_village() -> dict[int, dict]:
 
 
 def _distances_km(ids: list[int], served_ids: list[int]) -> dict[int, float]:
-    """{village id: km from its boundary (else centre) to the nearest served village}."""
+    """{village id: km from its boundary (else centre) to the nearest served village}.
+
+    The index's box distance in degrees picks a few candidates per village (KNN, `<->`);
+    the nearest of them is measured in METRIC_SRID. Degrees shrink with latitude, so the
+    nearest in degrees is not always the nearest in metres: eight candidates cover it.
+    """
     if not ids or not served_ids:
         return {}
     with connection.cursor() as cursor:
         cursor.execute(
             """SELECT a.id, MIN(ST_Distance(
                         ST_Transform(COALESCE(a.boundary, a.centre), %(srid)s),
-                        ST_Transform(COALESCE(b.boundary, b.centre), %(srid)s))) / 1000.0
-               FROM layers_settlement a, layers_settlement b
-               WHERE a.id = ANY(%(ids)s) AND b.id = ANY(%(served)s) AND a.id <> b.id
+                        ST_Transform(near.geom, %(srid)s))) / 1000.0
+               FROM layers_settlement a
+               CROSS JOIN LATERAL (
+                   SELECT COALESCE(b.boundary, b.centre) AS geom
+                   FROM layers_settlement b
+                   WHERE b.id = ANY(%(served)s) AND b.id <> a.id
+                   ORDER BY COALESCE(b.boundary, b.centre) <-> COALESCE(a.boundary, a.centre)
+                   LIMIT 8) near
+               WHERE a.id = ANY(%(ids)s)
                GROUP BY a.id""",
             {"ids": ids, "served": served_ids, "srid": settings.METRIC_SRID},
         )
