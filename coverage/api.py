@@ -77,7 +77,10 @@ class HotspotOut(Schema):
 
 class WifiSitesParams(Schema):
     k: int = Field(3, description=f"how many sites, 1 to {WIFI_SITES_MAX_K}")
-    radius_m: float = Field(100, description="reach of one zone, metres")
+    radius_m: float = Field(100, description="reach of one zone, metres (up to 5000)")
+    include_served: bool = Field(
+        False, description="also facilities already inside served fixed broadband"
+    )
 
 
 class WifiSitesIn(WifiSitesParams):
@@ -179,7 +182,9 @@ def hotspot_create(request, payload: HotspotIn):
 def wifi_sites(request, params: Query[WifiSitesParams]):
     """Up to k facilities where a new Free Wi-Fi zone newly reaches the most households."""
     require_planner(request)
-    return selectors.wifi_sites_suggest(k=params.k, radius_m=params.radius_m)
+    return selectors.wifi_sites_suggest(
+        k=params.k, radius_m=params.radius_m, include_served=params.include_served
+    )
 
 
 @router.post("/wifi-sites/", response={200: dict, **ERRORS}, auth=django_auth)

@@ -1,68 +1,169 @@
-"""Charts of the planners' page, drawn by matplotlib as inline SVG (no JavaScript, no CDN)."""
+"""Charts of the planners' page as inline SVG written here (no JavaScript, no CDN, no
+matplotlib in a request): sized by a viewBox in CSS pixels of a 360 px phone, so their
+text reads at that width and scales up on a desktop."""
 
-import io
-from functools import cache
+from django.utils.html import escape
 
-
-@cache
-def _pyplot():
-    """Return matplotlib.pyplot set up for SVG charts; imported on the first chart, since
-    matplotlib takes a noticeable time to import."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt  # the backend must be chosen first
-
-    plt.rcParams["svg.fonttype"] = "none"  # keep text as text: selectable, and Cyrillic-safe
-    plt.rcParams["font.family"] = "DejaVu Sans"
-    return plt
+WIDTH = 360
+FONT = 12
+SERIES_COLOURS = ("#1a9850", "#2b8cbe", "#d73027", "#984ea3")
+SERVED_COLOUR, FIBRE_COLOUR, THRESHOLD_COLOUR = "#2b8cbe", "#1a9850", "#b2182b"
 
 
-def _svg(fig) -> str:
-    plt = _pyplot()
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight")
-    plt.close(fig)
-    text = buffer.getvalue()
-    return text[text.index("<svg") :]
+def _text(x, y, body, *, anchor="start", size=FONT, colour="#222", weight="normal") -> str:
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '
+        f'fill="{colour}" font-weight="{weight}">{escape(body)}</text>'
+    )
 
 
-def coverage_by_village_svg(settlements: list[dict], *, title: str, labels: dict) -> str:
-    """Horizontal bars: share of each village's households with fibre and with served
-    fixed broadband, in percent."""
-    rows = sorted(settlements, key=lambda s: s["name_uk"], reverse=True)
-    names = [s["name_uk"] for s in rows]
-    fibre = [s["groups"]["fibre"]["covered"]["households_pct"] or 0 for s in rows]
-    served = [s["groups"]["fixed"]["served"]["households_pct"] or 0 for s in rows]
-    fig, ax = _pyplot().subplots(figsize=(7, 0.35 * len(rows) + 1.2))
-    y = range(len(rows))
-    ax.barh([i + 0.2 for i in y], fibre, height=0.4, color="#1a9850", label=labels["fibre"])
-    ax.barh([i - 0.2 for i in y], served, height=0.4, color="#2b8cbe", label=labels["served"])
-    ax.set_yticks(list(y), names)
-    ax.set_xlim(0, 100)
-    ax.set_xlabel("%")
-    ax.set_title(title)
-    ax.legend(loc="lower right", fontsize="small")
-    return _svg(fig)
+def _svg(height: float, title: str, body: list[str]) -> str:
+    return (
+        f'<svg viewBox="0 0 {WIDTH} {height:.0f}" role="img" aria-label="{escape(title)}" '
+        f'font-family="DejaVu Sans, sans-serif" xmlns="http://www.w3.org/2000/svg">'
+        f"<title>{escape(title)}</title>{''.join(body)}</svg>"
+    )
+
+
+def village_rows(settlements: list[dict], *, english: bool) -> list[dict]:
+    """The villages by need: lowest share of households served by fixed broadband first."""
+    rows = [
+        {
+            "katottg": s["katottg"],
+            "name": (s["name_en"] or s["name_uk"]) if english else s["name_uk"],
+            "served_pct": s["groups"]["fixed"]["served"]["households_pct"] or 0.0,
+            "fibre_pct": s["groups"]["fibre"]["covered"]["households_pct"] or 0.0,
+            "households_unserved": round(s.get("households_unserved_fixed") or 0.0),
+        }
+        for s in settlements
+    ]
+    rows.sort(key=lambda r: (r["served_pct"], -r["households_unserved"], r["name"]))
+    return rows
+
+
+def coverage_by_village_svg(rows: list[dict], *, title: str, labels: dict, threshold: float) -> str:
+    """Bars of each village's households served by fixed broadband and able to get fibre
+    (percent), neediest on top, with the share from which a village counts as connected
+    drawn as a dashed line (`threshold`, percent)."""
+    left, right, top, bar = 110, 30, 44, 18
+    scale = (WIDTH - left - right) / 100
+    height = top + bar * len(rows) + 34
+    body = [
+        _text(0, 14, title, weight="bold", size=13),
+        f'<rect x="0" y="22" width="10" height="10" fill="{SERVED_COLOUR}"/>',
+        _text(14, 31, labels["served"], size=11),
+        f'<rect x="190" y="22" width="10" height="10" fill="{FIBRE_COLOUR}"/>',
+        _text(204, 31, labels["fibre"], size=11),
+    ]
+    for i, r in enumerate(rows):
+        y = top + i * bar
+        body.append(_text(left - 4, y + 12, r["name"], anchor="end", size=11))
+        body.append(
+            f'<rect x="{left}" y="{y + 2}" width="{r["served_pct"] * scale:.1f}" height="8" '
+            f'fill="{SERVED_COLOUR}"/>'
+        )
+        body.append(
+            f'<rect x="{left}" y="{y + 10}" width="{r["fibre_pct"] * scale:.1f}" height="5" '
+            f'fill="{FIBRE_COLOUR}"/>'
+        )
+        body.append(
+            _text(left + r["served_pct"] * scale + 3, y + 10, f"{r['served_pct']:.0f}%", size=10)
+        )
+    x = left + threshold * scale
+    bottom = top + bar * len(rows)
+    body.append(
+        f'<line x1="{x:.1f}" y1="{top - 2}" x2="{x:.1f}" y2="{bottom}" stroke="{THRESHOLD_COLOUR}" '
+        'stroke-width="1.5" stroke-dasharray="4 3"/>'
+    )
+    body.append(
+        _text(
+            x, bottom + 14, labels["threshold"], anchor="middle", size=11, colour=THRESHOLD_COLOUR
+        )
+    )
+    for pct in (0, 50, 100):
+        body.append(
+            _text(
+                left + pct * scale, bottom + 28, f"{pct}%", anchor="middle", size=10, colour="#555"
+            )
+        )
+    return _svg(height, title, body)
 
 
 def progress_svg(
-    series: dict[str, list[tuple[int, float | None]]], targets: dict, *, title: str
+    series: dict[str, list[tuple[int, float | None]]],
+    targets: dict,
+    *,
+    title: str,
+    target_label: str,
 ) -> str:
-    """Lines of each indicator (percent) by year, with its targets as open markers."""
-    fig, ax = _pyplot().subplots(figsize=(7, 3.5))
-    for (label, points), colour in zip(
-        series.items(), ["#1a9850", "#2b8cbe", "#d73027", "#984ea3"], strict=False
-    ):
-        known = [(x, v) for x, v in points if v is not None]
-        if known:
-            ax.plot(*zip(*known, strict=True), marker="o", color=colour, label=label)
-        goal = targets.get(label, [])
+    """Each indicator (percent) by year as a line, its latest target as a dashed line of the
+    same colour labelled with the value and year."""
+    left, right, top, plot_h = 34, 18, 24, 150
+    years = sorted(
+        {y for points in series.values() for y, _ in points}
+        | {y for goal in targets.values() for y, _ in goal}
+    )
+    if not years:
+        return _svg(40, title, [_text(0, 14, title, weight="bold", size=13)])
+    span = max(years[-1] - years[0], 1)
+
+    def px(year):
+        return left + (year - years[0]) / span * (WIDTH - left - right)
+
+    def py(value):
+        return top + plot_h * (1 - min(value, 105) / 105)
+
+    body = [_text(0, 14, title, weight="bold", size=13)]
+    for pct in (0, 50, 100):
+        body.append(
+            f'<line x1="{left}" y1="{py(pct):.1f}" x2="{WIDTH - right}" '
+            f'y2="{py(pct):.1f}" stroke="#ddd"/>'
+        )
+        body.append(_text(left - 4, py(pct) + 4, f"{pct}%", anchor="end", size=10, colour="#555"))
+    for year in years:
+        body.append(
+            _text(px(year), top + plot_h + 14, str(year), anchor="middle", size=10, colour="#555")
+        )
+    legend_y = top + plot_h + 30
+    for i, (label, points) in enumerate(series.items()):
+        colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
+        goal = sorted(targets.get(label, []))
         if goal:
-            ax.scatter(*zip(*goal, strict=True), marker="D", facecolors="none", edgecolors=colour)
-    ax.set_ylim(0, 105)
-    ax.set_ylabel("%")
-    ax.set_title(title)
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.legend(loc="lower right", fontsize="small")
-    return _svg(fig)
+            year, value = goal[-1]
+            body.append(
+                f'<line x1="{left}" y1="{py(value):.1f}" x2="{WIDTH - right}" y2="{py(value):.1f}" '
+                f'stroke="{colour}" stroke-width="1.2" stroke-dasharray="5 4"/>'
+            )
+        known = [(px(y), py(v)) for y, v in points if v is not None]
+        if known:
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in known)
+            body.append(
+                f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>'
+            )
+            body.extend(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>' for x, y in known
+            )
+        y = legend_y + i * 16
+        body.append(
+            f'<line x1="0" y1="{y - 4}" x2="14" y2="{y - 4}" stroke="{colour}" stroke-width="2"/>'
+        )
+        body.append(_text(18, y, label, size=11))
+    y = legend_y + len(series) * 16
+    body.append(
+        f'<line x1="0" y1="{y - 4}" x2="14" y2="{y - 4}" stroke="#555" stroke-dasharray="5 4"/>'
+    )
+    body.append(_text(18, y, target_label, size=11))
+    return _svg(y + 6, title, body)
+
+
+def progress_rows(series: dict, targets: dict) -> list[list]:
+    """[indicator, year, value, target of that year] for the chart's table and CSV."""
+    rows = []
+    for label, points in series.items():
+        goal = dict(targets.get(label, []))
+        years = sorted({y for y, _ in points} | set(goal))
+        values = dict(points)
+        for year in years:
+            value = values.get(year)
+            rows.append([label, year, None if value is None else round(value, 1), goal.get(year)])
+    return rows

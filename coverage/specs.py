@@ -29,8 +29,26 @@ TECHNOLOGY_COLOURS = (
 )
 CHALLENGE_COLOURS = (("pending", "#fdb863"), ("accepted", "#d7191c"), ("rejected", "#999999"))
 # The planning page draws gaps, Free Wi-Fi reach and challenges in looks of their own.
-GAPS_PLANNING = LayerStyle(colour="#d73027", line_width=0, fill_opacity=0.3)
-WIFI_REACH = LayerStyle(colour="#9e0142", line_width=3, fill_opacity=0.2)
+GAPS_PLANNING = LayerStyle(
+    colour="#d73027", outline_colour="#a50026", line_width=1.5, fill_opacity=0.3
+)
+# The reach of a Free Wi-Fi zone is a coverage area: drawn as the areas' polygons.
+WIFI_REACH = LayerStyle(colour="#9e0142", outline_colour="#9e0142", line_width=2, fill_opacity=0.2)
+# A zone the planners' page suggests: not yet built, so dashed in another colour.
+WIFI_SUGGESTED = LayerStyle(
+    colour="#ffd92f", outline_colour="#333333", line_width=2.5, fill_opacity=0.35
+)
+WIFI_SUGGESTED_CENTRE = LayerStyle(
+    colour="#ffd92f", outline_colour="#333333", line_width=2, fill_opacity=1, radius=10
+)
+# Villages on the planners' map: the share of households served, with a firm outline.
+VILLAGE_SHARES_PLANNING = LayerStyle(
+    colour="#1a9850",
+    outline_colour="#333333",
+    fill_opacity=0.45,
+    line_width=1.2,
+    ramp=SERVED_SHARE_RAMP,
+)
 CHALLENGES_PLANNING = LayerStyle(
     colour="#7b3294",
     outline_colour="#333333",
@@ -90,6 +108,7 @@ def register_all() -> None:
     from layers import registry
 
     registry.register_marker("here", HERE)
+    registry.register_marker("wifi-suggested", WIFI_SUGGESTED_CENTRE)
     for name, url_name in ENDPOINTS.items():
         registry.register_endpoint(name, url_name)
 
@@ -116,6 +135,7 @@ def register_all() -> None:
                 fill_opacity=0.2,
                 colour_by="technology",
                 categories=TECHNOLOGY_COLOURS,
+                variants=(("wifi-reach", WIFI_REACH), ("wifi-suggested", WIFI_SUGGESTED)),
             ),
             data_date="updated_at",
             temporal="valid_from",
@@ -143,7 +163,6 @@ def register_all() -> None:
                 symbol="diamond",
                 radius=6,
                 line_width=1,
-                variants=(("reach", WIFI_REACH),),
             ),
             temporal="opened_on",
             data_date="opened_on",
@@ -200,6 +219,7 @@ def register_all() -> None:
                 fill_opacity=0.55,
                 line_width=0.3,
                 ramp=SERVED_SHARE_RAMP,
+                variants=(("planning", VILLAGE_SHARES_PLANNING),),
             ),
         ),
         replace=True,

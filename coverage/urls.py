@@ -7,5 +7,19 @@ app_name = "coverage"
 urlpatterns = [
     path("planning/", views.planning, name="planning"),
     path("planning/recompute/", views.recompute, name="recompute"),
+    path("planning/plan.csv", views.plan_download, {"fmt": "csv"}, name="plan_csv"),
+    path("planning/plan.xlsx", views.plan_download, {"fmt": "xlsx"}, name="plan_xlsx"),
+    path(
+        "planning/charts/villages.csv",
+        views.chart_csv,
+        {"chart": "villages"},
+        name="chart_villages",
+    ),
+    path(
+        "planning/charts/progress.csv",
+        views.chart_csv,
+        {"chart": "progress"},
+        name="chart_progress",
+    ),
     path("coverage/", views.public, name="public"),
 ]

@@ -1,21 +1,34 @@
 """HTML pages: /planning/ (the planners' page) and /coverage/ (public: what can I get here)."""
 
-from datetime import date, datetime
+import csv
+import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.errors import ApplicationError, NotFound
+from core.errors import ApplicationError
+from core.translit import to_latin
 from coverage import challenges, charts, selectors, services
-from coverage.models import TECHNOLOGY_CHOICES
+from coverage.forms import WifiSitesForm
+from coverage.models import TECHNOLOGY_CHOICES, CoverageSnapshot
 from coverage.roles import is_planner
+from coverage.selectors import planning as planning_selectors
 from layers.basemap.selectors import basemap_browser_url
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A page stays readable (and quick) for a raion or an oblast: the neediest villages are
+# shown, every village is in the downloads.
+CHART_VILLAGES = 25
+TABLE_VILLAGES = 100
+PLAN_ROWS = 20
 KPI_GROUPS = ("any", "fixed", "fibre", "mobile", "wifi")
 
 
@@ -24,68 +37,244 @@ def _planner_only(request) -> None:
         raise PermissionDenied
 
 
-def _kpis(summary: dict) -> list[tuple[str, float | None, str]]:
-    groups, villages = summary["territory"]["groups"], summary["villages"]
-    return [
-        (_("Territory with any internet"), groups["any"]["covered"]["area_pct"], "%"),
-        (_("Territory with high-speed internet"), groups["any"]["served"]["area_pct"], "%"),
-        (_("Households that can get fibre"), groups["fibre"]["covered"]["households_pct"], "%"),
-        (
-            _("Households served by fixed broadband"),
-            groups["fixed"]["served"]["households_pct"],
-            "%",
-        ),
-        (_("Villages connected"), villages["connected_pct"], "%"),
-        (
-            _("Facilities on high-speed internet"),
-            summary["territory"]["facilities"]["high_speed_pct"],
-            "%",
-        ),
-        (_("Free Wi-Fi zones"), summary["wifi_zones"].get("open"), ""),
-    ]
+def _english() -> bool:
+    return (get_language() or "uk").startswith("en")
 
 
-def _charts(settlements: list[dict]) -> dict:
-    series, targets = selectors.progress_series()
+def _current():
+    return CoverageSnapshot.objects.filter(is_current=True).first()
+
+
+def _chart_labels() -> dict:
+    return {
+        "served": _("served by fixed broadband"),
+        "fibre": _("can get fibre"),
+        "threshold": _("connected from %(pct)s%%") % {"pct": _threshold_pct()},
+    }
+
+
+def _threshold_pct() -> int:
+    return round(100 * settings.COVERAGE_VILLAGE_CONNECTED_SHARE)
+
+
+def _charts(snapshot) -> dict:
+    series, targets = selectors.progress_series(current=snapshot)
+    all_rows = charts.village_rows(snapshot.results["settlements"], english=_english())
+    rows = all_rows[:CHART_VILLAGES]
     return {
         "by_village": charts.coverage_by_village_svg(
-            settlements,
-            title=_("Households by village, %"),
-            labels={"fibre": _("can get fibre"), "served": _("served by fixed broadband")},
+            rows,
+            title=_("Households served by village, neediest first"),
+            labels=_chart_labels(),
+            threshold=_threshold_pct(),
         ),
-        "progress": charts.progress_svg(series, targets, title=_("Progress against the strategy")),
+        "by_village_rows": all_rows,
+        "by_village_shown": len(rows),
+        "progress": charts.progress_svg(
+            series,
+            targets,
+            title=_("Progress against the strategy"),
+            target_label=_("dashed: the strategy's target"),
+        ),
+        "progress_rows": charts.progress_rows(series, targets),
     }
+
+
+def _wifi_sites(request) -> tuple[WifiSitesForm, dict | None]:
+    """The suggestion form; its sites once asked for (GET with `k`)."""
+    if "k" not in request.GET:
+        return WifiSitesForm(), None
+    form = WifiSitesForm(request.GET)
+    if not form.is_valid():
+        return form, None
+    data = form.cleaned_data
+    return form, _whole_households(
+        selectors.wifi_sites_suggest(
+            k=data["k"], radius_m=data["radius_m"], include_served=data["include_served"]
+        )
+    )
+
+
+UK_ALPHABET = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя"
+UK_ORDER = {letter: i for i, letter in enumerate(UK_ALPHABET)}
+
+
+def collation_key(name: str, *, english: bool) -> tuple:
+    """Sort key of a name in the page's language: Ukrainian alphabetical order (А, Б, В, Г,
+    Ґ, … І, Ї, Й), not code-point order, which puts "Іванківці" first."""
+    if english:
+        return (name.casefold(),)
+    return tuple(UK_ORDER.get(ch, 100 + ord(ch)) for ch in name.casefold())
+
+
+def _neediest(settlements: list[dict], n: int) -> list[dict]:
+    """The n villages with the most households without fixed broadband (all if fewer)."""
+    if len(settlements) <= n:
+        return settlements
+    return sorted(settlements, key=lambda s: -(s.get("households_unserved_fixed") or 0))[:n]
+
+
+def _named(settlements: list[dict]) -> list[dict]:
+    english = _english()
+    rows = [
+        {**s, "name": (s["name_en"] or to_latin(s["name_uk"])) if english else s["name_uk"]}
+        for s in settlements
+    ]
+    return sorted(rows, key=lambda s: collation_key(s["name"], english=english))
+
+
+def _whole_households(sites: dict | None) -> dict | None:
+    """Households as whole numbers, for the plural forms of the sentences that count them."""
+    for site in (sites or {}).get("sites", []):
+        site["households_added"] = round(site["households_added"])
+        site["households_total"] = round(site["households_total"])
+    _latin_names((sites or {}).get("sites", []))
+    return sites
+
+
+def _latin_names(rows, key: str = "name"):
+    """Facility names as people wrote them, in the official transliteration on English pages."""
+    if _english():
+        for row in rows:
+            row[key] = to_latin(row[key])
+    return rows
+
+
+def _village(request, results: dict) -> dict | None:
+    katottg = request.GET.get("village", "")
+    village = planning_selectors.village_detail(results, katottg) if katottg else None
+    if village:
+        _latin_names(village["facility_rows"])
+    return village
 
 
 @login_required
 def planning(request):
-    """KPI cards, the village table, charts, the map, downloads and the recompute button."""
+    """The planners' questions: how far from the targets, what to connect next, one village,
+    where the gaps are; charts, downloads and the recompute button."""
     _planner_only(request)
-    try:
-        summary = selectors.coverage_summary_latest()
-        settlements = selectors.coverage_settlements_latest()
-    except NotFound:
+    snapshot = _current()
+    if snapshot is None:
         return render(
             request,
             "coverage/planning.html",
             {"snapshot": None, "basemap_url": basemap_browser_url()},
         )
+    results = snapshot.results
+    form, sites = _wifi_sites(request)
     context = {
         "basemap_url": basemap_browser_url(),
-        "snapshot": summary,
-        # The summary speaks ISO 8601 (it is the API's); the page shows local dates.
-        "computed_at": datetime.fromisoformat(summary["computed_at"]),
-        "as_of": date.fromisoformat(summary["as_of"]),
-        "kpis": _kpis(summary),
-        "settlements": settlements["settlements"],
-        "priorities": settlements["priorities"][:5],
-        "targets": selectors.targets_table(),
-        "charts": _charts(settlements["settlements"]),
-        "groups": KPI_GROUPS,
+        "snapshot": snapshot,
+        "results": results,
+        "cards": planning_selectors.indicator_cards(
+            snapshot, selectors.targets_table(current=snapshot)
+        ),
+        "settlements": _named(_neediest(results["settlements"], TABLE_VILLAGES)),
+        "settlements_total": len(results["settlements"]),
+        "plan_rows_shown": PLAN_ROWS,
+        "duration_s": round(snapshot.duration_ms / 1000, 1),
+        "plan": planning_selectors.connection_plan(results),
+        "village": _village(request, results),
+        "charts": _charts(snapshot),
+        "rows_shown": TABLE_VILLAGES,
+        "wifi_form": form,
+        "sites": sites,
         "challenged_areas": challenges.accepted_by_area(),
         "pending_challenges": challenges.pending_count(),
+        "english": _english(),
     }
     return render(request, "coverage/planning.html", context)
+
+
+def _filename(stem: str, ext: str, snapshot) -> str:
+    territory = snapshot.results["territory"]
+    name = territory.get("name_en") or to_latin(territory.get("name_uk") or "hromada")
+    words = [w for w in slugify(name).split("-") if w not in ("rural", "territorial", "community")]
+    return f"{'-'.join(words) or 'hromada'}-{stem}-{snapshot.as_of:%Y-%m-%d}.{ext}"
+
+
+def _attachment(body, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _csv(headers: list[str], rows: list[list]) -> str:
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel opens UTF-8 with a byte-order mark as UTF-8
+    writer = csv.writer(out)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _xlsx(title: str, headers: list[str], rows: list[list]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    sheet.column_dimensions["B"].width = 20
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@login_required
+def plan_download(request, fmt: str):
+    """The connection plan as CSV or an Excel workbook, for a grant application."""
+    _planner_only(request)
+    snapshot = _current()
+    if snapshot is None:
+        raise Http404
+    plan = planning_selectors.connection_plan(snapshot.results)
+    headers = planning_selectors.plan_headers()
+    rows = planning_selectors.plan_table(plan, english=_english())
+    name = _filename("connection-plan", fmt, snapshot)
+    if fmt == "xlsx":
+        body = _xlsx(_("Connection plan"), headers, rows)
+        return _attachment(body, XLSX, name)
+    return _attachment(_csv(headers, rows), "text/csv; charset=utf-8", name)
+
+
+@login_required
+def chart_csv(request, chart: str):
+    """A chart's numbers as CSV."""
+    _planner_only(request)
+    snapshot = _current()
+    if snapshot is None:
+        raise Http404
+    numbers = _charts(snapshot)
+    if chart == "villages":
+        headers = [
+            _("Village"),
+            _("KATOTTG code"),
+            _("Served by fixed broadband, %"),
+            _("Can get fibre, %"),
+            _("Households without fixed broadband"),
+        ]
+        rows = [
+            [
+                r["name"],
+                r["katottg"],
+                round(r["served_pct"], 1),
+                round(r["fibre_pct"], 1),
+                r["households_unserved"],
+            ]
+            for r in numbers["by_village_rows"]
+        ]
+    else:
+        headers = [_("Indicator"), _("Year"), _("Actual"), _("Target")]
+        rows = numbers["progress_rows"]
+    return _attachment(
+        _csv(headers, rows), "text/csv; charset=utf-8", _filename(f"chart-{chart}", "csv", snapshot)
+    )
 
 
 @login_required

@@ -264,7 +264,10 @@ def snapshot_results(
         "priorities": priority_list(
             {
                 **s,
-                "facilities_not_connected": s["facilities"]["total"] - s["facilities"]["connected"],
+                # One facility count everywhere: "connected" means on high-speed internet,
+                # the strategy's indicator (a school on 10 Mbit/s DSL still needs a line).
+                "facilities_not_connected": s["facilities"]["total"]
+                - s["facilities"]["high_speed"],
             }
             for s in settlements
         ),

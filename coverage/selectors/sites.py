@@ -9,16 +9,47 @@ from core.errors import InvalidInput
 from coverage import compute, sql
 from layers.models import Facility
 
+# Suggested zones may reach further than one access point (a mast with several).
+WIFI_SITES_MAX_RADIUS_M = 5000
 
-def _candidates(points: list[tuple[float, float]] | None) -> list[dict]:
+
+def _fixed_broadband_ids() -> set[int]:
+    """Facilities inside a fixed-broadband area valid today, at any advertised speed (a
+    village on DSL already has a line to build on; one without any comes first)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT f.id FROM layers_facility f
+               WHERE EXISTS (SELECT 1 FROM coverage_coveragearea a
+                             WHERE a.technology = ANY(%(fixed)s)
+                               AND (a.valid_from IS NULL OR a.valid_from <= %(today)s)
+                               AND (a.valid_to IS NULL OR a.valid_to >= %(today)s)
+                               AND ST_Intersects(a.area, f.location))""",
+            {"fixed": list(compute.FIXED), "today": timezone.localdate()},
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _candidates(points: list[tuple[float, float]] | None, include_served: bool) -> list[dict]:
     if points:
         return [
             {"kind": "point", "id": i + 1, "name": f"#{i + 1}", "lon": lon, "lat": lat}
             for i, (lon, lat) in enumerate(points)
         ]
+    skip = set() if include_served else _fixed_broadband_ids()
     return [
-        {"kind": "facility", "id": f.pk, "name": f.name, "lon": f.location.x, "lat": f.location.y}
-        for f in Facility.objects.only("id", "name", "location")
+        {
+            "kind": "facility",
+            "id": f.pk,
+            "name": f.name,
+            "settlement_uk": f.settlement.name_uk,
+            "settlement_en": f.settlement.name_en,
+            "lon": f.location.x,
+            "lat": f.location.y,
+        }
+        for f in Facility.objects.select_related("settlement").only(
+            "id", "name", "location", "settlement__name_uk", "settlement__name_en"
+        )
+        if f.pk not in skip
     ]
 
 
@@ -51,21 +82,27 @@ def _pairs(candidates: list[dict], radius_m: float) -> list[tuple[int, int, int,
 
 
 def wifi_sites_suggest(
-    *, k: int, radius_m: float, points: list[tuple[float, float]] | None = None
+    *,
+    k: int,
+    radius_m: float,
+    points: list[tuple[float, float]] | None = None,
+    include_served: bool = False,
 ) -> dict:
     """Pick up to k sites for new Free Wi-Fi zones that newly reach the most households.
 
-    Candidates are the posted points (lon, lat in EPSG:4326) or else every municipal
-    facility. A household counts once, and not at all when an existing Wi-Fi zone already
-    reaches its address. Distances in METRIC_SRID. InvalidInput for k < 1 or a bad radius.
+    Candidates are the posted points (lon, lat in EPSG:4326) or else the municipal
+    facilities, leaving out (unless `include_served`) those already inside fixed broadband
+    of any speed, so villages without it come first. A household counts once, and not at
+    all when an existing Wi-Fi zone already reaches its address. Distances in METRIC_SRID.
+    InvalidInput for k < 1 or a bad radius.
     """
     if not 1 <= k <= compute.WIFI_SITES_MAX_K:
         raise InvalidInput(f"k must be from 1 to {compute.WIFI_SITES_MAX_K}.", code="invalid_k")
     try:
-        radius_m = compute.validate_radius_m(radius_m)
+        radius_m = compute.validate_radius_m(radius_m, maximum=WIFI_SITES_MAX_RADIUS_M)
     except ValueError as exc:
         raise InvalidInput(str(exc), code="invalid_radius") from None
-    candidates = _candidates(points)
+    candidates = _candidates(points, include_served)
     pairs = (
         _pairs(candidates, radius_m) if candidates and sql.table_exists("addresses_address") else []
     )
@@ -89,4 +126,10 @@ def wifi_sites_suggest(
                 "households_total": total,
             }
         )
-    return {"k": k, "radius_m": radius_m, "candidates": len(candidates), "sites": out}
+    return {
+        "k": k,
+        "radius_m": radius_m,
+        "include_served": include_served,
+        "candidates": len(candidates),
+        "sites": out,
+    }

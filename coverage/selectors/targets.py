@@ -23,14 +23,20 @@ def _actual(indicator: str, year: int, snapshot: CoverageSnapshot | None, latest
     }[indicator]()
 
 
-def _snapshot_of_year(year: int) -> CoverageSnapshot | None:
-    """The latest computation made for a date in `year`; the current one for this year."""
-    found = (
-        CoverageSnapshot.objects.filter(as_of__year=year).order_by("-as_of", "-computed_at").first()
+def _snapshot_of_year(year: int, current: CoverageSnapshot | None) -> CoverageSnapshot | None:
+    """The latest computation made for a date in `year`; the current one for this year.
+    `current`, when given, is used instead of reading its (large) results again."""
+    found_id = (
+        CoverageSnapshot.objects.filter(as_of__year=year)
+        .order_by("-as_of", "-computed_at")
+        .values_list("id", flat=True)
+        .first()
     )
-    if found is None and year == timezone.localdate().year:
-        found = CoverageSnapshot.objects.filter(is_current=True).first()
-    return found
+    if found_id is None:
+        return current if year == timezone.localdate().year else None
+    if current is not None and found_id == current.pk:
+        return current
+    return CoverageSnapshot.objects.get(pk=found_id)
 
 
 def _met(actual: float | None, target: float, comparison: str) -> bool | None:
@@ -39,12 +45,16 @@ def _met(actual: float | None, target: float, comparison: str) -> bool | None:
     return actual > target if comparison == "gt" else actual >= target - 1e-9
 
 
-def targets_table() -> list[dict]:
-    """Return each strategy target beside the actual value of its year's snapshot."""
-    latest = CoverageSnapshot.objects.filter(is_current=True).first()
+def targets_table(*, current: CoverageSnapshot | None = None) -> list[dict]:
+    """Return each strategy target beside the actual value of its year's snapshot.
+    `current`: the current snapshot if the caller has already read it."""
+    latest = current or CoverageSnapshot.objects.filter(is_current=True).first()
     rows = []
+    of_year: dict[int, CoverageSnapshot | None] = {}  # each year's snapshot read once
     for target in StrategyTarget.objects.all():
-        snapshot = _snapshot_of_year(target.year)
+        if target.year not in of_year:
+            of_year[target.year] = _snapshot_of_year(target.year, latest)
+        snapshot = of_year[target.year]
         actual = _actual(target.indicator, target.year, snapshot, latest)
         rows.append(
             {
@@ -62,12 +72,20 @@ def targets_table() -> list[dict]:
     return rows
 
 
-def progress_series() -> tuple[dict, dict]:
+def progress_series(*, current: CoverageSnapshot | None = None) -> tuple[dict, dict]:
     """Return ({indicator: [(year, value)]}, {indicator: [(year, target)]}) for the chart:
-    the percent indicators of the latest snapshot of each year, and their targets."""
-    by_year: dict[int, CoverageSnapshot] = {}
-    for snapshot in CoverageSnapshot.objects.order_by("as_of", "computed_at"):
-        by_year[snapshot.as_of.year] = snapshot
+    the percent indicators of the latest snapshot of each year, and their targets.
+    `current`: the current snapshot if the caller has already read it."""
+    latest_of_year: dict[int, int] = {}
+    for pk, as_of in CoverageSnapshot.objects.order_by("as_of", "computed_at").values_list(
+        "id", "as_of"
+    ):
+        latest_of_year[as_of.year] = pk
+    wanted = [pk for pk in latest_of_year.values() if current is None or pk != current.pk]
+    loaded = {s.pk: s for s in CoverageSnapshot.objects.filter(pk__in=wanted)}
+    if current is not None:
+        loaded[current.pk] = current
+    by_year = {year: loaded[pk] for year, pk in latest_of_year.items()}
     percent = [
         StrategyTarget.Indicator.TERRITORY,
         StrategyTarget.Indicator.VILLAGES,

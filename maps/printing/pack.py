@@ -160,8 +160,8 @@ def _village_rows(figures: dict | None, open_reports: int | None, village) -> li
             ["забезпечені (≥ 100/20 Мбіт/с)", n(households["served"]["households"])],
             ["з повільним інтернетом", n(households["underserved"]["households"])],
             ["не забезпечені", n(households["unserved"]["households"])],
-            ["Заклади: усього / підключені",
-             Cell(f"{figures['facilities']['total']} / {figures['facilities']['connected']}",
+            ["Заклади: усього / з високошвидкісним",
+             Cell(f"{figures['facilities']['total']} / {figures['facilities']['high_speed']}",
                   align="right")],
         ]  # fmt: skip
     if open_reports is not None:

@@ -27,9 +27,9 @@ def test_planning_page_is_forbidden_to_users_outside_planners(client, django_use
     assert client.get("/planning/").status_code == 403
 
 
-def test_planning_page_shows_kpis_villages_charts_and_map(planner_client, computed):
+def test_planning_page_shows_a_card_per_indicator_villages_charts_and_map(planner_client, computed):
     html = planner_client.get("/planning/").content.decode()
-    assert "Дмитрівка" in html and html.count('class="kpi"') == 7
+    assert "Дмитрівка" in html and html.count('<article class="card') == 6
     assert html.count("<svg") == 2
     assert (
         "vendor/maplibre-gl/maplibre-gl-csp.js" in html
@@ -44,10 +44,10 @@ def test_planning_page_dates_are_local_words_and_counts_whole(planner_client, co
 
     html = planner_client.get("/planning/").content.decode()
     at = timezone.localtime(computed.computed_at)
-    assert f"Обчислено {date_format(at, 'j E Y, H:i')} станом на " in html
+    assert f"({date_format(at, 'j E Y, H:i')}) станом на " in html
     assert computed.computed_at.isoformat() not in html
-    # The Free Wi-Fi zones card is a count: "0", not "0,0".
-    assert '<span class="kpi-value">0</span><span class="kpi-label">Зони Free Wi-Fi' in html
+    # The new Free Wi-Fi zones card is a count: "0", not "0,0".
+    assert '<p class="card-value">0\n      <span class="card-year">у ' in html
 
 
 def test_planning_page_before_any_computation_offers_the_button(planner_client, territory):

@@ -28,17 +28,96 @@
     return [points];
   }
 
-  function planners() {
+  var TOLERANCE_PX = 4;
+
+  /** Every hit of a click, topmost first, within a few pixels of the finger. */
+  function hits(point) {
+    return map.queryRenderedFeatures([[point.x - TOLERANCE_PX, point.y - TOLERANCE_PX],
+      [point.x + TOLERANCE_PX, point.y + TOLERANCE_PX]]);
+  }
+
+  /** A village's popup: its share served, the households without fixed broadband and the
+   * link to its figures on this page (the village panel). */
+  function villagePopup(lngLat, props) {
+    var box = HromadaMapControls.element("div", "hromada-popup");
+    box.appendChild(HromadaMapControls.element("strong", "hromada-popup-title", props.village_name));
+    var share = typeof props.served_pct === "number" ? Math.round(props.served_pct) + "%" : el.dataset.labelNoData;
+    box.appendChild(HromadaMapControls.element("p", null, el.dataset.labelShares + ": " + share));
+    var link = HromadaMapControls.element("a", "village-link", el.dataset.labelVillage);
+    link.href = el.dataset.villageUrl + encodeURIComponent(props.katottg) + "#village";
+    box.appendChild(link);
+    new maplibregl.Popup({ maxWidth: "300px" }).setLngLat(lngLat).setDOMContent(box).addTo(map);
+  }
+
+  /** The planners' popups: the topmost registry feature (gaps, areas, hotspots…) by the
+   * style document's popup fields; else the village under the click with its link. */
+  function plannerPopups(doc) {
+    var legends = {};
+    (doc.metadata["hromada:legends"] || []).forEach(function (legend) { legends[legend.id] = legend; });
+    map.on("click", function (event) {
+      var found = hits(event.point);
+      if (found.some(function (f) { return f.layer.source === "challenges"; })) { return; }
+      // A village under the finger wins over the gaps and areas that cover it.
+      var village = found.filter(function (f) { return f.layer.source === "village-shares"; })[0];
+      if (village) { villagePopup(event.lngLat, village.properties); return; }
+      var feature = found.filter(function (f) {
+        var layer = (f.layer.metadata || {})["hromada:layer"];
+        return legends[layer] && !(f.layer.metadata || {})["hromada:label"] &&
+          f.layer.source === layer && layer !== "settlements" && layer !== "territory";
+      })[0];
+      if (feature) {
+        new maplibregl.Popup({ maxWidth: "300px" }).setLngLat(event.lngLat)
+          .setDOMContent(HromadaMapControls.popupContent(feature.properties,
+            legends[feature.layer.metadata["hromada:layer"]])).addTo(map);
+        return;
+      }
+    });
+  }
+
+  /** The suggested Free Wi-Fi sites of the page's form: their reach and centres. */
+  function suggestedSites() {
+    var node = document.getElementById("wifi-sites-data");
+    if (!node) { return; }
+    var data = JSON.parse(node.textContent);
+    var reach = { type: "FeatureCollection", features: data.sites.map(function (s, i) {
+      return { type: "Feature", properties: { rank: i + 1, name: s.name, households_added: s.households_added },
+        geometry: { type: "Polygon", coordinates: ring([s.lon, s.lat], data.radius_m) } };
+    }) };
+    M.draw(map, "wifi-suggested", reach, M.paints(map, "layers", "coverage-areas", "wifi-suggested"),
+      { before: "settlements-label" });
+    var centres = { type: "FeatureCollection", features: data.sites.map(function (s, i) {
+      return { type: "Feature", properties: { rank: String(i + 1) },
+        geometry: { type: "Point", coordinates: [s.lon, s.lat] } };
+    }) };
+    M.draw(map, "wifi-suggested-centres", centres, M.paints(map, "marker", "wifi-suggested"));
+    // Their rank on the marker, in the font and colours of the village labels.
+    var names = map.getStyle().layers.filter(function (layer) { return layer.id === "settlements-label"; })[0];
+    if (names) {
+      map.addLayer({ id: "wifi-suggested-rank", type: "symbol", source: "wifi-suggested-centres",
+        layout: { "text-field": ["get", "rank"], "text-font": names.layout["text-font"],
+          "text-size": 13, "text-allow-overlap": true, "text-ignore-placement": true },
+        paint: names.paint, metadata: { "hromada:layer": "wifi-suggested-centres", "hromada:label": true } });
+    }
+    el.dataset.sitesReady = String(data.sites.length);
+  }
+
+  function planners(doc) {
     getJSON(el.dataset.gaps).then(function (data) {
-      M.draw(map, "gaps", data, M.paints(map, "layers", "coverage-gaps", "planning"));
+      // Drawn as the registry layer itself, so that its popup and legend apply.
+      M.draw(map, "coverage-gaps", data, M.paints(map, "layers", "coverage-gaps", "planning"),
+        { layer: "coverage-gaps", before: "settlements-label" });
     }).catch(function () {});
     getJSON(el.dataset.hotspots).then(function (data) {
       var reach = { type: "FeatureCollection", features: data.features.map(function (f) {
         return { type: "Feature", properties: f.properties,
           geometry: { type: "Polygon", coordinates: ring(f.geometry.coordinates, f.properties.radius_m) } };
       }) };
-      M.draw(map, "hotspot-reach", reach, M.paints(map, "layers", "wifi-hotspots", "reach"));
+      M.draw(map, "hotspot-reach", reach, M.paints(map, "layers", "coverage-areas", "wifi-reach"),
+        { before: "settlements-label" });
     }).catch(function () {});
+    villageShares(doc, "planning");
+    suggestedSites();
+    plannerPopups(doc);
   }
 
   // The share of a place served with high-speed internet: the ramp of the H3 hexagons.
@@ -75,24 +154,32 @@
     }
   }
 
-  function residents(doc) {
-    var answer = document.getElementById("coverage-answer");
-    var labels = document.getElementById("technology-labels");
-    var technologies = labels ? JSON.parse(labels.textContent) : {};
-    var marker = null;
+  /** Villages filled by the share of their homes served by fixed broadband (the hexagons'
+   * ramp, same property), labelled "name: NN%". */
+  function villageShares(doc, look) {
     var ramp = shareRamp(doc);
-    // Villages filled by the share of their homes served (the hexagons' ramp, same property).
+    var english = document.documentElement.lang === "en";
     Promise.all([getJSON(el.dataset.villages), getJSON(el.dataset.shares)]).then(function (res) {
       var shares = {};
       res[1].settlements.forEach(function (s) { shares[s.katottg] = s; });
       res[0].features.forEach(function (f) {
         var s = shares[f.properties.katottg];
         f.properties[ramp.property] = s ? s.groups.fixed.served.households_pct : null;
+        f.properties.village_name = s ? (english ? s.name_en || s.name_uk : s.name_uk) : "";
       });
-      M.draw(map, "village-shares", res[0], M.paints(map, "layers", "coverage-hexagons", ""),
+      M.draw(map, "village-shares", res[0], M.paints(map, "layers", "coverage-hexagons", look),
         { before: "settlements-label" });
       shareLabels(ramp.property);
-    }).catch(function () {});
+      el.dataset.sharesReady = "true";
+    }).catch(function () { el.dataset.sharesReady = "error"; });
+  }
+
+  function residents(doc) {
+    var answer = document.getElementById("coverage-answer");
+    var labels = document.getElementById("technology-labels");
+    var technologies = labels ? JSON.parse(labels.textContent) : {};
+    var marker = null;
+    villageShares(doc, "");
 
     function show(lat, lon) {
         if (!marker) { marker = new maplibregl.Marker({ color: M.markerColour(map, "here") }); }
@@ -158,11 +245,19 @@
         var c = f.geometry.coordinates;
         el.coverageShow(c[1].toFixed(6), c[0].toFixed(6));
       },
-    } : { layers: ["territory", "settlements", "coverage-areas"], legendLayers: ["coverage-areas"] };
+    } : {
+      layers: ["territory", "settlements", "coverage-areas"], popups: false,
+      legendLayers: ["coverage-gaps", "coverage-areas", "wifi-hotspots", "coverage-challenges"],
+      legendExtra: [{ title: el.dataset.labelShares, rows: ramp.legend.map(function (row) {
+        return { colour: row.colour, label: row.label, type: "Polygon" };
+      }) }].concat(document.getElementById("wifi-sites-data") ? [{ title: el.dataset.labelSuggested,
+        rows: [{ colour: ((doc.metadata["hromada:markers"] || {})["wifi-suggested"] || {}).colour,
+          label: el.dataset.labelSuggestedRow, type: "Polygon" }] }] : []),
+    };
     return M.create(el, options).then(function (ready) {
       map = ready;
       el.coverageMap = map;  // coverage-layers.js adds its layers to it
-      if (el.dataset.public) { residents(doc); } else { planners(); }
+      if (el.dataset.public) { residents(doc); } else { planners(doc); }
       return map;
     });
   });
