@@ -313,6 +313,7 @@ class SearchQuery:
     kind: str | None  # a street kind named in the query
     house: HouseNumber | None  # the house number at the end of the query, if any
     text: str = ""  # `key` without the house number: the settlement and street words
+    latin: bool = False  # written in Latin: `key` and `text` are loose Latin search keys
 
     @property
     def words(self) -> list[str]:
@@ -338,11 +339,17 @@ def parse_search_query(q: str) -> SearchQuery:
             house = None
         if house is not None:
             text = text[: match.start("num")] + " " + text[match.end("num") :]
-    words, kind = _drop_kind_words(fold(text).split())
+    from addresses import searchkeys  # it builds on this module's vocabulary
+
+    latin = searchkeys.is_latin(text)
+    if latin:
+        words, kind = searchkeys.drop_kind_words(searchkeys.latin_words(text))
+    else:
+        words, kind = _drop_kind_words(fold(text).split())
     text = " ".join(words)
     if house is not None:
         words.append(compact_house_number(house.display))
-    return SearchQuery(key=" ".join(words), kind=kind, house=house, text=text)
+    return SearchQuery(key=" ".join(words), kind=kind, house=house, text=text, latin=latin)
 
 
 def _drop_kind_words(words: list[str]) -> tuple[list[str], str | None]:

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from addresses import compute
+from addresses import compute, searchkeys
 from addresses.compute import STREET_KINDS
 from addresses.querysets import AddressQuerySet, StreetQuerySet, fold_expression
 from layers.models import Facility, Settlement
@@ -52,8 +52,15 @@ class Street(models.Model):
         verbose_name=_("search name"),
     )
 
+    # The name's loose Latin key (addresses.searchkeys.latin_key, built on the official
+    # transliteration), filled by save() and by StreetQuerySet.bulk_create: Latin queries
+    # ("Shevchenka", "Shevchenko") match streets on it.
+    search_latin = models.CharField(
+        _("Latin search key"), max_length=400, blank=True, editable=False
+    )
+
     history = HistoricalRecords(
-        verbose_name=_("historical street"), excluded_fields=["search_name"]
+        verbose_name=_("historical street"), excluded_fields=["search_name", "search_latin"]
     )
     objects = StreetQuerySet.as_manager()
 
@@ -68,10 +75,18 @@ class Street(models.Model):
         ]
         indexes = [
             GinIndex(fields=["search_name"], name="street_search_trgm", opclasses=["gin_trgm_ops"]),
+            GinIndex(fields=["search_latin"], name="street_latin_trgm", opclasses=["gin_trgm_ops"]),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.name}"
+
+    def save(self, *args, **kwargs):
+        self.search_latin = searchkeys.latin_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_latin"}
+        super().save(*args, **kwargs)
 
 
 class Address(models.Model):
