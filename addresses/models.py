@@ -9,7 +9,7 @@ from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import Transform
 from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -119,6 +119,12 @@ class Address(models.Model):
     number = models.PositiveSmallIntegerField(
         _("number"), validators=[MinValueValidator(1), MaxValueValidator(9999)]
     )
+    number_to = models.PositiveSmallIntegerField(
+        _("last number of a range"),
+        null=True,
+        blank=True,
+        help_text=_("For a range such as 12-14: 14."),
+    )
     letter = models.CharField(_("letter"), max_length=1, blank=True)
     fraction = models.PositiveSmallIntegerField(_("fraction"), null=True, blank=True)
     building = models.PositiveSmallIntegerField(_("building (корпус)"), null=True, blank=True)
@@ -160,7 +166,17 @@ class Address(models.Model):
     class Meta:
         verbose_name = _("address")
         verbose_name_plural = _("addresses")
-        ordering = ["settlement__name_uk", "street__name", "number", "letter", "house_number"]
+        # Natural order of house numbers: 2 < 10 < 12 < 12-14 < 12/1 < 12/2 < 12/10 < 12А.
+        ordering = [
+            "settlement__name_uk",
+            "street__name",
+            "number",
+            "letter",
+            F("fraction").asc(nulls_first=True),
+            F("number_to").asc(nulls_first=True),
+            F("building").asc(nulls_first=True),
+            "house_number",
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["street", "house_number"],

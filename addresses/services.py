@@ -91,11 +91,8 @@ def address_apply_house_number(address: Address, raw: str) -> None:
         house = compute.parse_house_number(raw)
     except compute.HouseNumberError as exc:
         raise InvalidInput(message_of(exc), code="house_number") from exc
-    address.house_number = house.display
-    address.number = house.number
-    address.letter = house.letter
-    address.fraction = house.fraction
-    address.building = house.building
+    for name, value in compute.house_fields(house).items():
+        setattr(address, name, value)
 
 
 def address_problems(address: Address, *, allow_outside: bool = False) -> dict[str, str]:

@@ -153,19 +153,27 @@ WITH street AS (
                                       ELSE 0 END)::numeric, 3)::float AS score
     FROM best b JOIN addresses_address a ON a.street_id = b.id
     WHERE a.status = 'active' AND (NOT %(located)s OR a.location IS NOT NULL)
-      AND (%(number)s::int IS NULL OR a.number = %(number)s OR a.house_number LIKE %(prefix)s)
+      AND (%(number)s::int IS NULL OR a.number = %(number)s OR a.house_number LIKE %(prefix)s
+           OR %(number)s BETWEEN a.number AND a.number_to)
 ), page AS (
-    SELECT {feature} AS feature, a.score, st.name, a.number, a.house_number, a.id
+    SELECT {feature} AS feature, a.score, st.name, a.number, a.id,
+           row_number() OVER (ORDER BY a.score DESC, st.name, {natural}, a.id) AS rank
     FROM found a JOIN addresses_street st ON st.id = a.street_id
     JOIN layers_settlement s ON s.id = a.settlement_id
-    ORDER BY a.score DESC, st.name, a.number, a.house_number, a.id
+    ORDER BY rank
     LIMIT %(limit)s
 )
 SELECT json_build_object('type', 'FeatureCollection', 'features', COALESCE(
-    json_agg(feature ORDER BY score DESC, name, number, house_number, id), '[]'::json))::text
+    json_agg(feature ORDER BY rank), '[]'::json))::text
 FROM page
 """
 
+
+# House numbers in natural order (as Address.Meta.ordering): 2 < 10 < 12/1 < 12А.
+NATURAL_ORDER_SQL = (
+    "a.number, a.letter, a.fraction NULLS FIRST, a.number_to NULLS FIRST, "
+    "a.building NULLS FIRST, a.house_number"
+)
 
 # Settlements with their Latin keys (computed in Python: the transliteration is a library).
 LATIN_PLACES_SQL = (
@@ -202,6 +210,7 @@ def address_search_sql(
         place_key=place_key,
         place_from=LATIN_PLACES_SQL if parsed.latin else "layers_settlement",
         feature=FEATURE_SQL.format(extra="'score', a.score"),
+        natural=NATURAL_ORDER_SQL,
     )
     params = {
         **words,

@@ -48,11 +48,7 @@ def make_address(street, house_number, lon, lat, **fields):
     return Address.objects.create(
         street=street,
         settlement=street.settlement,
-        house_number=house.display,
-        number=house.number,
-        letter=house.letter,
-        fraction=house.fraction,
-        building=house.building,
+        **compute.house_fields(house),
         location=Point(lon, lat, srid=4326) if lon is not None else None,
         **fields,
     )
