@@ -15,6 +15,7 @@ from addresses import compute
 from addresses.models import Address, Street
 from core.imports import Issue, Outcome, Plan, Planned
 from core.imports.write import copy_create_with_history, ewkb_point
+from core.locking import versions_bump
 
 _COMPARED = ("street_id", "house_number", "postcode", "building_use", "households", "status")
 
@@ -120,6 +121,7 @@ def write(register, plan: Plan, progress=None) -> None:
         names = [*_COMPARED, "number", "number_to", "letter", "fraction", "building"]
         names.append("registry_id")
         bulk_update_with_history(changed, Address, [*names, "location", "settlement"], **history)
+        versions_bump(Address.objects.filter(pk__in=[address.pk for address in changed]))
 
 
 def _differs(row: dict, candidate: Candidate) -> bool:

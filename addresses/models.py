@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from addresses import compute, searchkeys
 from addresses.compute import STREET_KINDS
 from addresses.querysets import AddressQuerySet, StreetQuerySet, fold_expression
+from core.locking import VersionedModel
 from layers.models import Facility, Settlement
 
 postcode_validator = RegexValidator(r"^\d{5}$", _("A postcode is 5 digits."))
@@ -30,7 +31,7 @@ StreetKind = models.TextChoices(
 )
 
 
-class Street(models.Model):
+class Street(VersionedModel):
     """A named street (вулиця, провулок, площа…) of one settlement."""
 
     settlement = models.ForeignKey(
@@ -89,7 +90,7 @@ class Street(models.Model):
         super().save(*args, **kwargs)
 
 
-class Address(models.Model):
+class Address(VersionedModel):
     """One official address: a house number on a street, with its point and households.
 
     `house_number` is the normalized display form ("12А", "5/1", "12 корп. 2");

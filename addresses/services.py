@@ -17,6 +17,7 @@ from addresses import compute
 from addresses.errors import message_of
 from addresses.models import EDITORS_GROUP, Address, Street
 from core.errors import Conflict, InvalidInput, PermissionDenied
+from core.locking import versions_bump
 from core.roles import in_group
 from layers.models import Settlement
 from layers.tiles import cache as tilecache
@@ -227,6 +228,8 @@ def _bulk_update(objects: list, fields: list[str], *, user, reason: str) -> int:
         default_user=user if user is not None and user.is_authenticated else None,
         default_change_reason=reason,
     )
+    # bulk_update skips save(): raise the versions, so forms opened before go stale.
+    versions_bump(type(objects[0]).objects.filter(pk__in=[obj.pk for obj in objects]))
     # bulk_update sends no post_save: tell the tile and count caches the data changed.
     transaction.on_commit(tilecache.bump)
     return len(objects)
