@@ -16,7 +16,7 @@ from simple_history.utils import bulk_update_with_history
 from addresses import compute
 from addresses.errors import message_of
 from addresses.models import EDITORS_GROUP, Address, Street
-from core.errors import Conflict, InvalidInput, PermissionDenied
+from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from core.locking import versions_bump
 from core.roles import in_group
 from layers.models import Settlement
@@ -163,6 +163,37 @@ def address_save(*, address: Address, user, reason: str, allow_outside: bool = F
     _full_clean(address)
     _save_with_history(address, user=user, reason=reason)
     return address
+
+
+# Fields the API may change on an address (besides the point, given as lon/lat).
+API_EDITABLE = ("house_number", "postcode", "building_use", "households", "status")
+
+
+@transaction.atomic
+def address_update(*, address_id: int, changes: dict, user, reason: str, check=None) -> Address:
+    """Change an address's fields (API_EDITABLE, and `lon`/`lat` together) under a row lock.
+
+    `check(address)` runs on the locked, current row before anything changes: the API
+    passes core.locking.check_if_match, so a stale If-Match is a 412 and nothing is
+    written. Raise NotFound, PermissionDenied, InvalidInput as address_save does.
+    """
+    ensure_editor(user)
+    address = Address.objects.select_for_update().filter(pk=address_id).first()
+    if address is None:
+        raise NotFound(_("No address with id %(id)s.") % {"id": address_id})
+    if check is not None:
+        check(address)
+    if "house_number" in changes:
+        address_apply_house_number(address, changes.pop("house_number"))
+    lon, lat = changes.pop("lon", None), changes.pop("lat", None)
+    if (lon is None) != (lat is None):
+        raise InvalidInput(_("Give both lon and lat to move an address."), code="location")
+    if lon is not None:
+        address.location = Point(lon, lat, srid=4326)
+    for name in API_EDITABLE:
+        if name in changes:
+            setattr(address, name, changes[name])
+    return address_save(address=address, user=user, reason=reason)
 
 
 def address_create(*, street: Street, house_number: str, user, reason: str, **fields) -> Address:

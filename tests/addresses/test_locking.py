@@ -67,7 +67,7 @@ def test_two_browsers_editing_one_address_end_in_a_conflict_not_a_lost_edit(
     second = _change(client, address, edited_version="1", households="4", postcode="27499")
     assert second.status_code == 200
     page = second.content.decode()
-    assert "changed by someone else" in page or "змінив хтось інший" in page
+    assert "Хтось інший змінив цей запис" in page
     assert "3" in page and "4" in page and "27499" in page  # both versions shown, input kept
     stored = Address.objects.get(pk=address.pk)
     assert (stored.households, stored.postcode, stored.version) == (3, "27422", 2)
@@ -83,3 +83,59 @@ def test_the_admin_form_carries_the_version(client, editor, addresses):
     client.force_login(editor)
     url = reverse("admin:addresses_address_change", args=[addresses[0].pk])
     assert 'name="edited_version" value="1"' in client.get(url).content.decode()
+
+
+# --------------------------------------------------------------------------- API
+
+
+def _patch(client, address, body, **headers):
+    url = reverse("api:address_update", args=[address.pk])
+    return client.patch(url, body, content_type="application/json", headers=headers)
+
+
+def test_the_api_sends_the_version_as_etag(client, addresses):
+    response = client.get(reverse("api:address_detail", args=[addresses[0].pk]))
+    assert response.status_code == 200
+    assert response["ETag"] == '"1"'
+    assert response.json()["properties"]["version"] == 1
+
+
+def test_an_api_change_with_the_current_etag_is_saved(client, editor, addresses):
+    client.force_login(editor)
+    response = _patch(client, addresses[0], {"households": 6, "reason": "census"}, If_Match='"1"')
+    assert response.status_code == 200, response.content
+    assert response["ETag"] == '"2"'
+    assert Address.objects.get(pk=addresses[0].pk).households == 6
+
+
+def test_an_api_change_with_a_stale_etag_is_a_412_and_changes_nothing(client, editor, addresses):
+    client.force_login(editor)
+    assert (
+        _patch(client, addresses[0], {"households": 6, "reason": "a"}, If_Match='"1"').status_code
+        == 200
+    )
+    response = _patch(client, addresses[0], {"households": 9, "reason": "b"}, If_Match='"1"')
+    assert response.status_code == 412
+    assert response.json()["error"]["code"] == "precondition_failed"
+    assert Address.objects.get(pk=addresses[0].pk).households == 6
+
+
+def test_an_api_change_without_if_match_is_a_428(client, editor, addresses):
+    client.force_login(editor)
+    response = _patch(client, addresses[0], {"households": 6, "reason": "census"})
+    assert response.status_code == 428
+    assert Address.objects.get(pk=addresses[0].pk).households == 0
+
+
+def test_an_api_change_needs_an_address_editor(client, staff_user, addresses):
+    assert _patch(client, addresses[0], {"households": 6, "reason": "x"}).status_code == 401
+    client.force_login(staff_user)
+    response = _patch(client, addresses[0], {"households": 6, "reason": "x"}, If_Match='"1"')
+    assert response.status_code == 403
+
+
+def test_an_api_change_to_a_bad_house_number_says_why(client, editor, addresses):
+    client.force_login(editor)
+    response = _patch(client, addresses[0], {"house_number": "14-12", "reason": "x"}, If_Match="*")
+    assert response.status_code == 400
+    assert "14-12" in response.json()["error"]["message"]
