@@ -280,12 +280,14 @@ def address_import(
     srid: int | None = None,
     user=None,
     reason: str = "",
+    encoding: str | None = None,
 ):
     """Validate a file of addresses and, with `commit`, write it all or nothing.
 
     Runs the one import engine with addresses.imports.ADDRESS_KIND. `settlement`
     (KATOTTG) applies to rows without a settlement column; `srid`: the CRS of CSV
-    coordinates (default EPSG:4326). Raise InvalidInput when the file cannot be read at
+    coordinates (default EPSG:4326); `encoding`: of a CSV or a Shapefile without .cpg
+    (default: detected, core.imports.encoding). Raise InvalidInput when the file cannot be read at
     all; row problems go to the report (addresses.imports.ImportReport).
     """
     from pathlib import Path
@@ -296,7 +298,9 @@ def address_import(
     reason = reason or _("import of %(name)s") % {"name": Path(path).name}
     options = {"settlement": settlement, "allow_outside": allow_outside}
     options |= {"user": user, "reason": reason}
-    return run_import(ADDRESS_KIND, path, commit=commit, options=options, srid=srid)
+    return run_import(
+        ADDRESS_KIND, path, commit=commit, options=options, srid=srid, encoding=encoding
+    )
 
 
 def address_import_upload(
