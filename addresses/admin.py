@@ -18,6 +18,7 @@ from addresses import compute, services
 from addresses.errors import message_of
 from addresses.models import Address, FacilityAddress, Street
 from core.errors import ApplicationError
+from core.locking import VersionedAdminMixin, VersionedFormMixin
 from layers.admin import MapAdmin
 from layers.models import Settlement
 
@@ -42,8 +43,8 @@ class RegisterPermissions:
         return request.user.is_active and request.user.is_superuser
 
 
-class ReasonForm(forms.ModelForm):
-    """A model form that asks why the register changes."""
+class ReasonForm(VersionedFormMixin, forms.ModelForm):
+    """A model form that asks why the register changes, and refuses a stale save."""
 
     change_reason = forms.CharField(
         label=_("Reason for the change"),
@@ -102,7 +103,7 @@ class FacilityAddressInline(admin.TabularInline):
 
 
 @admin.register(Street)
-class StreetAdmin(RegisterPermissions, SimpleHistoryAdmin, MapAdmin):
+class StreetAdmin(RegisterPermissions, VersionedAdminMixin, SimpleHistoryAdmin, MapAdmin):
     form = StreetForm
     list_display = ["name", "kind", "settlement", "has_route", "is_demo"]
     list_filter = ["settlement", "kind", "is_demo"]
@@ -139,7 +140,7 @@ class ReasonActionForm(forms.Form):
 
 
 @admin.register(Address)
-class AddressAdmin(RegisterPermissions, SimpleHistoryAdmin, MapAdmin):
+class AddressAdmin(RegisterPermissions, VersionedAdminMixin, SimpleHistoryAdmin, MapAdmin):
     form = AddressForm
     list_display = [
         "__str__", "settlement", "postcode", "building_use", "households", "status", "verified",

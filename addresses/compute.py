@@ -9,6 +9,13 @@ House-number grammar (display form on the right):
     5/1                                 → 5/1
     12А/3                               → 12А/3
     12 корп. 2, 12к2, 12 к.2, 12, корпус 2 → 12 корп. 2
+    12 буд. 3, 12, будинок 3               → 12 буд. 3
+    12-14 (a range of plots, 12–14)        → 12-14
+
+The forms are those the address-assignment rules allow (Cabinet of Ministers resolution
+No. 690 of 2021): a number, optionally with a letter or a fraction, and a building part
+(корпус or будинок); a range names one building standing on several numbered plots and
+goes upwards ("14-12" is refused, saying so).
 
 A number is 1–9999 without a leading zero; a letter is one capital letter of the
 Ukrainian alphabet other than Ь and Й (the project's rule: those two never stand alone
@@ -39,10 +46,13 @@ APOSTROPHE = "ʼ"  # U+02BC, the Ukrainian apostrophe as a letter
 
 _HOUSE_RE = re.compile(
     r"^(?P<number>[1-9]\d{0,3})"
+    r"(?: ?- ?(?P<to>[1-9]\d{0,3})(?![/\d]))?"
     r"(?:[ -]?(?P<letter>[А-ЯҐЄІЇ]))?"
     r"(?: ?/ ?(?P<fraction>[1-9]\d{0,3}))?"
-    r"(?: ?,? ?(?:КОРПУС|КОРП\.?|К\.?) ?(?P<building>[1-9]\d{0,2}))?$"
+    r"(?: ?,? ?(?:(?P<korpus>КОРПУС|КОРП\.?|К\.?)|БУДИНОК|БУДІВЛЯ|БУД\.?) ?"
+    r"(?P<building>[1-9]\d{0,2}))?$"
 )
+BUILDING_WORDS = {"korpus": "корп.", "budynok": "буд."}
 
 
 def gettext_noop(text: str) -> str:
@@ -75,15 +85,26 @@ class HouseNumber:
     letter: str = ""
     fraction: int | None = None
     building: int | None = None
+    number_to: int | None = None  # the last number of a range "12-14"
+    building_word: str = "корп."  # the building part's word: "корп." or "буд."
 
     @property
     def display(self) -> str:
-        text = f"{self.number}{self.letter}"
+        text = f"{self.number}" if self.number_to is None else f"{self.number}-{self.number_to}"
+        text += self.letter
         if self.fraction is not None:
             text += f"/{self.fraction}"
         if self.building is not None:
-            text += f" корп. {self.building}"
+            text += f" {self.building_word} {self.building}"
         return text
+
+    @property
+    def sort_key(self) -> tuple:
+        """Natural order: 2 < 10 < 12 < 12-14 < 12/1 < 12А < 12А/1 < 12 корп. 2."""
+        return (
+            self.number, self.letter, self.fraction or 0, self.number_to or 0,
+            self.building or 0, self.building_word,
+        )  # fmt: skip
 
 
 def _prepare(raw: str) -> str:
@@ -110,6 +131,7 @@ def parse_house_number(raw: str) -> HouseNumber:
         template, params = _diagnose(raw.strip(), text)
         raise HouseNumberError(template, **params)
     letter = match["letter"] or ""
+    number_to = _range_end(match, raw.strip())
     if letter and letter in NOT_UKRAINIAN:
         raise HouseNumberError(NOT_UKRAINIAN_LETTER, letter=letter, raw=raw.strip())
     if letter and letter not in HOUSE_LETTERS:
@@ -123,7 +145,50 @@ def parse_house_number(raw: str) -> HouseNumber:
         letter=letter,
         fraction=int(match["fraction"]) if match["fraction"] else None,
         building=int(match["building"]) if match["building"] else None,
+        number_to=number_to,
+        building_word="корп." if match["korpus"] or not match["building"] else "буд.",
     )
+
+
+def house_fields(house: HouseNumber) -> dict:
+    """Return the Address fields of a parsed house number (display form and parts)."""
+    return {
+        "house_number": house.display,
+        "number": house.number,
+        "number_to": house.number_to,
+        "letter": house.letter,
+        "fraction": house.fraction,
+        "building": house.building,
+    }
+
+
+def _range_end(match: re.Match, raw: str) -> int | None:
+    """Return the end of a range "12-14"; raise HouseNumberError for "14-12" or "12-12"."""
+    if not match["to"]:
+        return None
+    start, end = int(match["number"]), int(match["to"])
+    if end == start:
+        raise HouseNumberError(
+            gettext_noop("'%(raw)s' names one number twice; write it once: %(start)d."),
+            raw=raw,
+            start=start,
+        )
+    if end < start:
+        raise HouseNumberError(
+            gettext_noop(
+                "A range of house numbers goes upwards, from the smaller number to the "
+                "larger: '%(raw)s' (write %(end)d-%(start)d)."
+            ),
+            raw=raw,
+            start=start,
+            end=end,
+        )
+    if match["letter"] or match["fraction"]:
+        raise HouseNumberError(
+            gettext_noop("A range of house numbers has no letter or fraction: '%(raw)s'."),
+            raw=raw,
+        )
+    return end
 
 
 NOT_UKRAINIAN_LETTER = gettext_noop("Letter '%(letter)s' is not a Ukrainian letter: '%(raw)s'.")
@@ -151,7 +216,7 @@ def _diagnose(raw: str, text: str) -> tuple[str, dict]:
     return (
         gettext_noop(
             "Cannot read '%(raw)s' as a house number; "
-            "expected forms like 12, 12А, 5/1 or 12 корп. 2."
+            "expected forms like 12, 12А, 5/1, 12-14, 12 корп. 2 or 12 буд. 3."
         ),
         {"raw": raw},
     )
@@ -291,7 +356,7 @@ FOLD_TO = "".join(LATIN_TO_CYRILLIC.values()) + " " * len(_FOLD_PUNCTUATION)
 
 def compact_house_number(display: str) -> str:
     """Return the house number as a search query holds it: "12 корп. 2" → "12к2"."""
-    return display.replace(" корп. ", "к").lower()
+    return display.replace(" корп. ", "к").replace(" буд. ", "буд").lower()
 
 
 _QUERY_NUMBER_RE = re.compile(
@@ -313,6 +378,7 @@ class SearchQuery:
     kind: str | None  # a street kind named in the query
     house: HouseNumber | None  # the house number at the end of the query, if any
     text: str = ""  # `key` without the house number: the settlement and street words
+    latin: bool = False  # written in Latin: `key` and `text` are loose Latin search keys
 
     @property
     def words(self) -> list[str]:
@@ -338,11 +404,17 @@ def parse_search_query(q: str) -> SearchQuery:
             house = None
         if house is not None:
             text = text[: match.start("num")] + " " + text[match.end("num") :]
-    words, kind = _drop_kind_words(fold(text).split())
+    from addresses import searchkeys  # it builds on this module's vocabulary
+
+    latin = searchkeys.is_latin(text)
+    if latin:
+        words, kind = searchkeys.drop_kind_words(searchkeys.latin_words(text))
+    else:
+        words, kind = _drop_kind_words(fold(text).split())
     text = " ".join(words)
     if house is not None:
         words.append(compact_house_number(house.display))
-    return SearchQuery(key=" ".join(words), kind=kind, house=house, text=text)
+    return SearchQuery(key=" ".join(words), kind=kind, house=house, text=text, latin=latin)
 
 
 def _drop_kind_words(words: list[str]) -> tuple[list[str], str | None]:

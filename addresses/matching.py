@@ -15,6 +15,7 @@ from addresses import compute
 from addresses.models import Address, Street
 from core.imports import Issue, Outcome, Plan, Planned
 from core.imports.write import copy_create_with_history, ewkb_point
+from core.locking import versions_bump
 
 _COMPARED = ("street_id", "house_number", "postcode", "building_use", "households", "status")
 
@@ -117,8 +118,10 @@ def write(register, plan: Plan, progress=None) -> None:
     objects = Address.objects.in_bulk([planned.stored for planned in updates])
     changed = [_apply(objects[p.stored], p.values) for p in updates]
     if changed:
-        names = [*_COMPARED, "number", "letter", "fraction", "building", "registry_id"]
+        names = [*_COMPARED, "number", "number_to", "letter", "fraction", "building"]
+        names.append("registry_id")
         bulk_update_with_history(changed, Address, [*names, "location", "settlement"], **history)
+        versions_bump(Address.objects.filter(pk__in=[address.pk for address in changed]))
 
 
 def _differs(row: dict, candidate: Candidate) -> bool:
@@ -142,10 +145,7 @@ def _new_values(candidate: Candidate) -> dict:
     return {
         **_fields(candidate),
         "settlement_id": candidate.settlement_id,
-        "number": house.number,
-        "letter": house.letter,
-        "fraction": house.fraction,
-        "building": house.building,
+        **compute.house_fields(house),
         "registry_id": candidate.registry_id,
         "location": ewkb_point(point) if point else None,
     }
@@ -154,9 +154,8 @@ def _new_values(candidate: Candidate) -> dict:
 def _apply(address: Address, candidate: Candidate) -> Address:
     for name, value in _fields(candidate).items():
         setattr(address, name, value)
-    house = candidate.house
-    address.number, address.letter = house.number, house.letter
-    address.fraction, address.building = house.fraction, house.building
+    for name, value in compute.house_fields(candidate.house).items():
+        setattr(address, name, value)
     address.settlement_id = candidate.settlement_id
     if candidate.registry_id:
         address.registry_id = candidate.registry_id

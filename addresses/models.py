@@ -9,13 +9,14 @@ from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import Transform
 from django.contrib.postgres.indexes import GinIndex, GistIndex
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from addresses import compute
+from addresses import compute, searchkeys
 from addresses.compute import STREET_KINDS
 from addresses.querysets import AddressQuerySet, StreetQuerySet, fold_expression
+from core.locking import VersionedModel
 from layers.models import Facility, Settlement
 
 postcode_validator = RegexValidator(r"^\d{5}$", _("A postcode is 5 digits."))
@@ -30,7 +31,7 @@ StreetKind = models.TextChoices(
 )
 
 
-class Street(models.Model):
+class Street(VersionedModel):
     """A named street (вулиця, провулок, площа…) of one settlement."""
 
     settlement = models.ForeignKey(
@@ -52,8 +53,15 @@ class Street(models.Model):
         verbose_name=_("search name"),
     )
 
+    # The name's loose Latin key (addresses.searchkeys.latin_key, built on the official
+    # transliteration), filled by save() and by StreetQuerySet.bulk_create: Latin queries
+    # ("Shevchenka", "Shevchenko") match streets on it.
+    search_latin = models.CharField(
+        _("Latin search key"), max_length=400, blank=True, editable=False
+    )
+
     history = HistoricalRecords(
-        verbose_name=_("historical street"), excluded_fields=["search_name"]
+        verbose_name=_("historical street"), excluded_fields=["search_name", "search_latin"]
     )
     objects = StreetQuerySet.as_manager()
 
@@ -68,13 +76,21 @@ class Street(models.Model):
         ]
         indexes = [
             GinIndex(fields=["search_name"], name="street_search_trgm", opclasses=["gin_trgm_ops"]),
+            GinIndex(fields=["search_latin"], name="street_latin_trgm", opclasses=["gin_trgm_ops"]),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.name}"
 
+    def save(self, *args, **kwargs):
+        self.search_latin = searchkeys.latin_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_latin"}
+        super().save(*args, **kwargs)
 
-class Address(models.Model):
+
+class Address(VersionedModel):
     """One official address: a house number on a street, with its point and households.
 
     `house_number` is the normalized display form ("12А", "5/1", "12 корп. 2");
@@ -103,6 +119,12 @@ class Address(models.Model):
     house_number = models.CharField(_("house number"), max_length=20)
     number = models.PositiveSmallIntegerField(
         _("number"), validators=[MinValueValidator(1), MaxValueValidator(9999)]
+    )
+    number_to = models.PositiveSmallIntegerField(
+        _("last number of a range"),
+        null=True,
+        blank=True,
+        help_text=_("For a range such as 12-14: 14."),
     )
     letter = models.CharField(_("letter"), max_length=1, blank=True)
     fraction = models.PositiveSmallIntegerField(_("fraction"), null=True, blank=True)
@@ -145,7 +167,17 @@ class Address(models.Model):
     class Meta:
         verbose_name = _("address")
         verbose_name_plural = _("addresses")
-        ordering = ["settlement__name_uk", "street__name", "number", "letter", "house_number"]
+        # Natural order of house numbers: 2 < 10 < 12 < 12-14 < 12/1 < 12/2 < 12/10 < 12А.
+        ordering = [
+            "settlement__name_uk",
+            "street__name",
+            "number",
+            "letter",
+            F("fraction").asc(nulls_first=True),
+            F("number_to").asc(nulls_first=True),
+            F("building").asc(nulls_first=True),
+            "house_number",
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["street", "house_number"],

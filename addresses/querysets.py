@@ -52,6 +52,15 @@ def address_label_expression() -> Concat:
 class StreetQuerySet(SpatialQuerySet):
     geometry_field = "route"
 
+    def bulk_create(self, objs, *args, **kwargs):
+        """Create streets with their Latin search key filled (save() is not called)."""
+        from addresses.searchkeys import latin_key
+
+        objs = list(objs)
+        for street in objs:
+            street.search_latin = latin_key(street.name)
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class AddressQuerySet(SpatialQuerySet):
     geometry_field = "location"

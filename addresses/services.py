@@ -16,7 +16,8 @@ from simple_history.utils import bulk_update_with_history
 from addresses import compute
 from addresses.errors import message_of
 from addresses.models import EDITORS_GROUP, Address, Street
-from core.errors import Conflict, InvalidInput, PermissionDenied
+from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from core.locking import versions_bump
 from core.roles import in_group
 from layers.models import Settlement
 from layers.tiles import cache as tilecache
@@ -91,11 +92,8 @@ def address_apply_house_number(address: Address, raw: str) -> None:
         house = compute.parse_house_number(raw)
     except compute.HouseNumberError as exc:
         raise InvalidInput(message_of(exc), code="house_number") from exc
-    address.house_number = house.display
-    address.number = house.number
-    address.letter = house.letter
-    address.fraction = house.fraction
-    address.building = house.building
+    for name, value in compute.house_fields(house).items():
+        setattr(address, name, value)
 
 
 def address_problems(address: Address, *, allow_outside: bool = False) -> dict[str, str]:
@@ -167,6 +165,37 @@ def address_save(*, address: Address, user, reason: str, allow_outside: bool = F
     return address
 
 
+# Fields the API may change on an address (besides the point, given as lon/lat).
+API_EDITABLE = ("house_number", "postcode", "building_use", "households", "status")
+
+
+@transaction.atomic
+def address_update(*, address_id: int, changes: dict, user, reason: str, check=None) -> Address:
+    """Change an address's fields (API_EDITABLE, and `lon`/`lat` together) under a row lock.
+
+    `check(address)` runs on the locked, current row before anything changes: the API
+    passes core.locking.check_if_match, so a stale If-Match is a 412 and nothing is
+    written. Raise NotFound, PermissionDenied, InvalidInput as address_save does.
+    """
+    ensure_editor(user)
+    address = Address.objects.select_for_update().filter(pk=address_id).first()
+    if address is None:
+        raise NotFound(_("No address with id %(id)s.") % {"id": address_id})
+    if check is not None:
+        check(address)
+    if "house_number" in changes:
+        address_apply_house_number(address, changes.pop("house_number"))
+    lon, lat = changes.pop("lon", None), changes.pop("lat", None)
+    if (lon is None) != (lat is None):
+        raise InvalidInput(_("Give both lon and lat to move an address."), code="location")
+    if lon is not None:
+        address.location = Point(lon, lat, srid=4326)
+    for name in API_EDITABLE:
+        if name in changes:
+            setattr(address, name, changes[name])
+    return address_save(address=address, user=user, reason=reason)
+
+
 def address_create(*, street: Street, house_number: str, user, reason: str, **fields) -> Address:
     """Create an active address on the street; see address_save for the failures."""
     allow_outside = fields.pop("allow_outside", False)
@@ -230,6 +259,8 @@ def _bulk_update(objects: list, fields: list[str], *, user, reason: str) -> int:
         default_user=user if user is not None and user.is_authenticated else None,
         default_change_reason=reason,
     )
+    # bulk_update skips save(): raise the versions, so forms opened before go stale.
+    versions_bump(type(objects[0]).objects.filter(pk__in=[obj.pk for obj in objects]))
     # bulk_update sends no post_save: tell the tile and count caches the data changed.
     transaction.on_commit(tilecache.bump)
     return len(objects)
@@ -249,12 +280,14 @@ def address_import(
     srid: int | None = None,
     user=None,
     reason: str = "",
+    encoding: str | None = None,
 ):
     """Validate a file of addresses and, with `commit`, write it all or nothing.
 
     Runs the one import engine with addresses.imports.ADDRESS_KIND. `settlement`
     (KATOTTG) applies to rows without a settlement column; `srid`: the CRS of CSV
-    coordinates (default EPSG:4326). Raise InvalidInput when the file cannot be read at
+    coordinates (default EPSG:4326); `encoding`: of a CSV or a Shapefile without .cpg
+    (default: detected, core.imports.encoding). Raise InvalidInput when the file cannot be read at
     all; row problems go to the report (addresses.imports.ImportReport).
     """
     from pathlib import Path
@@ -265,7 +298,9 @@ def address_import(
     reason = reason or _("import of %(name)s") % {"name": Path(path).name}
     options = {"settlement": settlement, "allow_outside": allow_outside}
     options |= {"user": user, "reason": reason}
-    return run_import(ADDRESS_KIND, path, commit=commit, options=options, srid=srid)
+    return run_import(
+        ADDRESS_KIND, path, commit=commit, options=options, srid=srid, encoding=encoding
+    )
 
 
 def address_import_upload(

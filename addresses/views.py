@@ -27,12 +27,18 @@ def register_browse(request):
         "q": q,
         "settlement": settlement or "",
         "settlements": Settlement.objects.order_by("name_uk").values("katottg", "name_uk"),
-        "rows": [_row(feature) for feature in collection["features"]],
+        "places": [_row(f) for f in collection["features"] if _is_place(f)],
+        "rows": [_row(f) for f in collection["features"] if not _is_place(f)],
+        "suggestions": collection.get("suggestions", []),
         "collection": collection,
         "error": error,
         "basemap_url": basemap_browser_url(),
     }
     return render(request, "addresses/browse.html", context, status=400 if error else 200)
+
+
+def _is_place(feature: dict) -> bool:
+    return feature["properties"].get("kind") == "settlement"
 
 
 def _row(feature: dict) -> dict:

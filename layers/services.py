@@ -26,6 +26,7 @@ def layer_import(
     commit: bool = False,
     repair: bool = False,
     progress: ProgressCallback | None = None,
+    encoding: str | None = None,
 ) -> Report:
     """Check a file of `kind` rows and, with `commit`, write them all or none.
 
@@ -33,7 +34,8 @@ def layer_import(
     are matched and placed). The file's CRS is reprojected to EPSG:4326 (no CRS:
     EPSG:4326 assumed, with a warning). `repair` fixes invalid polygons with make_valid
     and warns. `progress(n_done, n_total)` is called after each row of each pass (check,
-    then write), n_total being the row count.
+    then write), n_total being the row count. `encoding`: of a CSV or a Shapefile without
+    .cpg (default: detected; see core.imports.encoding).
 
     Raises InvalidInput (code "unreadable_file", "no_geometry" or "unknown_kind") when
     the file cannot be read; row problems go into the report instead, and then nothing
@@ -43,5 +45,10 @@ def layer_import(
         allowed = ", ".join(KINDS)
         raise InvalidInput(f"Unknown layer '{kind}'. Allowed: {allowed}.", code="unknown_kind")
     return run_import(
-        layer_kind(kind), path, commit=commit, options={"repair": repair}, progress=progress
+        layer_kind(kind),
+        path,
+        commit=commit,
+        options={"repair": repair},
+        progress=progress,
+        encoding=encoding,
     )

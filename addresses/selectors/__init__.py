@@ -5,6 +5,7 @@
 * `verification`: counts per village and the likely problems to check.
 """
 
+from addresses.selectors.detail import address_feature_geojson
 from addresses.selectors.reverse import (
     REVERSE_MAX_M,
     address_nearest_id,
@@ -44,6 +45,7 @@ __all__ = [
     "WORD_SIMILARITY_THRESHOLD",
     "GeocodedAddress",
     "SearchRequest",
+    "address_feature_geojson",
     "address_geocode_best",
     "address_geocode_geojson",
     "address_located_get",

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from addresses import compute
+from addresses import compute, searchkeys
 from addresses.models import Address
 from addresses.querysets import address_label_expression, fold_sql
+from addresses.selectors import places
 from core.errors import InvalidInput, NotFound
 from layers import geojson
 from layers.models import Settlement
@@ -76,7 +77,7 @@ def search_query_parse(q: str | None, settlement: str | None) -> SearchRequest:
             code="q",
         )
     parsed = compute.parse_search_query(text)
-    if len(parsed.key.replace(" ", "")) < MIN_QUERY_LENGTH:
+    if sum(ch.isalnum() for ch in parsed.key) < MIN_QUERY_LENGTH:
         raise InvalidInput(_("The search text has nothing to search for."), code="q")
     settlement_id = None
     if settlement:
@@ -115,13 +116,13 @@ FEATURE_SQL = f"""json_build_object(
 _SEARCH_SQL = """
 WITH street AS (
     SELECT st.id, st.kind, st.settlement_id,
-           GREATEST(word_similarity(st.search_name, %(text)s),
-                    word_similarity(%(text)s, st.search_name)) AS street_sim
+           GREATEST(word_similarity(st.{street_key}, %(text)s),
+                    word_similarity(%(text)s, st.{street_key})) AS street_sim
     FROM addresses_street st
     WHERE ({street_match}) AND (%(settlement)s::bigint IS NULL OR st.settlement_id = %(settlement)s)
 ), place AS (
-    SELECT s.id, word_similarity({fold}, %(text)s) AS sim
-    FROM layers_settlement s
+    SELECT s.id, word_similarity({place_key}, %(text)s) AS sim
+    FROM {place_from} s
     WHERE (s.id IN (SELECT settlement_id FROM street) OR {place_match})
       AND (%(settlement)s::bigint IS NULL OR s.id = %(settlement)s)
 ), named AS (
@@ -132,47 +133,88 @@ WITH street AS (
                 ELSE st.street_sim END
             - CASE WHEN %(kind)s IN ('', st.kind) THEN 0 ELSE %(penalty)s END AS score
      FROM street st JOIN place p ON p.id = st.settlement_id, named
+     WHERE st.settlement_id IS DISTINCT FROM %(named_id)s
      ORDER BY score DESC, st.id LIMIT %(streets)s)
     UNION ALL
     -- No street word matched but the query names a settlement: its every street.
     (SELECT st.id, 0.8 * %(weight)s * p.sim
      FROM named, place p JOIN addresses_street st ON st.settlement_id = p.id
      WHERE named.yes AND p.sim = named.best AND NOT EXISTS (SELECT 1 FROM street)
+       AND %(named_id)s::bigint IS NULL
      ORDER BY st.id LIMIT %(settlement_streets)s)
+    UNION ALL
+    -- The whole query is a settlement's name (places.settlements_named): its every
+    -- street, above look-alike streets of other settlements.
+    (SELECT st.id, 0.8 * %(named_score)s FROM addresses_street st
+     WHERE st.settlement_id = %(named_id)s ORDER BY st.id LIMIT %(settlement_streets)s)
 ), found AS (
     SELECT a.*, round((b.score + CASE WHEN a.house_number = %(display)s THEN 0.2
                                       WHEN a.number = %(number)s THEN 0.1
                                       ELSE 0 END)::numeric, 3)::float AS score
     FROM best b JOIN addresses_address a ON a.street_id = b.id
     WHERE a.status = 'active' AND (NOT %(located)s OR a.location IS NOT NULL)
-      AND (%(number)s::int IS NULL OR a.number = %(number)s OR a.house_number LIKE %(prefix)s)
+      AND (%(number)s::int IS NULL OR a.number = %(number)s OR a.house_number LIKE %(prefix)s
+           OR %(number)s BETWEEN a.number AND a.number_to)
 ), page AS (
-    SELECT {feature} AS feature, a.score, st.name, a.number, a.house_number, a.id
+    SELECT {feature} AS feature, a.score, st.name, a.number, a.id,
+           row_number() OVER (ORDER BY a.score DESC, st.name, {natural}, a.id) AS rank
     FROM found a JOIN addresses_street st ON st.id = a.street_id
     JOIN layers_settlement s ON s.id = a.settlement_id
-    ORDER BY a.score DESC, st.name, a.number, a.house_number, a.id
+    ORDER BY rank
     LIMIT %(limit)s
 )
 SELECT json_build_object('type', 'FeatureCollection', 'features', COALESCE(
-    json_agg(feature ORDER BY score DESC, name, number, house_number, id), '[]'::json))::text
+    json_agg(feature ORDER BY rank), '[]'::json))::text
 FROM page
 """
 
 
-def address_search_sql(query: SearchRequest, *, limit: int, located: bool) -> tuple[str, dict]:
-    """Return (sql, params) of the one statement behind search and geocode (for benchmarks)."""
+# House numbers in natural order (as Address.Meta.ordering): 2 < 10 < 12/1 < 12А.
+NATURAL_ORDER_SQL = (
+    "a.number, a.letter, a.fraction NULLS FIRST, a.number_to NULLS FIRST, "
+    "a.building NULLS FIRST, a.house_number"
+)
+
+# Settlements with their Latin keys (computed in Python: the transliteration is a library).
+LATIN_PLACES_SQL = (
+    "(SELECT * FROM unnest(%(place_ids)s::bigint[], %(place_keys)s::text[]) AS t(id, key))"
+)
+
+
+def settlement_latin_keys() -> dict:
+    """Return {"place_ids": [...], "place_keys": [...]}: every settlement's Latin search key."""
+    rows = list(Settlement.objects.values_list("pk", "name_uk"))
+    return {
+        "place_ids": [pk for pk, _name in rows],
+        "place_keys": [searchkeys.latin_key(name) for _pk, name in rows],
+    }
+
+
+def address_search_sql(
+    query: SearchRequest, *, limit: int, located: bool, named: places.NamedPlace | None = None
+) -> tuple[str, dict]:
+    """Return (sql, params) of the one statement behind search and geocode (for benchmarks).
+
+    `named` is the settlement the whole query names, whose streets then come first.
+    """
     parsed, house = query.parsed, query.parsed.house
     words = {f"w{i}": word for i, word in enumerate(parsed.words)}
-    street_match = " OR ".join(f"st.search_name %%> %({key})s" for key in words) or "FALSE"
-    place_match = " OR ".join(f"{fold_sql('s.name_uk')} %%> %({key})s" for key in words)
+    street_key = "search_latin" if parsed.latin else "search_name"
+    place_key = "s.key" if parsed.latin else fold_sql("s.name_uk")
+    street_match = " OR ".join(f"st.{street_key} %%> %({key})s" for key in words) or "FALSE"
+    place_match = " OR ".join(f"{place_key} %%> %({key})s" for key in words)
     sql = _SEARCH_SQL.format(
+        street_key=street_key,
         street_match=street_match,
         place_match=place_match or "FALSE",
-        fold=fold_sql("s.name_uk"),
+        place_key=place_key,
+        place_from=LATIN_PLACES_SQL if parsed.latin else "layers_settlement",
         feature=FEATURE_SQL.format(extra="'score', a.score"),
+        natural=NATURAL_ORDER_SQL,
     )
     params = {
         **words,
+        **(settlement_latin_keys() if parsed.latin else {}),
         "text": parsed.text,
         "settlement": query.settlement_id,
         "named": SETTLEMENT_NAMED,
@@ -186,12 +228,16 @@ def address_search_sql(query: SearchRequest, *, limit: int, located: bool) -> tu
         "prefix": f"{house.number}%" if house else None,
         "located": located,
         "limit": limit,
+        "named_id": named.id if named else None,
+        "named_score": named.score if named else 0,
     }
     return sql, params
 
 
-def _search(query: SearchRequest, *, limit: int, located: bool) -> str:
-    sql, params = address_search_sql(query, limit=limit, located=located)
+def _search(
+    query: SearchRequest, *, limit: int, located: bool, named: places.NamedPlace | None = None
+) -> str:
+    sql, params = address_search_sql(query, limit=limit, located=located, named=named)
     with transaction.atomic(), connection.cursor() as cursor:
         # For this transaction only: the threshold of `%>`; trigram indexes even on small
         # tables, where the planner's seq scan costs ~20 µs a row in pg_trgm; and no JIT,
@@ -214,10 +260,26 @@ def address_search_geojson(*, q: str, settlement: str | None = None, limit: int 
     any apostrophe, with typos) and the house number. Each feature has `score` 0..1:
     the street's match (up to 0.8) plus 0.2 for the exact house number, 0.1 for the same
     number with another letter, fraction or корпус, 0 for a number that starts alike.
-    Addresses without a point have geometry null. Raise InvalidInput for an empty or
-    over-long text, NotFound for an unknown settlement code.
+    Addresses without a point have geometry null.
+
+    A query that is a settlement's name (allowing one slip, in either script) lists that
+    settlement first (a feature with `kind` "settlement" at its centre), then its streets'
+    addresses. When nothing is found the collection carries `suggestions`: the nearest
+    street and village names. Raise InvalidInput for an empty or over-long text,
+    NotFound for an unknown settlement code.
     """
-    return _search(search_query_parse(q, settlement), limit=limit, located=False)
+    query = search_query_parse(q, settlement)
+    named = places.settlements_named(query.parsed, query.settlement_id)
+    text = _search(query, limit=limit, located=False, named=named[0] if named else None)
+    if not named and '"features" : []' not in text:
+        return text
+    collection = json.loads(text)
+    collection["features"] = [place.feature() for place in named] + collection["features"]
+    collection["features"] = collection["features"][:limit]
+    if not collection["features"]:
+        keys = settlement_latin_keys() if query.parsed.latin else {}
+        collection["suggestions"] = places.search_suggestions(query.parsed, keys)
+    return json.dumps(collection, ensure_ascii=False)
 
 
 def address_geocode_geojson(*, q: str, settlement: str | None = None, limit: int = 5) -> str:

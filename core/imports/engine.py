@@ -21,16 +21,19 @@ def run_import(
     options: dict | None = None,
     srid: int | None = None,
     progress: Progress | None = None,
+    encoding: str | None = None,
 ) -> Report:
     """Check a file of `kind` rows and, with `commit` and no error, write them all.
 
     options: the kind's own (passed to kind.prepare). srid: the CRS of CSV coordinates.
+    encoding: of a CSV or a Shapefile without .cpg (default: detected, see
+    core.imports.encoding).
     progress(done, total) is called after each row of each pass (check, then write).
     Raises InvalidInput when the file cannot be read; row problems go into the report,
     and then nothing is written. Conflict when the database refuses the write.
     """
     path = Path(path)
-    table = read_table(path, kind, srid=srid)
+    table = read_table(path, kind, srid=srid, encoding=encoding)
     report = kind.report(kind=kind.name, path=str(path), rows_read=table.total)
     report.warnings.extend(table.notes)
     report.errors.extend(table.issues)

@@ -14,13 +14,20 @@ PHRASES = {
     "unreadable": _("Cannot read %(name)s: %(error)s"),
     "malformed_csv": _("Malformed CSV: %(error)s."),
     "no_coordinates": _("no coordinate columns (lon/lat or wkt): rows without points"),
+    "encoding_unknown": _(
+        "The text of %(name)s does not read as Ukrainian in UTF-8, Windows-1251, KOI8-U "
+        "or the DOS code pages, so it would import garbled; nothing was read. If you know "
+        "its encoding, give it (--encoding)."
+    ),
+    "encoding_wrong": _("%(name)s cannot be read as %(encoding)s: %(error)s."),
     "conflict": _("The data changed while importing; nothing was written (%(error)s)."),
     # notes about the file
     "no_crs": _("the file has no CRS: EPSG:4326 (lon/lat) assumed"),
     "reprojected": _("reprojected from %(crs)s to EPSG:4326"),
     "csv_crs": _("CSV coordinates read as EPSG:4326 (lon, lat)"),
     "csv_reprojected": _("CSV coordinates reprojected from EPSG:%(srid)s to EPSG:4326"),
-    "encoding": _("encoding: cp1251 (not UTF-8)"),
+    "encoding": _("encoding: %(encoding)s (not UTF-8)"),
+    "encoding_given": _("encoding: %(encoding)s (as given)"),
     "delimiter": _("CSV delimiter: '%(delimiter)s'"),
     "unknown_columns": None,
     "reader_warning": None,

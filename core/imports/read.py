@@ -11,6 +11,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.imports.encoding import dbf_sample
 from core.imports.kinds import Kind
 from core.imports.report import Issue
 
@@ -67,10 +68,13 @@ class Table:
         ]
 
 
-def read_table(path: Path, kind: Kind, *, srid: int | None = None) -> Table:
+def read_table(
+    path: Path, kind: Kind, *, srid: int | None = None, encoding: str | None = None
+) -> Table:
     """Read a file for `kind`; InvalidInput (the kind's words) when it cannot be read.
 
     `srid`: the CRS of a CSV's coordinates (default EPSG:4326); geo files carry theirs.
+    `encoding`: of a CSV or of a Shapefile without .cpg (default: detected).
     """
     from core.imports.read_csv import read_csv
 
@@ -81,22 +85,24 @@ def read_table(path: Path, kind: Kind, *, srid: int | None = None) -> Table:
         raise kind.refuse("empty", name=path.name)
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
-        return read_csv(path, kind, srid=srid)
+        return read_csv(path, kind, srid=srid, encoding=encoding)
     if kind.geo_suffixes is not None and not (path.is_dir() or suffix in kind.geo_suffixes):
         known = ", ".join(sorted(CSV_SUFFIXES | kind.geo_suffixes))
         raise kind.refuse("unknown_format", name=path.name, known=known)
-    return read_geo(path, kind)
+    return read_geo(path, kind, encoding=encoding)
 
 
-def read_geo(path: Path, kind: Kind) -> Table:
-    """Read a GDAL vector source; a cp1251 Shapefile without .cpg is detected and noted."""
+def read_geo(path: Path, kind: Kind, *, encoding: str | None = None) -> Table:
+    """Read a GDAL vector source. A Shapefile without .cpg is read in `encoding`, else in
+    the encoding detected from its .dbf (noted unless UTF-8); refused when its text reads
+    as nothing plausible."""
     notes: list[str] = []
-    if _shapefile_without_cpg(path):
-        try:
-            frame, caught = _read_frame(path, kind, encoding="utf-8")
-        except UnicodeDecodeError:
-            frame, caught = _read_frame(path, kind, encoding="cp1251")
-            notes.append(kind.say("encoding"))
+    if dbf := _dbf_without_cpg(path):
+        from core.imports.read_csv import decoded_text
+
+        sample = encoding_sample(dbf)
+        chosen = decoded_text(sample, kind, notes, name=path.name, encoding=encoding).encoding
+        frame, caught = _read_frame(path, kind, encoding=chosen.removesuffix("-sig"))
     else:
         frame, caught = _read_frame(path, kind)
     notes += [kind.say("reader_warning", warning=text) for text in caught]
@@ -137,22 +143,37 @@ def _to_wgs84(frame, kind: Kind, notes: list):
     return frame.to_crs(4326)
 
 
-def _shapefile_without_cpg(path: Path) -> bool:
-    """Tell whether `path` is a Shapefile (.shp, folder or .zip) that names no encoding."""
+def _dbf_without_cpg(path: Path) -> bytes | None:
+    """Return the .dbf bytes of a Shapefile (.shp, folder or .zip) that names no encoding
+    (no .cpg); None for anything else."""
     if path.is_dir():
-        names = [p.name for p in path.iterdir()]
+        files = {p.name: p for p in path.iterdir()}
+        read = lambda name: files[name].read_bytes()  # noqa: E731
     elif path.suffix.lower() == ".zip":
         try:
             with zipfile.ZipFile(path) as archive:
-                names = archive.namelist()
+                files = {
+                    name: archive.read(name)
+                    for name in archive.namelist()
+                    if Path(name).suffix.lower() in {".dbf", ".shp", ".cpg"}
+                }
         except zipfile.BadZipFile:
-            return False
+            return None
+        read = files.get
     elif path.suffix.lower() == ".shp":
-        names = [p.name for p in path.parent.glob(f"{path.stem}.*")]
+        files = {p.name: p for p in path.parent.glob(f"{path.stem}.*")}
+        read = lambda name: files[name].read_bytes()  # noqa: E731
     else:
-        return False
-    suffixes = {Path(name).suffix.lower() for name in names}
-    return ".shp" in suffixes and ".cpg" not in suffixes
+        return None
+    suffixes = {Path(name).suffix.lower(): name for name in files}
+    if ".shp" not in suffixes or ".cpg" in suffixes or ".dbf" not in suffixes:
+        return None
+    return read(suffixes[".dbf"])
+
+
+def encoding_sample(dbf: bytes) -> bytes:
+    """Return the text of a .dbf (field names and records) for encoding detection."""
+    return dbf_sample(dbf).replace(b"\x00", b" ")
 
 
 def as_text(value) -> str:

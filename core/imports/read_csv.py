@@ -4,6 +4,7 @@ import csv
 import io
 from pathlib import Path
 
+from core.imports.encoding import EncodingError, decode
 from core.imports.kinds import Kind
 from core.imports.read import Table
 from core.imports.report import Issue
@@ -16,14 +17,15 @@ COORDINATES = {
 }
 
 
-def read_csv(path: Path, kind: Kind, *, srid: int | None) -> Table:
-    """Read a CSV (UTF-8 or cp1251; comma or semicolon) into a Table.
+def read_csv(path: Path, kind: Kind, *, srid: int | None, encoding: str | None = None) -> Table:
+    """Read a CSV (comma or semicolon) into a Table, in `encoding` or the one detected
+    (core.imports.encoding: UTF-8 with or without BOM, Windows-1251, KOI8-U, DOS).
 
     Coordinates in `srid` (default EPSG:4326) are reprojected to EPSG:4326. A line with
     the wrong number of fields is an issue (field "-"); blank lines are skipped.
     """
     notes: list[str] = []
-    text = _decode(path.read_bytes(), kind, notes)
+    text = decode_text(path.read_bytes(), kind, notes, name=path.name, encoding=encoding)
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     notes.append(kind.say("delimiter", delimiter=delimiter))
@@ -40,14 +42,32 @@ def read_csv(path: Path, kind: Kind, *, srid: int | None) -> Table:
     return table
 
 
-def _decode(data: bytes, kind: Kind, notes: list) -> str:
+def decode_text(data: bytes, kind: Kind, notes: list, *, name: str, encoding=None) -> str:
+    """Return a text file's content decoded; note a detected encoding other than UTF-8;
+    refuse (InvalidInput) binary data and text that decodes to nothing plausible."""
     if b"\x00" in data[:4096]:
         raise kind.refuse("binary")
+    return decoded_text(data, kind, notes, name=name, encoding=encoding).text
+
+
+def decoded_text(data: bytes, kind: Kind, notes: list, *, name: str, encoding=None):
+    """Return core.imports.encoding.Decoded of `data`, noting the encoding unless it is
+    UTF-8 detected; refuse (InvalidInput, the kind's words) what cannot be decoded."""
+    decoded = _decoded(data, kind, name=name, encoding=encoding)
+    if not decoded.detected:
+        notes.append(kind.say("encoding_given", encoding=decoded.encoding))
+    elif not decoded.encoding.startswith("utf-8"):
+        notes.append(kind.say("encoding", encoding=decoded.encoding))
+    return decoded
+
+
+def _decoded(data: bytes, kind: Kind, *, name: str, encoding=None):
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        notes.append(kind.say("encoding"))
-        return data.decode("cp1251")
+        return decode(data, encoding)
+    except EncodingError as exc:
+        if encoding:
+            raise kind.refuse("encoding_wrong", name=name, encoding=encoding, error=exc) from exc
+        raise kind.refuse("encoding_unknown", name=name) from exc
 
 
 def _records(header: list[str], lines: list[list[str]], kind: Kind) -> Table:

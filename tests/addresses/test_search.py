@@ -3,14 +3,11 @@
 import json
 
 import pytest
-from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from addresses import selectors
-from addresses.models import Street
 from core.errors import NotFound
-from layers.models import Settlement
 from tests.addresses.conftest import make_address
 
 
@@ -20,43 +17,6 @@ def _search(q, **kwargs):
 
 def _labels(features):
     return [f["properties"]["label"] for f in features]
-
-
-@pytest.fixture
-def village(territory):
-    """Плоске, a second village with a street of the same name as in Дмитрівка."""
-    box = Polygon.from_bbox((32.80, 48.85, 32.84, 48.87))
-    return Settlement.objects.create(
-        katottg="UA35040090110088346",
-        name_uk="Плоске",
-        name_en="Ploske",
-        boundary=MultiPolygon(box, srid=4326),
-        centre=Point(32.82, 48.86, srid=4326),
-        territory=territory,
-    )
-
-
-@pytest.fixture
-def register(settlement, village):
-    """Two villages; Шевченка in both, a lane, an apostrophe street and lettered numbers."""
-    streets = {
-        "shevchenka": Street.objects.create(settlement=settlement, name="Шевченка"),
-        "ploske": Street.objects.create(settlement=village, name="Шевченка"),
-        "sadovyi": Street.objects.create(settlement=settlement, kind="lane", name="Садовий"),
-        "sadova": Street.objects.create(settlement=settlement, name="Садова"),
-        "miaso": Street.objects.create(settlement=settlement, name="Мʼясоїдівська"),
-        "lesi": Street.objects.create(settlement=settlement, name="Лесі Українки"),
-    }
-    for number in ["10", "12", "12А", "12Б", "120", "14"]:
-        make_address(streets["shevchenka"], number, 32.72, 48.79)
-    for number in ["12", "12А"]:
-        make_address(streets["ploske"], number, 32.82, 48.86)
-    for number in ["3", "5"]:
-        make_address(streets["sadovyi"], number, 32.715, 48.781)
-        make_address(streets["sadova"], number, 32.716, 48.781)
-    make_address(streets["miaso"], "7", 32.725, 48.785)
-    make_address(streets["lesi"], "2", 32.726, 48.786)
-    return streets
 
 
 def test_exact_number_comes_first_then_same_number_with_a_letter_then_longer(register):

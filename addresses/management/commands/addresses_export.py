@@ -3,18 +3,22 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from addresses.exports import EXPORT_FORMATS, address_export
+from addresses.exports import EXPORT_FORMATS, EXPORT_SRIDS, address_export
 from core.errors import ApplicationError
 
 
 class Command(BaseCommand):
-    help = "Export active addresses (or all with --all) as csv, geojson or gpkg (EPSG:4326)."
+    help = (
+        "Export active addresses (or all with --all) as csv (UTF-8 with BOM), geojson, gpkg "
+        "or shp (a zipped Shapefile), in EPSG:4326 or --srid 6385 (metric); re-imports as is."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--format", choices=EXPORT_FORMATS, required=True)
         parser.add_argument("--settlement", metavar="KATOTTG")
         parser.add_argument("--all", action="store_true", help="include retired addresses")
+        parser.add_argument("--srid", type=int, choices=EXPORT_SRIDS, default=4326)
 
     def handle(self, *args, **options):
         try:
@@ -23,6 +27,7 @@ class Command(BaseCommand):
                 fmt=options["format"],
                 settlement=options["settlement"],
                 include_retired=options["all"],
+                srid=options["srid"],
             )
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc

@@ -9,7 +9,7 @@ from core.imports.cli import print_report
 
 class Command(BaseCommand):
     help = (
-        "Import addresses (CSV with lon/lat or WKT, UTF-8 or cp1251, comma or semicolon; "
+        "Import addresses (CSV with lon/lat or WKT, comma or semicolon, encoding detected; "
         "GeoJSON; GeoPackage; Shapefile). Dry run with a per-row report unless --commit; "
         "--commit writes all or nothing. Re-imports update by registry_id, else street+number."
     )
@@ -23,6 +23,10 @@ class Command(BaseCommand):
         )
         parser.add_argument("--srid", type=int, help="CRS of CSV coordinates (default 4326)")
         parser.add_argument("--reason", default="", help="why: recorded in the history")
+        parser.add_argument(
+            "--encoding",
+            help="of a CSV or a Shapefile without .cpg, e.g. cp1251 (default: detected)",
+        )
 
     def handle(self, *args, **options):
         try:
@@ -33,6 +37,7 @@ class Command(BaseCommand):
                 allow_outside=options["allow_outside"],
                 srid=options["srid"],
                 reason=options["reason"],
+                encoding=options["encoding"],
             )
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc

@@ -21,13 +21,21 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--commit", action="store_true", help="write the rows")
         parser.add_argument("--repair", action="store_true", help="fix invalid polygons")
+        parser.add_argument(
+            "--encoding", help="of a CSV or a Shapefile without .cpg (default: detected)"
+        )
 
-    def handle(self, *args, kind, file, commit, repair, **options):
+    def handle(self, *args, kind, file, commit, repair, encoding=None, **options):
         # tqdm redraws with "\r"; Django's OutputWrapper would append a newline to each write.
         progress = _ProgressBar(self.stderr._out)
         try:
             report = layer_import(
-                kind=kind, path=file, commit=commit, repair=repair, progress=progress
+                kind=kind,
+                path=file,
+                commit=commit,
+                repair=repair,
+                progress=progress,
+                encoding=encoding,
             )
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
