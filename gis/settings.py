@@ -229,6 +229,8 @@ TILE_CACHE_MB = int(os.environ.get("TILE_CACHE_MB", "48"))
 # New reports per client address per window, and the window in seconds.
 REPORTS_RATE_LIMIT = int(os.environ.get("REPORTS_RATE_LIMIT", "5"))
 REPORTS_RATE_WINDOW_S = int(os.environ.get("REPORTS_RATE_WINDOW_S", "600"))
+# "pre": a reporter's comment waits for a moderator; "post": public at once, deletable.
+REPORTS_COMMENT_MODERATION = os.environ.get("REPORTS_COMMENT_MODERATION", "post")
 # Open311 GeoReport v2: the one jurisdiction this endpoint serves.
 OPEN311_JURISDICTION_ID = os.environ.get("OPEN311_JURISDICTION_ID", "dmytrivska-gromada.gov.ua")
 # The OSM tile usage policy asks for a User-Agent naming the deployment and a contact.

@@ -26,6 +26,7 @@ from reports.forms import (
     answers_from_post,
 )
 from reports.models import OPEN_STATUSES, Status
+from reports.people import device_remember, person_key
 
 
 def _map_config() -> str:
@@ -146,9 +147,12 @@ def report_detail(request, number):
 @require_POST
 def report_support(request, number):
     """POST /reports/<number>/support/: "me too", then back to the report."""
+    person, new_token = person_key(request)
     try:
         report = selectors.report_public_get(number)
-        added = services.report_support(report=report, client_ip=client_address(request))[1]
+        added = services.report_support(
+            report=report, person=person, client_ip=client_address(request)
+        )[1]
     except NotFound:
         raise Http404(_("No such public report.")) from None
     except ApplicationError as exc:
@@ -156,7 +160,9 @@ def report_support(request, number):
     else:
         text = _("Thank you! Your “me too” is counted.") if added else _("You already said so.")
         messages.success(request, text)
-    return redirect("reports:detail", number=number)
+    response = redirect("reports:detail", number=number)
+    device_remember(response, new_token)
+    return response
 
 
 @require_http_methods(["GET", "POST"])

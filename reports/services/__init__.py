@@ -8,13 +8,18 @@ from reports.services.filing import (
     client_rate_limit,
     photo_uploads,
     report_create,
+    report_create_once,
     settlement_for_point,
 )
 from reports.services.moderation import (
+    StaleReport,
+    comment_moderate,
+    report_lock,
     report_mark_duplicate,
     report_photo_remove,
     report_redact,
     report_status_change,
+    report_verify,
     report_visibility_set,
 )
 from reports.services.public import report_feedback, report_follow_up, report_support
@@ -25,6 +30,11 @@ from reports.services.subscriptions import (
 )
 
 __all__ = [
+    "StaleReport",
+    "comment_moderate",
+    "report_create_once",
+    "report_lock",
+    "report_verify",
     "PhotoUpload",
     "RateLimit",
     "Reporter",
