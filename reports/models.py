@@ -124,6 +124,11 @@ class Question(models.Model):
         return self.text_uk
 
     @property
+    def text(self) -> str:
+        """The question in the active language (English falls back to Ukrainian)."""
+        return _localised(self.text_uk, self.text_en)
+
+    @property
     def choice_keys(self) -> list[str]:
         return [str(choice["key"]) for choice in self.choices]
 

@@ -17,6 +17,7 @@ from core.errors import ApplicationError, InvalidInput, NotFound
 from layers.models import Settlement
 from reports import selectors as public_selectors
 from reports import services
+from reports.forms import answers_from_post
 from reports.models import Category, Photo, Report, Update
 from reports.moderation import forms
 from reports.moderation import selectors as mod_selectors
@@ -110,6 +111,9 @@ def _act(request, item) -> str:
     handler = _ACTIONS.get(action)
     if handler is None:
         raise InvalidInput(_("Unknown action."), code="invalid_action")
+    # Before the form: a stale form is a conflict even when its choice is no longer offered.
+    if action not in {"comment_publish", "comment_delete"}:
+        services.report_version_check(item, request.POST.get("version", ""))
     return handler(request, item)
 
 
@@ -220,7 +224,7 @@ def intake(request):
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            filed = _intake_create(request, form.cleaned_data)
+            filed = _intake_create(request, form.cleaned_data, categories)
         except ApplicationError as exc:
             form.add_error(None, str(exc.message))
             status = exc.status
@@ -233,8 +237,10 @@ def intake(request):
     return render(request, "reports/moderation/intake.html", context, status=status)
 
 
-def _intake_create(request, data) -> Report:
+def _intake_create(request, data, categories) -> Report:
+    category = next(c for c in categories if c.code == data["category"])
     return services.report_create(
+        answers=answers_from_post(request.POST, category),
         category_code=data["category"],
         lat=data["lat"],
         lon=data["lon"],

@@ -39,16 +39,21 @@ def report_lock(report: Report, version: str | None = None) -> Report:
     """
     Report.objects.select_for_update().filter(pk=report.pk).values_list("pk").get()
     report.refresh_from_db()
-    locked = report
-    if version is not None and locked.version != version:
+    if version is not None:
+        report_version_check(report, version)
+    return report
+
+
+def report_version_check(report: Report, version: str) -> None:
+    """Raise StaleReport unless `version` is the report's current one."""
+    if report.version != version:
         raise StaleReport(
             _(
                 "Someone else changed report № %s while you were looking at it. "
                 "Nothing was saved; check the report again."
             )
-            % locked.number
+            % report.number
         )
-    return locked
 
 
 def _reason_required(reason: str, what: str) -> str:
