@@ -273,6 +273,8 @@ REQUEST_BODY_LIMITS = [
 REQUEST_BODY_STAFF_MAX_BYTES = env_int("REQUEST_BODY_STAFF_MAX_BYTES", 256 * 1024 * 1024)
 REPORTS_RATE_LIMIT = int(os.environ.get("REPORTS_RATE_LIMIT", "5"))
 REPORTS_RATE_WINDOW_S = int(os.environ.get("REPORTS_RATE_WINDOW_S", "600"))
+# "pre": a reporter's comment waits for a moderator; "post": public at once, deletable.
+REPORTS_COMMENT_MODERATION = os.environ.get("REPORTS_COMMENT_MODERATION", "post")
 # Open311 GeoReport v2: the one jurisdiction this endpoint serves.
 OPEN311_JURISDICTION_ID = os.environ.get("OPEN311_JURISDICTION_ID", "dmytrivska-gromada.gov.ua")
 # The OSM tile usage policy asks for a User-Agent naming the deployment and a contact.

@@ -44,6 +44,7 @@ urlpatterns = [
     path("basemap/", include("layers.basemap.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("open311/", include("reports.open311.urls")),
+    path("moderation/", include("reports.moderation.urls")),
     path("", include("reports.urls")),
     path("addresses/", include("addresses.urls")),
     path("", include("coverage.urls")),

@@ -20,7 +20,16 @@ from core.errors import ApplicationError
 from layers.admin import MapAdmin
 from reports import selectors, services
 from reports.forms import DuplicateForm, OnBehalfForm, StatusForm
-from reports.models import ApiKey, Category, Photo, Question, Report, Subscription, Update
+from reports.models import (
+    ApiKey,
+    Category,
+    Photo,
+    Question,
+    Report,
+    ResponseTemplate,
+    Subscription,
+    Update,
+)
 
 
 class QuestionInline(admin.TabularInline):
@@ -33,14 +42,16 @@ class QuestionInline(admin.TabularInline):
 class CategoryAdmin(admin.ModelAdmin):
     list_display = [
         "name_uk",
+        "name_en",
         "code",
         "group",
         "is_active",
+        "is_private",
         "moderate_first",
         "is_coverage_complaint",
         "notify_email",
     ]
-    list_filter = ["is_active", "moderate_first", "is_coverage_complaint", "group"]
+    list_filter = ["is_active", "is_private", "moderate_first", "is_coverage_complaint", "group"]
     search_fields = ["name_uk", "name_en", "code"]
     inlines = [QuestionInline]
 
@@ -100,6 +111,8 @@ class ReportAdmin(MapAdmin):
         "answers",
         "is_approved",
         "is_hidden",
+        "is_private",
+        "is_verified",
         "channel",
         "supporters_count",
         ("reporter_name", "is_anonymous"),
@@ -112,6 +125,8 @@ class ReportAdmin(MapAdmin):
         "number",
         "category",
         "status",
+        "is_private",
+        "is_verified",
         "duplicate_of",
         "location",
         "settlement",
@@ -177,7 +192,7 @@ class ReportAdmin(MapAdmin):
         return custom + super().get_urls()
 
     def add_view(self, request, form_url="", extra_context=None):
-        return redirect("admin:reports_report_on_behalf")
+        return redirect("moderation:intake")
 
     def on_behalf_view(self, request):
         """File a report for a resident who phoned, came in or wrote on paper."""
@@ -224,14 +239,19 @@ class ReportAdmin(MapAdmin):
     def status_change(self, request, queryset):
         form = StatusForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
-            with transaction.atomic():
-                for report in queryset:
-                    services.report_status_change(
-                        report=report,
-                        status=form.cleaned_data["status"],
-                        note=form.cleaned_data["note"],
-                        author=request.user,
-                    )
+            # The life cycle decides (reports.states): one refused report changes none.
+            try:
+                with transaction.atomic():
+                    for report in queryset:
+                        services.report_status_change(
+                            report=report,
+                            status=form.cleaned_data["status"],
+                            note=form.cleaned_data["note"],
+                            author=request.user,
+                        )
+            except ApplicationError as exc:
+                self.message_user(request, f"№ {report.number}: {exc.message}", messages.ERROR)
+                return None
             self.message_user(request, _("Status changed for %d report(s).") % len(queryset))
             return None
         return self._action_page(request, queryset, form, "status_change")
@@ -289,6 +309,14 @@ class ReportAdmin(MapAdmin):
     def approve(self, request, queryset):
         for report in queryset:
             services.report_visibility_set(report=report, approved=True, author=request.user)
+
+
+@admin.register(ResponseTemplate)
+class ResponseTemplateAdmin(admin.ModelAdmin):
+    """The public texts offered in the moderation workbench for each status."""
+
+    list_display = ["status", "category", "text_uk"]
+    list_filter = ["status", "category"]
 
 
 @admin.register(Subscription)

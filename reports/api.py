@@ -18,6 +18,7 @@ from core.text import json_loads
 from layers.api import GEOJSON, ErrorOut, FeatureCollectionOut, Latitude, Longitude
 from reports import selectors, services
 from reports.models import DESCRIPTION_MAX_CHARS
+from reports.people import device_remember, person_key
 
 router = Router(tags=["reports"])
 
@@ -58,6 +59,11 @@ class ReportIn(Schema):
     phone: str = ""
     show_name: bool = False
     website: str = Field("", description="Leave empty (a trap for robots).")
+    idempotency_key: str | None = Field(
+        None,
+        description="A random key (16–64 of A-Z a-z 0-9 - _) per report; a repeated send "
+        "with the same key returns the report filed the first time (200) instead of a new one.",
+    )
 
 
 class CreatedOut(Schema):
@@ -116,30 +122,44 @@ def report_nearby(request, params: Query[NearbyParams]):
     )
 
 
-@router.post("/reports/", response={201: CreatedOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut})
+@router.post(
+    "/reports/",
+    response={200: CreatedOut, 201: CreatedOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
+)
 def report_create(request, data: Form[ReportIn], photos: File[list[UploadedFile]] = None):
-    """File a report (multipart form); up to 3 photos. Returns the private follow link."""
-    report = services.report_create(
-        category_code=data.category,
-        lat=data.lat,
-        lon=data.lon,
-        description=data.description,
-        address_text=data.address,
-        answers=_answers(data.answers),
-        photos=services.photo_uploads(photos),
-        reporter=services.Reporter(
-            name=data.name, email=data.email, phone=data.phone, is_anonymous=not data.show_name
-        ),
-        client_ip=client_address(request),
-        honeypot=data.website,
-    )
-    created = {
+    """File a report (multipart form); up to 3 photos. Returns the private follow link:
+    201 for a new report, 200 for a repeat of a send with the same idempotency_key."""
+    fields = _report_fields(request, data, photos)
+    if data.idempotency_key is not None:
+        report, created = services.report_create_once(
+            idempotency_key=data.idempotency_key, **fields
+        )
+    else:
+        report, created = services.report_create(**fields), True
+    body = {
         "number": report.number,
         "url": reverse("reports:detail", args=[report.number]),
         "follow_url": reverse("reports:follow", args=[report.follow_token]),
         "is_public": report.is_public,
     }
-    return Status(201, created)
+    return Status(201 if created else 200, body)
+
+
+def _report_fields(request, data: ReportIn, photos) -> dict:
+    return {
+        "category_code": data.category,
+        "lat": data.lat,
+        "lon": data.lon,
+        "description": data.description,
+        "address_text": data.address,
+        "answers": _answers(data.answers),
+        "photos": services.photo_uploads(photos),
+        "reporter": services.Reporter(
+            name=data.name, email=data.email, phone=data.phone, is_anonymous=not data.show_name
+        ),
+        "client_ip": client_address(request),
+        "honeypot": data.website,
+    }
 
 
 def _answers(text: str) -> dict:
@@ -158,9 +178,17 @@ def report_detail(request, number: str):
     return selectors.report_public_dict(selectors.report_public_get(number))
 
 
-@router.post("/reports/{number}/support/", response={200: SupportOut, 404: ErrorOut, 409: ErrorOut})
-def report_support(request, number: str):
-    """Say "me too" (counted once per client address)."""
+@router.post(
+    "/reports/{number}/support/",
+    response={200: SupportOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut},
+)
+def report_support(request, response: HttpResponse, number: str):
+    """Say "me too": counted once per person (a signed-in user or the browser's device
+    token cookie, set here when missing), never per network address."""
     report = selectors.report_public_get(number)
-    supporters, added = services.report_support(report=report, client_ip=client_address(request))
+    person, new_token = person_key(request)
+    supporters, added = services.report_support(
+        report=report, person=person, client_ip=client_address(request)
+    )
+    device_remember(response, new_token)
     return {"number": report.number, "supporters": supporters, "added": added}

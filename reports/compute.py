@@ -198,3 +198,12 @@ def degree_box(lat: float, radius_m: float) -> float:
 def phone_is_plausible(phone: str) -> bool:
     """Tell whether `phone` looks like a phone number: digits, spaces, ()- and a leading +."""
     return bool(_PHONE.match(phone)) and sum(ch.isdigit() for ch in phone) >= 5
+
+
+_CONTACT_PHONE = re.compile(r"(?<!\d)\+?\d(?:[\s().-]*\d){8,}(?!\d)")
+_CONTACT_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+
+
+def has_contact_data(text: str) -> bool:
+    """Tell whether a public text holds a phone number (9+ digits) or an e-mail address."""
+    return bool(_CONTACT_PHONE.search(text) or _CONTACT_EMAIL.search(text))

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reports.models import DESCRIPTION_MAX_CHARS, PHOTOS_MAX, Channel, Question, Status
+from reports.names import local_name
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -52,7 +53,7 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "—")] + [(c.code, c.name_uk) for c in categories]
+        self.fields["category"].choices = [("", "—")] + [(c.code, c.name) for c in categories]
 
 
 def answers_from_post(post, category) -> dict:
@@ -92,11 +93,13 @@ class SubscriptionForm(forms.Form):
     radius_m = forms.IntegerField(
         label=_("Radius, m"), min_value=50, max_value=10000, initial=500, required=False
     )
+    category = forms.ChoiceField(label=_("…or every new report of a category"), required=False)
 
-    def __init__(self, *args, settlements=(), **kwargs):
+    def __init__(self, *args, settlements=(), categories=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "—")] + [(c.code, c.name) for c in categories]
         self.fields["settlement"].choices = [("", "—")] + [
-            (s.katottg, s.name_uk) for s in settlements
+            (s.katottg, local_name(s)) for s in settlements
         ]
 
 
@@ -142,4 +145,4 @@ class OnBehalfForm(forms.Form):
 
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [(c.code, c.name_uk) for c in categories]
+        self.fields["category"].choices = [(c.code, c.name) for c in categories]

@@ -10,6 +10,7 @@ import uuid
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.core.validators import MinValueValidator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from reports.querysets import ReportQuerySet
@@ -46,6 +47,17 @@ class Category(models.Model):
         default=False,
         help_text=_("Reports of this category mean “no internet / mobile signal here”."),
     )
+    notice_uk = models.TextField(
+        _("notice on the form (Ukrainian)"),
+        blank=True,
+        help_text=_("Shown on the report form when this category is chosen."),
+    )
+    notice_en = models.TextField(_("notice on the form (English)"), blank=True)
+    is_private = models.BooleanField(
+        _("private"),
+        default=False,
+        help_text=_("Reports of this category are never published; they go straight to staff."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=100)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -56,6 +68,20 @@ class Category(models.Model):
 
     def __str__(self):
         return self.name_uk
+
+    @property
+    def name(self) -> str:
+        """The name in the active language (English falls back to Ukrainian)."""
+        return _localised(self.name_uk, self.name_en)
+
+    @property
+    def notice(self) -> str:
+        """The form's notice in the active language (English falls back to Ukrainian)."""
+        return _localised(self.notice_uk, self.notice_en)
+
+
+def _localised(uk: str, en: str) -> str:
+    return en if en and (get_language() or "uk").startswith("en") else uk
 
 
 class Question(models.Model):
@@ -96,6 +122,11 @@ class Question(models.Model):
 
     def __str__(self):
         return self.text_uk
+
+    @property
+    def text(self) -> str:
+        """The question in the active language (English falls back to Ukrainian)."""
+        return _localised(self.text_uk, self.text_en)
 
     @property
     def choice_keys(self) -> list[str]:
@@ -154,6 +185,23 @@ class Report(models.Model):
     )
     supporters_count = models.PositiveIntegerField(_("supporters (“me too”)"), default=0)
     is_hidden = models.BooleanField(_("hidden"), default=False)
+    is_private = models.BooleanField(
+        _("private"),
+        default=False,
+        help_text=_("Filed in a private category: never public, seen only by staff."),
+    )
+    is_verified = models.BooleanField(
+        _("verified"), default=False, help_text=_("A staff member checked it (reason in history).")
+    )
+    idempotency_key = models.CharField(
+        _("idempotency key"),
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_("Sent by the offline form: a repeated send returns this report."),
+    )
     is_approved = models.BooleanField(
         _("approved"), default=True, help_text=_("False while waiting for moderation.")
     )
@@ -194,7 +242,12 @@ class Report(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.is_approved and not self.is_hidden
+        return self.is_approved and not self.is_hidden and not self.is_private
+
+    @property
+    def version(self) -> str:
+        """The stamp a staff form carries to detect a change made meanwhile."""
+        return self.updated_at.isoformat()
 
 
 def photo_path(instance, filename: str) -> str:
@@ -250,6 +303,11 @@ class Update(models.Model):
     )
     note = models.TextField(_("note"), blank=True, max_length=DESCRIPTION_MAX_CHARS)
     is_public = models.BooleanField(_("public"), default=True)
+    is_pending = models.BooleanField(
+        _("awaiting moderation"),
+        default=False,
+        help_text=_("A reporter's comment not yet approved by a moderator."),
+    )
     by_reporter = models.BooleanField(_("by the reporter"), default=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -270,8 +328,49 @@ class Update(models.Model):
         return f"{self.report} {self.get_kind_display()}"
 
 
+class ResponseTemplate(models.Model):
+    """A public update text offered to a moderator moving a report to a status.
+
+    One for a category, or for every category when the category is empty; the moderator
+    edits it before sending.
+    """
+
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="response_templates",
+        verbose_name=_("category"),
+        help_text=_("Empty: for every category without its own text."),
+    )
+    text_uk = models.TextField(_("text (Ukrainian)"), max_length=DESCRIPTION_MAX_CHARS)
+    text_en = models.TextField(_("text (English)"), blank=True, max_length=DESCRIPTION_MAX_CHARS)
+
+    class Meta:
+        verbose_name = _("response template")
+        verbose_name_plural = _("response templates")
+        ordering = ["status", "category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status", "category"],
+                name="response_template_once",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_status_display()}: {self.text_uk[:40]}"
+
+
 class Support(models.Model):
-    """One "me too" for a report, counted once per client (a keyed hash of its address)."""
+    """One "me too" for a report, counted once per person.
+
+    `client_hash` is a keyed hash of who the person is: a signed-in user, a confirmed
+    e-mail or a device token kept by their browser (never a network address, which a
+    whole village shares behind its mobile operator).
+    """
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="supports")
     client_hash = models.CharField(max_length=64)
@@ -286,7 +385,8 @@ class Support(models.Model):
 
 
 class Subscription(models.Model):
-    """An e-mail subscription to new public reports near a point or in a village."""
+    """An e-mail subscription to new public reports near a point, in a village or in a
+    category (one of the three)."""
 
     email = models.EmailField(_("e-mail"))
     centre = models.PointField(_("centre"), srid=4326, null=True, blank=True)
@@ -299,6 +399,14 @@ class Subscription(models.Model):
         related_name="+",
         verbose_name=_("settlement"),
     )
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("category"),
+    )
     is_confirmed = models.BooleanField(_("confirmed"), default=False)
     token = models.CharField(max_length=64, unique=True, default=new_secret, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -310,10 +418,16 @@ class Subscription(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    models.Q(settlement__isnull=False, centre__isnull=True)
-                    | models.Q(settlement__isnull=True, centre__isnull=False, radius_m__gt=0)
+                    models.Q(settlement__isnull=False, centre__isnull=True, category__isnull=True)
+                    | models.Q(
+                        settlement__isnull=True,
+                        centre__isnull=False,
+                        radius_m__gt=0,
+                        category__isnull=True,
+                    )
+                    | models.Q(settlement__isnull=True, centre__isnull=True, category__isnull=False)
                 ),
-                name="subscription_area",
+                name="subscription_one_kind",
             ),
         ]
 

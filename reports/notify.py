@@ -7,7 +7,7 @@ a resident's report is not lost because an e-mail could not go out.
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -28,14 +28,26 @@ def report_links(report) -> dict:
     }
 
 
-def _send(template: str, context: dict, recipients: list[str]) -> None:
+def _send(template: str, context: dict, recipients: list[str], unsubscribe_url="") -> None:
     recipients = [address for address in recipients if address]
     if not recipients:
         return
     with translation.override(settings.LANGUAGE_CODE):
         subject, _, body = render_to_string(template, context).partition("\n")
+    # RFC 2369 / RFC 8058: mail programs show a one-click "unsubscribe" that POSTs here.
+    headers = (
+        {
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+        if unsubscribe_url
+        else {}
+    )
     try:
-        send_mail(subject.strip(), body.strip() + "\n", None, recipients)
+        message = EmailMessage(
+            subject.strip(), body.strip() + "\n", None, recipients, headers=headers
+        )
+        message.send()
     except Exception:  # noqa: BLE001 — any mail failure is logged, never fatal
         logger.exception("could not send %s to %d recipient(s)", template, len(recipients))
 
@@ -60,8 +72,18 @@ def subscribers(report) -> None:
     links = report_links(report)
     for subscription in subscriptions_for_report(report):
         unsubscribe = reverse("reports:unsubscribe", args=[subscription.token])
-        context = {"report": report, "unsubscribe_url": absolute(unsubscribe), **links}
-        _send("reports/email/subscription_report.txt", context, [subscription.email])
+        # Only what the public page shows: no contact, no private link, no staff link.
+        context = {
+            "report": report,
+            "public_url": links["public_url"],
+            "unsubscribe_url": absolute(unsubscribe),
+        }
+        _send(
+            "reports/email/subscription_report.txt",
+            context,
+            [subscription.email],
+            unsubscribe_url=context["unsubscribe_url"],
+        )
 
 
 def subscription_confirm(subscription) -> None:
@@ -71,4 +93,9 @@ def subscription_confirm(subscription) -> None:
         "confirm_url": absolute(reverse("reports:subscribe_confirm", args=[subscription.token])),
         "unsubscribe_url": absolute(reverse("reports:unsubscribe", args=[subscription.token])),
     }
-    _send("reports/email/subscription_confirm.txt", context, [subscription.email])
+    _send(
+        "reports/email/subscription_confirm.txt",
+        context,
+        [subscription.email],
+        unsubscribe_url=context["unsubscribe_url"],
+    )

@@ -13,8 +13,9 @@ class ReportQuerySet(SpatialQuerySet):
     geometry_field = "location"
 
     def public(self):
-        """Reports anyone may see: approved by moderation (or not needing it), not hidden."""
-        return self.filter(is_approved=True, is_hidden=False)
+        """Reports anyone may see: approved by moderation (or not needing it), not hidden,
+        not in a private category."""
+        return self.filter(is_approved=True, is_hidden=False, is_private=False)
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)

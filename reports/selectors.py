@@ -182,6 +182,13 @@ def report_for_follow(token: str) -> Report:
     return report
 
 
+def follow_history(report: Report):
+    """The reporter's timeline: public updates and their own comments awaiting moderation
+    (never staff-only entries)."""
+    mine = Q(is_pending=True, by_reporter=True, kind=Update.Kind.COMMENT)
+    return report.updates.filter(Q(is_public=True) | mine).order_by("created_at", "id")
+
+
 def report_public_dict(report: Report) -> dict:
     """Serialise a public report for the JSON API; contact data never included."""
     return {
@@ -307,7 +314,8 @@ def category_dict(category: Category) -> dict:
 
 # ------------------------------------------------------------------ subscriptions
 def subscriptions_for_report(report: Report):
-    """Confirmed subscriptions whose village or circle covers the report's location."""
+    """Confirmed subscriptions whose village or circle covers the report's location, or
+    whose category is the report's."""
     within = RawSQL(
         "ST_DWithin(centre::geography, ST_GeomFromEWKT(%s)::geography, radius_m)",
         (report.location.ewkt,),
@@ -315,10 +323,11 @@ def subscriptions_for_report(report: Report):
     )
     by_area = Q(centre__isnull=False) & Q(_within=True)
     by_village = Q(settlement_id=report.settlement_id) if report.settlement_id else Q(pk=None)
+    by_category = Q(category_id=report.category_id)
     return (
         Subscription.objects.filter(is_confirmed=True)
         .annotate(_within=within)
-        .filter(by_village | by_area)
+        .filter(by_village | by_area | by_category)
         .distinct()
     )
 

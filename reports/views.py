@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.errors import ApplicationError, NotFound
@@ -26,6 +27,7 @@ from reports.forms import (
     answers_from_post,
 )
 from reports.models import OPEN_STATUSES, Status
+from reports.people import device_remember, person_key
 
 
 def _map_config() -> str:
@@ -146,9 +148,12 @@ def report_detail(request, number):
 @require_POST
 def report_support(request, number):
     """POST /reports/<number>/support/: "me too", then back to the report."""
+    person, new_token = person_key(request)
     try:
         report = selectors.report_public_get(number)
-        added = services.report_support(report=report, client_ip=client_address(request))[1]
+        added = services.report_support(
+            report=report, person=person, client_ip=client_address(request)
+        )[1]
     except NotFound:
         raise Http404(_("No such public report.")) from None
     except ApplicationError as exc:
@@ -156,7 +161,9 @@ def report_support(request, number):
     else:
         text = _("Thank you! Your “me too” is counted.") if added else _("You already said so.")
         messages.success(request, text)
-    return redirect("reports:detail", number=number)
+    response = redirect("reports:detail", number=number)
+    device_remember(response, new_token)
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -173,10 +180,12 @@ def report_follow(request, token):
             return redirect("reports:follow", token=token)
     context = {
         "report": report,
-        "history": report.updates.filter(is_public=True),
+        "history": selectors.follow_history(report),
+        "map_config": _map_config(),
         "comment_form": comment_form,
         "feedback_form": feedback_form,
         "is_new": request.GET.get("new") == "1",
+        "comments_premoderated": services.comments_premoderated(),
         "follow_url": request.build_absolute_uri(),
     }
     return render(request, "reports/follow.html", context, status=status)
@@ -214,7 +223,9 @@ def _follow_post(request, report) -> int:
 def subscribe(request):
     """/reports/subscribe/: e-mail me new reports in a village or near a point."""
     settlements = Settlement.objects.order_by("name_uk")
-    form = SubscriptionForm(request.POST or None, settlements=settlements)
+    form = SubscriptionForm(
+        request.POST or None, settlements=settlements, categories=selectors.categories_active()
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -225,6 +236,8 @@ def subscribe(request):
                 lat=data["lat"],
                 lon=data["lon"],
                 radius_m=data["radius_m"],
+                category_code=data["category"] or None,
+                client_ip=client_address(request),
             )
         except ApplicationError as exc:
             form.add_error(None, str(exc.message))
@@ -238,17 +251,28 @@ def subscribe(request):
     return render(request, "reports/subscribe.html", context, status=status)
 
 
+@require_http_methods(["GET", "POST"])
 def subscribe_confirm(request, token):
+    """GET shows what is subscribed with a button; its POST confirms (mail scanners that
+    follow every link in a letter must not confirm for the owner)."""
     try:
-        services.subscription_confirm(token=token)
+        if request.method == "POST":
+            services.subscription_confirm(token=token)
+            return render(
+                request, "reports/message.html", {"message": _("Subscription confirmed.")}
+            )
+        subscription = services.subscription_get(token=token)
     except NotFound:
         raise Http404(_("This link is not valid.")) from None
-    return render(request, "reports/message.html", {"message": _("Subscription confirmed.")})
+    return render(request, "reports/subscribe_confirm.html", {"subscription": subscription})
 
 
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
-    """GET asks, POST unsubscribes (mail scanners follow GET links)."""
+    """GET asks, POST unsubscribes (mail scanners follow GET links). The POST needs no
+    CSRF token: mail programs send it for one-click unsubscribe (RFC 8058), and the
+    unguessable token in the URL is the proof."""
     if request.method == "POST":
         try:
             services.subscription_delete(token=token)

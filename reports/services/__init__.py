@@ -8,23 +8,42 @@ from reports.services.filing import (
     client_rate_limit,
     photo_uploads,
     report_create,
+    report_create_once,
     settlement_for_point,
 )
 from reports.services.moderation import (
+    StaleReport,
+    comment_moderate,
+    report_lock,
     report_mark_duplicate,
     report_photo_remove,
     report_redact,
     report_status_change,
+    report_verify,
+    report_version_check,
     report_visibility_set,
 )
-from reports.services.public import report_feedback, report_follow_up, report_support
+from reports.services.public import (
+    comments_premoderated,
+    report_feedback,
+    report_follow_up,
+    report_support,
+)
 from reports.services.subscriptions import (
     subscription_confirm,
     subscription_create,
     subscription_delete,
+    subscription_get,
 )
 
 __all__ = [
+    "StaleReport",
+    "comment_moderate",
+    "comments_premoderated",
+    "report_create_once",
+    "report_lock",
+    "report_verify",
+    "report_version_check",
     "PhotoUpload",
     "RateLimit",
     "Reporter",
@@ -44,4 +63,5 @@ __all__ = [
     "subscription_confirm",
     "subscription_create",
     "subscription_delete",
+    "subscription_get",
 ]

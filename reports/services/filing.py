@@ -3,6 +3,7 @@ leaves nothing behind; e-mails go out only after the transaction commits.
 """
 
 import hashlib
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -11,7 +12,7 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import URLValidator, validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from addresses.selectors import REVERSE_MAX_M, address_nearest_id
@@ -35,8 +36,9 @@ from reports.models import (
     Report,
     Update,
 )
+from reports.states import STAFF_CHANNELS
 
-STAFF_CHANNELS = frozenset({Channel.PHONE, Channel.VISIT, Channel.PAPER})
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,7 @@ def _report_create(
     media_url: str = "",
     created_by=None,
     location_approximate: bool = False,
+    idempotency_key: str | None = None,
 ) -> Report:
     """File a report at (lat, lon), EPSG:4326 degrees, and return it.
 
@@ -146,7 +149,9 @@ def _report_create(
     per client address per REPORTS_RATE_WINDOW_S seconds. Staff channels (phone, visit,
     paper) need `created_by`. `rate_limit` replaces the client address's limit (an Open311
     client's api_key has its own). `nearest_address` is set to the nearest active address of the
-    register within 150 m (addresses' reverse geocoding), else left empty.
+    register within 150 m (addresses' reverse geocoding), else left empty. A report of a
+    private category is private (never public). `idempotency_key` is stored unique: use
+    report_create_once to file a report that may be sent twice.
     """
     category = _category_active(category_code)
     point = _point_in_territory(lat, lon)
@@ -171,6 +176,8 @@ def _report_create(
         is_anonymous=clean_reporter.is_anonymous,
         channel=channel,
         is_approved=not category.moderate_first,
+        is_private=category.is_private,
+        idempotency_key=idempotency_key or None,
         answers=clean_answers,
         media_url=media_url,
         created_by=created_by,
@@ -181,6 +188,32 @@ def _report_create(
     Update.objects.create(report=report, kind=Update.Kind.CREATED, new_status=report.status)
     transaction.on_commit(lambda: _after_create(report))
     return report
+
+
+def report_create_once(*, idempotency_key: str, **fields) -> tuple[Report, bool]:
+    """File a report unless one with this key was filed already; return (report, created).
+
+    The offline form sends a random key with every draft; a send that is retried (the
+    answer was lost with the signal) gets the report filed the first time, not a second
+    one, even when both sends arrive at once (the key's unique index decides). Raise
+    InvalidInput for a malformed key, and what report_create raises.
+    """
+    if not IDEMPOTENCY_KEY.fullmatch(idempotency_key or ""):
+        raise InvalidInput(
+            _("The idempotency key must be 16–64 letters, digits, - or _."),
+            code="invalid_idempotency_key",
+        )
+    existing = Report.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return report_create(idempotency_key=idempotency_key, **fields), True
+    except IntegrityError:
+        existing = Report.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return existing, False
 
 
 def _after_create(report: Report) -> None:

@@ -1,5 +1,10 @@
-"""Staff moderation of reports: status with public notes, duplicates, visibility, redaction,
-photo removal. Private history entries record who did what.
+"""Staff moderation of reports: status changes through the life cycle (reports.states)
+with public notes, duplicates, visibility, redaction, verification, photo removal and the
+reporter's comments. Private history entries record who did what and why.
+
+A staff form carries the report's `version` (its updated_at); every write here locks the
+report's row (SELECT … FOR UPDATE) and refuses with Conflict when the version differs, so
+two moderators never overwrite each other's work silently.
 """
 
 from django.db import transaction
@@ -17,20 +22,72 @@ from reports.models import (
 from reports.services.filing import (
     _description_clean,
 )
+from reports.states import TransitionError, transition_check
 
 
-# ------------------------------------------------------------------ staff: moderation
+class StaleReport(Conflict):
+    """Someone else changed the report since the form was opened."""
+
+    code = "stale"
+
+
+def report_lock(report: Report, version: str | None = None) -> Report:
+    """Lock the report's row for this transaction and refresh `report` from the database.
+
+    Raise StaleReport when `version` is given and the report changed since (another
+    moderator's work is never overwritten).
+    """
+    Report.objects.select_for_update().filter(pk=report.pk).values_list("pk").get()
+    report.refresh_from_db()
+    if version is not None:
+        report_version_check(report, version)
+    return report
+
+
+def report_version_check(report: Report, version: str) -> None:
+    """Raise StaleReport unless `version` is the report's current one."""
+    if report.version != version:
+        raise StaleReport(
+            _(
+                "Someone else changed report № %s while you were looking at it. "
+                "Nothing was saved; check the report again."
+            )
+            % report.number
+        )
+
+
+def _reason_required(reason: str, what: str) -> str:
+    text = compute.plain_text(reason)[:500]
+    if not text:
+        raise InvalidInput(_("Give a reason for %s.") % what, code="reason_required")
+    return text
+
+
+# ------------------------------------------------------------------ staff: status
 @transaction.atomic
-def report_status_change(*, report: Report, status: str, note: str = "", author=None) -> Update:
-    """Set a new status with a public note; e-mail the reporter when they left an address.
+def report_status_change(
+    *, report: Report, status: str, note: str = "", author=None, version: str | None = None
+) -> Update:
+    """Move the report to `status` with a public note; e-mail the reporter.
 
-    Use report_mark_duplicate for "duplicate" (it needs the original report).
+    Raise InvalidInput for an unknown status or one the life cycle does not allow from
+    the current one, or a reopening without a note (its reason); StaleReport (409) when
+    `version` is stale. Use report_mark_duplicate for "duplicate" (it needs the original).
     """
     if status not in Status.values:
         raise InvalidInput(_("Unknown status '%s'.") % status, code="invalid_status")
     if status == Status.DUPLICATE:
         raise InvalidInput(_("Mark a duplicate with its original report."), code="invalid_status")
-    return report_status_write(report, status, note=note, author=author, kind=Update.Kind.STATUS)
+    locked = report_lock(report, version)
+    _transition_check(locked.status, status, note)
+    return report_status_write(locked, status, note=note, author=author, kind=Update.Kind.STATUS)
+
+
+def _transition_check(old: str, new: str, note: str) -> None:
+    try:
+        transition_check(old, new, reason=compute.plain_text(note))
+    except TransitionError as exc:
+        raise InvalidInput(str(exc), code=exc.code) from None
 
 
 def report_status_write(
@@ -56,10 +113,13 @@ def report_status_write(
 
 
 @transaction.atomic
-def report_mark_duplicate(*, report: Report, original: Report, note: str = "", author=None):
+def report_mark_duplicate(
+    *, report: Report, original: Report, note: str = "", author=None, version=None
+):
     """Mark `report` a duplicate of `original` (followed to the first report of a chain).
 
-    Raise Conflict when that would make a report a duplicate of itself.
+    Raise Conflict when that would make a report a duplicate of itself; InvalidInput when
+    the report is already closed; StaleReport when `version` is stale.
     """
     seen = {report.pk}
     while original.duplicate_of_id and original.pk not in seen:
@@ -67,8 +127,10 @@ def report_mark_duplicate(*, report: Report, original: Report, note: str = "", a
         original = original.duplicate_of
     if original.pk in seen:
         raise Conflict(_("A report cannot be a duplicate of itself."), code="duplicate_cycle")
+    locked = report_lock(report, version)
+    _transition_check(locked.status, Status.DUPLICATE, note)
     return report_status_write(
-        report,
+        locked,
         Status.DUPLICATE,
         note=note,
         author=author,
@@ -77,11 +139,20 @@ def report_mark_duplicate(*, report: Report, original: Report, note: str = "", a
     )
 
 
+# ------------------------------------------------------------------ staff: visibility
 @transaction.atomic
 def report_visibility_set(
-    *, report: Report, hidden: bool | None = None, approved=None, author=None
+    *,
+    report: Report,
+    hidden: bool | None = None,
+    approved=None,
+    author=None,
+    reason: str = "",
+    version: str | None = None,
 ):
-    """Hide or show a report, or approve it after moderation; a private history entry."""
+    """Hide or show a report, or approve it after moderation; a private history entry
+    with the reason. StaleReport when `version` is stale."""
+    report = report_lock(report, version)
     changes = []
     if hidden is not None and hidden != report.is_hidden:
         report.is_hidden = hidden
@@ -93,36 +164,73 @@ def report_visibility_set(
     if not changes:
         return report
     report.save(update_fields=["is_hidden", "is_approved", "updated_at"])
-    _moderation_note(report, ", ".join(changes), author)
+    _moderation_note(report, _with_reason(", ".join(changes), reason), author)
     if newly_approved and report.is_public:
         transaction.on_commit(lambda: notify.subscribers(report))
     return report
 
 
 @transaction.atomic
-def report_redact(*, report: Report, description: str, author=None) -> Report:
+def report_redact(
+    *, report: Report, description: str, author=None, reason: str = "", version=None
+) -> Report:
     """Replace the description (edit or redact personal data); a private history entry."""
+    report = report_lock(report, version)
     text = _description_clean(description, has_media=report.photos.exists())
     if text != report.description:
         report.description = text
         report.save(update_fields=["description", "updated_at"])
-        _moderation_note(report, _("description edited by a moderator"), author)
+        _moderation_note(report, _with_reason(_("description edited"), reason), author)
     return report
 
 
 @transaction.atomic
-def report_photo_remove(*, photo: Photo, author=None) -> None:
+def report_verify(*, report: Report, reason: str, author=None, version=None) -> Report:
+    """Mark the report verified by staff (seen on the spot, confirmed by phone…).
+
+    Raise InvalidInput without a reason; StaleReport when `version` is stale.
+    """
+    text = _reason_required(reason, _("verifying"))
+    report = report_lock(report, version)
+    report.is_verified = True
+    report.save(update_fields=["is_verified", "updated_at"])
+    _moderation_note(report, _with_reason(_("verified"), text), author)
+    return report
+
+
+def _with_reason(change: str, reason: str) -> str:
+    reason = compute.plain_text(reason)[:500]
+    return f"{change}: {reason}" if reason else change
+
+
+@transaction.atomic
+def report_photo_remove(*, photo: Photo, author=None, reason: str = "") -> None:
     """Delete a photo and its files; a private history entry."""
     report = photo.report
     _photo_files_delete(photo)
     photo.delete()
-    _moderation_note(report, _("a photo was removed by a moderator"), author)
+    _moderation_note(report, _with_reason(_("a photo was removed"), reason), author)
 
 
 def _photo_files_delete(photo: Photo) -> None:
     names = [photo.image.name, photo.thumbnail.name]
     storage = photo.image.storage
     transaction.on_commit(lambda: [storage.delete(name) for name in names if name])
+
+
+# ------------------------------------------------------------------ the reporter's comments
+@transaction.atomic
+def comment_moderate(*, update: Update, publish: bool, author=None) -> None:
+    """Publish a reporter's comment awaiting moderation, or delete a reporter's comment."""
+    if update.kind != Update.Kind.COMMENT or not update.by_reporter:
+        raise InvalidInput(_("Only a reporter's comment is moderated."), code="not_a_comment")
+    if publish:
+        Update.objects.filter(pk=update.pk).update(is_pending=False, is_public=True)
+        note = _("a comment of the reporter was published")
+    else:
+        update.delete()
+        note = _("a comment of the reporter was deleted")
+    _moderation_note(update.report, note, author)
 
 
 def _moderation_note(report: Report, note: str, author) -> None:

@@ -189,7 +189,12 @@ def test_subscribing_on_the_page_sends_a_confirmation_with_an_unsubscribe_link(
     (mail,) = mailoutbox
     links = re.findall(r"http\S+", mail.body)
     assert any(subscription.token in link and "unsubscribe" in link for link in links)
-    client.get(f"/reports/subscribe/{subscription.token}/")
+    assert mail.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert subscription.token in mail.extra_headers["List-Unsubscribe"]
+    client.get(f"/reports/subscribe/{subscription.token}/")  # a mail scanner's GET
+    subscription.refresh_from_db()
+    assert not subscription.is_confirmed
+    client.post(f"/reports/subscribe/{subscription.token}/")
     subscription.refresh_from_db()
     assert subscription.is_confirmed
     client.post(f"/reports/unsubscribe/{subscription.token}/")

@@ -217,19 +217,35 @@ def test_removing_a_photo_deletes_its_files_after_commit(make_report):
 
 
 # ------------------------------------------------------------------ "me too"
-def test_me_too_counts_once_per_client_address(make_report):
+def test_me_too_counts_people_behind_one_address_each_once(make_report):
     report = make_report()
-    assert services.report_support(report=report, client_ip="203.0.113.1") == (1, True)
-    assert services.report_support(report=report, client_ip="203.0.113.1") == (1, False)
-    assert services.report_support(report=report, client_ip="203.0.113.2") == (2, True)
-    assert Support.objects.filter(report=report).count() == 2
+    nat = "203.0.113.1"  # a whole village behind one mobile operator
+    assert services.report_support(report=report, person="device:a", client_ip=nat) == (1, True)
+    assert services.report_support(report=report, person="device:a", client_ip=nat) == (1, False)
+    assert services.report_support(report=report, person="device:b", client_ip=nat) == (2, True)
+    assert services.report_support(report=report, person="user:7", client_ip=nat) == (3, True)
+    assert Support.objects.filter(report=report).count() == 3
+
+
+def test_me_too_from_one_address_is_bounded_against_abuse(make_report, monkeypatch):
+    from reports.errors import TooManyRequests
+    from reports.services import public
+
+    monkeypatch.setattr(public, "SUPPORT_PER_ADDRESS_LIMIT", 2)
+    report = make_report()
+    for person in ("device:a", "device:b"):
+        services.report_support(report=report, person=person, client_ip="203.0.113.9")
+    with pytest.raises(TooManyRequests):
+        services.report_support(report=report, person="device:c", client_ip="203.0.113.9")
+    report.refresh_from_db()
+    assert report.supporters_count == 2
 
 
 def test_me_too_is_refused_on_a_closed_report(make_report):
     report = make_report()
     services.report_status_change(report=report, status="fixed")
     with pytest.raises(Conflict):
-        services.report_support(report=report, client_ip="203.0.113.1")
+        services.report_support(report=report, person="device:a", client_ip="203.0.113.1")
     assert Support.objects.count() == 0
 
 
