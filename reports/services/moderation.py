@@ -5,6 +5,7 @@ photo removal. Private history entries record who did what.
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core import audit
 from core.errors import Conflict, InvalidInput
 from reports import compute, notify
 from reports.models import (
@@ -52,6 +53,8 @@ def report_status_write(
     )
     if not by_reporter and report.reporter_email and old != status:
         transaction.on_commit(lambda: notify.status_changed(report, update))
+    if not by_reporter:
+        audit.record(author, "report.status", report, {"status": [old, status]})
     return update
 
 
@@ -94,6 +97,12 @@ def report_visibility_set(
         return report
     report.save(update_fields=["is_hidden", "is_approved", "updated_at"])
     _moderation_note(report, ", ".join(changes), author)
+    audit.record(
+        author,
+        "report.visibility",
+        report,
+        {"hidden": report.is_hidden, "approved": report.is_approved},
+    )
     if newly_approved and report.is_public:
         transaction.on_commit(lambda: notify.subscribers(report))
     return report
@@ -105,8 +114,13 @@ def report_redact(*, report: Report, description: str, author=None) -> Report:
     text = _description_clean(description, has_media=report.photos.exists())
     if text != report.description:
         report.description = text
+        old_chars = len(
+            Report.objects.filter(pk=report.pk).values_list("description", flat=True).get()
+        )
         report.save(update_fields=["description", "updated_at"])
         _moderation_note(report, _("description edited by a moderator"), author)
+        # The removed text may be the personal data being redacted: only its length.
+        audit.record(author, "report.redact", report, {"description_chars": [old_chars, len(text)]})
     return report
 
 
