@@ -46,8 +46,9 @@ RUN apt-get update \
        ca-certificates postgresql-common curl gnupg \
     && /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y \
     && apt-get install -y --no-install-recommends postgresql-client-17 \
-    && apt-get purge -y --auto-remove gnupg \
     && rm -rf /var/lib/apt/lists/*
+# gnupg stays: ops_backup --encrypt-to encrypts backups to a public key with it.
+ENV PG_BIN=/usr/lib/postgresql/17/bin
 
 # A fixed, unprivileged user; its data (media, backups, caches) lives under /var/lib/hromada.
 RUN groupadd --system --gid 10001 hromada \
