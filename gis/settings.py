@@ -260,7 +260,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "hromada-gis@localhost")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # Absolute base of links in e-mails (follow a report, unsubscribe), without a trailing slash.
 SITE_URL = _env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-# Shared by every gunicorn worker (rate limits); a directory under var/.
+# Shared by every gunicorn worker (kept counts, small lookups); rate limits and lock-outs
+# live in PostgreSQL (core.ratelimit). A directory under var/
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
