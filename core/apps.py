@@ -9,4 +9,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from core import checks  # noqa: F401 — importing registers the system checks
+        from core import audit, checks  # noqa: F401 — importing registers the system checks
+
+        audit.install()  # every admin write lands in the audit trail

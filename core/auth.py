@@ -57,13 +57,23 @@ def _ip_key(request) -> str:
 
 
 def login_refusal(request, username: str | None) -> tuple[str, int] | None:
-    """Count this attempt; return (message, retry-after seconds) when it must be refused."""
+    """Count this attempt; return (message, retry-after seconds) when it must be refused.
+
+    Both counts are taken before the password is checked, each in one atomic statement:
+    of any number of concurrent attempts, at most LOGIN_RATE_LIMIT per address and
+    LOGIN_FAILURE_LIMIT per username + address reach the password check.
+    """
+    locked = LOCKED_MESSAGE.format(minutes=max(1, settings.LOGIN_LOCKOUT_S // 60))
     if counter_value(_pair_key("lock", request, username)):
-        seconds = settings.LOGIN_LOCKOUT_S
-        return LOCKED_MESSAGE.format(minutes=max(1, seconds // 60)), seconds
+        return locked, settings.LOGIN_LOCKOUT_S
     if not counter_hit(_ip_key(request), settings.LOGIN_RATE_LIMIT, settings.LOGIN_RATE_WINDOW_S):
         seconds = settings.LOGIN_RATE_WINDOW_S
         return RATE_MESSAGE.format(minutes=max(1, seconds // 60)), seconds
+    fail_key = _pair_key("fail", request, username)
+    if counter_incr(fail_key, settings.LOGIN_FAILURE_WINDOW_S) > settings.LOGIN_FAILURE_LIMIT:
+        flag_set(_pair_key("lock", request, username), settings.LOGIN_LOCKOUT_S)
+        counter_clear(fail_key)
+        return locked, settings.LOGIN_LOCKOUT_S
     return None
 
 
@@ -88,7 +98,8 @@ def _count_failure(sender, credentials, request=None, **kwargs):
     if request is None or getattr(request, "login_refused", None):
         return
     username = credentials.get("username")
-    failures = counter_incr(_pair_key("fail", request, username), settings.LOGIN_FAILURE_WINDOW_S)
+    # The attempt was counted before the check (login_refusal); lock at the limit.
+    failures = counter_value(_pair_key("fail", request, username))
     if failures >= settings.LOGIN_FAILURE_LIMIT:
         flag_set(_pair_key("lock", request, username), settings.LOGIN_LOCKOUT_S)
         counter_clear(_pair_key("fail", request, username))

@@ -2,8 +2,9 @@
 
 A file of (Multi)Polygons, one coverage area a row: provider (by name, must exist),
 technology, down_mbps and up_mbps (whole numbers 0–100000), optionally source,
-valid_from, valid_to (ISO dates) and note. Geometries are checked as the API checks them
-(coverage.services.geometry_to_multipolygon: valid, polygonal, EPSG:4326). A row matches
+valid_from, valid_to (ISO dates) and note. Geometries are checked as the API and the admin
+check them (core.geometry.geometry_check: polygonal, 2D, lon/lat range, size, valid);
+with the option "repair" an invalid polygon is repaired and the report says which row. A row matches
 the stored area (not a hotspot's) of the same provider, technology, speeds, source and
 valid_from — the same offer — and updates its area, valid_to and note.
 """
@@ -11,12 +12,13 @@ valid_from — the same offer — and updates its area, valid_to and note.
 from django.contrib.gis.geos import GEOSGeometry
 
 from core.errors import InvalidInput
+from core.geometry import POLYGONAL, geometry_check
 from core.imports import Issue, Kind, RawRow, match_stored
 from core.imports.validate import Field, FirstSeen, clean_fields, missing_columns
 from core.imports.write import write_orm
 from coverage.compute import COVERAGE_TECHNOLOGIES
 from coverage.models import CoverageArea
-from coverage.services import area_warnings, geometry_to_multipolygon, provider_get
+from coverage.services import area_warnings, provider_get
 from layers import compute
 from layers.tiles import cache as tilecache
 
@@ -48,7 +50,12 @@ FIELDS = (
 
 
 def _prepare(options: dict) -> dict:
-    return {"notes": options["notes"], "providers": {}, "seen": FirstSeen("provider")}
+    return {
+        "notes": options["notes"],
+        "providers": {},
+        "seen": FirstSeen("provider"),
+        "repair": bool(options.get("repair")),
+    }
 
 
 def _validate(context: dict, raw: RawRow):
@@ -84,9 +91,16 @@ def _area(context: dict, values: dict, raw: RawRow) -> list[Issue]:
     if raw.geometry is None or raw.geometry.is_empty:
         return [Issue(raw.row, "geometry", "missing geometry")]
     try:
-        area = geometry_to_multipolygon(GEOSGeometry(raw.geometry.wkt, srid=4326))
+        checked = geometry_check(
+            GEOSGeometry(raw.geometry.wkt, srid=4326),
+            kinds=POLYGONAL,
+            multi=True,
+            repair=context.get("repair", False),
+        )
     except InvalidInput as exc:
         return [Issue(raw.row, "geometry", exc.message)]
+    area = checked.geom
+    context["notes"] += [f"row {raw.row}: {note}" for note in checked.notes]
     context["notes"] += [f"row {raw.row}: {warning}" for warning in area_warnings(area)]
     values["area"] = area
     return []

@@ -9,6 +9,7 @@ MANIFEST_NAME = "manifest.json"
 DUMP_NAME = "database.dump"
 MEDIA_NAME = "media.tar.gz"
 BACKUP_PREFIX = "hromada-"
+ENCRYPTED_NAME = "backup.tar.gpg"
 
 
 @dataclass
@@ -20,6 +21,8 @@ class Manifest:
     files: dict[str, dict] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=dict)
     format: int = 1
+    # "gpg" when the dump and media are in ENCRYPTED_NAME, encrypted to a public key.
+    encrypted: str = ""
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, ensure_ascii=False, sort_keys=True)

@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import tarfile
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,7 +49,8 @@ def _tool(name: str) -> str:
         return str(pg_bin / name)
     found = shutil.which(name)
     if not found:
-        raise BackupError(f"{name} not found; install postgresql-client-15.")
+        package = "gnupg" if name == "gpg" else "postgresql-client-15"
+        raise BackupError(f"{name} not found; install {package}.")
     return found
 
 
@@ -86,8 +88,74 @@ def _versions(alias: str) -> dict:
     return {"postgresql": postgres, "postgis": postgis}
 
 
-def backup_create(*, target_dir: Path, keep: int = 7, alias: str = "default") -> BackupResult:
+def _encrypt(partial: Path, public_key: Path) -> None:
+    """Replace the dump and media in `partial` by one tar encrypted with GnuPG to the
+    public key in the file `public_key` (nothing of them is left in clear)."""
+    inner = partial / "backup.tar"
+    with tarfile.open(inner, "w") as archive:
+        for name in (compute.DUMP_NAME, compute.MEDIA_NAME):
+            archive.add(partial / name, arcname=name)
+    home = partial / ".gnupg"  # a throw-away keyring: only the recipient's public key
+    home.mkdir(mode=PRIVATE_DIR)
+    try:
+        _run(
+            [
+                _tool("gpg"),
+                "--batch",
+                "--yes",
+                "--homedir",
+                str(home),
+                "--trust-model",
+                "always",
+                "--recipient-file",
+                str(public_key),
+                "--output",
+                str(partial / compute.ENCRYPTED_NAME),
+                "--encrypt",
+                str(inner),
+            ],
+            dict(os.environ),
+        )
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+        inner.unlink(missing_ok=True)
+    for name in (compute.DUMP_NAME, compute.MEDIA_NAME):
+        (partial / name).unlink()
+
+
+def _decrypt(folder: Path, into: Path) -> Path:
+    """Decrypt an encrypted backup's tar into `into` (the operator's GnuPG keyring holds
+    the private key) and return the folder holding the dump and media."""
+    inner = into / "backup.tar"
+    _run(
+        [
+            _tool("gpg"),
+            "--batch",
+            "--yes",
+            "--output",
+            str(inner),
+            "--decrypt",
+            str(folder / compute.ENCRYPTED_NAME),
+        ],
+        dict(os.environ),
+    )
+    with tarfile.open(inner) as archive:
+        archive.extractall(into, filter="data")
+    inner.unlink()
+    return into
+
+
+def backup_create(
+    *,
+    target_dir: Path,
+    keep: int = 7,
+    alias: str = "default",
+    encrypt_to: Path | None = None,
+) -> BackupResult:
     """Write a complete backup folder under `target_dir`; keep only the newest `keep`.
+
+    With `encrypt_to` (a file holding a GnuPG public key) the dump and the media are
+    stored only encrypted to that key (compute.ENCRYPTED_NAME), for copies off the machine.
 
     Raises BackupError when pg_dump fails (nothing is left behind then) and InvalidInput
     for keep < 1.
@@ -109,11 +177,16 @@ def backup_create(*, target_dir: Path, keep: int = 7, alias: str = "default") ->
             libpq_env(db),
         )
         _archive_media(Path(settings.MEDIA_ROOT), partial / compute.MEDIA_NAME)
+        names = [compute.DUMP_NAME, compute.MEDIA_NAME]
+        if encrypt_to is not None:
+            _encrypt(partial, Path(encrypt_to))
+            names = [compute.ENCRYPTED_NAME]
         manifest = compute.Manifest(
             created_at=datetime.now(UTC).isoformat(),
             database=db["NAME"],
-            files=compute.describe_files(partial, [compute.DUMP_NAME, compute.MEDIA_NAME]),
+            files=compute.describe_files(partial, names),
             versions=_versions(alias),
+            encrypted="gpg" if encrypt_to is not None else "",
         )
         (partial / compute.MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
         for file in partial.iterdir():
@@ -219,9 +292,12 @@ def backup_restore(
     args = [_tool("pg_restore"), "--no-owner", "--exit-on-error", "-d", db["NAME"]]
     if force:
         args[1:1] = ["--clean", "--if-exists"]
-    _run([*args, str(folder / compute.DUMP_NAME)], libpq_env(db))
-    if restore_media:
-        _unpack_media(folder / compute.MEDIA_NAME, media_root)
+    with tempfile.TemporaryDirectory(prefix="hromada-restore-") as scratch:
+        if manifest.encrypted:
+            folder = _decrypt(folder, Path(scratch))
+        _run([*args, str(folder / compute.DUMP_NAME)], libpq_env(db))
+        if restore_media:
+            _unpack_media(folder / compute.MEDIA_NAME, media_root)
     return manifest
 
 

@@ -3,12 +3,14 @@
 from collections.abc import Callable
 from pathlib import Path
 
+from core import audit
 from core.imports.columns import map_columns
 from core.imports.kinds import Checked, Kind, RawRow
 from core.imports.plan import make_plan
 from core.imports.read import Table, read_table
 from core.imports.report import Report
 from core.imports.write import write_plan
+from core.text import text_clean
 
 Progress = Callable[[int, int], None]
 
@@ -22,8 +24,12 @@ def run_import(
     srid: int | None = None,
     progress: Progress | None = None,
     encoding: str | None = None,
+    actor=None,
 ) -> Report:
     """Check a file of `kind` rows and, with `commit` and no error, write them all.
+
+    A committed import is recorded in the audit trail (core.audit) with `actor` (the
+    staff member, None from the command line) and its counts.
 
     options: the kind's own (passed to kind.prepare). srid: the CRS of CSV coordinates.
     encoding: of a CSV or a Shapefile without .cpg (default: detected, see
@@ -57,6 +63,18 @@ def run_import(
         report.committed = True
     if report.committed or kind.count_dry_run:
         report.created, report.updated, report.unchanged = plan.counts()
+    if report.committed:
+        audit.record(
+            actor,
+            f"import.{kind.name}",
+            None,
+            {
+                "file": path.name,
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+            },
+        )
     return report
 
 
@@ -69,7 +87,11 @@ def validate_rows(
     shapes = table.shapes() if kind.shapes or table.xy is None else [None] * len(points)
     checked, total = [], len(table.records)
     for index, (record, row) in enumerate(zip(table.records, table.rows, strict=True)):
-        cells = {role: record[column] for role, column in columns.items()}
+        # Control characters and non-characters never enter the database (core.text).
+        cells = {
+            role: text_clean(value) if isinstance(value, str) else value
+            for role, value in ((role, record[column]) for role, column in columns.items())
+        }
         raw = RawRow(
             row,
             cells,

@@ -10,6 +10,7 @@ two moderators never overwrite each other's work silently.
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core import audit
 from core.errors import Conflict, InvalidInput
 from reports import compute, notify
 from reports.models import (
@@ -109,6 +110,8 @@ def report_status_write(
     )
     if not by_reporter and report.reporter_email and old != status:
         transaction.on_commit(lambda: notify.status_changed(report, update))
+    if not by_reporter:
+        audit.record(author, "report.status", report, {"status": [old, status]})
     return update
 
 
@@ -165,6 +168,12 @@ def report_visibility_set(
         return report
     report.save(update_fields=["is_hidden", "is_approved", "updated_at"])
     _moderation_note(report, _with_reason(", ".join(changes), reason), author)
+    audit.record(
+        author,
+        "report.visibility",
+        report,
+        {"hidden": report.is_hidden, "approved": report.is_approved},
+    )
     if newly_approved and report.is_public:
         transaction.on_commit(lambda: notify.subscribers(report))
     return report
@@ -179,8 +188,13 @@ def report_redact(
     text = _description_clean(description, has_media=report.photos.exists())
     if text != report.description:
         report.description = text
+        old_chars = len(
+            Report.objects.filter(pk=report.pk).values_list("description", flat=True).get()
+        )
         report.save(update_fields=["description", "updated_at"])
         _moderation_note(report, _with_reason(_("description edited"), reason), author)
+        # The removed text may be the personal data being redacted: only its length.
+        audit.record(author, "report.redact", report, {"description_chars": [old_chars, len(text)]})
     return report
 
 

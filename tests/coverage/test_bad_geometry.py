@@ -1,6 +1,7 @@
 """Valid geometry at every door (issue #21): the admin refuses invalid coverage geometry,
 and a computation skips a stored bad row, says which, and the planners' page shows it."""
 
+import pytest
 import shapely
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 
@@ -51,3 +52,25 @@ def test_the_computation_skips_a_stored_bad_row_and_says_which(
     page = planner_client.get("/planning/").content.decode()
     assert "skipped-areas" in page
     assert f"/admin/coverage/coveragearea/{bad.pk}/change/" in page
+
+
+def test_an_import_refuses_an_invalid_polygon_unless_asked_to_repair_and_says_which(
+    territory, providers, tmp_path, capsys
+):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+    from django.utils import translation
+
+    from tests.coverage.test_imports import BOWTIE, area_row, write_geojson
+
+    path = write_geojson(tmp_path / "a.geojson", [area_row(geometry=BOWTIE)])
+    with translation.override("en"):
+        with pytest.raises(CommandError):
+            call_command("coverage_import_areas", path, "--commit")
+        assert "Self-intersection" in capsys.readouterr().out
+        assert not CoverageArea.objects.exists()
+        call_command("coverage_import_areas", path, "--commit", "--repair")
+    out = capsys.readouterr().out
+    assert "row 1: Geometry repaired (Self-intersection" in out
+    area = CoverageArea.objects.get().area
+    assert area.valid and area.geom_type == "MultiPolygon"

@@ -4,7 +4,7 @@ import uuid
 
 
 def private_cache_and_media(settings, tmp_path, name: str) -> None:
-    """Give the test its own in-memory cache (rate limits, lock-outs, kept counts) and its
+    """Give the test its own in-memory cache (kept counts; rate limits are in the database) and its
     own media directory, so that no test sees another's counters or files."""
     settings.CACHES = {
         "default": {

@@ -180,3 +180,65 @@ def test_restore_into_another_database_without_a_media_dir_is_refused(
     with psycopg.connect(**{**connect_kwargs(connection.settings_dict), "dbname": name}) as c:
         tables = c.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
         assert tables.fetchone()[0] == 0
+
+
+@pytest.fixture
+def gpg_key(tmp_path, monkeypatch):
+    """A throw-away GnuPG key pair: the public key in a file, the private one in a keyring
+    that GNUPGHOME names (as an operator's would on the machine that restores)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("gpg") is None:
+        pytest.skip("GnuPG is not installed")
+    home = tmp_path / "gnupg"
+    home.mkdir(mode=0o700)
+    monkeypatch.setenv("GNUPGHOME", str(home))
+    gpg = ["gpg", "--batch", "--homedir", str(home), "--passphrase", ""]
+    subprocess.run(  # noqa: S603
+        [
+            *gpg,
+            "--quick-gen-key",
+            "Backup Test <backup@example.org>",
+            "future-default",
+            "default",
+            "never",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    public = tmp_path / "backup-public.asc"
+    subprocess.run(  # noqa: S603
+        [*gpg, "--armor", "--output", str(public), "--export", "backup@example.org"],
+        check=True,
+        capture_output=True,
+    )
+    return public
+
+
+def test_an_encrypted_backup_holds_nothing_in_clear_and_restores_with_the_private_key(
+    tmp_path, facility, media, gpg_key
+):
+    call_command("ops_backup", str(tmp_path / "backups"), encrypt_to=gpg_key, stdout=io.StringIO())
+    (folder,) = (tmp_path / "backups").iterdir()
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == [compute.ENCRYPTED_NAME, compute.MANIFEST_NAME]
+    assert b"not really a jpeg" not in (folder / compute.ENCRYPTED_NAME).read_bytes()
+    manifest = json.loads((folder / compute.MANIFEST_NAME).read_text())
+    assert manifest["encrypted"] == "gpg"
+    name = f"restore_enc_{uuid.uuid4().hex[:8]}"
+    db = connection.settings_dict
+    try:
+        call_command(
+            "ops_restore",
+            str(folder),
+            database=name,
+            media_dir=tmp_path / "m",
+            stdout=io.StringIO(),
+        )
+        with psycopg.connect(**{**connect_kwargs(db), "dbname": name}) as restored:
+            assert restored.execute("SELECT count(*) FROM layers_facility").fetchone()[0] == 1
+    finally:
+        with psycopg.connect(**{**connect_kwargs(db), "dbname": "postgres"}, autocommit=True) as c:
+            c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    assert (tmp_path / "m" / "reports" / "photo.jpg").read_bytes() == b"\xff\xd8 not really a jpeg"

@@ -46,6 +46,25 @@ def _post_reports(tries, start, queue):
     queue.put(codes)
 
 
+def _wrong_logins(tries, start, queue):
+    from django.test import Client
+
+    client = Client()
+    form = {"username": "olena", "password": "not-her-password"}
+    start.wait()
+    queue.put([client.post("/admin/login/", form).status_code for _ in range(tries)])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_of_wrong_passwords_from_processes_reaches_the_check_exactly_the_limit(settings):
+    make_user("olena", is_staff=True, password="Her-own-pw-2026")
+    settings.LOGIN_FAILURE_LIMIT = 5
+    settings.LOGIN_RATE_LIMIT = 1000
+    codes = [code for result in _run_in_processes(_wrong_logins, (6,)) for code in result]
+    assert codes.count(200) == 5  # the form again: the password was checked
+    assert codes.count(429) == len(codes) - 5
+
+
 @pytest.mark.django_db(transaction=True)
 def test_processes_hitting_one_counter_let_exactly_the_limit_through():
     passed = _run_in_processes(_hit_counter, ("test:concurrent", 50, 100))

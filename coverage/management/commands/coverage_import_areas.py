@@ -1,4 +1,5 @@
-"""`manage.py coverage_import_areas FILE [--commit]`: coverage areas from a geo file."""
+"""`manage.py coverage_import_areas FILE [--commit] [--repair]`: coverage areas from a geo
+file; --repair fixes invalid polygons (core.geometry) and the report says which."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -18,10 +19,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--commit", action="store_true", help="write (all or nothing)")
+        parser.add_argument("--repair", action="store_true", help="fix invalid polygons")
 
-    def handle(self, *args, file, commit, **options):
+    def handle(self, *args, file, commit, repair, **options):
         try:
-            report = run_import(AREAS_KIND, file, commit=commit)
+            report = run_import(AREAS_KIND, file, commit=commit, options={"repair": repair})
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
         print_report(self, report, commit=commit)

@@ -14,11 +14,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("directory", type=Path)
         parser.add_argument("--keep", type=int, default=7, help="backups to keep (default 7)")
+        parser.add_argument(
+            "--encrypt-to",
+            type=Path,
+            help="a GnuPG public key file: store the dump and media only encrypted to it",
+        )
 
-    def handle(self, *args, directory, keep, **options):
+    def handle(self, *args, directory, keep, encrypt_to, **options):
         self.stdout.write(f"backing up into {directory} …")
         try:
-            result = backup_create(target_dir=directory, keep=keep)
+            result = backup_create(target_dir=directory, keep=keep, encrypt_to=encrypt_to)
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
         for name, info in result.manifest.files.items():
