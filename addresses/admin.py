@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from addresses import compute, services
+from addresses import compute, history, services
 from addresses.errors import message_of
 from addresses.models import Address, FacilityAddress, Street
 from core.errors import ApplicationError
@@ -114,6 +114,9 @@ class StreetAdmin(RegisterPermissions, VersionedAdminMixin, SimpleHistoryAdmin, 
     def has_route(self, obj):
         return obj.route is not None
 
+    def get_historical_record_context_helper(self, request, historical_record):
+        return history.ReadableChanges(self.model, historical_record)
+
     def save_model(self, request, obj, form, change):
         services.street_save(
             street=obj, user=request.user, reason=form.cleaned_data["change_reason"]
@@ -161,6 +164,11 @@ class AddressAdmin(RegisterPermissions, VersionedAdminMixin, SimpleHistoryAdmin,
     actions = ["mark_verified", "retire"]
     history_list_display = ["status", "verified"]
     change_list_template = "admin/addresses/address/change_list.html"
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        """The history's "Changes" column in words: street names, "moved 12 m to the
+        north-east", no jitter, no bookkeeping fields."""
+        return history.ReadableChanges(self.model, historical_record)
 
     def save_model(self, request, obj, form, change):
         services.address_save(

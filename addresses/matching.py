@@ -11,7 +11,7 @@ from django.contrib.gis.geos import Point
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from addresses import compute
+from addresses import compute, history
 from addresses.models import Address, Street
 from core.imports import Issue, Outcome, Plan, Planned
 from core.imports.write import copy_create_with_history, ewkb_point
@@ -134,7 +134,7 @@ def _differs(row: dict, candidate: Candidate) -> bool:
     if (old is None) != (candidate.point is None):
         return True
     return old is not None and (
-        abs(old.x - candidate.point[0]) > 1e-7 or abs(old.y - candidate.point[1]) > 1e-7
+        history.moved_m((old.x, old.y), candidate.point) >= history.LOCATION_TOLERANCE_M
     )
 
 
