@@ -162,8 +162,16 @@ class AddressAdmin(RegisterPermissions, VersionedAdminMixin, SimpleHistoryAdmin,
     ]  # fmt: skip
     inlines = [FacilityAddressInline]
     actions = ["mark_verified", "retire"]
-    history_list_display = ["status", "verified"]
+    # Methods, so the history lists labels ("чинна", "так"), not codes; the names are the
+    # column titles the history template translates.
+    history_list_display = ["Status", "Verified"]
     change_list_template = "admin/addresses/address/change_list.html"
+
+    def Status(self, record):  # noqa: N802 — the history column's (translated) title
+        return record.get_status_display()
+
+    def Verified(self, record):  # noqa: N802 — the history column's (translated) title
+        return _("yes") if record.verified else _("no")
 
     def get_historical_record_context_helper(self, request, historical_record):
         """The history's "Changes" column in words: street names, "moved 12 m to the
