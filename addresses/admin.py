@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from addresses import compute, services
+from addresses import compute, history, services
 from addresses.errors import message_of
 from addresses.models import Address, FacilityAddress, Street
 from core.errors import ApplicationError
@@ -114,6 +114,9 @@ class StreetAdmin(RegisterPermissions, VersionedAdminMixin, SimpleHistoryAdmin, 
     def has_route(self, obj):
         return obj.route is not None
 
+    def get_historical_record_context_helper(self, request, historical_record):
+        return history.ReadableChanges(self.model, historical_record)
+
     def save_model(self, request, obj, form, change):
         services.street_save(
             street=obj, user=request.user, reason=form.cleaned_data["change_reason"]
@@ -159,8 +162,21 @@ class AddressAdmin(RegisterPermissions, VersionedAdminMixin, SimpleHistoryAdmin,
     ]  # fmt: skip
     inlines = [FacilityAddressInline]
     actions = ["mark_verified", "retire"]
-    history_list_display = ["status", "verified"]
+    # Methods, so the history lists labels ("чинна", "так"), not codes; the names are the
+    # column titles the history template translates.
+    history_list_display = ["Status", "Verified"]
     change_list_template = "admin/addresses/address/change_list.html"
+
+    def Status(self, record):  # noqa: N802 — the history column's (translated) title
+        return record.get_status_display()
+
+    def Verified(self, record):  # noqa: N802 — the history column's (translated) title
+        return _("yes") if record.verified else _("no")
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        """The history's "Changes" column in words: street names, "moved 12 m to the
+        north-east", no jitter, no bookkeeping fields."""
+        return history.ReadableChanges(self.model, historical_record)
 
     def save_model(self, request, obj, form, change):
         services.address_save(

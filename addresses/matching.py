@@ -11,7 +11,7 @@ from django.contrib.gis.geos import Point
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from addresses import compute
+from addresses import compute, history
 from addresses.models import Address, Street
 from core.imports import Issue, Outcome, Plan, Planned
 from core.imports.write import copy_create_with_history, ewkb_point
@@ -69,10 +69,37 @@ class Matcher:
         match = self._match(candidate)
         if isinstance(match, Issue):
             return match
+        label = self.label(candidate)
         if match is None:
-            return Planned(candidate.row, Outcome.NEW, candidate)
-        outcome = Outcome.CHANGED if _differs(match, candidate) else Outcome.UNCHANGED
-        return Planned(candidate.row, outcome, candidate, stored=match["pk"])
+            return Planned(candidate.row, Outcome.NEW, candidate, label=label)
+        if not _differs(match, candidate):
+            return Planned(candidate.row, Outcome.UNCHANGED, candidate, stored=match["pk"])
+        changes = self.changes(match, candidate)
+        return Planned(candidate.row, Outcome.CHANGED, candidate, match["pk"], changes, label)
+
+    def label(self, candidate: Candidate) -> str:
+        """The row's address as people read it: "вул. Шевченка, 12"."""
+        abbreviation = compute.STREET_KIND_BY_CODE[candidate.kind].abbreviation
+        return f"{abbreviation} {candidate.street_name}, {candidate.house.display}"
+
+    def changes(self, stored: dict, candidate: Candidate) -> dict:
+        """Return {field: (old, new)} of a changed row; the point as "moved 12 m to …"."""
+        wanted, changes = _fields(candidate), {}
+        for name in _COMPARED:
+            if stored[name] != wanted[name]:
+                changes[name] = (stored[name], wanted[name])
+        if "street_id" in changes:
+            names = {pk: f"{kind} {name}" for (_s, kind, name), pk in self.streets.items()}
+            old = stored["street_id"]
+            changes["street"] = (names.get(old, old), f"{candidate.kind} {candidate.street_name}")
+            del changes["street_id"]
+        if candidate.registry_id and stored["registry_id"] != candidate.registry_id:
+            changes["registry_id"] = (stored["registry_id"], candidate.registry_id)
+        old, new = stored["location"], candidate.point
+        new_point = Point(*new, srid=4326) if new else None
+        if not history.same_place(old, new_point):
+            changes["location"] = history.move_text(old, new_point)
+        return changes
 
     def _match(self, candidate: Candidate):
         """Return the matching register row, None for a new address, an Issue on a clash."""
@@ -134,7 +161,7 @@ def _differs(row: dict, candidate: Candidate) -> bool:
     if (old is None) != (candidate.point is None):
         return True
     return old is not None and (
-        abs(old.x - candidate.point[0]) > 1e-7 or abs(old.y - candidate.point[1]) > 1e-7
+        history.moved_m((old.x, old.y), candidate.point) >= history.LOCATION_TOLERANCE_M
     )
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from addresses import compute
+from addresses import compute, history
 from addresses.errors import message_of
 from addresses.models import EDITORS_GROUP, Address, Street
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -161,8 +161,19 @@ def address_save(*, address: Address, user, reason: str, allow_outside: bool = F
         field, message = next(iter(problems.items()))
         raise InvalidInput(message, code=field, details=problems)
     _full_clean(address)
+    _keep_jittered_location(address)
     _save_with_history(address, user=user, reason=reason)
     return address
+
+
+def _keep_jittered_location(address: Address) -> None:
+    """Keep the stored point when the new one is within history.LOCATION_TOLERANCE_M of
+    it: a point that moved by jitter has not moved, and the history says nothing."""
+    if address.pk is None or address.location is None:
+        return
+    stored = Address.objects.filter(pk=address.pk).values_list("location", flat=True).first()
+    if stored is not None and history.same_place(stored, address.location):
+        address.location = stored
 
 
 # Fields the API may change on an address (besides the point, given as lon/lat).

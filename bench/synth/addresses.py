@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from addresses.searchkeys import latin_key
 from bench.synth.layers import PRECISION
 from bench.synth.registry import SYNTHETIC_PREFIX, Context, register
 
@@ -87,6 +88,8 @@ def streets(ctx: Context) -> pd.DataFrame:
             "settlement_katottg": sett["katottg"].to_numpy()[owner],
             "kind": kinds,
             "name": names,
+            # COPY skips Street.save(): the Latin search key is filled here, as save() would.
+            "search_latin": [latin_key(name) for name in names],
             "route": None,
             "is_demo": False,
         }

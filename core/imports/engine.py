@@ -53,6 +53,7 @@ def run_import(
     context = kind.prepare({**(options or {}), "notes": report.warnings})
     checked = validate_rows(kind, context, table, columns, report, progress=progress)
     plan = make_plan(kind, context, checked, report)
+    report.planned = plan.rows
     if kind.tally is not None:
         kind.tally(context, report)
     report.errors.sort(key=kind.issue_order)

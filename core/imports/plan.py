@@ -10,13 +10,18 @@ from core.imports.report import Issue, Outcome, Report
 
 @dataclass
 class Planned:
-    """A row's plan: its outcome, the kind's values, the stored row it matched, changes."""
+    """A row's plan: its outcome, the kind's values, the stored row it matched, changes.
+
+    `changes` maps a field to its (old, new) value, or to a text saying how it changed;
+    `label` names the row's record for people ("Дмитрівка, вул. Шевченка, 12").
+    """
 
     row: int
     outcome: Outcome
     values: Any
     stored: Any = None
     changes: dict = field(default_factory=dict)
+    label: str = ""
 
 
 @dataclass

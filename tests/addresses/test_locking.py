@@ -139,3 +139,17 @@ def test_an_api_change_to_a_bad_house_number_says_why(client, editor, addresses)
     response = _patch(client, addresses[0], {"house_number": "14-12", "reason": "x"}, If_Match="*")
     assert response.status_code == 400
     assert "14-12" in response.json()["error"]["message"]
+
+
+def test_a_stale_street_form_in_the_admin_is_a_conflict(client, editor, street):
+    client.force_login(editor)
+    url = reverse("admin:addresses_street_change", args=[street.pk])
+    form = {
+        "settlement": street.settlement_id, "kind": "street", "route": "", "registry_id": "",
+        "change_reason": "council decision", "edited_version": "1",
+    }  # fmt: skip
+    assert client.post(url, {**form, "name": "Франка"}).status_code == 302
+    response = client.post(url, {**form, "name": "Лесі Українки"})
+    assert response.status_code == 200
+    assert "Франка" in response.content.decode() and "Лесі Українки" in response.content.decode()
+    assert Street.objects.get(pk=street.pk).name == "Франка"

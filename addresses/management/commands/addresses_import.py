@@ -24,6 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--srid", type=int, help="CRS of CSV coordinates (default 4326)")
         parser.add_argument("--reason", default="", help="why: recorded in the history")
         parser.add_argument(
+            "--plan-out", metavar="FILE.csv", help="write the whole plan (every row) to a CSV"
+        )
+        parser.add_argument(
             "--encoding",
             help="of a CSV or a Shapefile without .cpg, e.g. cp1251 (default: detected)",
         )
@@ -41,4 +44,4 @@ class Command(BaseCommand):
             )
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
-        print_report(self, report, commit=options["commit"])
+        print_report(self, report, commit=options["commit"], plan_out=options["plan_out"])
