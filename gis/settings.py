@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Access-Control-Allow-Origin: * on anonymous reads of the public APIs (core/cors.py).
+    "core.cors.PublicReadCorsMiddleware",
     # A refused (locked-out or rate-limited) login answers 429 with a clear message.
     "core.auth.LoginThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -183,6 +185,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Ukraine TM zone 11, tiles in EPSG:3857.
 STORAGE_SRID = 4326
 METRIC_SRID = 6385
+# Paths whose anonymous GET/HEAD answers any origin may read (core/cors.py).
+CORS_PUBLIC_PREFIXES = ("/ogc/", "/tiles/", "/open311/", "/api/v1/")
 TILE_SRID = 3857
 
 # Basemap of the web maps (layers/basemap/). BASEMAP_URL: empty = OpenStreetMap's tiles
