@@ -47,7 +47,10 @@ class PublicReadCorsMiddleware:
         if request.method in SAFE and _public(request.path):
             user = getattr(request, "user", None)
             anonymous = user is None or not user.is_authenticated
-            if anonymous and response.status_code not in (401, 403):
+            # An answer the same for every visitor (a public tile) keeps it even for a
+            # signed-in one: a shared cache may hand either copy to anyone.
+            shared = getattr(response, "visitor_independent", False)
+            if (anonymous or shared) and response.status_code not in (401, 403):
                 _allow(response)
             elif response.get("Access-Control-Allow-Origin"):
                 del response["Access-Control-Allow-Origin"]

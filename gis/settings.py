@@ -79,6 +79,8 @@ MIDDLEWARE = [
     # A fresh basemap tile on disk is sent here, as WhiteNoise sends static files.
     "layers.basemap.middleware.CachedBasemapMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
+    # Tiles: no Vary on Accept-Language (nor Cookie when public); outside the two below.
+    "layers.tiles.middleware.LanguageIndependentMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from core.errors import ApplicationError, error_body
-from layers.ogc.params import parse_format
+from layers.ogc.params import check_known, parse_format
 
 GEOJSON = "application/geo+json"
 JSON = "application/json"
@@ -114,3 +114,9 @@ def self_links(request, name: str, *args, fmt: str, json_type: str = JSON, query
     as_html = link(url(request, name, *args, query={**query, "f": "html"}), "", HTML, "HTML")
     current, other = (as_json, as_html) if fmt == "json" else (as_html, as_json)
     return [{**current, "rel": "self"}, {**other, "rel": "alternate"}]
+
+
+def check_only_f(request) -> None:
+    """Refuse (400) any query parameter but `f`, and an unknown `f`."""
+    check_known(request.GET, {"f"})
+    parse_format(request.GET.get("f"))
