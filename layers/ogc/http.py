@@ -21,6 +21,7 @@ GEOJSON = "application/geo+json"
 JSON = "application/json"
 HTML = "text/html"
 OPENAPI = "application/vnd.oai.openapi+json;version=3.1"
+OPENAPI_30 = "application/vnd.oai.openapi+json;version=3.0"
 SCHEMA_JSON = "application/schema+json"
 
 # OGC exception codes (the names pygeoapi and ldproxy use) by HTTP status.

@@ -265,7 +265,7 @@ def _service_paths() -> dict:
     }
 
 
-def document(request, specs: list[LayerSpec]) -> dict:
+def document(request, specs: list[LayerSpec], version: str = "3.1.0") -> dict:
     """Return the OpenAPI 3.1 document for the given (visible) collections."""
     paths = _service_paths()
     for spec in specs:
@@ -273,7 +273,7 @@ def document(request, specs: list[LayerSpec]) -> dict:
     server = request.build_absolute_uri(reverse("ogc:landing")).rstrip("/")
     error = {"application/json": {"schema": {"$ref": f"{REF}/schemas/exception"}}}
     return {
-        "openapi": "3.1.0",
+        "openapi": version,
         "info": {
             "title": _("Dmytrivska community: geodata (OGC API - Features)"),
             "version": "1.0.0",

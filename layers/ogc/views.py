@@ -34,6 +34,7 @@ from layers.ogc.http import (
     HTML,
     JSON,
     OPENAPI,
+    OPENAPI_30,
     SCHEMA_JSON,
     cors,
     json_response,
@@ -421,10 +422,15 @@ def api(request):
     """The OpenAPI 3.1 definition of this API (only the collections the user may see)."""
     check_known(request.GET, {"f"})
     fmt = wanted_format(request, OPENAPI)
-    doc = ogc_openapi.document(request, registry.visible_to(request.user))
+    # A client that asks for OpenAPI 3.0 only (GDAL up to 3.8 reads its queryables from
+    # here) gets the same document as 3.0.3: it uses nothing 3.0 lacks.
+    accept = request.headers.get("Accept", "")
+    legacy = "version=3.0" in accept and "version=3.1" not in accept
+    version = "3.0.3" if legacy else "3.1.0"
+    doc = ogc_openapi.document(request, registry.visible_to(request.user), version=version)
     if fmt == "html":
         return _page(request, "api.html", {"doc": doc})
-    return json_response(doc, content_type=OPENAPI)
+    return json_response(doc, content_type=OPENAPI_30 if legacy else OPENAPI)
 
 
 @ogc_view
