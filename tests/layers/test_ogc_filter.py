@@ -3,9 +3,9 @@ conformance class — CRSs, queryables, CQL2 filters (text and JSON), sortables 
 schemas — and 400s naming the parameter for hostile or malformed input."""
 
 import datetime as dt
+import json
 import shutil
 import subprocess
-import json
 import time
 from urllib.parse import urlencode
 
