@@ -15,7 +15,9 @@ Measured, at 1, 8 and 32 concurrent connections:
 * tiles/s of `/tiles/facilities/{z}/{x}/{y}.pbf` over a fixed, seeded set of tiles
   (z 10–14 over the data) beside the tile SQL's own rate;
 * requests/s and latency of 100-feature item pages at seeded offsets beside pygeoapi's
-  (same limit/offset, sorted by id) and beside the bare SQL (count + page).
+  (same limit/offset, sorted by id) and beside the bare SQL (count + page);
+* the same pages with a CQL2 filter (`filter=`) and reprojected (`crs=EPSG:6385`),
+  each beside its own bare SQL page (`VARIANTS`).
 Before timing, it checks that both services return the same features (ids and
 numberMatched) for the same bbox queries. Results: bench/out/ogc-<time>.json and a
 Markdown table on stdout.
@@ -37,6 +39,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -52,6 +55,12 @@ TILE_ZOOMS = range(10, 15)
 TILES = 300
 PAGES = 200
 PAGE_SIZE = 100
+# Items pages three ways: plain, with a CQL2 filter (compiled to SQL), reprojected.
+VARIANTS = {
+    "plain": {},
+    "cql2": {"filter": "kind IN ('school','library','cnap') OR down_mbps >= 50"},
+    "epsg6385": {"crs": "http://www.opengis.net/def/crs/EPSG/0/6385"},
+}
 CHECK_BOXES = [(32.5, 48.6, 32.9, 48.9), (31.0, 47.7, 31.5, 48.0), (33.0, 49.0, 33.9, 49.2)]
 
 WRK_LUA = """
@@ -280,25 +289,35 @@ def tile_statements(tiles) -> list[list[tuple[str, list]]]:
     return [[_raw(*tile_sql.layer_tile_sql(spec, z, x, y))] for z, x, y in tiles]
 
 
-def items_statements(offsets, *, with_count: bool = True) -> list[list[tuple[str, list]]]:
+def items_statements(offsets, *, with_count: bool = True, variant: str = "plain"):
     """The statements of each items request: the count (numberMatched) and the page.
 
-    These are the view's own statements (`ogc_selectors.count_matched` on a miss, then
-    `ogc_selectors.page_sql`). The view keeps the count per data version, so most
-    requests run the page only: `with_count=False` measures that.
+    These are the view's own statements: the request's parameters parsed by the view's
+    own `_items_query`, then `ogc_selectors.count_matched` on a miss and
+    `ogc_selectors.page_sql`. The view keeps the count per data version, so most requests
+    run the page only: `with_count=False` measures that.
     """
+    from django.contrib.auth.models import AnonymousUser
     from django.db import connection
+    from django.test import RequestFactory
 
     from layers import registry
     from layers.ogc import selectors as ogc_selectors
+    from layers.ogc import views as ogc_views
 
     spec = registry.get("facilities")
-    queryset = ogc_selectors.items_queryset(spec)
-    key = (None, None, ())
-    count_sql, count_params = _count_sql(queryset, connection)
+    request = RequestFactory().get("/ogc/collections/facilities/items", VARIANTS[variant])
+    request.user = AnonymousUser()
+    query = ogc_views._items_query(request, spec)  # noqa: PLC2701 — the view's own parsing
+    count_sql, count_params = _count_sql(query.queryset, connection)
+    crs = None if query.crs.is_crs84 else query.crs
     statements = []
     for offset in offsets:
-        page = _raw(*ogc_selectors.page_sql(spec, queryset, key, offset, PAGE_SIZE))
+        page = _raw(
+            *ogc_selectors.page_sql(
+                spec, query.queryset, query.key, offset, PAGE_SIZE, crs=crs, sortby=query.sortby
+            )
+        )
         statements.append([(count_sql, count_params), page] if with_count else [page])
     return statements
 
@@ -349,6 +368,11 @@ def run(args) -> dict:
     offsets = page_offsets(total)
     tile_paths = [f"/tiles/facilities/{z}/{x}/{y}.pbf" for z, x, y in tiles]
     our_pages = [f"/ogc/collections/facilities/items?limit={PAGE_SIZE}&offset={o}" for o in offsets]
+    variant_pages = {
+        name: [f"{page}&{urlencode(params)}" for page in our_pages]
+        for name, params in VARIANTS.items()
+        if params
+    }
     their_pages = [
         f"/collections/facilities/items?limit={PAGE_SIZE}&offset={o}&f=json&sortby=id"
         for o in offsets
@@ -366,6 +390,10 @@ def run(args) -> dict:
             serving.wait_for(f"{theirs}/conformance?f=json")
             results["same_features"] = same_features(ours, theirs)
         results["runs"] = measure(args, ours, theirs, tile_paths, our_pages, their_pages, workdir)
+        results["variant_runs"] = {
+            name: {c: wrk(ours, pages, c, args.duration, workdir) for c in args.connections}
+            for name, pages in variant_pages.items()
+        }
     finally:
         for server in servers:
             serving.stop(server)
@@ -378,6 +406,16 @@ def run(args) -> dict:
         "items_page": {
             c: bare_sql(items_statements(offsets, with_count=False), c, args.duration)
             for c in args.connections
+        },
+        **{
+            f"items_page_{name}": {
+                c: bare_sql(
+                    items_statements(offsets, with_count=False, variant=name), c, args.duration
+                )
+                for c in args.connections
+            }
+            for name, params in VARIANTS.items()
+            if params
         },
     }
     return results
@@ -394,6 +432,23 @@ def measure(args, ours, theirs, tile_paths, our_pages, their_pages, workdir) -> 
             wrk(theirs, their_pages, c, 2, workdir)
             runs["pygeoapi_items"][c] = wrk(theirs, their_pages, c, args.duration, workdir)
     return runs
+
+
+def variants_table(results: dict) -> str:
+    """Items req/s plain, CQL2-filtered and reprojected, each beside its bare SQL page."""
+    runs, bare, variants = results["runs"], results["bare_sql"], results.get("variant_runs", {})
+    names = ["plain", *variants]
+    head = " | ".join(f"{n} req/s | SQL page/s | % | ÷ plain" for n in names)
+    lines = [f"| conns | {head} |", "|---:" + "|---:|---:|---:|---:" * len(names) + "|"]
+    for c in runs["items"]:
+        plain = runs["items"][c]["rps"]
+        cells = []
+        for name in names:
+            ours = plain if name == "plain" else variants[name][c]["rps"]
+            sql = bare["items_page" if name == "plain" else f"items_page_{name}"][c]["rps"]
+            cells.append(f"{ours:.0f} | {sql:.0f} | {100 * ours / sql:.0f}% | {ours / plain:.2f}")
+        lines.append(f"| {c} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def table(results: dict) -> str:
@@ -439,6 +494,8 @@ def main() -> None:
     path.write_text(json.dumps(results, indent=2, default=str))
     print(json.dumps(results.get("same_features"), indent=1))
     print(table(results))
+    print("\nItems pages plain, CQL2-filtered and in EPSG:6385, beside their bare SQL page:\n")
+    print(variants_table(results))
     print(f"\nraw results: {path}")
 
 

@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "core.middleware.DatabaseUnavailableMiddleware",
     # Control characters and non-characters are removed from query strings and forms.
     "core.middleware.CleanInputMiddleware",
+    # Tiles: no Vary on Accept-Language (nor Cookie when public); outside the two below.
+    "layers.tiles.middleware.LanguageIndependentMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -108,6 +110,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A body over the endpoint's limit answers 413 before it is read (REQUEST_BODY_*).
     "core.middleware.BodySizeLimitMiddleware",
+    # Access-Control-Allow-Origin: * on anonymous reads of the public APIs (core/cors.py).
+    "core.cors.PublicReadCorsMiddleware",
     # A refused (locked-out or rate-limited) login answers 429 with a clear message.
     "core.auth.LoginThrottleMiddleware",
     # Password changes and resets: PASSWORD_RATE_LIMIT POSTs per address per window.
@@ -212,6 +216,8 @@ MEDIA_ROOT = Path(_env("MEDIA_ROOT", VAR_DIR / "media"))
 # Ukraine TM zone 11, tiles in EPSG:3857.
 STORAGE_SRID = 4326
 METRIC_SRID = 6385
+# Paths whose anonymous GET/HEAD answers any origin may read (core/cors.py).
+CORS_PUBLIC_PREFIXES = ("/ogc/", "/tiles/", "/open311/", "/api/v1/")
 TILE_SRID = 3857
 
 # Basemap of the web maps (layers/basemap/). BASEMAP_URL: empty = OpenStreetMap's tiles

@@ -4,11 +4,13 @@ Only `PUBLIC_FIELDS`-style reads leave this module for public surfaces: none of 
 reads a reporter's e-mail or phone, and the name only of a report that is not anonymous.
 """
 
+import math
 import uuid
 from datetime import datetime
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
+from django.contrib.gis.measure import D
 from django.db.models import (
     BooleanField,
     Case,
@@ -340,11 +342,13 @@ def open311_requests(
     start: datetime | None = None,
     end: datetime | None = None,
     statuses: list[str] | None = None,
+    near: tuple[float, float, float] | None = None,
 ):
     """Public reports for Open311 GET requests, newest first, at most 1,000.
 
     `ids` overrides every other argument (as the specification says); otherwise the
     range [start, end] is applied as given (the caller supplies the 90-day default).
+    `near` (lat, long, radius in metres) keeps the reports within that distance.
     """
     queryset = _open311_base()
     if ids:
@@ -357,7 +361,19 @@ def open311_requests(
         queryset = queryset.filter(created_at__lte=end)
     if statuses:
         queryset = queryset.filter(status__in=_statuses_expand(statuses))
+    if near:
+        queryset = queryset.filter(_near_q(*near))
     return queryset[:OPEN311_MAX_REQUESTS]
+
+
+def _near_q(lat: float, lon: float, radius_m: float) -> Q:
+    """Reports within `radius_m` metres of (lat, lon): a box in degrees the GiST index
+    answers, then the distance on the spheroid."""
+    centre = Point(lon, lat, srid=4326)
+    degrees = radius_m / (111_000 * max(math.cos(math.radians(lat)), 0.01)) + 1e-6
+    return Q(location__dwithin=(centre, degrees)) & Q(
+        location__distance_lte=(centre, D(m=radius_m))
+    )
 
 
 def open311_request_get(number: str) -> Report:

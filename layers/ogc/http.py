@@ -15,12 +15,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from core.errors import ApplicationError, error_body
-from layers.ogc.params import parse_format
+from layers.ogc.params import check_known, parse_format
 
 GEOJSON = "application/geo+json"
 JSON = "application/json"
 HTML = "text/html"
 OPENAPI = "application/vnd.oai.openapi+json;version=3.1"
+OPENAPI_30 = "application/vnd.oai.openapi+json;version=3.0"
 SCHEMA_JSON = "application/schema+json"
 
 # OGC exception codes (the names pygeoapi and ldproxy use) by HTTP status.
@@ -114,3 +115,9 @@ def self_links(request, name: str, *args, fmt: str, json_type: str = JSON, query
     as_html = link(url(request, name, *args, query={**query, "f": "html"}), "", HTML, "HTML")
     current, other = (as_json, as_html) if fmt == "json" else (as_html, as_json)
     return [{**current, "rel": "self"}, {**other, "rel": "alternate"}]
+
+
+def check_only_f(request) -> None:
+    """Refuse (400) any query parameter but `f`, and an unknown `f`."""
+    check_known(request.GET, {"f"})
+    parse_format(request.GET.get("f"))

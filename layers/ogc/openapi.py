@@ -15,6 +15,7 @@ from layers.ogc import schema as ogc_schema
 from layers.ogc.http import GEOJSON, HTML, JSON, OPENAPI, SCHEMA_JSON
 from layers.ogc.params import LIMIT_DEFAULT, LIMIT_MAX
 from layers.registry import LayerSpec
+from layers.tiles.selectors import MVT
 
 REF = "#/components"
 COMMON_PARAMETERS = {
@@ -244,6 +245,7 @@ def _collection_paths(spec: LayerSpec) -> dict:
             )
             for name in ("queryables", "sortables", "schema")
         },
+        **_tiles_paths(base, spec.id, spec.id),
     }
 
 
@@ -262,10 +264,50 @@ def _service_paths() -> dict:
         "/collections": _operation(
             _("Collections"), "getCollections", "service", f, _response("", JSON, HTML)
         ),
+        **_tiles_paths("", "dataset", "tiles"),
+        "/tileMatrixSets": _operation(
+            _("Tiling schemes"), "getTileMatrixSets", "tiles", f, _response("", JSON)
+        ),
+        "/tileMatrixSets/{tileMatrixSetId}": _operation(
+            "WebMercatorQuad", "getTileMatrixSet", "tiles", [TMS_PARAM], _response("", JSON)
+        ),
     }
 
 
-def document(request, specs: list[LayerSpec]) -> dict:
+TMS_PARAM = {
+    "name": "tileMatrixSetId",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "enum": ["WebMercatorQuad"]},
+}
+TILE_PARAMS = [
+    TMS_PARAM,
+    *(
+        {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}
+        for name in ("tileMatrix", "tileRow", "tileCol")
+    ),
+]
+
+
+def _tiles_paths(base: str, op_suffix: str, tag: str) -> dict:
+    """The tileset list, tileset and tile operations under `base` (a collection or none)."""
+    empty = {"description": _("No feature in this tile.")}
+    tile = _operation(
+        _("Vector tile"), f"getTile_{op_suffix}", tag, TILE_PARAMS, _response("", MVT)
+    )
+    tile["get"]["responses"]["204"] = empty
+    return {
+        f"{base}/tiles": _operation(
+            _("Vector tiles"), f"getTileSets_{op_suffix}", tag, [], _response("", JSON)
+        ),
+        f"{base}/tiles/{{tileMatrixSetId}}": _operation(
+            _("Vector tiles"), f"getTileSet_{op_suffix}", tag, [TMS_PARAM], _response("", JSON)
+        ),
+        f"{base}/tiles/{{tileMatrixSetId}}/{{tileMatrix}}/{{tileRow}}/{{tileCol}}": tile,
+    }
+
+
+def document(request, specs: list[LayerSpec], version: str = "3.1.0") -> dict:
     """Return the OpenAPI 3.1 document for the given (visible) collections."""
     paths = _service_paths()
     for spec in specs:
@@ -273,7 +315,7 @@ def document(request, specs: list[LayerSpec]) -> dict:
     server = request.build_absolute_uri(reverse("ogc:landing")).rstrip("/")
     error = {"application/json": {"schema": {"$ref": f"{REF}/schemas/exception"}}}
     return {
-        "openapi": "3.1.0",
+        "openapi": version,
         "info": {
             "title": _("Dmytrivska community: geodata (OGC API - Features)"),
             "version": "1.0.0",
@@ -282,7 +324,8 @@ def document(request, specs: list[LayerSpec]) -> dict:
             ),
         },
         "servers": [{"url": server}],
-        "tags": [{"name": "service"}] + [{"name": s.id, "description": s.title()} for s in specs],
+        "tags": [{"name": "service"}, {"name": "tiles"}]
+        + [{"name": s.id, "description": s.title()} for s in specs],
         "paths": paths,
         "components": {
             "parameters": COMMON_PARAMETERS,

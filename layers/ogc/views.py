@@ -28,11 +28,13 @@ from layers.ogc import crs as ogc_crs
 from layers.ogc import openapi as ogc_openapi
 from layers.ogc import schema as ogc_schema
 from layers.ogc import selectors as ogc_selectors
+from layers.ogc import tiles as ogc_tiles
 from layers.ogc.http import (
     GEOJSON,
     HTML,
     JSON,
     OPENAPI,
+    OPENAPI_30,
     SCHEMA_JSON,
     cors,
     json_response,
@@ -54,6 +56,7 @@ from layers.ogc.params import (
 )
 
 CRS84 = ogc_crs.CRS84_URI
+STYLE = ogc_tiles.STYLE
 GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
 FEATURES = "http://www.opengis.net/spec/ogcapi-features-{part}/1.0/conf/{name}"
 CQL2 = "http://www.opengis.net/spec/cql2/1.0/conf/{name}"
@@ -80,10 +83,13 @@ CONFORMANCE = [
             "temporal-functions",
         )
     ),
+    *ogc_tiles.TILES_CONFORMANCE,
 ]
 REL_QUERYABLES = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
 REL_SCHEMA = "http://www.opengis.net/def/rel/ogc/1.0/schema"
 REL_SORTABLES = "http://www.opengis.net/def/rel/ogc/1.0/sortables"
+REL_TILING_SCHEMES = "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes"
+REL_TILESETS = "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector"
 # Pages up to this size are read in one fetch (a server-side cursor costs three round
 # trips, ~3 ms); larger pages are streamed in batches so that they never sit in memory.
 STREAM_ABOVE = 1000
@@ -121,6 +127,11 @@ def landing(request):
             link(url(request, "ogc:api", query={"f": "html"}), "service-doc", HTML, "API (HTML)"),
             link(url(request, "ogc:conformance"), "conformance", JSON, _("Conformance")),
             link(url(request, "ogc:collections"), "data", JSON, _("Collections")),
+            link(
+                url(request, "ogc:tile_matrix_sets"), REL_TILING_SCHEMES, JSON, _("Tiling schemes")
+            ),
+            link(url(request, "ogc:dataset_tilesets"), REL_TILESETS, JSON, _("Vector tiles")),
+            link(url(request, "tiles:style"), "stylesheet", STYLE, _("Map style (MapLibre)")),
         ],
     }
     if fmt == "html":
@@ -156,6 +167,9 @@ def collection_doc(request, spec: registry.LayerSpec) -> dict:
         link(url(request, "ogc:schema", spec.id), REL_SCHEMA, SCHEMA_JSON, _("Schema")),
         link(url(request, "ogc:schema", spec.id), "describedby", SCHEMA_JSON, _("Schema")),
         link(url(request, "tiles:tilejson", spec.id), "describedby", JSON, "TileJSON"),
+        link(
+            url(request, "ogc:collection_tilesets", spec.id), REL_TILESETS, JSON, _("Vector tiles")
+        ),
     ]
     latest = spec.latest_date()
     return {
@@ -408,10 +422,15 @@ def api(request):
     """The OpenAPI 3.1 definition of this API (only the collections the user may see)."""
     check_known(request.GET, {"f"})
     fmt = wanted_format(request, OPENAPI)
-    doc = ogc_openapi.document(request, registry.visible_to(request.user))
+    # A client that asks for OpenAPI 3.0 only (GDAL up to 3.8 reads its queryables from
+    # here) gets the same document as 3.0.3: it uses nothing 3.0 lacks.
+    accept = request.headers.get("Accept", "")
+    legacy = "version=3.0" in accept and "version=3.1" not in accept
+    version = "3.0.3" if legacy else "3.1.0"
+    doc = ogc_openapi.document(request, registry.visible_to(request.user), version=version)
     if fmt == "html":
         return _page(request, "api.html", {"doc": doc})
-    return json_response(doc, content_type=OPENAPI)
+    return json_response(doc, content_type=OPENAPI_30 if legacy else OPENAPI)
 
 
 @ogc_view

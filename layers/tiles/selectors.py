@@ -22,6 +22,7 @@ from django.urls import reverse
 from layers import geojson, registry
 from layers.ogc import selectors as ogc_selectors
 from layers.ogc.params import TILE_MAX_ZOOM
+from layers.tiles import cache as tilecache
 
 MVT = "application/vnd.mapbox-vector-tile"
 EXTENT = 4096
@@ -171,7 +172,7 @@ def _vector_layer(spec: registry.LayerSpec) -> dict:
         "id": spec.id,
         "description": spec.title(),
         "minzoom": spec.min_zoom,
-        "maxzoom": spec.max_zoom,
+        "maxzoom": data_max_zoom(spec),
         "fields": fields,
     }
 
@@ -192,10 +193,67 @@ def tilejson_doc(request, layers: str, specs: list[registry.LayerSpec]) -> dict:
         "scheme": "xyz",
         "tiles": [template],
         "minzoom": minzoom,
-        "maxzoom": max(spec.max_zoom for spec in specs),
+        # Deeper tiles add no detail to this data: clients overzoom the last ones.
+        "maxzoom": max(data_max_zoom(spec) for spec in specs),
         "bounds": bounds,
         "center": [(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, centre_zoom],
         "vector_layers": [_vector_layer(spec) for spec in specs],
         # Not TileJSON: what a web map needs to draw and explain the layers.
         "legends": [spec.legend() for spec in specs],
     }
+
+
+# The data-derived deepest zoom: tiles deeper than this add no detail (clients overzoom).
+DATA_MAX_ZOOM_CAP = 18
+# Street level: overzoomed from here, a 4096-unit tile grid is still below a metre at z18.
+DATA_MIN_ZOOM_FLOOR = 14
+# A tile's 4096 grid resolves detail well when one 256-px pixel spans a quarter of the
+# data's typical spacing (between vertices of a shape, or between points).
+PIXELS_PER_DETAIL = 4
+EARTH_CIRCUMFERENCE_M = 40_075_016.686
+_MAX_ZOOMS: dict[tuple, int] = {}
+
+_DETAIL_SQL = """
+SELECT
+  percentile_cont(0.5) WITHIN GROUP (ORDER BY
+    CASE WHEN GeometryType(g) IN ('POINT', 'MULTIPOINT') THEN NULL
+         ELSE ST_Perimeter(g::geography) + ST_Length(g::geography) END
+         / GREATEST(ST_NPoints(g) - 1, 1)),
+  count(*),
+  ST_Area(ST_Envelope(ST_Collect(g))::geography),
+  ST_Y(ST_Centroid(ST_Envelope(ST_Collect(g))))
+FROM (SELECT t."_geom" AS g FROM ({rows}) AS t LIMIT 20000) AS s
+"""
+
+
+def data_max_zoom(spec: registry.LayerSpec) -> int:
+    """Return the deepest zoom worth tiling for the layer's data (not the registry's cap).
+
+    The typical detail is the median spacing of a shape's vertices, or for points the
+    spacing of `count` points spread over their extent; the zoom is the one where a pixel
+    is a quarter of it, between DATA_MIN_ZOOM_FLOOR and DATA_MAX_ZOOM_CAP (and within the
+    layer's own zoom range). Kept per data version.
+    """
+    key = (spec.id, id(spec), tilecache.data_version())
+    if key not in _MAX_ZOOMS:
+        if len(_MAX_ZOOMS) > 256:
+            _MAX_ZOOMS.clear()
+        _MAX_ZOOMS[key] = _data_max_zoom(spec)
+    return _MAX_ZOOMS[key]
+
+
+def _data_max_zoom(spec: registry.LayerSpec) -> int:
+    rows, params, *_ = _layer_facts(spec)
+    with connection.cursor() as cursor:
+        cursor.execute(_DETAIL_SQL.format(rows=rows), params)
+        spacing, count, area, lat = cursor.fetchone()
+    if not count:
+        return max(spec.min_zoom, min(spec.max_zoom, DATA_MIN_ZOOM_FLOOR))
+    if spacing is None:  # points: the side of the square each point would have alone
+        spacing = math.sqrt((area or 0) / count) if area else 1.0
+    spacing = max(float(spacing), 0.01)
+    metres_per_pixel = spacing / PIXELS_PER_DETAIL
+    cos_lat = max(math.cos(math.radians(lat or 0)), 0.01)
+    zoom = math.ceil(math.log2(EARTH_CIRCUMFERENCE_M * cos_lat / (256 * metres_per_pixel)))
+    zoom = max(DATA_MIN_ZOOM_FLOOR, min(DATA_MAX_ZOOM_CAP, zoom))
+    return max(spec.min_zoom, min(spec.max_zoom, zoom))

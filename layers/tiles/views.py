@@ -85,9 +85,11 @@ def tile(request, layers: str, z: str, x: str, y: str):
     # id(spec): a layer registered anew (replace=True) does not reuse the old tiles.
     key = (tuple((spec.id, id(spec)) for spec in specs), z_, x_, y_)
     response = _tile_response(request, tilecache.get_or_render(key, render))
-    response["Cache-Control"] = (
-        CACHE_PUBLIC if all(spec.is_public for spec in specs) else CACHE_PRIVATE
-    )
+    public = all(spec.is_public for spec in specs)
+    response["Cache-Control"] = CACHE_PUBLIC if public else CACHE_PRIVATE
+    # The same bytes in every language, and for every visitor when public (tiles.middleware).
+    response.language_independent = True
+    response.visitor_independent = public
     return cors(response)
 
 

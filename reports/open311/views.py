@@ -24,7 +24,7 @@ from reports import selectors, services
 from reports.errors import TooManyRequests
 from reports.models import ApiKey, Category, Channel
 from reports.open311 import render
-from reports.open311.params import comma_list, date_range, statuses_of
+from reports.open311.params import comma_list, date_range, near_of, statuses_of
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # An address_string is placed at the best geocoding candidate scoring above this (0..1): a
@@ -170,6 +170,7 @@ def requests_(request, fmt):
         start=start,
         end=end,
         statuses=statuses_of(params.get("status")),
+        near=near_of(params.get("lat"), params.get("long"), params.get("radius")),
     )
     return render.document(fmt, "service_requests", [_request_dict(request, r) for r in reports])
 

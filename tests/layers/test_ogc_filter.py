@@ -4,6 +4,8 @@ schemas — and 400s naming the parameter for hostile or malformed input."""
 
 import datetime as dt
 import json
+import shutil
+import subprocess
 import time
 from urllib.parse import urlencode
 
@@ -458,3 +460,34 @@ def test_bbox_with_nan_or_infinity_is_400(client, facilities, bbox):
 )
 def test_datetime_far_in_the_past_or_future_is_400(client, facilities, value):
     assert_400(client, "datetime", datetime=value)
+
+
+@pytest.mark.skipif(shutil.which("ogrinfo") is None, reason="GDAL's ogrinfo is not installed")
+@pytest.mark.django_db(transaction=True)
+def test_gdal_reads_typed_fields_and_filters_on_the_server(live_server, facilities):
+    result = subprocess.run(  # noqa: S603 — fixed arguments, a local test server
+        [  # noqa: S607
+            "ogrinfo",
+            "-ro",
+            "-al",
+            "-where",
+            "kind = 'school' AND down_mbps >= 100",
+            "--debug",
+            "on",
+            f"OAPIF:{live_server.url}/ogc/",
+            "facilities",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "down_mbps: Integer" in out
+    assert "is_demo: Integer(Boolean)" in out
+    assert "connected_since: Date" in out
+    assert "Feature Count: 2" in out
+    # The filter went to the server (a `filter=` or the equality parameters), not applied
+    # by GDAL over every feature.
+    assert "filter=" in result.stderr or "kind=school" in result.stderr, result.stderr[-2000:]

@@ -4,7 +4,7 @@ GET answers with a content type its operation declares."""
 import re
 
 import pytest
-from openapi_spec_validator import OpenAPIV31SpecValidator
+from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +30,15 @@ def test_openapi_document_is_valid_openapi_3_1(client, url):
 def test_ogc_api_is_served_as_openapi_3_1_json(client):
     response = client.get("/ogc/api?f=json")
     assert response["Content-Type"].startswith("application/vnd.oai.openapi+json;version=3.1")
+
+
+def test_a_client_asking_for_openapi_3_0_gets_a_valid_3_0_document(client):
+    accept = "application/vnd.oai.openapi+json;version=3.0, application/json"  # GDAL's
+    response = client.get("/ogc/api?f=json", headers={"Accept": accept})
+    assert response["Content-Type"] == "application/vnd.oai.openapi+json;version=3.0"
+    doc = response.json()
+    assert doc["openapi"] == "3.0.3"
+    assert list(OpenAPIV30SpecValidator(doc).iter_errors()) == []
 
 
 def _concrete(path: str, ids: dict) -> str | None:
