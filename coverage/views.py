@@ -18,7 +18,7 @@ from core.errors import ApplicationError
 from core.translit import to_latin
 from coverage import challenges, charts, selectors, services
 from coverage.forms import WifiSitesForm
-from coverage.models import TECHNOLOGY_CHOICES, CoverageSnapshot
+from coverage.models import TECHNOLOGY_CHOICES
 from coverage.roles import is_planner
 from coverage.selectors import planning as planning_selectors
 from layers.basemap.selectors import basemap_browser_url
@@ -42,7 +42,7 @@ def _english() -> bool:
 
 
 def _current():
-    return CoverageSnapshot.objects.filter(is_current=True).first()
+    return selectors.snapshot_current_read()
 
 
 def _chart_labels() -> dict:

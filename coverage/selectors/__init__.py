@@ -21,6 +21,7 @@ from coverage.selectors.snapshots import (
     gaps_gpkg,
     hexagons_geojson,
     snapshot_current,
+    snapshot_current_read,
     unserved_addresses_csv,
 )
 from coverage.selectors.targets import (
@@ -42,6 +43,7 @@ __all__ = [
     "hotspots_geojson",
     "progress_series",
     "snapshot_current",
+    "snapshot_current_read",
     "targets_table",
     "unserved_addresses_csv",
     "wifi_sites_suggest",

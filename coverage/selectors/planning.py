@@ -89,32 +89,46 @@ def _social_by_village() -> dict[int, dict]:
     }
 
 
-def _distances_km(ids: list[int], served_ids: list[int]) -> dict[int, float]:
-    """{village id: km from its boundary (else centre) to the nearest served village}.
+def _metric_shapes(ids: list[int]) -> tuple[list[int], list]:
+    """(ids, shapely geometries in METRIC_SRID) of villages: boundary, else centre."""
+    import shapely
 
-    The index's box distance in degrees picks a few candidates per village (KNN, `<->`);
-    the nearest of them is measured in METRIC_SRID. Degrees shrink with latitude, so the
-    nearest in degrees is not always the nearest in metres: eight candidates cover it.
-    """
-    if not ids or not served_ids:
-        return {}
     with connection.cursor() as cursor:
         cursor.execute(
-            """SELECT a.id, MIN(ST_Distance(
-                        ST_Transform(COALESCE(a.boundary, a.centre), %(srid)s),
-                        ST_Transform(near.geom, %(srid)s))) / 1000.0
-               FROM layers_settlement a
-               CROSS JOIN LATERAL (
-                   SELECT COALESCE(b.boundary, b.centre) AS geom
-                   FROM layers_settlement b
-                   WHERE b.id = ANY(%(served)s) AND b.id <> a.id
-                   ORDER BY COALESCE(b.boundary, b.centre) <-> COALESCE(a.boundary, a.centre)
-                   LIMIT 8) near
-               WHERE a.id = ANY(%(ids)s)
-               GROUP BY a.id""",
-            {"ids": ids, "served": served_ids, "srid": settings.METRIC_SRID},
+            """SELECT id, ST_AsBinary(ST_Transform(COALESCE(boundary, centre), %(srid)s))
+               FROM layers_settlement WHERE id = ANY(%(ids)s)""",
+            {"ids": ids, "srid": settings.METRIC_SRID},
         )
-        return {vid: float(km) for vid, km in cursor.fetchall()}
+        rows = cursor.fetchall()
+    return [r[0] for r in rows], list(shapely.from_wkb([bytes(r[1]) for r in rows]))
+
+
+# {(village ids, served ids): distances}: the same snapshot asks the same question.
+_DISTANCES: dict[tuple, dict[int, float]] = {}
+
+
+def _distances_km(ids: list[int], served_ids: list[int]) -> dict[int, float]:
+    """{village id: km from its boundary (else centre) to the nearest served village},
+    measured in METRIC_SRID (an STRtree of the served villages: one read, no pair loop).
+    Remembered per process for the same villages (boundaries change rarely, and a new
+    snapshot brings new served villages)."""
+    if not ids or not served_ids:
+        return {}
+    key = (tuple(ids), tuple(served_ids))
+    if key not in _DISTANCES:
+        _DISTANCES.clear()
+        _DISTANCES[key] = _nearest_km(ids, served_ids)
+    return _DISTANCES[key]
+
+
+def _nearest_km(ids: list[int], served_ids: list[int]) -> dict[int, float]:
+    import shapely
+
+    todo_ids, todo = _metric_shapes(ids)
+    served_ids, served = _metric_shapes(served_ids)
+    tree = shapely.STRtree(served)
+    (which, _), metres = tree.query_nearest(todo, return_distance=True, all_matches=False)
+    return {todo_ids[i]: float(m) / 1000.0 for i, m in zip(which, metres, strict=True)}
 
 
 def _plan_row(s: dict, social: dict, km: float | None) -> dict:

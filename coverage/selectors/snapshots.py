@@ -32,6 +32,30 @@ def snapshot_current() -> CoverageSnapshot:
     return snapshot
 
 
+# The decoded results of the latest snapshot read, per process: a snapshot is written once
+# (results, then its duration, in the transaction that makes it current) and never changed,
+# and its results are megabytes of JSON at oblast size (8.6 MB for 1,500 villages).
+_RESULTS: dict[tuple, dict] = {}
+
+
+def snapshot_current_read() -> CoverageSnapshot | None:
+    """Return the current snapshot with its results (decoded once per process), or None.
+
+    The results are shared between callers: read them, never change them in place.
+    """
+    snapshot = CoverageSnapshot.objects.filter(is_current=True).defer("results").first()
+    if snapshot is None:
+        return None
+    key = (snapshot.pk, snapshot.computed_at, snapshot.duration_ms)
+    results = _RESULTS.get(key)
+    if results is None:
+        results = CoverageSnapshot.objects.values_list("results", flat=True).get(pk=snapshot.pk)
+        _RESULTS.clear()
+        _RESULTS[key] = results
+    snapshot.results = results
+    return snapshot
+
+
 def _header(snapshot: CoverageSnapshot) -> dict:
     return {
         "snapshot_id": snapshot.pk,
