@@ -196,6 +196,19 @@ STATICFILES_DIRS = [
     ("vendor/maplibre-gl", NODE_MODULES / "maplibre-gl" / "dist"),
     # ./hromada copies ol.css next to ol.js so that one folder holds the admin map widget.
     ("vendor/ol", NODE_MODULES / "ol" / "dist"),
+    # Workbox (the report form's offline service worker): workbox-sw loads its modules
+    # from one folder (modulePathPrefix), so every package's build/ shares one prefix.
+    *(
+        ("vendor/workbox", NODE_MODULES / package / "build")
+        for package in (
+            "workbox-sw",
+            "workbox-core",
+            "workbox-routing",
+            "workbox-strategies",
+            "workbox-expiration",
+            "workbox-cacheable-response",
+        )
+    ),
     # The site-wide stylesheet and icon of templates/base.html.
     BASE_DIR / "static",
 ]

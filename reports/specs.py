@@ -47,7 +47,13 @@ LOCATED = LayerStyle(
 CLUSTER = LayerStyle(
     colour="#37474f", outline_colour="#ffffff", line_width=2, fill_opacity=0.85, radius=14
 )
-ENDPOINTS = {"reports": "api:report_list", "reports-nearby": "api:report_nearby"}
+ENDPOINTS = {
+    "reports": "api:report_list",
+    "reports-nearby": "api:report_nearby",
+    # The offline form: the categories it keeps, where its drafts are sent.
+    "reports-categories": "api:category_list",
+    "reports-create": "api:report_create",
+}
 
 
 def register_reports_layer() -> None:

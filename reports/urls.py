@@ -3,7 +3,7 @@ import re
 from django.conf import settings
 from django.urls import path, re_path
 
-from reports import views
+from reports import offline, views
 
 MEDIA = re.escape(settings.MEDIA_URL.strip("/"))
 
@@ -16,6 +16,8 @@ urlpatterns = [
     re_path(rf"^{MEDIA}/(?:.*/)?reports/(?P<rest>.*)$", views.photo_file, name="photo_file"),
     path("map/", views.report_map, name="map"),
     path("reports/new/", views.report_new, name="new"),
+    path("reports/manifest.webmanifest", offline.manifest, name="manifest"),
+    path("reports/sw.js", offline.service_worker, name="service_worker"),
     path("reports/subscribe/", views.subscribe, name="subscribe"),
     path("reports/subscribe/<str:token>/", views.subscribe_confirm, name="subscribe_confirm"),
     path("reports/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),

@@ -26,8 +26,12 @@ from reports.forms import (
     SubscriptionForm,
     answers_from_post,
 )
+from reports.images import PHOTO_MAX_BYTES
 from reports.models import OPEN_STATUSES, Status
 from reports.people import device_remember, person_key
+
+# Drafts kept offline carry it; raise it when the form's fields change meaning.
+FORM_VERSION = "1"
 
 
 def _map_config() -> str:
@@ -72,7 +76,14 @@ def report_new(request):
             return redirect(reverse("reports:follow", args=[report.follow_token]) + "?new=1")
     elif request.method == "POST":
         status = 400
-    context = {"form": form, "categories": categories, "map_config": _map_config()}
+    context = {
+        "form": form,
+        "categories": categories,
+        "map_config": _map_config(),
+        "offline_scope": reverse("reports:new").rsplit("/", 2)[0] + "/",
+        "form_version": FORM_VERSION,
+        "photo_max_bytes": PHOTO_MAX_BYTES,
+    }
     return render(request, "reports/new.html", context, status=status)
 
 

@@ -176,3 +176,30 @@ def test_categories_list_their_questions(client, category):
     data = client.get("/api/v1/reports/categories/").json()
     assert data[0]["code"] == "roads"
     assert [q["code"] for q in data[0]["questions"]] == ["size", "depth"]
+
+
+def test_a_repeated_send_with_the_same_idempotency_key_returns_the_first_report(
+    client, territory, category
+):
+    data = {
+        "category": category.code,
+        "lat": 48.7936,
+        "lon": 32.7208,
+        "description": "Яма",
+        "answers": '{"size": "large"}',
+        "idempotency_key": "draft-0123456789abcdef",
+    }
+    first = client.post("/api/v1/reports/", data)
+    again = client.post("/api/v1/reports/", data)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["number"] == again.json()["number"]
+    from reports.models import Report
+
+    assert Report.objects.count() == 1
+
+
+def test_a_malformed_idempotency_key_is_refused(client, territory, category):
+    data = {"category": category.code, "lat": 48.7936, "lon": 32.7208, "description": "Яма"}
+    response = client.post("/api/v1/reports/", {**data, "idempotency_key": "short"})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_idempotency_key"

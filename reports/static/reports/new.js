@@ -14,6 +14,13 @@
   var mapReady = H.baseMap(element, { popups: false, onSearch: function (feature) {
     choose(feature.geometry.coordinates);
   } });
+  H.mapReady = mapReady;
+
+  // Without signal the offline part keeps the report as a draft (reports/offline.js).
+  function send() {
+    if (window.HromadaOffline && window.HromadaOffline.intercept()) { return; }
+    form.submit();
+  }
 
   // The nearest address ("near вул. Шевченка, 12, Дмитрівка"): the register's reverse
   // geocoding; nothing within its reach leaves the line empty.
@@ -140,6 +147,11 @@
       element.scrollIntoView({ behavior: "smooth" });
       return;
     }
+    if (!navigator.onLine && window.HromadaOffline) {
+      event.preventDefault();
+      send();
+      return;
+    }
     if (duplicatesChecked || !category.value) { return; }
     event.preventDefault();
     var query = new URLSearchParams({ lat: latInput.value, lon: lonInput.value, category: category.value });
@@ -149,11 +161,11 @@
       .catch(function () { return []; })
       .then(function (reports) {
         duplicatesChecked = true;
-        if (reports.length) { offer(reports); } else { form.submit(); }
+        if (reports.length) { offer(reports); } else { send(); }
       });
   });
   document.getElementById("send-anyway").addEventListener("click", function () {
     duplicatesChecked = true;
-    form.submit();
+    send();
   });
 })();

@@ -1,0 +1,77 @@
+"""The report form as an installable web app that works without signal: its web app
+manifest and its service worker (Workbox, loaded from our own static files).
+
+The worker is rendered here, not kept as a static file, so that its scope is /reports/
+(a worker controls the pages under its own URL) and every URL it needs comes from the
+URL configuration rather than being written in JavaScript.
+"""
+
+import json
+
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from layers.basemap.selectors import basemap_browser_url
+
+# Bump when the worker's caching rules change: old page caches are dropped on activation.
+WORKER_VERSION = "1"
+
+
+@require_safe
+def manifest(request):
+    """/reports/manifest.webmanifest: name, icons and start page of the installable form."""
+    icons = [
+        {
+            "src": static(f"reports/icons/icon-{size}.png"),
+            "sizes": f"{size}x{size}",
+            "type": "image/png",
+            "purpose": "any maskable",
+        }
+        for size in (192, 512)
+    ]
+    body = {
+        "name": _("Report a problem — Dmytrivska community"),
+        "short_name": _("Report a problem"),
+        "start_url": reverse("reports:new"),
+        "scope": reverse("reports:new").rsplit("/", 2)[0] + "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#0057b7",
+        "lang": request.LANGUAGE_CODE,
+        "icons": icons,
+    }
+    response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/manifest+json"
+    return response
+
+
+@require_safe
+def service_worker(request):
+    """/reports/sw.js: the form's service worker (see templates/reports/offline/sw.js)."""
+    context = {
+        "config": json.dumps(_worker_config(), ensure_ascii=False),
+        "workbox_sw": static("vendor/workbox/workbox-sw.js"),
+    }
+    body = render_to_string("reports/offline/sw.js", context)
+    response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def _worker_config() -> dict:
+    basemap = basemap_browser_url()
+    tile_prefixes = [reverse("tiles:style").rsplit("/", 1)[0] + "/"]
+    if basemap.startswith("/"):
+        tile_prefixes.append(basemap.split("{z}")[0])
+    return {
+        "version": WORKER_VERSION,
+        "workboxPrefix": static("vendor/workbox/workbox-sw.js").rsplit("/", 1)[0] + "/",
+        "formPath": reverse("reports:new"),
+        "staticPrefix": static("x")[:-1],
+        "keptPaths": [reverse("tiles:style"), reverse("api:category_list")],
+        "tilePrefixes": tile_prefixes,
+    }

@@ -1,0 +1,215 @@
+/* /reports/new/ without signal: the service worker that keeps the form, and drafts.
+ *
+ * With no connection a report (its fields and photos) is saved as a draft in IndexedDB,
+ * shown as "waiting to send", and sent through the reports API when the connection
+ * returns (on "online", on opening the page, or by the button). Every draft carries a
+ * random idempotency key: the server answers a repeated send with the report it filed
+ * the first time, so a send whose answer was lost never files a second report. A draft
+ * the server refuses (a category gone, a photo too big) stays, with the reason. */
+(function () {
+  "use strict";
+  var H = window.HromadaReports;
+  var form = document.getElementById("report-form");
+  var panel = document.getElementById("drafts");
+  if (!form || !panel) { return; }
+  var list = document.getElementById("drafts-list");
+  var text = panel.dataset;
+  var DB = "hromada-reports", STORE = "drafts";
+  var PHOTO_MAX_BYTES = parseInt(text.photoMaxBytes, 10);
+  var FORM_VERSION = text.formVersion;
+  var sending = false;
+
+  function db() {
+    return new Promise(function (resolve, reject) {
+      var request = indexedDB.open(DB, 1);
+      request.onupgradeneeded = function () { request.result.createObjectStore(STORE, { keyPath: "key" }); };
+      request.onsuccess = function () { resolve(request.result); };
+      request.onerror = function () { reject(request.error); };
+    });
+  }
+
+  function store(mode, work) {
+    return db().then(function (handle) {
+      return new Promise(function (resolve, reject) {
+        var tx = handle.transaction(STORE, mode);
+        var result = work(tx.objectStore(STORE));
+        tx.oncomplete = function () { resolve(result && result.result !== undefined ? result.result : result); };
+        tx.onerror = function () { reject(tx.error); };
+      });
+    });
+  }
+
+  function drafts() { return store("readonly", function (s) { return s.getAll(); }); }
+  function save(draft) { return store("readwrite", function (s) { s.put(draft); }); }
+  function remove(key) { return store("readwrite", function (s) { s.delete(key); }); }
+
+  function newKey() {
+    var bytes = new Uint8Array(24);
+    crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  /** The form as a draft: its fields (answers to the category's questions collected as
+   * the API wants them) and its photos as Blobs. */
+  function draftOf() {
+    var data = new FormData(form);
+    var fields = {}, answers = {}, photos = [];
+    var prefix = "a-" + (data.get("category") || "") + "-";
+    data.forEach(function (value, name) {
+      if (name === "csrfmiddlewaretoken") { return; }
+      if (name === "photos") { if (value && value.size) { photos.push(value); } return; }
+      if (name.indexOf(prefix) === 0) {
+        var code = name.slice(prefix.length);
+        if (code in answers) { answers[code] = [].concat(answers[code], value); } else { answers[code] = value; }
+        return;
+      }
+      if (name.indexOf("a-") === 0) { return; }
+      fields[name] = value;
+    });
+    form.querySelectorAll('fieldset:not([disabled]) .question[data-datatype="multivaluelist"] input').forEach(function (box) {
+      var code = box.name.slice(prefix.length);
+      if (!(code in answers)) { answers[code] = []; } else if (!Array.isArray(answers[code])) { answers[code] = [answers[code]]; }
+    });
+    fields.answers = JSON.stringify(answers);
+    fields.show_name = fields.show_name ? "true" : "false";
+    return { key: newKey(), version: FORM_VERSION, created: new Date().toISOString(),
+      fields: fields, photos: photos, state: "waiting", message: "" };
+  }
+
+  function render() {
+    return drafts().then(function (items) {
+      list.replaceChildren();
+      items.sort(function (a, b) { return a.created < b.created ? -1 : 1; });
+      items.forEach(function (draft) {
+        var item = document.createElement("li");
+        item.className = "draft " + draft.state;
+        var when = new Date(draft.created).toLocaleString(document.documentElement.lang);
+        item.appendChild(H.textElement("strong", draft.state === "refused" ? text.refused : text.waiting));
+        item.appendChild(H.textElement("span", " " + when + " — " + (draft.fields.description || "").slice(0, 80)));
+        if (draft.photos.length) { item.appendChild(H.textElement("span", " · " + text.photos + ": " + draft.photos.length)); }
+        if (draft.message) { item.appendChild(H.textElement("p", draft.message, "error")); }
+        if (draft.state === "refused") {
+          var drop = H.textElement("button", text.discard, "button");
+          drop.type = "button";
+          drop.addEventListener("click", function () { remove(draft.key).then(render); });
+          item.appendChild(drop);
+        }
+        list.appendChild(item);
+      });
+      panel.hidden = items.length === 0 && !document.getElementById("drafts-sent").childElementCount;
+      return items;
+    });
+  }
+
+  function sent(body) {
+    var done = document.getElementById("drafts-sent");
+    var item = H.textElement("li", text.sent.replace("%s", body.number) + " ");
+    var link = H.textElement("a", text.follow);
+    link.href = body.follow_url;
+    item.appendChild(link);
+    done.appendChild(item);
+  }
+
+  /** Send one draft; resolve when it is settled (sent, refused, or left for later). */
+  function send(draft, url) {
+    var body = new FormData();
+    Object.keys(draft.fields).forEach(function (name) { body.append(name, draft.fields[name]); });
+    body.append("idempotency_key", draft.key);
+    draft.photos.forEach(function (photo, n) { body.append("photos", photo, photo.name || "photo-" + (n + 1) + ".jpg"); });
+    return fetch(url, { method: "POST", body: body, credentials: "same-origin" }).then(function (response) {
+      if (response.status === 200 || response.status === 201) {
+        return response.json().then(function (created) { sent(created); return remove(draft.key); });
+      }
+      if (response.status >= 400 && response.status < 500 && response.status !== 429 && response.status !== 408) {
+        return response.json().catch(function () { return {}; }).then(function (problem) {
+          draft.state = "refused";
+          draft.message = (problem.error && problem.error.message) || text.refusedUnknown;
+          return save(draft);
+        });
+      }
+      return null;  // the server is busy or away: try again later
+    }).catch(function () { return null; });
+  }
+
+  function sendAll() {
+    if (sending || !navigator.onLine) { return Promise.resolve(); }
+    sending = true;
+    return Promise.all([drafts(), H.api("reports-create")]).then(function (both) {
+      var waiting = both[0].filter(function (draft) { return draft.state === "waiting"; });
+      return waiting.reduce(function (chain, draft) {
+        return chain.then(function () { return send(draft, both[1]); });
+      }, Promise.resolve());
+    }).catch(function () { /* the style document is not reachable yet */ })
+      .then(function () { sending = false; return render(); });
+  }
+
+  /** new.js asks before it sends the form: keep it as a draft when there is no signal. */
+  function intercept() {
+    if (navigator.onLine) { return false; }
+    var draft = draftOf();
+    var big = draft.photos.filter(function (photo) { return photo.size > PHOTO_MAX_BYTES; });
+    var status = document.getElementById("drafts-status");
+    if (big.length) {
+      status.replaceChildren(H.textElement("span", text.photoTooBig, "error"));
+      return true;
+    }
+    save(draft).then(render).then(function () {
+      status.textContent = text.saved;
+      form.reset();
+      panel.scrollIntoView({ block: "center" });
+    }).catch(function () { status.replaceChildren(H.textElement("span", text.notSaved, "error")); });
+    return true;
+  }
+
+  window.HromadaOffline = { intercept: intercept, sendAll: sendAll, drafts: drafts };
+  window.addEventListener("online", sendAll);
+  render().then(sendAll);
+  document.getElementById("drafts-send").addEventListener("click", sendAll);
+
+  // The service worker, then hand it what this page used and the territory's tiles.
+  if (!("serviceWorker" in navigator)) { return; }
+  navigator.serviceWorker.register(text.worker, { scope: text.scope }).catch(function () {});
+
+  /** Same-origin vector tile URLs of the view's bounds at zooms z..z+3 (at most 600). */
+  function territoryTiles(map) {
+    var bounds = map.getBounds(), urls = [];
+    var zoom = Math.max(0, Math.floor(map.getZoom()));
+    Object.keys(map.getStyle().sources).forEach(function (id) {
+      var source = map.getSource(id);
+      if (!source || source.type !== "vector" || !source.tiles) { return; }
+      source.tiles.forEach(function (template) {
+        if (template.indexOf(location.origin + "/") !== 0 && template.charAt(0) !== "/") { return; }
+        for (var z = zoom; z <= zoom + 3 && urls.length < 600; z++) {
+          var n = Math.pow(2, z);
+          var x0 = Math.floor((bounds.getWest() + 180) / 360 * n), x1 = Math.floor((bounds.getEast() + 180) / 360 * n);
+          var y = function (lat) { var r = lat * Math.PI / 180; return Math.floor((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2 * n); };
+          for (var x = x0; x <= x1; x++) {
+            for (var yy = y(bounds.getNorth()); yy <= y(bounds.getSouth()); yy++) {
+              urls.push(template.replace("{z}", z).replace("{x}", x).replace("{y}", yy));
+            }
+          }
+        }
+      });
+    });
+    return urls;
+  }
+
+  function used() {
+    return performance.getEntriesByType("resource").map(function (entry) { return entry.name; })
+      .filter(function (url) { return url.indexOf(location.origin) === 0 && url.indexOf("/api/") < 0; });
+  }
+
+  var mapElement = document.getElementById("pick-map");
+  Promise.all([navigator.serviceWorker.ready, H.api("reports-categories"), H.mapReady || Promise.resolve(null)])
+    .then(function (all) {
+      var worker = all[0].active, map = all[2];
+      var send = function () {
+        worker.postMessage({ type: "keep", pages: [location.pathname], assets: used().concat([all[1]]),
+          tiles: map ? territoryTiles(map) : [] });
+      };
+      if (map && !map.loaded()) { map.once("idle", send); } else { send(); }
+    }).catch(function () { /* offline now: kept next time */ });
+  navigator.serviceWorker.addEventListener("message", function (event) {
+    if (event.data && event.data.type === "kept") { mapElement.dataset.offlineReady = "1"; document.getElementById("offline-ready").hidden = false; }
+  });
+})();
