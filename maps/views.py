@@ -66,7 +66,9 @@ def print_map(request):
     from maps import printing
     from maps.printing.forms import PrintForm
 
-    form = PrintForm(request.POST or None, user=request.user)
+    # A link may choose the extent (the planners' page: ?extent=village&village=KATOTTG).
+    chosen = {key: request.GET[key] for key in ("extent", "village") if key in request.GET}
+    form = PrintForm(request.POST or None, user=request.user, initial=chosen)
     if request.method == "POST" and form.is_valid():
         try:
             pdf = printing.map_pdf(form.cleaned_data["options"], request.user)

@@ -170,3 +170,35 @@ def test_the_public_map_toggles_shares_by_h3_hexagon(browser_page, page_log, liv
     )
     page.screenshot(path=str(SCREENSHOTS / "coverage-public-hexagons.png"), full_page=True)
     assert page_log.console_errors == [] and page_log.page_errors == []
+
+
+def test_planner_clicks_a_village_on_the_map_and_reaches_its_figures(
+    browser_page, page_log, live_server, world, planner_login
+):
+    page = browser_page
+    _sign_in(page, live_server, planner_login)
+    page.wait_for_selector("#coverage-map[data-shares-ready='true']", timeout=45_000)
+    page.wait_for_function(
+        "() => { const m = document.getElementById('coverage-map').coverageMap;"
+        " return m.isSourceLoaded('village-shares') && !m.isMoving() && m.loaded(); }"
+    )
+    # The map sits below the targets and the plan: bring it into view, centre the village
+    # clear of the legend and the toggles, then wait for its fill there.
+    page.locator("#coverage-map").scroll_into_view_if_needed()
+    page.evaluate(
+        f"document.getElementById('coverage-map').coverageMap"
+        f".jumpTo({{center: [{NOWHERE[0]}, {NOWHERE[1]}], zoom: 13}})"
+    )
+    page.wait_for_function(
+        f"() => {{ const m = document.getElementById('coverage-map').coverageMap;"
+        f" const p = m.project([{NOWHERE[0]}, {NOWHERE[1]}]);"
+        f" return m.queryRenderedFeatures(p).some(f => f.source === 'village-shares'); }}",
+        timeout=15_000,
+    )
+    _tap(page, *NOWHERE)
+    link = page.wait_for_selector(".hromada-popup .village-link", timeout=15_000)
+    assert "village=UA35040090090035423" in link.get_attribute("href")
+    link.click()
+    page.wait_for_selector("#village")
+    assert "Макариха" in page.locator("#village h2").inner_text()
+    assert page_log.console_errors == [] and page_log.page_errors == []
