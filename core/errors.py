@@ -116,21 +116,50 @@ def install_api_handlers(api) -> None:
         return error_response(error)
 
 
+def handler403(request, exception=None):
+    """403 page in the service's layout (JSON on API paths): who may use the page, and
+    a way to sign in as someone else. Never the admin's login."""
+    if wants_json(request):
+        return error_response(PermissionDenied("You may not use this resource."))
+    from django.shortcuts import render
+
+    return render(request, "403.html", {"error_status": 403}, status=403)
+
+
 def handler404(request, exception=None):
-    """404 page: JSON on API paths, Django's HTML page elsewhere."""
+    """404 page in the service's layout (JSON on API paths)."""
     if wants_json(request):
         return error_response(NotFound(f"Nothing at {request.path}."))
-    from django.views.defaults import page_not_found
+    from django.shortcuts import render
 
-    return page_not_found(request, exception)
+    return render(request, "404.html", {"error_status": 404}, status=404)
+
+
+# When even the template fails (a broken install), this is what the visitor gets.
+BARE_500 = (
+    '<!DOCTYPE html><html lang="uk"><meta charset="utf-8"><title>500</title>'
+    "<h1>Помилка сервера / Server error</h1><p>Сталася помилка; її записано. "
+    '<span lang="en">Something went wrong; it has been logged.</span></p>'
+    '<p><a href="/">На головну / Home</a></p></html>'
+)
 
 
 def handler500(request):
-    """500 page: JSON on API paths (never a stack trace), plain HTML elsewhere."""
+    """500 page: JSON on API paths (never a stack trace), else the service's layout.
+
+    It must not need the database (which may be what failed): the template is given
+    `error_status=500`, so the header shows only the public links and never asks who
+    the user is.
+    """
     if wants_json(request):
         error = ApplicationError("Internal error; it has been logged.", code="internal")
         error.status = 500
         return error_response(error)
-    from django.views.defaults import server_error
+    from django.http import HttpResponseServerError
+    from django.template import loader
 
-    return server_error(request)
+    try:
+        body = loader.get_template("500.html").render({"error_status": 500}, request)
+    except Exception:  # noqa: BLE001 — the last resort must answer whatever broke
+        body = BARE_500
+    return HttpResponseServerError(body)

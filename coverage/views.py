@@ -3,7 +3,6 @@
 from datetime import date, datetime
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError, NotFound
+from core.roles import PLANNER, role_required
 from coverage import challenges, charts, selectors, services
 from coverage.models import TECHNOLOGY_CHOICES
 from coverage.roles import is_planner
@@ -57,7 +57,7 @@ def _charts(settlements: list[dict]) -> dict:
     }
 
 
-@login_required
+@role_required(PLANNER)
 def planning(request):
     """KPI cards, the village table, charts, the map, downloads and the recompute button."""
     _planner_only(request)
@@ -88,7 +88,7 @@ def planning(request):
     return render(request, "coverage/planning.html", context)
 
 
-@login_required
+@role_required(PLANNER)
 @require_POST
 def recompute(request):
     """Compute a new snapshot now (planners), then back to the page."""

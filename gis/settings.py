@@ -107,6 +107,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # {% load hromada %} everywhere: the header, local_name, user content marks.
+            "builtins": ["core.templatetags.hromada"],
         },
     },
 ]
@@ -135,8 +137,10 @@ LOGIN_FAILURE_WINDOW_S = int(os.environ.get("LOGIN_FAILURE_WINDOW_S", "900"))
 LOGIN_LOCKOUT_S = int(os.environ.get("LOGIN_LOCKOUT_S", "900"))
 LOGIN_RATE_LIMIT = int(os.environ.get("LOGIN_RATE_LIMIT", "30"))
 LOGIN_RATE_WINDOW_S = int(os.environ.get("LOGIN_RATE_WINDOW_S", "600"))
-# /planning/ and other login_required pages send visitors to the one login page there is.
-LOGIN_URL = "admin:login"
+# Staff pages (core.roles.role_required) send anonymous visitors to the service's own
+# sign-in page; after signing in without a `next`, core.navigation.home_url decides.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

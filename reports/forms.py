@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.names import local_name, sorted_by_name
 from reports.models import DESCRIPTION_MAX_CHARS, PHOTOS_MAX, Channel, Question, Status
 
 
@@ -52,7 +53,9 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "—")] + [(c.code, c.name_uk) for c in categories]
+        self.fields["category"].choices = [("", "—")] + [
+            (c.code, local_name(c)) for c in sorted_by_name(categories)
+        ]
 
 
 def answers_from_post(post, category) -> dict:
@@ -96,7 +99,7 @@ class SubscriptionForm(forms.Form):
     def __init__(self, *args, settlements=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["settlement"].choices = [("", "—")] + [
-            (s.katottg, s.name_uk) for s in settlements
+            (s.katottg, local_name(s)) for s in sorted_by_name(settlements)
         ]
 
 
@@ -142,4 +145,6 @@ class OnBehalfForm(forms.Form):
 
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [(c.code, c.name_uk) for c in categories]
+        self.fields["category"].choices = [
+            (c.code, local_name(c)) for c in sorted_by_name(categories)
+        ]
