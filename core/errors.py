@@ -121,27 +121,44 @@ def handler403(request, exception=None):
     a way to sign in as someone else. Never the admin's login."""
     if wants_json(request):
         return error_response(PermissionDenied("You may not use this resource."))
-    from django.shortcuts import render
-
-    return render(request, "403.html", {"error_status": 403}, status=403)
+    return _error_page(request, 403)
 
 
 def handler404(request, exception=None):
     """404 page in the service's layout (JSON on API paths)."""
     if wants_json(request):
         return error_response(NotFound(f"Nothing at {request.path}."))
-    from django.shortcuts import render
-
-    return render(request, "404.html", {"error_status": 404}, status=404)
+    return _error_page(request, 404)
 
 
-# When even the template fails (a broken install), this is what the visitor gets.
-BARE_500 = (
-    '<!DOCTYPE html><html lang="uk"><meta charset="utf-8"><title>500</title>'
-    "<h1>Помилка сервера / Server error</h1><p>Сталася помилка; її записано. "
-    '<span lang="en">Something went wrong; it has been logged.</span></p>'
-    '<p><a href="/">На головну / Home</a></p></html>'
+# When even the template fails (a broken install, static files not collected), this is
+# what the visitor gets: both languages, no database, no static file.
+BARE_PAGE = (
+    '<!DOCTYPE html><html lang="uk"><meta charset="utf-8"><title>{status}</title>'
+    '<h1>{status}: {uk} / <span lang="en">{en}</span></h1>'
+    '<p><a href="/">На головну / <span lang="en">Home</span></a></p></html>'
 )
+BARE_TITLES = {
+    403: ("Доступ заборонено", "Access denied"),
+    404: ("Сторінку не знайдено", "Page not found"),
+    500: ("Помилка сервера", "Server error"),
+}
+
+
+def _error_page(request, status: int):
+    """Render templates/<status>.html with the header; the bare page if that fails."""
+    import logging
+
+    from django.http import HttpResponse
+    from django.template import loader
+
+    try:
+        body = loader.get_template(f"{status}.html").render({"error_status": status}, request)
+    except Exception:  # noqa: BLE001 — an error page must answer whatever broke
+        logging.getLogger(__name__).exception("The %s page could not be rendered", status)
+        uk, en = BARE_TITLES[status]
+        body = BARE_PAGE.format(status=status, uk=uk, en=en)
+    return HttpResponse(body, status=status)
 
 
 def handler500(request):
@@ -155,11 +172,4 @@ def handler500(request):
         error = ApplicationError("Internal error; it has been logged.", code="internal")
         error.status = 500
         return error_response(error)
-    from django.http import HttpResponseServerError
-    from django.template import loader
-
-    try:
-        body = loader.get_template("500.html").render({"error_status": 500}, request)
-    except Exception:  # noqa: BLE001 — the last resort must answer whatever broke
-        body = BARE_500
-    return HttpResponseServerError(body)
+    return _error_page(request, 500)

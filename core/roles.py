@@ -120,7 +120,9 @@ def roles_ensure_after_migrate(sender, **kwargs) -> None:
     """post_migrate receiver: refresh the groups once, after the last app's permissions."""
     from django.apps import apps
 
-    if sender.label == list(apps.get_app_configs())[-1].label:
+    # Django signals only the apps that have models, in INSTALLED_APPS order.
+    last = [config for config in apps.get_app_configs() if config.models_module is not None][-1]
+    if sender.label == last.label:
         roles_ensure()
 
 

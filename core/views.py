@@ -1,6 +1,8 @@
 """Sign-in, sign-out and password reset in the service's own layout (Django's views)."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
 from django.urls import reverse_lazy
 
 from core.navigation import home_url
@@ -22,8 +24,18 @@ class SignOutView(auth_views.LogoutView):
     next_page = "/"
 
 
+class StaffPasswordResetForm(PasswordResetForm):
+    """Django's form, but an account made by `staff_add` that has no password yet may
+    ask for a link too (Django skips accounts without a usable password)."""
+
+    def get_users(self, email):
+        return get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     """Ask for a link by e-mail; the page says the same whether or not the address exists."""
+
+    form_class = StaffPasswordResetForm
 
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/password_reset_email.txt"
@@ -52,12 +64,13 @@ def admin_login(request, extra_context=None):
     a signed-in user without staff status gets the 403 page. POSTs still reach the admin's
     own view, so scripts and the lock-out (core/auth.py) work as before."""
     from django.contrib import admin
+    from django.contrib.admin.sites import AdminSite
     from django.contrib.auth.views import redirect_to_login
     from django.core.exceptions import PermissionDenied
     from django.shortcuts import redirect
 
     if request.method == "POST":
-        return type(admin.site).login(admin.site, request, extra_context)
+        return AdminSite.login(admin.site, request, extra_context)
     if request.user.is_authenticated:
         if not request.user.is_active or not request.user.is_staff:
             raise PermissionDenied
