@@ -3,6 +3,8 @@
 import io
 from functools import cache
 
+from core.names import local_name, sorted_by_name
+
 
 @cache
 def _pyplot():
@@ -30,8 +32,8 @@ def _svg(fig) -> str:
 def coverage_by_village_svg(settlements: list[dict], *, title: str, labels: dict) -> str:
     """Horizontal bars: share of each village's households with fibre and with served
     fixed broadband, in percent."""
-    rows = sorted(settlements, key=lambda s: s["name_uk"], reverse=True)
-    names = [s["name_uk"] for s in rows]
+    rows = sorted_by_name(settlements)[::-1]
+    names = [local_name(s) for s in rows]
     fibre = [s["groups"]["fibre"]["covered"]["households_pct"] or 0 for s in rows]
     served = [s["groups"]["fixed"]["served"]["households_pct"] or 0 for s in rows]
     fig, ax = _pyplot().subplots(figsize=(7, 0.35 * len(rows) + 1.2))

@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.security.conftest import _isolated, world  # noqa: F401 — shared fixtures
+from tests.security.conftest import _isolated  # noqa: F401 — shared fixture
+from tests.security.conftest import world as security_world  # noqa: F401
 
 ROLES = ("anonymous", "resident", "planner", "moderator", "address_editor", "admin")
 
@@ -18,3 +19,13 @@ def role_users(db):
     for role in ROLES[2:]:
         users[role] = staff_add(email=f"{role}@example.org", role=role).user
     return users
+
+
+@pytest.fixture
+def world(security_world):  # noqa: F811 — wraps the security tests' world
+    """The security tests' objects and a coverage snapshot, so that the planners' page
+    shows its figures and village names (not its "nothing computed yet" notice)."""
+    from coverage.services import coverage_compute
+
+    coverage_compute()
+    return security_world
