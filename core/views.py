@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from core.navigation import home_url
 
@@ -15,7 +16,8 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_default_redirect_url(self):
-        return self.request.POST.get("next") or home_url(self.request.user)
+        # Only when there is no safe `next` (LoginView checks it against the host).
+        return home_url(self.request.user)
 
 
 class SignOutView(auth_views.LogoutView):
@@ -71,8 +73,11 @@ def admin_login(request, extra_context=None):
 
     if request.method == "POST":
         return AdminSite.login(admin.site, request, extra_context)
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "/admin/"  # never send anyone off-site
     if request.user.is_authenticated:
         if not request.user.is_active or not request.user.is_staff:
             raise PermissionDenied
-        return redirect(request.GET.get("next") or "admin:index")
-    return redirect_to_login(request.GET.get("next") or "/admin/")
+        return redirect(target)
+    return redirect_to_login(target)

@@ -232,3 +232,23 @@ def test_the_groups_come_back_with_their_permissions_after_a_flush():
     run("flush", interactive=False, verbosity=0)  # what transactional tests do
     moderators = Group.objects.get(name="moderators")
     assert moderators.permissions.filter(codename="change_report").exists()
+
+
+def test_the_admin_login_redirect_never_leads_off_site(accounts):
+    response = _client().get("/admin/login/?next=https://evil.example/")
+    assert response["Location"] == "/accounts/login/?next=/admin/"
+    staff = _client(accounts["moderator"]).get("/admin/login/?next=//evil.example/")
+    assert staff["Location"] == "/admin/"
+
+
+def test_the_sign_in_page_ignores_a_next_that_leads_off_site(accounts):
+    user = accounts["planner"]
+    user.set_password("pw-Planner-2026")
+    user.save()
+    data = {
+        "username": user.username,
+        "password": "pw-Planner-2026",
+        "next": "https://evil.example/",
+    }
+    response = _client().post("/accounts/login/", data)
+    assert response.status_code == 302 and response["Location"] == "/planning/"
