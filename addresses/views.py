@@ -2,11 +2,12 @@
 
 import json
 
-from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import render
 
 from addresses import selectors
 from core.errors import ApplicationError
+from core.names import sorted_by_name
+from core.roles import role_required
 from layers.basemap.selectors import basemap_browser_url
 from layers.models import Settlement
 
@@ -26,7 +27,7 @@ def register_browse(request):
     context = {
         "q": q,
         "settlement": settlement or "",
-        "settlements": Settlement.objects.order_by("name_uk").values("katottg", "name_uk"),
+        "settlements": sorted_by_name(Settlement.objects.values("katottg", "name_uk", "name_en")),
         "places": [_row(f) for f in collection["features"] if _is_place(f)],
         "rows": [_row(f) for f in collection["features"] if not _is_place(f)],
         "suggestions": collection.get("suggestions", []),
@@ -46,7 +47,7 @@ def _row(feature: dict) -> dict:
     return {**feature["properties"], "id": feature["id"], "located": bool(feature["geometry"])}
 
 
-@staff_member_required
+@role_required("staff")
 def verification_overview(request):
     """Staff: per village, verified/unverified/no point/no postcode, and likely problems."""
     context = {

@@ -50,6 +50,7 @@ PAGES = (
     Page("planning", "/planning/", staff=True, main=True),
     Page("verification", "/addresses/verification/", staff=True),
     Page("print", "/maps/print/", staff=True, map=False),
+    Page("login", "/accounts/login/", map=False),
 )
 PUBLIC_MAP_PAGES = ("landing", "map", "report-new", "coverage", "addresses")
 

@@ -116,21 +116,60 @@ def install_api_handlers(api) -> None:
         return error_response(error)
 
 
+def handler403(request, exception=None):
+    """403 page in the service's layout (JSON on API paths): who may use the page, and
+    a way to sign in as someone else. Never the admin's login."""
+    if wants_json(request):
+        return error_response(PermissionDenied("You may not use this resource."))
+    return _error_page(request, 403)
+
+
 def handler404(request, exception=None):
-    """404 page: JSON on API paths, Django's HTML page elsewhere."""
+    """404 page in the service's layout (JSON on API paths)."""
     if wants_json(request):
         return error_response(NotFound(f"Nothing at {request.path}."))
-    from django.views.defaults import page_not_found
+    return _error_page(request, 404)
 
-    return page_not_found(request, exception)
+
+# When even the template fails (a broken install, static files not collected), this is
+# what the visitor gets: both languages, no database, no static file.
+BARE_PAGE = (
+    '<!DOCTYPE html><html lang="uk"><meta charset="utf-8"><title>{status}</title>'
+    '<h1>{status}: {uk} / <span lang="en">{en}</span></h1>'
+    '<p><a href="/">На головну / <span lang="en">Home</span></a></p></html>'
+)
+BARE_TITLES = {
+    403: ("Доступ заборонено", "Access denied"),
+    404: ("Сторінку не знайдено", "Page not found"),
+    500: ("Помилка сервера", "Server error"),
+}
+
+
+def _error_page(request, status: int):
+    """Render templates/<status>.html with the header; the bare page if that fails."""
+    import logging
+
+    from django.http import HttpResponse
+    from django.template import loader
+
+    try:
+        body = loader.get_template(f"{status}.html").render({"error_status": status}, request)
+    except Exception:  # noqa: BLE001 — an error page must answer whatever broke
+        logging.getLogger(__name__).exception("The %s page could not be rendered", status)
+        uk, en = BARE_TITLES[status]
+        body = BARE_PAGE.format(status=status, uk=uk, en=en)
+    return HttpResponse(body, status=status)
 
 
 def handler500(request):
-    """500 page: JSON on API paths (never a stack trace), plain HTML elsewhere."""
+    """500 page: JSON on API paths (never a stack trace), else the service's layout.
+
+    It must not need the database (which may be what failed): the template is given
+    `error_status=500`, so the header shows only the public links and never asks who
+    the user is.
+    """
     if wants_json(request):
         error = ApplicationError("Internal error; it has been logged.", code="internal")
         error.status = 500
         return error_response(error)
-    from django.views.defaults import server_error
-
-    return server_error(request)
+    return _error_page(request, 500)

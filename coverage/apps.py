@@ -15,15 +15,13 @@ class CoverageConfig(AppConfig):
     verbose_name = _("Internet coverage")
 
     def ready(self):
-        from django.db.models.signals import post_migrate, post_save
+        from django.db.models.signals import post_save
 
         from coverage import specs as coverage_layers
         from coverage.challenges import report_saved
-        from coverage.roles import planners_group_ensure
         from layers import demo
 
         demo.register("coverage", _demo_load, order=40)
         coverage_layers.register_all()
-        post_migrate.connect(planners_group_ensure, sender=self)
         # coverage listens to reports; reports never imports coverage (DESIGN.md §2).
         post_save.connect(report_saved, sender="reports.Report", dispatch_uid="coverage_challenge")

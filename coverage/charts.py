@@ -4,6 +4,8 @@ text reads at that width and scales up on a desktop."""
 
 from django.utils.html import escape
 
+from core.names import local_name
+
 WIDTH = 360
 FONT = 12
 SERIES_COLOURS = ("#1a9850", "#2b8cbe", "#d73027", "#984ea3")
@@ -30,7 +32,7 @@ def village_rows(settlements: list[dict], *, english: bool) -> list[dict]:
     rows = [
         {
             "katottg": s["katottg"],
-            "name": (s["name_en"] or s["name_uk"]) if english else s["name_uk"],
+            "name": local_name(s),
             "served_pct": s["groups"]["fixed"]["served"]["households_pct"] or 0.0,
             "fibre_pct": s["groups"]["fibre"]["covered"]["households_pct"] or 0.0,
             "households_unserved": round(s.get("households_unserved_fixed") or 0.0),

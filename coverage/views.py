@@ -5,7 +5,6 @@ import io
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
+from core.names import local_name, sorted_by_name
+from core.roles import PLANNER, role_required
 from core.translit import to_latin
 from coverage import challenges, charts, selectors, services
 from coverage.forms import WifiSitesForm
@@ -95,18 +96,6 @@ def _wifi_sites(request) -> tuple[WifiSitesForm, dict | None]:
     )
 
 
-UK_ALPHABET = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя"
-UK_ORDER = {letter: i for i, letter in enumerate(UK_ALPHABET)}
-
-
-def collation_key(name: str, *, english: bool) -> tuple:
-    """Sort key of a name in the page's language: Ukrainian alphabetical order (А, Б, В, Г,
-    Ґ, … І, Ї, Й), not code-point order, which puts "Іванківці" first."""
-    if english:
-        return (name.casefold(),)
-    return tuple(UK_ORDER.get(ch, 100 + ord(ch)) for ch in name.casefold())
-
-
 def _neediest(settlements: list[dict], n: int) -> list[dict]:
     """The n villages with the most households without fixed broadband (all if fewer)."""
     if len(settlements) <= n:
@@ -115,12 +104,8 @@ def _neediest(settlements: list[dict], n: int) -> list[dict]:
 
 
 def _named(settlements: list[dict]) -> list[dict]:
-    english = _english()
-    rows = [
-        {**s, "name": (s["name_en"] or to_latin(s["name_uk"])) if english else s["name_uk"]}
-        for s in settlements
-    ]
-    return sorted(rows, key=lambda s: collation_key(s["name"], english=english))
+    """The villages with their name in the page's language, in its alphabetical order."""
+    return sorted_by_name([{**s, "name": local_name(s)} for s in settlements])
 
 
 def _whole_households(sites: dict | None) -> dict | None:
@@ -148,7 +133,7 @@ def _village(request, results: dict) -> dict | None:
     return village
 
 
-@login_required
+@role_required(PLANNER)
 def planning(request):
     """The planners' questions: how far from the targets, what to connect next, one village,
     where the gaps are; charts, downloads and the recompute button."""
@@ -226,7 +211,7 @@ def _xlsx(title: str, headers: list[str], rows: list[list]) -> bytes:
     return out.getvalue()
 
 
-@login_required
+@role_required(PLANNER)
 def plan_download(request, fmt: str):
     """The connection plan as CSV or an Excel workbook, for a grant application."""
     _planner_only(request)
@@ -243,7 +228,7 @@ def plan_download(request, fmt: str):
     return _attachment(_csv(headers, rows), "text/csv; charset=utf-8", name)
 
 
-@login_required
+@role_required(PLANNER)
 def chart_csv(request, chart: str):
     """A chart's numbers as CSV."""
     _planner_only(request)
@@ -277,7 +262,7 @@ def chart_csv(request, chart: str):
     )
 
 
-@login_required
+@role_required(PLANNER)
 @require_POST
 def recompute(request):
     """Compute a new snapshot now (planners), then back to the page."""

@@ -137,6 +137,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # {% load hromada %} everywhere: the header, local_name, user content marks.
+            "builtins": ["core.templatetags.hromada"],
         },
     },
 ]
@@ -168,8 +170,10 @@ LOGIN_RATE_WINDOW_S = int(_env("LOGIN_RATE_WINDOW_S", "600"))
 # Password change and reset POSTs per client address per window (core.auth).
 PASSWORD_RATE_LIMIT = env_int("PASSWORD_RATE_LIMIT", 10)
 PASSWORD_RATE_WINDOW_S = env_int("PASSWORD_RATE_WINDOW_S", 3600)
-# /planning/ and other login_required pages send visitors to the one login page there is.
-LOGIN_URL = "admin:login"
+# Staff pages (core.roles.role_required) send anonymous visitors to the service's own
+# sign-in page; after signing in without a `next`, core.navigation.home_url decides.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from addresses import api as addresses_api
 from core.errors import install_api_handlers
 from core.text import CleanJSONParser
+from core.views import admin_login
 from coverage import api as coverage_api
 from layers import api as layers_api
 from reports import api as reports_api
@@ -35,6 +36,9 @@ api.add_router("", reports_api.router)
 api.add_router("/addresses", addresses_api.router)
 api.add_router("/coverage", coverage_api.router)
 
+# The admin never shows its own login form: our sign-in page or the 403 page instead.
+admin.site.login = admin_login
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
@@ -43,6 +47,7 @@ urlpatterns = [
     path("tiles/", include("layers.tiles.urls")),
     path("basemap/", include("layers.basemap.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("core.urls")),
     path("open311/", include("reports.open311.urls")),
     path("moderation/", include("reports.moderation.urls")),
     path("", include("reports.urls")),
@@ -55,5 +60,6 @@ urlpatterns = [
 # checks the report is public (hidden and unmoderated ones only for staff); nothing else
 # uploaded (e.g. population rasters) is published.
 
+handler403 = "core.errors.handler403"
 handler404 = "core.errors.handler404"
 handler500 = "core.errors.handler500"

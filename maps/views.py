@@ -1,6 +1,5 @@
 """HTML map pages."""
 
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import ApplicationError
+from core.roles import role_required
 from maps import builder
 from maps.filenames import community_slug
 from maps.layers import export_layers
@@ -59,7 +59,7 @@ def favicon(request):
     return redirect(static("favicon.svg"), permanent=True)
 
 
-@staff_member_required
+@role_required("staff")
 def print_map(request):
     """The print form (GET) and its PDF (POST); bad options show the form again with 400."""
     # Imported here: matplotlib and geopandas take a noticeable time to import.

@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.names import local_name, sorted_by_name
 from reports.models import DESCRIPTION_MAX_CHARS, PHOTOS_MAX, Channel, Question, Status
-from reports.names import local_name
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -53,7 +53,9 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "—")] + [(c.code, c.name) for c in categories]
+        self.fields["category"].choices = [("", "—")] + [
+            (c.code, local_name(c)) for c in sorted_by_name(categories)
+        ]
 
 
 def answers_from_post(post, category) -> dict:
@@ -97,9 +99,11 @@ class SubscriptionForm(forms.Form):
 
     def __init__(self, *args, settlements=(), categories=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "—")] + [(c.code, c.name) for c in categories]
+        self.fields["category"].choices = [("", "—")] + [
+            (c.code, local_name(c)) for c in sorted_by_name(categories)
+        ]
         self.fields["settlement"].choices = [("", "—")] + [
-            (s.katottg, local_name(s)) for s in settlements
+            (s.katottg, local_name(s)) for s in sorted_by_name(settlements)
         ]
 
 
@@ -145,4 +149,6 @@ class OnBehalfForm(forms.Form):
 
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [(c.code, c.name) for c in categories]
+        self.fields["category"].choices = [
+            (c.code, local_name(c)) for c in sorted_by_name(categories)
+        ]

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core.errors import ApplicationError, NotFound
 from core.http import client_address
+from core.names import sorted_by_name
 from layers.basemap.selectors import basemap_attribution, basemap_browser_url
 from layers.models import Settlement
 from reports import selectors, services
@@ -54,7 +55,7 @@ def report_map(request):
     context = {
         "categories": selectors.categories_active(),
         "statuses": Status.choices,
-        "settlements": Settlement.objects.order_by("name_uk"),
+        "settlements": sorted_by_name(Settlement.objects.all()),
         "map_config": _map_config(),
     }
     return render(request, "reports/map.html", context)
@@ -233,7 +234,7 @@ def _follow_post(request, report) -> int:
 @require_http_methods(["GET", "POST"])
 def subscribe(request):
     """/reports/subscribe/: e-mail me new reports in a village or near a point."""
-    settlements = Settlement.objects.order_by("name_uk")
+    settlements = sorted_by_name(Settlement.objects.all())
     form = SubscriptionForm(
         request.POST or None, settlements=settlements, categories=selectors.categories_active()
     )

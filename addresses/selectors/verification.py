@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from addresses.models import Address
+from core.names import collated
 from layers.models import Settlement
 
 FAR_FROM_STREET_M = 150
@@ -30,8 +31,8 @@ def verification_overview() -> list[dict]:
             no_point=Count("addresses", filter=active & Q(addresses__location__isnull=True)),
             no_postcode=Count("addresses", filter=active & Q(addresses__postcode="")),
         )
-        .order_by("name_uk")
-        .values("katottg", "name_uk", "total", "verified", "no_point", "no_postcode")
+        .order_by(collated("name_uk"))
+        .values("katottg", "name_uk", "name_en", "total", "verified", "no_point", "no_postcode")
     )
     return [{**row, "unverified": row["total"] - row["verified"]} for row in rows]
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.names import local_name, sorted_by_name
 from layers.models import Settlement
 from maps.printing.options import TITLE_MAX_CHARS, Extent, PrintError, PrintOptions, parse_bbox
 from maps.printing.sheet import default_layers, print_layers
@@ -38,10 +39,10 @@ class PrintForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["layers"].choices = [(s.id, s.title_uk) for s in print_layers(user)]
+        self.fields["layers"].choices = [(s.id, s.title()) for s in print_layers(user)]
         self.fields["village"].choices = [("", "—")] + [
-            (katottg, name)
-            for katottg, name in Settlement.objects.values_list("katottg", "name_uk")
+            (s["katottg"], local_name(s))
+            for s in sorted_by_name(Settlement.objects.values("katottg", "name_uk", "name_en"))
         ]
         self.initial.setdefault("layers", list(default_layers(user)))
         self.initial.setdefault("paper", "A4")

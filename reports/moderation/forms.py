@@ -4,10 +4,10 @@ report's `version`, so a write over someone else's change is refused (a conflict
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.names import local_name
 from reports.forms import MultipleFileField
 from reports.models import DESCRIPTION_MAX_CHARS, Channel, Status
 from reports.moderation import selectors
-from reports.names import local_name
 from reports.states import is_reopening, transitions_from
 
 AGE_CHOICES = [

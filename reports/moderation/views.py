@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.errors import ApplicationError, InvalidInput, NotFound
+from core.roles import MODERATOR, role_required
 from layers.models import Settlement
 from reports import selectors as public_selectors
 from reports import services
@@ -21,7 +22,6 @@ from reports.forms import answers_from_post
 from reports.models import Category, Photo, Report, Update
 from reports.moderation import forms
 from reports.moderation import selectors as mod_selectors
-from reports.moderation.access import moderator_required
 from reports.views import _map_config
 
 
@@ -35,7 +35,7 @@ def _filters(request) -> tuple[forms.QueueFilterForm, mod_selectors.QueueFilter]
 
 
 @require_safe
-@moderator_required
+@role_required(MODERATOR)
 def queue(request):
     """/moderation/: the reports to work on, filtered by state, category, village and age."""
     form, filters = _filters(request)
@@ -45,7 +45,7 @@ def queue(request):
 
 
 @require_http_methods(["GET", "POST"])
-@moderator_required
+@role_required(MODERATOR)
 def report(request, number):
     """/moderation/<number>/: one report with its map, photos, neighbours and history;
     POST applies one action (a status, a duplicate, hide/show, approve, redact, verify,
@@ -216,7 +216,7 @@ _ACTIONS = {
 
 
 @require_http_methods(["GET", "POST"])
-@moderator_required
+@role_required(MODERATOR)
 def intake(request):
     """/moderation/intake/: file a report a resident phoned in, brought or wrote."""
     categories = list(public_selectors.categories_active())

@@ -44,7 +44,7 @@ def test_print_form_sends_anonymous_visitors_to_log_in(client):
 
 def test_print_form_is_closed_to_users_who_are_not_staff(client, demo):  # noqa: F811
     client.force_login(User.objects.create_user("resident"), backend=BACKEND)
-    assert client.get(URL).status_code == 302
+    assert client.get(URL).status_code == 403  # the 403 page, not a login form (issue #16)
 
 
 def test_print_form_speaks_ukrainian_to_staff(staff_client):

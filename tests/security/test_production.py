@@ -84,8 +84,8 @@ from django.test import Client
 static = "django.contrib.staticfiles.storage.StaticFilesStorage"
 settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": static}}
 client = Client(HTTP_HOST="gis.example.ua")
-secure = client.get("/admin/login/", secure=True)
-plain = client.get("/admin/login/")
+secure = client.get("/accounts/login/", secure=True)
+plain = client.get("/accounts/login/")
 health = client.get("/healthz")
 print(json.dumps({
     "secure": dict(secure.headers),
@@ -137,7 +137,7 @@ def test_production_cookies_are_secure_and_the_session_cookie_is_http_only(produ
 
 def test_plain_http_is_redirected_to_https_except_the_health_check(production_answers):
     status, location = production_answers["plain"]
-    assert status == 301 and location == "https://gis.example.ua/admin/login/"
+    assert status == 301 and location == "https://gis.example.ua/accounts/login/"
     assert production_answers["health"] in {200, 503}  # answered, not redirected
 
 
