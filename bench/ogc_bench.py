@@ -424,8 +424,9 @@ def run(args) -> dict:
 
 
 def warm_then_wrk(base: str, paths: list[str], connections: int, duration: int, workdir):
-    """Warm every worker (its parser, its kept SQL and counts) before the timed run."""
-    wrk(base, paths, connections, 2, workdir)
+    """Warm every worker (its CQL2 parser, built once per worker, its kept SQL and
+    counts) before the timed run: 8 connections reach each of the workers."""
+    wrk(base, paths, max(connections, 8), 3, workdir)
     return wrk(base, paths, connections, duration, workdir)
 
 
