@@ -17,6 +17,7 @@ hostile filter costs a 400, not a deep recursion, a huge geometry or a slow quer
 failure is an `InvalidInput` naming the `filter` parameter.
 """
 
+import functools
 import json
 import re
 from datetime import date
@@ -111,8 +112,13 @@ def _depth(text: str) -> int:
     return deepest
 
 
+@functools.lru_cache(maxsize=256)
 def parse(text: str, lang: str | None):
-    """Return the pygeofilter AST of a CQL2 filter; 400 when it is malformed or too big."""
+    """Return the pygeofilter AST of a CQL2 filter; 400 when it is malformed or too big.
+
+    Kept per worker for the last 256 filters: a map or a client paging through one filter
+    sends it again with every page (the AST is only read).
+    """
     lang = (lang or "cql2-text").lower()
     if lang not in LANGS:
         raise InvalidInput(
