@@ -203,3 +203,16 @@ def test_a_malformed_idempotency_key_is_refused(client, territory, category):
     response = client.post("/api/v1/reports/", {**data, "idempotency_key": "short"})
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_idempotency_key"
+
+
+def test_the_offline_form_has_a_manifest_and_a_service_worker_in_its_scope(client, db):
+    manifest = client.get("/reports/manifest.webmanifest")
+    assert manifest.status_code == 200 and manifest["Content-Type"] == "application/manifest+json"
+    body = manifest.json()
+    assert body["start_url"] == "/reports/new/" and {i["sizes"] for i in body["icons"]} == {
+        "192x192",
+        "512x512",
+    }
+    worker = client.get("/reports/sw.js")
+    assert worker.status_code == 200 and "workbox" in worker.text
+    assert "cdn" not in worker.text.lower().replace("no cdn", "")

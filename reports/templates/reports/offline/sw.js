@@ -13,6 +13,8 @@ var PAGES = "hromada-form-v" + CONFIG.version;
 var ASSETS = "hromada-assets";
 var TILES = "hromada-tiles";
 var ok = new workbox.cacheableResponse.CacheableResponsePlugin({ statuses: [200] });
+// Our pages vary by cookie and language; a kept copy is better than none without signal.
+var anyVary = { ignoreVary: true };
 
 self.skipWaiting();
 workbox.core.clientsClaim();
@@ -27,30 +29,45 @@ self.addEventListener("activate", function (event) {
 
 function sameOrigin(url) { return url.origin === self.location.origin; }
 
+// The form page: from the network, else the copy kept when it was last opened (looked up
+// by its URL, not by the navigation request, whose extra headers can miss the copy).
+var fromNetwork = new workbox.strategies.NetworkOnly({ networkTimeoutSeconds: 8 });
 workbox.routing.registerRoute(function (options) {
   return options.request.mode === "navigate" && sameOrigin(options.url) &&
     options.url.pathname === CONFIG.formPath;
-}, new workbox.strategies.NetworkFirst({ cacheName: PAGES, networkTimeoutSeconds: 5, plugins: [ok] }));
+}, function (options) {
+  return fromNetwork.handle(options).then(function (response) {
+    var copy = response.clone();
+    if (response.status === 200) {
+      caches.open(PAGES).then(function (cache) { cache.put(CONFIG.formPath, copy); });
+    }
+    return response;
+  }).catch(function () {
+    return caches.open(PAGES).then(function (cache) { return cache.match(CONFIG.formPath, anyVary); })
+      .then(function (kept) { return kept || Response.error(); });
+  });
+});
 
 workbox.routing.registerRoute(function (options) {
   var path = options.url.pathname;
   return sameOrigin(options.url) && options.request.method === "GET" &&
     (path.indexOf(CONFIG.staticPrefix) === 0 || CONFIG.keptPaths.indexOf(path) >= 0);
-}, new workbox.strategies.StaleWhileRevalidate({ cacheName: ASSETS, plugins: [ok] }));
+}, new workbox.strategies.StaleWhileRevalidate({
+  cacheName: ASSETS, plugins: [ok], matchOptions: anyVary }));
 
 workbox.routing.registerRoute(function (options) {
   var path = options.url.pathname;
   return sameOrigin(options.url) && CONFIG.tilePrefixes.some(function (prefix) {
     return path.indexOf(prefix) === 0;
   }) && path !== CONFIG.keptPaths[0];
-}, new workbox.strategies.CacheFirst({ cacheName: TILES, plugins: [ok,
+}, new workbox.strategies.CacheFirst({ cacheName: TILES, matchOptions: anyVary, plugins: [ok,
   new workbox.expiration.ExpirationPlugin({ maxEntries: 4000, maxAgeSeconds: 30 * 24 * 3600 })] }));
 
 /** Put every URL not yet kept into cache `name`; failures are skipped (kept next time). */
 function keep(name, urls) {
   return caches.open(name).then(function (cache) {
     return Promise.all((urls || []).map(function (url) {
-      return cache.match(url).then(function (hit) {
+      return cache.match(url, anyVary).then(function (hit) {
         if (hit) { return null; }
         return fetch(url, { credentials: "same-origin" }).then(function (response) {
           return response.ok ? cache.put(url, response) : null;
