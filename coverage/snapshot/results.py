@@ -43,9 +43,8 @@ def appeals_of(as_of: date) -> dict:
     from django.db.models import Count
     from django.db.models.functions import ExtractYear
 
-    from reports.models import Channel, Report
-
-    electronic = {Channel.WEB, Channel.API}
+    from reports.models import Report
+    from reports.states import ELECTRONIC_CHANNELS as electronic  # web, API and e-mail
     rows = (
         Report.objects.filter(created_at__date__lte=as_of)
         .annotate(year=ExtractYear("created_at"))
