@@ -8,6 +8,7 @@ each other. Every status change (the moderation workbench, the admin, the demo) 
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
@@ -75,7 +76,7 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("e-mail")
     PHONE = "phone", _("phone")
     VISIT = "visit", _("visit")
-    PAPER = "paper", _("letter")
+    PAPER = "paper", pgettext_lazy("channel", "letter")  # not a house number's letter
 
 
 # The e-appeals indicator of the IT strategy: appeals submitted electronically.

@@ -194,9 +194,14 @@
     return urls;
   }
 
-  function used() {
+  /** Our own resources this page loaded, except API answers (they change): an API URL is
+   * one under the first path segment of `apiUrl`, one of the style document's API URLs. */
+  function used(apiUrl) {
+    var apiRoot = "/" + new URL(apiUrl, location.href).pathname.split("/")[1] + "/";
     return performance.getEntriesByType("resource").map(function (entry) { return entry.name; })
-      .filter(function (url) { return url.indexOf(location.origin) === 0 && url.indexOf("/api/") < 0; });
+      .filter(function (url) {
+        return url.indexOf(location.origin) === 0 && new URL(url).pathname.indexOf(apiRoot) !== 0;
+      });
   }
 
   var mapElement = document.getElementById("pick-map");
@@ -204,7 +209,7 @@
     .then(function (all) {
       var worker = all[0].active, map = all[2];
       var send = function () {
-        worker.postMessage({ type: "keep", pages: [location.pathname], assets: used().concat([all[1]]),
+        worker.postMessage({ type: "keep", pages: [location.pathname], assets: used(all[1]).concat([all[1]]),
           tiles: map ? territoryTiles(map) : [] });
       };
       if (map && !map.loaded()) { map.once("idle", send); } else { send(); }
