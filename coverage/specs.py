@@ -10,6 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from coverage.roles import PLANNERS
 from layers.registry import LayerStyle, Ramp
 
+# What a coverage area says of itself wherever it is served (the layer, the areas API).
+AREA_PROPERTIES = {
+    "provider_name": F("provider__name"),
+    "technology": "technology",
+    "down_mbps": "down_mbps",
+    "up_mbps": "up_mbps",
+    "source": "source",
+}
+
 # Share of a place served with high-speed internet, in %: red below 20, green from 80.
 SERVED_SHARE_RAMP = Ramp(
     property="served_pct",
@@ -121,14 +130,7 @@ def register_all() -> None:
             description_en="Where providers offer internet access.",
             queryset=_areas,
             geometry="area",
-            properties={
-                "provider_name": F("provider__name"),
-                "technology": "technology",
-                "down_mbps": "down_mbps",
-                "up_mbps": "up_mbps",
-                "source": "source",
-                "valid_from": "valid_from",
-            },
+            properties={**AREA_PROPERTIES, "valid_from": "valid_from"},
             property_titles={"provider_name": _("provider")},
             style=LayerStyle(
                 colour="#2b8cbe",

@@ -57,10 +57,19 @@ def _secret_key() -> str:
     if path.exists():
         return path.read_text().strip()
     VAR_DIR.mkdir(parents=True, exist_ok=True)
+    # Written whole under another name, then linked into place: of processes starting at
+    # once (gunicorn workers, parallel test workers) one key wins and all read that one.
     key = secrets.token_urlsafe(50)
-    path.write_text(key)
-    path.chmod(0o600)
-    return key
+    draft = VAR_DIR / f"secret_key.{os.getpid()}"
+    draft.write_text(key)
+    draft.chmod(0o600)
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
+    return path.read_text().strip()
 
 
 DEBUG = env_bool("DEBUG")

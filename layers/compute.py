@@ -1,4 +1,4 @@
-"""Pure checks for importing the base layers: values, geometries, columns, containment.
+"""Pure checks for importing the base layers: values, geometries, containment.
 
 No ORM and no settings here: the layer kinds (layers.imports) run on the import engine
 (core.imports), which reads the file; the row pieces it shares (RowIssue, ImportReport,
@@ -9,7 +9,7 @@ Geometries are shapely objects; unless a name says
 
 import math
 import re
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import date, datetime
 
 import numpy as np
@@ -29,9 +29,6 @@ __all__ = ["Field", "ImportReport", "RowIssue", "clean_fields", "is_blank"]
 
 KATOTTG_PATTERN = re.compile(r"^UA\d{17}$")
 MAX_COUNT = 2_147_483_647  # PostgreSQL integer, the column type of PositiveIntegerField
-SHAPEFILE_NAME_LENGTH = 10  # DBF truncates column names to 10 characters
-LONLAT_COLUMNS = (("lon", "lat"), ("longitude", "latitude"), ("x", "y"))
-WKT_COLUMNS = ("wkt", "geometry")
 TRUE_WORDS = {"true", "t", "yes", "y", "1", "так", "1.0"}
 FALSE_WORDS = {"false", "f", "no", "n", "0", "ні", "0.0"}
 
@@ -123,68 +120,6 @@ def parse_date(value) -> date:
         return datetime.fromisoformat(text).date()
     except ValueError:
         raise ValueError(f"'{value}' is not an ISO date (YYYY-MM-DD)") from None
-
-
-# --- columns ------------------------------------------------------------------------------
-
-
-def resolve_columns(columns: Iterable[str], expected: Iterable[str]) -> tuple[dict, list[str]]:
-    """Map file columns to expected names; return (renames, unknown columns).
-
-    Names are compared lower-cased; a 10-character name that starts exactly one expected
-    name is taken as that name truncated by the Shapefile format ("territory_" →
-    "territory_katottg").
-    """
-    expected = tuple(expected)
-    renames, unknown = {}, []
-    for column in columns:
-        name = str(column).strip().lower()
-        matches = [e for e in expected if e.startswith(name)]
-        if name in expected:
-            renames[column] = name
-        elif len(name) == SHAPEFILE_NAME_LENGTH and len(matches) == 1:
-            renames[column] = matches[0]
-        else:
-            unknown.append(str(column))
-    return renames, unknown
-
-
-def csv_geometry_columns(columns: Iterable[str]) -> tuple[str, ...]:
-    """Return the (lon, lat) pair or the (wkt,) column a table has; ValueError if none."""
-    present = {str(c).strip().lower() for c in columns}
-    for pair in LONLAT_COLUMNS:
-        if set(pair) <= present:
-            return pair
-    for name in WKT_COLUMNS:
-        if name in present:
-            return (name,)
-    wanted = ", ".join("/".join(pair) for pair in LONLAT_COLUMNS)
-    raise ValueError(f"no coordinate columns: expected one of {wanted}, or a wkt column")
-
-
-def csv_separator(header: str) -> str:
-    """Return the CSV separator a header line uses: ";" (spreadsheet exports) or ","."""
-    return ";" if header.count(";") > header.count(",") else ","
-
-
-def csv_geometry(
-    props: Mapping, columns: Sequence[str], *, row: int
-) -> tuple[BaseGeometry | None, RowIssue | None]:
-    """Build a row's geometry from its lon/lat cells or its WKT cell; else name the cell."""
-    if all(is_blank(props.get(name)) for name in columns):
-        return None, RowIssue(row, "geometry", "missing geometry")
-    if len(columns) == 1:
-        try:
-            return shapely.from_wkt(str(props[columns[0]])), None
-        except shapely.errors.GEOSException as exc:
-            return None, RowIssue(row, columns[0], f"not valid WKT ({exc})")
-    coords = []
-    for name in columns:
-        try:
-            coords.append(parse_float(props[name]))
-        except ValueError as exc:
-            return None, RowIssue(row, name, str(exc))
-    return Point(*coords), None
 
 
 # --- geometry -----------------------------------------------------------------------------
@@ -342,16 +277,3 @@ def grown_areas(areas_metric: Mapping[Hashable, BaseGeometry], tolerance_m: floa
 def covering_key(geom_metric: BaseGeometry, areas: Mapping[Hashable, BaseGeometry]):
     """Return the key of the first area covering the geometry, or None."""
     return next((key for key, area in areas.items() if area.covers(geom_metric)), None)
-
-
-def duplicate_issues(keys: Iterable[tuple[int, Hashable]], field_name: str) -> list[RowIssue]:
-    """Return an error for every row whose key (not None) already appeared in the file."""
-    first_row, issues = {}, []
-    for row, key in keys:
-        if key is None:
-            continue
-        if key in first_row:
-            issues.append(RowIssue(row, field_name, f"duplicate of row {first_row[key]}"))
-        else:
-            first_row[key] = row
-    return issues

@@ -3,6 +3,7 @@
 import os
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -12,6 +13,55 @@ from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
 # inside one unless told it is safe (it is: the loop is Playwright's, not ours).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+# ---------------------------------------------------------------- parallel runs (xdist)
+# ./hromada test runs the suite in pytest-xdist workers, then the tests marked `serial`
+# alone (tests/README.md). A worker leaves the serial tests out and tells the controller
+# how many it left, so that a second pass (`--serial-pass`) runs them on their own.
+
+SERIAL_LEFT = pytest.StashKey[int]()
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--serial-pass",
+        action="store_true",
+        help="run only the tests marked serial (the second pass of ./hromada test)",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    serial = [item for item in items if item.get_closest_marker("serial")]
+    if config.getoption("serial_pass"):
+        keep = serial
+    elif hasattr(config, "workerinput"):  # an xdist worker
+        keep = [item for item in items if not item.get_closest_marker("serial")]
+        config.workeroutput["serial_left"] = len(serial)
+    else:
+        return
+    kept = set(keep)
+    config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+    items[:] = keep
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    left = getattr(node, "workeroutput", {}).get("serial_left", 0)
+    node.config.stash[SERIAL_LEFT] = max(node.config.stash.get(SERIAL_LEFT, 0), left)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    left = config.stash.get(SERIAL_LEFT, 0)
+    if not left:
+        return
+    terminalreporter.write_line(
+        f"{left} tests marked serial were left out of the parallel run: "
+        "run them alone with `pytest --serial-pass` (./hromada test does)",
+        yellow=True,
+    )
+    if pending := os.environ.get("HROMADA_SERIAL_PENDING"):
+        Path(pending).write_text(str(left))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -27,24 +77,44 @@ def _fast_flush():
     PostGISOperations.sql_flush = original
 
 
-@pytest.fixture(autouse=True)
-def static_from_finders(settings):
-    """Resolve {% static %} without collectstatic's manifest (tests run with DEBUG off)."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+@pytest.fixture(scope="session", autouse=True)
+def test_settings(tmp_path_factory):
+    """Settings of every test, from the first fixture on (module-scoped live servers and
+    pages too); a test changes them with pytest-django's `settings`, undone after it.
 
-
-@pytest.fixture(autouse=True)
-def basemap_never_online(settings):
-    """No test reaches the internet: maps draw the local basemap (imported or own data).
-
-    The proxy's tests set BASEMAP_URL and BASEMAP_UPSTREAM to their local fake upstream;
-    any other fetch would meet a closed local port and fail at once.
+    * The runtime state a test may write (cache, media, proxied basemap tiles) lives in a
+      directory of this pytest process, never in the checkout's var/: parallel workers
+      (pytest-xdist) and other checkouts' runs must not see each other's rate-limit
+      counters, lock-outs, tile data versions or files, nor an earlier run's.
+    * {% static %} resolves from the finders, without collectstatic's manifest (tests run
+      with DEBUG off).
+    * No test reaches the internet: maps draw the local basemap (imported or own data).
+      The proxy's tests set BASEMAP_URL and BASEMAP_UPSTREAM to their local fake
+      upstream; any other fetch would meet a closed local port and fail at once.
     """
-    settings.BASEMAP_URL = "local"
-    settings.BASEMAP_UPSTREAM = "http://127.0.0.1:9/{z}/{x}/{y}.png"
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    var = tmp_path_factory.mktemp("var")
+    overridden = override_settings(
+        CACHES={
+            "default": {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(var / "cache"),
+            }
+        },
+        MEDIA_ROOT=var / "media",
+        BASEMAP_CACHE_DIR=var / "basemap",
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        BASEMAP_URL="local",
+        BASEMAP_UPSTREAM="http://127.0.0.1:9/{z}/{x}/{y}.png",
+    )
+    overridden.enable()
+    yield var
+    overridden.disable()
 
 
 @pytest.fixture
@@ -151,7 +221,9 @@ def browser():
         chromium.close()
 
 
-def _logged_page(context, log: PageLog):
+def logged_page(context, log: PageLog):
+    """A new page of `context` whose console errors, page errors and requests go to `log`."""
+
     def on_console(message):
         if message.type == "error":
             log.console_errors.append(f"{message.text} at {message.location}")
@@ -172,7 +244,7 @@ def page_log() -> PageLog:
 def browser_page(browser, page_log):
     """A Ukrainian-speaking desktop page whose console, errors and requests go to page_log."""
     context = browser.new_context(locale="uk-UA", viewport={"width": 1280, "height": 900})
-    yield _logged_page(context, page_log)
+    yield logged_page(context, page_log)
     context.close()
 
 
@@ -186,5 +258,5 @@ def phone_page(browser, page_log):
         is_mobile=True,
         has_touch=True,
     )
-    yield _logged_page(context, page_log)
+    yield logged_page(context, page_log)
     context.close()

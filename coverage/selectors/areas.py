@@ -10,6 +10,7 @@ from django.utils import timezone
 from core.errors import NotFound
 from coverage import compute
 from coverage.models import CoverageArea, WifiHotspot
+from coverage.specs import AREA_PROPERTIES
 from layers.geojson import feature_collection
 
 
@@ -24,11 +25,7 @@ def areas_geojson(*, provider: str | None = None, technology: str | None = None)
         areas,
         geometry="area",
         properties={
-            "provider_name": F("provider__name"),
-            "technology": "technology",
-            "down_mbps": "down_mbps",
-            "up_mbps": "up_mbps",
-            "source": "source",
+            **AREA_PROPERTIES,
             "valid_from": "valid_from",
             "valid_to": "valid_to",
             "hotspot_id": "hotspot_id",
@@ -42,13 +39,7 @@ def area_feature_geojson(area_id: int) -> str:
     text = feature(
         CoverageArea.objects.filter(pk=area_id),
         geometry="area",
-        properties={
-            "provider_name": F("provider__name"),
-            "technology": "technology",
-            "down_mbps": "down_mbps",
-            "up_mbps": "up_mbps",
-            "source": "source",
-        },
+        properties=AREA_PROPERTIES,
     )
     if text is None:
         raise NotFound(f"No coverage area {area_id}.")

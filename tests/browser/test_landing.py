@@ -2,6 +2,7 @@
 
 import json
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -9,11 +10,14 @@ from django.conf import settings
 from django.contrib.gis.geos import Point
 
 from layers import demo
-from layers.models import Facility, Settlement
-from tests.browser.maplibre import click_at, jump, labels, popup_text, rendered, wait_idle
-from tests.conftest import square
+from layers.models import Facility, Settlement, Territory
+from tests.browser.maplibre import WAIT_MS, click_at, jump, labels, popup_text, rendered, wait_idle
+from tests.conftest import PageLog, logged_page, square
+from tests.helpers.live import committed_site
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The tests on the shared community are `django_db` (not transactional: no flush would
+# empty it under the others); the two that write keep a transactional `live_server`.
+pytestmark = [pytest.mark.browser]
 
 REFERENCE = Path(settings.BASE_DIR) / "fixtures" / "dmytrivska.json"
 DMYTRIVKA = (32.720833, 48.793611)  # lon, lat
@@ -29,8 +33,7 @@ def _reference_settlements() -> list[dict]:
     return json.loads(REFERENCE.read_text(encoding="utf-8"))["settlements"]
 
 
-@pytest.fixture
-def villages(territory):
+def _make_villages(territory) -> list[Settlement]:
     """The 12 villages of the community, at their known or approximate positions."""
     created = []
     for index, row in enumerate(_reference_settlements()):
@@ -51,8 +54,7 @@ def villages(territory):
     return created
 
 
-@pytest.fixture
-def facilities(villages):
+def _make_facilities(villages) -> list[Facility]:
     """One facility of each internet status, near the first three villages."""
     statuses = ["connected", "not_connected", "unknown"]
     return [
@@ -67,8 +69,101 @@ def facilities(villages):
     ]
 
 
+@pytest.fixture
+def villages(territory):
+    return _make_villages(territory)
+
+
+@pytest.fixture
+def facilities(villages):
+    return _make_facilities(villages)
+
+
+# ------------------------------------------------ one community, served once per module
+# The tests that only read the community share one committed copy and one server; those
+# that only look at the map share one page, loaded once: each test starts from the
+# overview the page opened at, with no popup open. Tests that change the data (markup in
+# a name, the demo) keep their own transactional `live_server`.
+
+
+@dataclass
+class Landing:
+    url: str
+    villages: list
+    facilities: list
+
+
+@dataclass
+class SharedPage:
+    page: object
+    log: PageLog
+    camera: dict
+
+
+@pytest.fixture(scope="module")
+def landing(django_db_setup, django_db_blocker):
+    def load():
+        territory = Territory.objects.create(
+            katottg="UA35040090000082553",
+            name_uk="Дмитрівська сільська територіальна громада",
+            name_en="Dmytrivska rural territorial community",
+            boundary=square(32.72, 48.80, 0.2),
+        )
+        villages = _make_villages(territory)
+        return villages, _make_facilities(villages)
+
+    # committed_site keeps the database open while the module runs: the server thread
+    # reads the committed community between the tests too.
+    with committed_site(django_db_blocker, load) as (url, (villages, facilities)):
+        yield Landing(url, villages, facilities)
+
+
+@pytest.fixture(scope="module")
+def _overview(browser, landing):
+    """The landing page loaded once, desktop, in Ukrainian, its console and requests logged."""
+    log = PageLog()
+    context = browser.new_context(locale="uk-UA", viewport={"width": 1280, "height": 900})
+    page = logged_page(context, log)
+    open_landing(page, landing)
+    camera = page.evaluate(
+        "() => { const m = window.hromadaMap; return {center: m.getCenter().toArray(),"
+        " zoom: m.getZoom(), bearing: m.getBearing(), pitch: m.getPitch()}; }"
+    )
+    yield SharedPage(page, log, camera)
+    context.close()
+
+
+@pytest.fixture
+def shared(_overview) -> SharedPage:
+    """The shared landing page with no popup open, wherever an earlier test left the map
+    (for a test that moves the map itself, or that does not look at it)."""
+    page = _overview.page
+    page.evaluate(
+        "() => document.querySelectorAll('.maplibregl-popup-close-button')"
+        ".forEach((button) => button.click())"
+    )
+    assert page.locator(".maplibregl-popup").count() == 0
+    return _overview
+
+
+@pytest.fixture
+def overview(shared) -> SharedPage:
+    """The shared landing page back at the view it opened at, with no popup open."""
+    moved = shared.page.evaluate(
+        """(camera) => { const m = window.hromadaMap, c = m.getCenter().toArray();
+        const moved = m.getZoom() !== camera.zoom || c[0] !== camera.center[0]
+          || c[1] !== camera.center[1];
+        if (moved) m.jumpTo(camera);
+        return moved; }""",
+        shared.camera,
+    )
+    if moved:
+        wait_idle(shared.page)
+    return shared
+
+
 def open_landing(page, live_server):
-    page.goto(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/", timeout=WAIT_MS)
     wait_idle(page, "#overview-map[data-map-ready='true']")
 
 
@@ -85,40 +180,40 @@ def assert_every_village_named(page, villages, at_overview=10):
             assert village.name_uk in labels(page, "settlements")
 
 
-def test_landing_shows_the_12_village_labels(browser_page, live_server, villages, facilities):
-    open_landing(browser_page, live_server)
-    browser_page.screenshot(path="/tmp/landing.png", full_page=True)
-    assert_every_village_named(browser_page, villages)
+@pytest.mark.django_db
+def test_landing_logs_no_console_error(shared):
+    assert shared.log.console_errors == []
+    assert shared.log.page_errors == []
 
 
-def test_landing_logs_no_console_error(browser_page, page_log, live_server, facilities):
-    open_landing(browser_page, live_server)
-    assert page_log.console_errors == []
-    assert page_log.page_errors == []
-
-
-def test_landing_requests_nothing_outside_this_machine(
-    browser_page, page_log, live_server, facilities, settings
-):
+@pytest.mark.django_db
+def test_landing_requests_nothing_outside_this_machine(browser_page, page_log, landing, settings):
     settings.BASEMAP_URL = "off"
-    open_landing(browser_page, live_server)
+    open_landing(browser_page, landing)
     assert page_log.requests, "the page made no request at all"
     assert page_log.outside_requests() == []
 
 
-def test_landing_draws_territory_villages_and_facilities(browser_page, live_server, facilities):
-    open_landing(browser_page, live_server)
-    assert len(set(rendered(browser_page, "territory", "katottg"))) == 1
-    assert len(set(rendered(browser_page, "settlements", "katottg"))) == 12
-    assert sorted(rendered(browser_page, "facilities", "internet")) == sorted(
+@pytest.mark.django_db
+def test_landing_draws_territory_villages_and_facilities(overview):
+    page = overview.page
+    assert len(set(rendered(page, "territory", "katottg"))) == 1
+    assert len(set(rendered(page, "settlements", "katottg"))) == 12
+    assert sorted(rendered(page, "facilities", "internet")) == sorted(
         ["connected", "not_connected", "unknown"]
     )
-    legend = browser_page.locator(".hromada-legend")
+    legend = page.locator(".hromada-legend")
     if legend.locator("button[aria-expanded='false']").count():
         legend.locator("button").first.click()
     text = legend.inner_text()
     assert "Комунальні заклади" in text
     assert "не підключено" in text
+
+
+@pytest.mark.django_db
+def test_landing_shows_the_12_village_labels(overview, landing):
+    overview.page.screenshot(path="/tmp/landing.png", full_page=True)
+    assert_every_village_named(overview.page, landing.villages)
 
 
 def _click_facility(page, facility):
@@ -128,33 +223,36 @@ def _click_facility(page, facility):
     return popup_text(page)
 
 
-def test_facility_popup_shows_internet_status_in_ukrainian(browser_page, live_server, facilities):
-    open_landing(browser_page, live_server)
-    popup = _click_facility(browser_page, facilities[0])
-    assert facilities[0].name in popup
+@pytest.mark.django_db
+def test_facility_popup_shows_internet_status_in_ukrainian(shared, landing):
+    facility = landing.facilities[0]
+    popup = _click_facility(shared.page, facility)
+    assert facility.name in popup
     assert "Інтернет" in popup or "інтернет" in popup
     assert "підключено" in popup
 
 
-def test_village_popup_shows_its_name_and_code(browser_page, live_server, villages):
-    village = villages[1]
-    open_landing(browser_page, live_server)
-    jump(browser_page, village.centre.x, village.centre.y, 13)
-    wait_idle(browser_page)
-    click_at(browser_page, village.centre.x + 0.008, village.centre.y + 0.008)
-    popup = popup_text(browser_page)
+@pytest.mark.django_db
+def test_village_popup_shows_its_name_and_code(shared, landing):
+    page, village = shared.page, landing.villages[1]
+    jump(page, village.centre.x, village.centre.y, 13)
+    wait_idle(page)
+    click_at(page, village.centre.x + 0.008, village.centre.y + 0.008)
+    popup = popup_text(page)
     assert village.name_uk in popup and village.katottg in popup
 
 
-def test_landing_fits_a_phone_screen(phone_page, page_log, live_server, villages):
-    open_landing(phone_page, live_server)
+@pytest.mark.django_db
+def test_landing_fits_a_phone_screen(phone_page, page_log, landing):
+    open_landing(phone_page, landing)
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360
-    assert_every_village_named(phone_page, villages, at_overview=6)
+    assert_every_village_named(phone_page, landing.villages, at_overview=6)
     assert page_log.console_errors == []
     phone_page.screenshot(path="/tmp/landing-phone.png", full_page=True)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_popup_shows_markup_in_names_as_text(browser_page, live_server, facilities):
     Facility.objects.filter(pk=facilities[0].pk).update(name="<img src=x onerror=alert(1)>")
     open_landing(browser_page, live_server)
@@ -163,16 +261,16 @@ def test_popup_shows_markup_in_names_as_text(browser_page, live_server, faciliti
     assert browser_page.locator(".maplibregl-popup-content img").count() == 0
 
 
-def test_a_layer_that_fails_to_load_leaves_the_others_drawn(
-    browser_page, page_log, live_server, villages
-):
+@pytest.mark.django_db
+def test_a_layer_that_fails_to_load_leaves_the_others_drawn(browser_page, page_log, landing):
     browser_page.route("**/tiles/facilities/**", lambda route: route.fulfill(status=503))
-    open_landing(browser_page, live_server)
-    assert_every_village_named(browser_page, villages)
+    open_landing(browser_page, landing)
+    assert_every_village_named(browser_page, landing.villages)
     assert rendered(browser_page, "facilities") == []
     assert page_log.page_errors == []
 
 
+@pytest.mark.django_db(transaction=True)
 def test_landing_shows_the_demo_community_with_official_codes(browser_page, page_log, live_server):
     demo.load_layers(lambda line: None)
     open_landing(browser_page, live_server)
@@ -183,10 +281,11 @@ def test_landing_shows_the_demo_community_with_official_codes(browser_page, page
     browser_page.screenshot(path="/tmp/landing-demo.png", full_page=True)
 
 
-def test_landing_in_english_names_the_villages_in_english(browser_page, live_server, villages):
+@pytest.mark.django_db
+def test_landing_in_english_names_the_villages_in_english(browser_page, landing):
     browser_page.context.add_cookies(
-        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}]
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": landing.url}]
     )
-    open_landing(browser_page, live_server)
+    open_landing(browser_page, landing)
     shown = labels(browser_page, "settlements", "name_en")
-    assert shown <= {v.name_en for v in villages} and len(shown) >= 10
+    assert shown <= {v.name_en for v in landing.villages} and len(shown) >= 10

@@ -135,7 +135,52 @@ def test_geo_file_in_another_crs_is_reprojected_and_noted(tmp_path):
     assert any(note.startswith("reprojected from EPSG:6385") for note in table.notes)
 
 
+@pytest.mark.parametrize(
+    ("header", "point"),
+    [
+        ("name,LON,Lat", (32.72, 48.79)),
+        ("name,longitude,latitude", (32.72, 48.79)),
+        ("name,x,y", (32.72, 48.79)),
+    ],
+)
+def test_csv_coordinate_columns_are_found_in_any_case(tmp_path, header, point):
+    table = read_table(write(tmp_path, f"{header}\nА,32.72,48.79\n"), kind())
+    assert table.points() == [point] and table.header == ["name"]
+
+
+def test_csv_separator_follows_the_header(tmp_path):
+    comma = read_table(write(tmp_path, "name,kind,lon,lat\nА,b,32.72,48.79\n"), kind())
+    semicolon = read_table(write(tmp_path, "name;kind;lon;lat\nА;b;32.72;48.79\n"), kind())
+    assert "CSV delimiter: ','" in comma.notes and "CSV delimiter: ';'" in semicolon.notes
+    assert comma.records == semicolon.records
+
+
+def test_csv_wkt_polygon_is_read_and_bad_wkt_named(tmp_path):
+    square = shapely.box(32.7, 48.78, 32.74, 48.8)
+    path = write(tmp_path, f"name;wkt\nА;{square.wkt}\nБ;POLYGON ((1 2\n")
+    table = read_table(path, kind())
+    assert table.geometries[0].equals(square) and table.geometries[1] is None
+    assert [(i.row, i.field) for i in table.issues] == [(3, "wkt")]
+    assert table.issues[0].message.startswith("unreadable WKT")
+
+
 # --- map columns and validate -----------------------------------------------------------------
+
+
+def test_columns_are_matched_whatever_their_case(tmp_path):
+    table = read_table(write(tmp_path, "KATOTTG,Name_UK\nUA1,Дмитрівка\n"), kind())
+    found, unknown = map_columns(table.header, {"katottg": ("katottg",), "name_uk": ("name_uk",)})
+    assert found == {"katottg": "katottg", "name_uk": "name_uk"} and unknown == []
+
+
+def test_columns_truncated_by_shapefile_are_recognised():
+    roles = {
+        "territory_katottg": ("territory_katottg",),
+        "position_accuracy": ("position_accuracy",),
+    }
+    found, unknown = map_columns(["territory_", "position_a"], roles)
+    assert found == {"territory_katottg": "territory_", "position_accuracy": "position_a"}
+    assert unknown == []
 
 
 def test_columns_map_by_alias_and_by_shapefile_truncation():

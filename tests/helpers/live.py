@@ -1,4 +1,4 @@
-"""A live server over the demo community, made once for a module (not per test).
+"""A live server over committed data (the demo community), made once for a module.
 
 pytest-django's `live_server` makes every test transactional, so the demo would be
 loaded and flushed again for each of them; here it is committed once, served by a
@@ -38,26 +38,44 @@ def _staff_cookies(url: str) -> list[dict]:
 
 
 @contextmanager
-def demo_site(django_db_blocker):
-    """Load the demo (committed), serve it on a thread, yield a DemoSite; flush after."""
+def committed_site(django_db_blocker, load):
+    """Commit what `load()` writes, serve it on a thread of its own; yield (the server's
+    URL, what `load` returned). After: the tables are flushed and what the migrations
+    had written is put back."""
     from django.core.management import call_command
     from django.db import connection
     from django.test.utils import modify_settings
     from pytest_django.live_server_helper import LiveServer
 
-    from reports.models import Report
-
     with django_db_blocker.unblock():
         migrated = connection.creation.serialize_db_to_string()
-        call_command("load_demo", stdout=io.StringIO())
-        report = Report.objects.filter(is_approved=True, is_hidden=False).order_by("pk").first()
-        server = LiveServer("localhost")
-        hosts = modify_settings(ALLOWED_HOSTS={"append": "localhost"})
-        hosts.enable()
         try:
-            yield DemoSite(server.url, report.number, _staff_cookies(server.url))
+            loaded = load()
+            server = LiveServer("localhost")
+            hosts = modify_settings(ALLOWED_HOSTS={"append": "localhost"})
+            hosts.enable()
+            try:
+                yield server.url, loaded
+            finally:
+                hosts.disable()
+                server.stop()
         finally:
-            hosts.disable()
-            server.stop()
             call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
             connection.creation.deserialize_db_from_string(migrated)
+
+
+@contextmanager
+def demo_site(django_db_blocker):
+    """Load the demo (committed), serve it on a thread, yield a DemoSite; flush after."""
+    from django.core.management import call_command
+
+    from reports.models import Report
+
+    def load():
+        call_command("load_demo", stdout=io.StringIO())
+        return Report.objects.filter(is_approved=True, is_hidden=False).order_by("pk").first()
+
+    with committed_site(django_db_blocker, load) as (url, report):
+        with django_db_blocker.unblock():
+            cookies = _staff_cookies(url)
+        yield DemoSite(url, report.number, cookies)

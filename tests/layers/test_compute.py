@@ -148,79 +148,6 @@ def test_clean_fields_reports_every_bad_cell_with_row_and_field():
     assert [(i.row, i.field) for i in issues] == [(7, "katottg"), (7, "population"), (7, "kind")]
 
 
-# --- columns ------------------------------------------------------------------------------
-
-
-def test_columns_match_case_insensitively():
-    renames, unknown = compute.resolve_columns(["KATOTTG", "Name_UK"], ["katottg", "name_uk"])
-    assert renames == {"KATOTTG": "katottg", "Name_UK": "name_uk"}
-    assert unknown == []
-
-
-def test_columns_truncated_by_shapefile_are_recognised():
-    renames, _ = compute.resolve_columns(
-        ["territory_", "position_a"], ["territory_katottg", "position_accuracy"]
-    )
-    assert renames == {"territory_": "territory_katottg", "position_a": "position_accuracy"}
-
-
-def test_unknown_columns_are_listed():
-    _, unknown = compute.resolve_columns(["katottg", "colour"], ["katottg"])
-    assert unknown == ["colour"]
-
-
-@pytest.mark.parametrize(
-    ("columns", "expected"),
-    [
-        (["name", "LON", "Lat"], ("lon", "lat")),
-        (["longitude", "latitude"], ("longitude", "latitude")),
-        (["x", "y"], ("x", "y")),
-        (["name", "wkt"], ("wkt",)),
-    ],
-)
-def test_csv_geometry_columns_are_found(columns, expected):
-    assert compute.csv_geometry_columns(columns) == expected
-
-
-def test_csv_without_coordinate_columns_is_refused():
-    with pytest.raises(ValueError, match="no coordinate columns"):
-        compute.csv_geometry_columns(["name", "address"])
-
-
-def test_csv_geometry_builds_point_from_lon_lat():
-    geom, issue = compute.csv_geometry({"lon": "32.72", "lat": "48.79"}, ("lon", "lat"), row=1)
-    assert issue is None
-    assert (geom.x, geom.y) == (32.72, 48.79)
-
-
-def test_csv_geometry_names_the_bad_coordinate_cell():
-    _, issue = compute.csv_geometry({"lon": "32.72", "lat": "north"}, ("lon", "lat"), row=3)
-    assert (issue.row, issue.field) == (3, "lat")
-
-
-def test_csv_geometry_reads_wkt_polygons():
-    geom, _ = compute.csv_geometry({"wkt": SQUARE.wkt}, ("wkt",), row=1)
-    assert geom.equals(SQUARE)
-
-
-def test_csv_geometry_reports_bad_wkt():
-    _, issue = compute.csv_geometry({"wkt": "POLYGON ((1 2"}, ("wkt",), row=2)
-    assert issue.field == "wkt"
-    assert "not valid WKT" in issue.message
-
-
-def test_csv_geometry_reports_missing_coordinates():
-    _, issue = compute.csv_geometry({"lon": "", "lat": ""}, ("lon", "lat"), row=2)
-    assert issue == RowIssue(2, "geometry", "missing geometry")
-
-
-@pytest.mark.parametrize(
-    ("header", "sep"), [("name;kind;lon;lat", ";"), ("name,kind,lon,lat", ",")]
-)
-def test_csv_separator_follows_the_header(header, sep):
-    assert compute.csv_separator(header) == sep
-
-
 # --- geometry -----------------------------------------------------------------------------
 
 
@@ -336,11 +263,6 @@ def test_covering_key_allows_points_within_tolerance():
 def test_covering_key_refuses_points_beyond_tolerance():
     areas = compute.grown_areas({"T": box(0, 0, 1000, 1000)}, 50)
     assert compute.covering_key(Point(1100, 500), areas) is None
-
-
-def test_duplicate_keys_are_reported_on_later_rows():
-    issues = compute.duplicate_issues([(1, "A"), (2, "B"), (3, "A"), (4, None)], "katottg")
-    assert issues == [RowIssue(3, "katottg", "duplicate of row 1")]
 
 
 def test_report_is_ok_with_warnings_only():
