@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.staticfiles.apps import StaticFilesConfig as BaseStaticFilesConfig
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,3 +11,18 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from core import checks  # noqa: F401 — importing registers the system checks
+
+
+class StaticFilesConfig(BaseStaticFilesConfig):
+    """django.contrib.staticfiles, leaving out what no page loads: MapLibre's development
+    builds, its CSP build (layers/map.js uses the standard bundle) and type declarations.
+    collectstatic then hashes and compresses (gzip and brotli) a few megabytes, not forty.
+    Source maps of the files kept stay: the manifest storage checks their references."""
+
+    ignore_patterns = [
+        *BaseStaticFilesConfig.ignore_patterns,
+        "*-dev.js",
+        "*-dev.js.map",
+        "maplibre-gl-csp*",
+        "*.d.ts",
+    ]

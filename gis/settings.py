@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("HROMADA_VAR_DIR", BASE_DIR / "var"))
@@ -55,7 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    # django.contrib.staticfiles without the front-end packages' unused builds.
+    "core.apps.StaticFilesConfig",
     "django.contrib.gis",
     "django.contrib.postgres",
     "ninja",
@@ -79,6 +81,8 @@ MIDDLEWARE = [
     # A fresh basemap tile on disk is sent here, as WhiteNoise sends static files.
     "layers.basemap.middleware.CachedBasemapMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
+    # The API's JSON gzipped, with an ETag and no-cache: a reloaded map gets 304s.
+    "core.http.RevalidatedApiMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -176,6 +180,9 @@ STORAGES = {
         )
     },
 }
+# WhiteNoise sends .br (brotli, installed) or .gz beside each static file; source maps,
+# fetched only by developers' tools, are not worth seconds of brotli at each collectstatic.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 

@@ -2,15 +2,12 @@
 folds on phones and leaves the territory free, /coverage/ writes every village's share,
 the map works by keyboard, and every map says which basemap it shows, offline too."""
 
-import io
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
 from django.core.cache import cache
-from PIL import Image
 
+from bench.fake_tiles import FakeTileServer, noise_png
 from bench.pages import new_context, wait_until_drawn
 from layers.basemap import selectors
 from tests.helpers.live import demo_site
@@ -197,41 +194,16 @@ def test_english_page_names_the_basemap_in_english(browser, site):
         context.close()
 
 
-def tile_png() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (256, 256), (200, 220, 200)).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
 @pytest.fixture
 def fake_upstream(settings, tmp_path):
     """A local tile server standing in for OpenStreetMap; the proxy is pointed at it."""
-    body, asked = tile_png(), []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 (http.server's name)
-            asked.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Type", "image/png")
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "max-age=3600")
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    settings.BASEMAP_URL = ""
-    settings.BASEMAP_UPSTREAM = f"http://127.0.0.1:{server.server_address[1]}/{{z}}/{{x}}/{{y}}.png"
-    settings.BASEMAP_CACHE_DIR = tmp_path / "basemap"
-    cache.delete(selectors.OFFLINE_KEY)
-    yield asked
-    cache.delete(selectors.OFFLINE_KEY)
-    server.shutdown()
-    server.server_close()
+    with FakeTileServer(noise_png(noisy_rows=128)) as upstream:
+        settings.BASEMAP_URL = ""
+        settings.BASEMAP_UPSTREAM = upstream.template
+        settings.BASEMAP_CACHE_DIR = tmp_path / "basemap"
+        cache.delete(selectors.OFFLINE_KEY)
+        yield upstream
+        cache.delete(selectors.OFFLINE_KEY)
 
 
 @pytest.mark.parametrize("width", [1366, 360])
@@ -246,7 +218,7 @@ def test_osm_tiles_come_through_our_proxy_with_the_attribution(browser, site, fa
         tiles = [url for url in requests if urlsplit(url).path.startswith("/basemap/")]
         assert tiles and all(url.endswith(".png") for url in tiles)
         assert all(url.startswith(site.url) for url in tiles)
-        assert fake_upstream
+        assert fake_upstream.requests
         note = page.locator(".hromada-basemap-note")
         assert note.get_attribute("data-kind") == "osm"
         assert OSM in note.inner_text() and note.is_visible()

@@ -82,7 +82,7 @@
     var marker = null;
     var ramp = shareRamp(doc);
     // Villages filled by the share of their homes served (the hexagons' ramp, same property).
-    Promise.all([getJSON(el.dataset.villages), getJSON(el.dataset.shares)]).then(function (res) {
+    villageShares.then(function (res) {
       var shares = {};
       res[1].settlements.forEach(function (s) { shares[s.katottg] = s; });
       res[0].features.forEach(function (f) {
@@ -143,6 +143,11 @@
       }, 250);
     });
   }
+
+  // Asked for at once, beside the style document and MapLibre's start, not after them.
+  var villageShares = el.dataset.public
+    ? Promise.all([getJSON(el.dataset.villages), getJSON(el.dataset.shares)]) : null;
+  if (villageShares) { villageShares.catch(function () {}); }
 
   if (el.dataset.public) {
     document.getElementById("address-search").addEventListener("submit", function (e) { e.preventDefault(); });
