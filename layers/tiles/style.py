@@ -235,6 +235,12 @@ def label_layer(legend: dict, language: str) -> dict | None:
         # Beside the point, never on it; variable anchors let more names find room.
         layout["text-variable-anchor"] = ["left", "right", "top", "bottom"]
         layout["text-radial-offset"] = 0.8
+    elif not along:
+        # On the area when there is room, else just beside it: on a 360 px phone the
+        # twelve villages of the territory's default view all get their names (with the
+        # centre only, five of them found no room).
+        layout["text-variable-anchor"] = ["center", "top", "bottom", "left", "right"]
+        layout["text-radial-offset"] = 0.5
     return {
         "id": f"{legend['id']}-label",
         "type": "symbol",

@@ -89,7 +89,7 @@ def overlapping(boxes) -> list:
     ]
 
 
-@pytest.mark.parametrize("path", MAP_PAGES)
+@pytest.mark.parametrize("path", ("/", *MAP_PAGES))
 def test_phone_legend_is_folded_and_leaves_the_territory_free(browser, site, path):
     context, page = open_map(browser, site, path, width=360)
     try:
@@ -142,6 +142,7 @@ FOCUSED_JS = "document.activeElement.className || document.activeElement.type"
 
 
 def test_keyboard_zooms_and_tabs_from_search_to_toggles(browser, site):
+    # /coverage/'s search is the page's address box above the map (no second one in it).
     context, page = open_map(browser, site, "/coverage/")
     try:
         canvas = page.locator(".maplibregl-canvas")
@@ -152,9 +153,10 @@ def test_keyboard_zooms_and_tabs_from_search_to_toggles(browser, site):
         page.keyboard.press("+")
         page.wait_for_timeout(600)
         assert page.evaluate(f"{MAP_JS}.getZoom()") > before
-        page.focus(".hromada-search-input")
+        assert page.locator(".hromada-search-input").count() == 0
+        page.focus("#address-q")
         order = []
-        for _ in range(6):
+        for _ in range(8):
             page.keyboard.press("Tab")
             order.append(page.evaluate(FOCUSED_JS))
         assert "checkbox" in order
@@ -170,10 +172,31 @@ BASEMAP_LAYERS_JS = f"""() => {MAP_JS}.getStyle().layers
   .map(l => l.id)"""
 
 
-@pytest.mark.parametrize("path", MAP_PAGES)
-def test_offline_every_map_draws_the_own_data_basemap_and_names_it(browser, site, path):
+VILLAGE_LABELS = {"/coverage/": "village-shares-label"}
+
+
+def village_names(page, layer: str) -> set[str]:
+    """The village names MapLibre placed on screen in the label layer `layer`."""
+    return set(
+        page.evaluate(
+            f"""layer => {MAP_JS}.queryRenderedFeatures({{layers: [layer]}})
+              .map(f => f.properties.name_uk)""",
+            layer,
+        )
+    )
+
+
+@pytest.mark.parametrize("width", [1366, 360])
+@pytest.mark.parametrize("path", ("/", *MAP_PAGES))
+def test_done_when_offline_every_map_reads_with_no_error_and_no_label_overlap(
+    browser, site, path, width
+):
+    """Issue #15's "Done when", outside network blocked: the own-data basemap drawn and
+    named, no 4xx/5xx from our server, no console error, no two labels overlapping, and
+    every village named at the default view (the decision for phones: all twelve at
+    once, names beside their village when not on it)."""
     errors = []
-    context, page = open_map(browser, site, path, offline=True, log=errors)
+    context, page = open_map(browser, site, path, width=width, offline=True, log=errors)
     try:
         note = page.locator(".hromada-basemap-note")
         assert note.get_attribute("data-kind") == "own"
@@ -181,6 +204,11 @@ def test_offline_every_map_draws_the_own_data_basemap_and_names_it(browser, site
         assert note.is_visible()
         layers = page.evaluate(BASEMAP_LAYERS_JS)
         assert rendered(page, layers), layers
+        label_layer = VILLAGE_LABELS.get(path, "settlements-label")
+        page.wait_for_function(f"{MAP_JS}.getLayer('{label_layer}')")
+        wait_until_drawn(page)
+        assert len(village_names(page, label_layer)) == 12
+        assert not overlapping(placed_boxes(page))
         assert errors == []
     finally:
         context.close()

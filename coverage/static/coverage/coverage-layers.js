@@ -49,7 +49,8 @@
       return loading;
     }
     map.addControl(new HromadaMapControls.Toggles([{ id: "hexagons", title: d.labelHexagons }],
-      { hidden: ["hexagons"], onToggle: function (id, shown) { if (shown) { load(); } } }), "top-left");
+      { hidden: ["hexagons"], onToggle: function (id, shown) { if (shown) { load(); } } },
+      M.isPhone(el)), "top-left");
     el.dataset.hexagonsReady = "true";
   }
 

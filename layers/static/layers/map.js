@@ -128,7 +128,9 @@
   // covers it.
   function clearPadding(map) {
     var box = map.getContainer().getBoundingClientRect();
-    var padding = { top: 8, bottom: 8, left: 8, right: 8 };
+    // At least room for half a village name beside the territory's edge: a name placed
+    // beside a village on the border stays inside the map.
+    var padding = { top: 16, bottom: 16, left: 36, right: 36 };
     var controls = map.getContainer().querySelectorAll(".maplibregl-ctrl-top-left > *, " +
       ".maplibregl-ctrl-top-right > *, .maplibregl-ctrl-bottom-left > *, .maplibregl-ctrl-bottom-right > *");
     Array.prototype.forEach.call(controls, function (control) {
