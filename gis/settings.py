@@ -163,7 +163,8 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
 # (Leaflet is no static file: maps/builder.py inlines it into the downloadable map.)
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
-    # The map client (vector tiles, labels with collision handling); its CSP build.
+    # The map client (vector tiles, labels with collision handling): its standard bundle,
+    # whose workers start from blob: URLs (CSP worker-src allows blob:).
     ("vendor/maplibre-gl", NODE_MODULES / "maplibre-gl" / "dist"),
     # ./hromada copies ol.css next to ol.js so that one folder holds the admin map widget.
     ("vendor/ol", NODE_MODULES / "ol" / "dist"),
@@ -301,6 +302,7 @@ CSP_PRODUCTION = {
     "img-src": ["'self'", "data:", "blob:"],
     "font-src": ["'self'", "data:"],
     "connect-src": ["'self'"],
+    # MapLibre's workers (layers/map.js) start from a blob: URL made by its own bundle.
     "worker-src": ["'self'", "blob:"],
     "object-src": ["'none'"],
     "base-uri": ["'self'"],
