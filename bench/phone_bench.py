@@ -154,6 +154,7 @@ def measure(browser, base: str, name: str) -> PageResult:
         html_s=html_s,
         cold_kinds=cold.breakdown(),
         warm_kinds=warm.breakdown(),
+        cold_network_s=cold.busy_seconds(),
     )
 
 
@@ -190,7 +191,10 @@ def run(args, names: list[str], upstream: FakeTileServer | None, cache_dir: str)
                 print(row(results[-1]), flush=True)
             browser.close()
         for result in results:
-            print(f"{result.name:<11} cold: {breakdown_text(result.cold_kinds)}")
+            print(
+                f"{result.name:<11} cold: {breakdown_text(result.cold_kinds)};"
+                f" network busy {result.cold_network_s:.2f} s"
+            )
             print(f"{'':<11} warm: {breakdown_text(result.warm_kinds)}")
         print(f"machine after: load {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
 

@@ -101,6 +101,23 @@ class NetworkLog:
     def bytes(self) -> int:
         return sum(self.transferred.values())
 
+    def busy_seconds(self) -> float:
+        """Seconds during which at least one request was in flight (the union of the
+        requests' intervals): the network's share of a load, without the gaps where the
+        page was computing."""
+        spans = sorted(
+            (start, self.finished[request_id])
+            for request_id, start in self.started.items()
+            if request_id in self.finished
+        )
+        busy, end = 0.0, float("-inf")
+        for start, finish in spans:
+            if finish <= end:
+                continue
+            busy += finish - max(start, end)
+            end = finish
+        return busy
+
     def seconds_to_quiet(self) -> float:
         """From the document's request to the end of the last request that finished."""
         start = self.started.get(self.document, min(self.started.values(), default=0))
@@ -140,6 +157,9 @@ class PageResult:
     html_s: float
     cold_kinds: dict = field(default_factory=dict)
     warm_kinds: dict = field(default_factory=dict)
+    # Seconds with a request in flight during the cold load (DevTools' clock): the
+    # network's share of `usable_s`, which a loaded machine's CPU does not stretch.
+    cold_network_s: float = 0.0
 
 
 def mark(ok: bool) -> str:

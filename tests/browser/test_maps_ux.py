@@ -10,6 +10,7 @@ from django.core.cache import cache
 from bench.fake_tiles import FakeTileServer, noise_png
 from bench.pages import new_context, wait_until_drawn
 from layers.basemap import selectors
+from tests.browser.maplibre import WAIT_MS
 from tests.helpers.live import demo_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -50,8 +51,8 @@ def open_map(browser, site, path, *, width=1366, language="uk", offline=False, l
         page.on("console", lambda m: m.type == "error" and log.append(m.text))
         page.on("response", lambda r: r.status >= 400 and log.append(f"{r.status} {r.url}"))
     page.goto(site.url + path)
-    page.wait_for_selector(".maplibregl-map[data-map-ready], [data-map-ready]", timeout=30_000)
-    wait_until_drawn(page)
+    page.wait_for_selector(".maplibregl-map[data-map-ready], [data-map-ready]", timeout=WAIT_MS)
+    wait_until_drawn(page, timeout_ms=WAIT_MS)
     return context, page
 
 
