@@ -20,6 +20,7 @@ STREET_MIN_ZOOM = 12
 # Street names and house numbers are written from this zoom on (a street fills the screen).
 STREET_ZOOM = 16
 SOURCE = "Адресний реєстр Дмитрівської громади"
+SOURCE_EN = "Address register of the Dmytrivska community"
 BUILDING_USE_COLOURS = (
     ("residential", "#2166ac"),
     ("non_residential", "#b2182b"),
@@ -73,6 +74,7 @@ ADDRESSES = LayerSpec(
         categories=BUILDING_USE_COLOURS,
     ),
     source=SOURCE,
+    source_en=SOURCE_EN,
     min_zoom=ADDRESS_MIN_ZOOM,
     tile_feature_cap=10_000,
     label=LayerLabel("house_number", min_zoom=STREET_ZOOM, size=10, priority=40, colour="#1b4f8a"),
@@ -97,6 +99,7 @@ STREETS = LayerSpec(
     popup=("label", "settlement_name_uk"),
     style=LayerStyle(colour="#6e6e6e", line_width=2, symbol="none"),
     source=SOURCE,
+    source_en=SOURCE_EN,
     min_zoom=STREET_MIN_ZOOM,
     tile_feature_cap=5_000,
     label=LayerLabel("label", min_zoom=STREET_ZOOM, placement="line", size=11, priority=30),

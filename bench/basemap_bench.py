@@ -19,59 +19,23 @@ What it does, on the cluster of DATABASE_URL (a database of its own, `<name>_bas
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import shutil
 import sys
 import tempfile
-import threading
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import serving  # noqa: E402
+from bench.fake_tiles import FakeTileServer, noise_png  # noqa: E402
 from bench.ogc_bench import wrk  # noqa: E402
 
-PORT = 8131
 CENTRE = (32.72, 48.80)  # Dmytrivka, lon/lat degrees
 ZOOMS = (12, 13, 14, 15)
 TILES_PER_SIDE = 5  # around the centre at each zoom: 100 tiles in all
 TARGET_RATIO = 0.8
-
-
-def noise_png(size_px: int = 256, seed: int = 1) -> bytes:
-    """A PNG that compresses like a real map tile (20–30 kB), made without randomness."""
-    import numpy as np
-    from PIL import Image
-
-    rng = np.random.default_rng(seed)
-    pixels = (rng.integers(0, 4, (size_px, size_px)) * 60).astype("uint8")
-    buffer = io.BytesIO()
-    Image.fromarray(pixels, "L").save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def fake_upstream(body: bytes) -> ThreadingHTTPServer:
-    """Start a tile server on a free loopback port that answers every GET with `body`."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 (http.server's name)
-            self.send_response(200)
-            self.send_header("Content-Type", "image/png")
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "max-age=86400")
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
 
 
 def tile_paths() -> list[str]:
@@ -125,17 +89,17 @@ def run(args, workdir: Path) -> list[dict]:
     static_root = workdir / "static"
     static_root.mkdir()
     (static_root / "bench-tile.png").write_bytes(body)
-    upstream = fake_upstream(body)
-    template = f"http://127.0.0.1:{upstream.server_address[1]}/{{z}}/{{x}}/{{y}}.png"
+    upstream = FakeTileServer(body, cache_control="max-age=86400").start()
     env = {
         "BASEMAP_URL": "",
-        "BASEMAP_UPSTREAM": template,
+        "BASEMAP_UPSTREAM": upstream.template,
         "BASEMAP_CACHE_DIR": str(workdir / "tiles"),
         "STATIC_ROOT": str(static_root),
         "DATABASE_URL": os.environ["DATABASE_URL"],
     }
-    server = serving.start_gunicorn(PORT, args.workers, env)
-    base = f"http://127.0.0.1:{PORT}"
+    port = serving.free_port()
+    server = serving.start_gunicorn(port, args.workers, env)
+    base = f"http://127.0.0.1:{port}"
     try:
         serving.wait_for(base + "/healthz")
         paths = tile_paths()
@@ -150,7 +114,7 @@ def run(args, workdir: Path) -> list[dict]:
         return rows
     finally:
         serving.stop(server)
-        upstream.shutdown()
+        upstream.stop()
 
 
 def table(rows: list[dict]) -> str:

@@ -45,12 +45,13 @@ def public_report() -> str:
 
 
 @contextmanager
-def demo_server(suffix: str, *, workers: int = 2, drop: bool = True):
-    """Yield a DemoServer over `<db>_<suffix>`; stop gunicorn (and drop the database
-    unless `drop` is false) on leaving, whatever happened."""
+def demo_server(suffix: str, *, workers: int = 2, drop: bool = True, env: dict | None = None):
+    """Yield a DemoServer over `<db>_<suffix>` (`env`: more variables for gunicorn);
+    stop gunicorn (and drop the database unless `drop` is false) on leaving, whatever
+    happened."""
     url = prepare(suffix)
     port = serving.free_port()
-    process = serving.start_gunicorn(port, workers, {"DATABASE_URL": url})
+    process = serving.start_gunicorn(port, workers, {**(env or {}), "DATABASE_URL": url})
     try:
         base = f"http://127.0.0.1:{port}"
         serving.wait_for(f"{base}/healthz", seconds=120)

@@ -88,15 +88,23 @@ def new_context(browser, base_url: str, width: int, language: str, scale: float 
 # without such a handle (today's Leaflet pages) are drawn once the network has been
 # idle for 500 ms.
 MAPLIBRE_IDLE_JS = """
-() => {
-  const maps = [].concat(window.hromadaMap || [], window.hromadaMaps || [])
-    .filter(map => map && typeof map.loaded === 'function');
-  if (!maps.length) return Promise.resolve(null);
+() => new Promise((found) => {
+  // A page with the map client (window.HromadaMap) makes its maps once the style
+  // document has come, which may be after "load": wait for them (at most 30 s).
+  const start = Date.now();
+  (function poll() {
+    const maps = [].concat(window.hromadaMap || [], window.hromadaMaps || [])
+      .filter(map => map && typeof map.loaded === 'function');
+    if (maps.length || !window.HromadaMap || Date.now() - start > 30000) { found(maps); }
+    else { setTimeout(poll, 50); }
+  })();
+}).then((maps) => {
+  if (!maps.length) return null;
   return Promise.all(maps.map(map => new Promise(resolve => {
     if (map.loaded() && (!map.areTilesLoaded || map.areTilesLoaded())) resolve();
     else map.once('idle', () => resolve());
   }))).then(() => performance.now());
-}
+})
 """
 
 

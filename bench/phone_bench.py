@@ -1,7 +1,7 @@
 """The public map pages on a rural phone (issue #15, "Performance").
 
     DATABASE_URL=postgis://hromada@%2Fwork%2Fmain%2Fvar%2Fpgsocket/hromada \\
-      .venv/bin/python bench/phone_bench.py [--pages map,coverage] [--keep-db]
+      .venv/bin/python bench/phone_bench.py [--pages map,coverage] [--basemap osm|own] [--keep-db]
 
 Debian's Chromium (bench/pages.py flags) at 360x740, throttled through the DevTools
 protocol to 1.6 Mbit/s down, 0.75 Mbit/s up, 150 ms round trip and a 4x slower CPU,
@@ -9,11 +9,18 @@ loads each public map page from our gunicorn serving the demo (its own database,
 `<db>_phone`, dropped afterwards) and prints per page: seconds to a usable map, bytes
 and requests on a cold cache and on a warm reload, and beside them the page's HTML alone
 (bytes, seconds) under the same throttling, against the targets (under 3 s, 1 MB cold,
-100 kB warm).
+100 kB warm); then where the bytes went (page, static files, basemap, vector tiles, data).
 
-"Usable map": when the page exposes its MapLibre map(s) (window.hromadaMap[s]), the
-moment all are `idle` (performance.now()); otherwise (today's Leaflet pages) the end of
-the last request before the network went quiet, from the DevTools timestamps.
+The basemap: `osm` (the default, as deployed) is OpenStreetMap through our proxy, whose
+upstream here is a local fake tile server (bench/fake_tiles.py) answering every tile
+with one PNG of about a rural OSM tile's size (`--tile-rows`: rows of noise, 128 give
+12 kB; 256 give 24 kB, a busy town tile); the proxy's disk cache starts empty, so the
+cold load fetches through it. `own` is the community's own data drawn as the basemap.
+
+"Usable map": the page's MapLibre maps made (`data-map-ready`), then the network quiet
+for QUIET_S and every map idle; the time is that of the last `idle` event of any map
+(performance.now(), from navigation start): the basemap, the layers and the page's own
+data (the reports, the village shares) drawn.
 """
 
 from __future__ import annotations
@@ -22,25 +29,44 @@ import argparse
 import os
 import platform
 import sys
+import tempfile
 from pathlib import Path
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.demo_site import demo_server
-from bench.pages import PUBLIC_MAP_PAGES, launch, maplibre_idle_at, new_context, page_named
+from bench.fake_tiles import FakeTileServer, noise_png
+from bench.pages import PUBLIC_MAP_PAGES, launch, new_context, page_named
 from bench.phone_metrics import (
     CPU_SLOWDOWN,
     HEADER,
     VIEWPORT,
     NetworkLog,
     PageResult,
+    breakdown_text,
     network_conditions,
     row,
 )
 
 TIMEOUT_MS = 120_000
 PHONE_SCALE = 2  # a cheap Android phone's device pixel ratio
+QUIET_S = 1.5  # no request for this long after the maps are made: the page is done
+
+# Every `idle` of every map, as it happens: window.__hromadaIdleAt (ms from navigation).
+IDLE_RECORDER_JS = """
+(() => {
+  const seen = new Set();
+  window.__hromadaIdleAt = null;
+  setInterval(() => [].concat(window.hromadaMaps || []).forEach((map) => {
+    if (seen.has(map)) { return; }
+    seen.add(map);
+    map.on("idle", () => { window.__hromadaIdleAt = performance.now(); });
+  }), 20);
+})();
+"""
+SETTLED_JS = """() => [].concat(window.hromadaMaps || []).every((map) =>
+  map.loaded() && !map.isMoving() && map.areTilesLoaded())"""
 
 
 def throttled(context, page):
@@ -55,13 +81,18 @@ def throttled(context, page):
     return log
 
 
-def usable_seconds(page, log: NetworkLog) -> tuple[float, str]:
-    """Seconds to a usable map and which detector measured it (see the module doc)."""
-    idle_ms = maplibre_idle_at(page, TIMEOUT_MS)
-    page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
-    if idle_ms is not None:
-        return idle_ms / 1000, "maplibre idle"
-    return log.seconds_to_quiet(), "network idle"
+def usable_seconds(page, log: NetworkLog) -> float:
+    """Seconds to a usable map (see the module doc); waits until the page is done."""
+    page.wait_for_selector("[data-map-ready]", timeout=TIMEOUT_MS)
+    waited = 0
+    while waited < TIMEOUT_MS:
+        page.wait_for_timeout(250)  # lets Playwright deliver the DevTools events
+        waited += 250
+        if log.quiet_for() >= QUIET_S and page.evaluate(SETTLED_JS):
+            idle_ms = page.evaluate("window.__hromadaIdleAt")
+            if idle_ms is not None:
+                return idle_ms / 1000
+    raise TimeoutError(f"{page.url}: no usable map within {TIMEOUT_MS / 1000:.0f} s")
 
 
 def phone_context(browser, base: str):
@@ -70,19 +101,20 @@ def phone_context(browser, base: str):
     return context
 
 
-def measure_map(browser, base: str, url: str) -> tuple[float, str, NetworkLog, NetworkLog]:
+def measure_map(browser, base: str, url: str) -> tuple[float, NetworkLog, NetworkLog]:
     """Load `url` cold (a new context: empty cache), then reload it warm."""
     context = phone_context(browser, base)
+    context.add_init_script(IDLE_RECORDER_JS)
     try:
         page = context.new_page()
         log = throttled(context, page)
         page.goto(url, wait_until="commit")
-        seconds, detector = usable_seconds(page, log)
+        seconds = usable_seconds(page, log)
         cold = log.copy()
         log.reset()
         page.reload(wait_until="commit")
         usable_seconds(page, log)
-        return seconds, detector, cold, log
+        return seconds, cold, log
     finally:
         context.close()
 
@@ -108,18 +140,21 @@ def measure_html(browser, base: str, url: str) -> tuple[int, float]:
 
 def measure(browser, base: str, name: str) -> PageResult:
     url = page_named(name).url(base)
-    seconds, detector, cold, warm = measure_map(browser, base, url)
+    seconds, cold, warm = measure_map(browser, base, url)
     html_bytes, html_s = measure_html(browser, base, url)
     return PageResult(
         name=name,
         usable_s=seconds,
-        detector=detector,
+        detector="maplibre idle",
         cold_bytes=cold.bytes(),
         cold_requests=cold.requests(),
         warm_bytes=warm.bytes(),
         warm_requests=warm.requests(),
         html_bytes=html_bytes,
         html_s=html_s,
+        cold_kinds=cold.breakdown(),
+        warm_kinds=warm.breakdown(),
+        cold_network_s=cold.busy_seconds(),
     )
 
 
@@ -128,24 +163,57 @@ def machine() -> str:
     return f"{platform.node()}, {os.cpu_count()} CPUs, {platform.platform()}, load {load}"
 
 
-def main(argv: list[str] | None = None) -> int:
+def basemap_env(upstream: FakeTileServer | None, cache_dir: str) -> dict[str, str]:
+    if upstream is None:
+        return {"BASEMAP_URL": "local"}
+    return {
+        "BASEMAP_URL": "",
+        "BASEMAP_UPSTREAM": upstream.template,
+        "BASEMAP_CACHE_DIR": cache_dir,
+    }
+
+
+def run(args, names: list[str], upstream: FakeTileServer | None, cache_dir: str) -> None:
     from playwright.sync_api import sync_playwright
 
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pages", help=f"comma-separated, of {','.join(PUBLIC_MAP_PAGES)}")
-    parser.add_argument("--keep-db", action="store_true", help="keep <db>_phone afterwards")
-    args = parser.parse_args(argv)
-    names = args.pages.split(",") if args.pages else list(PUBLIC_MAP_PAGES)
-    with demo_server("phone", workers=3, drop=not args.keep_db) as server:
+    env = basemap_env(upstream, cache_dir)
+    with demo_server("phone", workers=3, drop=not args.keep_db, env=env) as server:
         print(f"machine: {machine()}")
+        tiles = f"fake OSM upstream, {len(upstream.body):,}-byte tiles" if upstream else "own data"
+        print(f"basemap: {tiles}")
         with sync_playwright() as playwright:
             browser = launch(playwright)
             print(f"Chromium {browser.version}; {network_conditions()}, CPU x{CPU_SLOWDOWN}")
             print(HEADER)
+            results = []
             for name in names:
-                print(row(measure(browser, server.url, name)), flush=True)
+                results.append(measure(browser, server.url, name))
+                print(row(results[-1]), flush=True)
             browser.close()
+        for result in results:
+            print(
+                f"{result.name:<11} cold: {breakdown_text(result.cold_kinds)};"
+                f" network busy {result.cold_network_s:.2f} s"
+            )
+            print(f"{'':<11} warm: {breakdown_text(result.warm_kinds)}")
         print(f"machine after: load {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", help=f"comma-separated, of {','.join(PUBLIC_MAP_PAGES)}")
+    parser.add_argument("--basemap", choices=["osm", "own"], default="osm")
+    parser.add_argument("--tile-rows", type=int, default=128, help="noisy rows of the fake tile")
+    parser.add_argument("--keep-db", action="store_true", help="keep <db>_phone afterwards")
+    args = parser.parse_args(argv)
+    names = args.pages.split(",") if args.pages else list(PUBLIC_MAP_PAGES)
+    with tempfile.TemporaryDirectory(prefix="phone-bench-") as cache_dir:
+        if args.basemap == "own":
+            run(args, names, None, cache_dir)
+            return 0
+        tile = noise_png(noisy_rows=args.tile_rows)
+        with FakeTileServer(tile, cache_control="max-age=86400") as upstream:
+            run(args, names, upstream, cache_dir)
     return 0
 
 

@@ -6,7 +6,9 @@ tested cheaply in tests/bench/ without a browser.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 # Issue #15, "Performance": 1.6 Mbit/s down, 0.75 Mbit/s up, 150 ms round trip, 4x CPU.
 DOWN_MBIT, UP_MBIT, RTT_MS, CPU_SLOWDOWN = 1.6, 0.75, 150, 4
@@ -36,6 +38,8 @@ class NetworkLog:
     finished: dict[str, float] = field(default_factory=dict)
     transferred: dict[str, int] = field(default_factory=dict)
     document: str = ""
+    # Python's monotonic clock at the last event: how long the network has been quiet.
+    last_event: float = field(default_factory=time.monotonic)
 
     def copy(self) -> NetworkLog:
         return NetworkLog(
@@ -58,8 +62,9 @@ class NetworkLog:
         cdp.on("Network.loadingFailed", self.on_finished)
 
     def on_request(self, event: dict) -> None:
-        if event["request"]["url"].startswith("data:"):
+        if event["request"]["url"].startswith(("data:", "blob:")):
             return
+        self.last_event = time.monotonic()
         self.started.setdefault(event["requestId"], event["timestamp"])
         self.urls[event["requestId"]] = event["request"]["url"]
         if event.get("type") == "Document" and not self.document:
@@ -68,8 +73,27 @@ class NetworkLog:
     def on_finished(self, event: dict) -> None:
         if event["requestId"] not in self.started:
             return
+        self.last_event = time.monotonic()
         self.finished[event["requestId"]] = event["timestamp"]
         self.transferred[event["requestId"]] = int(event.get("encodedDataLength", 0))
+
+    def in_flight(self) -> int:
+        """Requests started and not yet finished (or failed)."""
+        return len(self.started.keys() - self.finished.keys())
+
+    def quiet_for(self) -> float:
+        """Seconds since the last request started or ended (0 while one is in flight)."""
+        return 0.0 if self.in_flight() else time.monotonic() - self.last_event
+
+    def breakdown(self) -> dict[str, tuple[int, int]]:
+        """Bytes and requests by kind: the page, static files, basemap tiles, our vector
+        tiles and style, the API's data."""
+        kinds: dict[str, tuple[int, int]] = {}
+        for request_id, url in self.urls.items():
+            kind = kind_of(url, request_id == self.document)
+            size, count = kinds.get(kind, (0, 0))
+            kinds[kind] = (size + self.transferred.get(request_id, 0), count + 1)
+        return kinds
 
     def requests(self) -> int:
         return len(self.started)
@@ -77,10 +101,47 @@ class NetworkLog:
     def bytes(self) -> int:
         return sum(self.transferred.values())
 
+    def busy_seconds(self) -> float:
+        """Seconds during which at least one request was in flight (the union of the
+        requests' intervals): the network's share of a load, without the gaps where the
+        page was computing."""
+        spans = sorted(
+            (start, self.finished[request_id])
+            for request_id, start in self.started.items()
+            if request_id in self.finished
+        )
+        busy, end = 0.0, float("-inf")
+        for start, finish in spans:
+            if finish <= end:
+                continue
+            busy += finish - max(start, end)
+            end = finish
+        return busy
+
     def seconds_to_quiet(self) -> float:
         """From the document's request to the end of the last request that finished."""
         start = self.started.get(self.document, min(self.started.values(), default=0))
         return max(self.finished.values(), default=start) - start
+
+
+KINDS = (("/static/", "static"), ("/basemap/", "basemap"), ("/tiles/", "tiles"), ("/api/", "data"))
+
+
+def kind_of(url: str, document: bool = False) -> str:
+    """The kind of a request for `NetworkLog.breakdown` (by its path)."""
+    if document:
+        return "page"
+    path = urlsplit(url).path
+    return next((kind for prefix, kind in KINDS if path.startswith(prefix)), "other")
+
+
+def breakdown_text(kinds: dict[str, tuple[int, int]]) -> str:
+    """`static 270.1 kB/9, basemap 150.2 kB/12, …` (bytes and requests by kind)."""
+    order = ["page", "static", "basemap", "tiles", "data", "other"]
+    parts = [
+        f"{kind} {kinds[kind][0] / 1000:.1f} kB/{kinds[kind][1]}" for kind in order if kind in kinds
+    ]
+    return ", ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -94,6 +155,11 @@ class PageResult:
     warm_requests: int
     html_bytes: int
     html_s: float
+    cold_kinds: dict = field(default_factory=dict)
+    warm_kinds: dict = field(default_factory=dict)
+    # Seconds with a request in flight during the cold load (DevTools' clock): the
+    # network's share of `usable_s`, which a loaded machine's CPU does not stretch.
+    cold_network_s: float = 0.0
 
 
 def mark(ok: bool) -> str:

@@ -13,6 +13,7 @@ bench/demo_site.py); it is a development tool, not part of the service.
 from __future__ import annotations
 
 import argparse
+import os
 import secrets
 import sys
 from contextlib import contextmanager
@@ -100,7 +101,13 @@ def run(out: Path, names: set[str] | None, keep_db: bool) -> list[Path]:
     pages = tuple(page for page in PAGES if not names or page.name in names)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    with demo_server("shots", drop=not keep_db) as server, throwaway_staff(server.url) as c:
+    # The community's own basemap unless BASEMAP_URL says otherwise: the proxy would draw
+    # grey placeholders on a machine without internet, and pictures must not depend on it.
+    env = {"BASEMAP_URL": os.environ.get("BASEMAP_URL", "local")}
+    with (
+        demo_server("shots", drop=not keep_db, env=env) as server,
+        throwaway_staff(server.url) as c,
+    ):
         server.cookies = c
         with sync_playwright() as playwright:
             browser = launch(playwright)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -84,7 +85,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    # django.contrib.staticfiles without the front-end packages' unused builds.
+    "core.apps.StaticFilesConfig",
     "django.contrib.gis",
     "django.contrib.postgres",
     "ninja",
@@ -112,6 +114,8 @@ MIDDLEWARE = [
     "core.middleware.CleanInputMiddleware",
     # Tiles: no Vary on Accept-Language (nor Cookie when public); outside the two below.
     "layers.tiles.middleware.LanguageIndependentMiddleware",
+    # The API's JSON gzipped, with an ETag and no-cache: a reloaded map gets 304s.
+    "core.http.RevalidatedApiMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -205,7 +209,8 @@ STATIC_ROOT = Path(_env("STATIC_ROOT", VAR_DIR / "staticfiles"))
 # (Leaflet is no static file: maps/builder.py inlines it into the downloadable map.)
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
-    # The map client (vector tiles, labels with collision handling); its CSP build.
+    # The map client (vector tiles, labels with collision handling): its standard bundle,
+    # whose workers start from blob: URLs (CSP worker-src allows blob:).
     ("vendor/maplibre-gl", NODE_MODULES / "maplibre-gl" / "dist"),
     # ./hromada copies ol.css next to ol.js so that one folder holds the admin map widget.
     ("vendor/ol", NODE_MODULES / "ol" / "dist"),
@@ -235,6 +240,9 @@ STORAGES = {
         )
     },
 }
+# WhiteNoise sends .br (brotli, installed) or .gz beside each static file; source maps,
+# fetched only by developers' tools, are not worth seconds of brotli at each collectstatic.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(_env("MEDIA_ROOT", VAR_DIR / "media"))
 
@@ -380,6 +388,7 @@ CSP_PRODUCTION = {
     "img-src": ["'self'", "data:", "blob:"],
     "font-src": ["'self'", "data:"],
     "connect-src": ["'self'"],
+    # MapLibre's workers (layers/map.js) start from a blob: URL made by its own bundle.
     "worker-src": ["'self'", "blob:"],
     "object-src": ["'none'"],
     "base-uri": ["'self'"],

@@ -77,6 +77,7 @@ class LayerSpec:
     visibility: str = PUBLIC
     style: LayerStyle = field(default_factory=LayerStyle)
     source: str = ""
+    source_en: str = ""
     data_date: Callable[[], date | datetime | None] | str | None = None
     temporal: str | None = None
     min_zoom: int = 0
@@ -107,6 +108,12 @@ class LayerSpec:
         if language.startswith("en") and self.description_en:
             return self.description_en
         return self.description
+
+    def source_text(self, language: str | None = None) -> str:
+        """Return the data source in `language` (default: the active one): the attribution
+        of the web maps, TileJSON and OGC API; Ukrainian first."""
+        language = language or get_language() or "uk"
+        return self.source_en if language.startswith("en") and self.source_en else self.source
 
     def queryable(self) -> dict[str, str]:
         """Return {property name: field path} of the properties that accept filters."""
@@ -185,7 +192,7 @@ class LayerSpec:
                 {"name": n, "title": self.property_title(n), "choices": self.property_choices(n)}
                 for n in self.popup_fields()
             ],
-            "source": self.source,
+            "source": self.source_text(),
             "min_zoom": self.min_zoom,
             "max_zoom": self.max_zoom,
             "label": self.label.as_dict() if self.label else None,

@@ -19,6 +19,10 @@ KATOTTG_SOURCE = (
     "Кодифікатор КАТОТТГ (наказ Мінрегіону № 290 від 26.11.2020, ред. 19.01.2024); "
     "контури — демонстраційні"
 )
+KATOTTG_SOURCE_EN = (
+    "KATOTTG codifier (order No. 290 of the Ministry of Regional Development, 26.11.2020, "
+    "ed. 19.01.2024); outlines are demonstration data"
+)
 
 # Internet status of a facility: green / magenta / grey read apart with colour blindness.
 INTERNET_COLOURS = (
@@ -70,6 +74,7 @@ TERRITORY = LayerSpec(
         ),
     ),
     source=KATOTTG_SOURCE,
+    source_en=KATOTTG_SOURCE_EN,
     data_date=_katottg_edition,
     tile_feature_cap=500,
 )
@@ -96,6 +101,7 @@ SETTLEMENTS = LayerSpec(
         variants=(("share", LayerStyle(colour="#555555", line_width=1, fill_opacity=0.5)),),
     ),
     source=KATOTTG_SOURCE,
+    source_en=KATOTTG_SOURCE_EN,
     data_date=_katottg_edition,
     tile_feature_cap=500,
     # Village names at every zoom, placed before any other label.
@@ -134,6 +140,7 @@ FACILITIES = LayerSpec(
         categories=INTERNET_COLOURS,
     ),
     source="Дмитрівська сільська рада; демонстраційні дані (fixtures/README.md)",
+    source_en="Dmytrivka village council; demonstration data (fixtures/README.md)",
     temporal="connected_since",
     tile_feature_cap=2000,
     label=LayerLabel("name", min_zoom=14, size=11, priority=20, colour="#333333"),

@@ -93,6 +93,7 @@ def register_reports_layer() -> None:
                 categories=STATUS_COLOURS,
             ),
             source="Звернення мешканців Дмитрівської громади",
+            source_en="Residents' reports, Dmytrivska community",
             temporal="created_at",
         ),
         replace=True,

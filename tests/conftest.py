@@ -203,11 +203,12 @@ class PageLog:
     requests: list[str] = field(default_factory=list)
 
     def outside_requests(self) -> list[str]:
-        """Return the requested URLs whose host is not this machine (data: URLs aside)."""
+        """Return the requested URLs whose host is not this machine (data: URLs aside, and
+        blob: URLs, which the page made itself: MapLibre's workers)."""
         return [
             url
             for url in self.requests
-            if not url.startswith("data:") and urlsplit(url).hostname not in LOCAL_HOSTS
+            if not url.startswith(("data:", "blob:")) and urlsplit(url).hostname not in LOCAL_HOSTS
         ]
 
 

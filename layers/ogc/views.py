@@ -183,7 +183,7 @@ def collection_doc(request, spec: registry.LayerSpec) -> dict:
         "links": links,
         "hromada": {
             "geometryType": spec.geometry_type(),
-            "source": spec.source,
+            "source": spec.source_text(),
             "dataDate": latest.isoformat() if latest else None,
             "style": spec.style.as_dict(),
             "queryables": sorted(spec.queryable()),

@@ -189,7 +189,9 @@ def tilejson_doc(request, layers: str, specs: list[registry.LayerSpec]) -> dict:
         "name": " + ".join(spec.title() for spec in specs),
         "description": " ".join(spec.text() for spec in specs if spec.text()),
         "version": "1.0.0",
-        "attribution": "; ".join(dict.fromkeys(spec.source for spec in specs if spec.source)),
+        "attribution": "; ".join(
+            dict.fromkeys(spec.source_text() for spec in specs if spec.source)
+        ),
         "scheme": "xyz",
         "tiles": [template],
         "minzoom": minzoom,

@@ -13,6 +13,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language, gettext
 
 from core.errors import InvalidInput, NotFound
+from core.http import revalidated
 from layers import registry, styles
 from layers.basemap.compute import MAX_ZOOM as BASEMAP_MAX_ZOOM
 from layers.basemap.selectors import basemap_choice
@@ -155,7 +156,7 @@ def style(request):
             "The style document takes no query parameters.", code="unknown_parameter"
         )
     response = json_response(style_document(_style_inputs(request)))
-    # Built per visitor (their layers) and language: never shared by caches.
-    response["Cache-Control"] = CACHE_PRIVATE
     patch_vary_headers(response, ("Cookie", "Accept-Language"))
-    return response
+    # Built per visitor (their layers) and language: never shared by caches. Gzipped, and
+    # once a minute old revalidated by its ETag (a 304 instead of the whole document).
+    return revalidated(request, response, cache_control=CACHE_PRIVATE)

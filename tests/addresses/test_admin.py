@@ -179,7 +179,7 @@ def test_public_register_page_searches_without_login(client, addresses):
     assert response.status_code == 200
     text = response.content.decode()
     assert "Дмитрівка, вул. Шевченка, 12" in text
-    assert "vendor/maplibre-gl/maplibre-gl-csp.js" in text and "unpkg" not in text
+    assert "vendor/maplibre-gl/maplibre-gl.js" in text and "unpkg" not in text
 
 
 def test_public_register_page_shows_a_bad_query_as_a_400(client, db):

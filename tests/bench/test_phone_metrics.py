@@ -45,6 +45,11 @@ def test_time_to_quiet_runs_from_the_document_request_to_the_last_end(loaded):
     assert loaded.seconds_to_quiet() == pytest.approx(2.25)
 
 
+def test_busy_time_is_the_union_of_the_requests_in_flight(loaded):
+    # 10.0-10.2, 10.3-10.6 and 10.5-12.25 (failed late): 0.2 + 1.95 s
+    assert loaded.busy_seconds() == pytest.approx(2.15)
+
+
 def test_a_reset_log_measures_the_reload_alone_and_a_copy_keeps_the_cold_load(loaded):
     cold = loaded.copy()
     loaded.reset()

@@ -164,6 +164,8 @@ def test_the_public_map_toggles_shares_by_h3_hexagon(browser_page, page_log, liv
     page = browser_page
     _open_public(page, live_server)
     page.locator(".hromada-toggles label", has_text="шестикутник").click()
+    # The hexagons are fetched when switched on, not with the page.
+    page.wait_for_selector("#coverage-map[data-hexagons-loaded='true']", timeout=15_000)
     page.wait_for_function(
         "() => document.getElementById('coverage-map').coverageMap"
         ".queryRenderedFeatures({layers: ['hexagons-fill']}).length > 100"

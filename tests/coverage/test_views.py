@@ -32,7 +32,7 @@ def test_planning_page_shows_a_card_per_indicator_villages_charts_and_map(planne
     assert "Дмитрівка" in html and html.count('<article class="card') == 6
     assert html.count("<svg") == 2
     assert (
-        "vendor/maplibre-gl/maplibre-gl-csp.js" in html
+        "vendor/maplibre-gl/maplibre-gl.js" in html
         and "unpkg" not in html
         and "cdn" not in html.lower()
     )

@@ -2,17 +2,14 @@
 http.server on 127.0.0.1 in a thread; never the internet): miss, hit, revalidation,
 failures and timeouts, eviction, bad coordinates, the User-Agent."""
 
-import contextlib
 import io
-import os
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.cache import cache
 from PIL import Image
 
+from bench.fake_tiles import FakeTileServer, noise_png
 from core.ratelimit import counter_clear
 from layers.basemap import compute, selectors, services
 
@@ -21,69 +18,17 @@ pytestmark = pytest.mark.django_db
 USER_AGENT = "HromadaGIS-test/0.1 (+http://testserver; test@example.org)"
 
 
-def noise_png() -> bytes:
-    """A tile of noise: PNG cannot shrink it, so its size dwarfs the stored header."""
-    buffer = io.BytesIO()
-    Image.frombytes("L", (256, 256), os.urandom(256 * 256)).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-TILE = noise_png()
-
-
-class FakeUpstream:
-    """What the fake tile server answers, and what it was asked."""
-
-    def __init__(self):
-        self.status = 200
-        self.delay_s = 0.0
-        self.cache_control = "max-age=3600"
-        self.etag = '"v1"'
-        self.requests: list[dict] = []
-
-
-def _handler(state: FakeUpstream):
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 (http.server's name)
-            state.requests.append({"path": self.path, **dict(self.headers.items())})
-            time.sleep(state.delay_s)
-            if state.status != 200:
-                self.send_response(state.status)
-                self.end_headers()
-                return
-            if self.headers.get("If-None-Match") == state.etag:
-                self.send_response(304)
-                self.send_header("Cache-Control", state.cache_control)
-                self.end_headers()
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", "image/png")
-            self.send_header("Content-Length", str(len(TILE)))
-            self.send_header("Cache-Control", state.cache_control)
-            self.send_header("ETag", state.etag)
-            self.end_headers()
-            # The proxy may have given up waiting (the timeout tests).
-            with contextlib.suppress(BrokenPipeError):
-                self.wfile.write(TILE)
-
-        def log_message(self, *args):
-            pass
-
-    return Handler
+# A tile of noise: PNG cannot shrink it, so its size dwarfs the stored header.
+TILE = noise_png(levels=256)
 
 
 @pytest.fixture
 def upstream(settings, tmp_path, territory):
     """A fake tile server on 127.0.0.1 and the settings pointing the proxy at it; the
     tiles asked for below zoom 7 lie over the (test) territory, where the proxy fetches."""
-    state = FakeUpstream()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    port = server.server_address[1]
+    state = FakeTileServer(TILE, etag='"v1"').start()
     settings.BASEMAP_URL = ""
-    settings.BASEMAP_UPSTREAM = f"http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}.png"
+    settings.BASEMAP_UPSTREAM = state.template
     settings.BASEMAP_CACHE_DIR = tmp_path / "basemap"
     settings.BASEMAP_CACHE_MB = 64
     settings.BASEMAP_TIMEOUT_S = 0.5
@@ -92,8 +37,7 @@ def upstream(settings, tmp_path, territory):
     counter_clear(services.fetches_key("127.0.0.1"))
     yield state
     cache.delete(selectors.OFFLINE_KEY)
-    server.shutdown()
-    server.server_close()
+    state.stop()
 
 
 def stored_files(settings) -> list:

@@ -17,7 +17,7 @@ def test_the_map_page_loads_the_local_map_client_and_the_filters(client, categor
     response = client.get("/map/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert "/static/vendor/maplibre-gl/maplibre-gl-csp.js" in html
+    assert "/static/vendor/maplibre-gl/maplibre-gl.js" in html
     assert "/static/vendor/maplibre-gl/maplibre-gl.css" in html
     assert 'value="roads"' in html and settlement.katottg in html
     assert "unpkg" not in html and "cdn" not in html.lower()

@@ -1,5 +1,6 @@
 /* Extra coverage layers on the MapLibre map made by coverage-map.js (el.coverageMap):
- * planners: coverage challenges by status; public: shares by H3 hexagon and the
+ * planners: coverage challenges by status; public: shares by H3 hexagon (fetched when
+ * switched on) and the
  * "no signal here" complaint form, which files a report through the reports API.
  * Styles and API URLs come from the maps' style document (layers/styles.js). */
 (function () {
@@ -35,14 +36,22 @@
     }).catch(function () { el.dataset.challengesReady = "error"; });
   }
 
+  // The hexagons start hidden: their GeoJSON (the largest of the page) is fetched only
+  // when the visitor switches them on, not on every visit over a rural line.
   function hexagonLayer() {
-    getJSON(d.hexagons).then(function (data) {
-      M.draw(map, "hexagons", data, M.paints(map, "layers", "coverage-hexagons", ""),
-        { layer: "hexagons", hidden: true, before: "settlements-label" });
-      map.addControl(new HromadaMapControls.Toggles([{ id: "hexagons", title: d.labelHexagons }],
-        { hidden: ["hexagons"] }), "top-left");
-      el.dataset.hexagonsReady = "true";
-    }).catch(function () { el.dataset.hexagonsReady = "error"; });
+    var loading = null;
+    function load() {
+      loading = loading || getJSON(d.hexagons).then(function (data) {
+        M.draw(map, "hexagons", data, M.paints(map, "layers", "coverage-hexagons", ""),
+          { layer: "hexagons", before: "settlements-label" });
+        el.dataset.hexagonsLoaded = "true";
+      }).catch(function () { loading = null; el.dataset.hexagonsLoaded = "error"; });
+      return loading;
+    }
+    map.addControl(new HromadaMapControls.Toggles([{ id: "hexagons", title: d.labelHexagons }],
+      { hidden: ["hexagons"], onToggle: function (id, shown) { if (shown) { load(); } } },
+      M.isPhone(el)), "top-left");
+    el.dataset.hexagonsReady = "true";
   }
 
   function answers(form) {

@@ -126,7 +126,7 @@
   }
 
   /**
-   * "name: NN%" on every village (the FCC map's share of served homes): a symbol layer on
+   * "name / NN%" on every village (the FCC map's share of served homes): a symbol layer on
    * the village-shares source, laid out and painted as the style document's village
    * labels (language, font, halo, priority), which it replaces on this page. MapLibre's
    * collision detection keeps the labels from overlapping.
@@ -140,7 +140,8 @@
     var share = ["case", ["==", ["typeof", value], "number"],
       ["concat", ["to-string", ["round", value]], "%"], el.dataset.labelNoData];
     var layout = Object.assign({}, names.layout, {
-      "text-field": ["concat", names.layout["text-field"], ": ", share], visibility: "visible",
+      // Name over share, two short lines: on a 360 px phone all twelve find room.
+      "text-field": ["concat", names.layout["text-field"], "\n", share], visibility: "visible",
     });
     map.addLayer({ id: "village-shares-label", type: "symbol", source: "village-shares",
       layout: layout, paint: names.paint,
@@ -159,7 +160,9 @@
   function villageShares(doc, look) {
     var ramp = shareRamp(doc);
     var english = document.documentElement.lang === "en";
-    Promise.all([getJSON(el.dataset.villages), getJSON(el.dataset.shares)]).then(function (res) {
+    // The public page asked for its data at once (sharesPrefetch); the planners' page now.
+    (sharesPrefetch || Promise.all([getJSON(el.dataset.villages), getJSON(el.dataset.shares)]))
+      .then(function (res) {
       var shares = {};
       res[1].settlements.forEach(function (s) { shares[s.katottg] = s; });
       res[0].features.forEach(function (f) {
@@ -208,43 +211,57 @@
     var q = document.getElementById("address-q");
     var results = document.getElementById("address-results");
     var timer = null;
+    function choose(f) {
+      var c = f.geometry.coordinates;
+      results.textContent = "";
+      map.jumpTo({ center: c, zoom: M.STREET_ZOOM });
+      show(c[1].toFixed(6), c[0].toFixed(6));
+    }
+    function lookup() {
+      results.textContent = "";
+      if (q.value.trim().length < 2) { return Promise.resolve([]); }
+      return getJSON(S.api(doc, "addresses") + "?limit=8&q=" + encodeURIComponent(q.value.trim())).then(function (data) {
+        var found = data.features.filter(function (f) { return f.geometry; });
+        results.textContent = "";
+        found.forEach(function (f) {
+          var li = document.createElement("li"), b = document.createElement("button");
+          b.type = "button";
+          b.textContent = f.properties.label || f.properties.full || f.properties.house_number;
+          b.addEventListener("click", function () { choose(f); });
+          li.appendChild(b); results.appendChild(li);
+        });
+        return found;
+      }).catch(function () { results.textContent = ""; return []; });
+    }
     q.addEventListener("input", function () {
       clearTimeout(timer);
-      if (q.value.trim().length < 2) { results.textContent = ""; return; }
-      timer = setTimeout(function () {
-        getJSON(S.api(doc, "addresses") + "?limit=8&q=" + encodeURIComponent(q.value.trim())).then(function (data) {
-          results.textContent = "";
-          data.features.forEach(function (f) {
-            if (!f.geometry) { return; }
-            var li = document.createElement("li"), b = document.createElement("button");
-            b.type = "button";
-            b.textContent = f.properties.label || f.properties.full || f.properties.house_number;
-            b.addEventListener("click", function () {
-              var c = f.geometry.coordinates;
-              map.jumpTo({ center: c, zoom: M.STREET_ZOOM });
-              show(c[1].toFixed(6), c[0].toFixed(6));
-            });
-            li.appendChild(b); results.appendChild(li);
-          });
-        }).catch(function () { results.textContent = ""; });
-      }, 250);
+      timer = setTimeout(lookup, 250);
+    });
+    // Enter takes the first address found, as the maps' own search box does.
+    document.getElementById("address-search").addEventListener("submit", function (e) {
+      e.preventDefault();
+      clearTimeout(timer);
+      lookup().then(function (found) { if (found[0]) { choose(found[0]); } });
     });
   }
 
-  if (el.dataset.public) {
+  // Asked for at once, beside the style document and MapLibre's start, not after them.
+  var sharesPrefetch = el.dataset.public
+    ? Promise.all([getJSON(el.dataset.villages), getJSON(el.dataset.shares)]) : null;
+  if (sharesPrefetch) { sharesPrefetch.catch(function () {}); }
+
+  if (el.dataset.public) {  // until the map is there, Enter must not reload the page
     document.getElementById("address-search").addEventListener("submit", function (e) { e.preventDefault(); });
   }
   el.coverageMapReady = S.load().then(function (doc) {
     var ramp = shareRamp(doc);
     var options = el.dataset.public ? {
-      layers: ["territory", "settlements"], popups: false, legendLayers: [],
+      // The page's own address box above the map is its search (as on the FCC map): a
+      // second one inside the map would only cover the villages on a phone.
+      layers: ["territory", "settlements"], popups: false, legendLayers: [], search: false,
       legendExtra: [{ title: el.dataset.labelLegend, rows: ramp.legend.map(function (row) {
         return { colour: row.colour, label: row.label, type: "Polygon" };
       }) }],
-      onSearch: function (f) {
-        var c = f.geometry.coordinates;
-        el.coverageShow(c[1].toFixed(6), c[0].toFixed(6));
-      },
     } : {
       layers: ["territory", "settlements", "coverage-areas"], popups: false,
       legendLayers: ["coverage-gaps", "coverage-areas", "wifi-hotspots", "coverage-challenges"],

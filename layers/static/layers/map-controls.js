@@ -103,18 +103,20 @@
   Legend.prototype.onRemove = function () { this.box.remove(); };
 
   /**
-   * Checkboxes showing or hiding registry layers (`options.hidden` start off), under a
+   * Checkboxes showing or hiding registry layers (`options.hidden` start off; the page's
+   * `options.onToggle(id, shown)` is told, e.g. to fetch a layer's data), under a
    * button that folds them (folded at first on phones, like the legend, so that the list
    * never hides the territory).
    */
   function Toggles(legends, options, folded) {
     this.legends = legends;
     this.hidden = options.hidden || [];
+    this.onToggle = options.onToggle;
     this.folded = Boolean(folded);
   }
 
   Toggles.prototype.onAdd = function (map) {
-    var hidden = this.hidden;
+    var hidden = this.hidden, onToggle = this.onToggle;
     var box = element("fieldset", "maplibregl-ctrl maplibregl-ctrl-group hromada-toggles");
     var title = element("legend", "hromada-toggles-title");
     var button = element("button", "hromada-toggles-button", text("layers"));
@@ -129,6 +131,7 @@
       input.checked = hidden.indexOf(legend.id) < 0;
       input.addEventListener("change", function () {
         window.HromadaMap.show(map, legend.id, input.checked);
+        if (onToggle) { onToggle(legend.id, input.checked); }
       });
       label.appendChild(input);
       label.appendChild(document.createTextNode(" " + legend.title));
