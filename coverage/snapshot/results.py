@@ -45,6 +45,7 @@ def appeals_of(as_of: date) -> dict:
 
     from reports.models import Report
     from reports.states import ELECTRONIC_CHANNELS as electronic  # web, API and e-mail
+
     rows = (
         Report.objects.filter(created_at__date__lte=as_of)
         .annotate(year=ExtractYear("created_at"))
