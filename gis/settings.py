@@ -85,8 +85,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    # django.contrib.staticfiles without the front-end packages' unused builds.
-    "core.apps.StaticFilesConfig",
+    "django.contrib.staticfiles",
     "django.contrib.gis",
     "django.contrib.postgres",
     "ninja",
@@ -208,6 +207,11 @@ STATIC_ROOT = Path(_env("STATIC_ROOT", VAR_DIR / "staticfiles"))
 # Front-end packages installed by npm at set-up (./hromada runs `npm ci`); no CDN.
 # (Leaflet is no static file: maps/builder.py inlines it into the downloadable map.)
 NODE_MODULES = BASE_DIR / "node_modules"
+# collectstatic leaves out the front-end packages' unused builds (core/staticfiles.py).
+STATICFILES_FINDERS = [
+    "core.staticfiles.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+]
 STATICFILES_DIRS = [
     # The map client (vector tiles, labels with collision handling): its standard bundle,
     # whose workers start from blob: URLs (CSP worker-src allows blob:).
