@@ -30,13 +30,14 @@ def revalidated(request, response, *, cache_control: str = ""):
     it a strong ETag of the bytes sent (so each encoding has its own) and answer 304 when
     the client already holds them. `cache_control` defaults to "no-cache" (store, but ask
     each time), private for a signed-in visitor, public otherwise. Other answers, streams
-    and answers that already say how to cache them are returned untouched."""
+    and answers that already say how to cache them or carry an ETag are returned untouched."""
     from django.utils.cache import get_conditional_response, patch_vary_headers
     from django.utils.text import compress_string
 
     if request.method not in ("GET", "HEAD") or response.status_code != 200:
         return response
-    if response.streaming or response.has_header("Cache-Control"):
+    # An ETag set by the view is its own (an address's version, for If-Match): kept as is.
+    if response.streaming or response.has_header("Cache-Control") or response.has_header("ETag"):
         return response
     patch_vary_headers(response, ("Accept-Encoding",))
     body = response.content

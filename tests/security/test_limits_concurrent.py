@@ -9,6 +9,9 @@ from tests.helpers.users import make_user
 from tests.security.conftest import INSIDE
 
 PROCESSES = 4
+# Forked children: a parallel worker's other threads (a browser driver, a live server) may
+# hold a lock at the fork, and the child then waits on it for ever. Alone, no such threads.
+pytestmark = pytest.mark.serial
 
 
 def _run_in_processes(target, args, n=PROCESSES) -> list:
