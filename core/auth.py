@@ -31,6 +31,7 @@ from core.http import client_address
 from core.ratelimit import (
     counter_clear,
     counter_hit,
+    counter_hold,
     counter_incr,
     counter_value,
     flag_set,
@@ -71,10 +72,20 @@ def login_refusal(request, username: str | None) -> tuple[str, int] | None:
         return RATE_MESSAGE.format(minutes=max(1, seconds // 60)), seconds
     fail_key = _pair_key("fail", request, username)
     if counter_incr(fail_key, settings.LOGIN_FAILURE_WINDOW_S) > settings.LOGIN_FAILURE_LIMIT:
-        flag_set(_pair_key("lock", request, username), settings.LOGIN_LOCKOUT_S)
-        counter_clear(fail_key)
+        _lock(request, username)
         return locked, settings.LOGIN_LOCKOUT_S
     return None
+
+
+def _lock(request, username: str | None) -> None:
+    """Lock the username for this address; the failure count expires with the lock.
+
+    Not cleared: an attempt that passed the lock check just before the lock was raised
+    must still find the count at the limit, or it would start again from one and reach
+    the password check (found by a burst from four processes).
+    """
+    flag_set(_pair_key("lock", request, username), settings.LOGIN_LOCKOUT_S)
+    counter_hold(_pair_key("fail", request, username), settings.LOGIN_LOCKOUT_S)
 
 
 class LoginThrottleBackend:
@@ -101,8 +112,7 @@ def _count_failure(sender, credentials, request=None, **kwargs):
     # The attempt was counted before the check (login_refusal); lock at the limit.
     failures = counter_value(_pair_key("fail", request, username))
     if failures >= settings.LOGIN_FAILURE_LIMIT:
-        flag_set(_pair_key("lock", request, username), settings.LOGIN_LOCKOUT_S)
-        counter_clear(_pair_key("fail", request, username))
+        _lock(request, username)
 
 
 @receiver(user_logged_in, dispatch_uid="core.auth.clear_failures")

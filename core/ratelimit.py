@@ -95,6 +95,20 @@ def flag_set(key: str, window_s: int) -> None:
         )
 
 
+def counter_hold(key: str, window_s: int) -> None:
+    """Keep the counter under `key` at its count until `window_s` seconds from now.
+
+    A lock-out holds its failure count for as long as the lock lasts, instead of clearing
+    it: an attempt that passed the lock check a moment before the lock was raised then
+    still counts past the limit, rather than starting again from one.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {TABLE} SET expires_at = %s WHERE key = %s",  # noqa: S608
+            [timezone.now() + timedelta(seconds=window_s), key],
+        )
+
+
 def counter_clear(key: str) -> None:
     """Forget the counter or flag under `key`."""
     with connection.cursor() as cursor:
