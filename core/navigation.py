@@ -21,6 +21,8 @@ class NavEntry:
     url_names: tuple[str, ...]
     label: object
     roles: tuple[str, ...] = ()  # empty: everyone
+    # URL names of further pages that belong to this entry: on them, it is the current one.
+    owns: tuple[str, ...] = ()
 
     def url(self) -> str | None:
         for name in self.url_names:
@@ -29,6 +31,24 @@ class NavEntry:
             except NoReverseMatch:
                 continue
         return None
+
+    def match_length(self, path: str, url: str) -> int:
+        """How long a prefix of `path` this entry's pages share (0: not this entry's)."""
+        best = 0
+        for candidate in (url, *_reversed(self.owns)):
+            if path == candidate or (candidate != "/" and path.startswith(candidate)):
+                best = max(best, len(candidate))
+        return best
+
+
+def _reversed(names: tuple[str, ...]) -> list[str]:
+    urls = []
+    for name in names:
+        try:
+            urls.append(reverse(name))
+        except NoReverseMatch:
+            continue
+    return urls
 
 
 PUBLIC = (
@@ -50,6 +70,7 @@ STAFF = (
         ("addresses:edit", "admin:addresses_address_changelist"),
         _("Address register"),
         (ADDRESS_EDITOR,),
+        owns=("addresses:verification",),
     ),
     NavEntry("print", ("maps:print",), _("Printed maps"), ("staff",)),
     NavEntry("admin", ("admin:index",), _("Administration"), (ADMIN,)),
@@ -64,15 +85,25 @@ def _links(entries, path: str, user) -> list[dict]:
         url = entry.url()
         if url is None:
             continue
-        current = path == url or (url != "/" and path.startswith(url))
-        links.append({"key": entry.key, "url": url, "label": entry.label, "current": current})
+        match = entry.match_length(path, url)
+        links.append({"key": entry.key, "url": url, "label": entry.label, "match": match})
     return links
 
 
 def nav_links(user, path: str = "") -> dict[str, list[dict]]:
     """Return {"public": [...], "staff": [...]} links ({key, url, label, current}) for
-    `user` (None: anonymous) on the page at `path`."""
-    return {"public": _links(PUBLIC, path, None), "staff": _links(STAFF, path, user)}
+    `user` (None: anonymous) on the page at `path`.
+
+    At most one link is current: the one whose page (or owned page) is the longest prefix
+    of `path`, so /addresses/verification/ marks "Address register", not "Address search".
+    """
+    groups = {"public": _links(PUBLIC, path, None), "staff": _links(STAFF, path, user)}
+    best = max((link["match"] for links in groups.values() for link in links), default=0)
+    for links in groups.values():
+        for link in links:
+            link["current"] = best > 0 and link.pop("match") == best
+            link.pop("match", None)
+    return groups
 
 
 def home_url(user) -> str:
