@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from addresses import compute, history, services
@@ -104,6 +104,7 @@ class FacilityAddressInline(admin.TabularInline):
 
 @admin.register(Street)
 class StreetAdmin(RegisterPermissions, VersionedAdminMixin, SimpleHistoryAdmin, MapAdmin):
+    name_accusative = pgettext_lazy("accusative", "street")
     form = StreetForm
     list_display = ["name", "kind", "settlement", "has_route", "is_demo"]
     list_filter = ["settlement", "kind", "is_demo"]
@@ -144,6 +145,7 @@ class ReasonActionForm(forms.Form):
 
 @admin.register(Address)
 class AddressAdmin(RegisterPermissions, VersionedAdminMixin, SimpleHistoryAdmin, MapAdmin):
+    name_accusative = pgettext_lazy("accusative", "address")
     form = AddressForm
     list_display = [
         "__str__", "settlement", "postcode", "building_use", "households", "status", "verified",

@@ -2,7 +2,9 @@
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
+from core.admin import AccusativeTitlesMixin
 from core.errors import ApplicationError
 from coverage.challenges import challenge_decide
 from coverage.models import (
@@ -19,7 +21,8 @@ from layers.admin import MapAdmin
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
+    name_accusative = pgettext_lazy("accusative", "provider")
     list_display = ["name", "kind", "is_demo"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -27,6 +30,7 @@ class ProviderAdmin(admin.ModelAdmin):
 
 @admin.register(CoverageArea)
 class CoverageAreaAdmin(MapAdmin):
+    name_accusative = pgettext_lazy("accusative", "coverage area")
     list_display = ["provider", "technology", "down_mbps", "up_mbps", "source", "valid_from"]
     list_filter = ["technology", "source", "provider"]
     list_select_related = ["provider"]
@@ -34,6 +38,7 @@ class CoverageAreaAdmin(MapAdmin):
 
 @admin.register(WifiHotspot)
 class WifiHotspotAdmin(MapAdmin):
+    name_accusative = pgettext_lazy("accusative", "Free Wi-Fi hotspot")
     """A new hotspot is saved by coverage.services.hotspot_save, which keeps its buffered
     coverage area; an existing one keeps its place and radius here (edit them via the API)."""
 
@@ -61,7 +66,7 @@ class WifiHotspotAdmin(MapAdmin):
 
 
 @admin.register(CoverageSnapshot)
-class CoverageSnapshotAdmin(admin.ModelAdmin):
+class CoverageSnapshotAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
     list_display = ["computed_at", "as_of", "is_current", "duration_ms"]
     readonly_fields = [
         "computed_at",
@@ -74,13 +79,13 @@ class CoverageSnapshotAdmin(admin.ModelAdmin):
 
 
 @admin.register(StrategyTarget)
-class StrategyTargetAdmin(admin.ModelAdmin):
+class StrategyTargetAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
     list_display = ["indicator", "year", "comparison", "target", "note"]
     list_filter = ["indicator"]
 
 
 @admin.register(CoverageChallenge)
-class CoverageChallengeAdmin(admin.ModelAdmin):
+class CoverageChallengeAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
     """Planners accept or reject challenges with the actions (coverage.challenges)."""
 
     list_display = ["report", "status", "settlement", "created_at", "decided_at", "decided_by"]
@@ -125,7 +130,7 @@ class CoverageChallengeAdmin(admin.ModelAdmin):
 
 
 @admin.register(PopulationRaster)
-class PopulationRasterAdmin(admin.ModelAdmin):
+class PopulationRasterAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
     list_display = ["name", "crs", "width", "height", "total", "is_current", "loaded_at"]
     readonly_fields = ["name", "file", "crs", "width", "height", "total", "is_current"]
 

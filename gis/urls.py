@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 
 from addresses import api as addresses_api
@@ -38,6 +39,10 @@ api.add_router("/coverage", coverage_api.router)
 
 # The admin never shows its own login form: our sign-in page or the 403 page instead.
 admin.site.login = admin_login
+# The admin is one of the service's pages: its name, not "Django administration".
+admin.site.site_header = _("Dmytrivska community — GIS")
+admin.site.site_title = _("Dmytrivska community — GIS")
+admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

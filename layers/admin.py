@@ -4,7 +4,9 @@ from django import forms
 from django.contrib import admin
 from django.contrib.gis import forms as gis_forms
 from django.contrib.gis.db import models as gis_models
+from django.utils.translation import pgettext_lazy
 
+from core.admin import AccusativeTitlesMixin
 from core.errors import InvalidInput
 from core.geometry import geometry_check
 from layers.models import Facility, Settlement, Territory
@@ -44,7 +46,7 @@ class GeometryCheckedForm(forms.ModelForm):
         return cleaned
 
 
-class MapAdmin(admin.ModelAdmin):
+class MapAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
     """ModelAdmin whose geometry fields are edited on the local OpenLayers widget and
     checked by core.geometry before they are saved."""
 
@@ -61,6 +63,7 @@ class MapAdmin(admin.ModelAdmin):
 
 @admin.register(Territory)
 class TerritoryAdmin(MapAdmin):
+    name_accusative = pgettext_lazy("accusative", "territory")
     list_display = ["name_uk", "katottg", "position_accuracy", "is_demo"]
     search_fields = ["name_uk", "name_en", "katottg"]
 

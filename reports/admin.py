@@ -15,7 +15,9 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from core.admin import AccusativeTitlesMixin
 from core.errors import ApplicationError
 from layers.admin import MapAdmin
 from reports import selectors, services
@@ -39,7 +41,8 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
+    name_accusative = pgettext_lazy("accusative", "category")
     list_display = [
         "name_uk",
         "name_en",
@@ -312,7 +315,7 @@ class ReportAdmin(MapAdmin):
 
 
 @admin.register(ResponseTemplate)
-class ResponseTemplateAdmin(admin.ModelAdmin):
+class ResponseTemplateAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
     """The public texts offered in the moderation workbench for each status."""
 
     list_display = ["status", "category", "text_uk"]
@@ -320,7 +323,8 @@ class ResponseTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
+class SubscriptionAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
+    name_accusative = pgettext_lazy("accusative", "subscription")
     list_display = ["email", "settlement", "radius_m", "is_confirmed", "created_at"]
     list_filter = ["is_confirmed", "settlement"]
     search_fields = ["email"]
@@ -331,7 +335,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
     """Staff create keys here; the key is shown once, only its SHA-256 is stored."""
 
     list_display = ["name", "prefix", "is_active", "reports_per_hour", "created_at", "last_used_at"]

@@ -217,3 +217,31 @@ def test_public_register_page_speaks_english_when_asked(client, addresses):
     text = response.content.decode()
     assert "Address register" in text and "Choose an address to see it on the map." in text
     assert "Адресний реєстр" not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "add_title", "list_title", "change_title"),
+    [
+        ("uk", "Додати адресу", "Виберіть адресу щоб змінити", "Змінити адресу"),
+        ("en", "Add address", "Select address to change", "Change address"),
+    ],
+)
+def test_admin_titles_name_the_address_in_the_accusative_in_ukrainian(
+    client, editor, street, language, add_title, list_title, change_title
+):
+    """Django's "Змінити %s" with the nominative read "Змінити адреса"."""
+    address = make_address(street, "5", 32.7215, 48.7906)
+    client.force_login(editor)
+    client.cookies["django_language"] = language
+    listing = client.get(reverse(CHANGELIST)).content.decode()
+    adding = client.get(reverse("admin:addresses_address_add")).content.decode()
+    changing = client.get(
+        reverse("admin:addresses_address_change", args=[address.pk])
+    ).content.decode()
+    assert f"<h1>{list_title}</h1>" in listing
+    assert "Django" not in listing.split("</title>")[0]  # the service's name, not Django's
+    assert add_title in listing  # the list's "Add …" button
+    assert f"<h1>{add_title}</h1>" in adding
+    assert f"<h1>{change_title}</h1>" in changing
+    for page in (listing, adding, changing):
+        assert "адреса для зміни" not in page and "Змінити адреса" not in page
