@@ -6,7 +6,6 @@ import datetime as dt
 import json
 import shutil
 import subprocess
-import time
 from urllib.parse import urlencode
 
 import pytest
@@ -411,23 +410,24 @@ def test_bad_filters_are_400_naming_the_filter(client, facilities, cql):
     assert_400(client, "filter", filter=cql)
 
 
+# "Quick" without a clock (tests are never timed): the refusal names the cheap check on
+# the raw text that runs before any parser, so the parser never saw the input.
 def test_ten_thousand_nested_parentheses_are_a_quick_400(client, facilities):
-    started = time.monotonic()
-    assert_400(client, "filter", filter="(" * 10_000 + "kind = 'school'" + ")" * 10_000)
+    body = assert_400(client, "filter", filter="(" * 10_000 + "kind = 'school'" + ")" * 10_000)
+    assert "longer than" in body["description"] or "nested deeper" in body["description"]
     cql_json = (
         '{"op":"not","args":[' * 10_000
         + '{"op":"=","args":[{"property":"kind"},"x"]}'
         + "]}" * 10_000
     )
-    assert_400(client, "filter", filter=cql_json, **{"filter-lang": "cql2-json"})
-    assert time.monotonic() - started < 5
+    body = assert_400(client, "filter", filter=cql_json, **{"filter-lang": "cql2-json"})
+    assert "longer than" in body["description"] or "nested deeper" in body["description"]
 
 
 def test_a_10_mb_geometry_is_a_quick_400(client, facilities):
     ring = ", ".join(f"{32 + i * 1e-7:.7f} 48.5" for i in range(400_000))
-    started = time.monotonic()
-    assert_400(client, "filter", filter=f"S_INTERSECTS(geometry, LINESTRING({ring}))")
-    assert time.monotonic() - started < 5
+    body = assert_400(client, "filter", filter=f"S_INTERSECTS(geometry, LINESTRING({ring}))")
+    assert "longer than" in body["description"]
 
 
 def test_many_vertices_within_the_length_limit_are_refused(client, facilities):
