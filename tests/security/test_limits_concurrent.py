@@ -97,12 +97,9 @@ def test_password_changes_are_throttled(client, db, settings):
 
 
 def test_password_resets_are_throttled(client, db, settings):
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import reverse
 
     settings.PASSWORD_RATE_LIMIT = 1
-    try:
-        url = reverse("admin_password_reset")
-    except NoReverseMatch:
-        pytest.skip("no password reset view is mounted")
+    url = reverse("password_reset")  # the service's own page (core/urls.py)
     codes = [client.post(url, {"email": "a@example.org"}).status_code for _ in range(2)]
-    assert codes[1] == 429
+    assert codes == [302, 429]  # the first is sent on to "check your e-mail"
