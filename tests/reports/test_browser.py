@@ -85,3 +85,19 @@ def test_the_form_offers_an_open_report_nearby_and_me_too_counts_it(
     assert existing.supporters_count == 1
     assert Report.objects.count() == 1
     assert page_log.console_errors == [] and page_log.page_errors == []
+
+
+@pytest.mark.browser
+def test_the_english_map_lists_and_pops_up_reports_with_english_names(
+    browser_page, page_log, live_server, make_report
+):
+    """The list and popups named category and village in Ukrainian on the English page."""
+    report = make_report(lat=48.7936, lon=32.7208)
+    page = browser_page
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    page.goto(f"{live_server.url}/map/")
+    item = page.locator("#report-list li", has_text=report.number)
+    item.wait_for()
+    assert "Roads · Dmytrivka" in item.inner_text()
+    assert "Дороги" not in item.inner_text() and "Дмитрівка" not in item.inner_text()
+    assert page_log.console_errors == [] and page_log.page_errors == []

@@ -14,12 +14,31 @@
   var filters = document.getElementById("filters");
   var list = document.getElementById("report-list");
 
+  /** The name in the page's language of a filter's value (a category code, a village's
+   * KATOTTG): the filter's own option, which the server wrote with local_name; the
+   * GeoJSON's Ukrainian name when the option is missing (an inactive category). */
+  function localName(select, value, fallback) {
+    var options = filters.querySelectorAll("select[name=" + select + "] option");
+    for (var i = 0; i < options.length; i++) {
+      if (value && options[i].value === value) return options[i].textContent;
+    }
+    return fallback || "";
+  }
+
+  function categoryName(properties) {
+    return localName("category", properties.category_code, properties.category_name);
+  }
+
+  function villageName(properties) {
+    return localName("settlement", properties.settlement_katottg, properties.settlement_name);
+  }
+
   function popup(properties) {
     var box = document.createElement("div");
     var link = H.textElement("a", "№ " + properties.number);
     link.href = properties.url;
     box.appendChild(link);
-    box.appendChild(H.textElement("div", properties.category_name));
+    box.appendChild(H.textElement("div", categoryName(properties)));
     box.appendChild(H.textElement("div", settings.statusNames[properties.status] || properties.status));
     box.appendChild(H.textElement("p", properties.summary));
     return box;
@@ -32,8 +51,8 @@
     link.href = properties.url;
     item.appendChild(document.createTextNode(" "));
     item.appendChild(link);
-    var village = properties.settlement_name ? " · " + properties.settlement_name : "";
-    item.appendChild(H.textElement("span", " " + properties.category_name + village + " — " +
+    var village = villageName(properties) ? " · " + villageName(properties) : "";
+    item.appendChild(H.textElement("span", " " + categoryName(properties) + village + " — " +
       (settings.statusNames[properties.status] || properties.status)));
     return item;
   }
