@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
@@ -167,6 +168,7 @@ def planning(request):
         "challenged_areas": challenges.accepted_by_area(),
         "pending_challenges": challenges.pending_count(),
         "english": _english(),
+        "provider_names": selectors.provider_names_local(),
     }
     return render(request, "coverage/planning.html", context)
 
@@ -289,16 +291,37 @@ def _complaint_category():
     )
 
 
+# The answers a coverage complaint asks for, by key, for a choice stored without an English
+# name (the category's choices carry only the Ukrainian "name" unless given "name_en").
+COMPLAINT_CHOICES = {
+    "voice": _lazy("mobile calls"),
+    "mobile_data": _lazy("mobile internet"),
+    "fixed": _lazy("home internet"),
+    "other": _lazy("other"),
+}
+
+
+def _choice_name(choice: dict, english: bool) -> str:
+    """A choice's name in the page's language: its own English name, the coverage app's
+    words for a known key, else the official transliteration (operators' names)."""
+    if not english:
+        return choice["name"]
+    if choice.get("name_en"):
+        return choice["name_en"]
+    known = COMPLAINT_CHOICES.get(str(choice["key"]))
+    return str(known) if known else local_name(choice["name"])
+
+
 def _questions(category) -> list[dict]:
     """The category's questions as the complaint form asks them (label in the page's language)."""
-    english = (get_language() or "uk").startswith("en")
+    english = _english()
     return [
         {
             "code": q.code,
             "label": (q.text_en if english and q.text_en else q.text_uk),
             "datatype": q.datatype,
             "required": q.required,
-            "choices": q.choices,
+            "choices": [{**c, "name": _choice_name(c, english)} for c in q.choices],
         }
         for q in category.questions.all()
     ]
@@ -313,5 +336,6 @@ def public(request):
         "basemap_url": basemap_browser_url(),
         # Shown in the offers list instead of the codes the API returns.
         "technology_labels": {code: str(label) for code, label in TECHNOLOGY_CHOICES},
+        "provider_names": selectors.provider_names_local(),
     }
     return render(request, "coverage/public.html", context)

@@ -6,6 +6,7 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from core.names import local_name
 from coverage.compute.results import share_pct
 from coverage.models import CoverageSnapshot, StrategyTarget
 from layers.models import Facility
@@ -215,7 +216,7 @@ def plan_table(plan: dict, *, english: bool) -> list[list]:
     return [
         [
             r["rank"],
-            (r["name_en"] or r["name_uk"]) if english else r["name_uk"],
+            local_name(r, "en" if english else "uk"),
             r["katottg"],
             round(r["households"]),
             round(r["households_unserved"]),

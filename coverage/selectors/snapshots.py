@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from django.db.models import F
 
 from core.errors import InvalidInput, NotFound
+from core.names import local_name
 from coverage import compute
 from coverage.models import (
     CoverageGap,
@@ -146,7 +147,9 @@ UNSERVED_COLUMNS = ("address_id", "settlement", "address", "households", "lon", 
 
 
 def unserved_addresses_csv() -> Iterator[str]:
-    """Yield CSV lines of the current snapshot's unserved addresses (planners only)."""
+    """Yield CSV lines of the current snapshot's unserved addresses (planners only); village
+    and address in the request's language (English: name_en or the official
+    transliteration)."""
     from addresses.models import Address
 
     snapshot = snapshot_current()
@@ -164,8 +167,8 @@ def unserved_addresses_csv() -> Iterator[str]:
         writer.writerow(
             [
                 row.address_id,
-                row.settlement.name_uk,
-                str(address) if address else "",
+                local_name(row.settlement),
+                local_name(str(address)) if address else "",
                 row.households,
                 f"{point.x:.6f}" if point else "",
                 f"{point.y:.6f}" if point else "",

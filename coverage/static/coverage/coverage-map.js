@@ -30,6 +30,23 @@
 
   var TOLERANCE_PX = 4;
 
+  // Providers' names in the page's language ({stored: shown}; empty on Ukrainian pages):
+  // the tiles and the APIs keep the stored name for both languages.
+  var providerNames = (function () {
+    var node = document.getElementById("provider-names");
+    return node ? JSON.parse(node.textContent) : {};
+  })();
+
+  function providerName(name) {
+    return providerNames[name] || name;
+  }
+
+  /** A feature's properties with its provider named in the page's language. */
+  function localProperties(props) {
+    if (!props.provider_name || !providerNames[props.provider_name]) { return props; }
+    return Object.assign({}, props, { provider_name: providerName(props.provider_name) });
+  }
+
   /** Every hit of a click, topmost first, within a few pixels of the finger. */
   function hits(point) {
     return map.queryRenderedFeatures([[point.x - TOLERANCE_PX, point.y - TOLERANCE_PX],
@@ -67,11 +84,15 @@
       })[0];
       if (feature) {
         new maplibregl.Popup({ maxWidth: "300px" }).setLngLat(event.lngLat)
-          .setDOMContent(HromadaMapControls.popupContent(feature.properties,
-            legends[feature.layer.metadata["hromada:layer"]])).addTo(map);
+          .setDOMContent(el.popupContent(feature)).addTo(map);
         return;
       }
     });
+    /** The popup of a drawn registry feature, in the page's language (also for tests). */
+    el.popupContent = function (feature) {
+      return HromadaMapControls.popupContent(localProperties(feature.properties),
+        legends[feature.layer.metadata["hromada:layer"]]);
+    };
   }
 
   /** The suggested Free Wi-Fi sites of the page's form: their reach and centres. */
@@ -198,7 +219,7 @@
         }
         data.offers.forEach(function (o) {
           var li = document.createElement("li");
-          li.textContent = o.provider + " — " + (technologies[o.technology] || o.technology) + ", " +
+          li.textContent = providerName(o.provider) + " — " + (technologies[o.technology] || o.technology) + ", " +
             o.down_mbps + "/" + o.up_mbps + " " + answer.dataset.mbps + " (" + answer.dataset[o.tier] + ")";
           list.appendChild(li);
         });
