@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -126,6 +127,37 @@ def _latin_names(rows, key: str = "name"):
     return rows
 
 
+DEFAULT_GAP = "any-served"
+
+
+def _gap_figures(choice: dict) -> dict:
+    """A gap's figures as the page shows them (the switch swaps these texts): km² to one
+    decimal, counts whole, "—" when unknown, in the language's number format."""
+
+    def shown(value, digits=0):
+        return (
+            "—"
+            if value is None
+            else number_format(round(value, digits), digits, force_grouping=True)
+        )
+
+    return {
+        "area_km2": shown(choice["area_km2"], 1),
+        "addresses": shown(choice["addresses"]),
+        "households": shown(choice["households"]),
+        "population": shown(choice["population"]),
+    }
+
+
+def _gap_switch(request, results: dict) -> dict:
+    """The gap choices with their figures and the one asked for (`?gap=group-tier`; an
+    unknown value falls back to the default, as a stale shared link should)."""
+    choices = [{**c, "shown": _gap_figures(c)} for c in planning_selectors.gap_choices(results)]
+    keys = {c["key"] for c in choices}
+    chosen = request.GET.get("gap", DEFAULT_GAP)
+    return {"choices": choices, "chosen": chosen if chosen in keys else DEFAULT_GAP}
+
+
 def _village(request, results: dict) -> dict | None:
     katottg = request.GET.get("village", "")
     village = planning_selectors.village_detail(results, katottg) if katottg else None
@@ -169,6 +201,7 @@ def planning(request):
         "pending_challenges": challenges.pending_count(),
         "english": _english(),
         "provider_names": selectors.provider_names_local(),
+        "gaps": _gap_switch(request, results),
     }
     return render(request, "coverage/planning.html", context)
 

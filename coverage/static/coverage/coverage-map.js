@@ -122,12 +122,49 @@
     el.dataset.sitesReady = String(data.sites.length);
   }
 
-  function planners(doc) {
-    getJSON(el.dataset.gaps).then(function (data) {
+  /** Draw the gap of one choice ("group-tier") in place of the one drawn. */
+  function showGap(key) {
+    var parts = key.split("-");
+    el.dataset.gapReady = "loading";
+    return getJSON(el.dataset.gaps + "?group=" + encodeURIComponent(parts[0]) +
+      "&tier=" + encodeURIComponent(parts[1])).then(function (data) {
       // Drawn as the registry layer itself, so that its popup and legend apply.
       M.draw(map, "coverage-gaps", data, M.paints(map, "layers", "coverage-gaps", "planning"),
         { layer: "coverage-gaps", before: "settlements-label" });
-    }).catch(function () {});
+      el.dataset.gap = key;
+      el.dataset.gapReady = key;
+    }).catch(function () { el.dataset.gapReady = "error"; });
+  }
+
+  /**
+   * The gap switch (like the FCC map's technology and speed filters): a choice redraws the
+   * gap, swaps the figures and keeps itself in the address (?gap=…) so that the link shares
+   * it; without scripts the form's button asks the server for the same page.
+   */
+  function gapSwitch() {
+    var form = document.getElementById("gap-switch");
+    var data = document.getElementById("gap-choices");
+    if (!form || !data) { return; }
+    var choices = {};
+    JSON.parse(data.textContent).forEach(function (c) { choices[c.key] = c; });
+    form.querySelector(".gap-show").hidden = true;
+    form.addEventListener("change", function (event) {
+      var key = event.target.value;
+      if (!choices[key]) { return; }
+      document.querySelectorAll("#gap-figures [data-figure]").forEach(function (dd) {
+        dd.textContent = choices[key].shown[dd.dataset.figure];
+      });
+      var url = new URL(window.location.href);
+      url.searchParams.set("gap", key);
+      url.hash = "gaps";
+      window.history.replaceState(null, "", url.toString());
+      showGap(key);
+    });
+  }
+
+  function planners(doc) {
+    showGap(el.dataset.gap || "any-served");
+    gapSwitch();
     getJSON(el.dataset.hotspots).then(function (data) {
       var reach = { type: "FeatureCollection", features: data.features.map(function (f) {
         return { type: "Feature", properties: f.properties,

@@ -1,9 +1,14 @@
-"""/planning/ and /coverage/ in English in a real Chromium on the demo community: no
-Ukrainian word in the page, on its map (labels, legend, popups) or in its downloads,
-except what people wrote (marked `data-user-content`) and the language switch (`lang="uk"`).
+"""/planning/ and /coverage/ in a real Chromium on the demo community (loaded once).
+
+In English: no Ukrainian word in the page, on its map (labels, legend, popups) or in its
+downloads, except what people wrote (marked `data-user-content`) and the language switch
+(`lang="uk"`). The gap switch: a choice redraws the gap, swaps the figures and keeps
+itself in the address, and that address opens the same choice.
 """
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -111,3 +116,81 @@ def test_an_english_planners_download_holds_no_ukrainian_word(english_page, site
     assert response.status == 200
     text = response.text()
     assert text.count("\n") >= 2 and _cyrillic(text.splitlines()) == []
+
+
+def _figures(page) -> dict:
+    return page.evaluate(
+        "() => Object.fromEntries([...document.querySelectorAll('#gap-figures [data-figure]')]"
+        ".map((dd) => [dd.dataset.figure, dd.textContent]))"
+    )
+
+
+def _drawn_gap_groups(page) -> set:
+    return set(
+        page.evaluate(
+            "() => document.getElementById('coverage-map').coverageMap"
+            ".querySourceFeatures('coverage-gaps').map((f) => f.properties.group)"
+        )
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "uk"])
+def test_the_gap_switch_redraws_the_gap_swaps_the_figures_and_keeps_the_choice_in_the_url(
+    browser, site, language
+):
+    context = new_context(browser, site.url, 1366, language)
+    context.add_cookies(site.staff_cookies)
+    page = context.new_page()
+    try:
+        _open(page, site.url + "/planning/")
+        page.wait_for_selector("#coverage-map[data-gap-ready='any-served']", timeout=45_000)
+        assert _drawn_gap_groups(page) == {"any"}
+        before = _figures(page)
+        page.locator("#gap-switch input[value='fixed-covered']").check()
+        page.wait_for_selector("#coverage-map[data-gap-ready='fixed-covered']", timeout=45_000)
+        page.wait_for_function(
+            "() => document.getElementById('coverage-map').coverageMap"
+            ".querySourceFeatures('coverage-gaps').every((f) => f.properties.group === 'fixed')"
+        )
+        assert "gap=fixed-covered" in page.url
+        after = _figures(page)
+        assert after != before and after["area_km2"] != "—"
+        # The address shares the choice: opened afresh, the server shows the same.
+        shared = page.url
+        page.goto("about:blank")
+        _open(page, shared)
+        page.wait_for_selector("#coverage-map[data-gap-ready='fixed-covered']", timeout=45_000)
+        assert page.locator("#gap-switch input[value='fixed-covered']").is_checked()
+        assert _figures(page) == after
+    finally:
+        context.close()
+
+
+SHOTS = Path(os.environ.get("HROMADA_SHOTS", "/tmp/planning"))
+
+
+@pytest.mark.parametrize("language", ["uk", "en"])
+@pytest.mark.parametrize("width", [1366, 360])
+@pytest.mark.parametrize("name", ["planning", "coverage"])
+def test_the_planners_pages_fit_the_width_and_are_kept_as_screenshots(
+    browser, site, name, width, language
+):
+    context = new_context(browser, site.url, width, language)
+    context.add_cookies(site.staff_cookies)
+    page = context.new_page()
+    try:
+        _open(
+            page, f"{site.url}/{name}/" + ("?gap=fixed-covered&k=3" if name == "planning" else "")
+        )
+        if name == "planning":
+            page.wait_for_selector("#coverage-map[data-gap-ready='fixed-covered']", timeout=45_000)
+            page.locator("#gaps").scroll_into_view_if_needed()
+        # Nothing wider than the screen: no sideways scrolling on a phone.
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width + 1
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}-{width}-{language}.png"), full_page=True)
+        page.locator("#coverage-map").screenshot(
+            path=str(SHOTS / f"{name}-map-{width}-{language}.png")
+        )
+    finally:
+        context.close()
