@@ -34,6 +34,7 @@ def require_planner(request) -> None:
 
 class GapParams(Schema):
     tier: Tier = "served"
+    group: Literal["any", "fixed", "fibre", "mobile", "wifi"] = "any"
     format: Literal["geojson", "gpkg"] = "geojson"
 
 
@@ -101,15 +102,19 @@ def settlements(request):
 
 @router.get("/gaps/", response={200: FeatureCollectionOut, **ERRORS}, auth=django_auth)
 def gaps(request, params: Query[GapParams]):
-    """The territory not reached by coverage of at least `tier`: GeoJSON or GeoPackage."""
+    """The territory not reached by coverage of technology `group` (default any) of at least
+    `tier`: GeoJSON or GeoPackage. A pair not among compute.GAP_CHOICES: 400."""
     require_planner(request)
     if params.format == "gpkg":
         response = HttpResponse(
-            selectors.gaps_gpkg(tier=params.tier), content_type="application/geopackage+sqlite3"
+            selectors.gaps_gpkg(tier=params.tier, group=params.group),
+            content_type="application/geopackage+sqlite3",
         )
-        response["Content-Disposition"] = f'attachment; filename="gaps-{params.tier}.gpkg"'
+        group = "" if params.group == "any" else f"{params.group}-"
+        name = f"gaps-{group}{params.tier}.gpkg"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-    return geojson_response(selectors.gaps_geojson(tier=params.tier))
+    return geojson_response(selectors.gaps_geojson(tier=params.tier, group=params.group))
 
 
 @router.get("/unserved-addresses/", response={200: str, **ERRORS}, auth=django_auth)

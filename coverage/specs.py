@@ -97,7 +97,9 @@ def _hotspots():
 def _gaps():
     from coverage.models import CoverageGap
 
-    return CoverageGap.objects.filter(snapshot__is_current=True, area__isnull=False)
+    # The registry layer (tiles, OGC, printed maps) keeps the any-technology gaps by tier;
+    # the planners' page asks the gaps API for the other technology groups.
+    return CoverageGap.objects.filter(snapshot__is_current=True, group="any", area__isnull=False)
 
 
 def _hexagons():
@@ -180,14 +182,21 @@ def register_all() -> None:
             description_en="The territory without coverage of at least the given tier.",
             queryset=_gaps,
             geometry="area",
-            properties={"tier": "tier", "area_m2": "area_m2"},
-            property_titles={"tier": _("missing coverage")},
+            properties={"group": "group", "tier": "tier", "area_m2": "area_m2"},
+            property_titles={"tier": _("missing coverage"), "group": _("technology")},
             value_labels={
+                "group": {
+                    "any": _("any technology"),
+                    "fixed": _("fixed broadband"),
+                    "fibre": _("fibre"),
+                    "mobile": _("mobile 4G/5G"),
+                    "wifi": _("Free Wi-Fi"),
+                },
                 "tier": {
                     "served": _("no high-speed internet"),
                     "underserved": _("not even basic-speed internet"),
                     "covered": _("no coverage at all"),
-                }
+                },
             },
             visibility=PLANNERS,
             style=LayerStyle(

@@ -173,21 +173,31 @@ def snapshot_results_set(cursor, snapshot_id: int, results_json: str) -> None:
     )
 
 
-def gaps_insert(cursor, snapshot_id: int, gaps: list[tuple[str, float, bytes | None]], srid: int):
-    """Store per tier (tier, area m², WKB in `srid` or None) the uncovered territory, as an
+def gaps_insert(
+    cursor, snapshot_id: int, gaps: list[tuple[str, str, float, bytes | None]], srid: int
+):
+    """Store per group and tier (group, tier, area m², WKB in `srid` or None) the uncovered
+    territory, as an
     EPSG:4326 MultiPolygon (NULL when empty). A shape valid in metres can turn invalid
     when its vertices move to degrees (rings a hair apart touch); it is then repaired."""
-    for tier, area_m2, wkb in gaps:
+    for group, tier, area_m2, wkb in gaps:
         cursor.execute(
             """WITH g AS (SELECT ST_Transform(ST_GeomFromWKB(%(wkb)s, %(srid)s), 4326) AS geom)
-               INSERT INTO coverage_coveragegap (snapshot_id, tier, area_m2, area)
-               SELECT %(snapshot)s, %(tier)s, %(area)s,
+               INSERT INTO coverage_coveragegap (snapshot_id, "group", tier, area_m2, area)
+               SELECT %(snapshot)s, %(group)s, %(tier)s, %(area)s,
                       NULLIF(ST_Multi(ST_CollectionExtract(
                           CASE WHEN ST_IsValid(g.geom) THEN g.geom
                                ELSE ST_MakeValid(g.geom, 'method=structure') END,
                           3)), 'MULTIPOLYGON EMPTY')
                FROM g""",
-            {"snapshot": snapshot_id, "tier": tier, "area": area_m2, "wkb": wkb, "srid": srid},
+            {
+                "snapshot": snapshot_id,
+                "group": group,
+                "tier": tier,
+                "area": area_m2,
+                "wkb": wkb,
+                "srid": srid,
+            },
         )
 
 

@@ -8,9 +8,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
@@ -125,6 +127,37 @@ def _latin_names(rows, key: str = "name"):
     return rows
 
 
+DEFAULT_GAP = "any-served"
+
+
+def _gap_figures(choice: dict) -> dict:
+    """A gap's figures as the page shows them (the switch swaps these texts): km² to one
+    decimal, counts whole, "—" when unknown, in the language's number format."""
+
+    def shown(value, digits=0):
+        return (
+            "—"
+            if value is None
+            else number_format(round(value, digits), digits, force_grouping=True)
+        )
+
+    return {
+        "area_km2": shown(choice["area_km2"], 1),
+        "addresses": shown(choice["addresses"]),
+        "households": shown(choice["households"]),
+        "population": shown(choice["population"]),
+    }
+
+
+def _gap_switch(request, results: dict) -> dict:
+    """The gap choices with their figures and the one asked for (`?gap=group-tier`; an
+    unknown value falls back to the default, as a stale shared link should)."""
+    choices = [{**c, "shown": _gap_figures(c)} for c in planning_selectors.gap_choices(results)]
+    keys = {c["key"] for c in choices}
+    chosen = request.GET.get("gap", DEFAULT_GAP)
+    return {"choices": choices, "chosen": chosen if chosen in keys else DEFAULT_GAP}
+
+
 def _village(request, results: dict) -> dict | None:
     katottg = request.GET.get("village", "")
     village = planning_selectors.village_detail(results, katottg) if katottg else None
@@ -167,6 +200,8 @@ def planning(request):
         "challenged_areas": challenges.accepted_by_area(),
         "pending_challenges": challenges.pending_count(),
         "english": _english(),
+        "provider_names": selectors.provider_names_local(),
+        "gaps": _gap_switch(request, results),
     }
     return render(request, "coverage/planning.html", context)
 
@@ -289,16 +324,37 @@ def _complaint_category():
     )
 
 
+# The answers a coverage complaint asks for, by key, for a choice stored without an English
+# name (the category's choices carry only the Ukrainian "name" unless given "name_en").
+COMPLAINT_CHOICES = {
+    "voice": _lazy("mobile calls"),
+    "mobile_data": _lazy("mobile internet"),
+    "fixed": _lazy("home internet"),
+    "other": _lazy("other"),
+}
+
+
+def _choice_name(choice: dict, english: bool) -> str:
+    """A choice's name in the page's language: its own English name, the coverage app's
+    words for a known key, else the official transliteration (operators' names)."""
+    if not english:
+        return choice["name"]
+    if choice.get("name_en"):
+        return choice["name_en"]
+    known = COMPLAINT_CHOICES.get(str(choice["key"]))
+    return str(known) if known else local_name(choice["name"])
+
+
 def _questions(category) -> list[dict]:
     """The category's questions as the complaint form asks them (label in the page's language)."""
-    english = (get_language() or "uk").startswith("en")
+    english = _english()
     return [
         {
             "code": q.code,
             "label": (q.text_en if english and q.text_en else q.text_uk),
             "datatype": q.datatype,
             "required": q.required,
-            "choices": q.choices,
+            "choices": [{**c, "name": _choice_name(c, english)} for c in q.choices],
         }
         for q in category.questions.all()
     ]
@@ -313,5 +369,6 @@ def public(request):
         "basemap_url": basemap_browser_url(),
         # Shown in the offers list instead of the codes the API returns.
         "technology_labels": {code: str(label) for code, label in TECHNOLOGY_CHOICES},
+        "provider_names": selectors.provider_names_local(),
     }
     return render(request, "coverage/public.html", context)

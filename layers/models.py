@@ -6,6 +6,7 @@ All geometry is stored in EPSG:4326 (DESIGN.md §3).
 from django.contrib.gis.db import models
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from layers.querysets import FacilityQuerySet, SettlementQuerySet
 
@@ -64,11 +65,15 @@ class Settlement(models.Model):
     """A settlement (населений пункт) of the community, identified by its KATOTTG code."""
 
     class Kind(models.TextChoices):
-        # The KATOTTG category letters: М, Т, Х, С.
-        CITY = "city", _("city (місто)")
-        URBAN_SETTLEMENT = "urban_settlement", _("urban-type settlement (селище міського типу)")
-        RURAL_SETTLEMENT = "rural_settlement", _("rural settlement (селище)")
-        VILLAGE = "village", _("village (село)")
+        # The KATOTTG category letters: М, Т, Х, С. English pages say the English term only
+        # (no Ukrainian word on them); the context keeps "village" of a kind apart.
+        CITY = "city", pgettext_lazy("settlement kind", "city")
+        URBAN_SETTLEMENT = (
+            "urban_settlement",
+            pgettext_lazy("settlement kind", "urban-type settlement"),
+        )
+        RURAL_SETTLEMENT = "rural_settlement", pgettext_lazy("settlement kind", "rural settlement")
+        VILLAGE = "village", pgettext_lazy("settlement kind", "village")
 
     katottg = models.CharField(
         _("KATOTTG code"), max_length=19, unique=True, validators=[katottg_validator]
@@ -103,16 +108,18 @@ class Settlement(models.Model):
 
 
 class Facility(models.Model):
-    """A municipal facility (school, ЦНАП, library, ФАП…) and its internet connection."""
+    """A municipal facility (school, administrative services centre — ЦНАП, library, ФАП…)
+    and its internet connection."""
 
     class Kind(models.TextChoices):
         ADMINISTRATION = "administration", _("administration")
-        CNAP = "cnap", _("administrative services centre (ЦНАП)")
+        # ЦНАП and ФАП in their English terms: English pages show no Ukrainian word.
+        CNAP = "cnap", _("administrative services centre (ASC)")
         SCHOOL = "school", _("school")
         KINDERGARTEN = "kindergarten", _("kindergarten")
         LIBRARY = "library", _("library")
         CULTURE_HOUSE = "culture_house", _("culture house / club")
-        MEDICAL = "medical", _("medical (ФАП / outpatient clinic)")
+        MEDICAL = "medical", _("medical (feldsher-midwife post / outpatient clinic)")
         YOUTH_SPACE = "youth_space", _("youth space")
         SOCIAL_CARE = "social_care", _("social care")
         OTHER = "other", _("other")

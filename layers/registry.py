@@ -125,6 +125,9 @@ class LayerSpec:
     def tile_fields(self) -> tuple[str, ...]:
         fields = self.tile_properties if self.tile_properties is not None else self.popup_fields()
         extra = tuple(name for name in (self.label.fields() if self.label else ()) if name)
+        # A popup titled by the Ukrainian name shows the English one on English pages.
+        if "name_uk" in fields and "name_en" in self.properties:
+            extra += ("name_en",)
         return tuple(dict.fromkeys(fields + extra))
 
     def model_field(self, path: str):

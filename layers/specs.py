@@ -113,7 +113,10 @@ FACILITIES = LayerSpec(
     title_uk="Комунальні заклади",
     title_en="Municipal facilities",
     description="Школи, ЦНАП, бібліотеки, ФАПи, клуби та їхнє підключення до інтернету.",
-    description_en="Schools, the ЦНАП, libraries, clinics, clubs and their internet connection.",
+    description_en=(
+        "Schools, the administrative services centre, libraries, clinics, clubs and their "
+        "internet connection."
+    ),
     queryset=_facilities,
     geometry="location",
     properties=selectors.FACILITY_PROPERTIES,

@@ -25,6 +25,7 @@ from coverage.compute.sites import (
 from coverage.compute.tiers import (
     COVERAGE_TECHNOLOGIES,
     FIXED,
+    GAP_CHOICES,
     GROUPS,
     HOTSPOT_MAX_RADIUS_M,
     LEVELS,
@@ -49,6 +50,7 @@ __all__ = [
     "COVERAGE_TECHNOLOGIES",
     "Cumulative",
     "FIXED",
+    "GAP_CHOICES",
     "GROUPS",
     "HOTSPOT_MAX_RADIUS_M",
     "LEVELS",

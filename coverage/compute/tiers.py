@@ -25,6 +25,18 @@ SERVED, UNDERSERVED, UNSERVED = "served", "underserved", "unserved"
 LEVELS = {SERVED: 2, UNDERSERVED: 1, "covered": 0}
 # Gap tiers: where the territory lacks coverage of at least this tier ("covered": any).
 TIERS = (SERVED, UNDERSERVED, "covered")
+# The gaps a planner switches between (group, tier): the territory without coverage of
+# the group at the tier's level — below 100/20 or 25/3 by any technology, no coverage at
+# all, no fixed broadband (at all, or at 100/20), no mobile 4G/5G, no fibre.
+GAP_CHOICES = (
+    ("any", SERVED),
+    ("any", UNDERSERVED),
+    ("any", "covered"),
+    ("fixed", "covered"),
+    ("fixed", SERVED),
+    ("mobile", "covered"),
+    ("fibre", "covered"),
+)
 # A Free Wi-Fi access point reaching further than this is a typing error, not a plan.
 HOTSPOT_MAX_RADIUS_M = 2000
 WIFI_SITES_MAX_K = 50

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coverage.compute import TIERS
+from coverage.compute import GROUPS, TIERS
 from layers.models import Settlement
 
 
@@ -69,10 +69,14 @@ class CoverageSnapshot(models.Model):
 
 
 class CoverageGap(models.Model):
-    """The part of the territory not reached by coverage of at least `tier` (any technology)."""
+    """The part of the territory not reached by coverage of technology `group` of at least
+    `tier` ("any" group: any technology); one per compute.GAP_CHOICES."""
 
     snapshot = models.ForeignKey(
         CoverageSnapshot, on_delete=models.CASCADE, related_name="gaps", verbose_name=_("snapshot")
+    )
+    group = models.CharField(
+        _("technology group"), max_length=16, choices=[(g, g) for g in GROUPS], default="any"
     )
     tier = models.CharField(_("tier"), max_length=16, choices=[(t, t) for t in TIERS])
     area_m2 = models.FloatField(_("area, m²"))
@@ -82,11 +86,13 @@ class CoverageGap(models.Model):
         verbose_name = _("coverage gap")
         verbose_name_plural = _("coverage gaps")
         constraints = [
-            models.UniqueConstraint(fields=["snapshot", "tier"], name="gap_unique_tier"),
+            models.UniqueConstraint(
+                fields=["snapshot", "group", "tier"], name="gap_unique_group_tier"
+            ),
         ]
 
     def __str__(self):
-        return f"{self.snapshot_id}: {self.tier}"
+        return f"{self.snapshot_id}: {self.group} {self.tier}"
 
 
 class UnservedAddress(models.Model):

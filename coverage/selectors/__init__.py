@@ -8,6 +8,7 @@ from coverage.selectors.areas import (
     areas_geojson,
     coverage_at,
     hotspots_geojson,
+    provider_names_local,
 )
 from coverage.selectors.sites import (
     wifi_sites_suggest,
@@ -42,6 +43,7 @@ __all__ = [
     "hexagons_geojson",
     "hotspots_geojson",
     "progress_series",
+    "provider_names_local",
     "snapshot_current",
     "snapshot_current_read",
     "targets_table",

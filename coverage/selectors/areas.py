@@ -8,10 +8,25 @@ from django.db.models import F
 from django.utils import timezone
 
 from core.errors import NotFound
+from core.names import local_name
 from coverage import compute
 from coverage.models import CoverageArea, WifiHotspot
 from coverage.specs import AREA_PROPERTIES
 from layers.geojson import feature_collection
+
+
+def provider_names_local() -> dict[str, str]:
+    """Return {stored name: name in the page's language} of the providers whose names differ.
+
+    Providers are named as they call themselves (in Ukrainian); an English page shows
+    the official transliteration (core.names.local_name). Empty on Ukrainian pages. The
+    maps' tiles and GeoJSON keep the stored name (one cached answer for both languages);
+    the page renames them where it shows them.
+    """
+    from coverage.models import Provider
+
+    names = Provider.objects.values_list("name", flat=True)
+    return {name: local_name(name) for name in names if local_name(name) != name}
 
 
 def areas_geojson(*, provider: str | None = None, technology: str | None = None) -> str:

@@ -6,6 +6,8 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from core.names import local_name
+from coverage.compute import GAP_CHOICES, LEVELS
 from coverage.compute.results import share_pct
 from coverage.models import CoverageSnapshot, StrategyTarget
 from layers.models import Facility
@@ -215,7 +217,7 @@ def plan_table(plan: dict, *, english: bool) -> list[list]:
     return [
         [
             r["rank"],
-            (r["name_en"] or r["name_uk"]) if english else r["name_uk"],
+            local_name(r, "en" if english else "uk"),
             r["katottg"],
             round(r["households"]),
             round(r["households_unserved"]),
@@ -258,3 +260,62 @@ def village_detail(results: dict, katottg: str) -> dict | None:
         .values("report__number", "status")
     )
     return {**village, "facility_rows": facilities, "challenges": challenges}
+
+
+def gap_labels() -> dict[str, str]:
+    """{"group-tier": what is missing there, in the active language} of compute.GAP_CHOICES."""
+    sd, su = settings.COVERAGE_SERVED_MBPS
+    ud, uu = settings.COVERAGE_UNDERSERVED_MBPS
+    return {
+        "any-served": _("below %(down)s/%(up)s Mbit/s") % {"down": sd, "up": su},
+        "any-underserved": _("below %(down)s/%(up)s Mbit/s") % {"down": ud, "up": uu},
+        "any-covered": _("no internet at all"),
+        "fixed-covered": _("no fixed broadband"),
+        "fixed-served": _("no fixed broadband of %(down)s/%(up)s Mbit/s") % {"down": sd, "up": su},
+        "mobile-covered": _("no mobile 4G/5G"),
+        "fibre-covered": _("no fibre"),
+    }
+
+
+def _missing(groups: dict, group: str, tier: str, measure: str, total) -> float | None:
+    """How much of `measure` lacks coverage of `group` at the tier's level (total minus the
+    cumulative covered amount: served; served + underserved; any coverage)."""
+    if total is None:
+        return None
+    tiers = groups[group]
+    covered = {
+        2: lambda: tiers["served"][measure],
+        1: lambda: tiers["served"][measure] + tiers["underserved"][measure],
+        0: lambda: tiers["covered"][measure],
+    }[LEVELS[tier]]()
+    return max(total - (covered or 0.0), 0.0)
+
+
+def gap_choices(results: dict) -> list[dict]:
+    """The gaps a planner switches between, with what each leaves out: km² of the territory
+    (METRIC_SRID), addresses, households and people (None without a population raster)."""
+    groups, labels = results["territory"]["groups"], gap_labels()
+    # A measure's total is served + underserved + unserved (tier_split); None when unknown.
+    any_ = groups["any"]
+    totals = {
+        m: None
+        if any_["unserved"].get(m) is None
+        else sum(any_[t][m] for t in ("served", "underserved", "unserved"))
+        for m in ("area_m2", "addresses", "households", "population")
+    }
+    out = []
+    for group, tier in GAP_CHOICES:
+        key = f"{group}-{tier}"
+        amounts = {m: _missing(groups, group, tier, m, t) for m, t in totals.items()}
+        area_m2 = amounts.pop("area_m2")
+        out.append(
+            {
+                "key": key,
+                "group": group,
+                "tier": tier,
+                "label": labels[key],
+                "area_km2": None if area_m2 is None else area_m2 / 1e6,
+                **amounts,
+            }
+        )
+    return out

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from django.db.models import F
 
 from core.errors import InvalidInput, NotFound
+from core.names import local_name
 from coverage import compute
 from coverage.models import (
     CoverageGap,
@@ -89,27 +90,44 @@ def coverage_settlements_latest() -> dict:
     }
 
 
-def gaps_geojson(*, tier: str) -> str:
-    """Return the current snapshot's gap of `tier` as a GeoJSON FeatureCollection."""
+def _gap_checked(group: str, tier: str) -> None:
+    """Raise InvalidInput (400) unless (group, tier) is one of compute.GAP_CHOICES."""
     if tier not in compute.TIERS:
         raise InvalidInput(f"tier must be one of {', '.join(compute.TIERS)}.", code="unknown_tier")
-    gaps = CoverageGap.objects.filter(snapshot=snapshot_current(), tier=tier, area__isnull=False)
+    if (group, tier) not in compute.GAP_CHOICES:
+        known = ", ".join(f"{g}/{t}" for g, t in compute.GAP_CHOICES)
+        raise InvalidInput(f"group/tier must be one of {known}.", code="unknown_gap")
+
+
+def gaps_geojson(*, tier: str, group: str = "any") -> str:
+    """Return the current snapshot's gap of technology `group` below `tier` as a GeoJSON
+    FeatureCollection (EPSG:4326; area_m2 measured in METRIC_SRID)."""
+    _gap_checked(group, tier)
+    gaps = CoverageGap.objects.filter(
+        snapshot=snapshot_current(), group=group, tier=tier, area__isnull=False
+    )
     return feature_collection(
         gaps,
         geometry="area",
-        properties={"tier": "tier", "area_m2": "area_m2", "as_of": F("snapshot__as_of")},
+        properties={
+            "group": "group",
+            "tier": "tier",
+            "area_m2": "area_m2",
+            "as_of": F("snapshot__as_of"),
+        },
     )
 
 
-def gaps_gpkg(*, tier: str) -> bytes:
-    """Return the current snapshot's gap of `tier` as a GeoPackage file (EPSG:4326)."""
+def gaps_gpkg(*, tier: str, group: str = "any") -> bytes:
+    """Return the current snapshot's gap of `group` below `tier` as a GeoPackage (EPSG:4326)."""
     import tempfile
     from pathlib import Path
 
     import geopandas as gpd
     import shapely
 
-    gap = CoverageGap.objects.filter(snapshot=snapshot_current(), tier=tier).first()
+    _gap_checked(group, tier)
+    gap = CoverageGap.objects.filter(snapshot=snapshot_current(), group=group, tier=tier).first()
     if gap is None:
         raise InvalidInput(f"tier must be one of {', '.join(compute.TIERS)}.", code="unknown_tier")
     geometry = [shapely.from_wkb(bytes(gap.area.wkb))] if gap.area else [None]
@@ -146,7 +164,9 @@ UNSERVED_COLUMNS = ("address_id", "settlement", "address", "households", "lon", 
 
 
 def unserved_addresses_csv() -> Iterator[str]:
-    """Yield CSV lines of the current snapshot's unserved addresses (planners only)."""
+    """Yield CSV lines of the current snapshot's unserved addresses (planners only); village
+    and address in the request's language (English: name_en or the official
+    transliteration)."""
     from addresses.models import Address
 
     snapshot = snapshot_current()
@@ -164,8 +184,8 @@ def unserved_addresses_csv() -> Iterator[str]:
         writer.writerow(
             [
                 row.address_id,
-                row.settlement.name_uk,
-                str(address) if address else "",
+                local_name(row.settlement),
+                local_name(str(address)) if address else "",
                 row.households,
                 f"{point.x:.6f}" if point else "",
                 f"{point.y:.6f}" if point else "",

@@ -11,7 +11,7 @@ import numpy as np
 import shapely
 
 from coverage import overlay
-from coverage.compute import LEVELS, TIERS
+from coverage.compute import GAP_CHOICES, LEVELS
 from coverage.snapshot.inputs import Inputs, Rows, area_inputs
 from coverage.snapshot.unions import Progress, copies, unions_of
 
@@ -58,12 +58,12 @@ def measure_areas(inputs: Inputs, log: Progress, workers: int) -> Geometry:
     return Geometry(unions, parts[1], parts[2], parts[0], parts[3])
 
 
-def gaps(inputs: Inputs, geo: Geometry) -> list[tuple[str, float, bytes | None]]:
-    """Return (tier, m², WKB METRIC_SRID or None) of the territory outside any coverage of
-    the tier's level."""
+def gaps(inputs: Inputs, geo: Geometry) -> list[tuple[str, str, float, bytes | None]]:
+    """Return (group, tier, m², WKB METRIC_SRID or None) of the territory outside any
+    coverage of the group at the tier's level, for each of compute.GAP_CHOICES."""
     out = []
-    for tier in TIERS:
-        key = ("any", LEVELS[tier])
+    for group, tier in GAP_CHOICES:
+        key = (group, LEVELS[tier])
         pieces, where = geo.clipped[key], geo.clipped_zone[key]
         parts = [
             overlay.gap(zone, pieces[where == i]) for i, zone in enumerate(inputs.territories_m)
@@ -73,5 +73,6 @@ def gaps(inputs: Inputs, geo: Geometry) -> list[tuple[str, float, bytes | None]]
         if gap is not None:
             # Slivers of a few nm² left by the overlay collapse in degrees: snap to 1 mm.
             gap = shapely.set_precision(gap, GAP_GRID_M)
-        out.append((tier, area, None if gap is None or gap.is_empty else shapely.to_wkb(gap)))
+        wkb = None if gap is None or gap.is_empty else shapely.to_wkb(gap)
+        out.append((group, tier, area, wkb))
     return out

@@ -87,7 +87,7 @@ def test_compute_stores_gaps_whose_area_is_the_uncovered_rest_of_the_territory(r
     snapshot = coverage_compute(as_of=AS_OF)
     territory = snapshot.results["territory"]
     for tier in ("served", "underserved", "covered"):
-        gap = CoverageGap.objects.get(snapshot=snapshot, tier=tier)
+        gap = CoverageGap.objects.get(snapshot=snapshot, group="any", tier=tier)
         level_pct = cumulative_pct(
             territory["groups"]["any"], {"served": 2, "underserved": 1}.get(tier, 0), "area_m2"
         )

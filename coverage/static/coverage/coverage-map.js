@@ -30,6 +30,23 @@
 
   var TOLERANCE_PX = 4;
 
+  // Providers' names in the page's language ({stored: shown}; empty on Ukrainian pages):
+  // the tiles and the APIs keep the stored name for both languages.
+  var providerNames = (function () {
+    var node = document.getElementById("provider-names");
+    return node ? JSON.parse(node.textContent) : {};
+  })();
+
+  function providerName(name) {
+    return providerNames[name] || name;
+  }
+
+  /** A feature's properties with its provider named in the page's language. */
+  function localProperties(props) {
+    if (!props.provider_name || !providerNames[props.provider_name]) { return props; }
+    return Object.assign({}, props, { provider_name: providerName(props.provider_name) });
+  }
+
   /** Every hit of a click, topmost first, within a few pixels of the finger. */
   function hits(point) {
     return map.queryRenderedFeatures([[point.x - TOLERANCE_PX, point.y - TOLERANCE_PX],
@@ -67,11 +84,15 @@
       })[0];
       if (feature) {
         new maplibregl.Popup({ maxWidth: "300px" }).setLngLat(event.lngLat)
-          .setDOMContent(HromadaMapControls.popupContent(feature.properties,
-            legends[feature.layer.metadata["hromada:layer"]])).addTo(map);
+          .setDOMContent(el.popupContent(feature)).addTo(map);
         return;
       }
     });
+    /** The popup of a drawn registry feature, in the page's language (also for tests). */
+    el.popupContent = function (feature) {
+      return HromadaMapControls.popupContent(localProperties(feature.properties),
+        legends[feature.layer.metadata["hromada:layer"]]);
+    };
   }
 
   /** The suggested Free Wi-Fi sites of the page's form: their reach and centres. */
@@ -101,12 +122,49 @@
     el.dataset.sitesReady = String(data.sites.length);
   }
 
-  function planners(doc) {
-    getJSON(el.dataset.gaps).then(function (data) {
+  /** Draw the gap of one choice ("group-tier") in place of the one drawn. */
+  function showGap(key) {
+    var parts = key.split("-");
+    el.dataset.gapReady = "loading";
+    return getJSON(el.dataset.gaps + "?group=" + encodeURIComponent(parts[0]) +
+      "&tier=" + encodeURIComponent(parts[1])).then(function (data) {
       // Drawn as the registry layer itself, so that its popup and legend apply.
       M.draw(map, "coverage-gaps", data, M.paints(map, "layers", "coverage-gaps", "planning"),
         { layer: "coverage-gaps", before: "settlements-label" });
-    }).catch(function () {});
+      el.dataset.gap = key;
+      el.dataset.gapReady = key;
+    }).catch(function () { el.dataset.gapReady = "error"; });
+  }
+
+  /**
+   * The gap switch (like the FCC map's technology and speed filters): a choice redraws the
+   * gap, swaps the figures and keeps itself in the address (?gap=…) so that the link shares
+   * it; without scripts the form's button asks the server for the same page.
+   */
+  function gapSwitch() {
+    var form = document.getElementById("gap-switch");
+    var data = document.getElementById("gap-choices");
+    if (!form || !data) { return; }
+    var choices = {};
+    JSON.parse(data.textContent).forEach(function (c) { choices[c.key] = c; });
+    form.querySelector(".gap-show").hidden = true;
+    form.addEventListener("change", function (event) {
+      var key = event.target.value;
+      if (!choices[key]) { return; }
+      document.querySelectorAll("#gap-figures [data-figure]").forEach(function (dd) {
+        dd.textContent = choices[key].shown[dd.dataset.figure];
+      });
+      var url = new URL(window.location.href);
+      url.searchParams.set("gap", key);
+      url.hash = "gaps";
+      window.history.replaceState(null, "", url.toString());
+      showGap(key);
+    });
+  }
+
+  function planners(doc) {
+    showGap(el.dataset.gap || "any-served");
+    gapSwitch();
     getJSON(el.dataset.hotspots).then(function (data) {
       var reach = { type: "FeatureCollection", features: data.features.map(function (f) {
         return { type: "Feature", properties: f.properties,
@@ -198,7 +256,7 @@
         }
         data.offers.forEach(function (o) {
           var li = document.createElement("li");
-          li.textContent = o.provider + " — " + (technologies[o.technology] || o.technology) + ", " +
+          li.textContent = providerName(o.provider) + " — " + (technologies[o.technology] || o.technology) + ", " +
             o.down_mbps + "/" + o.up_mbps + " " + answer.dataset.mbps + " (" + answer.dataset[o.tier] + ")";
           list.appendChild(li);
         });
