@@ -131,8 +131,8 @@ def square(lon: float, lat: float, half: float) -> MultiPolygon:
     return MultiPolygon(ring, srid=4326)
 
 
-@pytest.fixture
-def territory(db):
+def make_territory():
+    """The Dmytrivska community as one square Territory (the `territory` fixture's)."""
     from layers.models import Territory
 
     return Territory.objects.create(
@@ -143,8 +143,8 @@ def territory(db):
     )
 
 
-@pytest.fixture
-def settlement(territory):
+def make_settlement(territory):
+    """Dmytrivka, a small square inside `territory` (the `settlement` fixture's)."""
     from layers.models import Settlement
 
     return Settlement.objects.create(
@@ -160,8 +160,8 @@ def settlement(territory):
     )
 
 
-@pytest.fixture
-def facility(settlement):
+def make_facility(settlement):
+    """A connected school in `settlement` (the `facility` fixture's)."""
     from layers.models import Facility
 
     return Facility.objects.create(
@@ -173,6 +173,23 @@ def facility(settlement):
         technology="fibre",
         down_mbps=100,
     )
+
+
+# The same rows as plain functions above, so that module-scoped data (tests/i18n) makes
+# them without copying the fields.
+@pytest.fixture
+def territory(db):
+    return make_territory()
+
+
+@pytest.fixture
+def settlement(territory):
+    return make_settlement(territory)
+
+
+@pytest.fixture
+def facility(settlement):
+    return make_facility(settlement)
 
 
 # ---------------------------------------------------------------- browser (Playwright)
