@@ -64,6 +64,82 @@ def pytest_terminal_summary(terminalreporter, config):
         Path(pending).write_text(str(left))
 
 
+# ---------------------------------------------------------------- test databases
+# In an xdist worker the test database is a copy of one template migrated once per run
+# (tests/helpers/template_db.py); in a single process, pytest-django's own way.
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """The test database: in an xdist worker a copy of the run's migrated template, else
+    (one process, or --nomigrations) pytest-django's set-up as it ships."""
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
+
+    from tests.helpers import template_db
+
+    verbosity = request.config.option.verbose
+    keep = django_db_keepdb and not django_db_createdb
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None or not django_db_use_migrations:
+        if not django_db_use_migrations:
+            # pytest-django's own helpers, so that this path stays the one it ships.
+            from pytest_django.fixtures import _disable_migrations  # noqa: PLC2701
+
+            _disable_migrations()
+        from pytest_django.fixtures import _get_databases_for_setup  # noqa: PLC2701
+
+        aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+        with django_db_blocker.unblock():
+            config = setup_databases(
+                verbosity=verbosity,
+                interactive=False,
+                aliases=aliases,
+                serialized_aliases=serialized_aliases,
+                keepdb=keep,
+            )
+        yield
+        if not django_db_keepdb:
+            with django_db_blocker.unblock():
+                teardown_databases(config, verbosity=verbosity)
+        return
+    run = "" if keep else request.config.workerinput["testrunuid"]
+    with django_db_blocker.unblock():
+        stamp = f"{template_db.migrations_hash()} {run}".strip()
+        old_name = template_db.worker_database(
+            connection, worker=worker, stamp=stamp, keep=keep, verbosity=verbosity
+        )
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            connection.creation.destroy_test_db(old_name, verbosity, keepdb=False)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """The xdist controller drops the run's template database when the workers are done
+    (kept with --reuse-db, as the workers' databases are)."""
+    config = session.config
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        return
+    if config.getoption("reuse_db", False) and not config.getoption("create_db", False):
+        return
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    from tests.helpers.template_db import drop_template
+
+    with config.stash[blocking_manager_key].unblock():
+        drop_template(connection)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _fast_flush():
     """Transactional tests end with DELETEs, not a TRUNCATE (tests/helpers/db.py)."""
@@ -131,8 +207,8 @@ def square(lon: float, lat: float, half: float) -> MultiPolygon:
     return MultiPolygon(ring, srid=4326)
 
 
-@pytest.fixture
-def territory(db):
+def make_territory():
+    """The Dmytrivska community as one square Territory (the `territory` fixture's)."""
     from layers.models import Territory
 
     return Territory.objects.create(
@@ -143,8 +219,8 @@ def territory(db):
     )
 
 
-@pytest.fixture
-def settlement(territory):
+def make_settlement(territory):
+    """Dmytrivka, a small square inside `territory` (the `settlement` fixture's)."""
     from layers.models import Settlement
 
     return Settlement.objects.create(
@@ -160,8 +236,8 @@ def settlement(territory):
     )
 
 
-@pytest.fixture
-def facility(settlement):
+def make_facility(settlement):
+    """A connected school in `settlement` (the `facility` fixture's)."""
     from layers.models import Facility
 
     return Facility.objects.create(
@@ -173,6 +249,23 @@ def facility(settlement):
         technology="fibre",
         down_mbps=100,
     )
+
+
+# The same rows as plain functions above, so that module-scoped data (tests/i18n) makes
+# them without copying the fields.
+@pytest.fixture
+def territory(db):
+    return make_territory()
+
+
+@pytest.fixture
+def settlement(territory):
+    return make_settlement(territory)
+
+
+@pytest.fixture
+def facility(settlement):
+    return make_facility(settlement)
 
 
 # ---------------------------------------------------------------- browser (Playwright)

@@ -34,13 +34,22 @@ def pages(world) -> list[str]:
     return result
 
 
-def _client(user, language):
+@pytest.fixture(scope="module")
+def crawl_pages(crawl_world, django_db_blocker):
+    """The pages to read, worked out once for the module (the URLconf walk and the
+    parameter table are the same for every role and language)."""
+    with django_db_blocker.unblock():
+        return pages(crawl_world.objects)
+
+
+def _client(session, language):
+    """A test client in `language`, signed in with the session key `session` (if any)."""
     from django.test import Client
 
     client = Client()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    if user is not None:
-        client.force_login(user)
+    if session is not None:
+        client.cookies[settings.SESSION_COOKIE_NAME] = session
     return client
 
 
@@ -59,16 +68,18 @@ def crawl(client, paths, language) -> tuple[list[str], int]:
     return problems, read
 
 
-def test_the_crawl_reaches_the_pages_of_every_kind(world):
-    found = set(pages(world))
+def test_the_crawl_reaches_the_pages_of_every_kind(crawl_pages, db):
+    found = set(crawl_pages)
     assert {"/", "/map/", "/reports/new/", "/coverage/", "/planning/", "/maps/print/"} <= found
     assert "/accounts/login/" in found and not any(p.startswith("/api/") for p in found)
 
 
 @pytest.mark.parametrize("language", ["en", "uk"])
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_is_wholly_in_the_language_asked_for(role, language, world, role_users):
-    client = _client(role_users[role], language)
-    problems, read = crawl(client, pages(world) + ["/no-such-page/"], language)
+def test_every_page_is_wholly_in_the_language_asked_for(
+    role, language, crawl_world, crawl_pages, db
+):
+    client = _client(crawl_world.sessions[role], language)
+    problems, read = crawl(client, crawl_pages + ["/no-such-page/"], language)
     assert read >= 10
     assert not problems, "\n".join(problems)

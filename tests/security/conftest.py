@@ -70,6 +70,12 @@ def clients(users):
 @pytest.fixture
 def world(settlement, facility):
     """One real object of each kind the URL patterns name, returned as a dict."""
+    return make_world(settlement, facility)
+
+
+def make_world(settlement, facility) -> dict:
+    """Make the `world` fixture's objects around `settlement` and `facility` (also used
+    by module-scoped data, tests/i18n)."""
     from addresses.models import Address, Street
     from coverage.models import CoverageArea, Provider, WifiHotspot
     from reports import services
