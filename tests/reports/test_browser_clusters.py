@@ -3,6 +3,8 @@ the default view, a click zooms in to where the cluster splits."""
 
 import pytest
 
+from tests.browser.maplibre import wait_idle
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CLUSTERS = "window.hromadaMap.queryRenderedFeatures({layers: ['report-points-cluster']})"
@@ -39,3 +41,35 @@ def test_reports_in_one_village_are_one_cluster_with_a_count_that_zooms_in(
     page.wait_for_function(f"window.hromadaMap.getZoom() > {zoom + 1}", timeout=10_000)
     assert page_log.console_errors == [] and page_log.page_errors == []
     assert page_log.outside_requests() == []
+
+
+def test_the_village_name_is_drawn_beside_its_cluster_not_under_it(
+    browser_page, page_log, live_server, thirty_reports
+):
+    """The cluster sits on the village's centre, where its name used to be drawn (under
+    the circle, first letters hidden). The name now steps aside, clear of the circle,
+    from the desktop's whole-territory zoom in; where it finds no room (a phone's
+    smaller zoom) it is left out rather than drawn under the circle."""
+    page = browser_page
+    page.goto(f"{live_server.url}/map/")
+    page.wait_for_function(
+        f"window.hromadaMap.getLayer('report-points-cluster') && {CLUSTERS}.length > 0"
+    )
+    labels = page.evaluate(
+        "window.hromadaMap.getStyle().layers.filter(l => l.type === 'symbol' && l.metadata"
+        " && l.metadata['hromada:label'] && l.metadata['hromada:layer'] === 'settlements')"
+        ".map(l => l.id)"
+    )
+    assert labels
+    anchors = page.evaluate(
+        f"window.hromadaMap.getLayoutProperty('{labels[0]}', 'text-variable-anchor')"
+    )
+    assert anchors[0] != "center"
+    page.evaluate("window.hromadaMap.jumpTo({center: [32.7210, 48.7940], zoom: 10})")
+    wait_idle(page)
+    page.wait_for_function(
+        f"window.hromadaMap.queryRenderedFeatures({{layers: ['{labels[0]}']}})"
+        ".some(f => f.properties.name_uk === 'Дмитрівка')"
+        f" && {CLUSTERS}.length > 0"
+    )
+    assert page_log.console_errors == [] and page_log.page_errors == []

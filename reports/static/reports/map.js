@@ -76,10 +76,30 @@
     map.addLayer({
       id: SOURCE + "-count", type: "symbol", source: SOURCE, filter: ["has", "point_count"],
       // No glyphs URL in the style: MapLibre draws the digits with the browser's fonts.
+      // The count's collision box is grown to the circle (`text-padding`, px): placed
+      // first as the top layer, it keeps the villages' labels, which may move to another
+      // side (their variable anchors), from being drawn under a cluster circle.
       layout: { "text-field": ["get", "point_count_abbreviated"], "text-size": 13,
-        "text-font": ["Noto Sans Regular"], "text-allow-overlap": true },
+        "text-font": ["Noto Sans Regular"], "text-allow-overlap": true,
+        "text-padding": typeof radius === "number" ? radius - 4 : 10 },
       paint: { "text-color": circle.paint["circle-stroke-color"] },
       metadata: { "hromada:layer": "reports" },
+    });
+  }
+
+  /** Village names step out of the clusters' way: off the area's centre (where the
+   * village's reports cluster) and farther than a cluster circle's radius. */
+  function labelsBesideClusters() {
+    map.getStyle().layers.forEach(function (layer) {
+      if (layer.type !== "symbol" || !(layer.metadata || {})["hromada:label"]) return;
+      var anchors = (layer.layout || {})["text-variable-anchor"];
+      if (!anchors || anchors.indexOf("center") < 0) return;  // point labels are beside already
+      map.setLayoutProperty(layer.id, "text-variable-anchor",
+        ["top", "bottom", "left", "right", "center"]);
+      // em: clear of a 14 px circle from the desktop's whole-territory view (zoom 9.5)
+      // in; nearer at a phone's (8.7), where a far label would leave the map's edge.
+      // A step, not a ramp: layout is evaluated at the tiles' whole zoom (9 and 8 here).
+      map.setLayoutProperty(layer.id, "text-radial-offset", ["step", ["zoom"], 0.6, 9, 1.6]);
     });
   }
 
@@ -90,6 +110,7 @@
       layer: "reports",
     });
     addClusterLayers();
+    labelsBesideClusters();
     map.on("click", SOURCE + "-cluster", zoomIntoCluster);
     map.on("click", SOURCE + "-circle", openReport);
     [SOURCE + "-cluster", SOURCE + "-circle"].forEach(function (id) {
