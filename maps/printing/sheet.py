@@ -168,6 +168,32 @@ def map_png(options: PrintOptions, user, *, dpi: int = PREVIEW_DPI) -> bytes:
     return buffer.getvalue()
 
 
+def sheet_check(options: PrintOptions, user) -> PrintOptions:
+    """Return the options with their orientation resolved, after the checks map_prepare
+    makes (paper, orientation, layers, village, extent) but without reading the layers:
+    the page shows a bad option before it asks for a preview. PrintError as map_prepare."""
+    options = orientation_resolve(options)
+    layer_ids = options.layers or default_layers(user, options.extent.kind)
+    options_check(
+        paper=options.paper,
+        orientation=options.orientation,
+        layers=layer_ids,
+        title=options.title,
+        subtitle=options.subtitle,
+    )
+    layers_resolve(layer_ids, user)
+    data.area_resolve(options.extent)
+    return options
+
+
+def sheet_place(options: PrintOptions) -> str:
+    """Return what a sheet shows, for its file name: the village's Ukrainian name,
+    "territory" or "area" (a drawn extent); PrintError for an unknown village."""
+    if options.extent.kind == "village":
+        return data.village_find(options.extent.village).name_uk
+    return "area" if options.extent.kind == "bbox" else "territory"
+
+
 def orientation_resolve(options: PrintOptions) -> PrintOptions:
     """Return the options with orientation "auto" replaced by the one the extent fits:
     landscape when the extent is wider than tall, else portrait. PrintError as map_prepare
