@@ -48,9 +48,10 @@ def run_one_queued_task() -> None:
         worker_id="test-worker",
         excluded_queue_names=[],
     )
-    task_result = DBTaskResult.objects.ready().get_locked()
-    assert task_result is not None, "no task was queued"
-    task_result.claim(worker.worker_id)
+    with transaction.atomic():
+        task_result = DBTaskResult.objects.ready().get_locked()
+        assert task_result is not None, "no task was queued"
+        task_result.claim(worker.worker_id)
     worker.run_task(task_result)
 
 
