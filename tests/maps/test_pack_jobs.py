@@ -86,7 +86,11 @@ def test_the_worker_makes_the_pack_counting_pages_and_the_page_offers_it(planner
     name = status["filename"]
     assert name.startswith("dmytrivska-council-pack-") and name.endswith(".pdf")
     assert download["Content-Disposition"] == f'attachment; filename="{name}"'
-    assert len(pdf_reader(download.content).pages) == total
+    pages = pdf_reader(download.content).pages
+    assert len(pages) == total
+    # The overview and every atlas page carry their map's georeferencing; cover and
+    # summary have no map.
+    assert [("/VP" in page) for page in pages] == [False] + [True] * (total - 2) + [False]
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
 
 
