@@ -90,6 +90,9 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "ninja",
     "simple_history",
+    # Django's Tasks framework (backport) with its queue in PostgreSQL (DESIGN.md §5).
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "layers",
     "addresses",
@@ -249,6 +252,10 @@ STORAGES = {
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(_env("MEDIA_ROOT", VAR_DIR / "media"))
+
+# Long work (the council pack) is queued in PostgreSQL and run by `manage.py db_worker`,
+# which `./hromada up` starts beside the web server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Spatial conventions (DESIGN.md §3): storage in EPSG:4326, metric work in UCS-2000 /
 # Ukraine TM zone 11, tiles in EPSG:3857.

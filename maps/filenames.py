@@ -2,6 +2,7 @@
 
 from django.utils.text import slugify
 
+from core.translit import to_latin
 from layers.models import Territory
 
 # Ukrainian → Latin, the official transliteration (Cabinet of Ministers resolution 55,
@@ -35,3 +36,17 @@ def community_slug() -> str:
     words = [word for word in slugify(transliterate(name)).split("-") if word]
     kept = [word for word in words if word not in GENERIC_WORDS]
     return "-".join(kept or words) or "hromada"
+
+
+def print_filename(place: str, paper: str, orientation: str) -> str:
+    """Return a printed sheet's file name: "dmytrivska-makarykha-A4.pdf",
+    "dmytrivska-territory-A3-landscape.pdf" (portrait, the usual, goes unsaid)."""
+    parts = [community_slug(), slugify(to_latin(place)) or "map", paper]
+    if orientation == "landscape":
+        parts.append("landscape")
+    return "-".join(parts) + ".pdf"
+
+
+def pack_filename(day) -> str:
+    """Return the council pack's file name: "dmytrivska-council-pack-2026-12-03.pdf"."""
+    return f"{community_slug()}-council-pack-{day:%Y-%m-%d}.pdf"

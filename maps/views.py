@@ -1,20 +1,21 @@
 """HTML map pages."""
 
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
-from core.errors import ApplicationError
+from core.errors import ApplicationError, InvalidInput, error_response
 from core.roles import role_required
-from maps import builder
-from maps.filenames import community_slug
+from maps import builder, selectors, services
+from maps.filenames import community_slug, pack_filename, print_filename
 from maps.layers import export_layers
 from maps.overview import overview_config
-from maps.selectors import territory_bounds
+from maps.selectors import territory_bounds, village_bounds
 
 # The product's pages (DESIGN.md §4); a link shows once the page's app serves its path.
 SECTIONS = [
@@ -59,27 +60,125 @@ def favicon(request):
     return redirect(static("favicon.svg"), permanent=True)
 
 
+def _print_form(request, data=None):
+    from maps.printing.forms import PrintForm  # matplotlib and geopandas: slow to import
+
+    # A link may choose the sheet (the planners' page: ?extent=village&village=KATOTTG).
+    chosen = {key: request.GET[key] for key in ("extent", "village") if key in request.GET}
+    return PrintForm(data, user=request.user, initial=chosen)
+
+
+def _preview_query(data) -> str:
+    """The form's fields as a query string for preview.png (without the CSRF token)."""
+    query = data.copy()
+    for key in ("csrfmiddlewaretoken", "action"):
+        query.pop(key, None)
+    return query.urlencode()
+
+
+def _print_page(request, form, *, preview: str = "", status: int = 200):
+    context = {
+        "form": form,
+        "preview": preview,
+        "village_bounds": village_bounds(),
+        "map_config": overview_config(request.user),
+        "pack_papers": ["A4", "A3"],
+    }
+    return render(request, "maps/print_form.html", context, status=status)
+
+
 @role_required("staff")
 def print_map(request):
-    """The print form (GET) and its PDF (POST); bad options show the form again with 400."""
-    # Imported here: matplotlib and geopandas take a noticeable time to import.
+    """The print layout page (GET), its preview (POST action=preview) and its PDF (POST);
+    bad options show the page again with their messages and 400."""
     from maps import printing
-    from maps.printing.forms import PrintForm
 
-    # A link may choose the extent (the planners' page: ?extent=village&village=KATOTTG).
-    chosen = {key: request.GET[key] for key in ("extent", "village") if key in request.GET}
-    form = PrintForm(request.POST or None, user=request.user, initial=chosen)
-    if request.method == "POST" and form.is_valid():
-        try:
-            pdf = printing.map_pdf(form.cleaned_data["options"], request.user)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-        else:
-            response = HttpResponse(pdf, content_type="application/pdf")
-            response["Content-Disposition"] = 'attachment; filename="map.pdf"'
-            return response
-    status = 400 if request.method == "POST" else 200
-    return render(request, "maps/print_form.html", {"form": form}, status=status)
+    if request.method != "POST":
+        return _print_page(request, _print_form(request))
+    form = _print_form(request, request.POST)
+    if not form.is_valid():
+        return _print_page(request, form, status=400)
+    try:
+        options = printing.sheet_check(form.cleaned_data["options"], request.user)
+        if request.POST.get("action") == "preview":
+            return _print_page(request, form, preview=_preview_query(request.POST))
+        pdf = printing.map_pdf(options, request.user)
+        name = print_filename(printing.sheet_place(options), options.paper, options.orientation)
+    except ApplicationError as exc:
+        form.add_error(None, exc.message)
+        return _print_page(request, form, status=400)
+    return _attachment(pdf, name)
+
+
+def _attachment(pdf: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@role_required("staff")
+def print_preview(request):
+    """The page as a PNG at low resolution, drawn by the print code; 400 JSON when the
+    options are wrong."""
+    from maps import printing
+
+    form = _print_form(request, request.GET)
+    if not form.is_valid():
+        message = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        return error_response(InvalidInput(message, code="invalid_print_option"))
+    try:
+        png = printing.map_png(form.cleaned_data["options"], request.user)
+    except ApplicationError as exc:
+        return error_response(exc)
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+def _job_json(job) -> dict:
+    return {
+        "id": str(job.pk),
+        "status": job.status,
+        "pages_done": job.pages_done,
+        "pages_total": job.pages_total,
+        "error": job.error,
+        "status_url": reverse("maps:pack-status", args=[job.pk]),
+        "download_url": reverse("maps:pack-download", args=[job.pk])
+        if job.status == job.Status.DONE
+        else None,
+        "filename": pack_filename(job.map_date),
+    }
+
+
+@require_POST
+@role_required("staff")
+def pack_start(request):
+    """Start the council pack (or join the one already being made): 202 JSON of the job."""
+    try:
+        job = services.pack_job_start(request.user, paper=request.POST.get("paper", "A4"))
+    except ApplicationError as exc:
+        return error_response(exc)
+    return JsonResponse(_job_json(job), status=202)
+
+
+@role_required("staff")
+def pack_status(request, job_id):
+    """The job's progress as JSON (pages done of total), polled by the page."""
+    try:
+        return JsonResponse(_job_json(selectors.pack_job_for(request.user, job_id)))
+    except ApplicationError as exc:
+        return error_response(exc)
+
+
+@role_required("staff")
+def pack_download(request, job_id):
+    """The finished pack as an attachment named by its date; 404 JSON before it is done."""
+    try:
+        job = selectors.pack_job_for(request.user, job_id)
+        pdf = selectors.pack_pdf(job)
+    except ApplicationError as exc:
+        return error_response(exc)
+    return _attachment(pdf, pack_filename(job.map_date))
 
 
 def export_map(request):

@@ -13,7 +13,16 @@ from maps.printing.options import (
     PrintOptions,
     parse_extent,
 )
-from maps.printing.sheet import SYSTEM, default_layers, map_pdf, print_layers
+from maps.printing.sheet import (
+    SYSTEM,
+    default_layers,
+    map_pdf,
+    map_png,
+    orientation_resolve,
+    print_layers,
+    sheet_check,
+    sheet_place,
+)
 
 __all__ = [
     "DEFAULT_LAYERS",
@@ -25,6 +34,10 @@ __all__ = [
     "PrintError",
     "PrintOptions",
     "map_pdf",
+    "map_png",
+    "orientation_resolve",
+    "sheet_check",
+    "sheet_place",
     "parse_extent",
     "print_layers",
 ]

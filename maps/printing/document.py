@@ -9,6 +9,7 @@ import io
 import logging
 import os
 import threading
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
 import matplotlib
@@ -46,6 +47,14 @@ def today() -> date:
     """Return the map's date by default: SOURCE_DATE_EPOCH's day, else today (local)."""
     epoch = _epoch()
     return epoch.date() if epoch else timezone.localdate()
+
+
+@contextmanager
+def rendering():
+    """Hold the render lock with the printed pages' settings (fonts, hatching) applied:
+    for drawing a page outside a Document (the PNG preview)."""
+    with _LOCK, matplotlib.rc_context(RC):
+        yield
 
 
 class Document:

@@ -5,34 +5,59 @@ from django.utils.translation import gettext_lazy as _
 
 from core.names import local_name, sorted_by_name
 from layers.models import Settlement
-from maps.printing.options import TITLE_MAX_CHARS, Extent, PrintError, PrintOptions, parse_bbox
+from maps.printing.options import (
+    PAPERS_MM,
+    TITLE_MAX_CHARS,
+    Extent,
+    PrintError,
+    PrintOptions,
+    parse_bbox,
+)
 from maps.printing.sheet import default_layers, print_layers
 
 
 class PrintForm(forms.Form):
     """Options of one printed map; the layers offered are those the user may see."""
 
-    paper = forms.ChoiceField(label=_("Paper"), choices=[("A4", "A4"), ("A3", "A3")])
+    paper = forms.ChoiceField(
+        label=_("Paper"),
+        choices=[(paper, paper) for paper in PAPERS_MM],
+        error_messages={
+            "invalid_choice": _("The printer takes A4 and A3 paper; %(value)s is not one of them.")
+        },
+    )
     orientation = forms.ChoiceField(
         label=_("Orientation"),
-        choices=[("portrait", _("portrait")), ("landscape", _("landscape"))],
+        choices=[
+            ("auto", _("automatic (from the sheet's shape)")),
+            ("portrait", _("portrait")),
+            ("landscape", _("landscape")),
+        ],
     )
     extent = forms.ChoiceField(
-        label=_("Extent"),
+        label=_("Sheet"),
         choices=[
-            ("territory", _("the whole community")),
             ("village", _("one village")),
-            ("bbox", _("a bounding box")),
+            ("territory", _("the whole community")),
+            ("bbox", _("an area drawn on the map")),
         ],
         widget=forms.RadioSelect,
     )
-    village = forms.ChoiceField(label=_("Village"), required=False)
-    bbox = forms.CharField(
-        label=_("Bounding box"),
+    village = forms.ChoiceField(
+        label=_("Village"),
         required=False,
-        help_text=_("west,south,east,north in degrees (EPSG:4326)"),
+        error_messages={"invalid_choice": _("There is no village %(value)s in the community.")},
     )
-    layers = forms.MultipleChoiceField(label=_("Layers"), widget=forms.CheckboxSelectMultiple)
+    bbox = forms.CharField(
+        label=_("Drawn area"),
+        required=False,
+        help_text=_("Drawn on the map; or west,south,east,north in degrees (EPSG:4326)."),
+    )
+    layers = forms.MultipleChoiceField(
+        label=_("Layers"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("There is no layer %(value)s to print.")},
+    )
     title = forms.CharField(label=_("Title"), required=False, max_length=TITLE_MAX_CHARS)
     subtitle = forms.CharField(label=_("Subtitle"), required=False, max_length=2 * TITLE_MAX_CHARS)
 
@@ -46,7 +71,7 @@ class PrintForm(forms.Form):
         ]
         self.initial.setdefault("layers", list(default_layers(user)))
         self.initial.setdefault("paper", "A4")
-        self.initial.setdefault("orientation", "portrait")
+        self.initial.setdefault("orientation", "auto")
         self.initial.setdefault("extent", "territory")
 
     def _extent(self, data) -> Extent:

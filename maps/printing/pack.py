@@ -12,11 +12,13 @@ from coverage.selectors import targets_table
 from layers.models import Settlement
 from maps.printing import tables
 from maps.printing.document import Document, today
+from maps.printing.georef import georeference
 from maps.printing.options import Extent, PrintOptions, options_check
 from maps.printing.page import INK, MUTED, Page, footer_lines, mm_date, thousands
 from maps.printing.render import map_page
 from maps.printing.sheet import (
     community_name,
+    map_frame,
     map_prepare,
     print_layer,
     print_layers,
@@ -186,8 +188,9 @@ def _open_reports(user, village) -> int | None:
     return spec.queryset().filter(settlement=village, status__in=OPEN_STATUSES).count()
 
 
-def atlas_page(page: Page, user, village, *, paper, map_date, snapshot, number, total) -> None:
-    """Draw a village's atlas page: its map with open reports only, and its table."""
+def atlas_page(page: Page, user, village, *, paper, map_date, snapshot, number, total):
+    """Draw a village's atlas page: its map with open reports only, and its table; return
+    the map's job (for the frame's georeferencing)."""
     options = PrintOptions(
         paper=paper,
         extent=Extent(kind="village", village=village.katottg),
@@ -201,6 +204,7 @@ def atlas_page(page: Page, user, village, *, paper, map_date, snapshot, number, 
     job = map_prepare(options, user, layout="atlas")
     map_page(page, job, number, total)
     village_table(page, page.box("atlas", "table"), snapshot, village, _open_reports(user, village))
+    return job
 
 
 # --- reports summary ----------------------------------------------------------------------
@@ -285,20 +289,23 @@ def council_pack_pdf(user, *, paper: str = "A4", map_date=None,
             paper=paper, layers=_printable(OVERVIEW_LAYERS, user), map_date=map_date,
             title="Покриття інтернетом території громади", subtitle=community_name(),
         )  # fmt: skip
-        map_page(page, map_prepare(overview, user), 2, total)
+        overview_job = map_prepare(overview, user)
+        map_page(page, overview_job, 2, total)
+        frames = [map_frame(overview_job, page, 1)]
         document.add(page)
         progress("overview")
         for number, village in enumerate(villages, start=3):
             page = document.page(width, height)
-            atlas_page(page, user, village, paper=paper, map_date=map_date, snapshot=snapshot,
-                       number=number, total=total)  # fmt: skip
+            job = atlas_page(page, user, village, paper=paper, map_date=map_date,
+                             snapshot=snapshot, number=number, total=total)  # fmt: skip
+            frames.append(map_frame(job, page, number - 1))
             document.add(page)
             progress(village.name_uk)
         page = document.page(width, height)
         summary_page(page, user, total, total, map_date)
         document.add(page)
         progress("reports")
-    return document.pdf
+    return georeference(document.pdf, frames)
 
 
 __all__ = ["council_pack_pdf", "print_layers"]

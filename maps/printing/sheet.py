@@ -3,13 +3,18 @@
 Nothing here writes to the database; the council pack (pack.py) builds on it.
 """
 
+import io
 from collections.abc import Callable
+from dataclasses import replace
+
+from django.conf import settings
 
 from layers import registry
 from layers.models import Territory
 from layers.registry import LayerSpec
 from maps.printing import data, furniture
-from maps.printing.document import Document, today
+from maps.printing.document import Document, rendering, today
+from maps.printing.georef import Frame, georeference
 from maps.printing.options import (
     DEFAULT_LAYERS,
     DEFAULT_VILLAGE_LAYERS,
@@ -23,6 +28,8 @@ from maps.printing.render import MapJob, map_page
 Progress = Callable[[str], None]
 # The caller is the command line, an operator of the server: every layer is printable.
 SYSTEM = object()
+# The preview on /maps/print/: enough to judge the layout, quick to draw and to send.
+PREVIEW_DPI = 40
 
 
 def print_layers(user) -> list[LayerSpec]:
@@ -127,9 +134,15 @@ def map_prepare(options: PrintOptions, user, *, layout: str = "map") -> MapJob:
     )
 
 
+def map_frame(job: MapJob, page: Page, index: int) -> Frame:
+    """Return the georeferencing of a job's map frame on page `index` (0-based)."""
+    return Frame(index, page.box(job.layout, "map"), job.bounds, settings.METRIC_SRID)
+
+
 def map_pdf(options: PrintOptions, user, *, progress: Progress | None = None) -> bytes:
-    """Return the PDF (bytes) of one map page; see map_prepare for the errors."""
+    """Return the georeferenced PDF (bytes) of one map page; see map_prepare for the errors."""
     progress = progress or (lambda step: None)
+    options = orientation_resolve(options)
     job = map_prepare(options, user)
     progress("read")
     with Document(job.title) as document:
@@ -138,4 +151,55 @@ def map_pdf(options: PrintOptions, user, *, progress: Progress | None = None) ->
         progress("drawn")
         document.add(page)
     progress("written")
-    return document.pdf
+    return georeference(document.pdf, [map_frame(job, page, 0)])
+
+
+def map_png(options: PrintOptions, user, *, dpi: int = PREVIEW_DPI) -> bytes:
+    """Return a PNG preview of the page `map_pdf` prints, drawn by the same code at
+    `dpi` (dots per inch; 40 makes an A4 page 331 × 468 px)."""
+    options = orientation_resolve(options)
+    job = map_prepare(options, user)
+    with rendering():
+        page = Page(*options.page_mm)
+        map_page(page, job, 1, 1)
+        buffer = io.BytesIO()
+        page.figure.savefig(buffer, format="png", dpi=dpi)
+        page.figure.clear()
+    return buffer.getvalue()
+
+
+def sheet_check(options: PrintOptions, user) -> PrintOptions:
+    """Return the options with their orientation resolved, after the checks map_prepare
+    makes (paper, orientation, layers, village, extent) but without reading the layers:
+    the page shows a bad option before it asks for a preview. PrintError as map_prepare."""
+    options = orientation_resolve(options)
+    layer_ids = options.layers or default_layers(user, options.extent.kind)
+    options_check(
+        paper=options.paper,
+        orientation=options.orientation,
+        layers=layer_ids,
+        title=options.title,
+        subtitle=options.subtitle,
+    )
+    layers_resolve(layer_ids, user)
+    data.area_resolve(options.extent)
+    return options
+
+
+def sheet_place(options: PrintOptions) -> str:
+    """Return what a sheet shows, for its file name: the village's Ukrainian name,
+    "territory" or "area" (a drawn extent); PrintError for an unknown village."""
+    if options.extent.kind == "village":
+        return data.village_find(options.extent.village).name_uk
+    return "area" if options.extent.kind == "bbox" else "territory"
+
+
+def orientation_resolve(options: PrintOptions) -> PrintOptions:
+    """Return the options with orientation "auto" replaced by the one the extent fits:
+    landscape when the extent is wider than tall, else portrait. PrintError as map_prepare
+    for an unknown village or an empty extent."""
+    if options.orientation != "auto":
+        return options
+    minx, miny, maxx, maxy = data.area_resolve(options.extent).bounds
+    orientation = "landscape" if (maxx - minx) > (maxy - miny) else "portrait"
+    return replace(options, orientation=orientation)

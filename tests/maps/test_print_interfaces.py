@@ -50,7 +50,7 @@ def test_print_form_is_closed_to_users_who_are_not_staff(client, demo):  # noqa:
 def test_print_form_speaks_ukrainian_to_staff(staff_client):
     html = staff_client.get(URL).content.decode()
     assert "Друковані мапи" in html
-    assert "Надрукувати PDF" in html
+    assert "Завантажити PDF" in html
     assert "Територія громади" in html  # a layer's registry title
 
 
@@ -66,7 +66,7 @@ def test_posting_the_form_returns_the_pdf_as_an_attachment(staff_client):
     response = staff_client.post(URL, _form())
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="map.pdf"'
+    assert response["Content-Disposition"] == 'attachment; filename="dmytrivska-ivankivtsi-A4.pdf"'
     reader = pdf_reader(response.content)
     assert page_size_pt(reader.pages[0]) == A4
     assert "Іванківці для сесії" in reader.pages[0].extract_text()

@@ -1,0 +1,98 @@
+"""Georeferenced PDFs: GDAL's PDF driver reads the CRS and the map frame's corners."""
+
+import json
+import shutil
+import subprocess
+
+import pytest
+from django.contrib.gis.geos import Polygon
+
+from maps import printing
+from maps.printing import georef
+from maps.printing.options import Extent, PrintOptions
+from maps.printing.page import Page
+from maps.printing.sheet import map_prepare
+from tests.maps.test_print_helpers import (
+    MAP_DATE,
+    demo,  # noqa: F401 (fixture)
+    pdf_reader,
+)
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(not shutil.which("gdalinfo"), reason="gdal-bin is a system package"),
+]
+MAKARYKHA = PrintOptions(extent=Extent(kind="village", village="Макариха"), map_date=MAP_DATE)
+TOLERANCE_M = 3.0
+
+
+def gdalinfo(path) -> dict:
+    """Return `gdalinfo -json` of a file (GDAL's PDF driver, the one QGIS uses)."""
+    done = subprocess.run(  # noqa: S603
+        ["gdalinfo", "-json", str(path)],  # noqa: S607
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(done.stdout)
+
+
+@pytest.fixture(scope="module")
+def village_sheet(django_db_setup, django_db_blocker, demo, tmp_path_factory):  # noqa: F811
+    """Макариха on A4 portrait: the PDF file and the job it was drawn from."""
+    with django_db_blocker.unblock():
+        pdf = printing.map_pdf(MAKARYKHA, printing.SYSTEM)
+        job = map_prepare(MAKARYKHA, printing.SYSTEM)
+    path = tmp_path_factory.mktemp("georef") / "makarykha.pdf"
+    path.write_bytes(pdf)
+    return path, job
+
+
+def test_gdal_reads_the_village_sheets_crs_as_ukraine_tm_zone_11(village_sheet):
+    info = gdalinfo(village_sheet[0])
+    assert info["driverShortName"] == "PDF"
+    wkt = info["coordinateSystem"]["wkt"]
+    assert "Ukraine TM zone 11" in wkt
+    assert 'ID["EPSG",6385]' in wkt
+
+
+def test_the_neatline_gdal_reads_is_the_map_frames_extent_within_metres(village_sheet):
+    path, job = village_sheet
+    neatline = Polygon.from_ewkt(gdalinfo(path)["metadata"][""]["NEATLINE"])
+    minx, miny, maxx, maxy = neatline.extent
+    for read, drawn in zip((minx, miny, maxx, maxy), job.bounds, strict=True):
+        assert abs(read - drawn) < TOLERANCE_M
+
+
+def test_the_geotransform_puts_the_frames_corners_on_the_sheets_extent(village_sheet):
+    path, job = village_sheet
+    info = gdalinfo(path)
+    x0, dx, _, y0, _, dy = info["geoTransform"]
+    width_px, height_px = info["size"]
+    page = Page(*MAKARYKHA.page_mm)
+    bx, by, bw, bh = page.box("map", "map")
+    # Pixel columns run from the page's left edge, rows from its top edge.
+    left, right = bx / page.width_mm * width_px, (bx + bw) / page.width_mm * width_px
+    top = (page.height_mm - by - bh) / page.height_mm * height_px
+    bottom = (page.height_mm - by) / page.height_mm * height_px
+    minx, miny, maxx, maxy = job.bounds
+    assert abs(x0 + left * dx - minx) < TOLERANCE_M
+    assert abs(x0 + right * dx - maxx) < TOLERANCE_M
+    assert abs(y0 + top * dy - maxy) < TOLERANCE_M
+    assert abs(y0 + bottom * dy - miny) < TOLERANCE_M
+
+
+def test_the_frame_is_a_geo_measure_viewport_in_the_page_dictionary(village_sheet):
+    page = pdf_reader(village_sheet[0].read_bytes()).pages[0]
+    (viewport,) = page["/VP"]
+    measure = viewport["/Measure"]
+    assert measure["/Subtype"] == "/GEO"
+    assert measure["/GCS"]["/EPSG"] == 6385
+    latitudes = measure["/GPTS"][0::2]
+    assert all(48 < float(lat) < 49 for lat in latitudes)  # Kirovohrad oblast
+
+
+def test_georeference_refuses_a_frame_on_a_page_the_pdf_does_not_have(village_sheet):
+    frame = georef.Frame(3, (10, 10, 100, 100), (0, 0, 1000, 1000), 6385)
+    with pytest.raises(ValueError, match="page 3"):
+        georef.georeference(village_sheet[0].read_bytes(), [frame])
