@@ -346,10 +346,10 @@ INSERT_REPORT = """
         address_text, nearest_address_id, reporter_name, reporter_email, reporter_phone,
         is_anonymous, channel, status, duplicate_of_id, supporters_count, is_hidden,
         is_approved, answers, media_url, follow_token, open311_token, created_by_id, is_demo,
-        created_at, updated_at)
+        is_private, is_verified, created_at, updated_at)
     VALUES (%s, %s, %s, ST_SetSRID(ST_MakePoint(%s, %s), 4326), false, %s, '', %s, %s, %s,
         %s, true, 'api', 'new', NULL, 0, false, true, %s, '', %s, %s, NULL, false,
-        now(), now())
+        false, false, now(), now())
     RETURNING id, created_at
 """
 LOOKUPS = [
@@ -424,8 +424,8 @@ def bare_inserts(points, key_id: int, clients: int, max_seconds: float, lookups:
             )
             conn.execute(
                 "INSERT INTO reports_update (report_id, kind, old_status, new_status, note, "
-                "is_public, by_reporter, created_at) "
-                "VALUES (%s, 'created', '', 'new', '', true, false, now())",
+                "is_public, is_pending, by_reporter, created_at) "
+                "VALUES (%s, 'created', '', 'new', '', true, false, false, now())",
                 [report_id],
             )
         return None

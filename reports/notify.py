@@ -99,3 +99,14 @@ def subscription_confirm(subscription) -> None:
         [subscription.email],
         unsubscribe_url=context["unsubscribe_url"],
     )
+
+
+def support_confirm(report, email: str, token: str) -> None:
+    """Ask `email` to confirm its "me too" for `report` (the link's page confirms by POST).
+    The letter carries only the public report: its number, category and link."""
+    context = {
+        "report": report,
+        "confirm_url": absolute(reverse("reports:support_email_confirm", args=[token])),
+        "report_url": absolute(reverse("reports:detail", args=[report.number])),
+    }
+    _send("reports/email/support_confirm.txt", context, [email])

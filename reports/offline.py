@@ -15,10 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from layers.basemap.selectors import basemap_browser_url
-
 # Bump when the worker's caching rules change: old page caches are dropped on activation.
-WORKER_VERSION = "1"
+WORKER_VERSION = "2"
 
 
 @require_safe
@@ -63,15 +61,25 @@ def service_worker(request):
 
 
 def _worker_config() -> dict:
-    basemap = basemap_browser_url()
-    tile_prefixes = [reverse("tiles:style").rsplit("/", 1)[0] + "/"]
-    if basemap.startswith("/"):
-        tile_prefixes.append(basemap.split("{z}")[0])
+    # Our vector tiles and the basemap's (the local vector basemap and the raster proxy
+    # share one prefix): without the basemap's prefix its kept tiles were never served
+    # and the map lost its basemap offline.
+    tile_prefixes = [
+        reverse("tiles:style").rsplit("/", 1)[0] + "/",
+        reverse("basemap:vector", kwargs={"z": 0, "x": 0, "y": 0}).removesuffix("0/0/0.pbf"),
+    ]
     return {
         "version": WORKER_VERSION,
         "workboxPrefix": static("vendor/workbox/workbox-sw.js").rsplit("/", 1)[0] + "/",
         "formPath": reverse("reports:new"),
         "staticPrefix": static("x")[:-1],
-        "keptPaths": [reverse("tiles:style"), reverse("api:category_list")],
+        # The style document first: the tile route below tells it apart by this place.
+        # The manifest too: the browser fetches it for every page that links it, and an
+        # installed form must still describe itself without signal.
+        "keptPaths": [
+            reverse("tiles:style"),
+            reverse("api:category_list"),
+            reverse("reports:manifest"),
+        ],
         "tilePrefixes": tile_prefixes,
     }

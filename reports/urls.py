@@ -22,6 +22,16 @@ urlpatterns = [
     path("reports/subscribe/<str:token>/", views.subscribe_confirm, name="subscribe_confirm"),
     path("reports/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("reports/follow/<str:token>/", views.report_follow, name="follow"),
+    path(
+        "reports/me-too/<str:token>/",
+        views.support_email_confirm,
+        name="support_email_confirm",
+    ),
     path("reports/<str:number>/", views.report_detail, name="detail"),
     path("reports/<str:number>/support/", views.report_support, name="support"),
+    path(
+        "reports/<str:number>/support/email/",
+        views.report_support_email,
+        name="support_email",
+    ),
 ]

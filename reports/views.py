@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -45,9 +46,21 @@ def _map_config() -> str:
             "openStatuses": sorted(OPEN_STATUSES),
             # The "me too" endpoint of a report, its number put in by the page's script.
             "supportUrl": reverse("api:report_support", kwargs={"number": "__number__"}),
+            "supportersText": _supporters_texts(),
         },
         ensure_ascii=False,
     )
+
+
+def _supporters_texts() -> dict:
+    """The "me too" count's words for each CLDR plural category the page's script picks
+    with Intl.PluralRules ({n} stands for the number); the same words as the report page."""
+    examples = {"one": 1, "few": 2, "many": 5, "other": 5}
+    return {
+        form: ngettext("%(n)s person said “me too”", "%(n)s people said “me too”", number)
+        % {"n": "{n}"}
+        for form, number in examples.items()
+    }
 
 
 def report_map(request):
@@ -176,6 +189,43 @@ def report_support(request, number):
     response = redirect("reports:detail", number=number)
     device_remember(response, new_token)
     return response
+
+
+@require_POST
+def report_support_email(request, number):
+    """POST /reports/<number>/support/email/: e-mail a link that confirms this address's
+    "me too" (counted once per address when its page is confirmed)."""
+    try:
+        report = selectors.report_public_get(number)
+        services.support_email_request(
+            report=report,
+            email=request.POST.get("email", ""),
+            client_ip=client_address(request),
+        )
+    except NotFound:
+        raise Http404(_("No such public report.")) from None
+    except ApplicationError as exc:
+        return render(request, "reports/message.html", {"message": exc.message}, status=exc.status)
+    messages.success(request, _("A letter is on its way: open its link to confirm your “me too”."))
+    return redirect("reports:detail", number=number)
+
+
+@require_http_methods(["GET", "POST"])
+def support_email_confirm(request, token):
+    """GET shows the report with a button; its POST counts the address's "me too" once
+    (mail scanners that follow every link in a letter must not count for the owner)."""
+    try:
+        if request.method == "POST":
+            report, added = services.support_email_confirm(token=token)
+            text = _("Thank you! Your “me too” is counted.") if added else _("You already said so.")
+            messages.success(request, text)
+            return redirect("reports:detail", number=report.number)
+        report = services.support_email_report(token=token)[0]
+    except NotFound:
+        raise Http404(_("This link is not valid or has expired.")) from None
+    except ApplicationError as exc:
+        return render(request, "reports/message.html", {"message": exc.message}, status=exc.status)
+    return render(request, "reports/support_confirm.html", {"report": report})
 
 
 @require_http_methods(["GET", "POST"])

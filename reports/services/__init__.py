@@ -28,6 +28,9 @@ from reports.services.public import (
     report_feedback,
     report_follow_up,
     report_support,
+    support_email_confirm,
+    support_email_report,
+    support_email_request,
 )
 from reports.services.subscriptions import (
     subscription_confirm,
@@ -64,4 +67,7 @@ __all__ = [
     "subscription_create",
     "subscription_delete",
     "subscription_get",
+    "support_email_confirm",
+    "support_email_report",
+    "support_email_request",
 ]

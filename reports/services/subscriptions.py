@@ -30,6 +30,8 @@ SUBSCRIPTION_RADIUS_MAX_M = 10_000
 # Letters asking one address to confirm, per day; requests from one client per hour.
 PER_EMAIL_PER_DAY = 3
 PER_CLIENT_PER_HOUR = 10
+# RFC 5321's limit on a path, and the length of the models' e-mail fields.
+EMAIL_MAX_CHARS = 254
 
 
 @transaction.atomic
@@ -83,6 +85,8 @@ def subscription_create(
 def _email_clean(email: str) -> str:
     email = (email or "").strip()
     try:
+        if len(email) > EMAIL_MAX_CHARS:  # validate_email does not bound the local part
+            raise ValidationError("too long")
         validate_email(email)
     except ValidationError:
         raise InvalidInput(_("The e-mail address is not valid."), code="invalid_email") from None

@@ -54,6 +54,22 @@ def test_a_resident_files_a_report_by_tapping_the_map_and_finds_it_on_the_map(
     assert _fits_phone_width(page)
     page.screenshot(path=str(SCREENSHOTS / "reports-map-360.png"), full_page=True)
 
+    # A tap on the circle opens its popup with the "me too" count in the page's plural form.
+    Report.objects.filter(pk=report.pk).update(supporters_count=3)
+    page.reload()
+    page.wait_for_function(
+        "window.hromadaMap.getLayer('report-points-circle') && window.hromadaMap"
+        ".queryRenderedFeatures({layers: ['report-points-circle']}).length > 0"
+    )
+    spot = page.evaluate(
+        "([lon, lat]) => { const m = window.hromadaMap, p = m.project([lon, lat]),"
+        " r = m.getCanvas().getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }",
+        [report.location.x, report.location.y],
+    )
+    page.mouse.click(*spot)
+    page.locator(".maplibregl-popup", has_text="3 людини сказали «і в мене»").wait_for()
+    item = page.locator("#report-list li", has_text=report.number)
+
     item.locator("a").click()
     page.wait_for_url(f"**/reports/{report.number}/")
     assert "<b>біля</b>" in page.inner_text(".description")  # shown as text, not bold

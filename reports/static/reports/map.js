@@ -41,7 +41,15 @@
     box.appendChild(H.textElement("div", categoryName(properties)));
     box.appendChild(H.textElement("div", settings.statusNames[properties.status] || properties.status));
     box.appendChild(H.textElement("p", properties.summary));
+    box.appendChild(H.textElement("div", supporters(+properties.supporters || 0), "supporters"));
     return box;
+  }
+
+  /** "5 people said “me too”" in the page's language (its plural forms from the server). */
+  function supporters(n) {
+    var texts = settings.supportersText;
+    var form = new Intl.PluralRules(document.documentElement.lang).select(n);
+    return (texts[form] || texts.other).replace("{n}", n);
   }
 
   function listItem(properties) {

@@ -27,6 +27,7 @@
   function describe(lon, lat) {
     var query = "?or_none=true&lat=" + lat + "&lon=" + lon;
     address.textContent = "";
+    if (navigator.onLine === false) { return; }  // no signal: the server checks on sending
     H.api("address-reverse")
       .then(function (url) { return fetch(url + query); })
       .then(function (response) { return response.ok ? response.json() : null; })
@@ -48,6 +49,7 @@
     mapReady.then(function (map) { pin(map).setLngLat(lngLat); });
     status.textContent = element.dataset.chosen + ": " + latInput.value + ", " + lonInput.value;
     describe(lonInput.value, latInput.value);
+    if (navigator.onLine === false) { return; }  // the place is checked again on sending
     var query = "?lat=" + latInput.value + "&lon=" + lonInput.value;
     H.api("locate")
       .then(function (url) { return fetch(url + query); })

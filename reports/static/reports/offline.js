@@ -170,29 +170,52 @@
   if (!("serviceWorker" in navigator)) { return; }
   navigator.serviceWorker.register(text.worker, { scope: text.scope }).catch(function () {});
 
-  /** Same-origin vector tile URLs of the view's bounds at zooms z..z+3 (at most 600). */
+  // Tiles kept for use without signal: the territory's vector tiles from the view's zoom
+  // to DEEPEST_ZOOM (or a source's own deepest zoom, which deeper views over-zoom): a tap
+  // zooms in, and z12 still shows the streets of a village. About 60 tiles a source for
+  // the real community (a few hundred kB on a first visit); the cap bounds a huge one.
+  var DEEPEST_ZOOM = 12, MAX_TILES = 600;
+
+  /** Tile column and row ranges of `bounds` ([west, south, east, north], CRS84) at zoom z. */
+  function tileRange(bounds, z) {
+    var n = Math.pow(2, z);
+    var column = function (lon) { return Math.floor((lon + 180) / 360 * n); };
+    var row = function (lat) {
+      var r = lat * Math.PI / 180;
+      return Math.floor((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2 * n);
+    };
+    return { x0: column(bounds[0]), x1: column(bounds[2]), y0: row(bounds[3]), y1: row(bounds[1]) };
+  }
+
+  /** Same-origin vector tile URLs covering the territory (the view when the style has no
+   * territory bounds), shallow zooms first, at most MAX_TILES. */
   function territoryTiles(map) {
-    var bounds = map.getBounds(), urls = [];
+    var view = map.getBounds(), urls = [];
+    var bounds = null;
+    try { bounds = HromadaMap.territoryBounds(map); } catch (e) { /* a map without our style */ }
+    bounds = bounds || [view.getWest(), view.getSouth(), view.getEast(), view.getNorth()];
     var zoom = Math.max(0, Math.floor(map.getZoom()));
     Object.keys(map.getStyle().sources).forEach(function (id) {
       var source = map.getSource(id);
       if (!source || source.type !== "vector" || !source.tiles) { return; }
+      var deepest = Math.min(DEEPEST_ZOOM, source.maxzoom === undefined ? DEEPEST_ZOOM : source.maxzoom);
       source.tiles.forEach(function (template) {
         if (template.indexOf(location.origin + "/") !== 0 && template.charAt(0) !== "/") { return; }
-        for (var z = zoom; z <= zoom + 3 && urls.length < 600; z++) {
-          var n = Math.pow(2, z);
-          var x0 = Math.floor((bounds.getWest() + 180) / 360 * n), x1 = Math.floor((bounds.getEast() + 180) / 360 * n);
-          var y = function (lat) { var r = lat * Math.PI / 180; return Math.floor((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2 * n); };
-          for (var x = x0; x <= x1; x++) {
-            for (var yy = y(bounds.getNorth()); yy <= y(bounds.getSouth()); yy++) {
-              urls.push(template.replace("{z}", z).replace("{x}", x).replace("{y}", yy));
+        for (var z = Math.min(zoom, deepest); z <= deepest; z++) {
+          var range = tileRange(bounds, z);
+          for (var x = range.x0; x <= range.x1; x++) {
+            for (var y = range.y0; y <= range.y1; y++) {
+              urls.push(template.replace("{z}", z).replace("{x}", x).replace("{y}", y));
             }
           }
         }
       });
     });
-    return urls;
+    urls.sort(function (a, b) { return zoomOf(a) - zoomOf(b); });
+    return urls.slice(0, MAX_TILES);
   }
+
+  function zoomOf(url) { var m = /\/(\d+)\/\d+\/\d+\.[a-z]+(\?|$)/.exec(url); return m ? +m[1] : 0; }
 
   /** Our own resources this page loaded, except API answers (they change): an API URL is
    * one under the first path segment of `apiUrl`, one of the style document's API URLs. */
@@ -204,12 +227,28 @@
       });
   }
 
+  // Without signal a tile deeper than the kept zooms cannot load; MapLibre then draws its
+  // kept parent over-zoomed, so that miss is expected and not worth an error. Any other
+  // map error is still logged as MapLibre would.
+  if (H.mapReady) {
+    H.mapReady.then(function (map) {
+      map.on("error", function (event) {
+        if (event.tile && navigator.onLine === false) { return; }
+        console.error(event.error);
+      });
+    });
+  }
+
   var mapElement = document.getElementById("pick-map");
   Promise.all([navigator.serviceWorker.ready, H.api("reports-categories"), H.mapReady || Promise.resolve(null)])
     .then(function (all) {
       var worker = all[0].active, map = all[2];
       var send = function () {
-        worker.postMessage({ type: "keep", pages: [location.pathname], assets: used(all[1]).concat([all[1]]),
+        // The manifest is fetched by the browser itself, so it is not among the page's
+        // resources; without it the form reopened offline logs a failed fetch.
+        var manifest = document.querySelector('link[rel="manifest"]');
+        var assets = used(all[1]).concat([all[1]], manifest ? [manifest.href] : []);
+        worker.postMessage({ type: "keep", pages: [location.pathname], assets: assets,
           tiles: map ? territoryTiles(map) : [] });
       };
       if (map && !map.loaded()) { map.once("idle", send); } else { send(); }
