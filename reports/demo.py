@@ -32,9 +32,9 @@ CATEGORIES = [
                 "text_en": "Surface",
                 "datatype": "singlevaluelist",
                 "choices": [
-                    {"key": "asphalt", "name": "асфальт"},
-                    {"key": "gravel", "name": "щебінь"},
-                    {"key": "dirt", "name": "ґрунт"},
+                    {"key": "asphalt", "name": "асфальт", "name_en": "asphalt"},
+                    {"key": "gravel", "name": "щебінь", "name_en": "gravel"},
+                    {"key": "dirt", "name": "ґрунт", "name_en": "dirt road"},
                 ],
             },
             {
@@ -43,9 +43,13 @@ CATEGORIES = [
                 "text_en": "Size of the damage",
                 "datatype": "singlevaluelist",
                 "choices": [
-                    {"key": "small", "name": "невелика яма"},
-                    {"key": "large", "name": "велика яма"},
-                    {"key": "section", "name": "зруйнована ділянка"},
+                    {"key": "small", "name": "невелика яма", "name_en": "small pothole"},
+                    {"key": "large", "name": "велика яма", "name_en": "large pothole"},
+                    {
+                        "key": "section",
+                        "name": "зруйнована ділянка",
+                        "name_en": "destroyed section",
+                    },
                 ],
             },
         ],
@@ -87,9 +91,13 @@ CATEGORIES = [
                 "datatype": "singlevaluelist",
                 "required": True,
                 "choices": [
-                    {"key": "dump", "name": "стихійне звалище"},
-                    {"key": "container", "name": "переповнений контейнер"},
-                    {"key": "other", "name": "інше"},
+                    {"key": "dump", "name": "стихійне звалище", "name_en": "illegal dump"},
+                    {
+                        "key": "container",
+                        "name": "переповнений контейнер",
+                        "name_en": "overflowing container",
+                    },
+                    {"key": "other", "name": "інше", "name_en": "other"},
                 ],
             },
         ],
@@ -109,10 +117,10 @@ CATEGORIES = [
                 "datatype": "singlevaluelist",
                 "required": True,
                 "choices": [
-                    {"key": "no_water", "name": "немає води"},
-                    {"key": "leak", "name": "прорив труби"},
-                    {"key": "pressure", "name": "низький тиск"},
-                    {"key": "well", "name": "пошкоджений колодязь"},
+                    {"key": "no_water", "name": "немає води", "name_en": "no water"},
+                    {"key": "leak", "name": "прорив труби", "name_en": "burst pipe"},
+                    {"key": "pressure", "name": "низький тиск", "name_en": "low pressure"},
+                    {"key": "well", "name": "пошкоджений колодязь", "name_en": "damaged well"},
                 ],
             },
             {
@@ -139,9 +147,17 @@ CATEGORIES = [
                 "datatype": "multivaluelist",
                 "required": True,
                 "choices": [
-                    {"key": "voice", "name": "мобільного зв'язку (дзвінки)"},
-                    {"key": "mobile_data", "name": "мобільного інтернету"},
-                    {"key": "fixed", "name": "домашнього інтернету"},
+                    {
+                        "key": "voice",
+                        "name": "мобільного зв'язку (дзвінки)",
+                        "name_en": "mobile calls",
+                    },
+                    {
+                        "key": "mobile_data",
+                        "name": "мобільного інтернету",
+                        "name_en": "mobile internet",
+                    },
+                    {"key": "fixed", "name": "домашнього інтернету", "name_en": "home internet"},
                 ],
             },
             {
@@ -150,10 +166,10 @@ CATEGORIES = [
                 "text_en": "Operator",
                 "datatype": "singlevaluelist",
                 "choices": [
-                    {"key": "kyivstar", "name": "Київстар"},
-                    {"key": "vodafone", "name": "Vodafone"},
-                    {"key": "lifecell", "name": "lifecell"},
-                    {"key": "other", "name": "інший"},
+                    {"key": "kyivstar", "name": "Київстар", "name_en": "Kyivstar"},
+                    {"key": "vodafone", "name": "Vodafone", "name_en": "Vodafone"},
+                    {"key": "lifecell", "name": "lifecell", "name_en": "lifecell"},
+                    {"key": "other", "name": "інший", "name_en": "other"},
                 ],
             },
         ],

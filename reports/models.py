@@ -129,6 +129,18 @@ class Question(models.Model):
         return _localised(self.text_uk, self.text_en)
 
     @property
+    def localised_choices(self) -> list[dict]:
+        """The choices as {"key", "name"}, named in the active language (a choice's
+        "name_en" on English pages when it has one, else its Ukrainian "name")."""
+        return [
+            {
+                "key": choice["key"],
+                "name": _localised(choice.get("name", ""), choice.get("name_en", "")),
+            }
+            for choice in self.choices
+        ]
+
+    @property
     def choice_keys(self) -> list[str]:
         return [str(choice["key"]) for choice in self.choices]
 

@@ -226,9 +226,9 @@ def answers_display(report: Report) -> list[tuple[str, str]]:
         value = report.answers.get(question.code)
         if value in (None, "", []):
             continue
-        names = {str(choice["key"]): choice["name"] for choice in question.choices}
+        names = {str(choice["key"]): choice["name"] for choice in question.localised_choices}
         values = value if isinstance(value, list) else [value]
-        rows.append((question.text_uk, ", ".join(names.get(str(v), str(v)) for v in values)))
+        rows.append((question.text, ", ".join(names.get(str(v), str(v)) for v in values)))
     return rows
 
 

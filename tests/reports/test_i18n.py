@@ -94,3 +94,28 @@ def test_open311_errors_are_english_whatever_the_language_asked(
     data |= {"description": "Яма", "attribute[size]": "huge"}
     errors = client.post("/open311/v2/requests.json", data, **headers).json()
     assert errors == [{"code": 400, "description": "'Розмір': not among the choices: huge"}]
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "answer", "absent"),
+    [("en", "Size", "large pothole", "велика"), ("uk", "Розмір", "велика", "large pothole")],
+)
+def test_a_reports_questions_and_answers_are_in_the_pages_language(
+    client, make_report, category, language, question, answer, absent
+):
+    """The English report page read "Розмір: велика" (the question's and the choice's
+    Ukrainian names) although both have English ones."""
+    size = category.questions.get(code="size")
+    size.text_en = "Size"
+    size.choices = [
+        {"key": "small", "name": "мала", "name_en": "small pothole"},
+        {"key": "large", "name": "велика", "name_en": "large pothole"},
+    ]
+    size.save()
+    report = make_report(answers={"size": "large"})
+    client.cookies["django_language"] = language
+    page = client.get(f"/reports/{report.number}/").content.decode()
+    assert f"<dt>{question}</dt><dd>{answer}</dd>" in page
+    assert absent not in page
+    form = client.get("/reports/new/").content.decode()
+    assert f'<option value="large">{answer}</option>' in form
