@@ -48,8 +48,9 @@ def _distance(metres: float, unit_km: bool) -> str:
     return f"{value:g}".replace(".", ",")
 
 
-def scale_bar(page: Page, ax, bounds, scale: int) -> None:
-    """Draw a black-and-white graphic scale bar in m or km and the scale 1:N, lower left."""
+def scale_bar(page: Page, ax, bounds, scale: int):
+    """Draw a black-and-white graphic scale bar in m or km and the scale 1:N, lower left;
+    return its box in display units (labels keep off it)."""
     minx, miny, maxx, _ = bounds
     m_per_mm = scale / 1000
     length = bar_length_m(maxx - minx)
@@ -58,7 +59,7 @@ def scale_bar(page: Page, ax, bounds, scale: int) -> None:
     x0, y0 = minx + 7 * page.scale * m_per_mm, miny + 9 * page.scale * m_per_mm
     height = 1.6 * page.scale * m_per_mm
     pad = 3 * page.scale * m_per_mm
-    ax.add_patch(Rectangle(
+    background = ax.add_patch(Rectangle(
         (x0 - pad, y0 - 7 * page.scale * m_per_mm), length + 2 * pad + 9 * page.scale * m_per_mm,
         height + 12 * page.scale * m_per_mm, facecolor="white", edgecolor="none",
         alpha=BOX_ALPHA, zorder=40,
@@ -76,6 +77,7 @@ def scale_bar(page: Page, ax, bounds, scale: int) -> None:
                 va="bottom", fontsize=size, color=INK, zorder=42)  # fmt: skip
     ax.text(x0 + length / 2, y0 - 1.2 * page.scale * m_per_mm, f"Масштаб 1:{thousands(scale)}",
             ha="center", va="top", fontsize=size, color=INK, zorder=42)  # fmt: skip
+    return background.get_window_extent(page.renderer())
 
 
 @functools.cache
@@ -95,8 +97,9 @@ def grid_convergence_deg(x: float, y: float, srid: int) -> float:
     return math.degrees(math.atan2(x2 - x, y2 - y))
 
 
-def north_arrow(page: Page, map_box, angle_deg: float) -> None:
-    """Draw a north arrow pointing to true north in the map's upper right corner."""
+def north_arrow(page: Page, map_box, angle_deg: float) -> tuple:
+    """Draw a north arrow pointing to true north in the map's upper right corner; return
+    its box (mm)."""
     size = 11 * page.scale
     x, y, w, h = map_box
     box = (x + w - size - 4 * page.scale, y + h - size * 1.45 - 4 * page.scale, size, size * 1.45)
@@ -118,6 +121,7 @@ def north_arrow(page: Page, map_box, angle_deg: float) -> None:
     label = at(0, tip + size * 0.08)
     ax.text(label[0], label[1], "Пн", ha="center", va="bottom", fontsize=page.pt(8),
             weight="bold", color=INK)  # fmt: skip
+    return box
 
 
 def inset(page: Page, box, context, bounds, village_pk=None) -> None:
@@ -184,6 +188,14 @@ def _swatch(ax, swatch: Swatch, x: float, y: float, key_w: float, key_h: float) 
 def _rows(page: Page, groups: list[LegendGroup], col_w: float, size: float):
     """Yield (kind, text, swatch) rows: "title" for a layer, "entry" (wrapped) for a key."""
     for group in groups:
+        plain = [s for s in group.swatches if s.kind != "heading"]
+        if len(group.swatches) == 1 and plain[0].label == group.title:
+            # A layer drawn one way is its own entry: "Вулиці" once, not as a heading
+            # over a key of the same words.
+            lines = page.wrap(group.title, col_w - 9 * page.scale, size)
+            for i, line in enumerate(lines):
+                yield "entry", line, plain[0] if i == 0 else None
+            continue
         for line in page.wrap(group.title, col_w, size):
             yield "title", line, None
         for swatch in group.swatches:
