@@ -181,7 +181,8 @@ def _swatch(ax, swatch: Swatch, x: float, y: float, key_w: float, key_h: float) 
         ax.plot([x, x + key_w], [y, y], color=swatch.edge, linewidth=max(swatch.width, 0.6))
         return
     ax.plot([x + key_w / 2], [y], marker=swatch.marker, markersize=swatch.size,
-            markerfacecolor=swatch.face, markeredgecolor=swatch.edge, markeredgewidth=0.5,
+            markerfacecolor=swatch.face, markeredgecolor=swatch.edge,
+            markeredgewidth=swatch.width if swatch.kind == "marker" else 0.5,
             linestyle="none")  # fmt: skip
 
 

@@ -121,6 +121,10 @@ def _draw_polygons(ax, spec: LayerSpec, frame: gpd.GeoDataFrame, z: float) -> No
             colour = style.category_colour(spec, value)
             draw.polygons(ax, part.geometry, facecolor=to_rgba(colour, style.polygon_alpha(spec)),
                           edgecolor=colour, linewidth=0.4, zorder=z)  # fmt: skip
+            hatch = style.category_hatch(spec, value)
+            if hatch:
+                draw.polygons(ax, part.geometry, facecolor="none", hatch=hatch, linewidth=0.0,
+                              edgecolor=to_rgba(colour, 0.8), zorder=z)  # fmt: skip
         return
     face = to_rgba(style.polygon_face(spec), style.polygon_alpha(spec))
     draw.polygons(ax, frame.geometry, facecolor=face, edgecolor=spec.style.colour,
@@ -134,22 +138,30 @@ def _draw_points(ax, spec: LayerSpec, frame: gpd.GeoDataFrame, z: float, grow: f
         if "colour" in frame
         else [spec.style.colour] * len(frame)
     )
-    markers = (
-        [style.kind_marker(v) for v in frame["symbol"]]
-        if "symbol" in frame
-        else [style.point_marker(spec)] * len(frame)
+    if "symbol" in frame:
+        markers = [style.kind_marker(v) for v in frame["symbol"]]
+    elif "colour" in frame:
+        markers = [style.category_marker(spec, v) for v in frame["colour"]]
+    else:
+        markers = [style.point_marker(spec)] * len(frame)
+    # Where the shape tells the kind (facilities), the fill tells the state: solid, hollow
+    # or pale, as the legend shows.
+    fills = (
+        [style.category_fill(spec, v) for v in frame["colour"]]
+        if "symbol" in frame and "colour" in frame
+        else ["solid"] * len(frame)
     )
     size = style.marker_size(spec, len(frame)) * grow
     small = size < 3
     # One collection per (marker, colour): the PDF then sets its colour once, not per point.
-    groups: dict[tuple[str, str], list[int]] = {}
-    for i, key in enumerate(zip(markers, colours, strict=True)):
+    groups: dict[tuple[str, str, str], list[int]] = {}
+    for i, key in enumerate(zip(markers, colours, fills, strict=True)):
         groups.setdefault(key, []).append(i)
-    for (marker, colour), pick in sorted(groups.items()):
+    for (marker, colour, fill), pick in sorted(groups.items()):
+        face, edge, width = style.marker_paint(colour, fill, small)
         ax.scatter(
-            xs[pick], ys[pick], s=size**2, marker=marker, color=colour,
-            edgecolors="none" if small else style.HALO, linewidths=0 if small else 0.5,
-            zorder=z,
+            xs[pick], ys[pick], s=size**2, marker=marker, facecolors=face, edgecolors=edge,
+            linewidths=width, zorder=z,
         )  # fmt: skip
 
 

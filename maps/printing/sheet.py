@@ -132,7 +132,7 @@ def map_pdf(options: PrintOptions, user, *, progress: Progress | None = None) ->
     progress = progress or (lambda step: None)
     job = map_prepare(options, user)
     progress("read")
-    with Document(job.title) as document:
+    with Document(job.title, grayscale=options.grayscale) as document:
         page = document.page(*options.page_mm)
         # The page count is known once the map is labelled: the numbered list follows
         # when anything was numbered.

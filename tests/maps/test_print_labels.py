@@ -87,8 +87,8 @@ def test_every_village_is_named_on_the_territory_sheet(sheets):
     from layers.models import Settlement
 
     text = page_texts(sheets["territory"])[0]
-    for name in Settlement.objects.values_list("name_uk", flat=True):
-        assert name in text
+    names = Settlement.objects.values_list("name_uk", flat=True)
+    assert [name for name in names if name not in text] == []
 
 
 def test_numbers_on_the_map_match_the_numbered_list(sheets):
@@ -125,3 +125,57 @@ def test_facilities_are_numbered_north_to_south_then_west_to_east():
 
     frame = gpd.GeoDataFrame(geometry=[Point(5, 0), Point(0, 100), Point(9, 100), Point(0, 0)])
     assert reading_order(frame, (0, 0, 10, 100)) == [1, 2, 3, 0]
+
+
+# --- black-and-white safe ------------------------------------------------------------------
+
+
+def test_grayscale_sheet_has_no_colour_left(sheets, demo):  # noqa: F811
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    import numpy as np
+    from PIL import Image
+
+    pdf = printing.map_pdf(PrintOptions(map_date=MAP_DATE, grayscale=True), printing.SYSTEM)
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "in.pdf"
+        source.write_bytes(pdf)
+        subprocess.run(  # noqa: S603
+            ["pdftoppm", "-r", "40", "-f", "1", "-l", "1", "-png", str(source), f"{tmp}/p"],  # noqa: S607
+            check=True,
+        )
+        pixels = np.asarray(Image.open(next(Path(tmp).glob("p*.png"))).convert("RGB"), dtype=int)
+    colour = np.abs(pixels[..., 0] - pixels[..., 1]) + np.abs(pixels[..., 1] - pixels[..., 2])
+    assert colour.max() <= 6
+    colour_pdf = sheets["territory"]
+    assert pdf != colour_pdf
+
+
+def _grey_key(swatch) -> tuple:
+    """What is left of a legend key on a black-and-white copy: its hatch, its marker shape,
+    and the greys of its face and edge (to a 20th of the range)."""
+    from maps.printing.draw import grey
+
+    def level(colour):
+        value = grey(colour)
+        if value is None or isinstance(value, str):
+            return value
+        r, _, _, a = value
+        return round((1 - a) + a * r, 1)
+
+    return (swatch.kind, swatch.hatch, swatch.marker, level(swatch.face), swatch.width)
+
+
+def test_every_class_of_the_legend_stays_apart_in_grey(demo):  # noqa: F811
+    from maps.printing.render import legend_groups
+    from maps.printing.sheet import map_prepare
+
+    job = map_prepare(TERRITORY, printing.SYSTEM)
+    groups = {group.title: group for group in legend_groups(job)}
+    for title in ("Покриття інтернетом", "Звернення про проблеми", "Комунальні заклади"):
+        swatches = [s for s in groups[title].swatches if s.kind != "heading"]
+        keys = [_grey_key(s) for s in swatches]
+        assert len(swatches) >= 3, title
+        assert len(set(keys)) == len(keys), (title, keys)
