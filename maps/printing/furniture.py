@@ -75,9 +75,60 @@ def scale_bar(page: Page, ax, bounds, scale: int):
         text = _distance(metres, unit_km) + (" км" if unit_km else " м") * (metres == length)
         ax.text(x0 + metres, y0 + height + 0.8 * page.scale * m_per_mm, text, ha="center",
                 va="bottom", fontsize=size, color=INK, zorder=42)  # fmt: skip
-    ax.text(x0 + length / 2, y0 - 1.2 * page.scale * m_per_mm, f"Масштаб 1:{thousands(scale)}",
-            ha="center", va="top", fontsize=size, color=INK, zorder=42)  # fmt: skip
+    # The grid's spacing beside the scale: its labels are kilometres of the CRS the footer
+    # names (METRIC_SRID).
+    grid_km = _km(grid_step_m(maxx - minx))
+    ax.text(x0 + length / 2, y0 - 1.2 * page.scale * m_per_mm,
+            f"Масштаб 1:{thousands(scale)} · сітка {grid_km} км", ha="center", va="top",
+            fontsize=size, color=INK, zorder=42)  # fmt: skip
     return background.get_window_extent(page.renderer())
+
+
+GRID_STEPS_M = (500, 1000, 2000, 5000, 10000, 20000)
+GRID_LINES = 6
+GRID_INK = "#7a7a7a"
+
+
+def grid_step_m(width_m: float) -> int:
+    """Return the grid spacing (metres): the smallest of GRID_STEPS_M giving at most
+    GRID_LINES lines across `width_m`."""
+    return next((s for s in GRID_STEPS_M if width_m / s <= GRID_LINES), GRID_STEPS_M[-1])
+
+
+def _km(metres: float) -> str:
+    return f"{metres / 1000:g}".replace(".", ",")
+
+
+def grid(page: Page, ax, bounds, obstacles) -> list:
+    """Draw the kilometre grid of METRIC_SRID (the map's own metres) across the frame and
+    label its lines in kilometres inside the frame edge: eastings along the bottom,
+    northings along the left. A label that would cover the furniture (`obstacles`,
+    display Bboxes) is left out. Return the display boxes of the labels written."""
+    minx, miny, maxx, maxy = bounds
+    step = grid_step_m(maxx - minx)
+    xs = list(range(int(minx // step + 1) * step, int(maxx), step))
+    ys = list(range(int(miny // step + 1) * step, int(maxy), step))
+    for x in xs:
+        ax.plot([x, x], [miny, maxy], color=GRID_INK, linewidth=0.3, zorder=20)
+    for y in ys:
+        ax.plot([minx, maxx], [y, y], color=GRID_INK, linewidth=0.3, zorder=20)
+    size = page.pt(5.5)
+    renderer = page.renderer()
+    boxes = []
+    texts = [(x, miny, _km(x), "center", "bottom", 0) for x in xs]
+    texts += [(minx, y, _km(y), "left", "center", 90) for y in ys]
+    for x, y, text, ha, va, angle in texts:
+        artist = ax.annotate(
+            text, (x, y), xytext=(2, 2) if angle else (0, 2), textcoords="offset points",
+            ha=ha, va=va, rotation=angle, fontsize=size, color=INK, zorder=45,
+            bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"},
+        )  # fmt: skip
+        box = artist.get_window_extent(renderer)
+        if any(box.overlaps(other) for other in obstacles + boxes):
+            artist.remove()
+            continue
+        boxes.append(box)
+    return boxes
 
 
 @functools.cache

@@ -317,6 +317,9 @@ def draw_map(page: Page, job: MapJob, bounds, scale: int, box) -> None:
     angle = furniture.grid_convergence_deg(*centre, settings.METRIC_SRID)
     furniture_boxes.append(page.display_box(furniture.north_arrow(page, box, angle)))
     label_map(ax, job, page, symbols + furniture_boxes)
+    # The grid's labels come last and give way to every text already on the map.
+    written = [text.get_window_extent(page.renderer()) for text in ax.texts]
+    furniture.grid(page, ax, bounds, furniture_boxes + written)
 
 
 def legend_groups(job: MapJob) -> list:
