@@ -124,7 +124,7 @@ def _draw_polygons(ax, spec: LayerSpec, frame: gpd.GeoDataFrame, z: float) -> No
             hatch = style.category_hatch(spec, value)
             if hatch:
                 draw.polygons(ax, part.geometry, facecolor="none", hatch=hatch, linewidth=0.0,
-                              edgecolor=to_rgba(colour, 0.8), zorder=z)  # fmt: skip
+                              edgecolor=to_rgba(colour, 0.6), zorder=z)  # fmt: skip
         return
     face = to_rgba(style.polygon_face(spec), style.polygon_alpha(spec))
     draw.polygons(ax, frame.geometry, facecolor=face, edgecolor=spec.style.colour,

@@ -34,7 +34,7 @@ GAP_COLOURS = {"served": "#ef8a62", "covered": "#b2182b"}
 # Categories of an area layer (coverage technologies) are hatched, and categories of a
 # point layer (report states) take marker shapes, in the registry's category order: a
 # black-and-white copy keeps them apart where the colours turn into the same grey.
-CATEGORY_HATCHES = ("", "....", "----", "||||", "++++", "oo", "\\\\", "**", "OO")
+CATEGORY_HATCHES = ("", "..", "--", "||", "+", "o", "\\\\", "*", "O")
 # (Not "/" or "x": those are the gaps' hatches, GAP_HATCHES.)
 CATEGORY_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "p", "h")
 # Screen pixels to paper points for line widths and marker sizes: thinner on paper.

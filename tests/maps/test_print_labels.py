@@ -186,3 +186,20 @@ def test_every_class_of_the_legend_stays_apart_in_grey(demo):  # noqa: F811
         keys = [_grey_key(s) for s in swatches]
         assert len(swatches) >= 3, title
         assert len(set(keys)) == len(keys), (title, keys)
+
+
+# --- the kilometre grid ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("width_m", "step"), [(3_000, 500), (9_000, 2000), (40_000, 10000)])
+def test_grid_spacing_gives_at_most_six_lines(width_m, step):
+    from maps.printing.furniture import grid_step_m
+
+    assert grid_step_m(width_m) == step
+
+
+def test_territory_sheet_names_its_grid_and_labels_kilometres(sheets):
+    text = page_texts(sheets["territory"])[0]
+    assert "сітка 10 км" in text and "EPSG:6385" in text
+    # Northings of the community (about 5 400 km from the equator) label the left edge.
+    assert re.search(r"\b54[01]\d\b", text)
