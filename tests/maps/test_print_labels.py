@@ -201,5 +201,9 @@ def test_grid_spacing_gives_at_most_six_lines(width_m, step):
 def test_territory_sheet_names_its_grid_and_labels_kilometres(sheets):
     text = page_texts(sheets["territory"])[0]
     assert "сітка 10 км" in text and "EPSG:6385" in text
-    # Northings of the community (about 5 400 km from the equator) label the left edge.
-    assert re.search(r"\b54[01]\d\b", text)
+    # Eastings (km) along the bottom edge; northings (about 5 400 km from the equator)
+    # written upwards along the left edge.
+    assert re.search(r"\b2[89]0\b", text)
+    with pdfplumber.open(io.BytesIO(sheets["territory"])) as document:
+        upwards = "".join(c["text"] for c in document.pages[0].chars if turned(c))
+    assert re.search(r"54[01]\d", upwards)
