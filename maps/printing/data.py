@@ -29,6 +29,17 @@ from maps.printing.options import Extent, PrintError
 SYMBOL_BY = {"facilities": "kind"}
 HATCH_BY = {"coverage-gaps": "tier"}
 LABEL_BY = {"settlements": "name_uk"}
+# The text written beside or along each feature ("text"), and the street an address is on
+# ("street": its houses carry the street's name when the street has no line).
+TEXT_BY = {
+    "streets": "label",
+    "addresses": "house_number",
+    "facilities": "name",
+    "reports": "number",
+}
+STREET_BY = {"streets": "name", "addresses": "street_name"}
+# A report's category, written in the numbered list after the map.
+CATEGORY_BY = {"reports": "category_name"}
 # Margins around a village (share of its larger side, at least VILLAGE_MARGIN_M metres)
 # and around the territory or a bbox.
 VILLAGE_MARGIN = 0.15
@@ -134,6 +145,9 @@ def print_columns(spec: LayerSpec) -> dict[str, str]:
         "symbol": SYMBOL_BY.get(spec.id),
         "hatch": HATCH_BY.get(spec.id),
         "label": LABEL_BY.get(spec.id),
+        "text": TEXT_BY.get(spec.id),
+        "street": STREET_BY.get(spec.id),
+        "category": CATEGORY_BY.get(spec.id),
     }
     return {role: name for role, name in roles.items() if name and name in spec.properties}
 
@@ -161,8 +175,8 @@ def _rows(spec: LayerSpec, bounds, filters) -> tuple[list, list[str]]:
 
 def layer_read(spec: LayerSpec, bounds, filters=()) -> gpd.GeoDataFrame:
     """Return the layer's rows touching `bounds` (METRIC_SRID) as a GeoDataFrame in
-    METRIC_SRID, with columns "colour", "symbol", "hatch", "label" where the layer has
-    them; `filters` are (field path, allowed values) pairs."""
+    METRIC_SRID, with columns "colour", "symbol", "hatch", "label", "text", "street",
+    "category" where the layer has them; `filters` are (field path, allowed values) pairs."""
     rows, names = _rows(spec, bounds, filters)
     wkb = [bytes(row[0]) if row[0] is not None else None for row in rows]
     data = {

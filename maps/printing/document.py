@@ -16,6 +16,7 @@ import matplotlib
 from django.utils import timezone
 from matplotlib.backends.backend_pdf import PdfPages
 
+from maps.printing import draw
 from maps.printing.page import PRODUCER, SOFTWARE, Page
 
 RC = {
@@ -60,8 +61,10 @@ def rendering():
 class Document:
     """Collect pages into one PDF; use as a context manager, then read `.pdf` (bytes)."""
 
-    def __init__(self, title: str):
+    def __init__(self, title: str, grayscale: bool = False):
         self.title = title
+        # Every page in greys (draw.grayscale) as it is written.
+        self.grayscale = grayscale
         self.pdf = b""
         self._buffer = io.BytesIO()
 
@@ -83,7 +86,9 @@ class Document:
         return Page(width_mm, height_mm)
 
     def add(self, page: Page) -> None:
-        """Write a finished page and free its figure."""
+        """Write a finished page (in greys for a grayscale document) and free its figure."""
+        if self.grayscale:
+            draw.grayscale(page.figure)
         self._pages.savefig(page.figure)
         page.figure.clear()
 

@@ -56,3 +56,62 @@ def lines(ax, geometries, **style) -> LineCollection | None:
     collection = LineCollection(segments, **style)
     ax.add_collection(collection, autolim=False)
     return collection
+
+
+# ITU-R BT.601 luma: how a photocopier turns a colour into a grey.
+LUMA = np.array([0.299, 0.587, 0.114])
+
+
+def grey(colour):
+    """Return a colour (anything matplotlib reads) as the RGBA grey of its luma."""
+    from matplotlib.colors import to_rgba
+
+    # "none", and "face"/"edge"/"auto" (a colour that follows another one) stay as they are.
+    if colour is None or (isinstance(colour, str) and colour in ("none", "face", "edge", "auto")):
+        return colour
+    r, g, b, a = to_rgba(colour)
+    y = float(LUMA @ (r, g, b))
+    return (y, y, y, a)
+
+
+def _grey_array(colours):
+    colours = np.asarray(colours, dtype=float)
+    if colours.ndim != 2 or colours.shape[1] != 4 or not len(colours):
+        return colours
+    out = colours.copy()
+    out[:, :3] = (colours[:, :3] @ LUMA)[:, None]
+    return out
+
+
+def grayscale(figure) -> None:
+    """Turn every colour on the page into its grey, in place (the `--grayscale` print):
+    fills, edges, hatches, lines, markers and text. Hatches and marker shapes are what
+    keep the classes apart then."""
+    for artist in figure.findobj():
+        if hasattr(artist, "get_facecolor") and hasattr(artist, "set_facecolor"):
+            face = artist.get_facecolor()
+            if np.ndim(face) == 2:
+                artist.set_facecolor(_grey_array(face))
+            elif face is not None:
+                artist.set_facecolor(grey(face))
+        if hasattr(artist, "get_edgecolor") and hasattr(artist, "set_edgecolor"):
+            edge = artist.get_edgecolor()
+            if np.ndim(edge) == 2:
+                artist.set_edgecolor(_grey_array(edge))
+            elif edge is not None:
+                artist.set_edgecolor(grey(edge))
+        if hasattr(artist, "get_hatchcolor") and getattr(artist, "_hatch_color", None) is not None:
+            artist._hatch_color = grey(artist._hatch_color)
+        if (
+            hasattr(artist, "get_color")
+            and hasattr(artist, "set_color")
+            and not hasattr(artist, "get_facecolor")
+        ):
+            artist.set_color(grey(artist.get_color()))
+        arrow = getattr(artist, "arrow_patch", None)
+        if arrow is not None:
+            # A label's leader line is drawn by its annotation, not a child artist.
+            arrow.set_color(grey(arrow.get_edgecolor()))
+        if hasattr(artist, "get_markerfacecolor"):
+            artist.set_markerfacecolor(grey(artist.get_markerfacecolor()))
+            artist.set_markeredgecolor(grey(artist.get_markeredgecolor()))

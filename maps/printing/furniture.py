@@ -48,8 +48,9 @@ def _distance(metres: float, unit_km: bool) -> str:
     return f"{value:g}".replace(".", ",")
 
 
-def scale_bar(page: Page, ax, bounds, scale: int) -> None:
-    """Draw a black-and-white graphic scale bar in m or km and the scale 1:N, lower left."""
+def scale_bar(page: Page, ax, bounds, scale: int):
+    """Draw a black-and-white graphic scale bar in m or km and the scale 1:N, lower left;
+    return its box in display units (labels keep off it)."""
     minx, miny, maxx, _ = bounds
     m_per_mm = scale / 1000
     length = bar_length_m(maxx - minx)
@@ -58,7 +59,7 @@ def scale_bar(page: Page, ax, bounds, scale: int) -> None:
     x0, y0 = minx + 7 * page.scale * m_per_mm, miny + 9 * page.scale * m_per_mm
     height = 1.6 * page.scale * m_per_mm
     pad = 3 * page.scale * m_per_mm
-    ax.add_patch(Rectangle(
+    background = ax.add_patch(Rectangle(
         (x0 - pad, y0 - 7 * page.scale * m_per_mm), length + 2 * pad + 9 * page.scale * m_per_mm,
         height + 12 * page.scale * m_per_mm, facecolor="white", edgecolor="none",
         alpha=BOX_ALPHA, zorder=40,
@@ -74,8 +75,60 @@ def scale_bar(page: Page, ax, bounds, scale: int) -> None:
         text = _distance(metres, unit_km) + (" км" if unit_km else " м") * (metres == length)
         ax.text(x0 + metres, y0 + height + 0.8 * page.scale * m_per_mm, text, ha="center",
                 va="bottom", fontsize=size, color=INK, zorder=42)  # fmt: skip
-    ax.text(x0 + length / 2, y0 - 1.2 * page.scale * m_per_mm, f"Масштаб 1:{thousands(scale)}",
-            ha="center", va="top", fontsize=size, color=INK, zorder=42)  # fmt: skip
+    # The grid's spacing beside the scale: its labels are kilometres of the CRS the footer
+    # names (METRIC_SRID).
+    grid_km = _km(grid_step_m(maxx - minx))
+    ax.text(x0 + length / 2, y0 - 1.2 * page.scale * m_per_mm,
+            f"Масштаб 1:{thousands(scale)} · сітка {grid_km} км", ha="center", va="top",
+            fontsize=size, color=INK, zorder=42)  # fmt: skip
+    return background.get_window_extent(page.renderer())
+
+
+GRID_STEPS_M = (500, 1000, 2000, 5000, 10000, 20000)
+GRID_LINES = 6
+GRID_INK = "#7a7a7a"
+
+
+def grid_step_m(width_m: float) -> int:
+    """Return the grid spacing (metres): the smallest of GRID_STEPS_M giving at most
+    GRID_LINES lines across `width_m`."""
+    return next((s for s in GRID_STEPS_M if width_m / s <= GRID_LINES), GRID_STEPS_M[-1])
+
+
+def _km(metres: float) -> str:
+    return f"{metres / 1000:g}".replace(".", ",")
+
+
+def grid(page: Page, ax, bounds, obstacles) -> list:
+    """Draw the kilometre grid of METRIC_SRID (the map's own metres) across the frame and
+    label its lines in kilometres inside the frame edge: eastings along the bottom,
+    northings along the left. A label that would cover the furniture (`obstacles`,
+    display Bboxes) is left out. Return the display boxes of the labels written."""
+    minx, miny, maxx, maxy = bounds
+    step = grid_step_m(maxx - minx)
+    xs = list(range(int(minx // step + 1) * step, int(maxx), step))
+    ys = list(range(int(miny // step + 1) * step, int(maxy), step))
+    for x in xs:
+        ax.plot([x, x], [miny, maxy], color=GRID_INK, linewidth=0.3, zorder=20)
+    for y in ys:
+        ax.plot([minx, maxx], [y, y], color=GRID_INK, linewidth=0.3, zorder=20)
+    size = page.pt(5.5)
+    renderer = page.renderer()
+    boxes = []
+    texts = [(x, miny, _km(x), "center", "bottom", 0) for x in xs]
+    texts += [(minx, y, _km(y), "left", "center", 90) for y in ys]
+    for x, y, text, ha, va, angle in texts:
+        artist = ax.annotate(
+            text, (x, y), xytext=(2, 2) if angle else (0, 2), textcoords="offset points",
+            ha=ha, va=va, rotation=angle, fontsize=size, color=INK, zorder=45,
+            bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"},
+        )  # fmt: skip
+        box = artist.get_window_extent(renderer)
+        if any(box.overlaps(other) for other in obstacles + boxes):
+            artist.remove()
+            continue
+        boxes.append(box)
+    return boxes
 
 
 @functools.cache
@@ -95,8 +148,9 @@ def grid_convergence_deg(x: float, y: float, srid: int) -> float:
     return math.degrees(math.atan2(x2 - x, y2 - y))
 
 
-def north_arrow(page: Page, map_box, angle_deg: float) -> None:
-    """Draw a north arrow pointing to true north in the map's upper right corner."""
+def north_arrow(page: Page, map_box, angle_deg: float) -> tuple:
+    """Draw a north arrow pointing to true north in the map's upper right corner; return
+    its box (mm)."""
     size = 11 * page.scale
     x, y, w, h = map_box
     box = (x + w - size - 4 * page.scale, y + h - size * 1.45 - 4 * page.scale, size, size * 1.45)
@@ -118,6 +172,7 @@ def north_arrow(page: Page, map_box, angle_deg: float) -> None:
     label = at(0, tip + size * 0.08)
     ax.text(label[0], label[1], "Пн", ha="center", va="bottom", fontsize=page.pt(8),
             weight="bold", color=INK)  # fmt: skip
+    return box
 
 
 def inset(page: Page, box, context, bounds, village_pk=None) -> None:
@@ -177,13 +232,22 @@ def _swatch(ax, swatch: Swatch, x: float, y: float, key_w: float, key_h: float) 
         ax.plot([x, x + key_w], [y, y], color=swatch.edge, linewidth=max(swatch.width, 0.6))
         return
     ax.plot([x + key_w / 2], [y], marker=swatch.marker, markersize=swatch.size,
-            markerfacecolor=swatch.face, markeredgecolor=swatch.edge, markeredgewidth=0.5,
+            markerfacecolor=swatch.face, markeredgecolor=swatch.edge,
+            markeredgewidth=swatch.width if swatch.kind == "marker" else 0.5,
             linestyle="none")  # fmt: skip
 
 
 def _rows(page: Page, groups: list[LegendGroup], col_w: float, size: float):
     """Yield (kind, text, swatch) rows: "title" for a layer, "entry" (wrapped) for a key."""
     for group in groups:
+        plain = [s for s in group.swatches if s.kind != "heading"]
+        if len(group.swatches) == 1 and plain[0].label == group.title:
+            # A layer drawn one way is its own entry: "Вулиці" once, not as a heading
+            # over a key of the same words.
+            lines = page.wrap(group.title, col_w - 9 * page.scale, size)
+            for i, line in enumerate(lines):
+                yield "entry", line, plain[0] if i == 0 else None
+            continue
         for line in page.wrap(group.title, col_w, size):
             yield "title", line, None
         for swatch in group.swatches:

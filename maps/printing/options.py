@@ -69,6 +69,8 @@ class PrintOptions:
     subtitle: str = ""
     map_date: date | None = None
     filters: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    # Print in greys: classes are then told apart by hatch and marker shape.
+    grayscale: bool = False
 
     @property
     def page_mm(self) -> tuple[float, float]:

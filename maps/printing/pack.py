@@ -266,9 +266,12 @@ def _open_note(page: Page, y: float, totals, statuses) -> None:
 # --- the pack -----------------------------------------------------------------------------
 
 
-def council_pack_pdf(user, *, paper: str = "A4", map_date=None,
-                     progress: Progress | None = None) -> bytes:  # fmt: skip
-    """Return the council pack (PDF bytes); `progress` is called once per page drawn.
+def council_pack_pdf(
+    user, *, paper: str = "A4", map_date=None, progress: Progress | None = None,
+    grayscale: bool = False,
+) -> bytes:  # fmt: skip
+    """Return the council pack (PDF bytes), in greys when `grayscale`; `progress` is
+    called once per page drawn.
 
     PrintError for a paper other than A4/A3; layers `user` may not see are left out.
     """
@@ -279,7 +282,8 @@ def council_pack_pdf(user, *, paper: str = "A4", map_date=None,
     villages = villages_sorted()
     total = len(villages) + 3
     width, height = PrintOptions(paper=paper).page_mm
-    with Document(f"Звіт для сесії ради: {community_name()}") as document:
+    title = f"Звіт для сесії ради: {community_name()}"
+    with Document(title, grayscale=grayscale) as document:
         page = document.page(width, height)
         cover_page(page, snapshot, 1, total, map_date)
         document.add(page)

@@ -89,6 +89,14 @@ class Page:
         found = LAYOUTS[(layout, self.orientation)].get(name)
         return tuple(v * self.scale for v in found) if found else None
 
+    def display_box(self, box):
+        """Return a box in millimetres as a Bbox in display units (the labels' space)."""
+        from matplotlib.transforms import Bbox
+
+        per_mm = self.figure.dpi / MM_PER_INCH
+        x, y, w, h = (v * per_mm for v in box)
+        return Bbox.from_bounds(x, y, w, h)
+
     def rect(self, box) -> list[float]:
         """Return a box in millimetres as a figure-fraction rectangle for add_axes."""
         x, y, w, h = box
@@ -123,14 +131,24 @@ class Page:
         return textwrap.wrap(text, width, break_long_words=False) or [""]
 
     def header(self, title: str, subtitle: str) -> None:
-        """Write the title and subtitle at the top, left-aligned with the margins."""
+        """Write the title and subtitle at the top, left-aligned with the margins; both
+        wrap, never cut (the subtitle's lines grow downwards into the gap above the map,
+        at a smaller size when it needs more than one line)."""
         margin = 10 * self.scale
         top = self.height_mm - margin
-        self.text(margin, top, title, 15, va="top", weight="bold")
+        titles = self.wrap(title, self.width_mm - 2 * margin, 15, bold=True)
+        size = 15 if len(titles) == 1 else 12
+        titles = self.wrap(title, self.width_mm - 2 * margin, size, bold=True)
+        step = size * 0.42 * self.font_scale
+        self.text(margin, top, "\n".join(titles), size, va="top", weight="bold",
+                  linespacing=1.0)  # fmt: skip
         if subtitle:
+            below = len(titles) * step + 1.5 * self.scale
+            y = top - (8 * self.scale if len(titles) == 1 else below)
             lines = self.wrap(subtitle, self.width_mm - 2 * margin, 10)
-            line = lines[0] + ("…" if len(lines) > 1 else "")
-            self.text(margin, top - 8 * self.scale, line, 10, va="top", color=MUTED)
+            sub = 10 if len(lines) == 1 else 7.5
+            lines = self.wrap(subtitle, self.width_mm - 2 * margin, sub)
+            self.text(margin, y, "\n".join(lines), sub, va="top", color=MUTED, linespacing=1.0)
 
     def footer(self, lines: list[str], number: int, total: int) -> None:
         """Write the footer notes and "Сторінка N з M" along the bottom margin."""

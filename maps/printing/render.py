@@ -5,12 +5,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import geopandas as gpd
+import numpy as np
 from django.conf import settings
 from matplotlib.colors import to_rgba
 
 from layers.registry import LayerSpec
-from maps.printing import data, draw, furniture, style
-from maps.printing.labels import labels_place, symbol_boxes
+from maps.printing import data, draw, furniture, style, tables
+from maps.printing.labels import RINGS, Label, place, symbol_boxes
 from maps.printing.options import PrintOptions
 from maps.printing.page import Page, footer_lines, thousands
 
@@ -38,7 +39,23 @@ LEGEND_ORDER = (
     "territory",
 )
 LABEL_SIZE = 7.5
+NUMBER_SIZE = 6.0
+STREET_SIZE = 5.5
+HOUSE_SIZE = 4.5
+# Streets are named on sheets at 1:50 000 and larger, house numbers at 1:10 000 and larger
+# (a 4.5 pt number needs about 10 m of ground at 1:10 000).
+STREET_SCALE = 50_000
+HOUSE_SCALE = 10_000
+# Facilities are numbered К1, К2, … (комунальний заклад; a Cyrillic З reads as 3) on
+# each sheet in reading order (north to south, then west to east); reports carry their
+# own public number, the one on the web site, written without its year and zeros
+# (2026-00035 → 35) when that stays unique on the sheet.
+FACILITY_PREFIX = "К"
+READING_ROW_M = 0.02
 DEFAULT_SOURCE = "база даних Hromada GIS"
+INK_NUMBER = "#1a1a1a"
+REPORT_NUMBER = "#8c1a10"
+STREET_INK = "#3a3a3a"
 
 
 @dataclass
@@ -59,6 +76,9 @@ class MapJob:
     subtitle: str
     layout: str = "map"
     legend_groups: list = field(default_factory=list)
+    # What the map numbered, filled while drawing: (number printed, "facility" or "report",
+    # name or category, kind or status, full report number) rows.
+    keys: list = field(default_factory=list)
 
 
 def draw_order(specs: list[LayerSpec]) -> list[LayerSpec]:
@@ -101,6 +121,10 @@ def _draw_polygons(ax, spec: LayerSpec, frame: gpd.GeoDataFrame, z: float) -> No
             colour = style.category_colour(spec, value)
             draw.polygons(ax, part.geometry, facecolor=to_rgba(colour, style.polygon_alpha(spec)),
                           edgecolor=colour, linewidth=0.4, zorder=z)  # fmt: skip
+            hatch = style.category_hatch(spec, value)
+            if hatch:
+                draw.polygons(ax, part.geometry, facecolor="none", hatch=hatch, linewidth=0.0,
+                              edgecolor=to_rgba(colour, 0.6), zorder=z)  # fmt: skip
         return
     face = to_rgba(style.polygon_face(spec), style.polygon_alpha(spec))
     draw.polygons(ax, frame.geometry, facecolor=face, edgecolor=spec.style.colour,
@@ -114,22 +138,30 @@ def _draw_points(ax, spec: LayerSpec, frame: gpd.GeoDataFrame, z: float, grow: f
         if "colour" in frame
         else [spec.style.colour] * len(frame)
     )
-    markers = (
-        [style.kind_marker(v) for v in frame["symbol"]]
-        if "symbol" in frame
-        else [style.point_marker(spec)] * len(frame)
+    if "symbol" in frame:
+        markers = [style.kind_marker(v) for v in frame["symbol"]]
+    elif "colour" in frame:
+        markers = [style.category_marker(spec, v) for v in frame["colour"]]
+    else:
+        markers = [style.point_marker(spec)] * len(frame)
+    # Where the shape tells the kind (facilities), the fill tells the state: solid, hollow
+    # or pale, as the legend shows.
+    fills = (
+        [style.category_fill(spec, v) for v in frame["colour"]]
+        if "symbol" in frame and "colour" in frame
+        else ["solid"] * len(frame)
     )
     size = style.marker_size(spec, len(frame)) * grow
     small = size < 3
     # One collection per (marker, colour): the PDF then sets its colour once, not per point.
-    groups: dict[tuple[str, str], list[int]] = {}
-    for i, key in enumerate(zip(markers, colours, strict=True)):
+    groups: dict[tuple[str, str, str], list[int]] = {}
+    for i, key in enumerate(zip(markers, colours, fills, strict=True)):
         groups.setdefault(key, []).append(i)
-    for (marker, colour), pick in sorted(groups.items()):
+    for (marker, colour, fill), pick in sorted(groups.items()):
+        face, edge, width = style.marker_paint(colour, fill, small)
         ax.scatter(
-            xs[pick], ys[pick], s=size**2, marker=marker, color=colour,
-            edgecolors="none" if small else style.HALO, linewidths=0 if small else 0.5,
-            zorder=z,
+            xs[pick], ys[pick], s=size**2, marker=marker, facecolors=face, edgecolors=edge,
+            linewidths=width, zorder=z,
         )  # fmt: skip
 
 
@@ -147,10 +179,10 @@ def draw_layers(ax, job: MapJob, grow: float = 1.0) -> list:
                        linewidths=style.line_width(spec), zorder=z)  # fmt: skip
         else:
             _draw_points(ax, spec, frame, z + 10, grow)
-            size = style.marker_size(spec, len(frame)) * grow
-            if size >= 3:
-                xs, ys = frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy()
-                symbols += symbol_boxes(ax, xs, ys, size)
+            # Every symbol, the smallest dots too, keeps labels off it.
+            size = max(style.marker_size(spec, len(frame)) * grow, 1.5)
+            xs, ys = frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy()
+            symbols += symbol_boxes(ax, xs, ys, size)
     outline = job.frames.get("territory")
     if outline is not None and not outline.empty:
         # The community boundary stays readable above the coverage fills.
@@ -159,12 +191,104 @@ def draw_layers(ax, job: MapJob, grow: float = 1.0) -> list:
     return symbols
 
 
-def _label(ax, job: MapJob, page: Page, symbols) -> None:
-    if job.labels.empty:
-        return
-    points = list(zip(job.labels.geometry.x, job.labels.geometry.y, strict=True))
-    texts = list(job.labels["label"])
-    labels_place(ax, page.renderer(), points, texts, size=page.pt(LABEL_SIZE), symbols=symbols)
+def reading_order(frame: gpd.GeoDataFrame, bounds) -> list[int]:
+    """Return the frame's row positions north to south in bands of READING_ROW_M of the
+    map's height, west to east within a band (how a reader scans a sheet)."""
+    band = max((bounds[3] - bounds[1]) * READING_ROW_M, 1.0)
+    xs, ys = frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy()
+    return sorted(range(len(frame)), key=lambda i: (-(ys[i] // band), xs[i]))
+
+
+def short_numbers(numbers: list[str]) -> dict[str, str]:
+    """Return {report number: number printed}: "2026-00035" → "35" when no two reports
+    of the list would then print the same, else the numbers unchanged."""
+    short = {n: n.rsplit("-", 1)[-1].lstrip("0") or n for n in numbers}
+    return short if len(set(short.values())) == len(short) else {n: n for n in numbers}
+
+
+def _village_labels(job: MapJob, page: Page) -> list[Label]:
+    points = zip(job.labels.geometry.x, job.labels.geometry.y, strict=True)
+    return [Label(text, anchor=xy, size=page.pt(LABEL_SIZE), rings=len(RINGS))
+            for xy, text in zip(points, job.labels["label"], strict=True)]  # fmt: skip
+
+
+def _number_labels(job: MapJob, page: Page) -> list[tuple[Label, tuple]]:
+    """Return (label, key row) of the numbered facilities and reports in the frame."""
+    out = []
+    frame = job.frames.get("facilities")
+    if frame is not None and not frame.empty and "text" in frame:
+        kinds = style.category_labels(_spec(job, "facilities"), "kind")
+        for n, i in enumerate(reading_order(frame, job.bounds), start=1):
+            row = frame.iloc[i]
+            number = f"{FACILITY_PREFIX}{n}"
+            kind = kinds.get(str(row.get("symbol")), "") if "symbol" in frame else ""
+            out.append((Label(number, anchor=(row.geometry.x, row.geometry.y),
+                              size=page.pt(NUMBER_SIZE), rings=6, colour=INK_NUMBER,
+                              leader=True),
+                        (number, "facility", row["text"], kind, "")))  # fmt: skip
+    frame = job.frames.get("reports")
+    if frame is not None and not frame.empty and "text" in frame:
+        statuses = style.category_labels(_spec(job, "reports"), "status")
+        short = short_numbers([str(v) for v in frame["text"]])
+        for i in reading_order(frame, job.bounds):
+            row = frame.iloc[i]
+            number = short[str(row["text"])]
+            detail = statuses.get(str(row.get("colour")), "") if "colour" in frame else ""
+            out.append((Label(number, anchor=(row.geometry.x, row.geometry.y), leader=True,
+                              size=page.pt(NUMBER_SIZE), rings=6, colour=REPORT_NUMBER),
+                        (number, "report", row.get("category") or "", detail,
+                         str(row["text"]))))  # fmt: skip
+    return out
+
+
+def _street_labels(job: MapJob, page: Page) -> list[Label]:
+    """Name the streets along their lines; a street without a line (its addresses name
+    it) is named at the middle of its houses."""
+    if job.scale > STREET_SCALE:
+        return []
+    out, named = [], set()
+    size = page.pt(STREET_SIZE)
+    streets = job.frames.get("streets")
+    if streets is not None and not streets.empty and "text" in streets:
+        names = streets["street"] if "street" in streets else streets["text"]
+        for geometry, text, name in zip(streets.geometry, streets["text"], names, strict=True):
+            parts = getattr(geometry, "geoms", [geometry])
+            longest = max(parts, key=lambda g: g.length)
+            out.append(Label(text, line=np.asarray(longest.coords), size=size, weight="normal",
+                             style="italic", colour=STREET_INK))  # fmt: skip
+            named.add(name)
+    houses = job.frames.get("addresses")
+    if houses is not None and not houses.empty and "street" in houses:
+        for name, group in houses.groupby("street", sort=True):
+            if name and name not in named:
+                centre = group.geometry.union_all().centroid
+                out.append(Label(name, anchor=(centre.x, centre.y), size=size, weight="normal",
+                                 style="italic", colour=STREET_INK, rings=3))  # fmt: skip
+    return out
+
+
+def _house_labels(job: MapJob, page: Page) -> list[Label]:
+    houses = job.frames.get("addresses")
+    if job.scale > HOUSE_SCALE or houses is None or houses.empty or "text" not in houses:
+        return []
+    return [Label(str(text), anchor=(g.x, g.y), size=page.pt(HOUSE_SIZE), weight="normal",
+                  colour=STREET_INK, halo=False)
+            for g, text in zip(houses.geometry, houses["text"], strict=True) if text]  # fmt: skip
+
+
+def _spec(job: MapJob, layer_id: str) -> LayerSpec:
+    return next(s for s in job.specs if s.id == layer_id)
+
+
+def label_map(ax, job: MapJob, page: Page, obstacles) -> None:
+    """Place every label of the map, most important first: villages, the numbers of
+    facilities and reports, streets, house numbers. Record the numbers placed in
+    job.keys for the numbered list after the map."""
+    numbered = _number_labels(job, page)
+    labels = [*_village_labels(job, page), *(label for label, _ in numbered),
+              *_street_labels(job, page), *_house_labels(job, page)]  # fmt: skip
+    done = set(place(ax, page.renderer(), labels, obstacles))
+    job.keys = [key for _, key in numbered if key[0] in done]
 
 
 # --- the page ----------------------------------------------------------------------------
@@ -184,14 +308,18 @@ def map_axes(page: Page, box, bounds):
 
 
 def draw_map(page: Page, job: MapJob, bounds, scale: int, box) -> None:
-    """Draw the map frame with its layers, labels, scale bar and north arrow."""
+    """Draw the map frame with its layers, labels, scale bar and north arrow; labels keep
+    clear of the symbols and of the furniture."""
     ax = map_axes(page, box, bounds)
     symbols = draw_layers(ax, job, page.font_scale)
-    _label(ax, job, page, symbols)
-    furniture.scale_bar(page, ax, bounds, scale)
+    furniture_boxes = [furniture.scale_bar(page, ax, bounds, scale)]
     centre = ((bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2)
     angle = furniture.grid_convergence_deg(*centre, settings.METRIC_SRID)
-    furniture.north_arrow(page, box, angle)
+    furniture_boxes.append(page.display_box(furniture.north_arrow(page, box, angle)))
+    label_map(ax, job, page, symbols + furniture_boxes)
+    # The grid's labels come last and give way to every text already on the map.
+    written = [text.get_window_extent(page.renderer()) for text in ax.texts]
+    furniture.grid(page, ax, bounds, furniture_boxes + written)
 
 
 def legend_groups(job: MapJob) -> list:
@@ -205,8 +333,9 @@ def legend_groups(job: MapJob) -> list:
     return groups
 
 
-def map_page(page: Page, job: MapJob, number: int, total: int) -> None:
-    """Draw a whole map page: header, map, legend, inset and footer."""
+def map_page(page: Page, job: MapJob, number: int, total: int | None) -> None:
+    """Draw a whole map page: header, map, legend, inset and footer. `total` None: a
+    sheet of its own, one page, two when the numbered list follows."""
     box = page.box(job.layout, "map")
     bounds, scale = job.bounds, job.scale
     page.header(job.title, job.subtitle)
@@ -220,4 +349,29 @@ def map_page(page: Page, job: MapJob, number: int, total: int) -> None:
         map_date=job.map_date,
         data_date=job.data_date,
     )
-    page.footer(lines, number, total)
+    page.footer(lines, number, total if total is not None else (2 if job.keys else 1))
+
+
+KEY_HEADER = ["№", "Об'єкт на карті", "Вид / стан"]
+KEY_WIDTHS = [0.14, 0.56, 0.30]
+
+
+def key_rows(job: MapJob) -> list[list[str]]:
+    """Return the rows of the numbered list after the map: facilities (К1, К2, …) then
+    reports (their number as printed, the full public number beside the category)."""
+    rows = []
+    for number, kind, text, detail, full in job.keys:
+        if kind == "report":
+            text = f"Звернення {full}: {text}" if full != number else f"Звернення: {text}"
+        rows.append([number, str(text), str(detail)])
+    return rows
+
+
+def key_page(page: Page, job: MapJob, number: int, total: int) -> None:
+    """Draw the numbered list of the facilities and reports numbered on the map."""
+    s = page.scale
+    page.header(job.title, "Перелік пронумерованих об'єктів карти")
+    top = page.height_mm - 34 * s
+    box = (10 * s, 30 * s, page.width_mm - 20 * s, top - 30 * s)
+    tables.table(page, box, KEY_HEADER, key_rows(job), KEY_WIDTHS, size=7.5)
+    page.footer([], number, total)

@@ -23,7 +23,7 @@ from maps.printing.options import (
     options_check,
 )
 from maps.printing.page import Page
-from maps.printing.render import MapJob, map_page
+from maps.printing.render import MapJob, key_page, map_page
 
 Progress = Callable[[str], None]
 # The caller is the command line, an operator of the server: every layer is printable.
@@ -145,11 +145,17 @@ def map_pdf(options: PrintOptions, user, *, progress: Progress | None = None) ->
     options = orientation_resolve(options)
     job = map_prepare(options, user)
     progress("read")
-    with Document(job.title) as document:
+    with Document(job.title, grayscale=options.grayscale) as document:
         page = document.page(*options.page_mm)
-        map_page(page, job, 1, 1)
+        # The page count is known once the map is labelled: the numbered list follows
+        # when anything was numbered.
+        map_page(page, job, 1, None)
         progress("drawn")
         document.add(page)
+        if job.keys:
+            page = document.page(*options.page_mm)
+            key_page(page, job, 2, 2)
+            document.add(page)
     progress("written")
     return georeference(document.pdf, [map_frame(job, page, 0)])
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils import translation
+from matplotlib.colors import to_rgba
 
 from layers.registry import LayerSpec
 
@@ -30,6 +31,12 @@ KIND_COLOUR = "#4d4d4d"
 GAP_HATCHES = {"served": "///", "covered": "xxx"}
 # The wide gap (no high-speed coverage) is hatched paler than the gap with no coverage.
 GAP_COLOURS = {"served": "#ef8a62", "covered": "#b2182b"}
+# Categories of an area layer (coverage technologies) are hatched, and categories of a
+# point layer (report states) take marker shapes, in the registry's category order: a
+# black-and-white copy keeps them apart where the colours turn into the same grey.
+CATEGORY_HATCHES = ("", "..", "--", "||", "+", "o", "\\\\", "*", "O")
+# (Not "/" or "x": those are the gaps' hatches, GAP_HATCHES.)
+CATEGORY_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "p", "h")
 # Screen pixels to paper points for line widths and marker sizes: thinner on paper.
 PX_TO_PT = 0.5
 MARKER_SCALE = 1.25
@@ -96,6 +103,39 @@ def category_labels(spec: LayerSpec, name: str | None) -> dict[str, str]:
 def category_colour(spec: LayerSpec, value) -> str:
     """Return the registry colour of a category value (the layer colour when unlisted)."""
     return dict(spec.style.categories).get(str(value), spec.style.colour)
+
+
+def _category_index(spec: LayerSpec, value) -> int:
+    order = [str(v) for v, _ in spec.style.categories]
+    return order.index(str(value)) if str(value) in order else len(order)
+
+
+def category_hatch(spec: LayerSpec, value) -> str:
+    """Return the hatch of an area category (none for the first, then one each)."""
+    return CATEGORY_HATCHES[_category_index(spec, value) % len(CATEGORY_HATCHES)]
+
+
+def category_marker(spec: LayerSpec, value) -> str:
+    """Return the marker shape of a point category (circle for the first, then one each)."""
+    return CATEGORY_MARKERS[_category_index(spec, value) % len(CATEGORY_MARKERS)]
+
+
+FILLS = ("solid", "hollow", "pale")
+
+
+def category_fill(spec: LayerSpec, value) -> str:
+    """Return how a marker of this category is filled: "solid" for the first category,
+    "hollow" for the second, "pale" for the others (kept apart in grey)."""
+    return FILLS[min(_category_index(spec, value), len(FILLS) - 1)]
+
+
+def marker_paint(colour: str, fill: str, small: bool = False) -> tuple:
+    """Return (face, edge, edge width in pt) of a marker of `colour` filled `fill`."""
+    if fill == "hollow":
+        return "white", colour, 1.2
+    if fill == "pale":
+        return to_rgba(colour, 0.35), colour, 0.8
+    return (colour, "none", 0) if small else (colour, HALO, 0.5)
 
 
 def polygon_face(spec: LayerSpec) -> str:
@@ -181,14 +221,17 @@ def _colour_swatches(spec: LayerSpec, frame) -> list[Swatch]:
         colour = category_colour(spec, value)
         label = labels.get(value, value)
         if polygon:
-            out.append(Swatch(label, "area", face=colour, edge=colour, alpha=polygon_alpha(spec)))
+            out.append(Swatch(label, "area", face=colour, edge=colour, alpha=polygon_alpha(spec),
+                              hatch=category_hatch(spec, value)))  # fmt: skip
+        elif "symbol" in frame:
+            # The kind has the shape: the state is the fill of a plain circle.
+            face, edge, width = marker_paint(colour, category_fill(spec, value))
+            out.append(Swatch(label, "marker", face=face, edge=edge if width else HALO,
+                              marker="o", size=6.0, width=max(width, 0.5)))  # fmt: skip
         else:
             size = min(marker_size(spec, len(frame)), 6.0)
-            out.append(
-                Swatch(
-                    label, "marker", face=colour, edge=HALO, marker=point_marker(spec), size=size
-                )
-            )
+            out.append(Swatch(label, "marker", face=colour, edge=HALO, size=size,
+                              marker=category_marker(spec, value)))  # fmt: skip
     return out
 
 

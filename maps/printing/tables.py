@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from maps.printing.page import INK, MUTED, Page
+from maps.printing.page import INK, MUTED, PT_PER_MM, Page
 
 RULE = "#9e9e9e"
 
@@ -21,20 +21,55 @@ def _cell(value) -> Cell:
     return value if isinstance(value, Cell) else Cell(str(value))
 
 
+MIN_HEADER_SIZE = 5.5
+
+
+def header_size(page: Page, header: list, columns: list[float], size: float, pad: float) -> float:
+    """Return the largest size (A4 points, at most `size`) at which every word of every
+    header cell fits its column, so that wrapped headers never run into each other."""
+    while size > MIN_HEADER_SIZE:
+        fits = all(
+            len(word) * (0.66 * page.pt(size) / PT_PER_MM) <= w - 2 * pad
+            for cell, w in zip(header, columns, strict=True)
+            for word in _cell(cell).text.split()
+        )
+        if fits:
+            break
+        size -= 0.5
+    return size
+
+
+def _wrap(page: Page, text: str, width: float, size: float, bold: bool) -> list[str]:
+    """Wrap to the column; a word longer than the column is broken with a hyphen."""
+    lines = page.wrap(text, width, size, bold=bold)
+    char_mm = (0.66 if bold else 0.56) * page.pt(size) / PT_PER_MM
+    room = max(int(width / char_mm), 3)
+    out = []
+    for line in lines:
+        while len(line) > room and " " not in line:
+            out.append(line[: room - 1] + "-")
+            line = line[room - 1 :]
+        out.append(line)
+    return out
+
+
 def table(page: Page, box, header: list, rows: list[list], widths: list[float],
           *, size: float = 7.5) -> float:  # fmt: skip
     """Draw a table from the top of `box` (mm); `widths` are shares of its width. Cells
-    wrap to their column. Return the height used in millimetres."""
+    wrap to their column; the header shrinks until its longest word fits its column, and
+    a word that still does not fit is broken with a hyphen. Return the height used (mm)."""
     x0, y0, width, height = box
     ax = page.axes(box)
     columns = [w * width for w in widths]
-    line_h = size * 0.42 * page.font_scale
     pad = 0.7 * page.scale
+    head = header_size(page, header, columns, size, pad)
     y = height
     for index, row in enumerate([header, *rows]):
         cells = [_cell(v) for v in row]
+        cell_size = head if index == 0 else size
+        line_h = cell_size * 0.42 * page.font_scale
         wrapped = [
-            page.wrap(c.text, w - 2 * pad, size, bold=index == 0 or c.weight == "bold")
+            _wrap(page, c.text, w - 2 * pad, cell_size, bold=index == 0 or c.weight == "bold")
             for c, w in zip(cells, columns, strict=True)
         ]
         row_h = max(len(lines) for lines in wrapped) * line_h + 2 * pad
@@ -44,7 +79,7 @@ def table(page: Page, box, header: list, rows: list[list], widths: list[float],
             for i, line in enumerate(lines):
                 ax.text(
                     tx, y - pad - (i + 0.5) * line_h, line, ha=cell.align, va="center",
-                    fontsize=page.pt(size), color=MUTED if index == 0 else cell.colour,
+                    fontsize=page.pt(cell_size), color=MUTED if index == 0 else cell.colour,
                     weight="bold" if index == 0 else cell.weight,
                 )  # fmt: skip
             x += w

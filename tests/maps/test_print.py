@@ -62,16 +62,17 @@ def pack(django_db_setup, django_db_blocker, demo, tmp_path_factory):  # noqa: F
 # --- pages and text -------------------------------------------------------------------------
 
 
-def test_territory_map_is_one_a4_portrait_page(rendered):
+def test_territory_map_is_an_a4_portrait_page_and_its_numbered_list(rendered):
     reader = pdf_reader(rendered["territory"])
-    assert len(reader.pages) == 1
-    assert page_size_pt(reader.pages[0]) == A4
+    assert len(reader.pages) == 2
+    assert {page_size_pt(page) for page in reader.pages} == {A4}
+    assert "Перелік пронумерованих об'єктів карти" in reader.pages[1].extract_text()
 
 
-def test_village_map_on_a3_landscape_is_one_page_of_1191_by_842_points(rendered):
+def test_village_map_on_a3_landscape_is_a_page_of_1191_by_842_points_and_its_list(rendered):
     reader = pdf_reader(rendered["village"])
-    assert len(reader.pages) == 1
-    assert page_size_pt(reader.pages[0]) == (A3[1], A3[0])
+    assert len(reader.pages) == 2
+    assert {page_size_pt(page) for page in reader.pages} == {(A3[1], A3[0])}
 
 
 @pytest.mark.parametrize("which", ["territory", "village"])
@@ -91,7 +92,7 @@ def test_ukrainian_text_extracts_as_the_same_characters_from_an_embedded_font(re
     text = page.extract_text()
     for phrase in (
         "Укладач: Дмитрівська сільська рада",
-        "Сторінка 1 з 1",
+        "Сторінка 1 з 2",
         "Умовні позначення",
         "Схема розташування",
         "Пн",
@@ -110,7 +111,7 @@ def test_map_frame_has_ink_on_every_page(rendered):
     for which, options in (("territory", TERRITORY), ("village", VILLAGE)):
         page_mm = options.page_mm
         box = Page(*page_mm).box("map", "map")
-        (image,) = rasterise(rendered[which])
+        image, _numbered_list = rasterise(rendered[which])
         assert ink_share(image, box, page_mm) > 0.2, which
 
 
@@ -263,3 +264,9 @@ def test_atlas_pages_show_only_open_reports(pack):
     reader = pdf_reader(pack)
     legend_text = " ".join(page.extract_text() for page in reader.pages[2:-1])
     assert "виправлено" not in legend_text.replace("не виправлено", "")
+
+
+def test_no_two_texts_overlap_on_any_page_of_the_pack(pack):
+    from tests.maps.test_print_labels import collisions
+
+    assert collisions(pack) == []

@@ -26,6 +26,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--user", help="print only what this user may see (default: every layer)"
         )
+        parser.add_argument(
+            "--grayscale", action="store_true",
+            help="print in greys (classes told apart by hatch and marker shape)",
+        )  # fmt: skip
 
     def handle(self, *args, output: Path, paper: str, **opts):
         # Imported here: printing loads matplotlib and geopandas, slow to import.
@@ -40,6 +44,7 @@ class Command(BaseCommand):
                     paper=paper.upper(),
                     map_date=opts["date"],
                     progress=lambda _: bar.update(),
+                    grayscale=opts["grayscale"],
                 )
         except ApplicationError as exc:
             raise CommandError(exc.message) from None

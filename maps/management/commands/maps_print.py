@@ -50,6 +50,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--user", help="print only what this user may see (default: every layer)"
         )
+        parser.add_argument(
+            "--grayscale", action="store_true",
+            help="print in greys (classes told apart by hatch and marker shape)",
+        )  # fmt: skip
 
     def handle(self, *args, output: Path, **opts):
         # Imported here: printing loads matplotlib and geopandas, slow to import.
@@ -65,6 +69,7 @@ class Command(BaseCommand):
                 title=opts["title"],
                 subtitle=opts["subtitle"],
                 map_date=opts["date"],
+                grayscale=opts["grayscale"],
             )
             with tqdm(total=len(STEPS), desc="maps_print", unit="step", file=self.stderr) as bar:
                 pdf = printing.map_pdf(
