@@ -54,6 +54,18 @@ def test_the_web_service_gets_every_setting_and_keeps_media_and_backups(compose)
     assert web["depends_on"]["db"]["condition"] == "service_healthy"
 
 
+def test_a_task_worker_runs_beside_the_web_service_with_the_same_settings(compose):
+    """The council pack ordered from /maps/print/ is a background task: without a worker
+    in the stack it would wait for ever."""
+    web, worker = compose["services"]["web"], compose["services"]["worker"]
+    assert worker["command"][-2:] == ["db_worker", "--no-reload"]
+    assert worker["environment"] == web["environment"]
+    assert worker["env_file"] == web["env_file"] and worker["build"] == web["build"]
+    assert worker["depends_on"]["web"]["condition"] == "service_healthy"  # after migrate
+    assert worker["healthcheck"]["disable"] is True
+    assert "/var/lib/hromada/media" in {v.split(":")[1] for v in worker["volumes"]}
+
+
 def test_the_image_has_two_stages_and_runs_as_a_non_root_user():
     lines = [line.strip() for line in (ROOT / "Dockerfile").read_text().splitlines()]
     stages = [line for line in lines if line.startswith("FROM ")]
