@@ -1,6 +1,6 @@
 """HTML map pages."""
 
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import Resolver404, resolve, reverse
@@ -116,13 +116,22 @@ def _attachment(pdf: bytes, name: str) -> HttpResponse:
     return response
 
 
+def _default_query(request) -> QueryDict:
+    """The print page's own defaults as a query (the whole community, A4, the default
+    layers): preview.png without options previews what the page first offers."""
+    query = QueryDict(mutable=True)
+    for key, value in _print_form(request).initial.items():
+        query.setlist(key, value if isinstance(value, list) else [value])
+    return query
+
+
 @role_required("staff")
 def print_preview(request):
     """The page as a PNG at low resolution, drawn by the print code; 400 JSON when the
     options are wrong."""
     from maps import printing
 
-    form = _print_form(request, request.GET)
+    form = _print_form(request, request.GET or _default_query(request))
     if not form.is_valid():
         message = " ".join(str(e) for errors in form.errors.values() for e in errors)
         return error_response(InvalidInput(message, code="invalid_print_option"))
@@ -150,8 +159,8 @@ def _job_json(job) -> dict:
     }
 
 
+@role_required("staff")  # first: an anonymous visitor is sent to sign in, not told 405
 @require_POST
-@role_required("staff")
 def pack_start(request):
     """Start the council pack (or join the one already being made): 202 JSON of the job."""
     try:

@@ -120,7 +120,7 @@ def django_db_setup(
     yield
     if not django_db_keepdb:
         with django_db_blocker.unblock():
-            connection.creation.destroy_test_db(old_name, verbosity, keepdb=False)
+            template_db.destroy_worker_database(connection, old_name)
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -78,9 +78,11 @@ def scale_bar(page: Page, ax, bounds, scale: int):
     # The grid's spacing beside the scale: its labels are kilometres of the CRS the footer
     # names (METRIC_SRID).
     grid_km = _km(grid_step_m(maxx - minx))
-    ax.text(x0 + length / 2, y0 - 1.2 * page.scale * m_per_mm,
-            f"Масштаб 1:{thousands(scale)} · сітка {grid_km} км", ha="center", va="top",
-            fontsize=size, color=INK, zorder=42)  # fmt: skip
+    # Two lines from the bar's left end: on one line, centred, the text ran out of the
+    # box on the left at 1:50 000 (a short bar).
+    ax.text(x0, y0 - 1.2 * page.scale * m_per_mm,
+            f"Масштаб 1:{thousands(scale)}\nсітка {grid_km} км", ha="left", va="top",
+            fontsize=size, color=INK, zorder=42, linespacing=1.1)  # fmt: skip
     return background.get_window_extent(page.renderer())
 
 

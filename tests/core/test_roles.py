@@ -95,7 +95,11 @@ def test_every_staff_page_sends_an_anonymous_visitor_to_our_sign_in_page(db):
 
 
 @pytest.mark.parametrize("role", ["resident", *ROLE_NAMES])
-def test_every_staff_page_answers_each_role_with_the_page_or_our_403_page(role, accounts):
+def test_every_staff_page_answers_each_role_with_the_page_or_our_403_page(
+    role, accounts, territory
+):
+    # `territory`: the print preview draws the community (without one it says, with 400,
+    # that there is nothing to print).
     client = _client(accounts[role])
     for path, required in staff_routes():
         response = client.get(path)

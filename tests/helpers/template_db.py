@@ -130,6 +130,22 @@ def worker_database(connection, *, worker: str, stamp: str, keep: bool, verbosit
     return old_name
 
 
+def destroy_worker_database(connection, old_name: str) -> None:
+    """Drop this worker's test database at the end of its run and point `connection` back
+    at `old_name`. WITH (FORCE): a server thread or a task-worker thread of a browser test
+    may still hold a session on it, and a plain DROP then failed the run's last test."""
+    from django.conf import settings
+    from django.db import connections
+
+    database = connection.settings_dict["NAME"]
+    connections.close_all()
+    settings.DATABASES[connection.alias]["NAME"] = old_name
+    connection.settings_dict["NAME"] = old_name
+    with connection.creation._nodb_cursor() as cursor:
+        quoted = connection.ops.quote_name(database)
+        cursor.execute(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")
+
+
 def drop_template(connection) -> None:
     """Drop the run's template (the controller, at the end of an xdist run)."""
     template = template_name(controller_test_name(connection), None)

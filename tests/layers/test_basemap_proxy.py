@@ -113,13 +113,13 @@ def test_upstream_error_gives_a_grey_placeholder_that_is_not_stored(client, upst
 
 
 def test_slow_upstream_gives_a_placeholder_within_the_time_limit(client, upstream, settings):
-    upstream.delay_s = 2.0
-    started = time.monotonic()
+    # No clock (tests are never timed): the upstream answers with a real tile after 2 s,
+    # four times the limit, so a placeholder means the proxy stopped waiting at the limit.
+    upstream.delay_s = 4 * settings.BASEMAP_TIMEOUT_S
     response = client.get("/basemap/9/302/177.png")
-    elapsed = time.monotonic() - started
     assert response.status_code == 200
     assert response["X-Basemap-Placeholder"] == "1"
-    assert elapsed < settings.BASEMAP_TIMEOUT_S + 0.5
+    assert response.content != TILE
     assert stored_files(settings) == []
 
 

@@ -36,10 +36,16 @@
     return { type: "Feature", properties: {}, geometry: { type: "Polygon", coordinates: [[
       [b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]], [b[0], b[1]]]] } };
   }
+  // The drawn area in the site's accent colour (static/site.css --accent): the page's
+  // own mark, not a map layer of the registry.
+  function accent() {
+    return getComputedStyle(document.documentElement).getPropertyValue("--accent").trim();
+  }
   function showArea(map, b) {
+    var colour = accent();
     HromadaMap.draw(map, "print-area", rectangle(b), [
-      { id: "fill", type: "fill", paint: { "fill-color": "#0b6bcb", "fill-opacity": 0.12 } },
-      { id: "line", type: "line", paint: { "line-color": "#0b6bcb", "line-width": 2 } },
+      { id: "fill", type: "fill", paint: { "fill-color": colour, "fill-opacity": 0.12 } },
+      { id: "line", type: "line", paint: { "line-color": colour, "line-width": 2 } },
     ], { layer: "print-area" });
   }
   function round(value) { return Math.round(value * 1e5) / 1e5; }
