@@ -140,6 +140,23 @@ def pytest_sessionfinish(session, exitstatus):
         drop_template(connection)
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's default language, Ukrainian.
+
+    A test client request for an English page leaves English active in the worker's
+    thread (LocaleMiddleware activates a language; nothing deactivates it), and a later
+    test in that worker that reads the active language (`spec.text()`) read English: CI
+    failed that way once, depending on which tests a worker happened to get.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _fast_flush():
     """Transactional tests end with DELETEs, not a TRUNCATE (tests/helpers/db.py)."""
