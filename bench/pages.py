@@ -129,11 +129,25 @@ Waiter = Callable[[object, int], bool]
 WAITERS: dict[str, Waiter] = {"maplibre": wait_maplibre_idle, "network": wait_network_idle}
 
 
-def wait_until_drawn(page, timeout_ms: int = 30_000, settle_ms: int = 300) -> str:
-    """Wait until the page's map (if any) is drawn; return which detector said so.
+# After the detectors: every map once more idle after a repaint (MapLibre fires `idle`
+# only when no camera move, tile load or label fade is in progress), the fonts loaded and
+# two frames painted, so a picture or an accessibility check sees the settled page
+# without a fixed sleep.
+SETTLED_JS = """
+() => Promise.all([].concat(window.hromadaMap || [], window.hromadaMaps || [])
+    .filter(map => map && typeof map.once === 'function')
+    .map(map => new Promise(done => { map.once('idle', done); map.triggerRepaint(); })))
+  .then(() => document.fonts.ready)
+  .then(() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done))))
+"""
+
+
+def wait_until_drawn(page, timeout_ms: int = 30_000) -> str:
+    """Wait until the page's map (if any) is drawn and settled; return which detector
+    recognised the page.
 
     The detectors are tried in order (WAITERS); the first that recognises the page wins.
-    A short settle lets fade-in animations and label placement finish before a picture.
+    Then the network must be quiet and the page settled (SETTLED_JS).
     """
     used = "none"
     for name, waiter in WAITERS.items():
@@ -141,5 +155,5 @@ def wait_until_drawn(page, timeout_ms: int = 30_000, settle_ms: int = 300) -> st
             used = name
             break
     page.wait_for_load_state("networkidle", timeout=timeout_ms)
-    page.wait_for_timeout(settle_ms)
+    page.evaluate(SETTLED_JS)
     return used

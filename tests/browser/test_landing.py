@@ -33,7 +33,7 @@ def _reference_settlements() -> list[dict]:
     return json.loads(REFERENCE.read_text(encoding="utf-8"))["settlements"]
 
 
-def _make_villages(territory) -> list[Settlement]:
+def make_villages(territory) -> list[Settlement]:
     """The 12 villages of the community, at their known or approximate positions."""
     created = []
     for index, row in enumerate(_reference_settlements()):
@@ -54,7 +54,7 @@ def _make_villages(territory) -> list[Settlement]:
     return created
 
 
-def _make_facilities(villages) -> list[Facility]:
+def make_facilities(villages) -> list[Facility]:
     """One facility of each internet status, near the first three villages."""
     statuses = ["connected", "not_connected", "unknown"]
     return [
@@ -71,12 +71,12 @@ def _make_facilities(villages) -> list[Facility]:
 
 @pytest.fixture
 def villages(territory):
-    return _make_villages(territory)
+    return make_villages(territory)
 
 
 @pytest.fixture
 def facilities(villages):
-    return _make_facilities(villages)
+    return make_facilities(villages)
 
 
 # ------------------------------------------------ one community, served once per module
@@ -109,8 +109,8 @@ def landing(django_db_setup, django_db_blocker):
             name_en="Dmytrivska rural territorial community",
             boundary=square(32.72, 48.80, 0.2),
         )
-        villages = _make_villages(territory)
-        return villages, _make_facilities(villages)
+        villages = make_villages(territory)
+        return villages, make_facilities(villages)
 
     # committed_site keeps the database open while the module runs: the server thread
     # reads the committed community between the tests too.

@@ -57,6 +57,11 @@ def open_map(browser, site, path, *, width=1366, language="uk", offline=False, l
 
 
 MAP_JS = "document.querySelector('[data-map-ready]').hromadaMap"
+# Resolves at the map's next `idle`: no camera move, tile load or label fade in progress.
+IDLE_JS = (
+    f"() => new Promise(done => {{ const m = {MAP_JS};"
+    " m.once('idle', done); m.triggerRepaint(); })"
+)
 
 
 def rendered(page, layer_ids) -> list[dict]:
@@ -126,7 +131,7 @@ def test_coverage_writes_each_village_share_without_overlap(browser, site, langu
     context, page = open_map(browser, site, "/coverage/", language=language)
     try:
         page.wait_for_function(f"{MAP_JS}.getLayer('village-shares-label')")
-        page.wait_for_timeout(500)
+        page.evaluate(IDLE_JS)
         labels = rendered(page, ["village-shares-label"])
         assert labels
         texts = page.evaluate(
@@ -152,7 +157,7 @@ def test_keyboard_zooms_and_tabs_from_search_to_toggles(browser, site):
         before = page.evaluate(f"{MAP_JS}.getZoom()")
         canvas.focus()
         page.keyboard.press("+")
-        page.wait_for_timeout(600)
+        page.wait_for_function(f"{MAP_JS}.getZoom() > {before}", timeout=WAIT_MS)
         assert page.evaluate(f"{MAP_JS}.getZoom()") > before
         assert page.locator(".hromada-search-input").count() == 0
         page.focus("#address-q")
@@ -286,7 +291,8 @@ def test_a_moved_map_is_not_refitted_when_the_legend_opens(browser, site):
             f"() => {{ const map = {MAP_JS}; map.jumpTo({{zoom: 15}}); return 15; }}"
         )
         page.click(".hromada-legend-toggle")
-        page.wait_for_timeout(400)
+        page.wait_for_selector(".hromada-legend-toggle[aria-expanded='true']")
+        page.evaluate(IDLE_JS)  # a refit, had there been one, would end before `idle`
         assert page.get_attribute(".hromada-legend-toggle", "aria-expanded") == "true"
         assert page.evaluate(f"{MAP_JS}.getZoom()") == zoom
     finally:

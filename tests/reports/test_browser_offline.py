@@ -72,8 +72,8 @@ def test_a_report_filed_offline_arrives_once_when_the_network_returns(
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     page.wait_for_selector("#drafts-sent li", timeout=30_000)
-    page.evaluate("window.HromadaOffline.sendAll()")  # a second try finds nothing to send
-    page.wait_for_timeout(500)
+    # A second try finds nothing to send (evaluate waits for the promise sendAll returns).
+    page.evaluate("window.HromadaOffline.sendAll()")
     report = Report.objects.get()
     assert report.description == "Міст зламаний, зв'язку немає"
     assert report.answers == {"size": "large"} and report.idempotency_key
