@@ -141,11 +141,12 @@ BARE_PAGE = (
 BARE_TITLES = {
     403: ("Доступ заборонено", "Access denied"),
     404: ("Сторінку не знайдено", "Page not found"),
+    429: ("Забагато спроб", "Too many attempts"),
     500: ("Помилка сервера", "Server error"),
 }
 
 
-def _error_page(request, status: int):
+def _error_page(request, status: int, context: dict | None = None):
     """Render templates/<status>.html with the header; the bare page if that fails."""
     import logging
 
@@ -153,12 +154,50 @@ def _error_page(request, status: int):
     from django.template import loader
 
     try:
-        body = loader.get_template(f"{status}.html").render({"error_status": status}, request)
+        page_context = {"error_status": status, **(context or {})}
+        body = loader.get_template(f"{status}.html").render(page_context, request)
     except Exception:  # noqa: BLE001 — an error page must answer whatever broke
         logging.getLogger(__name__).exception("The %s page could not be rendered", status)
         uk, en = BARE_TITLES[status]
         body = BARE_PAGE.format(status=status, uk=uk, en=en)
     return HttpResponse(body, status=status)
+
+
+def too_many_requests(request, *, code: str, message: str, retry_after_s: int, reason=None):
+    """Answer 429 with `Retry-After: retry_after_s` (seconds).
+
+    On API paths: the JSON error `{"error": {"code": code, "message": message}}`. Elsewhere:
+    the site's 429 page (templates/429.html, the header for the visitor's role) saying
+    what happened — `reason`, a lazy translation, else `message` — and when to try again,
+    in the visitor's language.
+    """
+    if wants_json(request):
+        error = ApplicationError(message, code=code)
+        error.status = 429
+        response = error_response(error)
+    else:
+        response = _error_page(request, 429, _retry_context(reason or message, retry_after_s))
+    response["Retry-After"] = str(retry_after_s)
+    return response
+
+
+def _retry_context(reason, retry_after_s: int) -> dict:
+    """The 429 page's words: the reason in the active language and in English (a Ukrainian
+    page also says it in English, for a visitor who does not read Ukrainian), the wait in
+    whole minutes (rounded up) and the local clock time after which to try again."""
+    from datetime import timedelta
+
+    from django.utils import timezone, translation
+
+    with translation.override("en"):
+        reason_en = str(reason)
+    retry_at = timezone.localtime(timezone.now() + timedelta(seconds=retry_after_s))
+    return {
+        "reason": str(reason),
+        "reason_en": reason_en,
+        "retry_minutes": max(1, -(-retry_after_s // 60)),
+        "retry_at": retry_at,
+    }
 
 
 def handler500(request):
