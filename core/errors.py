@@ -54,6 +54,8 @@ class ServiceUnavailable(ApplicationError):
 
     status = 503
     code = "unavailable"
+    # A restart of PostgreSQL takes seconds; connection health checks then reconnect.
+    retry_after_s = 5
 
 
 def error_body(code: str, message: str, details=None) -> dict:
@@ -65,12 +67,17 @@ def error_body(code: str, message: str, details=None) -> dict:
 
 
 def error_response(exc: ApplicationError) -> JsonResponse:
-    """Turn an ApplicationError into its JSON response with the mapped status."""
-    return JsonResponse(
+    """Turn an ApplicationError into its JSON response with the mapped status, and
+    `Retry-After` (seconds) when the error says when to try again (`retry_after_s`)."""
+    response = JsonResponse(
         error_body(exc.code, exc.message, exc.details),
         status=exc.status,
         json_dumps_params={"ensure_ascii": False},
     )
+    retry_after_s = getattr(exc, "retry_after_s", None)
+    if retry_after_s:
+        response["Retry-After"] = str(retry_after_s)
+    return response
 
 
 # Paths served as machine interfaces: their 404/500 pages are JSON, never HTML.

@@ -45,11 +45,13 @@ class DatabaseUnavailableMiddleware:
         logger.error("database unavailable: %s", exception)
         if wants_json(request):
             return error_response(ServiceUnavailable("The database is not available."))
-        return HttpResponse(
+        response = HttpResponse(
             "Сервіс тимчасово недоступний / Service temporarily unavailable",
             status=503,
             content_type="text/plain; charset=utf-8",
         )
+        response["Retry-After"] = str(ServiceUnavailable.retry_after_s)
+        return response
 
 
 def _is_outage(exception: DatabaseError) -> bool:
