@@ -137,7 +137,10 @@ def _failures(failures_csv: Path) -> list[str]:
 
 
 def _uptime() -> str:
-    return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()  # noqa: S607
+    # Django set TZ to the site's zone in this process; the machine's figures are in UTC.
+    env = os.environ | {"TZ": "UTC"}
+    answer = subprocess.run(["uptime"], capture_output=True, text=True, check=False, env=env)  # noqa: S607
+    return answer.stdout.strip()
 
 
 def main() -> None:
