@@ -150,6 +150,7 @@ BARE_TITLES = {
     404: ("Сторінку не знайдено", "Page not found"),
     429: ("Забагато спроб", "Too many attempts"),
     500: ("Помилка сервера", "Server error"),
+    503: ("Сервіс тимчасово недоступний", "Service temporarily unavailable"),
 }
 
 
@@ -205,6 +206,14 @@ def _retry_context(reason, retry_after_s: int) -> dict:
         "retry_minutes": max(1, -(-retry_after_s // 60)),
         "retry_at": retry_at,
     }
+
+
+def unavailable_page(request):
+    """503 page in the service's layout, with Retry-After, for a database that does not
+    answer. Like the 500 page it never touches the database (`error_status` 503)."""
+    response = _error_page(request, 503)
+    response["Retry-After"] = str(ServiceUnavailable.retry_after_s)
+    return response
 
 
 def handler500(request):

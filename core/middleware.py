@@ -11,6 +11,7 @@ from core.errors import (
     InvalidInput,
     ServiceUnavailable,
     error_response,
+    unavailable_page,
     wants_json,
 )
 
@@ -45,13 +46,7 @@ class DatabaseUnavailableMiddleware:
         logger.error("database unavailable: %s", exception)
         if wants_json(request):
             return error_response(ServiceUnavailable("The database is not available."))
-        response = HttpResponse(
-            "Сервіс тимчасово недоступний / Service temporarily unavailable",
-            status=503,
-            content_type="text/plain; charset=utf-8",
-        )
-        response["Retry-After"] = str(ServiceUnavailable.retry_after_s)
-        return response
+        return unavailable_page(request)
 
 
 def _is_outage(exception: DatabaseError) -> bool:

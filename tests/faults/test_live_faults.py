@@ -112,6 +112,8 @@ def test_every_503_of_a_database_restart_says_when_to_retry(live):
         for path in ("/healthz", "/api/v1/settlements/", "/map/"):
             status, headers, _ = get(server.url + path)
             assert (status, headers.get("Retry-After")) == (503, "5"), path
+        page = get(server.url + "/map/")[2].decode()
+        assert 'class="site-nav"' in page and "Сервіс тимчасово недоступний" in page
         cluster.start()
         wait_for(lambda: get(server.url + "/api/v1/settlements/")[0] == 200, seconds=20)
     finally:
