@@ -24,9 +24,9 @@ from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
-from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
 
-from core.errors import ApplicationError, error_response, wants_json
+from core.errors import too_many_requests
 from core.http import client_address
 from core.ratelimit import (
     counter_clear,
@@ -47,6 +47,11 @@ RATE_MESSAGE = (
     "Забагато спроб входу з вашої адреси; спробуйте через {minutes} хв. / Too many sign-in "
     "attempts from your address. Try again in {minutes} min."
 )
+# What the site's 429 page says happened, in the visitor's language (the messages above
+# stay the JSON answers' text, both languages at once).
+LOCKED_REASON = _("Too many failed sign-in attempts: this account is locked for your address.")
+RATE_REASON = _("Too many sign-in attempts from your address.")
+PASSWORD_REASON = _("Too many password change attempts from your address.")
 
 
 def _pair_key(kind: str, request, username: str | None) -> str:
@@ -57,8 +62,9 @@ def _ip_key(request) -> str:
     return f"login:ip:{hashed(client_address(request))}"
 
 
-def login_refusal(request, username: str | None) -> tuple[str, int] | None:
-    """Count this attempt; return (message, retry-after seconds) when it must be refused.
+def login_refusal(request, username: str | None) -> tuple[str, int, str] | None:
+    """Count this attempt; return (message, retry-after seconds, reason for the page)
+    when it must be refused.
 
     Both counts are taken before the password is checked, each in one atomic statement:
     of any number of concurrent attempts, at most LOGIN_RATE_LIMIT per address and
@@ -66,14 +72,14 @@ def login_refusal(request, username: str | None) -> tuple[str, int] | None:
     """
     locked = LOCKED_MESSAGE.format(minutes=max(1, settings.LOGIN_LOCKOUT_S // 60))
     if counter_value(_pair_key("lock", request, username)):
-        return locked, settings.LOGIN_LOCKOUT_S
+        return locked, settings.LOGIN_LOCKOUT_S, LOCKED_REASON
     if not counter_hit(_ip_key(request), settings.LOGIN_RATE_LIMIT, settings.LOGIN_RATE_WINDOW_S):
         seconds = settings.LOGIN_RATE_WINDOW_S
-        return RATE_MESSAGE.format(minutes=max(1, seconds // 60)), seconds
+        return RATE_MESSAGE.format(minutes=max(1, seconds // 60)), seconds, RATE_REASON
     fail_key = _pair_key("fail", request, username)
     if counter_incr(fail_key, settings.LOGIN_FAILURE_WINDOW_S) > settings.LOGIN_FAILURE_LIMIT:
         _lock(request, username)
-        return locked, settings.LOGIN_LOCKOUT_S
+        return locked, settings.LOGIN_LOCKOUT_S, LOCKED_REASON
     return None
 
 
@@ -122,7 +128,8 @@ def _clear_failures(sender, request=None, user=None, **kwargs):
 
 
 class LoginThrottleMiddleware:
-    """Answer a refused login attempt with 429 and a clear message (JSON on API paths)."""
+    """Answer a refused login attempt with 429, Retry-After and a clear message: the site's
+    429 page, or the JSON error on API paths."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -132,15 +139,14 @@ class LoginThrottleMiddleware:
         refusal = getattr(request, "login_refused", None)
         if refusal is None:
             return response
-        message, retry_after = refusal
-        if wants_json(request):
-            error = ApplicationError(message, code="login_throttled")
-            error.status = 429
-            refused = error_response(error)
-        else:
-            refused = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
-        refused["Retry-After"] = str(retry_after)
-        return refused
+        message, retry_after, reason = refusal
+        return too_many_requests(
+            request,
+            code="login_throttled",
+            message=message,
+            retry_after_s=retry_after,
+            reason=reason,
+        )
 
 
 # Password changes and resets: POSTs to these URL names are counted per client address.
@@ -184,12 +190,10 @@ class PasswordThrottleMiddleware:
         if counter_hit(key, settings.PASSWORD_RATE_LIMIT, settings.PASSWORD_RATE_WINDOW_S):
             return None
         seconds = settings.PASSWORD_RATE_WINDOW_S
-        message = THROTTLED_CHANGE_MESSAGE.format(minutes=max(1, seconds // 60))
-        if wants_json(request):
-            error = ApplicationError(message, code="password_throttled")
-            error.status = 429
-            refused = error_response(error)
-        else:
-            refused = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
-        refused["Retry-After"] = str(seconds)
-        return refused
+        return too_many_requests(
+            request,
+            code="password_throttled",
+            message=THROTTLED_CHANGE_MESSAGE.format(minutes=max(1, seconds // 60)),
+            retry_after_s=seconds,
+            reason=PASSWORD_REASON,
+        )

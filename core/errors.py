@@ -54,6 +54,8 @@ class ServiceUnavailable(ApplicationError):
 
     status = 503
     code = "unavailable"
+    # A restart of PostgreSQL takes seconds; connection health checks then reconnect.
+    retry_after_s = 5
 
 
 def error_body(code: str, message: str, details=None) -> dict:
@@ -65,12 +67,17 @@ def error_body(code: str, message: str, details=None) -> dict:
 
 
 def error_response(exc: ApplicationError) -> JsonResponse:
-    """Turn an ApplicationError into its JSON response with the mapped status."""
-    return JsonResponse(
+    """Turn an ApplicationError into its JSON response with the mapped status, and
+    `Retry-After` (seconds) when the error says when to try again (`retry_after_s`)."""
+    response = JsonResponse(
         error_body(exc.code, exc.message, exc.details),
         status=exc.status,
         json_dumps_params={"ensure_ascii": False},
     )
+    retry_after_s = getattr(exc, "retry_after_s", None)
+    if retry_after_s:
+        response["Retry-After"] = str(retry_after_s)
+    return response
 
 
 # Paths served as machine interfaces: their 404/500 pages are JSON, never HTML.
@@ -141,11 +148,13 @@ BARE_PAGE = (
 BARE_TITLES = {
     403: ("Доступ заборонено", "Access denied"),
     404: ("Сторінку не знайдено", "Page not found"),
+    429: ("Забагато спроб", "Too many attempts"),
     500: ("Помилка сервера", "Server error"),
+    503: ("Сервіс тимчасово недоступний", "Service temporarily unavailable"),
 }
 
 
-def _error_page(request, status: int):
+def _error_page(request, status: int, context: dict | None = None):
     """Render templates/<status>.html with the header; the bare page if that fails."""
     import logging
 
@@ -153,12 +162,58 @@ def _error_page(request, status: int):
     from django.template import loader
 
     try:
-        body = loader.get_template(f"{status}.html").render({"error_status": status}, request)
+        page_context = {"error_status": status, **(context or {})}
+        body = loader.get_template(f"{status}.html").render(page_context, request)
     except Exception:  # noqa: BLE001 — an error page must answer whatever broke
         logging.getLogger(__name__).exception("The %s page could not be rendered", status)
         uk, en = BARE_TITLES[status]
         body = BARE_PAGE.format(status=status, uk=uk, en=en)
     return HttpResponse(body, status=status)
+
+
+def too_many_requests(request, *, code: str, message: str, retry_after_s: int, reason=None):
+    """Answer 429 with `Retry-After: retry_after_s` (seconds).
+
+    On API paths: the JSON error `{"error": {"code": code, "message": message}}`. Elsewhere:
+    the site's 429 page (templates/429.html, the header for the visitor's role) saying
+    what happened — `reason`, a lazy translation, else `message` — and when to try again,
+    in the visitor's language.
+    """
+    if wants_json(request):
+        error = ApplicationError(message, code=code)
+        error.status = 429
+        response = error_response(error)
+    else:
+        response = _error_page(request, 429, _retry_context(reason or message, retry_after_s))
+    response["Retry-After"] = str(retry_after_s)
+    return response
+
+
+def _retry_context(reason, retry_after_s: int) -> dict:
+    """The 429 page's words: the reason in the active language and in English (a Ukrainian
+    page also says it in English, for a visitor who does not read Ukrainian), the wait in
+    whole minutes (rounded up) and the local clock time after which to try again."""
+    from datetime import timedelta
+
+    from django.utils import timezone, translation
+
+    with translation.override("en"):
+        reason_en = str(reason)
+    retry_at = timezone.localtime(timezone.now() + timedelta(seconds=retry_after_s))
+    return {
+        "reason": str(reason),
+        "reason_en": reason_en,
+        "retry_minutes": max(1, -(-retry_after_s // 60)),
+        "retry_at": retry_at,
+    }
+
+
+def unavailable_page(request):
+    """503 page in the service's layout, with Retry-After, for a database that does not
+    answer. Like the 500 page it never touches the database (`error_status` 503)."""
+    response = _error_page(request, 503)
+    response["Retry-After"] = str(ServiceUnavailable.retry_after_s)
+    return response
 
 
 def handler500(request):

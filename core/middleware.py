@@ -11,6 +11,7 @@ from core.errors import (
     InvalidInput,
     ServiceUnavailable,
     error_response,
+    unavailable_page,
     wants_json,
 )
 
@@ -45,11 +46,7 @@ class DatabaseUnavailableMiddleware:
         logger.error("database unavailable: %s", exception)
         if wants_json(request):
             return error_response(ServiceUnavailable("The database is not available."))
-        return HttpResponse(
-            "Сервіс тимчасово недоступний / Service temporarily unavailable",
-            status=503,
-            content_type="text/plain; charset=utf-8",
-        )
+        return unavailable_page(request)
 
 
 def _is_outage(exception: DatabaseError) -> bool:

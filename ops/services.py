@@ -117,10 +117,28 @@ def _encrypt(partial: Path, public_key: Path) -> None:
             dict(os.environ),
         )
     finally:
+        gpg_daemons_stop(home)
         shutil.rmtree(home, ignore_errors=True)
         inner.unlink(missing_ok=True)
     for name in (compute.DUMP_NAME, compute.MEDIA_NAME):
         (partial / name).unlink()
+
+
+def gpg_daemons_stop(home: Path) -> None:
+    """Stop the daemons (gpg-agent, dirmngr, keyboxd) GnuPG may have started for the
+    keyring `home`: they would outlive a temporary keyring and hold its sockets.
+
+    Does nothing when gpgconf is missing or no daemon runs; never raises.
+    """
+    gpgconf = shutil.which("gpgconf")
+    if gpgconf is None:
+        return
+    subprocess.run(  # noqa: S603 — gpgconf's path and our own directory, no shell
+        [gpgconf, "--homedir", str(home), "--kill", "all"],
+        capture_output=True,
+        check=False,
+        timeout=30,
+    )
 
 
 def _decrypt(folder: Path, into: Path) -> Path:

@@ -6,6 +6,7 @@ its own); never point it at a host that is not on this machine.
 """
 
 import io
+import os
 import random
 
 from locust import HttpUser, between, task
@@ -14,6 +15,10 @@ from locust import HttpUser, between, task
 WEST, SOUTH, EAST, NORTH = 32.55, 48.65, 32.90, 48.95
 TILE_LAYERS = "territory,settlements,facilities,reports"
 COLLECTIONS = ("settlements", "facilities", "reports")
+# Public report numbers and address search terms of the served demo, given by the driver
+# (bench/load/restart_run.py); without them those tasks do nothing.
+REPORT_NUMBERS = [n for n in os.environ.get("LOAD_REPORT_NUMBERS", "").split(",") if n]
+SEARCH_TERMS = [t for t in os.environ.get("LOAD_SEARCH_TERMS", "").split(",") if t]
 
 
 def _tile(lon: float, lat: float, z: int) -> tuple[int, int]:
@@ -75,6 +80,21 @@ class Resident(HttpUser):
         lon, lat = _point()
         self.client.get(f"/api/v1/locate?lat={lat:.5f}&lon={lon:.5f}", name="/api/v1/locate")
 
+    @task(2)
+    def search(self):
+        if SEARCH_TERMS:
+            term = random.choice(SEARCH_TERMS)
+            self.client.get(f"/api/v1/addresses/?q={term}&limit=10", name="/api/v1/addresses/?q=")
+
+    @task(2)
+    def report_view(self):
+        if REPORT_NUMBERS:
+            number = random.choice(REPORT_NUMBERS)
+            if random.random() < 0.5:
+                self.client.get(f"/reports/{number}/", name="/reports/{number}/")
+            else:
+                self.client.get(f"/api/v1/reports/{number}/", name="/api/v1/reports/{number}/")
+
     @task(1)
     def report(self):
         lon, lat = _point()
@@ -89,7 +109,8 @@ class Resident(HttpUser):
             "/api/v1/reports/",
             data=data,
             files=files,
-            name="/api/v1/reports/",
+            # Photos cost more (re-encoding): their own line in the statistics.
+            name="/api/v1/reports/ (photo)" if files else "/api/v1/reports/",
             catch_response=True,
         ) as response:
             # Outside every territory (the bbox is wider than the boundary) is a 400 by design.

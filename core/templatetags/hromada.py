@@ -25,11 +25,11 @@ def latin(text: str) -> str:
 def site_header(context):
     """The header: the visitor's pages, who is signed in, sign out, the language switch.
 
-    On the 500 page (`error_status` 500) it asks nothing of the database: public links
-    only, no user.
+    On the 500 and 503 pages (`error_status`) it asks nothing of the database: public
+    links only, no user.
     """
     request = context.get("request")
-    database_free = context.get("error_status") == 500 or request is None
+    database_free = context.get("error_status") in (500, 503) or request is None
     user = None if database_free else getattr(request, "user", None)
     signed_in = bool(user is not None and user.is_authenticated)
     path = request.path if request is not None else ""

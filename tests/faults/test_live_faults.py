@@ -105,6 +105,22 @@ def test_a_database_outage_gives_503_json_and_recovers_without_a_restart(live):
     assert 503 in traffic.statuses and traffic.statuses[-1] == 200
 
 
+def test_every_503_of_a_database_restart_says_when_to_retry(live):
+    cluster, server, _ = live
+    try:
+        cluster.stop("fast")  # an operator's restart: sessions are ended, then it comes back
+        for path in ("/healthz", "/api/v1/settlements/", "/map/"):
+            status, headers, _ = get(server.url + path)
+            assert (status, headers.get("Retry-After")) == (503, "5"), path
+        page = get(server.url + "/map/")[2].decode()
+        assert 'class="site-nav"' in page and "Сервіс тимчасово недоступний" in page
+        cluster.start()
+        wait_for(lambda: get(server.url + "/api/v1/settlements/")[0] == 200, seconds=20)
+    finally:
+        if not cluster.is_running():
+            cluster.start()
+
+
 def _multipart(boundary: str, fields: dict, photo: bytes) -> bytes:
     parts = [
         f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()

@@ -2,8 +2,12 @@
 
 import io
 import json
+import shutil
+import subprocess
 import tarfile
 import uuid
+from contextlib import contextmanager
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -11,7 +15,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from ops import compute
-from ops.services import connect_kwargs
+from ops.services import connect_kwargs, gpg_daemons_stop
+from tests.faults.cluster import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -182,38 +187,89 @@ def test_restore_into_another_database_without_a_media_dir_is_refused(
         assert tables.fetchone()[0] == 0
 
 
-@pytest.fixture
-def gpg_key(tmp_path, monkeypatch):
-    """A throw-away GnuPG key pair: the public key in a file, the private one in a keyring
-    that GNUPGHOME names (as an operator's would on the machine that restores)."""
-    import shutil
-    import subprocess
-
+@contextmanager
+def gpg_keyring(tmp_path, monkeypatch):
+    """A throw-away GnuPG key pair: yield the public key in a file, the private one in a
+    keyring under tmp_path that GNUPGHOME names (as an operator's would on the machine
+    that restores). Its gpg-agent is stopped on leaving, whatever happened."""
     if shutil.which("gpg") is None:
         pytest.skip("GnuPG is not installed")
     home = tmp_path / "gnupg"
     home.mkdir(mode=0o700)
     monkeypatch.setenv("GNUPGHOME", str(home))
     gpg = ["gpg", "--batch", "--homedir", str(home), "--passphrase", ""]
-    subprocess.run(  # noqa: S603
-        [
-            *gpg,
-            "--quick-gen-key",
-            "Backup Test <backup@example.org>",
-            "future-default",
-            "default",
-            "never",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    public = tmp_path / "backup-public.asc"
-    subprocess.run(  # noqa: S603
-        [*gpg, "--armor", "--output", str(public), "--export", "backup@example.org"],
-        check=True,
-        capture_output=True,
-    )
-    return public
+    try:
+        subprocess.run(  # noqa: S603
+            [
+                *gpg,
+                "--quick-gen-key",
+                "Backup Test <backup@example.org>",
+                "future-default",
+                "default",
+                "never",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        public = tmp_path / "backup-public.asc"
+        subprocess.run(  # noqa: S603
+            [*gpg, "--armor", "--output", str(public), "--export", "backup@example.org"],
+            check=True,
+            capture_output=True,
+        )
+        yield public
+    finally:
+        gpg_daemons_stop(home)
+
+
+@pytest.fixture
+def gpg_key(tmp_path, monkeypatch):
+    with gpg_keyring(tmp_path, monkeypatch) as public:
+        yield public
+
+
+def gpg_agents(under: Path) -> list[str]:
+    """Command lines of the live gpg-agent processes whose keyring lies under `under`."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            argv = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:  # gone meanwhile, or not a process
+            continue
+        if argv[0].endswith(b"gpg-agent") and str(under).encode() in b" ".join(argv):
+            found.append(b" ".join(argv).decode(errors="replace"))
+    return found
+
+
+def test_encrypted_backups_and_their_test_keyring_leave_no_gpg_agent_running(
+    tmp_path, facility, media, monkeypatch
+):
+    with gpg_keyring(tmp_path, monkeypatch) as public:
+        call_command(
+            "ops_backup", str(tmp_path / "backups"), encrypt_to=public, stdout=io.StringIO()
+        )
+        # The backup's own temporary keyring (a folder inside the backup) left no agent.
+        assert gpg_agents(tmp_path / "backups") == []
+        (folder,) = (tmp_path / "backups").iterdir()
+        plain = tmp_path / "backup.tar"
+        subprocess.run(  # noqa: S603 — what an operator runs to read an off-site copy
+            [
+                shutil.which("gpg"),
+                "--batch",
+                "--output",
+                str(plain),
+                "--decrypt",
+                str(folder / compute.ENCRYPTED_NAME),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        with tarfile.open(plain) as archive:
+            assert compute.DUMP_NAME in archive.getnames()
+        # Decrypting with the private key needs the keyring's agent: the check can see it.
+        assert gpg_agents(tmp_path / "gnupg") != []
+    # gpgconf --kill asks the agent to stop; it exits a moment later.
+    wait_for(lambda: gpg_agents(tmp_path) == [], seconds=15)
 
 
 def test_an_encrypted_backup_holds_nothing_in_clear_and_restores_with_the_private_key(

@@ -1,0 +1,251 @@
+"""Mixed public traffic from many users while the database restarts once (issue #21).
+
+    .venv/bin/python -m bench.load.restart_run [--users 200] [--duration 75]
+        [--restart-at 35] [--mode fast] [--workers 3]
+
+Everything runs on a throw-away PostgreSQL cluster of its own (initdb in a directory under
+/tmp, tests/faults/cluster.py), never on the project's cluster: the demo database is
+created, migrated and loaded there (bench/demo_site.py `demo_server`), gunicorn serves it
+on a free loopback port, and locust (bench/.venv-locust, as bench/load/run.sh installs
+it) sends the traffic of bench/load/locustfile.py. `--restart-at` seconds into the run
+the cluster is stopped (`pg_ctl stop -m <mode>`) and started again at once, like an
+operator's restart. A probe asks /healthz and a JSON API every 0.1 s throughout, to see
+what requests in flight got and how long after the database was back the service
+answered again. Prints a Markdown section for bench/RESULTS.md; raw files go to
+bench/out/restart-<time>/. The cluster and the server are removed on leaving.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+LOCUST = ROOT / "bench" / ".venv-locust" / "bin" / "locust"
+PROBE_PATHS = ("/healthz", "/api/v1/locate?lat=48.79&lon=32.72")
+
+
+class Probe(threading.Thread):
+    """GET each of PROBE_PATHS every `step` s; keep (monotonic time, path, status, kind)."""
+
+    def __init__(self, base: str, step: float = 0.1):
+        super().__init__(daemon=True)
+        self.base, self.step = base, step
+        self.samples: list[tuple[float, str, int, str]] = []
+        self.stopped = threading.Event()
+
+    def run(self):
+        while not self.stopped.is_set():
+            for path in PROBE_PATHS:
+                self.samples.append((time.monotonic(), path, *self._get(path)))
+            self.stopped.wait(self.step)
+
+    def _get(self, path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(self.base + path, timeout=10) as answer:  # noqa: S310
+                return answer.status, answer.headers.get("Content-Type", "")
+        except urllib.error.HTTPError as error:
+            kind = error.headers.get("Content-Type", "")
+            if error.code == 503 and kind.startswith("application/json"):
+                body = json.loads(error.read())
+                kind += (
+                    f" code={body['error']['code']} retry-after={error.headers.get('Retry-After')}"
+                )
+            return error.code, kind
+        except OSError as error:
+            return 0, type(error).__name__
+
+
+def _restart(cluster, mode: str, at: float, marks: dict) -> None:
+    """Stop and start the throw-away cluster `at` s from now; record the moments."""
+    time.sleep(at)
+    marks["stop_begin"] = time.monotonic()
+    cluster.stop(mode)
+    marks["stopped"] = time.monotonic()
+    cluster.start()
+    marks["started"] = time.monotonic()
+
+
+def _demo_facts() -> tuple[list[str], list[str]]:
+    """Public report numbers and a few address search terms of the loaded demo."""
+    from addresses.models import Street
+    from reports.models import Report
+
+    public = Report.objects.filter(is_approved=True, is_hidden=False).order_by("pk")
+    numbers = list(public.values_list("number", flat=True)[:40])
+    names = Street.objects.order_by("pk").values_list("name", flat=True)[:20]
+    terms = sorted({name.split()[0][:5] for name in names if name})
+    return numbers, terms
+
+
+def _recovery(samples, marks) -> dict:
+    """What the probe saw around the restart: the statuses in the outage, and the first
+    200 after the database was started again."""
+    outage = [s for s in samples if marks["stop_begin"] <= s[0] < marks["started"]]
+    after = [s for s in samples if s[0] >= marks["started"]]
+    healthy = {}
+    for path in PROBE_PATHS:
+        first_ok = next((s[0] for s in after if s[1] == path and s[2] == 200), None)
+        healthy[path] = None if first_ok is None else round(first_ok - marks["started"], 2)
+    seen = sorted({(s[1], s[2], s[3]) for s in outage})
+    last_bad = max((s[0] for s in after if s[2] != 200), default=None)
+    return {
+        "stop_took_s": round(marks["stopped"] - marks["stop_begin"], 2),
+        "start_took_s": round(marks["started"] - marks["stopped"], 2),
+        "during_outage": seen,
+        "first_200_after_start_s": healthy,
+        "last_non_200_after_start_s": (
+            None if last_bad is None else round(last_bad - marks["started"], 2)
+        ),
+    }
+
+
+def _table(stats_csv: Path) -> list[str]:
+    lines = [
+        "| request | count | failures | median ms | p95 ms | p99 ms | max ms |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    with stats_csv.open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            name = "**all**" if row["Name"] == "Aggregated" else f"{row['Type']} {row['Name']}"
+            lines.append(
+                f"| {name} | {row['Request Count']} | {row['Failure Count']} | {row['50%']} "
+                f"| {row['95%']} | {row['99%']} | {float(row['Max Response Time']):.0f} |"
+            )
+    return lines
+
+
+def _failures(failures_csv: Path) -> list[str]:
+    lines = ["| request | error | occurrences |", "|---|---|---:|"]
+    with failures_csv.open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            lines.append(
+                f"| {row['Method']} {row['Name']} | {row['Error']} | {row['Occurrences']} |"
+            )
+    return lines
+
+
+def _uptime() -> str:
+    # Django set TZ to the site's zone in this process; the machine's figures are in UTC.
+    env = os.environ | {"TZ": "UTC"}
+    answer = subprocess.run(["uptime"], capture_output=True, text=True, check=False, env=env)  # noqa: S607
+    return answer.stdout.strip()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--spawn-rate", type=int, default=20)
+    parser.add_argument("--duration", type=int, default=75, help="seconds of traffic")
+    parser.add_argument("--restart-at", type=float, default=35, help="seconds into the run")
+    parser.add_argument("--mode", default="fast", choices=("smart", "fast", "immediate"))
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
+    args = parser.parse_args()
+    if not LOCUST.exists():
+        sys.exit(
+            f"{LOCUST} is missing: python3 -m venv bench/.venv-locust && "
+            "bench/.venv-locust/bin/pip install locust==2.47.0 'Pillow>=11'"
+        )
+    out = ROOT / "bench" / "out" / f"restart-{datetime.now(UTC):%Y%m%d-%H%M%S}"
+    out.mkdir(parents=True)
+    sys.path.insert(0, str(ROOT))
+    from tests.faults.cluster import Cluster
+
+    cluster = Cluster()
+    var = Path(tempfile.mkdtemp(prefix="hromada-load-"))
+    try:
+        cluster.init()
+        cluster.start()
+        # Django in this process and gunicorn both work on the throw-away cluster only.
+        os.environ.update(
+            DATABASE_URL=cluster.url,
+            HROMADA_VAR_DIR=str(var),
+            DJANGO_SETTINGS_MODULE="gis.settings",
+            LOG_LEVEL="WARNING",
+            REPORTS_RATE_LIMIT="1000000",  # every simulated resident comes from 127.0.0.1
+        )
+        _run(args, cluster, out)
+    finally:
+        cluster.remove()
+        subprocess.run(["rm", "-rf", str(var)], check=False)  # noqa: S607
+
+
+def _run(args, cluster, out: Path) -> None:
+    from bench.demo_site import demo_server
+
+    with demo_server("load", workers=args.workers, drop=False) as site:
+        numbers, terms = _demo_facts()
+        env = os.environ | {
+            "LOAD_REPORT_NUMBERS": ",".join(numbers),
+            "LOAD_SEARCH_TERMS": ",".join(terms),
+        }
+        probe, marks = Probe(site.url), {}
+        restart = threading.Thread(
+            target=_restart, args=(cluster, args.mode, args.restart_at, marks), daemon=True
+        )
+        before = _uptime()
+        probe.start()
+        restart.start()
+        subprocess.run(  # noqa: S603 — our own locust and locustfile, loopback host
+            [str(LOCUST), "-f", str(ROOT / "bench/load/locustfile.py"), "--headless"]
+            + ["--host", site.url, "-u", str(args.users), "-r", str(args.spawn_rate)]
+            + ["-t", f"{args.duration}s", "--stop-timeout", "10", "--only-summary"]
+            + ["--csv", str(out / "locust")],
+            env=env,
+            stdout=(out / "locust.log").open("w"),
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
+        after = _uptime()
+        restart.join(timeout=120)
+        probe.stopped.set()
+        probe.join(timeout=15)
+    recovery = _recovery(probe.samples, marks)
+    (out / "recovery.json").write_text(json.dumps(recovery, indent=2, ensure_ascii=False))
+    print("\n".join(_report(args, before, after, recovery, out, len(numbers), terms)))
+
+
+def _report(args, before, after, recovery, out, n_reports, terms) -> list[str]:
+    command = (
+        f".venv/bin/python -m bench.load.restart_run --users {args.users} --duration "
+        f"{args.duration} --restart-at {args.restart_at:g} --mode {args.mode} --workers "
+        f"{args.workers}"
+    )
+    return [
+        f"```sh\n{command}\n```",
+        "",
+        f"uptime before: `{before}`  ",
+        f"uptime after: `{after}`",
+        "",
+        f"{args.users} users (spawn {args.spawn_rate}/s), {args.duration} s, gunicorn "
+        f"{args.workers} sync workers, {n_reports} public reports and search terms "
+        f"{', '.join(terms)}; database restarted (`pg_ctl stop -m {args.mode}` + start) "
+        f"{args.restart_at:g} s in. Raw files: `{out.relative_to(ROOT)}`.",
+        "",
+        *_table(out / "locust_stats.csv"),
+        "",
+        "Failures by kind:",
+        "",
+        *_failures(out / "locust_failures.csv"),
+        "",
+        "Restart, as the probe (every 0.1 s) saw it:",
+        "",
+        "```json",
+        json.dumps(recovery, indent=2, ensure_ascii=False),
+        "```",
+    ]
+
+
+if __name__ == "__main__":
+    main()
