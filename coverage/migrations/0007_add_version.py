@@ -4,25 +4,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('coverage', '0006_gap_by_technology_group'),
+        ("coverage", "0006_gap_by_technology_group"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='coveragearea',
-            name='version',
-            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, help_text='Raised by one at every save; a save of an older version fails.', verbose_name='version'),
+            model_name="coveragearea",
+            name="version",
+            field=models.PositiveIntegerField(
+                db_default=1,
+                default=1,
+                editable=False,
+                help_text="Raised by one at every save; a save of an older version fails.",
+                verbose_name="version",
+            ),
         ),
         migrations.AddField(
-            model_name='provider',
-            name='version',
-            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, help_text='Raised by one at every save; a save of an older version fails.', verbose_name='version'),
+            model_name="provider",
+            name="version",
+            field=models.PositiveIntegerField(
+                db_default=1,
+                default=1,
+                editable=False,
+                help_text="Raised by one at every save; a save of an older version fails.",
+                verbose_name="version",
+            ),
         ),
         migrations.AddField(
-            model_name='wifihotspot',
-            name='version',
-            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, help_text='Raised by one at every save; a save of an older version fails.', verbose_name='version'),
+            model_name="wifihotspot",
+            name="version",
+            field=models.PositiveIntegerField(
+                db_default=1,
+                default=1,
+                editable=False,
+                help_text="Raised by one at every save; a save of an older version fails.",
+                verbose_name="version",
+            ),
         ),
     ]
