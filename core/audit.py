@@ -42,10 +42,17 @@ def _secret(name: str) -> bool:
     return any(word in name.lower() for word in SECRET_FIELD_WORDS)
 
 
+# Form fields that are bookkeeping, not the record: the version an edit form was opened at
+# (core.locking) changes with every save and says nothing about what was edited.
+BOOKKEEPING_FIELDS = frozenset({"edited_version"})
+
+
 def form_changes(form, *, add: bool = False) -> dict:
     """{field: [old, new]} of a bound Django form's changed fields (secrets masked)."""
     changes = {}
     for name in getattr(form, "changed_data", ()):
+        if name in BOOKKEEPING_FIELDS:
+            continue
         if _secret(name):
             changes[name] = ["***", "***"]
             continue

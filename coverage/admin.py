@@ -6,6 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.admin import AccusativeTitlesMixin
 from core.errors import ApplicationError
+from core.locking import VersionedAdminMixin, VersionedFormMixin
 from coverage.challenges import challenge_decide
 from coverage.models import (
     CoverageArea,
@@ -17,19 +18,20 @@ from coverage.models import (
     WifiHotspot,
 )
 from coverage.services import hotspot_save
-from layers.admin import MapAdmin
+from layers.admin import VersionedMapAdmin
 
 
 @admin.register(Provider)
-class ProviderAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
+class ProviderAdmin(AccusativeTitlesMixin, VersionedAdminMixin, admin.ModelAdmin):
     name_accusative = pgettext_lazy("accusative", "provider")
+    form = VersionedFormMixin
     list_display = ["name", "kind", "is_demo"]
     list_filter = ["kind"]
     search_fields = ["name"]
 
 
 @admin.register(CoverageArea)
-class CoverageAreaAdmin(MapAdmin):
+class CoverageAreaAdmin(VersionedMapAdmin):
     name_accusative = pgettext_lazy("accusative", "coverage area")
     list_display = ["provider", "technology", "down_mbps", "up_mbps", "source", "valid_from"]
     list_filter = ["technology", "source", "provider"]
@@ -37,7 +39,7 @@ class CoverageAreaAdmin(MapAdmin):
 
 
 @admin.register(WifiHotspot)
-class WifiHotspotAdmin(MapAdmin):
+class WifiHotspotAdmin(VersionedMapAdmin):
     name_accusative = pgettext_lazy("accusative", "Free Wi-Fi hotspot")
     """A new hotspot is saved by coverage.services.hotspot_save, which keeps its buffered
     coverage area; an existing one keeps its place and radius here (edit them via the API)."""

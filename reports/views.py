@@ -79,13 +79,13 @@ def report_new(request):
     """/reports/new/: file a report; on success go to the private follow page."""
     categories = list(selectors.categories_active())
     form = ReportForm(request.POST or None, request.FILES or None, categories=categories)
-    status = 200
+    status, refusal = 200, None
     if request.method == "POST" and form.is_valid():
         try:
             report = _report_from_form(request, form, categories)
         except ApplicationError as exc:
             form.add_error(None, str(exc.message))
-            status = exc.status
+            status, refusal = exc.status, exc
         else:
             return redirect(reverse("reports:follow", args=[report.follow_token]) + "?new=1")
     elif request.method == "POST":
@@ -98,7 +98,16 @@ def report_new(request):
         "form_version": FORM_VERSION,
         "photo_max_bytes": PHOTO_MAX_BYTES,
     }
-    return render(request, "reports/new.html", context, status=status)
+    return _retry_after(render(request, "reports/new.html", context, status=status), refusal)
+
+
+def _retry_after(response, exc):
+    """Add Retry-After (seconds) to a page refused by a rate limit (429, TooManyRequests):
+    the page keeps the visitor's form and says why; the header says when to try again."""
+    seconds = getattr(exc, "retry_after_s", None)
+    if seconds:
+        response["Retry-After"] = str(seconds)
+    return response
 
 
 def _report_from_form(request, form, categories):
@@ -205,7 +214,8 @@ def report_support_email(request, number):
     except NotFound:
         raise Http404(_("No such public report.")) from None
     except ApplicationError as exc:
-        return render(request, "reports/message.html", {"message": exc.message}, status=exc.status)
+        page = render(request, "reports/message.html", {"message": exc.message}, status=exc.status)
+        return _retry_after(page, exc)
     messages.success(request, _("A letter is on its way: open its link to confirm your “me too”."))
     return redirect("reports:detail", number=number)
 
@@ -288,7 +298,7 @@ def subscribe(request):
     form = SubscriptionForm(
         request.POST or None, settlements=settlements, categories=selectors.categories_active()
     )
-    status = 200
+    status, refusal = 200, None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -303,14 +313,14 @@ def subscribe(request):
             )
         except ApplicationError as exc:
             form.add_error(None, str(exc.message))
-            status = exc.status
+            status, refusal = exc.status, exc
         else:
             messages.success(request, _("Check your e-mail and confirm the subscription."))
             return redirect("reports:subscribe")
     elif request.method == "POST":
         status = 400
     context = {"form": form, "map_config": _map_config()}
-    return render(request, "reports/subscribe.html", context, status=status)
+    return _retry_after(render(request, "reports/subscribe.html", context, status=status), refusal)
 
 
 @require_http_methods(["GET", "POST"])

@@ -37,23 +37,26 @@ PROBE_PATHS = ("/healthz", "/api/v1/locate?lat=48.79&lon=32.72")
 
 
 class Probe(threading.Thread):
-    """GET each of PROBE_PATHS every `step` s; keep (monotonic time, path, status, kind)."""
+    """GET each of PROBE_PATHS every `step` s, one after another; keep, for each request,
+    (wall time sent, wall time answered, path, status, content type and error code)."""
 
     def __init__(self, base: str, step: float = 0.1):
         super().__init__(daemon=True)
         self.base, self.step = base, step
-        self.samples: list[tuple[float, str, int, str]] = []
+        self.samples: list[tuple[float, float, str, int, str]] = []
         self.stopped = threading.Event()
 
     def run(self):
         while not self.stopped.is_set():
             for path in PROBE_PATHS:
-                self.samples.append((time.monotonic(), path, *self._get(path)))
+                sent = time.time()
+                status, kind = self._get(path)
+                self.samples.append((sent, time.time(), path, status, kind))
             self.stopped.wait(self.step)
 
     def _get(self, path: str) -> tuple[int, str]:
         try:
-            with urllib.request.urlopen(self.base + path, timeout=10) as answer:  # noqa: S310
+            with urllib.request.urlopen(self.base + path, timeout=30) as answer:  # noqa: S310
                 return answer.status, answer.headers.get("Content-Type", "")
         except urllib.error.HTTPError as error:
             kind = error.headers.get("Content-Type", "")
@@ -68,13 +71,14 @@ class Probe(threading.Thread):
 
 
 def _restart(cluster, mode: str, at: float, marks: dict) -> None:
-    """Stop and start the throw-away cluster `at` s from now; record the moments."""
+    """Stop and start the throw-away cluster `at` s from now; record the moments (wall
+    time, to compare with locust's per-second history)."""
     time.sleep(at)
-    marks["stop_begin"] = time.monotonic()
+    marks["stop_begin"] = time.time()
     cluster.stop(mode)
-    marks["stopped"] = time.monotonic()
+    marks["stopped"] = time.time()
     cluster.start()
-    marks["started"] = time.monotonic()
+    marks["started"] = time.time()
 
 
 def _demo_facts() -> tuple[list[str], list[str]]:
@@ -89,26 +93,45 @@ def _demo_facts() -> tuple[list[str], list[str]]:
     return numbers, terms
 
 
-def _recovery(samples, marks) -> dict:
-    """What the probe saw around the restart: the statuses in the outage, and the first
-    200 after the database was started again."""
-    outage = [s for s in samples if marks["stop_begin"] <= s[0] < marks["started"]]
-    after = [s for s in samples if s[0] >= marks["started"]]
-    healthy = {}
+def _recovery(samples, marks, history_csv: Path) -> dict:
+    """What the probe and locust saw around the restart (seconds from `started`, the
+    moment pg_ctl start returned, unless said otherwise)."""
+    started = marks["started"]
+    in_outage = [s for s in samples if marks["stop_begin"] <= s[1] and s[0] < started]
+    after = [s for s in samples if s[0] >= started]
+    first_ok = {}
     for path in PROBE_PATHS:
-        first_ok = next((s[0] for s in after if s[1] == path and s[2] == 200), None)
-        healthy[path] = None if first_ok is None else round(first_ok - marks["started"], 2)
-    seen = sorted({(s[1], s[2], s[3]) for s in outage})
-    last_bad = max((s[0] for s in after if s[2] != 200), default=None)
+        ok = next((s for s in after if s[2] == path and s[3] == 200), None)
+        first_ok[path] = ok and {
+            "sent": round(ok[0] - started, 2),
+            "answered": round(ok[1] - started, 2),
+        }
+    bad_after = [s for s in after if s[3] != 200]
     return {
         "stop_took_s": round(marks["stopped"] - marks["stop_begin"], 2),
-        "start_took_s": round(marks["started"] - marks["stopped"], 2),
-        "during_outage": seen,
-        "first_200_after_start_s": healthy,
-        "last_non_200_after_start_s": (
-            None if last_bad is None else round(last_bad - marks["started"], 2)
-        ),
+        "start_took_s": round(started - marks["stopped"], 2),
+        "probe_answers_overlapping_the_outage": sorted({(s[2], s[3], s[4]) for s in in_outage}),
+        "probe_first_200_sent_after_start": first_ok,
+        "probe_non_200_sent_after_start": sorted({(s[2], s[3], s[4]) for s in bad_after}),
+        "probe_slowest_answer_s": round(max((s[1] - s[0] for s in samples), default=0), 2),
+        "locust_failures_from_stop_begin_s": _failure_span(history_csv, marks["stop_begin"]),
     }
+
+
+def _failure_span(history_csv: Path, stop_begin: float) -> dict:
+    """First and last second (from stop_begin) in which locust's failure count rose."""
+    rising, last = [], 0
+    with history_csv.open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["Name"] != "Aggregated":
+                continue
+            total = int(row["Total Failure Count"])
+            if total > last:
+                rising.append(int(row["Timestamp"]) - stop_begin)
+            last = total
+    if not rising:
+        return {"failures": 0}
+    return {"failures": last, "first": round(rising[0], 1), "last": round(rising[-1], 1)}
 
 
 def _table(stats_csv: Path) -> list[str]:
@@ -211,7 +234,11 @@ def _run(args, cluster, out: Path) -> None:
         restart.join(timeout=120)
         probe.stopped.set()
         probe.join(timeout=15)
-    recovery = _recovery(probe.samples, marks)
+    recovery = _recovery(probe.samples, marks, out / "locust_stats_history.csv")
+    with (out / "probe.csv").open("w", newline="") as handle:
+        csv.writer(handle).writerows(
+            [("sent", "answered", "path", "status", "kind"), *probe.samples]
+        )
     (out / "recovery.json").write_text(json.dumps(recovery, indent=2, ensure_ascii=False))
     print("\n".join(_report(args, before, after, recovery, out, len(numbers), terms)))
 
@@ -239,7 +266,7 @@ def _report(args, before, after, recovery, out, n_reports, terms) -> list[str]:
         "",
         *_failures(out / "locust_failures.csv"),
         "",
-        "Restart, as the probe (every 0.1 s) saw it:",
+        "Restart, as a probe (one request at a time, every 0.1 s) and locust saw it:",
         "",
         "```json",
         json.dumps(recovery, indent=2, ensure_ascii=False),
