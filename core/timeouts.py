@@ -5,9 +5,10 @@ The OGC API takes CQL2 filters, sort keys and geometries from anyone; a filter t
 cannot help (a `LIKE '%…%'` over every row, a spatial test against a huge polygon) must not
 hold a PostgreSQL backend and a web worker for minutes. So GET and HEAD requests under the
 public read prefixes (`settings.CORS_PUBLIC_PREFIXES`: /ogc/, /tiles/, /open311/,
-/api/v1/) set `statement_timeout` on their connection first and put the default back when
-the answer has been sent (after a streamed page's last row, too). A query PostgreSQL
-cancels for it answers, instead of a 500:
+/api/v1/) set `statement_timeout` on their connection before their first query (none when
+they make no query) and put the default back when the answer has been sent (after a
+streamed page's last row, too). A query PostgreSQL cancels for it answers, instead of a
+500:
 
 * 400 when the request has a CQL2 `filter` (the client's filter is what was too heavy:
   the message names the parameter and asks for a narrower one),
@@ -62,11 +63,12 @@ class PublicReadStatementTimeoutMiddleware:
         return self._bounded(request, timeout_ms)
 
     def _bounded(self, request, timeout_ms: int):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('statement_timeout', %s, false)", [str(timeout_ms)])
-        response = self.get_response(request)
-        # After the whole answer (a streamed page reads while it is sent).
-        response._resource_closers.append(_reset)
+        bound = _Bound(timeout_ms)
+        with connection.execute_wrapper(bound):
+            response = self.get_response(request)
+        if bound.applied:
+            # After the whole answer (a streamed page reads while it is sent).
+            response._resource_closers.append(_reset)
         return response
 
     def process_exception(self, request, exception):
@@ -77,6 +79,26 @@ class PublicReadStatementTimeoutMiddleware:
         if connection.in_atomic_block:
             transaction.set_rollback(True)
         return _cancelled_response(request)
+
+
+class _Bound:
+    """An execute wrapper that sets the timeout just before the request's first query: a
+    request that needs no query (a tile from the disk cache) never opens a connection
+    for it."""
+
+    def __init__(self, timeout_ms: int):
+        self.timeout_ms = timeout_ms
+        self.applied = False
+
+    def __call__(self, execute, sql, params, many, context):
+        if not self.applied:
+            self.applied = True
+            # A plain cursor of its own: the first query may be a server-side one.
+            with context["connection"].cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config('statement_timeout', %s, false)", [str(self.timeout_ms)]
+                )
+        return execute(sql, params, many, context)
 
 
 def _reset() -> None:
