@@ -384,7 +384,8 @@ def fetch_json(url: str) -> dict:
 def same_features(ours: str, others: dict[str, str]) -> list[dict]:
     """Compare ids and numberMatched of every service for the same bbox queries.
 
-    others: name → items URL of a peer, without its query ("pygeoapi", "tipg")."""
+    others: name → items URL of a peer with its GeoJSON format parameter ("…/items?f=json";
+    TiPg's `f=json` is plain JSON rows, its GeoJSON is `f=geojson`)."""
     checks = []
     for box in CHECK_BOXES:
         bbox = ",".join(str(v) for v in box)
@@ -393,7 +394,7 @@ def same_features(ours: str, others: dict[str, str]) -> list[dict]:
         check = {"bbox": bbox, "ours": len(my_ids), "numberMatched": [mine["numberMatched"]]}
         same = True
         for name, items_url in others.items():
-            other = fetch_json(f"{items_url}?bbox={bbox}&limit=10000&f=json&sortby=id")
+            other = fetch_json(f"{items_url}&bbox={bbox}&limit=10000&sortby=id")
             other_ids = sorted(int(f["id"]) for f in other["features"])
             check[name] = len(other_ids)
             check["numberMatched"].append(other.get("numberMatched"))
@@ -437,13 +438,13 @@ def run(args) -> dict:
     results = {"facilities": total, "workers": args.workers, "duration_s": args.duration}
     peers = {}
     try:
-        serving.wait_for(f"{ours}/ogc/conformance")
+        serving.wait_for(f"{ours}/ogc/conformance", 180)
         if not args.skip_pygeoapi:
-            serving.wait_for(f"{theirs}/conformance?f=json")
-            peers["pygeoapi"] = f"{theirs}/collections/facilities/items"
+            serving.wait_for(f"{theirs}/conformance?f=json", 180)
+            peers["pygeoapi"] = f"{theirs}/collections/facilities/items?f=json"
         if not args.skip_tipg:
             serving.wait_for(f"{tipg}/conformance", 180)
-            peers["tipg"] = f"{tipg}/collections/{TIPG_COLLECTION}/items"
+            peers["tipg"] = f"{tipg}/collections/{TIPG_COLLECTION}/items?f=geojson"
         if peers:
             results["same_features"] = same_features(ours, peers)
         results["runs"] = measure(args, ours, theirs, tile_paths, our_pages, their_pages, workdir)
