@@ -9,13 +9,16 @@ and pygeoapi 0.24 from its own virtualenv `bench/.venv-pygeoapi` (Python 3.12; s
 bench/README-ogc.md) serving the same table with its PostgreSQL provider and the same
 number of workers; drives both with wrk (Debian's `wrk`, bounded by `--duration`), and
 runs the very same SQL our views run directly through psycopg in as many threads as
-connections: the ceiling no web stack can beat. It stops both servers by their pids.
+connections: the ceiling no web stack can beat. Beside them TiPg 1.6 (an async OGC API
+server for PostGIS: FastAPI, asyncpg, uvicorn with `--workers` processes) serves the same
+table from `bench/.venv-tipg`, a virtualenv the runner creates on first use (`--tipg-python`
+chooses its interpreter; `--skip-tipg` leaves it out). It stops every server by its pid.
 
 Measured, at 1, 8 and 32 concurrent connections:
 * tiles/s of `/tiles/facilities/{z}/{x}/{y}.pbf` over a fixed, seeded set of tiles
   (z 10–14 over the data) beside the tile SQL's own rate;
 * requests/s and latency of 100-feature item pages at seeded offsets beside pygeoapi's
-  (same limit/offset, sorted by id) and beside the bare SQL (count + page);
+  and TiPg's (same limit/offset, sorted by id) and beside the bare SQL (count + page);
 * the same pages with a CQL2 filter (`filter=`) and reprojected (`crs=EPSG:6385`),
   each beside its own bare SQL page (`VARIANTS`).
 Before timing, it checks that both services return the same features (ids and
@@ -39,7 +42,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -48,6 +51,10 @@ if str(ROOT) not in sys.path:
 from bench import serving  # noqa: E402
 
 PYGEOAPI_VENV = ROOT / "bench" / ".venv-pygeoapi"
+TIPG_VENV = ROOT / "bench" / ".venv-tipg"
+TIPG_REQUIREMENTS = ["tipg==1.6.1", "uvicorn==0.*"]
+# TiPg names a table's collection "<schema>.<table>".
+TIPG_COLLECTION = "public.layers_facility"
 OUT = ROOT / "bench" / "out"
 M_BBOX = (31.0, 47.7, 33.9, 49.2)
 SEED = 20
@@ -202,6 +209,44 @@ def start_pygeoapi(port: int, workers: int, workdir: Path, db: dict) -> subproce
     return subprocess.Popen(command, cwd=workdir, env=env)
 
 
+def ensure_tipg(python: str) -> None:
+    """Create bench/.venv-tipg with TiPg and uvicorn when it is missing (once)."""
+    if (TIPG_VENV / "bin" / "uvicorn").exists():
+        return
+    subprocess.run([python, "-m", "venv", str(TIPG_VENV)], check=True)
+    pip = [str(TIPG_VENV / "bin" / "pip"), "install", "--quiet", *TIPG_REQUIREMENTS]
+    subprocess.run(pip, check=True)
+
+
+def start_tipg(port: int, workers: int, db: dict) -> subprocess.Popen:
+    """Start TiPg on the same table: only layers_facility is published, as one collection."""
+    # A Unix socket directory goes percent-encoded in the host part: TiPg's settings
+    # (pydantic) refuse an empty host, and asyncpg ignores `?host=` beside a named one.
+    host = quote(db["host"] or "localhost", safe="")
+    password = f":{quote(db['password'], safe='')}" if db["password"] else ""
+    auth = quote(db["user"], safe="") + password
+    url = f"postgresql://{auth}@{host}:{db['port']}/{db['dbname']}"
+    env = os.environ | {
+        "DATABASE_URL": url,
+        "TIPG_DB_SCHEMAS": '["public"]',
+        "TIPG_DB_TABLES": f'["{TIPG_COLLECTION}"]',
+        "TIPG_DB_SPATIAL_EXTENT": "false",
+        "TIPG_DB_DATETIME_EXTENT": "false",
+        "TIPG_MAX_FEATURES_PER_QUERY": "10000",
+        "TIPG_DEBUG": "false",
+    }
+    command = [
+        str(TIPG_VENV / "bin" / "uvicorn"),
+        "tipg.main:app",
+        f"--workers={workers}",
+        "--host=127.0.0.1",
+        f"--port={port}",
+        "--log-level=warning",
+        "--no-access-log",
+    ]
+    return subprocess.Popen(command, cwd=TIPG_VENV, env=env)
+
+
 # ---------------------------------------------------------------- measuring
 def wrk(base: str, paths: list[str], connections: int, duration: int, workdir: Path) -> dict:
     """Run wrk over the paths in turn; return requests/s, latency percentiles, errors."""
@@ -336,26 +381,26 @@ def fetch_json(url: str) -> dict:
         return json.load(response)
 
 
-def same_features(ours: str, theirs: str) -> list[dict]:
-    """Compare ids and numberMatched of both services for the same bbox queries."""
+def same_features(ours: str, others: dict[str, str]) -> list[dict]:
+    """Compare ids and numberMatched of every service for the same bbox queries.
+
+    others: name → items URL of a peer with its GeoJSON format parameter ("…/items?f=json";
+    TiPg's `f=json` is plain JSON rows, its GeoJSON is `f=geojson`)."""
     checks = []
     for box in CHECK_BOXES:
         bbox = ",".join(str(v) for v in box)
         mine = fetch_json(f"{ours}/ogc/collections/facilities/items?bbox={bbox}&limit=10000")
-        other = fetch_json(
-            f"{theirs}/collections/facilities/items?bbox={bbox}&limit=10000&f=json&sortby=id"
-        )
         my_ids = sorted(f["id"] for f in mine["features"])
-        other_ids = sorted(int(f["id"]) for f in other["features"])
-        checks.append(
-            {
-                "bbox": bbox,
-                "ours": len(my_ids),
-                "pygeoapi": len(other_ids),
-                "numberMatched": [mine["numberMatched"], other.get("numberMatched")],
-                "same_ids": my_ids == other_ids,
-            }
-        )
+        check = {"bbox": bbox, "ours": len(my_ids), "numberMatched": [mine["numberMatched"]]}
+        same = True
+        for name, items_url in others.items():
+            other = fetch_json(f"{items_url}&bbox={bbox}&limit=10000&sortby=id")
+            other_ids = sorted(int(f["id"]) for f in other["features"])
+            check[name] = len(other_ids)
+            check["numberMatched"].append(other.get("numberMatched"))
+            same = same and my_ids == other_ids
+        check["same_ids"] = same
+        checks.append(check)
     return checks
 
 
@@ -377,19 +422,37 @@ def run(args) -> dict:
         f"/collections/facilities/items?limit={PAGE_SIZE}&offset={o}&f=json&sortby=id"
         for o in offsets
     ]
+    tipg_pages = [
+        f"/collections/{TIPG_COLLECTION}/items?limit={PAGE_SIZE}&offset={o}&f=geojson&sortby=id"
+        for o in offsets
+    ]
     ours = f"http://127.0.0.1:{args.port}"
     theirs = f"http://127.0.0.1:{args.pygeoapi_port}"
+    tipg = f"http://127.0.0.1:{args.tipg_port}"
     workdir = Path(tempfile.mkdtemp(prefix="ogc-bench-"))
     servers = [start_ours(args.port, args.workers)]
     if not args.skip_pygeoapi:
         servers.append(start_pygeoapi(args.pygeoapi_port, args.workers, workdir, db_params()))
+    if not args.skip_tipg:
+        servers.append(start_tipg(args.tipg_port, args.workers, db_params()))
     results = {"facilities": total, "workers": args.workers, "duration_s": args.duration}
+    peers = {}
     try:
-        serving.wait_for(f"{ours}/ogc/conformance")
+        serving.wait_for(f"{ours}/ogc/conformance", 180)
         if not args.skip_pygeoapi:
-            serving.wait_for(f"{theirs}/conformance?f=json")
-            results["same_features"] = same_features(ours, theirs)
+            serving.wait_for(f"{theirs}/conformance?f=json", 180)
+            peers["pygeoapi"] = f"{theirs}/collections/facilities/items?f=json"
+        if not args.skip_tipg:
+            serving.wait_for(f"{tipg}/conformance", 180)
+            peers["tipg"] = f"{tipg}/collections/{TIPG_COLLECTION}/items?f=geojson"
+        if peers:
+            results["same_features"] = same_features(ours, peers)
         results["runs"] = measure(args, ours, theirs, tile_paths, our_pages, their_pages, workdir)
+        if not args.skip_tipg:
+            results["runs"]["tipg_items"] = {
+                c: warm_then_wrk(tipg, tipg_pages, c, args.duration, workdir)
+                for c in args.connections
+            }
         results["variant_runs"] = {
             name: {
                 c: warm_then_wrk(ours, pages, c, args.duration, workdir) for c in args.connections
@@ -464,8 +527,9 @@ def table(results: dict) -> str:
     runs, bare = results["runs"], results["bare_sql"]
     lines = [
         "| conns | tiles/s | SQL tiles/s | % of SQL | items req/s | p50 ms | p99 ms "
-        "| SQL items/s | SQL page/s | pygeoapi req/s | pygeoapi p50 ms | ours ÷ pygeoapi |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| SQL items/s | SQL page/s | pygeoapi req/s | pygeoapi p50 ms | ours ÷ pygeoapi "
+        "| TiPg req/s | TiPg p50 ms | ours ÷ TiPg |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for c in runs["tiles"]:
         tile, sql_tile = runs["tiles"][c], bare["tiles"][c]
@@ -473,12 +537,15 @@ def table(results: dict) -> str:
         sql_page = bare.get("items_page", {}).get(c, {})
         other = runs["pygeoapi_items"].get(c, {})
         ratio = f"{item['rps'] / other['rps']:.1f}×" if other.get("rps") else "—"
+        tipg = runs.get("tipg_items", {}).get(c, {})
+        tipg_ratio = f"{item['rps'] / tipg['rps']:.1f}×" if tipg.get("rps") else "—"
         lines.append(
             f"| {c} | {tile['rps']:.0f} | {sql_tile['rps']:.0f} | "
             f"{100 * tile['rps'] / sql_tile['rps']:.0f}% | {item['rps']:.0f} | {item['p50_ms']} | "
             f"{item['p99_ms']} | {sql_item['rps']:.0f} | {sql_page.get('rps', '—')} | "
             f"{other.get('rps', '—')} | "
-            f"{other.get('p50_ms', '—')} | {ratio} |"
+            f"{other.get('p50_ms', '—')} | {ratio} | {tipg.get('rps', '—')} | "
+            f"{tipg.get('p50_ms', '—')} | {tipg_ratio} |"
         )
     return "\n".join(lines)
 
@@ -491,11 +558,20 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--pygeoapi-port", type=int, default=5001)
     parser.add_argument("--skip-pygeoapi", action="store_true")
+    parser.add_argument("--tipg-port", type=int, default=5002)
+    parser.add_argument("--skip-tipg", action="store_true")
+    parser.add_argument(
+        "--tipg-python",
+        default=sys.executable,
+        help="interpreter of bench/.venv-tipg when it has to be created",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install wrk")
     if not args.skip_pygeoapi and not (PYGEOAPI_VENV / "bin" / "pygeoapi").exists():
         sys.exit(f"pygeoapi is missing: see bench/README-ogc.md ({PYGEOAPI_VENV})")
+    if not args.skip_tipg:
+        ensure_tipg(args.tipg_python)
     django_setup()
     results = run(args)
     OUT.mkdir(parents=True, exist_ok=True)

@@ -112,6 +112,8 @@ MIDDLEWARE = [
     # A fresh basemap tile on disk is sent here, as WhiteNoise sends static files.
     "layers.basemap.middleware.CachedBasemapMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
+    # Public reads (OGC filters!) never run a query past PUBLIC_READ_STATEMENT_TIMEOUT_MS.
+    "core.timeouts.PublicReadStatementTimeoutMiddleware",
     # Control characters and non-characters are removed from query strings and forms.
     "core.middleware.CleanInputMiddleware",
     # Tiles: no Vary on Accept-Language (nor Cookie when public); outside the two below.
@@ -263,6 +265,8 @@ STORAGE_SRID = 4326
 METRIC_SRID = 6385
 # Paths whose anonymous GET/HEAD answers any origin may read (core/cors.py).
 CORS_PUBLIC_PREFIXES = ("/ogc/", "/tiles/", "/open311/", "/api/v1/")
+# No query of a GET under those prefixes runs longer (core/timeouts.py); 0 = no limit.
+PUBLIC_READ_STATEMENT_TIMEOUT_MS = env_int("PUBLIC_READ_STATEMENT_TIMEOUT_MS", 15_000)
 TILE_SRID = 3857
 
 # Basemap of the web maps (layers/basemap/). BASEMAP_URL: empty = OpenStreetMap's tiles

@@ -10,3 +10,7 @@ application = get_wsgi_application()
 # Import the URLconf (and the API schemas it builds, ~2.5 s) now: with `--preload` once
 # before gunicorn forks, else when a worker boots, never inside a visitor's first request.
 _ = get_resolver().url_patterns
+# Likewise the CQL2 grammar of OGC API filters (seconds to build): once, before the fork.
+from layers.ogc.cql2 import text_parser  # noqa: E402
+
+text_parser()

@@ -76,8 +76,10 @@ class VersionedMapAdmin(VersionedAdminMixin, MapAdmin):
 @admin.register(Territory)
 class TerritoryAdmin(VersionedMapAdmin):
     name_accusative = pgettext_lazy("accusative", "territory")
-    list_display = ["name_uk", "katottg", "position_accuracy", "is_demo"]
+    list_display = ["name_uk", "katottg", "metric_srid", "position_accuracy", "is_demo"]
     search_fields = ["name_uk", "name_en", "katottg"]
+    # Chosen by the database from the boundary (the УСК-2000 zone of its centroid).
+    readonly_fields = ["metric_srid"]
 
 
 @admin.register(Settlement)

@@ -252,6 +252,31 @@ def _centre_from_columns(props: Mapping, boundary: MultiPolygon, *, row: int):
     return centre, []
 
 
+# --- the metric CRS -------------------------------------------------------------------------
+
+# УСК-2000 (UCS-2000) / Ukraine TM zones 7–13: EPSG:6381–6387, 3° wide, central meridians
+# 21°E to 39°E, scale 1 on the meridian. Zone 7 begins at 19.5°E.
+UCS2000_ZONE_SRIDS = tuple(range(6381, 6388))
+UCS2000_WEST_EDGE_DEG = 19.5
+
+
+def ucs2000_zone_srid(lon: float) -> int:
+    """Return the EPSG code (6381–6387) of the УСК-2000 TM zone holding longitude `lon`
+    (degrees east, EPSG:4326), clamped to zones 7–13 outside Ukraine's span. The rule the
+    database applies to a territory's centroid (layers.models.UcsZoneSrid)."""
+    index = math.floor((lon - UCS2000_WEST_EDGE_DEG) / 3.0)
+    return UCS2000_ZONE_SRIDS[min(max(index, 0), len(UCS2000_ZONE_SRIDS) - 1)]
+
+
+def common_srid(srids: Iterable[int], default: int) -> int:
+    """Return the SRID most of `srids` share (the first seen on a tie), `default` when
+    there are none: several territories measured together use one zone."""
+    counts: dict[int, int] = {}
+    for srid in srids:
+        counts[srid] = counts.get(srid, 0) + 1
+    return max(counts, key=counts.get) if counts else default
+
+
 # --- containment and keys -----------------------------------------------------------------
 
 

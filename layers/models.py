@@ -36,8 +36,27 @@ class Technology(models.TextChoices):
     OTHER = "other", _("other")
 
 
+class UcsZoneSrid(models.Func):
+    """The EPSG code of the УСК-2000 (UCS-2000) Ukraine TM zone of a geometry's centroid:
+    6381 (zone 7, central meridian 21°E) to 6387 (zone 13, 39°E), zones 3° wide, clamped
+    at the ends. The same rule as layers.compute.ucs2000_zone_srid, in SQL so that the
+    database keeps it with every write, whichever path wrote the row."""
+
+    template = (
+        "(6381 + LEAST(6, GREATEST(0, "
+        "FLOOR((ST_X(ST_Centroid(%(expressions)s)) - 19.5) / 3.0))))::integer"
+    )
+    output_field = models.IntegerField()
+
+
 class Territory(VersionedModel):
-    """A territorial community (громада): the area the council serves."""
+    """A territorial community (громада): the area the council serves.
+
+    `metric_srid` is its metric CRS, the УСК-2000 zone of its centroid, chosen by the
+    database when the boundary is written: areas, buffers, the printed grid and the
+    coverage computation of the territory are measured in it (EPSG:6385, zone 11, for
+    the Dmytrivska community).
+    """
 
     katottg = models.CharField(
         _("KATOTTG code"), max_length=19, unique=True, validators=[katottg_validator]
@@ -52,6 +71,12 @@ class Territory(VersionedModel):
         default=PositionAccuracy.APPROXIMATE,
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
+    metric_srid = models.GeneratedField(
+        expression=UcsZoneSrid("boundary"),
+        output_field=models.IntegerField(),
+        db_persist=True,
+        verbose_name=_("metric CRS (EPSG)"),
+    )
 
     class Meta:
         verbose_name = _("territory")

@@ -1,9 +1,11 @@
 """Chainable spatial query pieces for the base layers."""
 
 from django.conf import settings
+from django.contrib.gis.db.models import MultiPolygonField
 from django.contrib.gis.db.models.functions import Area, Distance, Transform
 from django.contrib.gis.geos import GEOSGeometry, Point, Polygon
 from django.db import models
+from django.db.models import F, Func
 from django.db.models.functions import Coalesce
 
 
@@ -38,8 +40,16 @@ class SettlementQuerySet(SpatialQuerySet):
         ).order_by("distance")
 
     def with_area_m2(self):
-        """Annotate `area_m2`: the boundary's area in METRIC_SRID, square metres."""
-        return self.annotate(area_m2=Area(Transform("boundary", settings.METRIC_SRID)))
+        """Annotate `area_m2`: the boundary's area, square metres, measured in the metric
+        CRS of the settlement's territory (Territory.metric_srid, an УСК-2000 zone)."""
+        metric = Func(
+            F("boundary"),
+            F("territory__metric_srid"),
+            function="ST_Transform",
+            # Every zone is in metres: the field's SRID only tells Area its unit.
+            output_field=MultiPolygonField(srid=settings.METRIC_SRID),
+        )
+        return self.annotate(area_m2=Area(metric))
 
 
 class FacilityQuerySet(SpatialQuerySet):

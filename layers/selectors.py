@@ -6,26 +6,26 @@ from django.db import connection
 from django.db.models import F, FloatField, Func
 
 from core.errors import InvalidInput, NotFound
-from layers import geojson
+from layers import compute, geojson
 from layers.models import Facility, Settlement, Territory
 
 
 class _AreaKm2(Func):
-    """Area of a geometry in METRIC_SRID, in km² rounded to 3 decimals."""
+    """Area of a geometry (EPSG:4326) in km² rounded to 3 decimals, measured in the metric
+    CRS its territory stored (`srid`: an expression naming Territory.metric_srid)."""
 
-    template = "ROUND((ST_Area(ST_Transform(%(expressions)s, {srid})) / 1e6)::numeric, 3)"
+    template = "ROUND((ST_Area(ST_Transform(%(expressions)s)) / 1e6)::numeric, 3)"
     output_field = FloatField()
 
-    def __init__(self, expression):
-        self.template = self.template.format(srid=settings.METRIC_SRID)
-        super().__init__(expression)
+    def __init__(self, expression, srid):
+        super().__init__(expression, srid)
 
 
 TERRITORY_PROPERTIES = {
     "katottg": "katottg",
     "name_uk": "name_uk",
     "name_en": "name_en",
-    "area_km2": _AreaKm2(F("boundary")),
+    "area_km2": _AreaKm2(F("boundary"), F("metric_srid")),
     "position_accuracy": "position_accuracy",
     "is_demo": "is_demo",
 }
@@ -37,7 +37,7 @@ SETTLEMENT_PROPERTIES = {
     "kind": "kind",
     "population": "population",
     "households": "households",
-    "area_km2": _AreaKm2(F("boundary")),
+    "area_km2": _AreaKm2(F("boundary"), F("territory__metric_srid")),
     "position_accuracy": "position_accuracy",
     "territory_katottg": "territory__katottg",
     "is_demo": "is_demo",
@@ -57,6 +57,24 @@ FACILITY_PROPERTIES = {
     "position_accuracy": "position_accuracy",
     "is_demo": "is_demo",
 }
+
+
+def metric_srid_current() -> int:
+    """Return the EPSG code of the metric CRS to measure and draw in: the УСК-2000 zone
+    stored with the loaded territory (the one most territories share when several are
+    loaded), settings.METRIC_SRID (6385) when none is."""
+    return metric_srid_of(Territory.objects.order_by("id"))
+
+
+def metric_srid_of(territories) -> int:
+    """Return the metric CRS (EPSG code) of these territories measured together: the zone
+    most of them share, settings.METRIC_SRID for none. `territories`: Territory rows or a
+    queryset of them."""
+    if hasattr(territories, "values_list"):
+        srids = territories.values_list("metric_srid", flat=True)
+    else:
+        srids = (t.metric_srid for t in territories)
+    return compute.common_srid(srids, settings.METRIC_SRID)
 
 
 def territory_geojson() -> str:

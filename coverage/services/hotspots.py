@@ -1,8 +1,8 @@
-"""Free Wi-Fi hotspots: each stored with its coverage area, a disc buffered in METRIC_SRID."""
+"""Free Wi-Fi hotspots: each stored with its coverage area, a disc buffered in the
+territory's metric CRS (Territory.metric_srid)."""
 
 from datetime import date
 
-from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point
 from django.db import connection, transaction
 
@@ -11,16 +11,18 @@ from coverage import compute
 from coverage.models import CoverageArea, WifiHotspot
 from coverage.services.areas import provider_get
 from layers.models import Facility
+from layers.selectors import metric_srid_current
 
 
 def hotspot_buffer(location: Point, radius_m: float) -> MultiPolygon:
-    """Return the disc of `radius_m` metres around a point, buffered in METRIC_SRID, as an
-    EPSG:4326 MultiPolygon (32 segments per quarter circle)."""
+    """Return the disc of `radius_m` metres around a point, buffered in the territory's
+    metric CRS (its УСК-2000 zone), as an EPSG:4326 MultiPolygon (32 segments per
+    quarter circle)."""
     with connection.cursor() as cursor:
         cursor.execute(
             """SELECT ST_AsEWKB(ST_Multi(ST_Transform(
                    ST_Buffer(ST_Transform(ST_GeomFromEWKB(%s), %s), %s, 32), 4326)))""",
-            [bytes(location.ewkb), settings.METRIC_SRID, radius_m],
+            [bytes(location.ewkb), metric_srid_current(), radius_m],
         )
         return GEOSGeometry(memoryview(bytes(cursor.fetchone()[0])))
 

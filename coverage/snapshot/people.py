@@ -1,10 +1,8 @@
 """The population step: the current population raster summed by zone (when one is loaded).
 
 Zones are the territories, villages and H3 hexagons (EPSG:4326) and the coverage inside
-the territories (METRIC_SRID); see coverage.population.zonal_sums.
+the territories (the computation's metric CRS, `srid`); see coverage.population.zonal_sums.
 """
-
-from django.conf import settings
 
 from core.errors import Conflict
 from coverage.raster import RasterError
@@ -13,9 +11,10 @@ from coverage.snapshot.inputs import Inputs
 from coverage.snapshot.unions import Progress
 
 
-def population_sums(inputs: Inputs, geo: Geometry, drawing, gathered, log: Progress):
+def population_sums(inputs: Inputs, geo: Geometry, drawing, gathered, log: Progress, *, srid: int):
     """Sum the current population raster by zone and put it on the villages; None without
-    a raster. drawing: the future of the Hexagons. Conflict when the stored raster can no
+    a raster. drawing: the future of the Hexagons; srid: the metric CRS of geo's
+    geometry. Conflict when the stored raster can no
     longer be read."""
     from coverage import population
 
@@ -33,7 +32,7 @@ def population_sums(inputs: Inputs, geo: Geometry, drawing, gathered, log: Progr
         village_ids=[inputs.village_rows[i][0] for i in has],
         villages=[inputs.villages_ll[i] for i in has],
         covered=geo.clipped,
-        srid=settings.METRIC_SRID,
+        srid=srid,
         cells=hexes.cells,
         hexagons=list(hexes.outline_ll),
     )

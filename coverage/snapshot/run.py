@@ -11,7 +11,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -29,6 +28,7 @@ from coverage.snapshot.inputs import (
 from coverage.snapshot.people import population_sums
 from coverage.snapshot.results import appeals_of, results_assemble, snapshot_start, wifi_zones_of
 from coverage.snapshot.unions import Progress
+from layers.selectors import metric_srid_of
 
 
 def _noop(message: str) -> None:
@@ -46,10 +46,12 @@ def coverage_compute(
     """Compute every coverage share and store it as the current snapshot.
 
     PostGIS stores and serves the inputs; the geometry runs in shapely/GEOS on arrays
-    (coverage.overlay), in settings.METRIC_SRID. as_of: the date whose valid coverage
-    areas, open hotspots and connected facilities count (default today). The snapshot also
-    holds the gaps, the unserved addresses, the H3 hexagons of the public map and, when a
-    population raster is loaded, population-weighted shares. territory_ids: compute over
+    (coverage.overlay), in the metric CRS stored with the territories (their УСК-2000
+    zone, Territory.metric_srid; the one most share when several are computed). as_of:
+    the date whose valid coverage areas, open hotspots and connected facilities count
+    (default today). The snapshot also holds the gaps, the unserved addresses, the H3
+    hexagons of the public map and, when a population raster is loaded,
+    population-weighted shares. territory_ids: compute over
     these territories together (benchmarks); default the one loaded territory. workers:
     threads for the unions. Concurrent runs queue on an advisory lock. Raises Conflict
     when no territory (or more than one) is loaded. Returns the new CoverageSnapshot.
@@ -59,7 +61,7 @@ def coverage_compute(
     as_of = as_of or timezone.localdate()
     territories = territories_get(territory_ids)
     t = thresholds_from_settings()
-    srid = settings.METRIC_SRID
+    srid = metric_srid_of(territories)
     tids = [x.id for x in territories]
     params = {
         "tids": tids,
@@ -87,7 +89,7 @@ def coverage_compute(
         jobs = Jobs()
         beside = pool.submit(background, inputs, geo, drawing, jobs)
         gathered, adr = gather(inputs, geo, log)
-        zonal = population_sums(inputs, geo, drawing, gathered, log)
+        zonal = population_sums(inputs, geo, drawing, gathered, log, srid=srid)
         wifi, appeals = wifi_zones_of(as_of), appeals_of(as_of)
         jobs.help(beside)
         back = background_result(jobs, beside, drawing, locating)

@@ -137,40 +137,42 @@ def parse(text: str, lang: str | None):
         raise bad(f"not valid {lang}: {str(exc).splitlines()[0][:200]}") from None
 
 
-_TEXT_PARSER = None
 _TEMPORAL_CALL = re.compile(r"\bT_[A-Za-z]+\s*\(", re.IGNORECASE)
 _INTERVAL_END = re.compile(r"'(\.\.|[0-9]{4}-[0-9]{2}-[0-9]{2})'")
 _OPEN_ENDS = ("'0001-01-01T00:00:00Z'", "'9999-12-31T23:59:59Z'")
 
 
-def _text_parser():
-    """pygeofilter's CQL2 text grammar with a transformer that keeps the temporal
-    operator's name (pygeofilter reads T_INTERSECTS as T_OVERLAPS)."""
-    global _TEXT_PARSER
-    if _TEXT_PARSER is None:
-        import os
+@functools.cache
+def text_parser():
+    """Return pygeofilter's CQL2 text grammar with a transformer that keeps the temporal
+    operator's name (pygeofilter reads T_INTERSECTS as T_OVERLAPS).
 
-        from lark import Lark, v_args
-        from pygeofilter.parsers.cql2_text import parser as text_module
+    Built once per process and kept: building the LALR tables takes seconds on a loaded
+    machine. gis/wsgi.py builds it before gunicorn forks its workers (`--preload`), so
+    that no visitor's first filter waits for it.
+    """
+    import os
 
-        @v_args(meta=False, inline=True)
-        class Transformer(text_module.CQLTransformer):
-            def binary_temporal_predicate(self, lhs, op, rhs):
-                return ast.Function(str(op).lower(), [lhs, rhs])
+    from lark import Lark, v_args
+    from pygeofilter.parsers.cql2_text import parser as text_module
 
-        _TEXT_PARSER = Lark.open(
-            "grammar.lark",
-            rel_to=text_module.__file__,
-            parser="lalr",
-            maybe_placeholders=False,
-            transformer=Transformer(),
-            import_paths=[os.path.dirname(os.path.dirname(text_module.__file__))],
-        )
-    return _TEXT_PARSER
+    @v_args(meta=False, inline=True)
+    class Transformer(text_module.CQLTransformer):
+        def binary_temporal_predicate(self, lhs, op, rhs):
+            return ast.Function(str(op).lower(), [lhs, rhs])
+
+    return Lark.open(
+        "grammar.lark",
+        rel_to=text_module.__file__,
+        parser="lalr",
+        maybe_placeholders=False,
+        transformer=Transformer(),
+        import_paths=[os.path.dirname(os.path.dirname(text_module.__file__))],
+    )
 
 
 def _parse_text(text: str):
-    return _text_parser().parse(_temporal_infix(text))
+    return text_parser().parse(_temporal_infix(text))
 
 
 def _temporal_infix(text: str) -> str:

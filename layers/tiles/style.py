@@ -30,7 +30,9 @@ class StyleInputs:
     `tiles`: layer id → absolute tile URL template ({z}/{x}/{y}); `tilejson`: layer id →
     absolute TileJSON URL; `api`: endpoint name → absolute URL; `markers`: marker name →
     `LayerStyle.as_dict()`; `bounds`: the territory's [west, south, east, north] in CRS84;
-    `max_zoom`: the deepest tile zoom; `basemap`: the basemap's part (see below).
+    `max_zoom`: the deepest tile zoom; `tile_max_zoom`: layer id → the deepest zoom its
+    tiles are cut at (from its data, as its TileJSON says; MapLibre over-zooms past it);
+    `basemap`: the basemap's part (see below).
     """
 
     name: str
@@ -45,6 +47,7 @@ class StyleInputs:
     # `layers.basemap.style.basemap_style()`: sources, layers under and over the data,
     # metadata; None draws no basemap.
     basemap: dict | None = None
+    tile_max_zoom: dict[str, int] | None = None
 
 
 def fit_zoom(bounds: list[float]) -> int:
@@ -149,10 +152,17 @@ def _source(legend: dict, inputs: StyleInputs) -> dict:
         "type": "vector",
         "tiles": [inputs.tiles[legend["id"]]],
         "minzoom": legend["min_zoom"],
-        "maxzoom": min(legend["max_zoom"], inputs.max_zoom),
+        "maxzoom": _source_max_zoom(legend, inputs),
         "bounds": inputs.bounds,
         "attribution": legend["source"],
     }
+
+
+def _source_max_zoom(legend: dict, inputs: StyleInputs) -> int:
+    """The deepest zoom of the layer's tiles: past it MapLibre draws the last tiles larger
+    instead of asking for tiles that add no detail."""
+    cap = min(legend["max_zoom"], inputs.max_zoom)
+    return min(cap, (inputs.tile_max_zoom or {}).get(legend["id"], cap))
 
 
 def _bottom_up(legends: list[dict]) -> list[dict]:

@@ -21,7 +21,13 @@ from layers.basemap.style import basemap_style
 from layers.ogc.http import cors, json_response, ogc_view
 from layers.ogc.params import TILE_MAX_ZOOM, parse_tile
 from layers.tiles import cache as tilecache
-from layers.tiles.selectors import MVT, territory_bounds, tile_bytes, tilejson_doc
+from layers.tiles.selectors import (
+    MVT,
+    data_max_zoom,
+    territory_bounds,
+    tile_bytes,
+    tilejson_doc,
+)
 from layers.tiles.style import StyleInputs, style_document
 
 MAX_LAYERS_PER_TILE = 12
@@ -145,6 +151,7 @@ def _style_inputs(request) -> StyleInputs:
         bounds=territory_bounds(),
         max_zoom=TILE_MAX_ZOOM,
         basemap=_basemap(request, BASEMAP_MAX_ZOOM),
+        tile_max_zoom={spec.id: data_max_zoom(spec) for spec in specs},
     )
 
 

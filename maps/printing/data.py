@@ -1,8 +1,9 @@
 """Reads for printed maps: the registry's layers from PostGIS into GeoDataFrames.
 
-Geometry is transformed to settings.METRIC_SRID (EPSG:6385, UCS-2000 / Ukraine TM zone
-11) in the database (`ST_Transform`) and sent as WKB; rows are read through each layer's
-registry queryset, so a layer prints exactly the rows it serves elsewhere.
+Geometry is transformed to the territory's metric CRS (Territory.metric_srid, its
+UCS-2000 / Ukraine TM zone; EPSG:6385, zone 11, for Dmytrivska) in the database
+(`ST_Transform`) and sent as WKB; rows are read through each layer's registry queryset,
+so a layer prints exactly the rows it serves elsewhere.
 """
 
 from dataclasses import dataclass
@@ -11,7 +12,6 @@ from datetime import date, datetime
 import geopandas as gpd
 import numpy as np
 import shapely
-from django.conf import settings
 from django.contrib.gis.db.models import Extent as ExtentAggregate
 from django.contrib.gis.db.models import Union
 from django.contrib.gis.db.models.functions import AsWKB, PointOnSurface, Transform
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from layers.models import Settlement, Territory
 from layers.registry import LayerSpec
+from layers.selectors import metric_srid_current
 from maps.printing.options import Extent, PrintError
 
 # Print-only roles of a layer's properties, beyond the registry's `colour_by`: the marker
@@ -57,8 +58,15 @@ class Area:
     village: Settlement | None = None
 
 
+def metric_srid() -> int:
+    """Return the EPSG code of the metric CRS maps are printed in (bounds in its metres)."""
+    return _srid()
+
+
 def _srid() -> int:
-    return settings.METRIC_SRID
+    # The territory's own УСК-2000 zone (Territory.metric_srid): a community far from 33°E
+    # printed in zone 11 would get a skewed grid and a wrong scale.
+    return metric_srid_current()
 
 
 def _grow(bounds, share: float, minimum_m: float = 0.0) -> tuple[float, float, float, float]:

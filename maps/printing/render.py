@@ -75,6 +75,8 @@ class MapJob:
     title: str
     subtitle: str
     layout: str = "map"
+    # The metric CRS of bounds, frames and grid: the territory's УСК-2000 zone.
+    srid: int = settings.METRIC_SRID
     legend_groups: list = field(default_factory=list)
     # What the map numbered, filled while drawing: (number printed, "facility" or "report",
     # name or category, kind or status, full report number) rows.
@@ -314,7 +316,7 @@ def draw_map(page: Page, job: MapJob, bounds, scale: int, box) -> None:
     symbols = draw_layers(ax, job, page.font_scale)
     furniture_boxes = [furniture.scale_bar(page, ax, bounds, scale)]
     centre = ((bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2)
-    angle = furniture.grid_convergence_deg(*centre, settings.METRIC_SRID)
+    angle = furniture.grid_convergence_deg(*centre, job.srid)
     furniture_boxes.append(page.display_box(furniture.north_arrow(page, box, angle)))
     label_map(ax, job, page, symbols + furniture_boxes)
     # The grid's labels come last and give way to every text already on the map.

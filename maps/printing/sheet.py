@@ -7,8 +7,6 @@ import io
 from collections.abc import Callable
 from dataclasses import replace
 
-from django.conf import settings
-
 from layers import registry
 from layers.models import Territory
 from layers.registry import LayerSpec
@@ -131,12 +129,13 @@ def map_prepare(options: PrintOptions, user, *, layout: str = "map") -> MapJob:
         title=options.title or default_title(area),
         subtitle=options.subtitle or default_subtitle(specs),
         layout=layout,
+        srid=data.metric_srid(),
     )
 
 
 def map_frame(job: MapJob, page: Page, index: int) -> Frame:
     """Return the georeferencing of a job's map frame on page `index` (0-based)."""
-    return Frame(index, page.box(job.layout, "map"), job.bounds, settings.METRIC_SRID)
+    return Frame(index, page.box(job.layout, "map"), job.bounds, job.srid)
 
 
 def map_pdf(options: PrintOptions, user, *, progress: Progress | None = None) -> bytes:

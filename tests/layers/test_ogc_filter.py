@@ -491,3 +491,29 @@ def test_gdal_reads_typed_fields_and_filters_on_the_server(live_server, faciliti
     # The filter went to the server (a `filter=` or the equality parameters), not applied
     # by GDAL over every feature.
     assert "filter=" in result.stderr or "kind=school" in result.stderr, result.stderr[-2000:]
+
+
+# ------------------------------------------------------------------ the grammar, built once
+
+
+def test_the_cql2_grammar_is_built_once_per_process_and_reused(client, facilities):
+    from layers.ogc import cql2
+
+    first = cql2.text_parser()
+    # Three filters parse's own cache has not seen: each one goes through the grammar.
+    for cql in ("kind = 'school'", "name LIKE 'Заклад 0%'", "down_mbps > 10"):
+        items(client, filter=cql)
+    assert cql2.text_parser() is first
+    assert cql2.text_parser.cache_info().currsize == 1
+
+
+def test_the_wsgi_entry_builds_the_grammar_before_gunicorn_forks():
+    import importlib
+    import sys
+
+    from layers.ogc import cql2
+
+    cql2.text_parser.cache_clear()
+    sys.modules.pop("gis.wsgi", None)
+    importlib.import_module("gis.wsgi")
+    assert cql2.text_parser.cache_info().currsize == 1

@@ -97,3 +97,20 @@ def test_tilejson_max_zoom_comes_from_the_data(client, settlement):
     doc = client.get("/tiles/settlements.json").json()
     assert 14 <= doc["maxzoom"] <= 18
     assert doc["vector_layers"][0]["maxzoom"] == doc["maxzoom"]
+
+
+def test_style_sources_stop_at_the_zoom_of_their_tiles_not_22(client, settlement, facility):
+    sources = client.get("/tiles/style.json").json()["sources"]
+    checked = 0
+    for layer_id, source in sources.items():
+        if layer_id == "basemap":
+            continue
+        tilejson = client.get(f"/tiles/{layer_id}.json").json()
+        assert source["maxzoom"] == tilejson["maxzoom"], layer_id
+        assert source["maxzoom"] <= 18, layer_id
+        checked += 1
+    assert checked >= 2
+    # The drawn layers go on past it: MapLibre over-zooms the deepest tiles.
+    layers = client.get("/tiles/style.json").json()["layers"]
+    drawn = [layer for layer in layers if layer.get("source") == "settlements"]
+    assert drawn and all(layer["maxzoom"] > sources["settlements"]["maxzoom"] for layer in drawn)

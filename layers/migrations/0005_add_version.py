@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("layers", "0003_english_kind_labels"),
+        ("layers", "0004_add_territory_metric_srid"),
     ]
 
     operations = [

@@ -1,0 +1,131 @@
+"""A statement timeout on the public read APIs: no anonymous GET runs a query for longer
+than `settings.PUBLIC_READ_STATEMENT_TIMEOUT_MS`.
+
+The OGC API takes CQL2 filters, sort keys and geometries from anyone; a filter the indexes
+cannot help (a `LIKE '%…%'` over every row, a spatial test against a huge polygon) must not
+hold a PostgreSQL backend and a web worker for minutes. So GET and HEAD requests under the
+public read prefixes (`settings.CORS_PUBLIC_PREFIXES`: /ogc/, /tiles/, /open311/,
+/api/v1/) set `statement_timeout` on their connection before their first query (none when
+they make no query) and put the default back when the answer has been sent (after a
+streamed page's last row, too). A query PostgreSQL cancels for it answers, instead of a
+500:
+
+* 400 when the request has a CQL2 `filter` (the client's filter is what was too heavy:
+  the message names the parameter and asks for a narrower one),
+* 503 otherwise (the server is too busy to answer in time; `Retry-After` says when to
+  try again),
+
+as one JSON body in both the OGC exception shape (`code`, `description`) and the
+project's (`error`), like every other error of these APIs.
+
+The setting is `SET` for the session, not `SET LOCAL` in a transaction: a read needs no
+transaction (BEGIN and COMMIT would be two more round trips on every tile), and the
+streamed pages of /ogc/ read after the view has returned. Inside an outer transaction
+(the test suite's) the request runs in a savepoint, so that a cancelled query leaves the
+outer transaction usable.
+"""
+
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
+from django.http import JsonResponse
+
+from core.errors import error_body
+
+SAFE = frozenset({"GET", "HEAD"})
+RETRY_AFTER_S = 5
+
+
+def _applies(request) -> bool:
+    return request.method in SAFE and request.path.startswith(tuple(settings.CORS_PUBLIC_PREFIXES))
+
+
+def is_query_cancelled(exception: BaseException) -> bool:
+    """Tell a query PostgreSQL cancelled (statement timeout, pg_cancel_backend) from other
+    database errors: psycopg's QueryCanceled (SQLSTATE 57014) under Django's error."""
+    cause = exception.__cause__ or exception
+    return getattr(cause, "sqlstate", None) == "57014"
+
+
+class PublicReadStatementTimeoutMiddleware:
+    """Bound every query of a public read request by a statement timeout; answer a
+    cancelled one with a 400 (a `filter` was given) or 503 JSON, never a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        timeout_ms = int(settings.PUBLIC_READ_STATEMENT_TIMEOUT_MS)
+        if timeout_ms <= 0 or not _applies(request):
+            return self.get_response(request)
+        if connection.in_atomic_block:
+            with transaction.atomic():
+                return self._bounded(request, timeout_ms)
+        return self._bounded(request, timeout_ms)
+
+    def _bounded(self, request, timeout_ms: int):
+        bound = _Bound(timeout_ms)
+        with connection.execute_wrapper(bound):
+            response = self.get_response(request)
+        if bound.applied:
+            # After the whole answer (a streamed page reads while it is sent).
+            response._resource_closers.append(_reset)
+        return response
+
+    def process_exception(self, request, exception):
+        if not (_applies(request) and isinstance(exception, OperationalError)):
+            return None
+        if not is_query_cancelled(exception):
+            return None
+        if connection.in_atomic_block:
+            transaction.set_rollback(True)
+        return _cancelled_response(request)
+
+
+class _Bound:
+    """An execute wrapper that sets the timeout just before the request's first query: a
+    request that needs no query (a tile from the disk cache) never opens a connection
+    for it."""
+
+    def __init__(self, timeout_ms: int):
+        self.timeout_ms = timeout_ms
+        self.applied = False
+
+    def __call__(self, execute, sql, params, many, context):
+        if not self.applied:
+            self.applied = True
+            # A plain cursor of its own: the first query may be a server-side one.
+            with context["connection"].cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config('statement_timeout', %s, false)", [str(self.timeout_ms)]
+                )
+        return execute(sql, params, many, context)
+
+
+def _reset() -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET statement_timeout")
+    except Exception:  # a broken connection is closed by Django's own checks
+        connection.close_if_unusable_or_obsolete()
+
+
+def _cancelled_response(request) -> JsonResponse:
+    limit_s = int(settings.PUBLIC_READ_STATEMENT_TIMEOUT_MS) / 1000
+    if "filter" in request.GET:
+        status, ogc_code, code = 400, "InvalidParameterValue", "invalid_filter"
+        message = (
+            f"Invalid filter: the query took longer than the {limit_s:g} s statement "
+            "timeout and was cancelled. Narrow the filter (fewer LIKE patterns starting "
+            "with %, a smaller geometry) or add a bbox."
+        )
+    else:
+        status, ogc_code, code = 503, "ServiceUnavailable", "statement_timeout"
+        message = (
+            f"The query took longer than the {limit_s:g} s statement timeout and was "
+            "cancelled: the server is busy. Try again shortly."
+        )
+    body = {"code": ogc_code, "description": message, **error_body(code, message)}
+    response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+    if status == 503:
+        response["Retry-After"] = str(RETRY_AFTER_S)
+    return response
