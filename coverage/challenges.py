@@ -33,28 +33,35 @@ def areas_at(point, *, on_date=None) -> list[int]:
     )
 
 
-def challenge_from_report(report) -> CoverageChallenge | None:
+def challenge_from_report(report, *, created: bool = False) -> CoverageChallenge | None:
     """Make the challenge of a coverage-complaint report (once); None for other reports.
+
+    `created` says the report row was just inserted (post_save's flag), so it cannot have
+    a challenge yet.
 
     Runs inside the report's transaction, so a report that is rolled back leaves no
     challenge behind.
     """
     if not report.category.is_coverage_complaint:
         return None
-    existing = CoverageChallenge.objects.filter(report=report).first()
-    if existing is not None:
-        return existing
+    # A report just inserted has no challenge yet: no need to look (one query per report).
+    if not created:
+        existing = CoverageChallenge.objects.filter(report=report).first()
+        if existing is not None:
+            return existing
     challenge = CoverageChallenge.objects.create(
         report=report, location=report.location, settlement_id=report.settlement_id
     )
-    challenge.areas.set(areas_at(report.location))
+    area_ids = areas_at(report.location)
+    if area_ids:
+        challenge.areas.add(*area_ids)  # a new challenge has no areas to compare with
     return challenge
 
 
 def report_saved(sender, instance, created, raw=False, **kwargs) -> None:
     """post_save receiver of reports.Report: turn coverage complaints into challenges."""
     if not raw:
-        challenge_from_report(instance)
+        challenge_from_report(instance, created=created)
 
 
 @transaction.atomic

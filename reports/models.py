@@ -9,6 +9,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MinValueValidator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -377,15 +378,27 @@ class ResponseTemplate(models.Model):
 
 
 class Support(models.Model):
-    """One "me too" for a report, counted once per person.
+    """One person's "me too" for a report: the report counts these rows.
 
-    `client_hash` is a keyed hash of who the person is: a signed-in user, a confirmed
-    e-mail or a device token kept by their browser (never a network address, which a
-    whole village shares behind its mobile operator).
+    `client_hash` is a keyed hash of who said it: a signed-in user, a confirmed e-mail or
+    a device token kept by a browser (never a network address, which a whole village
+    shares behind its mobile operator); `kind` says which. `linked` holds the hashes of
+    the person's other identities, as "<kind>:<hash>" (a device or an account shown to be
+    theirs by confirming the e-mail in that browser); a person's e-mail, when known, is
+    always `client_hash` (reports/services/public.py, `report_support`, has the rule).
     """
+
+    class Kind(models.TextChoices):
+        USER = "user", _("signed-in user")
+        EMAIL = "email", _("confirmed e-mail")
+        DEVICE = "device", _("device")
+        # Rows made before identities were linked.
+        UNKNOWN = "", _("unknown")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="supports")
     client_hash = models.CharField(max_length=64)
+    kind = models.CharField(max_length=8, choices=Kind.choices, blank=True, default="")
+    linked = ArrayField(models.CharField(max_length=72), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

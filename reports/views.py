@@ -226,16 +226,23 @@ def support_email_confirm(request, token):
     (mail scanners that follow every link in a letter must not count for the owner)."""
     try:
         if request.method == "POST":
-            report, added = services.support_email_confirm(token=token)
-            text = _("Thank you! Your “me too” is counted.") if added else _("You already said so.")
-            messages.success(request, text)
-            return redirect("reports:detail", number=report.number)
+            return _support_email_confirmed(request, token)
         report = services.support_email_report(token=token)[0]
-    except NotFound:
-        raise Http404(_("This link is not valid or has expired.")) from None
-    except ApplicationError as exc:
+    except ApplicationError as exc:  # a stale or forged link (404) says so in words
         return render(request, "reports/message.html", {"message": exc.message}, status=exc.status)
     return render(request, "reports/support_confirm.html", {"report": report})
+
+
+def _support_email_confirmed(request, token):
+    """Count the address's "me too", linked with this browser (its device cookie, made
+    here when missing, or its account): the same person's device "me too" counts once."""
+    browser, new_token = person_key(request)
+    report, added = services.support_email_confirm(token=token, browser=browser)
+    text = _("Thank you! Your “me too” is counted.") if added else _("You already said so.")
+    messages.success(request, text)
+    response = redirect("reports:detail", number=report.number)
+    device_remember(response, new_token)
+    return response
 
 
 @require_http_methods(["GET", "POST"])

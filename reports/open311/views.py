@@ -11,10 +11,11 @@ English. What residents read in a client (service names, notices) is Ukrainian d
 
 import hashlib
 import re
+from datetime import timedelta
 from functools import wraps
 
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_exempt
 
@@ -37,6 +38,9 @@ CONTACT = (
 )
 KEY_SERVICE = "Ключ API (api_key) видає адміністратор громади на запит до сільської ради."
 MODERATION_NOTICE = "Звернення буде опубліковано після перевірки модератором."
+# ApiKey.last_used_at is kept to the minute (see _last_used_touch).
+LAST_USED_RESOLUTION_S = 60
+LAST_USED_RESOLUTION = timedelta(seconds=LAST_USED_RESOLUTION_S)
 _ATTRIBUTE = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
 
 
@@ -264,12 +268,28 @@ def _api_key_check(key: str | None) -> ApiKey:
     """Return the active key; PermissionDenied (403) when missing or unknown."""
     if not key:
         raise PermissionDenied("api_key was not provided.")
+    # A plain SHA-256 is enough: keys are 32+ random bytes, not passwords to stretch.
     digest = hashlib.sha256(key.encode()).hexdigest()
     api_key = ApiKey.objects.filter(key_hash=digest, is_active=True).first()
     if api_key is None:
         raise PermissionDenied("Invalid api_key received -- can't proceed with create_request.")
-    ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=timezone.now())
+    _last_used_touch(api_key)
     return api_key
+
+
+def _last_used_touch(api_key: ApiKey) -> None:
+    """Record that the key was used, at most once per LAST_USED_RESOLUTION_S seconds.
+
+    Writing the column on every POST cost a write and a commit of its own per request (and
+    made every concurrent POST of one key queue on that row); "last used" to the minute
+    is what staff need to see whether a client is alive.
+    """
+    now = timezone.now()
+    seen = api_key.last_used_at
+    if seen is not None and now - seen < LAST_USED_RESOLUTION:
+        return
+    stale = Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
+    ApiKey.objects.filter(stale, pk=api_key.pk).update(last_used_at=now)
 
 
 def _key_rate_limit(api_key: ApiKey) -> services.RateLimit:

@@ -4,7 +4,6 @@ leaves nothing behind; e-mails go out only after the transaction commits.
 
 import hashlib
 import re
-import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -12,7 +11,8 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import URLValidator, validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from addresses.selectors import REVERSE_MAX_M, address_nearest_id
@@ -161,8 +161,10 @@ def _report_create(
     clean_photos = _photos_clean(photos, already=0)
     if media_url:
         _url_check(media_url)
+    report_id, now = _report_id_next(), timezone.now()
     report = Report.objects.create(
-        number=f"tmp-{uuid.uuid4().hex[:16]}",
+        pk=report_id,
+        number=report_number(now.year, report_id),
         category=category,
         description=text,
         location=point,
@@ -182,12 +184,30 @@ def _report_create(
         media_url=media_url,
         created_by=created_by,
     )
-    report.number = f"{report.created_at.year}-{report.pk:05d}"
-    report.save(update_fields=["number"])
+    if report.created_at.year != now.year:  # filed across midnight of 31 December (UTC)
+        report.number = report_number(report.created_at.year, report.pk)
+        report.save(update_fields=["number"])
     _photos_save(report, clean_photos)
     Update.objects.create(report=report, kind=Update.Kind.CREATED, new_status=report.status)
     transaction.on_commit(lambda: _after_create(report))
     return report
+
+
+def report_number(year: int, report_id: int) -> str:
+    """Return the public number of a report: the year it was filed (UTC) and its id."""
+    return f"{year}-{report_id:05d}"
+
+
+def _report_id_next() -> int:
+    """Draw the next id from the reports table's identity sequence.
+
+    The number holds the id; drawn first, the number goes into the one INSERT instead of
+    a placeholder followed by an UPDATE (a second row version, and a second round of
+    every post_save receiver, for each report).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [Report._meta.db_table])
+        return cursor.fetchone()[0]
 
 
 def report_create_once(*, idempotency_key: str, **fields) -> tuple[Report, bool]:
@@ -261,11 +281,16 @@ def _point_in_territory(lat: float, lon: float) -> Point:
 
 
 def settlement_for_point(point: Point) -> Settlement | None:
-    """Return the settlement containing the point, else the nearest within 2 km, else None."""
-    inside = Settlement.objects.containing(point).first()
+    """Return the settlement containing the point, else the nearest within 2 km, else None.
+
+    Its geometries are deferred: a report needs the village's id and name, and reading
+    the boundary would move and parse a polygon per report.
+    """
+    settlements = Settlement.objects.defer("boundary", "centre")
+    inside = settlements.containing(point).first()
     if inside is not None:
         return inside
-    nearest = Settlement.objects.with_distance_m(point).first()
+    nearest = settlements.with_distance_m(point).first()
     if nearest is not None and nearest.distance.m <= settings.LOCATE_NEAREST_MAX_M:
         return nearest
     return None

@@ -5,6 +5,7 @@ link a comment, a photo, "fixed" / "not fixed".
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, InvalidInput, NotFound
@@ -42,6 +43,16 @@ def report_support(*, report: Report, person: str, client_ip: str = "") -> tuple
     SUPPORT_PER_ADDRESS_LIMIT new "me too"s from one address an hour (a village behind one
     operator's NAT still counts as its people). Raise Conflict when the report is closed,
     TooManyRequests past the limit, InvalidInput without a person.
+
+    The rule for one person with several identities: the count is the number of distinct
+    people, and an identity already linked to a person who counted adds nothing. An
+    e-mail confirmed in a browser (support_email_confirm) links that browser's device or
+    account with the address, whichever said "me too" first: a device "me too" followed
+    by the e-mail one from the same browser counts once, and so does the other order.
+    A browser that counted alone and then confirms an address that counted elsewhere is
+    merged into it (the count drops by one). Two different addresses are always two
+    people, even confirmed in one shared browser: a browser already linked to one address
+    is not linked to a second.
     """
     if not report.is_open:
         raise Conflict(_("This report is closed."), code="report_closed")
@@ -53,23 +64,85 @@ def report_support(*, report: Report, person: str, client_ip: str = "") -> tuple
             _("Too many “me too” from your address. Please try again later."),
             retry_after_s=SUPPORT_PER_ADDRESS_WINDOW_S,
         )
-    return _support_add(report, client_hash(person), key)
+    return _support_add(report, _identity(person), None, key)
 
 
-def _support_add(report: Report, person_hash: str, limit_key: str | None) -> tuple[int, bool]:
-    """Store one "me too" under `person_hash` (unique per report: a repeat adds nothing)."""
-    key = limit_key
-    created = Support.objects.get_or_create(report=report, client_hash=person_hash)[1]
-    if created:
-        Report.objects.filter(pk=report.pk).update(supporters_count=_supporters(report))
-        if key:
-            counter_incr(key, SUPPORT_PER_ADDRESS_WINDOW_S)
-    report.refresh_from_db(fields=["supporters_count"])
-    return report.supporters_count, created
+def _identity(person: str) -> tuple[str, str]:
+    """Return (Support.Kind, keyed hash) of a person key such as "device:<token>"."""
+    kind = person.split(":", 1)[0]
+    return (kind if kind in Support.Kind.values else Support.Kind.UNKNOWN), client_hash(person)
 
 
-def _supporters(report: Report) -> int:
-    return Support.objects.filter(report=report).count()
+def _support_add(
+    report: Report,
+    who: tuple[str, str],
+    browser: tuple[str, str] | None,
+    limit_key: str | None,
+) -> tuple[int, bool]:
+    """Store the "me too" of identity `who` (kind, hash), linked with the `browser` it was
+    confirmed in (kind, hash) as report_support's rule says; return (people, whether a new
+    person was counted). The report row is locked, so concurrent "me too"s of one report
+    are counted and linked one after the other."""
+    list(Report.objects.select_for_update().filter(pk=report.pk).values_list("pk"))
+    mine = _support_of(report, who)
+    theirs = _support_of(report, browser) if browser else None
+    added = False
+    if mine is None and theirs is not None and not _has_other_email(theirs, who):
+        _support_adopt(theirs, who, browser)  # the browser's "me too" was this person's
+    elif mine is None:
+        mine, added = Support.objects.create(report=report, client_hash=who[1], kind=who[0]), True
+        if browser and theirs is None:
+            _support_link(mine, [_tag(*browser)])
+    elif browser and theirs is None:
+        _support_link(mine, [_tag(*browser)])
+    elif theirs is not None and theirs.pk != mine.pk and not _has_other_email(theirs, who):
+        _support_link(mine, [_primary_tag(theirs, browser), *theirs.linked])
+        theirs.delete()  # it was this person all along: the count drops by one
+    people = report.supports.count()
+    Report.objects.filter(pk=report.pk).exclude(supporters_count=people).update(
+        supporters_count=people
+    )
+    report.supporters_count = people
+    if added and limit_key:
+        counter_incr(limit_key, SUPPORT_PER_ADDRESS_WINDOW_S)
+    return people, added
+
+
+def _tag(kind: str, identity_hash: str) -> str:
+    return f"{kind}:{identity_hash}"
+
+
+def _primary_tag(row: Support, browser: tuple[str, str]) -> str:
+    """The tag of a row's own identity; a row made before kinds were kept and found as the
+    browser's is that browser's."""
+    kind = row.kind or (browser[0] if row.client_hash == browser[1] else "")
+    return _tag(kind, row.client_hash)
+
+
+def _support_of(report: Report, identity: tuple[str, str]) -> Support | None:
+    """Return the "me too" of the person an identity is, or is linked to, on the report."""
+    kind, identity_hash = identity
+    own = Q(client_hash=identity_hash) | Q(linked__contains=[_tag(kind, identity_hash)])
+    return report.supports.filter(own).first()
+
+
+def _has_other_email(row: Support, who: tuple[str, str]) -> bool:
+    """Tell whether the person of `row` has an e-mail address other than `who`'s (an
+    address, when known, is always the row's own identity)."""
+    return row.kind == Support.Kind.EMAIL and row.client_hash != who[1]
+
+
+def _support_adopt(row: Support, who: tuple[str, str], browser) -> None:
+    """Make `who` (an e-mail) the identity of the browser's "me too", keeping the
+    browser's own identity linked to it."""
+    row.linked = [*row.linked, _primary_tag(row, browser)]
+    row.client_hash, row.kind = who[1], who[0]
+    row.save(update_fields=["linked", "client_hash", "kind"])
+
+
+def _support_link(row: Support, tags: list[str]) -> None:
+    row.linked = [*row.linked, *(tag for tag in tags if tag not in row.linked)]
+    row.save(update_fields=["linked"])
 
 
 # ------------------------------------------------------------------ "me too" by e-mail
@@ -127,14 +200,20 @@ def support_email_report(*, token: str) -> tuple[Report, str]:
 
 
 @transaction.atomic
-def support_email_confirm(*, token: str) -> tuple[Report, bool]:
+def support_email_confirm(*, token: str, browser: str | None = None) -> tuple[Report, bool]:
     """Count the "me too" of a confirmed address once; return (report, whether new).
-    Raise NotFound for a bad link, Conflict when the report has closed meanwhile."""
+
+    `browser` is the person key of the browser the link is confirmed in ("device:<token>"
+    or "user:<id>", reports/people.py): it is linked with the address as report_support
+    says, so the same browser's device "me too", before or after, does not count again.
+    A link confirmed again (replayed, or in another browser) counts nothing more. Raise
+    NotFound for a bad or expired link, Conflict when the report has closed meanwhile.
+    """
     report, person_hash = support_email_report(token=token)
     if not report.is_open:
         raise Conflict(_("This report is closed."), code="report_closed")
-    added = _support_add(report, person_hash, None)[1]
-    report.refresh_from_db(fields=["supporters_count"])
+    confirming = _identity(browser) if browser and ":" in browser else None
+    added = _support_add(report, (Support.Kind.EMAIL, person_hash), confirming, None)[1]
     return report, added
 
 

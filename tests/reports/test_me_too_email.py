@@ -135,3 +135,107 @@ def test_the_map_popup_gets_the_count_words_in_each_language(client, make_report
     Report.objects.filter(pk=report.pk).update(supporters_count=3)
     features = client.get("/api/v1/reports/").json()["features"]
     assert features[0]["properties"]["supporters"] == 3
+
+
+# ------------------------------------------------------------------ one person, two identities
+def _device_me_too(client, report):
+    return client.post(f"/reports/{report.number}/support/", HTTP_ACCEPT_LANGUAGE="en")
+
+
+def _confirm(client, report, email):
+    _ask(client, report, email=email)
+    return client.post(_link(mail.outbox[-1]), follow=True, HTTP_ACCEPT_LANGUAGE="en")
+
+
+def _people(report) -> int:
+    """The people behind the report's "me too"s: one row each, every identity in one row."""
+    rows = Support.objects.filter(report=report)
+    identities = [row.client_hash for row in rows] + [tag for row in rows for tag in row.linked]
+    assert len(identities) == len({i.split(":")[-1] for i in identities})  # none in two rows
+    return rows.count()
+
+
+def test_a_device_me_too_then_the_e_mail_one_from_the_same_browser_counts_once(client, make_report):
+    report = make_report()
+    assert _device_me_too(client, report).status_code == 302 and _count(report) == 1
+    page = _confirm(client, report, "maria@example.com")
+    assert "You already said so." in page.content.decode()
+    assert _count(report) == 1 == _people(report)
+    (row,) = Support.objects.filter(report=report)
+    assert row.kind == "email" and [tag.split(":")[0] for tag in row.linked] == ["device"]
+
+
+def test_an_e_mail_me_too_then_the_device_one_from_the_same_browser_counts_once(
+    client, make_report
+):
+    from reports.people import DEVICE_COOKIE
+
+    report = make_report()
+    _confirm(client, report, "maria@example.com")
+    assert _count(report) == 1
+    assert DEVICE_COOKIE in client.cookies  # the confirming browser got its device token
+    response = _device_me_too(client, report)
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "You already said so." in page
+    assert _count(report) == 1 == _people(report)
+
+
+def test_two_people_count_twice_and_two_addresses_in_one_browser_too(client, make_report):
+    from django.test import Client
+
+    report = make_report()
+    _device_me_too(client, report)
+    _confirm(Client(), report, "petro@example.com")  # another person, another phone
+    assert _count(report) == 2
+    _confirm(client, report, "maria@example.com")  # the first browser's own address
+    assert _count(report) == 2
+    _confirm(client, report, "olena@example.com")  # a second address in a shared browser
+    assert _count(report) == 3 == _people(report)
+
+
+def test_a_replayed_link_counts_nothing_more_and_links_the_other_browser(client, make_report):
+    from django.test import Client
+
+    report = make_report()
+    _ask(client, report, email="maria@example.com")
+    link = _link(mail.outbox[-1])
+    client.post(link)
+    other = Client()  # the letter opened again on another device
+    page = other.post(link, follow=True, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "You already said so." in page and _count(report) == 1
+    _device_me_too(other, report)
+    _device_me_too(client, report)
+    assert _count(report) == 1 == _people(report)
+
+
+def test_a_browser_that_counted_alone_is_merged_when_its_address_is_confirmed_there(
+    client, make_report
+):
+    from django.test import Client
+
+    report = make_report()
+    _device_me_too(client, report)  # the laptop, no address given
+    phone = Client()
+    _ask(phone, report, email="maria@example.com")
+    link = _link(mail.outbox[-1])
+    phone.post(link)  # the same person confirms on the phone
+    assert _count(report) == 2  # not yet known to be one person
+    client.post(link)  # the same letter confirmed on the laptop: one person after all
+    assert _count(report) == 1 == _people(report)
+
+
+def test_a_stale_link_or_a_malformed_device_token_never_counts_twice(client, make_report, clock):
+    from reports.people import DEVICE_COOKIE
+
+    report = make_report()
+    client.cookies[DEVICE_COOKIE] = "stale"  # not a token this service makes
+    _device_me_too(client, report)
+    assert client.cookies[DEVICE_COOKIE].value != "stale" and _count(report) == 1
+    _ask(client, report, email="maria@example.com")
+    link = _link(mail.outbox[-1])
+    clock.shift(8 * 24 * 3600)
+    response = client.post(link, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404 and _count(report) == 1
+    assert "This link is not valid or has expired." in response.content.decode()
+    _device_me_too(client, report)
+    assert _count(report) == 1 == _people(report)

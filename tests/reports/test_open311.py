@@ -465,3 +465,70 @@ def test_each_api_key_has_a_limit_of_its_own(
     assert post_committed(client, "json", post_data(api_key), capture).status_code == 201
     assert post_committed(client, "json", post_data(api_key), capture).status_code == 429
     assert post_committed(client, "json", post_data(other), capture).status_code == 201
+
+
+# ------------------------------------------------------------------ the cost of one POST
+# SQL statements of one POST once its key was used this minute, on-commit work included:
+# the key; its hourly counter; category, territory, questions, id, village, nearest
+# address; the report and its "filed" entry; the subscribers after commit; the test's
+# savepoint and its release. 14 before the key's "last used" was kept to the minute and the
+# number went into the INSERT (two writes fewer, one read more).
+POST_MAX_QUERIES = 13
+# A coverage complaint also makes its challenge and reads the coverage areas at its place
+# (a third statement links them when there are any; the test has none).
+COMPLAINT_EXTRA_QUERIES = 2
+
+
+def test_one_post_stays_within_its_sql_budget(
+    client,
+    territory,
+    settlement,
+    category,
+    api_key,
+    django_assert_max_num_queries,
+    django_capture_on_commit_callbacks,
+):
+    capture = django_capture_on_commit_callbacks
+    assert post_committed(client, "json", post_data(api_key), capture).status_code == 201
+    with django_assert_max_num_queries(POST_MAX_QUERIES):
+        response = post_committed(client, "json", post_data(api_key), capture)
+    assert response.status_code == 201, response.content
+    assert Report.objects.count() == 2
+
+
+def test_a_coverage_complaint_post_stays_within_its_sql_budget(
+    client,
+    territory,
+    settlement,
+    signal_category,
+    api_key,
+    django_assert_max_num_queries,
+    django_capture_on_commit_callbacks,
+):
+    from coverage.models import CoverageChallenge
+
+    capture = django_capture_on_commit_callbacks
+    data = post_data(api_key, service_code="no_signal", **{"attribute[size]": None})
+    data["attribute[service][]"] = ["data"]
+    assert post_committed(client, "json", data, capture).status_code == 201
+    with django_assert_max_num_queries(POST_MAX_QUERIES + COMPLAINT_EXTRA_QUERIES):
+        response = post_committed(client, "json", data, capture)
+    assert response.status_code == 201, response.content
+    assert CoverageChallenge.objects.count() == 2
+
+
+def test_the_keys_last_use_is_kept_to_the_minute(
+    client, territory, settlement, category, api_key, clock, django_capture_on_commit_callbacks
+):
+    from reports.models import ApiKey
+
+    capture = django_capture_on_commit_callbacks
+    post_committed(client, "json", post_data(api_key), capture)
+    first = ApiKey.objects.get().last_used_at
+    assert first is not None
+    clock.shift(30)
+    post_committed(client, "json", post_data(api_key), capture)
+    assert ApiKey.objects.get().last_used_at == first
+    clock.shift(31)
+    post_committed(client, "json", post_data(api_key), capture)
+    assert ApiKey.objects.get().last_used_at > first
