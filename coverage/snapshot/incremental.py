@@ -224,7 +224,9 @@ def snapshot_patch(*, before: list[AreaState], after: list[AreaState]) -> Covera
     today = timezone.localdate()
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('coverage_compute'))")
-        snapshot = CoverageSnapshot.objects.select_for_update().filter(is_current=True).first()
+        # The results (megabytes at oblast size) are assembled anew, never read here.
+        current = CoverageSnapshot.objects.select_for_update().filter(is_current=True)
+        snapshot = current.defer("results").first()
         reason = refusal(snapshot, today)
         if reason is None:
             reason = _signature_check(cursor, snapshot, before, after)
@@ -434,17 +436,15 @@ def _patch_hexagons(cursor, rows, hex_ll, hex_m, win: Window, adr: WindowPoints 
         inside, pieces, homes, None, min_addresses=settings.COVERAGE_H3_MIN_ADDRESSES
     )
     names = ("covered_pct", "served_pct", "fixed_served_pct", "households_served_pct")
-    values = [
-        (
-            rows[i][0],
-            *(None if np.isnan(v) else float(v) for v in (getattr(table, n)[k] for n in names)),
-        )
-        for k, i in enumerate(table.index.tolist())
-    ]
-    cursor.executemany(
-        "UPDATE coverage_coveragehexagon SET covered_pct = %s, served_pct = %s, "
-        "fixed_served_pct = %s, households_served_pct = %s WHERE id = %s",
-        [(*v[1:], v[0]) for v in values],
+    ids = [rows[i][0] for i in table.index.tolist()]
+    # One statement for every row (NaN: a share not published, stored as NULL).
+    columns = [[None if v != v else v for v in getattr(table, n).tolist()] for n in names]
+    cursor.execute(
+        "UPDATE coverage_coveragehexagon h SET covered_pct = v.a, served_pct = v.b, "
+        "fixed_served_pct = v.c, households_served_pct = v.d "
+        "FROM unnest(%s::bigint[], %s::float8[], %s::float8[], %s::float8[], %s::float8[]) "
+        "AS v(id, a, b, c, d) WHERE h.id = v.id",
+        [ids, *columns],
     )
 
 

@@ -2,17 +2,18 @@
 area through the services, the patched snapshot equals a full recomputation of the same data.
 
 Counts and unserved addresses exactly; areas and shares within 1e-9 relative (with a floor
-of 1e-3 m² / 1e-9 points where a figure is zero); gaps the same region to 1 m² over a
-territory of about 1,300 km² (their outlines carry extra vertices along the edit's window).
+of 1e-3 m² / 1e-9 points where a figure is zero); gaps the same region to the 1 mm grid
+they are stored on (symmetric difference ≤ 1 mm × perimeter). The comparison is
+bench/incremental_bench.py's `differences`, which the bench runs at demo size and size M.
 """
 
-import math
 import random
 
 import pytest
 import shapely
-from django.db import connection, transaction
+from django.db import transaction
 
+from bench.incremental_bench import differences, snapshot_state
 from coverage import services
 from coverage.models import CoverageArea, CoverageSnapshot
 from coverage.snapshot import partials
@@ -23,94 +24,10 @@ pytestmark = pytest.mark.django_db
 CENTRES = [(32.72, 48.79), (32.80, 48.86), (32.74, 48.80), (32.71, 48.78)]
 
 
-def _state(snapshot_id: int) -> dict:
-    """Everything a snapshot stores that coverage areas change."""
-    snapshot = CoverageSnapshot.objects.get(pk=snapshot_id)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT h3, area_m2, covered_pct, served_pct, fixed_served_pct, "
-            "households_served_pct FROM coverage_coveragehexagon WHERE snapshot_id = %s",
-            [snapshot_id],
-        )
-        hexes = {row[0]: row[1:] for row in cursor.fetchall()}
-        cursor.execute(
-            "SELECT address_id, settlement_id, households, best_down_mbps, best_up_mbps "
-            "FROM coverage_unservedaddress WHERE snapshot_id = %s",
-            [snapshot_id],
-        )
-        unserved = set(cursor.fetchall())
-    gaps = {(g.group, g.tier): g for g in snapshot.gaps.all()}
-    return {
-        "snapshot": snapshot,
-        "results": snapshot.results,
-        "partials": {k: v for k, v in snapshot.partials.items() if k != "signature"},
-        "hexagons": hexes,
-        "unserved": unserved,
-        "gaps": gaps,
-    }
-
-
-def _close(a, b, path: str, out: list) -> None:
-    if isinstance(a, dict) and isinstance(b, dict):
-        if set(a) != set(b):
-            out.append(f"{path}: keys {sorted(set(a) ^ set(b))}")
-        for key in set(a) & set(b):
-            _close(a[key], b[key], f"{path}.{key}", out)
-    elif isinstance(a, list | tuple) and isinstance(b, list | tuple):
-        if len(a) != len(b):
-            out.append(f"{path}: {len(a)} items != {len(b)}")
-        for i, (x, y) in enumerate(zip(a, b, strict=False)):
-            _close(x, y, f"{path}[{i}]", out)
-    elif isinstance(a, float) or isinstance(b, float):
-        if a is None or b is None:
-            if a is not b:
-                out.append(f"{path}: {a} != {b}")
-            return
-        floor = 1e-3 if "m2" in path or "area" in path else 1e-9
-        if not math.isclose(a, b, rel_tol=1e-9, abs_tol=floor):
-            out.append(f"{path}: {a} != {b}")
-    elif a != b:
-        out.append(f"{path}: {a!r} != {b!r}")
-
-
-def differences(patched: dict, full: dict) -> list[str]:
-    """Return what differs between two snapshot states (empty when they agree)."""
-    out: list[str] = []
-    _close(patched["results"], full["results"], "results", out)
-    _close(patched["partials"], full["partials"], "partials", out)
-    _close(patched["hexagons"], full["hexagons"], "hexagons", out)
-    if patched["unserved"] != full["unserved"]:
-        out.append(f"unserved: {sorted(patched['unserved'] ^ full['unserved'])[:5]}")
-    for name in ("coverage_areas", "unserved_addresses"):
-        a, b = (s["snapshot"].input_counts.get(name) for s in (patched, full))
-        if a != b:
-            out.append(f"input_counts.{name}: {a} != {b}")
-    for key, gap in full["gaps"].items():
-        mine = patched["gaps"][key]
-        if not math.isclose(mine.area_m2, gap.area_m2, rel_tol=1e-9, abs_tol=1e-3):
-            out.append(f"gap {key}: {mine.area_m2} m² != {gap.area_m2} m²")
-        out.extend(_gap_shape(mine, gap, key))
-    return out
-
-
-def _gap_shape(mine, gap, key) -> list[str]:
-    if (mine.area is None) != (gap.area is None):
-        return [f"gap {key}: one outline is empty"]
-    if gap.area is None:
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT ST_Area(ST_Transform(ST_SymDifference(%s::geometry, %s::geometry), 6385))",
-            [mine.area.ewkt, gap.area.ewkt],
-        )
-        apart = cursor.fetchone()[0]
-    return [] if apart < 1.0 else [f"gap {key}: outlines differ by {apart:.1f} m²"]
-
-
 def full_recomputation() -> dict:
     """Recompute from scratch in a savepoint rolled back afterwards; return its state."""
     with transaction.atomic():
-        state = _state(services.coverage_compute().pk)
+        state = snapshot_state(services.coverage_compute().pk)
         transaction.set_rollback(True)
     return state
 
@@ -146,7 +63,7 @@ def test_patched_snapshot_equals_a_full_recomputation_after_random_edits(random_
         current = CoverageSnapshot.objects.get(is_current=True)
         assert current.pk == first.pk
         assert current.computed_at > before, "the edit patched the current snapshot"
-        patched = _state(current.pk)
+        patched = snapshot_state(current.pk)
         assert differences(patched, full_recomputation()) == [], done
 
 
@@ -165,9 +82,9 @@ def test_edit_of_overlapping_areas_keeps_figures_equal(random_world):
         area_id=b.pk,
         data=services.AreaInput("Укртелеком", "fibre", 100, 20, _geojson(square_a.buffer(0.002))),
     )
-    assert differences(_state(first.pk), full_recomputation()) == []
+    assert differences(snapshot_state(first.pk), full_recomputation()) == []
     services.area_delete(area_id=a.pk)
-    assert differences(_state(first.pk), full_recomputation()) == []
+    assert differences(snapshot_state(first.pk), full_recomputation()) == []
 
 
 def test_equality_check_fails_when_the_patch_skips_a_touched_cell(random_world, monkeypatch):
@@ -182,7 +99,7 @@ def test_equality_check_fails_when_the_patch_skips_a_touched_cell(random_world, 
     monkeypatch.setattr(partials, "window_of", short)
     big = shapely.box(32.69, 48.76, 32.75, 48.82)  # over Dmytrivka and its addresses
     services.area_create(data=services.AreaInput("ProstoNet", "fibre", 300, 100, _geojson(big)))
-    found = differences(_state(first.pk), full_recomputation())
+    found = differences(snapshot_state(first.pk), full_recomputation())
     assert any(line.startswith("results") for line in found)
     assert any(line.startswith("hexagons") for line in found)
 
