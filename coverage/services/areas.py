@@ -23,7 +23,7 @@ from layers.models import Territory
 logger = logging.getLogger(__name__)
 
 
-def _snapshot_follow(*, before: list, after: list) -> None:
+def snapshot_follow(*, before: list, after: list) -> None:
     """Patch the current snapshot with an edit, in a savepoint: a patch that fails leaves
     the edit stored and the snapshot as it was (its signature then refuses later patches
     until a full recomputation)."""
@@ -108,7 +108,7 @@ def area_create(*, data: AreaInput) -> tuple[CoverageArea, list[str]]:
         note=data.note,
         area=area,
     )
-    _snapshot_follow(before=[], after=[AreaState.of(row)])
+    snapshot_follow(before=[], after=[AreaState.of(row)])
     return row, area_warnings(area)
 
 
@@ -122,7 +122,7 @@ def area_update(*, area_id: int, data: AreaInput) -> tuple[CoverageArea, list[st
     for name in ("technology", "down_mbps", "up_mbps", "source", "valid_from", "valid_to", "note"):
         setattr(row, name, getattr(data, name))
     row.save()
-    _snapshot_follow(before=[before], after=[AreaState.of(row)])
+    snapshot_follow(before=[before], after=[AreaState.of(row)])
     return row, area_warnings(area)
 
 
@@ -141,4 +141,4 @@ def area_delete(*, area_id: int) -> None:
     row = _area_get(area_id)
     before = AreaState.of(row)
     row.delete()
-    _snapshot_follow(before=[before], after=[])
+    snapshot_follow(before=[before], after=[])

@@ -132,3 +132,29 @@ def test_a_snapshot_computed_for_another_day_is_not_patched(random_world):
         )
     )
     assert CoverageSnapshot.objects.get(pk=first.pk).computed_at == first.computed_at
+
+
+def test_a_new_or_moved_hotspot_patches_the_snapshot(random_world):
+    from django.contrib.gis.geos import Point
+
+    first = services.coverage_compute()
+    services.hotspot_save(
+        name="Бібліотека", provider="Громада Wi-Fi", location=Point(32.721, 48.791), radius_m=300
+    )
+    assert differences(snapshot_state(first.pk), full_recomputation()) == []
+    services.hotspot_save(
+        name="Бібліотека", provider="Громада Wi-Fi", location=Point(32.715, 48.785), radius_m=500
+    )
+    patched = snapshot_state(first.pk)
+    assert patched["snapshot"].computed_at > first.computed_at
+    assert differences(patched, full_recomputation()) == []
+
+
+def test_an_area_changed_in_the_admin_patches_the_snapshot(random_world, admin_client):
+    area = CoverageArea.objects.filter(technology="fibre", valid_to__isnull=True).first()
+    first = services.coverage_compute()
+    response = admin_client.post(f"/admin/coverage/coveragearea/{area.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    patched = snapshot_state(first.pk)
+    assert patched["snapshot"].computed_at > first.computed_at
+    assert differences(patched, full_recomputation()) == []
