@@ -200,7 +200,7 @@ def refusal(snapshot: CoverageSnapshot | None, today: date) -> str | None:
     """Why the current snapshot cannot be patched, or None when it can."""
     if snapshot is None:
         return "no current snapshot"
-    if p.partials_decode(snapshot.partials) is None:
+    if (snapshot.partials or {}).get("version") != 1:
         return "the snapshot has no partial sums"
     if snapshot.as_of != today:
         return "the snapshot was computed for another date"
@@ -482,29 +482,48 @@ def _patch_unserved(cursor, snapshot, win: Window, adr: WindowPoints | None) -> 
     snapshot.input_counts["unserved_addresses"] = cursor.fetchone()[0]
 
 
+# The parts of a stored gap (EPSG:4326) whose boxes meet the window's box, padded so that a
+# part left out surely misses the window in METRIC_SRID too.
+_GAP_PARTS = "SELECT (ST_Dump(area)).geom AS g FROM coverage_coveragegap WHERE id = %(id)s"
+_GAP_TOUCHED = (
+    f"SELECT ST_AsBinary(ST_Transform(ST_Collect(g), %(srid)s)) FROM ({_GAP_PARTS}) AS p "
+    f"WHERE g && {_ENVELOPE}"
+)
+_GAP_WRITE = f"""
+    WITH new AS (SELECT ST_Transform(ST_GeomFromWKB(%(wkb)s, %(srid)s), 4326) AS geom),
+    fixed AS (SELECT CASE WHEN ST_IsValid(geom) THEN geom
+                          ELSE ST_MakeValid(geom, 'method=structure') END AS geom FROM new),
+    parts AS (SELECT g FROM ({_GAP_PARTS}) AS p WHERE NOT g && {_ENVELOPE}
+              UNION ALL SELECT (ST_Dump(ST_CollectionExtract(geom, 3))).geom FROM fixed)
+    UPDATE coverage_coveragegap SET area_m2 = %(area)s,
+        area = (SELECT NULLIF(ST_Multi(ST_CollectionExtract(ST_Collect(g), 3)),
+                              'MULTIPOLYGON EMPTY') FROM parts)
+    WHERE id = %(id)s"""
+
+
 def _patch_gaps(cursor, snapshot, win: Window, srid: int) -> None:
+    """Patch each gap inside the window: its parts away from it are kept as stored, the
+    parts meeting it are cut by it and joined with the new gap inside it."""
     inside = shapely.intersection(shapely.union_all(win.territories), win.box)
+    pad = _box(win.box.buffer(10.0, join_style="mitre"), srid)
     for group, tier in GAP_CHOICES:
         key = (group, LEVELS[tier])
         cursor.execute(
-            "SELECT area_m2, ST_AsBinary(ST_Transform(area, %s)) FROM coverage_coveragegap "
-            'WHERE snapshot_id = %s AND "group" = %s AND tier = %s',
-            [srid, snapshot.id, group, tier],
+            'SELECT id, area_m2 FROM coverage_coveragegap WHERE snapshot_id = %s AND "group" = %s '
+            "AND tier = %s",
+            [snapshot.id, group, tier],
         )
         found = cursor.fetchone()
         if found is None:
             continue
-        area_m2, wkb = found
-        old_gap = shapely.MultiPolygon() if wkb is None else shapely.from_wkb(bytes(wkb))
+        gap_id, area_m2 = found
+        cursor.execute(_GAP_TOUCHED, {**pad, "id": gap_id})
+        wkb = cursor.fetchone()[0]
+        touched = shapely.MultiPolygon() if wkb is None else shapely.from_wkb(bytes(wkb))
         old_part = shapely.difference(inside, win.old[key])
         new_part = shapely.difference(inside, win.new[key])
-        gap = shapely.union(shapely.difference(old_gap, win.box), new_part)
-        gap = shapely.set_precision(gap, GAP_GRID_M)
+        local = shapely.union(shapely.difference(touched, win.box), new_part)
+        local = shapely.set_precision(local, GAP_GRID_M)
         area = area_m2 - float(shapely.area(old_part)) + float(shapely.area(new_part))
-        cursor.execute(
-            "DELETE FROM coverage_coveragegap "
-            'WHERE snapshot_id = %s AND "group" = %s AND tier = %s',
-            [snapshot.id, group, tier],
-        )
-        wkb = None if gap.is_empty else shapely.to_wkb(gap)
-        sql.gaps_insert(cursor, snapshot.id, [(group, tier, area, wkb)], srid)
+        local_wkb = shapely.to_wkb(shapely.multipolygons(overlay.polygons_of([local])))
+        cursor.execute(_GAP_WRITE, {**pad, "id": gap_id, "wkb": local_wkb, "area": area})

@@ -14,7 +14,7 @@ area(U_old ∩ Z ∩ W), where U ∩ W is the union of the areas meeting W, each
 A point outside W keeps its level; a point inside W gets its level from U ∩ W.
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import shapely
@@ -36,14 +36,19 @@ _CUMULATIVE = (
 # --- stored form ------------------------------------------------------------------------------
 
 
+_TEXT = {key: f"{key[0]}:{key[1]}" for key in KEYS}
+_TUPLE = {text: key for key, text in _TEXT.items()}
+_FIELDS = tuple(f.name for f in fields(VillageInputs))
+
+
+# Plain dict comprehensions, not dataclasses.asdict (which deep-copies): 1,500 villages at
+# oblast size are encoded and decoded at every edit.
 def _key_text(values: dict | None) -> dict | None:
-    return None if values is None else {f"{g}:{lv}": v for (g, lv), v in values.items()}
+    return None if values is None else {_TEXT[key]: v for key, v in values.items()}
 
 
 def _key_tuple(values: dict | None) -> dict | None:
-    if values is None:
-        return None
-    return {(k.split(":")[0], int(k.split(":")[1])): v for k, v in values.items()}
+    return None if values is None else {_TUPLE[key]: v for key, v in values.items()}
 
 
 def partials_encode(
@@ -52,7 +57,7 @@ def partials_encode(
     """Return the JSON-ready partial sums of a snapshot (tuple keys as "group:level")."""
     rows = []
     for village in villages:
-        row = asdict(village)
+        row = {name: getattr(village, name) for name in _FIELDS}
         for name in _CUMULATIVE:
             row[name] = _key_text(row[name])
         rows.append(row)
