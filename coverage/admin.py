@@ -17,7 +17,8 @@ from coverage.models import (
     StrategyTarget,
     WifiHotspot,
 )
-from coverage.services import hotspot_save
+from coverage.services import hotspot_save, snapshot_follow
+from coverage.snapshot.incremental import AreaState
 from layers.admin import VersionedMapAdmin
 
 
@@ -36,6 +37,23 @@ class CoverageAreaAdmin(VersionedMapAdmin):
     list_display = ["provider", "technology", "down_mbps", "up_mbps", "source", "valid_from"]
     list_filter = ["technology", "source", "provider"]
     list_select_related = ["provider"]
+
+    # Every change here patches the current snapshot, as the services' edits do.
+    def save_model(self, request, obj, form, change):
+        old = CoverageArea.objects.filter(pk=obj.pk).first() if change else None
+        before = [] if old is None else [AreaState.of(old)]
+        super().save_model(request, obj, form, change)
+        snapshot_follow(before=before, after=[AreaState.of(obj)])
+
+    def delete_model(self, request, obj):
+        before = [AreaState.of(obj)]
+        super().delete_model(request, obj)
+        snapshot_follow(before=before, after=[])
+
+    def delete_queryset(self, request, queryset):
+        before = [AreaState.of(row) for row in queryset]
+        super().delete_queryset(request, queryset)
+        snapshot_follow(before=before, after=[])
 
 
 @admin.register(WifiHotspot)

@@ -173,6 +173,14 @@ def snapshot_results_set(cursor, snapshot_id: int, results_json: str) -> None:
     )
 
 
+def snapshot_partials_set(cursor, snapshot_id: int, partials_json: str) -> None:
+    """Store a snapshot's partial sums, encoded as JSON text (coverage.snapshot.partials)."""
+    cursor.execute(
+        "UPDATE coverage_coveragesnapshot SET partials = %s::json WHERE id = %s",
+        [partials_json, snapshot_id],
+    )
+
+
 def gaps_insert(
     cursor, snapshot_id: int, gaps: list[tuple[str, str, float, bytes | None]], srid: int
 ):

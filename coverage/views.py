@@ -202,8 +202,19 @@ def planning(request):
         "english": _english(),
         "provider_names": selectors.provider_names_local(),
         "gaps": _gap_switch(request, results),
+        "draw": _draw_choices(),
     }
     return render(request, "coverage/planning.html", context)
+
+
+def _draw_choices() -> dict:
+    """The choices of the drawing panel (planning-draw.js): providers and technologies."""
+    from coverage.models import Provider
+
+    local = selectors.provider_names_local()
+    names = Provider.objects.values_list("name", flat=True)
+    providers = sorted(((n, local.get(n, n)) for n in names), key=lambda p: p[1].casefold())
+    return {"providers": providers, "technologies": TECHNOLOGY_CHOICES}
 
 
 def _filename(stem: str, ext: str, snapshot) -> str:

@@ -51,6 +51,10 @@ class CoverageSnapshot(models.Model):
     parameters = models.JSONField(_("parameters"), default=dict)
     input_counts = models.JSONField(_("input counts"), default=dict)
     results = WholeJSONField(_("results"), default=dict)
+    # What the results are assembled from (coverage.snapshot.incremental): the covered m²
+    # of the territory and each village's measures, so that one edited coverage area can
+    # patch them instead of a full recomputation. Internal; never shown.
+    partials = WholeJSONField(_("partial sums"), default=dict, editable=False)
     duration_ms = models.PositiveIntegerField(_("duration, ms"), default=0)
 
     class Meta:

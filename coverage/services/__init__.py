@@ -12,6 +12,7 @@ from coverage.services.areas import (
     area_warnings,
     geometry_to_multipolygon,
     provider_get,
+    snapshot_follow,
 )
 from coverage.services.hotspots import hotspot_buffer, hotspot_save
 from coverage.services.rasters import RasterImport, raster_import
@@ -31,5 +32,6 @@ __all__ = [
     "hotspot_save",
     "provider_get",
     "raster_import",
+    "snapshot_follow",
     "thresholds_from_settings",
 ]

@@ -1,9 +1,12 @@
 """Coverage area editing: create, replace and delete the areas staff and providers draw.
 
 Geometry arrives as GeoJSON (dict or text) or GEOS, is checked and stored as an EPSG:4326
-MultiPolygon; every write runs in one transaction.
+MultiPolygon; every write runs in one transaction, which also patches the current coverage
+snapshot with the edit (coverage.snapshot.incremental), so the figures are current again
+without a full recomputation.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,7 +17,23 @@ from core.errors import Conflict, InvalidInput, NotFound
 from core.geometry import POLYGONAL, geometry_check
 from coverage.compute import COVERAGE_TECHNOLOGIES
 from coverage.models import CoverageArea, Provider
+from coverage.snapshot.incremental import AreaState
 from layers.models import Territory
+
+logger = logging.getLogger(__name__)
+
+
+def snapshot_follow(*, before: list, after: list) -> None:
+    """Patch the current snapshot with an edit, in a savepoint: a patch that fails leaves
+    the edit stored and the snapshot as it was (its signature then refuses later patches
+    until a full recomputation)."""
+    from coverage.snapshot.incremental import snapshot_patch
+
+    try:
+        with transaction.atomic():
+            snapshot_patch(before=before, after=after)
+    except Exception:
+        logger.exception("coverage snapshot patch failed; recompute to refresh the figures")
 
 
 @dataclass
@@ -89,6 +108,7 @@ def area_create(*, data: AreaInput) -> tuple[CoverageArea, list[str]]:
         note=data.note,
         area=area,
     )
+    snapshot_follow(before=[], after=[AreaState.of(row)])
     return row, area_warnings(area)
 
 
@@ -97,10 +117,12 @@ def area_update(*, area_id: int, data: AreaInput) -> tuple[CoverageArea, list[st
     """Replace every field of a coverage area; NotFound, InvalidInput as area_create."""
     row = _area_get(area_id)
     provider, area = _check_area(data)
+    before = AreaState.of(row)
     row.provider, row.area = provider, area
     for name in ("technology", "down_mbps", "up_mbps", "source", "valid_from", "valid_to", "note"):
         setattr(row, name, getattr(data, name))
     row.save()
+    snapshot_follow(before=[before], after=[AreaState.of(row)])
     return row, area_warnings(area)
 
 
@@ -116,4 +138,7 @@ def _area_get(area_id: int) -> CoverageArea:
 @transaction.atomic
 def area_delete(*, area_id: int) -> None:
     """Delete a coverage area (not a hotspot's); NotFound when it does not exist."""
-    _area_get(area_id).delete()
+    row = _area_get(area_id)
+    before = AreaState.of(row)
+    row.delete()
+    snapshot_follow(before=[before], after=[])

@@ -9,7 +9,8 @@ from django.db import connection, transaction
 from core.errors import InvalidInput
 from coverage import compute
 from coverage.models import CoverageArea, WifiHotspot
-from coverage.services.areas import provider_get
+from coverage.services.areas import provider_get, snapshot_follow
+from coverage.snapshot.incremental import AreaState
 from layers.models import Facility
 from layers.selectors import metric_srid_current
 
@@ -66,7 +67,9 @@ def hotspot_save(
             "is_demo": is_demo,
         },
     )
-    CoverageArea.objects.update_or_create(
+    old = CoverageArea.objects.filter(hotspot=hotspot).first()
+    before = [] if old is None else [AreaState.of(old)]
+    area, _ = CoverageArea.objects.update_or_create(
         hotspot=hotspot,
         defaults={
             "provider": owner,
@@ -80,4 +83,5 @@ def hotspot_save(
             "is_demo": is_demo,
         },
     )
+    snapshot_follow(before=before, after=[AreaState.of(area)])
     return hotspot

@@ -19,12 +19,14 @@ from coverage.snapshot.addresses import gather, unserved
 from coverage.snapshot.areas import areas_measured
 from coverage.snapshot.background import Jobs, background, background_result
 from coverage.snapshot.hexagons import hexagon_rows, hexagons_draw, homes_locate
+from coverage.snapshot.incremental import areas_signature
 from coverage.snapshot.inputs import (
     read_areas,
     read_points,
     territories_get,
     thresholds_from_settings,
 )
+from coverage.snapshot.partials import partials_encode
 from coverage.snapshot.people import population_sums
 from coverage.snapshot.results import appeals_of, results_assemble, snapshot_start, wifi_zones_of
 from coverage.snapshot.unions import Progress
@@ -33,6 +35,20 @@ from layers.selectors import metric_srid_of
 
 def _noop(message: str) -> None:
     return None
+
+
+def _partials_store(cursor, snapshot, gathered, tids: list[int], signature: list) -> None:
+    """Store the partial sums the results were assembled from (incremental.py)."""
+    snapshot.partials = {
+        **partials_encode(
+            area_m2=gathered.area_m2,
+            area_covered=gathered.area_covered,
+            villages=gathered.villages,
+            tids=tids,
+        ),
+        "signature": signature,
+    }
+    sql.snapshot_partials_set(cursor, snapshot.id, json.dumps(snapshot.partials))
 
 
 @transaction.atomic
@@ -76,6 +92,9 @@ def coverage_compute(
     with connection.cursor() as cursor, ThreadPoolExecutor(max_workers=2) as pool:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('coverage_compute'))")
         rows = read_areas(cursor, tids, as_of)
+        # What the snapshot was computed from, for snapshot_patch to tell whether an edit
+        # can be applied to it (incremental.py).
+        signature = areas_signature(cursor, as_of)
         measuring = pool.submit(areas_measured, rows, params, log, workers)
         drawing = pool.submit(hexagons_draw, rows.territories_ll(), srid)
         # PostgreSQL packs the points on its own core meanwhile (the cursor stays on this
@@ -107,6 +126,7 @@ def coverage_compute(
         snapshot.input_counts["hexagons"] = storing.result()
         log("H3 hexagons stored")
         sql.snapshot_results_set(cursor, snapshot.id, encoded)
+        _partials_store(cursor, snapshot, gathered, tids, signature)
         sql.gaps_insert(cursor, snapshot.id, back.gaps, srid)
         if adr is not None:
             snapshot.input_counts["unserved_addresses"] = sql.unserved_addresses_copy(

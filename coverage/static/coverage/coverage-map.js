@@ -72,6 +72,7 @@
     var legends = {};
     (doc.metadata["hromada:legends"] || []).forEach(function (legend) { legends[legend.id] = legend; });
     map.on("click", function (event) {
+      if (el.drawing) { return; }  // a click places a vertex of the shape drawn (planning-draw.js)
       var found = hits(event.point);
       if (found.some(function (f) { return f.layer.source === "challenges"; })) { return; }
       // A village under the finger wins over the gaps and areas that cover it.

@@ -1,0 +1,529 @@
+"""Incremental recomputation: one coverage area saved or deleted, the current snapshot patched.
+
+The design (the smallest sound one; the geometry is in coverage.snapshot.partials):
+
+* An edit changes coverage only inside W, the METRIC_SRID box of the edited area's old and
+  new outlines. W is widened to W', the box of the H3 hexagons of the snapshot that W
+  meets (each of them lies inside W' and is measured again whole), plus 1 m.
+* The coverage areas meeting W' are read; the "old" set is the same with the edited
+  area's state before the edit (AreaState, captured by the service before it writes).
+  Per (group, level), the old and the new union of those areas clipped to W'.
+* The stored partial sums (CoverageSnapshot.partials: the territory's covered m², each
+  village's compute.VillageInputs) get the differences: new − old covered m² of each
+  territory and village meeting W', and new − old counts and household weights of the
+  addresses and facilities inside W'. The results are then assembled again from them
+  (compute.snapshot_results), exactly as the full computation assembles its own.
+* The hexagons W meets are measured again, the unserved addresses inside W' replaced, and
+  each gap patched: (gap − W') ∪ (territory ∩ W' − new union).
+
+Patched figures equal a full recomputation's: counts exactly, areas to rounding (about
+1e-12 relative; tests/coverage/test_incremental.py checks 1e-9). The gaps' outlines carry
+extra vertices along W' (the same region, to 1 mm).
+
+It is sound only when the stored snapshot matches the areas before the edit, so a patch
+is refused (None; the snapshot stays as it was, its age shown, the recompute button there)
+when: there is no current snapshot or it has no partial sums; it was computed for another
+date than today or with other settings; a population raster is loaded (its zonal sums
+are not patched); the villages changed; or the areas' signature (count and a hash of
+id + updated_at of the areas valid that day) does not match the stored one with the edit
+applied: some change reached the areas without a patch.
+"""
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import numpy as np
+import shapely
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from coverage import hexagons, overlay, sql
+from coverage.compute import GAP_CHOICES, LEVELS
+from coverage.models import CoverageArea, CoverageSnapshot
+from coverage.snapshot import partials as p
+from coverage.snapshot.addresses import Gathered
+from coverage.snapshot.areas import GAP_GRID_M
+from coverage.snapshot.inputs import area_problem, territories_get, thresholds_from_settings
+from coverage.snapshot.results import _parameters, appeals_of, results_assemble, wifi_zones_of
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AreaState:
+    """A coverage area as the computation sees it (geometry WKB, EPSG:4326)."""
+
+    id: int
+    technology: str
+    down_mbps: int
+    up_mbps: int
+    valid_from: date | None
+    valid_to: date | None
+    wkb: bytes
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, row: CoverageArea) -> "AreaState":
+        return cls(
+            row.pk,
+            row.technology,
+            row.down_mbps,
+            row.up_mbps,
+            row.valid_from,
+            row.valid_to,
+            bytes(row.area.wkb),
+            row.updated_at,
+        )
+
+    def counts_on(self, as_of: date) -> bool:
+        """Tell whether the area is valid on `as_of` (as sql.coverage_sources reads)."""
+        return (self.valid_from is None or self.valid_from <= as_of) and (
+            self.valid_to is None or self.valid_to >= as_of
+        )
+
+
+# --- SQL ----------------------------------------------------------------------------------------
+
+_VALID = (
+    "(valid_from IS NULL OR valid_from <= %(as_of)s)"
+    " AND (valid_to IS NULL OR valid_to >= %(as_of)s)"
+)
+_HASH = "hashtextextended(%s::text || '/' || extract(epoch FROM %s::timestamptz)::text, 0)"
+# The metric box, densified before it is moved to degrees: its straight edges bend there.
+_ENVELOPE = (
+    "ST_Transform(ST_Segmentize("
+    "ST_MakeEnvelope(%(x0)s, %(y0)s, %(x1)s, %(y1)s, %(srid)s), 50), 4326)"
+)
+
+
+def areas_signature(cursor, as_of: date) -> list:
+    """Return [count, hash sum as text] of the coverage areas valid on `as_of`."""
+    cursor.execute(
+        f"SELECT COUNT(*), COALESCE(SUM({_HASH % ('id', 'updated_at')}::numeric), 0)::text "
+        f"FROM coverage_coveragearea WHERE {_VALID}",
+        {"as_of": as_of},
+    )
+    n, total = cursor.fetchone()
+    return [int(n), total]
+
+
+def _state_hash(cursor, state: AreaState) -> int:
+    cursor.execute(f"SELECT {_HASH % ('%s', '%s')}", [state.id, state.updated_at])
+    return int(cursor.fetchone()[0])
+
+
+def _box(window: shapely.Geometry, srid: int) -> dict:
+    x0, y0, x1, y1 = window.bounds
+    return {"x0": x0, "y0": y0, "x1": x1, "y1": y1, "srid": srid}
+
+
+def _areas_in(cursor, box: dict, as_of: date) -> list[tuple]:
+    cursor.execute(
+        "SELECT id, technology, down_mbps, up_mbps, ST_AsBinary(area) FROM coverage_coveragearea "
+        f"WHERE {_VALID} AND area && {_ENVELOPE} ORDER BY id",
+        {**box, "as_of": as_of},
+    )
+    return cursor.fetchall()
+
+
+def _hexagons_in(cursor, box: dict, snapshot_id: int) -> list[tuple]:
+    cursor.execute(
+        "SELECT id, ST_AsBinary(area), area_m2 FROM coverage_coveragehexagon "
+        f"WHERE snapshot_id = %(s)s AND area && {_ENVELOPE} ORDER BY id",
+        {**box, "s": snapshot_id},
+    )
+    return cursor.fetchall()
+
+
+def _villages_in(cursor, box: dict, tids: list[int]) -> list[tuple]:
+    cursor.execute(
+        "SELECT id, ST_AsBinary(boundary) FROM layers_settlement "
+        f"WHERE territory_id = ANY(%(tids)s) AND boundary && {_ENVELOPE} ORDER BY id",
+        {**box, "tids": tids},
+    )
+    return cursor.fetchall()
+
+
+def _points_in(cursor, box: dict, tids: list[int], table: str) -> sql.Points:
+    where = "AND p.status = 'active'" if table == "addresses_address" else ""
+    weight = "p.households" if table == "addresses_address" else "1"
+    cursor.execute(
+        f"SELECT p.id, p.settlement_id, {weight}, ST_X(p.location), ST_Y(p.location) "
+        f"FROM {table} p JOIN layers_settlement st ON st.id = p.settlement_id "
+        f"AND st.territory_id = ANY(%(tids)s) WHERE p.location && {_ENVELOPE} {where}",
+        {**box, "tids": tids},
+    )
+    cols = list(zip(*cursor.fetchall(), strict=True)) or [()] * 5
+    return sql.Points(
+        id=np.asarray(cols[0], dtype="int64"),
+        settlement=np.asarray(cols[1], dtype="int64"),
+        weight=np.asarray(cols[2], dtype="float64"),
+        lon=np.asarray(cols[3], dtype="float64"),
+        lat=np.asarray(cols[4], dtype="float64"),
+    )
+
+
+# --- the patch ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Edit:
+    """The usable coverage before and after an edit, in METRIC_SRID."""
+
+    ids: set
+    before: list[tuple]  # (id, technology, down, up, WKB 4326) as sql.coverage_sources
+    after: list[tuple]
+
+
+def _usable(states: list[AreaState], as_of: date) -> list[tuple]:
+    rows = [
+        (s.id, s.technology, s.down_mbps, s.up_mbps, s.wkb) for s in states if s.counts_on(as_of)
+    ]
+    return [r for r in rows if area_problem(shapely.from_wkb(r[4], on_invalid="ignore")) is None]
+
+
+def _metric(rows: list[tuple], srid: int) -> np.ndarray:
+    return overlay.reproject(shapely.from_wkb([bytes(r[4]) for r in rows]), 4326, srid)
+
+
+def _arrays(rows: list[tuple], srid: int, t) -> tuple[np.ndarray, ...]:
+    down = np.asarray([r[2] for r in rows], dtype="int64")
+    up = np.asarray([r[3] for r in rows], dtype="int64")
+    tech = np.asarray([r[1] for r in rows], dtype=object)
+    return _metric(rows, srid), tech, overlay.levels_of(down, up, t), down, up
+
+
+def refusal(snapshot: CoverageSnapshot | None, today: date) -> str | None:
+    """Why the current snapshot cannot be patched, or None when it can."""
+    if snapshot is None:
+        return "no current snapshot"
+    if (snapshot.partials or {}).get("version") != 1:
+        return "the snapshot has no partial sums"
+    if snapshot.as_of != today:
+        return "the snapshot was computed for another date"
+    if "population_raster" in snapshot.input_counts:
+        return "a population raster is loaded"
+    wanted = _parameters(today, thresholds_from_settings(), settings.METRIC_SRID)
+    if snapshot.parameters != wanted:
+        return "the settings changed since the snapshot"
+    return None
+
+
+@transaction.atomic
+def snapshot_patch(*, before: list[AreaState], after: list[AreaState]) -> CoverageSnapshot | None:
+    """Apply one edit of coverage areas to the current snapshot; return it, or None when
+    it cannot be patched (see the module's docstring; the reason is logged).
+
+    before / after: the edited areas' states before and after the edit (empty for a
+    created / deleted area), read in the caller's transaction after its write.
+    """
+    started = time.perf_counter()
+    today = timezone.localdate()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('coverage_compute'))")
+        # The results (megabytes at oblast size) are assembled anew, never read here.
+        current = CoverageSnapshot.objects.select_for_update().filter(is_current=True)
+        snapshot = current.defer("results").first()
+        reason = refusal(snapshot, today)
+        if reason is None:
+            reason = _signature_check(cursor, snapshot, before, after)
+        if reason is not None:
+            logger.info("coverage snapshot not patched: %s", reason)
+            return None
+        _patch(cursor, snapshot, before, after)
+    snapshot.computed_at = timezone.now()
+    snapshot.duration_ms = round((time.perf_counter() - started) * 1000)
+    snapshot.save(update_fields=["computed_at", "duration_ms", "input_counts"])
+    from layers.tiles import cache as tilecache
+
+    transaction.on_commit(tilecache.bump)
+    return snapshot
+
+
+def _signature_check(cursor, snapshot, before, after) -> str | None:
+    stored = snapshot.partials.get("signature")
+    now = areas_signature(cursor, snapshot.as_of)
+    if stored is None:
+        return "the snapshot has no areas signature"
+    n, total = stored[0], int(stored[1])
+    for state in before:
+        if state.counts_on(snapshot.as_of):
+            n, total = n - 1, total - _state_hash(cursor, state)
+    for state in after:
+        if state.counts_on(snapshot.as_of):
+            n, total = n + 1, total + _state_hash(cursor, state)
+    if [n, str(total)] != now:
+        return "the coverage areas changed since the snapshot"
+    snapshot.partials["signature"] = now
+    return None
+
+
+def _patch(cursor, snapshot: CoverageSnapshot, before, after) -> None:
+    as_of, srid, t = snapshot.as_of, settings.METRIC_SRID, thresholds_from_settings()
+    parts = p.partials_decode(snapshot.partials)
+    edit = Edit(
+        {s.id for s in before} | {s.id for s in after},
+        _usable(before, as_of),
+        _usable(after, as_of),
+    )
+    edited = edit.before + edit.after
+    snapshot.input_counts["coverage_areas"] += len(edit.after) - len(edit.before)
+    if edited:
+        _patch_window(cursor, snapshot, parts, edit, (as_of, srid, t))
+    territories = territories_get(parts.territory_ids)
+    gathered = Gathered(parts.area_m2, parts.area_covered, parts.villages, {})
+    snapshot.results = results_assemble(
+        territories, gathered, None, wifi_zones_of(as_of), appeals_of(as_of)
+    )
+    sql.snapshot_results_set(cursor, snapshot.id, _json(snapshot.results))
+    snapshot.partials = {
+        **p.partials_encode(
+            area_m2=parts.area_m2,
+            area_covered=parts.area_covered,
+            villages=parts.villages,
+            tids=parts.territory_ids,
+        ),
+        "signature": snapshot.partials["signature"],
+    }
+    sql.snapshot_partials_set(cursor, snapshot.id, _json(snapshot.partials))
+
+
+def _json(value) -> str:
+    import json
+
+    return json.dumps(value)
+
+
+@dataclass
+class Window:
+    """The widened window of an edit and what lies in it (METRIC_SRID)."""
+
+    box: shapely.Geometry
+    sql_box: dict
+    old: dict  # {(group, level): union clipped to the box} before the edit
+    new: dict
+    new_areas: tuple  # (geoms, technology, level, down, up) of the areas after the edit
+    territories: np.ndarray
+
+
+def _patch_window(cursor, snapshot, parts: p.Partials, edit: Edit, ctx) -> None:
+    as_of, srid, t = ctx
+    edit_box = p.window_of(_metric(edit.before + edit.after, srid))
+    hex_rows = _hexagons_in(cursor, _box(edit_box, srid), snapshot.id)
+    hex_ll = shapely.from_wkb([bytes(r[1]) for r in hex_rows])
+    hex_m = overlay.reproject(hex_ll, 4326, srid)
+    meets = shapely.intersects(hex_m, edit_box) if len(hex_m) else np.zeros(0, dtype=bool)
+    hex_rows = [r for r, m in zip(hex_rows, meets, strict=True) if m]
+    hex_ll, hex_m = hex_ll[meets], hex_m[meets]
+    box = p.window_of(np.concatenate([[edit_box], hex_m]))
+    win = _window(cursor, box, parts, edit, ctx)
+    _patch_territory(parts, win)
+    adr = _patch_villages(cursor, parts, win, srid)
+    _patch_hexagons(cursor, hex_rows, hex_ll, hex_m, win, adr)
+    _patch_unserved(cursor, snapshot, win, adr)
+    _patch_gaps(cursor, snapshot, win, srid)
+
+
+def _window(cursor, box, parts: p.Partials, edit: Edit, ctx) -> Window:
+    as_of, srid, t = ctx
+    sql_box = _box(box, srid)
+    rows, _ = _split_usable(_areas_in(cursor, sql_box, as_of))
+    others = [r for r in rows if r[0] not in edit.ids]
+    old = _arrays(others + edit.before, srid, t)
+    new = _arrays(others + edit.after, srid, t)
+    ter = shapely.from_wkb([bytes(w) for _, w in sql.territories(cursor, parts.territory_ids)])
+    return Window(
+        box=box,
+        sql_box=sql_box,
+        old=p.clipped_unions(old[0], old[1], old[2], box),
+        new=p.clipped_unions(new[0], new[1], new[2], box),
+        new_areas=new,
+        territories=overlay.reproject(ter, 4326, srid),
+    )
+
+
+def _split_usable(rows):
+    from coverage.snapshot.inputs import usable_areas
+
+    return usable_areas(rows)
+
+
+def _patch_territory(parts: p.Partials, win: Window) -> None:
+    delta = p.area_deltas(win.old, win.new, win.territories)
+    parts.area_covered = {
+        key: parts.area_covered.get(key, 0.0) + float(delta[key].sum()) for key in p.KEYS
+    }
+
+
+@dataclass
+class WindowPoints:
+    """The addresses inside the window with their new levels (None without addresses)."""
+
+    points: sql.Points
+    xy: np.ndarray
+    levels: dict
+
+
+def _inside(found: sql.Points, box, srid) -> tuple[sql.Points, np.ndarray]:
+    x, y = overlay.reproject_xy(found.lon, found.lat, 4326, srid)
+    xy = np.column_stack([x, y]) if len(found.id) else np.empty((0, 2))
+    x0, y0, x1, y1 = box.bounds  # closed: a point on the edge is inside
+    keep = (xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1)
+    kept = sql.Points(
+        *(getattr(found, f)[keep] for f in ("id", "settlement", "weight", "lon", "lat"))
+    )
+    return kept, xy[keep]
+
+
+def _patch_villages(cursor, parts: p.Partials, win: Window, srid) -> WindowPoints | None:
+    index = {v.id: i for i, v in enumerate(parts.villages)}
+    rows = [r for r in _villages_in(cursor, win.sql_box, parts.territory_ids) if r[0] in index]
+    if rows:
+        zones = overlay.reproject(shapely.from_wkb([bytes(w) for _, w in rows]), 4326, srid)
+        delta = p.area_deltas(win.old, win.new, zones)
+        for j, (vid, _) in enumerate(rows):
+            village = parts.villages[index[vid]]
+            village.area_covered = p.add_into(village.area_covered, delta, j)
+    n = len(parts.villages)
+    ids = np.asarray([v.id for v in parts.villages], dtype="int64")
+    fac, fac_xy = _inside(
+        _points_in(cursor, win.sql_box, parts.territory_ids, "layers_facility"), win.box, srid
+    )
+    _add_points(parts, "facilities_covered", win, fac, fac_xy, ids, n, None)
+    if (
+        not sql.table_exists("addresses_address")
+        or parts.villages
+        and parts.villages[0].addresses_covered is None
+    ):
+        return None
+    adr, adr_xy = _inside(
+        _points_in(cursor, win.sql_box, parts.territory_ids, "addresses_address"), win.box, srid
+    )
+    levels = _add_points(parts, "addresses_covered", win, adr, adr_xy, ids, n, None)
+    _add_points(parts, "address_households_covered", win, adr, adr_xy, ids, n, adr.weight)
+    return WindowPoints(adr, adr_xy, levels)
+
+
+def _add_points(parts, name, win, found, xy, ids, n, weight) -> dict:
+    order = np.argsort(ids)
+    zone = (
+        order[np.searchsorted(ids, found.settlement, sorter=order)] if len(found.id) else found.id
+    )
+    delta, levels = p.point_deltas(win.old, win.new, xy, zone, n, weight)
+    for i in np.unique(zone).tolist():
+        village = parts.villages[i]
+        setattr(village, name, p.add_into(getattr(village, name), delta, i))
+    return levels
+
+
+def _patch_hexagons(cursor, rows, hex_ll, hex_m, win: Window, adr: WindowPoints | None) -> None:
+    if not rows:
+        return
+    pieces = {}
+    for key in hexagons.HEX_PIECES:
+        _, clipped, _ = overlay.clip_to_zones(win.new[key], win.territories)
+        pieces[key] = overlay.overlaps(clipped, hex_m)[0]
+    inside = np.asarray([r[2] for r in rows], dtype=float)
+    homes = None
+    if adr is not None:
+        where = hexagons.locate(hex_ll, adr.points.lon, adr.points.lat)
+        served = adr.levels["fixed"] >= 2
+        homes = hexagons.household_sums(len(rows), where, adr.points.weight, served)
+    table = hexagons.table(
+        inside, pieces, homes, None, min_addresses=settings.COVERAGE_H3_MIN_ADDRESSES
+    )
+    names = ("covered_pct", "served_pct", "fixed_served_pct", "households_served_pct")
+    ids = [rows[i][0] for i in table.index.tolist()]
+    # One statement for every row (NaN: a share not published, stored as NULL).
+    columns = [[None if v != v else v for v in getattr(table, n).tolist()] for n in names]
+    cursor.execute(
+        "UPDATE coverage_coveragehexagon h SET covered_pct = v.a, served_pct = v.b, "
+        "fixed_served_pct = v.c, households_served_pct = v.d "
+        "FROM unnest(%s::bigint[], %s::float8[], %s::float8[], %s::float8[], %s::float8[]) "
+        "AS v(id, a, b, c, d) WHERE h.id = v.id",
+        [ids, *columns],
+    )
+
+
+def _patch_unserved(cursor, snapshot, win: Window, adr: WindowPoints | None) -> None:
+    if adr is None:
+        return
+    cursor.execute(
+        "DELETE FROM coverage_unservedaddress WHERE snapshot_id = %s AND address_id = ANY(%s)",
+        [snapshot.id, adr.points.id.tolist()],
+    )
+    level = adr.levels["any"] if len(adr.points.id) else np.empty(0, dtype="int8")
+    low = np.flatnonzero(level < 1)
+    reached = low[level[low] == 0]
+    down = np.full(len(low), -1, dtype="int64")
+    up = np.full(len(low), -1, dtype="int64")
+    geoms, _, lv, d, u = win.new_areas
+    best = overlay.best_speeds(shapely.points(adr.xy[reached]), geoms, lv, d, u)
+    pos = np.searchsorted(low, reached)
+    down[pos], up[pos] = best
+    pts = adr.points
+    sql.unserved_addresses_copy(
+        cursor,
+        snapshot.id,
+        {
+            "address_id": pts.id[low],
+            "settlement_id": pts.settlement[low],
+            "households": pts.weight[low],
+            "best_down_mbps": down,
+            "best_up_mbps": up,
+        },
+    )
+    cursor.execute(
+        "SELECT COUNT(*) FROM coverage_unservedaddress WHERE snapshot_id = %s", [snapshot.id]
+    )
+    snapshot.input_counts["unserved_addresses"] = cursor.fetchone()[0]
+
+
+# The parts of a stored gap (EPSG:4326) whose boxes meet the window's box, padded so that a
+# part left out surely misses the window in METRIC_SRID too.
+_GAP_PARTS = "SELECT (ST_Dump(area)).geom AS g FROM coverage_coveragegap WHERE id = %(id)s"
+_GAP_TOUCHED = (
+    f"SELECT ST_AsBinary(ST_Transform(ST_Collect(g), %(srid)s)) FROM ({_GAP_PARTS}) AS p "
+    f"WHERE g && {_ENVELOPE}"
+)
+_GAP_WRITE = f"""
+    WITH new AS (SELECT ST_Transform(ST_GeomFromWKB(%(wkb)s, %(srid)s), 4326) AS geom),
+    fixed AS (SELECT CASE WHEN ST_IsValid(geom) THEN geom
+                          ELSE ST_MakeValid(geom, 'method=structure') END AS geom FROM new),
+    parts AS (SELECT g FROM ({_GAP_PARTS}) AS p WHERE NOT g && {_ENVELOPE}
+              UNION ALL SELECT (ST_Dump(ST_CollectionExtract(geom, 3))).geom FROM fixed)
+    UPDATE coverage_coveragegap SET area_m2 = %(area)s,
+        area = (SELECT NULLIF(ST_Multi(ST_CollectionExtract(ST_Collect(g), 3)),
+                              'MULTIPOLYGON EMPTY') FROM parts)
+    WHERE id = %(id)s"""
+
+
+def _patch_gaps(cursor, snapshot, win: Window, srid: int) -> None:
+    """Patch each gap inside the window: its parts away from it are kept as stored, the
+    parts meeting it are cut by it and joined with the new gap inside it."""
+    inside = shapely.intersection(shapely.union_all(win.territories), win.box)
+    pad = _box(win.box.buffer(10.0, join_style="mitre"), srid)
+    for group, tier in GAP_CHOICES:
+        key = (group, LEVELS[tier])
+        cursor.execute(
+            'SELECT id, area_m2 FROM coverage_coveragegap WHERE snapshot_id = %s AND "group" = %s '
+            "AND tier = %s",
+            [snapshot.id, group, tier],
+        )
+        found = cursor.fetchone()
+        if found is None:
+            continue
+        gap_id, area_m2 = found
+        cursor.execute(_GAP_TOUCHED, {**pad, "id": gap_id})
+        wkb = cursor.fetchone()[0]
+        touched = shapely.MultiPolygon() if wkb is None else shapely.from_wkb(bytes(wkb))
+        old_part = shapely.difference(inside, win.old[key])
+        new_part = shapely.difference(inside, win.new[key])
+        local = shapely.union(shapely.difference(touched, win.box), new_part)
+        local = shapely.set_precision(local, GAP_GRID_M)
+        area = area_m2 - float(shapely.area(old_part)) + float(shapely.area(new_part))
+        local_wkb = shapely.to_wkb(shapely.multipolygons(overlay.polygons_of([local])))
+        cursor.execute(_GAP_WRITE, {**pad, "id": gap_id, "wkb": local_wkb, "area": area})
