@@ -18,7 +18,7 @@ from maps.printing.page import INK, MUTED, Page, footer_lines, mm_date, thousand
 from maps.printing.render import map_page
 from maps.printing.sheet import (
     community_name,
-    map_frame,
+    map_frames,
     map_prepare,
     print_layer,
     print_layers,
@@ -295,14 +295,14 @@ def council_pack_pdf(
         )  # fmt: skip
         overview_job = map_prepare(overview, user)
         map_page(page, overview_job, 2, total)
-        frames = [map_frame(overview_job, page, 1)]
+        frames = map_frames(overview_job, page, 1)
         document.add(page)
         progress("overview")
         for number, village in enumerate(villages, start=3):
             page = document.page(width, height)
             job = atlas_page(page, user, village, paper=paper, map_date=map_date,
                              snapshot=snapshot, number=number, total=total)  # fmt: skip
-            frames.append(map_frame(job, page, number - 1))
+            frames += map_frames(job, page, number - 1)
             document.add(page)
             progress(village.name_uk)
         page = document.page(width, height)

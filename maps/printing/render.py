@@ -79,6 +79,9 @@ class MapJob:
     # What the map numbered, filled while drawing: (number printed, "facility" or "report",
     # name or category, kind or status, full report number) rows.
     keys: list = field(default_factory=list)
+    # The locator inset as drawn: (its box on the page in mm, its limits in METRIC_SRID
+    # metres), for its georeferencing; None until the page is drawn.
+    inset: tuple | None = None
 
 
 def draw_order(specs: list[LayerSpec]) -> list[LayerSpec]:
@@ -342,7 +345,9 @@ def map_page(page: Page, job: MapJob, number: int, total: int | None) -> None:
     draw_map(page, job, bounds, scale, box)
     furniture.legend(page, page.box(job.layout, "legend"), legend_groups(job))
     village_pk = job.area.village.pk if job.area.village else None
-    furniture.inset(page, page.box(job.layout, "inset"), job.context, bounds, village_pk)
+    job.inset = furniture.inset(
+        page, page.box(job.layout, "inset"), job.context, bounds, village_pk
+    )
     lines = footer_lines(
         scale_text=f"Масштаб 1:{thousands(scale)} (друк без масштабування).",
         sources=sources(job.specs),

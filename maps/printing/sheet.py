@@ -139,6 +139,17 @@ def map_frame(job: MapJob, page: Page, index: int) -> Frame:
     return Frame(index, page.box(job.layout, "map"), job.bounds, settings.METRIC_SRID)
 
 
+def map_frames(job: MapJob, page: Page, index: int) -> list[Frame]:
+    """Return the georeferencing of every frame of a drawn map page on page `index`
+    (0-based): the map, then the locator inset (both in METRIC_SRID). GDAL reads the
+    largest, the map; a PDF viewer with GeoPDF support measures in either."""
+    frames = [map_frame(job, page, index)]
+    if job.inset is not None:
+        box, bounds = job.inset
+        frames.append(Frame(index, box, bounds, settings.METRIC_SRID, name="inset"))
+    return frames
+
+
 def map_pdf(options: PrintOptions, user, *, progress: Progress | None = None) -> bytes:
     """Return the georeferenced PDF (bytes) of one map page; see map_prepare for the errors."""
     progress = progress or (lambda step: None)
@@ -157,7 +168,7 @@ def map_pdf(options: PrintOptions, user, *, progress: Progress | None = None) ->
             key_page(page, job, 2, 2)
             document.add(page)
     progress("written")
-    return georeference(document.pdf, [map_frame(job, page, 0)])
+    return georeference(document.pdf, map_frames(job, page, 0))
 
 
 def map_png(options: PrintOptions, user, *, dpi: int = PREVIEW_DPI) -> bytes:
