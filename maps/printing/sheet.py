@@ -93,12 +93,19 @@ def default_subtitle(specs: list[LayerSpec]) -> str:
     return ", ".join(names[:1] + later)
 
 
-def map_prepare(options: PrintOptions, user, *, layout: str = "map") -> MapJob:
+def map_prepare(
+    options: PrintOptions, user, *, layout: str = "map", shared: dict | None = None
+) -> MapJob:
     """Validate the options for `user` and read everything the page draws.
+
+    `shared` (a dict the caller keeps across the pages of one document) holds the reads
+    every page of it has in common: the inset's outlines and the layers' data date are
+    then read once per council pack, not once per village.
 
     PrintError for a bad paper or orientation, an unknown layer or village, an empty
     extent or an extent without any part of the territory.
     """
+    shared = {} if shared is None else shared
     layer_ids = options.layers or default_layers(user, options.extent.kind)
     options_check(
         paper=options.paper,
@@ -125,13 +132,19 @@ def map_prepare(options: PrintOptions, user, *, layout: str = "map") -> MapJob:
         scale=scale,
         frames=frames,
         labels=labels,
-        context=data.context_read(bounds),
+        context=_once(shared, "context", lambda: data.context_read(bounds)),
         map_date=options.map_date or today(),
-        data_date=data.data_date(specs),
+        data_date=_once(shared, ("data_date", *layer_ids), lambda: data.data_date(specs)),
         title=options.title or default_title(area),
         subtitle=options.subtitle or default_subtitle(specs),
         layout=layout,
     )
+
+
+def _once(shared: dict, key, read: Callable):
+    if key not in shared:
+        shared[key] = read()
+    return shared[key]
 
 
 def map_frame(job: MapJob, page: Page, index: int) -> Frame:
