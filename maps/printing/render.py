@@ -354,7 +354,7 @@ def map_page(page: Page, job: MapJob, number: int, total: int | None) -> None:
         map_date=job.map_date,
         data_date=job.data_date,
     )
-    page.footer(lines, number, total if total is not None else (2 if job.keys else 1))
+    page.footer(lines, number, total if total is not None else 1 + len(key_chunks(page, job)))
 
 
 KEY_HEADER = ["№", "Об'єкт на карті", "Вид / стан"]
@@ -372,11 +372,33 @@ def key_rows(job: MapJob) -> list[list[str]]:
     return rows
 
 
-def key_page(page: Page, job: MapJob, number: int, total: int) -> None:
-    """Draw the numbered list of the facilities and reports numbered on the map."""
+KEY_SUBTITLE = "Перелік пронумерованих об'єктів карти"
+KEY_CONTINUED = " (продовження)"
+
+
+def key_box(page: Page) -> tuple[float, float, float, float]:
+    """Return the numbered list's box (mm): under the header, above the footer."""
     s = page.scale
-    page.header(job.title, "Перелік пронумерованих об'єктів карти")
     top = page.height_mm - 34 * s
-    box = (10 * s, 30 * s, page.width_mm - 20 * s, top - 30 * s)
-    tables.table(page, box, KEY_HEADER, key_rows(job), KEY_WIDTHS, size=7.5)
+    return (10 * s, 30 * s, page.width_mm - 20 * s, top - 30 * s)
+
+
+def key_chunks(page: Page, job: MapJob) -> list[list]:
+    """Return the numbered list's rows split into pages of `page`'s size (the first pass
+    of the layout: the page count is known before any list page is drawn); [] when the
+    map numbered nothing."""
+    if not job.keys:
+        return []
+    return tables.table_chunks(page, key_box(page), KEY_HEADER, key_rows(job), KEY_WIDTHS,
+                               size=7.5)  # fmt: skip
+
+
+def key_page(page: Page, job: MapJob, number: int, total: int, rows=None, part: int = 0):
+    """Draw the numbered list of the facilities and reports numbered on the map: all its
+    rows, or `rows`, part `part` (0-based) of a list split by key_chunks; every part
+    starts with the header row, the later ones say "(продовження)" in the title."""
+    subtitle = KEY_SUBTITLE + (KEY_CONTINUED if part else "")
+    page.header(job.title, subtitle)
+    rows = key_rows(job) if rows is None else rows
+    tables.table(page, key_box(page), KEY_HEADER, rows, KEY_WIDTHS, size=7.5)
     page.footer([], number, total)

@@ -23,7 +23,7 @@ from maps.printing.options import (
     options_check,
 )
 from maps.printing.page import Page
-from maps.printing.render import MapJob, key_page, map_page
+from maps.printing.render import MapJob, key_chunks, key_page, map_page
 
 Progress = Callable[[str], None]
 # The caller is the command line, an operator of the server: every layer is printable.
@@ -175,10 +175,12 @@ def map_pdf(options: PrintOptions, user, *, progress: Progress | None = None) ->
         # when anything was numbered.
         map_page(page, job, 1, None)
         progress("drawn")
+        chunks = key_chunks(page, job)
         document.add(page)
-        if job.keys:
+        for part, rows in enumerate(chunks):
+            # A long list goes on over several pages, each under its own header row.
             page = document.page(*options.page_mm)
-            key_page(page, job, 2, 2)
+            key_page(page, job, 2 + part, 1 + len(chunks), rows, part)
             document.add(page)
     progress("written")
     return georeference(document.pdf, map_frames(job, page, 0))
