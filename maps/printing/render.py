@@ -377,10 +377,11 @@ KEY_CONTINUED = " (продовження)"
 
 
 def key_box(page: Page) -> tuple[float, float, float, float]:
-    """Return the numbered list's box (mm): under the header, above the footer."""
+    """Return the numbered list's box (mm): under the header, down to 16 mm above the
+    foot (a list page's footer is only its page number, on the 10 mm margin)."""
     s = page.scale
     top = page.height_mm - 34 * s
-    return (10 * s, 30 * s, page.width_mm - 20 * s, top - 30 * s)
+    return (10 * s, 16 * s, page.width_mm - 20 * s, top - 16 * s)
 
 
 def key_chunks(page: Page, job: MapJob) -> list[list]:
