@@ -9,7 +9,10 @@ replaced on every run), so neither the dev database nor other benchmarks are tou
 Each measurement runs in a forked child process: its wall seconds (median of --runs) and
 its peak resident memory (ru_maxrss of the child, including Django and the libraries).
 
-Targets (issue 7): council pack < 20 s; single-village A3 map with 10,000 addresses < 5 s.
+Targets (issue 7): council pack < 20 s; single-village A3 map with 10,000 addresses < 5 s;
+issue 19: the pack < 5 s. Beside each, the floor: bare matplotlib drawing the same
+geometries (read beforehand) into a PDF with no labels, legend, grid, inset or tables,
+in the same worker, and the ratio of the warm print to it.
 """
 
 from __future__ import annotations
@@ -84,17 +87,71 @@ def _render(task: str) -> bytes:
     return printing.map_pdf(options, printing.SYSTEM)
 
 
+def _jobs(task: str) -> list:
+    """Return the map jobs (layers read) of the task's map pages: the pack's overview and
+    villages, or the village sheet."""
+    from maps import printing
+    from maps.printing.pack import ATLAS_LAYERS, OVERVIEW_LAYERS, villages_sorted
+    from maps.printing.sheet import map_prepare
+
+    if task != "pack":
+        options = printing.PrintOptions(paper="A3", extent=printing.Extent("village", VILLAGE))
+        return [map_prepare(options, printing.SYSTEM)]
+    jobs = [map_prepare(printing.PrintOptions(layers=OVERVIEW_LAYERS), printing.SYSTEM)]
+    for village in villages_sorted():
+        options = printing.PrintOptions(
+            extent=printing.Extent("village", village.katottg), layers=ATLAS_LAYERS
+        )
+        jobs.append(map_prepare(options, printing.SYSTEM, layout="atlas"))
+    return jobs
+
+
+def floor_pdf(jobs: list) -> bytes:
+    """Return a PDF of bare matplotlib drawing the jobs' geometries, one page each in the
+    same map frame: plain polygons, lines and dots, no labels, legend, grid, inset or
+    tables. The renderer's floor for the same drawing."""
+    import io
+
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    from maps.printing import draw
+    from maps.printing.page import Page
+
+    buffer = io.BytesIO()
+    with PdfPages(buffer) as pages:
+        for job in jobs:
+            page = Page(*job.options.page_mm)
+            ax = page.figure.add_axes(page.rect(page.box(job.layout, "map")))
+            ax.set_xlim(job.bounds[0], job.bounds[2])
+            ax.set_ylim(job.bounds[1], job.bounds[3])
+            for frame in job.frames.values():
+                kinds = set(frame.geom_type)
+                if kinds & {"Polygon", "MultiPolygon"}:
+                    draw.polygons(ax, frame.geometry, facecolor="#dddddd", edgecolor="#333333")
+                elif kinds & {"LineString", "MultiLineString"}:
+                    draw.lines(ax, frame.geometry, colors="#333333")
+                elif len(frame):
+                    ax.scatter(frame.geometry.x, frame.geometry.y, s=4)
+            pages.savefig(page.figure)
+    return buffer.getvalue()
+
+
 def _child(task: str, queue) -> None:
-    """Print once cold (a fresh worker: fonts, PROJ) and once warm; report both."""
+    """Print once cold (a fresh worker: fonts, PROJ) and once warm; report both, and the
+    floor: bare matplotlib drawing the same geometries (read beforehand, not timed)."""
     start, cpu = time.perf_counter(), time.process_time()
     pdf = _render(task)
     seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     _render(task)
-    warm = time.perf_counter() - start
+    warm, warm_cpu = time.perf_counter() - start, time.process_time() - cpu
+    jobs = _jobs(task)
+    start, cpu = time.perf_counter(), time.process_time()
+    floor_pdf(jobs)
+    floor, floor_cpu = time.perf_counter() - start, time.process_time() - cpu
     (OUT / f"print-{task}.pdf").write_bytes(pdf)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    queue.put((seconds, peak_mb, len(pdf), cpu_seconds, warm))
+    queue.put((seconds, peak_mb, len(pdf), cpu_seconds, warm, warm_cpu, floor, floor_cpu))
 
 
 def measure(task: str, runs: int) -> dict:
@@ -117,6 +174,9 @@ def measure(task: str, runs: int) -> dict:
         "bytes": results[-1][2],
         "cpu": statistics.median(r[3] for r in results),
         "warm": statistics.median(r[4] for r in results),
+        "warm_cpu": statistics.median(r[5] for r in results),
+        "floor": statistics.median(r[6] for r in results),
+        "floor_cpu": statistics.median(r[7] for r in results),
     }
 
 
@@ -132,8 +192,13 @@ def _drawn_addresses() -> int:
 def _line(name: str, result: dict, target_s: float) -> str:
     return (
         f"{name}: cold {result['seconds']:.2f} s median {result['all_seconds']} "
-        f"(CPU {result['cpu']:.2f} s), warm {result['warm']:.2f} s, "
-        f"peak {result['peak_mb']:.0f} MB, {result['bytes']:,} bytes (target < {target_s} s)"
+        f"(CPU {result['cpu']:.2f} s), warm {result['warm']:.2f} s "
+        f"(CPU {result['warm_cpu']:.2f} s), peak {result['peak_mb']:.0f} MB, "
+        f"{result['bytes']:,} bytes (target < {target_s} s)\n"
+        f"  matplotlib floor (same geometries, no labels, legend, grid, inset, tables): "
+        f"{result['floor']:.2f} s (CPU {result['floor_cpu']:.2f} s); "
+        f"warm / floor {result['warm'] / result['floor']:.1f}x, "
+        f"CPU {result['warm_cpu'] / result['floor_cpu']:.1f}x"
     )
 
 

@@ -81,6 +81,8 @@ def village_find(text: str) -> Settlement:
     query = Q(katottg__iexact=text) | Q(name_uk__iexact=text) | Q(name_en__iexact=text)
     found = list(Settlement.objects.filter(query).order_by("katottg")[:2])
     if len(found) != 1:
+        # In English on purpose: only the command line and the pack's code name a village
+        # by text; the print page offers a list and words its own message.
         raise PrintError(
             f"Unknown village {text!r}: give its KATOTTG code or its name.", code="unknown_village"
         )
@@ -92,7 +94,7 @@ def _territory_bounds() -> tuple[float, float, float, float]:
         extent=ExtentAggregate("metric")
     )["extent"]
     if extent is None:
-        raise PrintError("There is no territory to print: load one first.", code="empty_extent")
+        raise PrintError(_("There is no territory to print: load one first."), code="empty_extent")
     return tuple(extent)
 
 

@@ -177,8 +177,11 @@ def north_arrow(page: Page, map_box, angle_deg: float) -> tuple:
     return box
 
 
-def inset(page: Page, box, context, bounds, village_pk=None) -> None:
-    """Draw the locator: the community, its villages, the village shown and the map frame."""
+def inset(page: Page, box, context, bounds, village_pk=None) -> tuple[tuple, tuple]:
+    """Draw the locator: the community, its villages, the village shown and the map frame.
+
+    Return the inset's frame on the page (x, y, width, height in mm) and what it shows
+    (minx, miny, maxx, maxy in METRIC_SRID metres), for its georeferencing."""
     title_gap = 4 * page.scale
     x, y, w, h = box
     page.text(x, y + h, "Схема розташування", 7, va="top", weight="bold")
@@ -197,11 +200,13 @@ def inset(page: Page, box, context, bounds, village_pk=None) -> None:
     minx, miny, maxx, maxy = bounds
     ax.add_patch(Rectangle((minx, miny), maxx - minx, maxy - miny, facecolor="none",
                            edgecolor="#d7301f", linewidth=0.9))  # fmt: skip
-    _fit(ax, territory, bounds, frame_box)
+    return frame_box, _fit(ax, territory, bounds, frame_box)
 
 
-def _fit(ax, territory, bounds, frame_box) -> None:
-    """Show the territory and the map frame at equal scale, centred in the inset."""
+def _fit(ax, territory, bounds, frame_box) -> tuple[float, float, float, float]:
+    """Show the territory and the map frame at equal scale, centred in the inset; return
+    the inset's limits (metres). The limits have the frame's own width-to-height ratio,
+    so the equal aspect never moves the frame: the limits are the frame's corners."""
     tx = territory.total_bounds if not territory.empty else bounds
     minx, miny = min(tx[0], bounds[0]), min(tx[1], bounds[1])
     maxx, maxy = max(tx[2], bounds[2]), max(tx[3], bounds[3])
@@ -214,6 +219,7 @@ def _fit(ax, territory, bounds, frame_box) -> None:
     ax.set_xlim(cx - half_w, cx + half_w)
     ax.set_ylim(cy - half_h, cy + half_h)
     ax.set_aspect("equal", adjustable="box")
+    return (cx - half_w, cy - half_h, cx + half_w, cy + half_h)
 
 
 # --- legend ------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import numpy as np
 import shapely
 import shapely.affinity
 from matplotlib import patheffects
+from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 # Offsets from the anchor in points (per unit of the ring) and the text alignment there,
@@ -60,30 +61,70 @@ class Label:
     leader: bool = False
 
 
-def _shape(artist, renderer, angle: float):
-    """Return the text's box in display units as a polygon, turned with the text (the
-    axis-aligned box of a turned street name would block a whole block of houses)."""
+# Where the anchor sits in the text's box, as shares of its width and height.
+HA_SHARE = {"left": 0.0, "center": 0.5, "right": 1.0}
+VA_SHARE = {"bottom": 0.0, "center": 0.5, "top": 1.0}
+
+
+def text_size(ax, renderer, label: Label, cache: dict) -> tuple[float, float]:
+    """Return the width and height of the label's text box in display units, measured
+    once per text and font (a map writes the same house numbers and names many times)."""
+    key = (label.text, label.size, label.weight, label.style)
+    if key not in cache:
+        probe = Text(0, 0, label.text, fontsize=label.size, weight=label.weight,
+                     style=label.style, ha="left", va="bottom")  # fmt: skip
+        probe.set_figure(ax.figure)
+        box = probe.get_window_extent(renderer)
+        cache[key] = (box.width, box.height)
+    return cache[key]
+
+
+def _shape(ax, xy, offset, ha, va, angle: float, size):
+    """Return the text's box in display units (grown by PAD_PX) as a polygon, turned with
+    the text about its anchor, the point plus offset, as rotation_mode "anchor" turns it
+    (the axis-aligned box of a turned street name would block a whole block of houses).
+    The same box matplotlib measures for the drawn text, computed without drawing it."""
+    x, y = ax.transData.transform(xy)
+    per_pt = ax.figure.dpi / 72
+    origin = (x + offset[0] * per_pt, y + offset[1] * per_pt)
+    width, height = size
+    x0 = origin[0] - HA_SHARE[ha] * width - PAD_PX
+    y0 = origin[1] - VA_SHARE[va] * height - PAD_PX
+    upright = shapely.box(x0, y0, x0 + width + 2 * PAD_PX, y0 + height + 2 * PAD_PX)
     if not angle:
-        box = artist.get_window_extent(renderer).padded(PAD_PX)
-        return shapely.box(box.x0, box.y0, box.x1, box.y1)
-    artist.set_rotation(0)
-    box = artist.get_window_extent(renderer).padded(PAD_PX)
-    artist.set_rotation(angle)
-    # With rotation_mode "anchor" the text turns about its anchor: the point plus offset.
-    x, y = artist.axes.transData.transform(artist.xy)
-    per_pt = artist.figure.dpi / 72
-    origin = (x + artist.xyann[0] * per_pt, y + artist.xyann[1] * per_pt)
-    upright = shapely.box(box.x0, box.y0, box.x1, box.y1)
+        return upright
     return shapely.affinity.rotate(upright, angle, origin=origin)
 
 
-def _free(shape, frame, placed, blocked) -> bool:
+class Boxes:
+    """Shapes already taken (placed labels, obstacles) with their bounds in one array, so
+    that a candidate is tested with shapely only against the few whose bounds it meets."""
+
+    def __init__(self, shapes=()):
+        self.shapes = list(shapes)
+        self.bounds = shapely.bounds(np.array(self.shapes, dtype=object)).reshape(-1, 4)
+
+    def add(self, shape) -> None:
+        self.shapes.append(shape)
+        self.bounds = np.vstack([self.bounds, shapely.bounds(shape)])
+
+    def hit(self, shape) -> bool:
+        """Return True when `shape` intersects (or touches) any shape held."""
+        if not self.shapes:
+            return False
+        x0, y0, x1, y1 = shapely.bounds(shape)
+        b = self.bounds
+        near = np.flatnonzero((b[:, 0] <= x1) & (b[:, 2] >= x0) & (b[:, 1] <= y1) & (b[:, 3] >= y0))
+        if not len(near):
+            return False
+        others = np.array([self.shapes[i] for i in near], dtype=object)
+        return bool(shapely.intersects(shape, others).any())
+
+
+def _free(shape, frame, placed: Boxes, blocked: Boxes) -> bool:
     if not frame.contains(shape):
         return False
-    for others in (placed, blocked):
-        if len(others) and shapely.intersects(shape, others).any():
-            return False
-    return True
+    return not (placed.hit(shape) or blocked.hit(shape))
 
 
 def _text(ax, label: Label, xy, offset, ha, va, angle: float, halo: bool, leader=False):
@@ -142,27 +183,27 @@ def place(ax, renderer, labels: list[Label], obstacles=()) -> list[str]:
 
     `obstacles` are display-space Bboxes no label may cover (symbols, furniture). A label
     whose every candidate leaves the frame or covers a placed label or an obstacle is left
-    out. The boxes tested are the axis-aligned boxes of the (possibly turned) texts.
+    out. Each text is measured once; its candidate boxes are computed from that size and
+    only the position taken is drawn.
     """
     box = ax.get_window_extent(renderer)
     frame = shapely.box(box.x0, box.y0, box.x1, box.y1)
-    placed = np.array([], dtype=object)
-    blocked = np.array([shapely.box(b.x0, b.y0, b.x1, b.y1) for b in obstacles], dtype=object)
+    placed = Boxes()
+    blocked = Boxes(shapely.box(b.x0, b.y0, b.x1, b.y1) for b in obstacles)
+    sizes: dict = {}
     done = []
     for label in labels:
+        size = text_size(ax, renderer, label, sizes)
         for xy, offset, ha, va, angle, far in _candidates(ax, label):
-            artist = _text(ax, label, xy, offset, ha, va, angle, halo=False)
-            shape = _shape(artist, renderer, angle)
+            shape = _shape(ax, xy, offset, ha, va, angle, size)
             if _free(shape, frame, placed, blocked):
-                if far and label.leader:
-                    artist.remove()
-                    _text(ax, label, xy, offset, ha, va, angle, halo=False, leader=True)
+                _text(ax, label, xy, offset, ha, va, angle, halo=False,
+                      leader=far and label.leader)  # fmt: skip
                 if label.halo:
                     _text(ax, label, xy, offset, ha, va, angle, halo=True)
-                placed = np.append(placed, shape)
+                placed.add(shape)
                 done.append(label.text)
                 break
-            artist.remove()
     return done
 
 

@@ -103,7 +103,7 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
 
 def parse_extent(text: str) -> Extent:
     """Parse "territory", "village:<KATOTTG code or name>" or "bbox:w,s,e,n"."""
-    kind, _, rest = (text or "territory").strip().partition(":")
+    kind, _colon, rest = (text or "territory").strip().partition(":")
     kind = kind.strip().lower()
     if kind == "territory" and not rest:
         return Extent()
@@ -112,7 +112,7 @@ def parse_extent(text: str) -> Extent:
     if kind == "bbox":
         return Extent(kind="bbox", bbox=parse_bbox(rest))
     raise PrintError(
-        "The extent must be 'territory', 'village:<code or name>' or 'bbox:w,s,e,n'.",
+        _("The extent must be 'territory', 'village:<code or name>' or 'bbox:w,s,e,n'."),
         code="bad_extent",
     )
 
@@ -120,18 +120,19 @@ def parse_extent(text: str) -> Extent:
 def options_check(
     *, paper: str, orientation: str, layers: tuple[str, ...], title: str = "", subtitle: str = ""
 ) -> None:
-    """Raise PrintError for a paper, orientation or text the renderer cannot print."""
+    """Raise PrintError for a paper, orientation or text the renderer cannot print; its
+    message is in the active language (the print page and the pack endpoint show it)."""
     if paper not in PAPERS_MM:
         raise PrintError(
-            f"Paper {paper!r} is not supported; choose {' or '.join(PAPERS_MM)}.", code="bad_paper"
+            _("Paper %(paper)r is not supported; choose A4 or A3.") % {"paper": paper},
+            code="bad_paper",
         )
     if orientation not in ORIENTATIONS:
-        raise PrintError(
-            f"Orientation must be {' or '.join(ORIENTATIONS)}.", code="bad_orientation"
-        )
+        raise PrintError(_("Orientation must be portrait or landscape."), code="bad_orientation")
     if not layers:
-        raise PrintError("Choose at least one layer.", code="no_layers")
+        raise PrintError(_("Choose at least one layer."), code="no_layers")
     if len(title) > TITLE_MAX_CHARS or len(subtitle) > 2 * TITLE_MAX_CHARS:
         raise PrintError(
-            f"The title is longer than {TITLE_MAX_CHARS} characters.", code="long_title"
+            _("The title is longer than %(count)d characters.") % {"count": TITLE_MAX_CHARS},
+            code="long_title",
         )

@@ -18,7 +18,7 @@ from maps.printing.page import INK, MUTED, Page, footer_lines, mm_date, thousand
 from maps.printing.render import map_page
 from maps.printing.sheet import (
     community_name,
-    map_frame,
+    map_frames,
     map_prepare,
     print_layer,
     print_layers,
@@ -188,9 +188,10 @@ def _open_reports(user, village) -> int | None:
     return spec.queryset().filter(settlement=village, status__in=OPEN_STATUSES).count()
 
 
-def atlas_page(page: Page, user, village, *, paper, map_date, snapshot, number, total):
+def atlas_page(page: Page, user, village, *, paper, map_date, snapshot, number, total,
+               shared: dict | None = None):  # fmt: skip
     """Draw a village's atlas page: its map with open reports only, and its table; return
-    the map's job (for the frame's georeferencing)."""
+    the map's job (for the frame's georeferencing). `shared`: see map_prepare."""
     options = PrintOptions(
         paper=paper,
         extent=Extent(kind="village", village=village.katottg),
@@ -201,7 +202,7 @@ def atlas_page(page: Page, user, village, *, paper, map_date, snapshot, number, 
         map_date=map_date,
         filters=(("reports", "status", OPEN_STATUSES),),
     )
-    job = map_prepare(options, user, layout="atlas")
+    job = map_prepare(options, user, layout="atlas", shared=shared)
     map_page(page, job, number, total)
     village_table(page, page.box("atlas", "table"), snapshot, village, _open_reports(user, village))
     return job
@@ -293,16 +294,18 @@ def council_pack_pdf(
             paper=paper, layers=_printable(OVERVIEW_LAYERS, user), map_date=map_date,
             title="Покриття інтернетом території громади", subtitle=community_name(),
         )  # fmt: skip
-        overview_job = map_prepare(overview, user)
+        shared: dict = {}
+        overview_job = map_prepare(overview, user, shared=shared)
         map_page(page, overview_job, 2, total)
-        frames = [map_frame(overview_job, page, 1)]
+        frames = map_frames(overview_job, page, 1)
         document.add(page)
         progress("overview")
         for number, village in enumerate(villages, start=3):
             page = document.page(width, height)
             job = atlas_page(page, user, village, paper=paper, map_date=map_date,
-                             snapshot=snapshot, number=number, total=total)  # fmt: skip
-            frames.append(map_frame(job, page, number - 1))
+                             snapshot=snapshot, number=number, total=total,
+                             shared=shared)  # fmt: skip
+            frames += map_frames(job, page, number - 1)
             document.add(page)
             progress(village.name_uk)
         page = document.page(width, height)

@@ -5,6 +5,7 @@ title, subtitle, CRS note, sources, producer, dates and "Сторінка N з M
 
 import textwrap
 from dataclasses import dataclass
+from functools import lru_cache
 
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
@@ -47,6 +48,11 @@ LAYOUTS = {
 }
 
 
+@lru_cache(maxsize=8)
+def _renderer(width_px: float, height_px: float, dpi: float) -> RendererAgg:
+    return RendererAgg(width_px, height_px, dpi)
+
+
 def mm_date(value) -> str:
     """Return a date as DD.MM.YYYY, the Ukrainian way; "—" when unknown."""
     return value.strftime("%d.%m.%Y") if value else "—"
@@ -76,9 +82,14 @@ class Page:
         return "landscape" if self.width_mm > self.height_mm else "portrait"
 
     def renderer(self) -> RendererAgg:
-        """Return a renderer to measure text with (the page's size and resolution)."""
+        """Return a renderer to measure text with (the page's size and resolution).
+
+        One per paper size and resolution for the whole process: matplotlib caches text
+        metrics per renderer, so the house numbers and names measured on one page are not
+        measured again on the next (a new renderer per call measured every text anew).
+        """
         bbox = self.figure.bbox
-        return RendererAgg(bbox.width, bbox.height, self.figure.dpi)
+        return _renderer(bbox.width, bbox.height, self.figure.dpi)
 
     def pt(self, size: float) -> float:
         """Return a font size for this paper from its A4 size in points."""

@@ -81,6 +81,9 @@ class MapJob:
     # What the map numbered, filled while drawing: (number printed, "facility" or "report",
     # name or category, kind or status, full report number) rows.
     keys: list = field(default_factory=list)
+    # The locator inset as drawn: (its box on the page in mm, its limits in METRIC_SRID
+    # metres), for its georeferencing; None until the page is drawn.
+    inset: tuple | None = None
 
 
 def draw_order(specs: list[LayerSpec]) -> list[LayerSpec]:
@@ -344,14 +347,16 @@ def map_page(page: Page, job: MapJob, number: int, total: int | None) -> None:
     draw_map(page, job, bounds, scale, box)
     furniture.legend(page, page.box(job.layout, "legend"), legend_groups(job))
     village_pk = job.area.village.pk if job.area.village else None
-    furniture.inset(page, page.box(job.layout, "inset"), job.context, bounds, village_pk)
+    job.inset = furniture.inset(
+        page, page.box(job.layout, "inset"), job.context, bounds, village_pk
+    )
     lines = footer_lines(
         scale_text=f"Масштаб 1:{thousands(scale)} (друк без масштабування).",
         sources=sources(job.specs),
         map_date=job.map_date,
         data_date=job.data_date,
     )
-    page.footer(lines, number, total if total is not None else (2 if job.keys else 1))
+    page.footer(lines, number, total if total is not None else 1 + len(key_chunks(page, job)))
 
 
 KEY_HEADER = ["№", "Об'єкт на карті", "Вид / стан"]
@@ -369,11 +374,34 @@ def key_rows(job: MapJob) -> list[list[str]]:
     return rows
 
 
-def key_page(page: Page, job: MapJob, number: int, total: int) -> None:
-    """Draw the numbered list of the facilities and reports numbered on the map."""
+KEY_SUBTITLE = "Перелік пронумерованих об'єктів карти"
+KEY_CONTINUED = " (продовження)"
+
+
+def key_box(page: Page) -> tuple[float, float, float, float]:
+    """Return the numbered list's box (mm): under the header, down to 16 mm above the
+    foot (a list page's footer is only its page number, on the 10 mm margin)."""
     s = page.scale
-    page.header(job.title, "Перелік пронумерованих об'єктів карти")
     top = page.height_mm - 34 * s
-    box = (10 * s, 30 * s, page.width_mm - 20 * s, top - 30 * s)
-    tables.table(page, box, KEY_HEADER, key_rows(job), KEY_WIDTHS, size=7.5)
+    return (10 * s, 16 * s, page.width_mm - 20 * s, top - 16 * s)
+
+
+def key_chunks(page: Page, job: MapJob) -> list[list]:
+    """Return the numbered list's rows split into pages of `page`'s size (the first pass
+    of the layout: the page count is known before any list page is drawn); [] when the
+    map numbered nothing."""
+    if not job.keys:
+        return []
+    return tables.table_chunks(page, key_box(page), KEY_HEADER, key_rows(job), KEY_WIDTHS,
+                               size=7.5)  # fmt: skip
+
+
+def key_page(page: Page, job: MapJob, number: int, total: int, rows=None, part: int = 0):
+    """Draw the numbered list of the facilities and reports numbered on the map: all its
+    rows, or `rows`, part `part` (0-based) of a list split by key_chunks; every part
+    starts with the header row, the later ones say "(продовження)" in the title."""
+    subtitle = KEY_SUBTITLE + (KEY_CONTINUED if part else "")
+    page.header(job.title, subtitle)
+    rows = key_rows(job) if rows is None else rows
+    tables.table(page, key_box(page), KEY_HEADER, rows, KEY_WIDTHS, size=7.5)
     page.footer([], number, total)

@@ -21,7 +21,7 @@ from maps.printing.options import (
     options_check,
 )
 from maps.printing.page import Page
-from maps.printing.render import MapJob, key_page, map_page
+from maps.printing.render import MapJob, key_chunks, key_page, map_page
 
 Progress = Callable[[str], None]
 # The caller is the command line, an operator of the server: every layer is printable.
@@ -91,12 +91,19 @@ def default_subtitle(specs: list[LayerSpec]) -> str:
     return ", ".join(names[:1] + later)
 
 
-def map_prepare(options: PrintOptions, user, *, layout: str = "map") -> MapJob:
+def map_prepare(
+    options: PrintOptions, user, *, layout: str = "map", shared: dict | None = None
+) -> MapJob:
     """Validate the options for `user` and read everything the page draws.
+
+    `shared` (a dict the caller keeps across the pages of one document) holds the reads
+    every page of it has in common: the inset's outlines and the layers' data date are
+    then read once per council pack, not once per village.
 
     PrintError for a bad paper or orientation, an unknown layer or village, an empty
     extent or an extent without any part of the territory.
     """
+    shared = {} if shared is None else shared
     layer_ids = options.layers or default_layers(user, options.extent.kind)
     options_check(
         paper=options.paper,
@@ -123,9 +130,9 @@ def map_prepare(options: PrintOptions, user, *, layout: str = "map") -> MapJob:
         scale=scale,
         frames=frames,
         labels=labels,
-        context=data.context_read(bounds),
+        context=_once(shared, "context", lambda: data.context_read(bounds)),
         map_date=options.map_date or today(),
-        data_date=data.data_date(specs),
+        data_date=_once(shared, ("data_date", *layer_ids), lambda: data.data_date(specs)),
         title=options.title or default_title(area),
         subtitle=options.subtitle or default_subtitle(specs),
         layout=layout,
@@ -133,9 +140,26 @@ def map_prepare(options: PrintOptions, user, *, layout: str = "map") -> MapJob:
     )
 
 
+def _once(shared: dict, key, read: Callable):
+    if key not in shared:
+        shared[key] = read()
+    return shared[key]
+
+
 def map_frame(job: MapJob, page: Page, index: int) -> Frame:
     """Return the georeferencing of a job's map frame on page `index` (0-based)."""
     return Frame(index, page.box(job.layout, "map"), job.bounds, job.srid)
+
+
+def map_frames(job: MapJob, page: Page, index: int) -> list[Frame]:
+    """Return the georeferencing of every frame of a drawn map page on page `index`
+    (0-based): the map, then the locator inset (both in METRIC_SRID). GDAL reads the
+    largest, the map; a PDF viewer with GeoPDF support measures in either."""
+    frames = [map_frame(job, page, index)]
+    if job.inset is not None:
+        box, bounds = job.inset
+        frames.append(Frame(index, box, bounds, settings.METRIC_SRID, name="inset"))
+    return frames
 
 
 def map_pdf(options: PrintOptions, user, *, progress: Progress | None = None) -> bytes:
@@ -150,13 +174,15 @@ def map_pdf(options: PrintOptions, user, *, progress: Progress | None = None) ->
         # when anything was numbered.
         map_page(page, job, 1, None)
         progress("drawn")
+        chunks = key_chunks(page, job)
         document.add(page)
-        if job.keys:
+        for part, rows in enumerate(chunks):
+            # A long list goes on over several pages, each under its own header row.
             page = document.page(*options.page_mm)
-            key_page(page, job, 2, 2)
+            key_page(page, job, 2 + part, 1 + len(chunks), rows, part)
             document.add(page)
     progress("written")
-    return georeference(document.pdf, [map_frame(job, page, 0)])
+    return georeference(document.pdf, map_frames(job, page, 0))
 
 
 def map_png(options: PrintOptions, user, *, dpi: int = PREVIEW_DPI) -> bytes:

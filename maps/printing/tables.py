@@ -53,11 +53,38 @@ def _wrap(page: Page, text: str, width: float, size: float, bold: bool) -> list[
     return out
 
 
+def _layout(page: Page, cells: list[Cell], columns, cell_size: float, pad: float, bold_all):
+    """Return a row's wrapped cell lines, its line height and its height (mm)."""
+    line_h = cell_size * 0.42 * page.font_scale
+    wrapped = [
+        _wrap(page, c.text, w - 2 * pad, cell_size, bold=bold_all or c.weight == "bold")
+        for c, w in zip(cells, columns, strict=True)
+    ]
+    return wrapped, line_h, max(len(lines) for lines in wrapped) * line_h + 2 * pad
+
+
+def rows_fitting(page: Page, box, header: list, rows: list[list], widths: list[float],
+                 *, size: float = 7.5) -> int:  # fmt: skip
+    """Return how many of `rows`, from the first, fit under the header in `box` (mm) as
+    `table` draws them (at least one, so that a table always moves on)."""
+    width, height = box[2], box[3]
+    columns = [w * width for w in widths]
+    pad = 0.7 * page.scale
+    head = header_size(page, header, columns, size, pad)
+    used = _layout(page, [_cell(v) for v in header], columns, head, pad, True)[2]
+    for count, row in enumerate(rows):
+        used += _layout(page, [_cell(v) for v in row], columns, size, pad, False)[2]
+        if used > height:
+            return max(count, 1)
+    return len(rows)
+
+
 def table(page: Page, box, header: list, rows: list[list], widths: list[float],
           *, size: float = 7.5) -> float:  # fmt: skip
     """Draw a table from the top of `box` (mm); `widths` are shares of its width. Cells
     wrap to their column; the header shrinks until its longest word fits its column, and
-    a word that still does not fit is broken with a hyphen. Return the height used (mm)."""
+    a word that still does not fit is broken with a hyphen. Return the height used (mm).
+    Every row given is drawn: split a long table with `rows_fitting` first."""
     x0, y0, width, height = box
     ax = page.axes(box)
     columns = [w * width for w in widths]
@@ -67,12 +94,7 @@ def table(page: Page, box, header: list, rows: list[list], widths: list[float],
     for index, row in enumerate([header, *rows]):
         cells = [_cell(v) for v in row]
         cell_size = head if index == 0 else size
-        line_h = cell_size * 0.42 * page.font_scale
-        wrapped = [
-            _wrap(page, c.text, w - 2 * pad, cell_size, bold=index == 0 or c.weight == "bold")
-            for c, w in zip(cells, columns, strict=True)
-        ]
-        row_h = max(len(lines) for lines in wrapped) * line_h + 2 * pad
+        wrapped, line_h, row_h = _layout(page, cells, columns, cell_size, pad, index == 0)
         x = 0.0
         for cell, lines, w in zip(cells, wrapped, columns, strict=True):
             tx = x + (w - pad if cell.align == "right" else pad)
@@ -88,3 +110,15 @@ def table(page: Page, box, header: list, rows: list[list], widths: list[float],
                 linewidth=0.7 if index == 0 else 0.3)  # fmt: skip
     ax.plot([0, width], [height, height], color=INK, linewidth=0.7)
     return height - y
+
+
+def table_chunks(page: Page, box, header: list, rows: list[list], widths: list[float],
+                 *, size: float = 7.5) -> list[list[list]]:  # fmt: skip
+    """Return `rows` split into the runs that fit `box` one page after another (each run
+    drawn under its own header row); one empty run for an empty table."""
+    chunks = []
+    while rows or not chunks:
+        count = rows_fitting(page, box, header, rows, widths, size=size) if rows else 0
+        chunks.append(rows[:count])
+        rows = rows[count:]
+    return chunks

@@ -64,9 +64,13 @@ def pack(django_db_setup, django_db_blocker, demo, tmp_path_factory):  # noqa: F
 
 def test_territory_map_is_an_a4_portrait_page_and_its_numbered_list(rendered):
     reader = pdf_reader(rendered["territory"])
-    assert len(reader.pages) == 2
+    # The territory numbers more objects than one page lists: the list goes on over the
+    # next pages (it used to run off the foot of its only page).
+    assert len(reader.pages) >= 2
     assert {page_size_pt(page) for page in reader.pages} == {A4}
     assert "Перелік пронумерованих об'єктів карти" in reader.pages[1].extract_text()
+    for page in reader.pages[2:]:
+        assert "Перелік пронумерованих об'єктів карти (продовження)" in page.extract_text()
 
 
 def test_village_map_on_a3_landscape_is_a_page_of_1191_by_842_points_and_its_list(rendered):
@@ -88,11 +92,12 @@ def test_text_layer_holds_title_every_legend_entry_and_the_crs_note(rendered, wh
 
 
 def test_ukrainian_text_extracts_as_the_same_characters_from_an_embedded_font(rendered):
-    page = pdf_reader(rendered["territory"]).pages[0]
+    reader = pdf_reader(rendered["territory"])
+    page = reader.pages[0]
     text = page.extract_text()
     for phrase in (
         "Укладач: Дмитрівська сільська рада",
-        "Сторінка 1 з 2",
+        f"Сторінка 1 з {len(reader.pages)}",
         "Умовні позначення",
         "Схема розташування",
         "Пн",
@@ -111,7 +116,7 @@ def test_map_frame_has_ink_on_every_page(rendered):
     for which, options in (("territory", TERRITORY), ("village", VILLAGE)):
         page_mm = options.page_mm
         box = Page(*page_mm).box("map", "map")
-        image, _numbered_list = rasterise(rendered[which])
+        image, *_numbered_list = rasterise(rendered[which])
         assert ink_share(image, box, page_mm) > 0.2, which
 
 

@@ -84,7 +84,7 @@ def test_the_geotransform_puts_the_frames_corners_on_the_sheets_extent(village_s
 
 def test_the_frame_is_a_geo_measure_viewport_in_the_page_dictionary(village_sheet):
     page = pdf_reader(village_sheet[0].read_bytes()).pages[0]
-    (viewport,) = page["/VP"]
+    (viewport,) = [vp for vp in page["/VP"] if vp["/Name"] == "map"]
     measure = viewport["/Measure"]
     assert measure["/Subtype"] == "/GEO"
     assert measure["/GCS"]["/EPSG"] == 6385
@@ -96,3 +96,62 @@ def test_georeference_refuses_a_frame_on_a_page_the_pdf_does_not_have(village_sh
     frame = georef.Frame(3, (10, 10, 100, 100), (0, 0, 1000, 1000), 6385)
     with pytest.raises(ValueError, match="page 3"):
         georef.georeference(village_sheet[0].read_bytes(), [frame])
+
+
+def _viewport_metres(viewport) -> tuple[float, float, float, float]:
+    """Return a viewport's corners as (minx, miny, maxx, maxy) in EPSG:6385 metres."""
+    from pyproj import Transformer
+
+    gpts = [float(v) for v in viewport["/Measure"]["/GPTS"]]
+    to_metric = Transformer.from_crs(4326, 6385, always_xy=True)
+    xs, ys = to_metric.transform(gpts[1::2], gpts[0::2])
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def test_the_locator_inset_is_a_second_geo_viewport_around_the_map_frame(village_sheet):
+    path, job = village_sheet
+    page = pdf_reader(path.read_bytes()).pages[0]
+    by_name = {str(vp["/Name"]): vp for vp in page["/VP"]}
+    assert sorted(by_name) == ["inset", "map"]
+    inset = by_name["inset"]
+    assert inset["/Measure"]["/Subtype"] == "/GEO"
+    assert inset["/Measure"]["/GCS"]["/EPSG"] == 6385
+    # The inset's box on the page is inside the layout's inset box, not over the map.
+    sheet = Page(*MAKARYKHA.page_mm)
+    x, y, w, h = (v * georef.PT_PER_MM for v in sheet.box("map", "inset"))
+    left, bottom, right, top = (float(v) for v in inset["/BBox"])
+    assert x - 0.01 <= left < right <= x + w + 0.01
+    assert y - 0.01 <= bottom < top <= y + h + 0.01
+    # It shows a wider area than the map, the map's extent inside it.
+    minx, miny, maxx, maxy = _viewport_metres(inset)
+    assert minx < job.bounds[0] and miny < job.bounds[1]
+    assert maxx > job.bounds[2] and maxy > job.bounds[3]
+
+
+def test_gdal_reads_the_inset_frame_alone_with_its_extent(village_sheet, tmp_path):
+    """The inset's dictionary on its own (GDAL reads the largest frame of a page): GDAL
+    finds EPSG:6385 and the inset's corners."""
+    path, _ = village_sheet
+    page = pdf_reader(path.read_bytes()).pages[0]
+    (inset,) = [vp for vp in page["/VP"] if vp["/Name"] == "inset"]
+    expected = _viewport_metres(inset)
+    box_pt = [float(v) for v in inset["/BBox"]]
+    box_mm = (box_pt[0] / georef.PT_PER_MM, box_pt[1] / georef.PT_PER_MM,
+              (box_pt[2] - box_pt[0]) / georef.PT_PER_MM,
+              (box_pt[3] - box_pt[1]) / georef.PT_PER_MM)  # fmt: skip
+    plain = pdf_reader(path.read_bytes())
+    from pypdf import PdfWriter
+
+    writer = PdfWriter(clone_from=plain)
+    del writer.pages[0]["/VP"]
+    buffer = tmp_path / "plain.pdf"
+    with buffer.open("wb") as out:
+        writer.write(out)
+    frame = georef.Frame(0, box_mm, expected, 6385, name="inset")
+    alone = tmp_path / "inset.pdf"
+    alone.write_bytes(georef.georeference(buffer.read_bytes(), [frame]))
+    info = gdalinfo(alone)
+    assert 'ID["EPSG",6385]' in info["coordinateSystem"]["wkt"]
+    neatline = Polygon.from_ewkt(info["metadata"][""]["NEATLINE"]).extent
+    for read, drawn in zip(neatline, expected, strict=True):
+        assert abs(read - drawn) < TOLERANCE_M
