@@ -181,7 +181,7 @@ def inset(page: Page, box, context, bounds, village_pk=None) -> tuple[tuple, tup
     """Draw the locator: the community, its villages, the village shown and the map frame.
 
     Return the inset's frame on the page (x, y, width, height in mm) and what it shows
-    (minx, miny, maxx, maxy in METRIC_SRID metres), for its georeferencing."""
+    (minx, miny, maxx, maxy in the job's metric CRS, metres), for its georeferencing."""
     title_gap = 4 * page.scale
     x, y, w, h = box
     page.text(x, y + h, "Схема розташування", 7, va="top", weight="bold")

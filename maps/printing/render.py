@@ -81,7 +81,7 @@ class MapJob:
     # What the map numbered, filled while drawing: (number printed, "facility" or "report",
     # name or category, kind or status, full report number) rows.
     keys: list = field(default_factory=list)
-    # The locator inset as drawn: (its box on the page in mm, its limits in METRIC_SRID
+    # The locator inset as drawn: (its box on the page in mm, its limits in `srid`
     # metres), for its georeferencing; None until the page is drawn.
     inset: tuple | None = None
 

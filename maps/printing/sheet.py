@@ -153,12 +153,12 @@ def map_frame(job: MapJob, page: Page, index: int) -> Frame:
 
 def map_frames(job: MapJob, page: Page, index: int) -> list[Frame]:
     """Return the georeferencing of every frame of a drawn map page on page `index`
-    (0-based): the map, then the locator inset (both in METRIC_SRID). GDAL reads the
+    (0-based): the map, then the locator inset (both in the job's metric CRS). GDAL reads the
     largest, the map; a PDF viewer with GeoPDF support measures in either."""
     frames = [map_frame(job, page, index)]
     if job.inset is not None:
         box, bounds = job.inset
-        frames.append(Frame(index, box, bounds, settings.METRIC_SRID, name="inset"))
+        frames.append(Frame(index, box, bounds, job.srid, name="inset"))
     return frames
 
 
