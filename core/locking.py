@@ -96,6 +96,25 @@ def stale_message(name, version: int) -> str:
     ) % {"name": name, "version": version}
 
 
+def version_check(instance, submitted) -> None:
+    """Raise StaleEdit unless `submitted` (an int or its text) is the version `instance`
+    holds; a page's form sends the version it was shown, the service reads the row
+    locked and calls this before it changes anything."""
+    try:
+        fresh = int(submitted) == instance.version
+    except (TypeError, ValueError):
+        fresh = False
+    if not fresh:
+        raise StaleEdit(stale_message(instance._meta.verbose_name, _version_shown(submitted)))
+
+
+def _version_shown(submitted) -> int:
+    try:
+        return int(submitted)
+    except (TypeError, ValueError):
+        return 0
+
+
 def versions_bump(queryset) -> int:
     """Raise the version of every row of `queryset` by one (after a bulk write that
     bypassed save()); return the rows changed."""
