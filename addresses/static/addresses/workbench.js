@@ -33,7 +33,7 @@
     var moved = point && (!config.point || metres(config.point, point) >= 1);
     save.disabled = !moved && move.dataset.moved !== "true";
     status.textContent = moved
-      ? texts.chosen.replace("%(metres)s", config.point ? String(metres(config.point, point)) : "—")
+      ? texts.chosen.replace("{metres}", config.point ? String(metres(config.point, point)) : "—")
       : (config.point ? texts.unchanged : "");
   }
 
