@@ -8,6 +8,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.locking import VersionedModel
 from layers.querysets import FacilityQuerySet, SettlementQuerySet
 
 katottg_validator = RegexValidator(
@@ -35,7 +36,7 @@ class Technology(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class Territory(models.Model):
+class Territory(VersionedModel):
     """A territorial community (громада): the area the council serves."""
 
     katottg = models.CharField(
@@ -61,7 +62,7 @@ class Territory(models.Model):
         return self.name_uk
 
 
-class Settlement(models.Model):
+class Settlement(VersionedModel):
     """A settlement (населений пункт) of the community, identified by its KATOTTG code."""
 
     class Kind(models.TextChoices):
@@ -107,7 +108,7 @@ class Settlement(models.Model):
         return self.name_uk
 
 
-class Facility(models.Model):
+class Facility(VersionedModel):
     """A municipal facility (school, administrative services centre — ЦНАП, library, ФАП…)
     and its internet connection."""
 
