@@ -6,6 +6,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.admin import AccusativeTitlesMixin
 from core.errors import ApplicationError
+from core.locking import VersionedAdminMixin, VersionedFormMixin
 from coverage.challenges import challenge_decide
 from coverage.models import (
     CoverageArea,
@@ -17,11 +18,12 @@ from coverage.models import (
     WifiHotspot,
 )
 from coverage.services import hotspot_save
-from layers.admin import MapAdmin
+from layers.admin import MapAdmin, VersionedGeometryForm
 
 
 @admin.register(Provider)
-class ProviderAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
+class ProviderAdmin(VersionedAdminMixin, AccusativeTitlesMixin, admin.ModelAdmin):
+    form = VersionedFormMixin
     name_accusative = pgettext_lazy("accusative", "provider")
     list_display = ["name", "kind", "is_demo"]
     list_filter = ["kind"]
@@ -29,7 +31,8 @@ class ProviderAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
 
 
 @admin.register(CoverageArea)
-class CoverageAreaAdmin(MapAdmin):
+class CoverageAreaAdmin(VersionedAdminMixin, MapAdmin):
+    form = VersionedGeometryForm
     name_accusative = pgettext_lazy("accusative", "coverage area")
     list_display = ["provider", "technology", "down_mbps", "up_mbps", "source", "valid_from"]
     list_filter = ["technology", "source", "provider"]
@@ -37,7 +40,8 @@ class CoverageAreaAdmin(MapAdmin):
 
 
 @admin.register(WifiHotspot)
-class WifiHotspotAdmin(MapAdmin):
+class WifiHotspotAdmin(VersionedAdminMixin, MapAdmin):
+    form = VersionedGeometryForm
     name_accusative = pgettext_lazy("accusative", "Free Wi-Fi hotspot")
     """A new hotspot is saved by coverage.services.hotspot_save, which keeps its buffered
     coverage area; an existing one keeps its place and radius here (edit them via the API)."""
@@ -79,7 +83,8 @@ class CoverageSnapshotAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
 
 
 @admin.register(StrategyTarget)
-class StrategyTargetAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
+class StrategyTargetAdmin(VersionedAdminMixin, AccusativeTitlesMixin, admin.ModelAdmin):
+    form = VersionedFormMixin
     list_display = ["indicator", "year", "comparison", "target", "note"]
     list_filter = ["indicator"]
 

@@ -5,13 +5,14 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.locking import VersionedModel
 from coverage.compute import COVERAGE_TECHNOLOGIES, HOTSPOT_MAX_RADIUS_M
 from layers.models import Facility, Technology
 
 TECHNOLOGY_CHOICES = [(t.value, t.label) for t in Technology if t.value in COVERAGE_TECHNOLOGIES]
 
 
-class Provider(models.Model):
+class Provider(VersionedModel):
     """An internet provider, a mobile operator or the community's own Wi-Fi."""
 
     class Kind(models.TextChoices):
@@ -33,7 +34,7 @@ class Provider(models.Model):
         return self.name
 
 
-class WifiHotspot(models.Model):
+class WifiHotspot(VersionedModel):
     """A Free Wi-Fi zone: an access point whose coverage is a disc of `radius_m` metres.
 
     Its coverage area (a CoverageArea with source "hotspot") is the buffer of `location`
@@ -76,7 +77,7 @@ class WifiHotspot(models.Model):
         return self.name
 
 
-class CoverageArea(models.Model):
+class CoverageArea(VersionedModel):
     """Where one provider offers one technology at advertised speeds, for a period."""
 
     class Source(models.TextChoices):

@@ -8,11 +8,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.locking import VersionedModel
 from coverage.models.areas import CoverageArea
 from layers.models import Settlement
 
 
-class StrategyTarget(models.Model):
+class StrategyTarget(VersionedModel):
     """A target of the community's IT strategy: an indicator's value to reach by a year."""
 
     class Indicator(models.TextChoices):
