@@ -175,7 +175,8 @@ class VersionedFormMixin(forms.ModelForm):
         change view runs in one), so no save slips in between this check and ours."""
         queryset = type(self.instance)._default_manager.filter(pk=self.instance.pk)
         if connection.in_atomic_block:
-            queryset = queryset.select_for_update()
+            # Only this row: a manager that joins a nullable relation could not lock it.
+            queryset = queryset.select_for_update(of=("self",))
         return queryset.first()
 
     def _differences(self, current, cleaned) -> list[tuple[str, str, str]]:

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from coverage.models import CoverageArea, Provider, StrategyTarget, WifiHotspot
 from layers.models import Facility, Settlement, Territory
+from reports.models import Category, ResponseTemplate
 from tests.conftest import square
 
 
@@ -26,7 +27,15 @@ def _form_data(model, obj, user) -> dict:
         if hasattr(value, "ewkt"):
             value = value.ewkt
         data[name] = "on" if value is True else value
+    # Inlines (a category's questions) post their management forms; none are changed.
+    for formset, _inline in model_admin.get_formsets_with_inlines(request, obj):
+        management = formset(instance=obj, prefix=_prefix(formset)).management_form
+        data |= {management.add_prefix(k): v for k, v in management.initial.items()}
     return data
+
+
+def _prefix(formset) -> str:
+    return formset.get_default_prefix()
 
 
 def _change(client, model, obj, data):
@@ -61,6 +70,18 @@ def strategy_target(db):
     )
 
 
+@pytest.fixture
+def category(db):
+    return Category.objects.create(code="roads", name_uk="Дороги", name_en="Roads")
+
+
+@pytest.fixture
+def response_template(category):
+    return ResponseTemplate.objects.create(
+        status="fixed", category=category, text_uk="Полагоджено."
+    )
+
+
 # (model, fixture giving the record, a text field to change, its two new values)
 CASES = [
     (Territory, "territory", "name_en", ("Dmytrivska hromada", "Dmytrivka community")),
@@ -70,6 +91,8 @@ CASES = [
     (CoverageArea, "coverage_area", "note", ("checked in May", "checked in June")),
     (WifiHotspot, "hotspot", "name", ("Площа біля ради", "Площа біля школи")),
     (StrategyTarget, "strategy_target", "note", ("council plan", "strategy plan")),
+    (Category, "category", "name_en", ("Roads and paths", "Roads and bridges")),
+    (ResponseTemplate, "response_template", "text_uk", ("Яму залатано.", "Дорогу полагоджено.")),
 ]
 
 
