@@ -23,11 +23,8 @@ class MoveForm(ActionForm):
 
 class RenameForm(ActionForm):
     street = forms.TypedChoiceField(label=_("Street"), coerce=int)
-    house_number = forms.CharField(
-        label=_("House number"),
-        max_length=20,
-        help_text=_("e.g. 12, 12А, 12/1, 12-14, 12 корп. 2"),
-    )
+    # Its examples are in the page (in Ukrainian: "корп." is what people type).
+    house_number = forms.CharField(label=_("House number"), max_length=20)
 
     def __init__(self, *args, streets=(), **kwargs):
         super().__init__(*args, **kwargs)
