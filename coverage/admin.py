@@ -6,7 +6,6 @@ from django.utils.translation import pgettext_lazy
 
 from core.admin import AccusativeTitlesMixin
 from core.errors import ApplicationError
-from core.locking import VersionedAdminMixin, VersionedFormMixin
 from coverage.challenges import challenge_decide
 from coverage.models import (
     CoverageArea,
@@ -18,12 +17,11 @@ from coverage.models import (
     WifiHotspot,
 )
 from coverage.services import hotspot_save
-from layers.admin import MapAdmin, VersionedGeometryForm
+from layers.admin import MapAdmin
 
 
 @admin.register(Provider)
-class ProviderAdmin(VersionedAdminMixin, AccusativeTitlesMixin, admin.ModelAdmin):
-    form = VersionedFormMixin
+class ProviderAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
     name_accusative = pgettext_lazy("accusative", "provider")
     list_display = ["name", "kind", "is_demo"]
     list_filter = ["kind"]
@@ -31,8 +29,7 @@ class ProviderAdmin(VersionedAdminMixin, AccusativeTitlesMixin, admin.ModelAdmin
 
 
 @admin.register(CoverageArea)
-class CoverageAreaAdmin(VersionedAdminMixin, MapAdmin):
-    form = VersionedGeometryForm
+class CoverageAreaAdmin(MapAdmin):
     name_accusative = pgettext_lazy("accusative", "coverage area")
     list_display = ["provider", "technology", "down_mbps", "up_mbps", "source", "valid_from"]
     list_filter = ["technology", "source", "provider"]
@@ -40,8 +37,7 @@ class CoverageAreaAdmin(VersionedAdminMixin, MapAdmin):
 
 
 @admin.register(WifiHotspot)
-class WifiHotspotAdmin(VersionedAdminMixin, MapAdmin):
-    form = VersionedGeometryForm
+class WifiHotspotAdmin(MapAdmin):
     name_accusative = pgettext_lazy("accusative", "Free Wi-Fi hotspot")
     """A new hotspot is saved by coverage.services.hotspot_save, which keeps its buffered
     coverage area; an existing one keeps its place and radius here (edit them via the API)."""
@@ -83,8 +79,7 @@ class CoverageSnapshotAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
 
 
 @admin.register(StrategyTarget)
-class StrategyTargetAdmin(VersionedAdminMixin, AccusativeTitlesMixin, admin.ModelAdmin):
-    form = VersionedFormMixin
+class StrategyTargetAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
     list_display = ["indicator", "year", "comparison", "target", "note"]
     list_filter = ["indicator"]
 

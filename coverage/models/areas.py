@@ -5,14 +5,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.locking import VersionedModel
 from coverage.compute import COVERAGE_TECHNOLOGIES, HOTSPOT_MAX_RADIUS_M
 from layers.models import Facility, Technology
 
 TECHNOLOGY_CHOICES = [(t.value, t.label) for t in Technology if t.value in COVERAGE_TECHNOLOGIES]
 
 
-class Provider(VersionedModel):
+class Provider(models.Model):
     """An internet provider, a mobile operator or the community's own Wi-Fi."""
 
     class Kind(models.TextChoices):
@@ -34,7 +33,7 @@ class Provider(VersionedModel):
         return self.name
 
 
-class WifiHotspot(VersionedModel):
+class WifiHotspot(models.Model):
     """A Free Wi-Fi zone: an access point whose coverage is a disc of `radius_m` metres.
 
     Its coverage area (a CoverageArea with source "hotspot") is the buffer of `location`
@@ -77,7 +76,7 @@ class WifiHotspot(VersionedModel):
         return self.name
 
 
-class CoverageArea(VersionedModel):
+class CoverageArea(models.Model):
     """Where one provider offers one technology at advertised speeds, for a period."""
 
     class Source(models.TextChoices):

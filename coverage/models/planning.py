@@ -8,12 +8,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.locking import VersionedModel
 from coverage.models.areas import CoverageArea
 from layers.models import Settlement
 
 
-class StrategyTarget(VersionedModel):
+class StrategyTarget(models.Model):
     """A target of the community's IT strategy: an indicator's value to reach by a year."""
 
     class Indicator(models.TextChoices):
