@@ -4,42 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("layers", "0003_english_kind_labels"),
+        ('layers', '0003_english_kind_labels'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="facility",
-            name="version",
-            field=models.PositiveIntegerField(
-                db_default=1,
-                default=1,
-                editable=False,
-                help_text="Raised by one at every save; a save of an older version fails.",
-                verbose_name="version",
-            ),
+            model_name='facility',
+            name='version',
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, help_text='Raised by one at every save; a save of an older version fails.', verbose_name='version'),
         ),
         migrations.AddField(
-            model_name="settlement",
-            name="version",
-            field=models.PositiveIntegerField(
-                db_default=1,
-                default=1,
-                editable=False,
-                help_text="Raised by one at every save; a save of an older version fails.",
-                verbose_name="version",
-            ),
+            model_name='settlement',
+            name='version',
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, help_text='Raised by one at every save; a save of an older version fails.', verbose_name='version'),
         ),
         migrations.AddField(
-            model_name="territory",
-            name="version",
-            field=models.PositiveIntegerField(
-                db_default=1,
-                default=1,
-                editable=False,
-                help_text="Raised by one at every save; a save of an older version fails.",
-                verbose_name="version",
-            ),
+            model_name='territory',
+            name='version',
+            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, help_text='Raised by one at every save; a save of an older version fails.', verbose_name='version'),
         ),
     ]
