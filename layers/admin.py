@@ -9,7 +9,6 @@ from django.utils.translation import pgettext_lazy
 from core.admin import AccusativeTitlesMixin
 from core.errors import InvalidInput
 from core.geometry import geometry_check
-from core.locking import VersionedAdminMixin, VersionedFormMixin
 from layers.models import Facility, Settlement, Territory
 from layers.widgets import LocalMapWidget
 
@@ -47,11 +46,6 @@ class GeometryCheckedForm(forms.ModelForm):
         return cleaned
 
 
-class VersionedGeometryForm(VersionedFormMixin, GeometryCheckedForm):
-    """A geometry-checked admin form that refuses a stale save: the version it was opened
-    at travels in the form, and a save over a newer one shows both (core.locking)."""
-
-
 class MapAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
     """ModelAdmin whose geometry fields are edited on the local OpenLayers widget and
     checked by core.geometry before they are saved."""
@@ -68,24 +62,21 @@ class MapAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
 
 
 @admin.register(Territory)
-class TerritoryAdmin(VersionedAdminMixin, MapAdmin):
-    form = VersionedGeometryForm
+class TerritoryAdmin(MapAdmin):
     name_accusative = pgettext_lazy("accusative", "territory")
     list_display = ["name_uk", "katottg", "position_accuracy", "is_demo"]
     search_fields = ["name_uk", "name_en", "katottg"]
 
 
 @admin.register(Settlement)
-class SettlementAdmin(VersionedAdminMixin, MapAdmin):
-    form = VersionedGeometryForm
+class SettlementAdmin(MapAdmin):
     list_display = ["name_uk", "katottg", "kind", "population", "households", "position_accuracy"]
     list_filter = ["kind", "position_accuracy", "territory", "is_demo"]
     search_fields = ["name_uk", "name_en", "katottg"]
 
 
 @admin.register(Facility)
-class FacilityAdmin(VersionedAdminMixin, MapAdmin):
-    form = VersionedGeometryForm
+class FacilityAdmin(MapAdmin):
     list_display = ["name", "kind", "settlement", "internet", "technology", "down_mbps"]
     list_filter = ["kind", "internet", "technology", "settlement", "is_demo"]
     search_fields = ["name", "address_text", "settlement__name_uk"]

@@ -8,7 +8,6 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.locking import VersionedModel
 from layers.querysets import FacilityQuerySet, SettlementQuerySet
 
 katottg_validator = RegexValidator(
@@ -36,7 +35,7 @@ class Technology(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class Territory(VersionedModel):
+class Territory(models.Model):
     """A territorial community (громада): the area the council serves."""
 
     katottg = models.CharField(
@@ -62,7 +61,7 @@ class Territory(VersionedModel):
         return self.name_uk
 
 
-class Settlement(VersionedModel):
+class Settlement(models.Model):
     """A settlement (населений пункт) of the community, identified by its KATOTTG code."""
 
     class Kind(models.TextChoices):
@@ -108,7 +107,7 @@ class Settlement(VersionedModel):
         return self.name_uk
 
 
-class Facility(VersionedModel):
+class Facility(models.Model):
     """A municipal facility (school, administrative services centre — ЦНАП, library, ФАП…)
     and its internet connection."""
 
