@@ -67,9 +67,11 @@ def address_export(
     settlement: str | None = None,
     include_retired: bool = False,
     srid: int = 4326,
+    progress=None,
 ) -> int:
     """Write active (or all) addresses to `path` as csv, geojson, gpkg or shp (a .zip);
-    return how many. `srid`: 4326 (default) or 6385, the metric national CRS.
+    return how many. `srid`: 4326 (default) or 6385, the metric national CRS;
+    `progress(done, total)`: called as rows are read (core.progress.PassesBar).
 
     Raise InvalidInput for an unknown format or CRS, NotFound for an unknown settlement.
     """
@@ -89,10 +91,26 @@ def address_export(
         text = geojson.feature_collection(queryset, geometry="location", properties=properties)
         path.write_text(text, encoding="utf-8")
         return queryset.count()
-    rows = queryset.values_list(*COLUMNS.values(), "location")
+    rows = _counted(queryset.values_list(*COLUMNS.values(), "location"), progress)
     if fmt == "csv":
         return _write_csv(path, rows, srid)
     return _write_geo(path, rows, fmt, srid)
+
+
+PROGRESS_EVERY = 1000
+
+
+def _counted(rows, progress):
+    """Yield the rows (5,000 a fetch), telling `progress` every PROGRESS_EVERY and at the end."""
+    if progress is None:
+        yield from rows.iterator(chunk_size=5000)
+        return
+    total, done = rows.count(), 0
+    for done, row in enumerate(rows.iterator(chunk_size=5000), start=1):
+        yield row
+        if done % PROGRESS_EVERY == 0:
+            progress(done, total)
+    progress(done, total)
 
 
 def _write_csv(path: Path, rows, srid: int) -> int:
@@ -101,7 +119,7 @@ def _write_csv(path: Path, rows, srid: int) -> int:
     with path.open("w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out)
         writer.writerow([*COLUMNS, *(("lon", "lat") if srid == 4326 else ("x", "y"))])
-        for *values, location in rows.iterator(chunk_size=5000):
+        for *values, location in rows:
             xy = ("", "")
             if location:
                 x, y = transform(location.x, location.y)

@@ -96,6 +96,25 @@ def stale_message(name, version: int) -> str:
     ) % {"name": name, "version": version}
 
 
+def version_check(instance, submitted) -> None:
+    """Raise StaleEdit unless `submitted` (an int or its text) is the version `instance`
+    holds; a page's form sends the version it was shown, the service reads the row
+    locked and calls this before it changes anything."""
+    try:
+        fresh = int(submitted) == instance.version
+    except (TypeError, ValueError):
+        fresh = False
+    if not fresh:
+        raise StaleEdit(stale_message(instance._meta.verbose_name, _version_shown(submitted)))
+
+
+def _version_shown(submitted) -> int:
+    try:
+        return int(submitted)
+    except (TypeError, ValueError):
+        return 0
+
+
 def versions_bump(queryset) -> int:
     """Raise the version of every row of `queryset` by one (after a bulk write that
     bypassed save()); return the rows changed."""
@@ -156,7 +175,8 @@ class VersionedFormMixin(forms.ModelForm):
         change view runs in one), so no save slips in between this check and ours."""
         queryset = type(self.instance)._default_manager.filter(pk=self.instance.pk)
         if connection.in_atomic_block:
-            queryset = queryset.select_for_update()
+            # Only this row: a manager that joins a nullable relation could not lock it.
+            queryset = queryset.select_for_update(of=("self",))
         return queryset.first()
 
     def _differences(self, current, cleaned) -> list[tuple[str, str, str]]:

@@ -19,6 +19,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.admin import AccusativeTitlesMixin
 from core.errors import ApplicationError
+from core.locking import VersionedAdminMixin, VersionedFormMixin
 from layers.admin import MapAdmin
 from reports import selectors, services
 from reports.forms import DuplicateForm, OnBehalfForm, StatusForm
@@ -41,7 +42,8 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(Category)
-class CategoryAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
+class CategoryAdmin(VersionedAdminMixin, AccusativeTitlesMixin, admin.ModelAdmin):
+    form = VersionedFormMixin
     name_accusative = pgettext_lazy("accusative", "category")
     list_display = [
         "name_uk",
@@ -315,8 +317,10 @@ class ReportAdmin(MapAdmin):
 
 
 @admin.register(ResponseTemplate)
-class ResponseTemplateAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
+class ResponseTemplateAdmin(VersionedAdminMixin, AccusativeTitlesMixin, admin.ModelAdmin):
     """The public texts offered in the moderation workbench for each status."""
+
+    form = VersionedFormMixin
 
     list_display = ["status", "category", "text_uk"]
     list_filter = ["status", "category"]

@@ -14,6 +14,7 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.locking import VersionedModel
 from reports.querysets import ReportQuerySet
 from reports.states import OPEN_STATUSES, Channel, Status
 
@@ -27,7 +28,7 @@ def new_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
-class Category(models.Model):
+class Category(VersionedModel):
     """A kind of problem residents can report; an Open311 "service"."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -341,7 +342,7 @@ class Update(models.Model):
         return f"{self.report} {self.get_kind_display()}"
 
 
-class ResponseTemplate(models.Model):
+class ResponseTemplate(VersionedModel):
     """A public update text offered to a moderator moving a report to a status.
 
     One for a category, or for every category when the category is empty; the moderator

@@ -2,10 +2,11 @@
 
 The expected access comes from a short policy (below), written from DESIGN.md §7: the
 admin is for staff, with each model's pages for the groups holding its permissions;
-/planning/ and the planners' APIs for planners; the verification page for staff; the
-rest is public. A role that may not reach a page must never get a 2xx from it, for
-reading or writing. Every GET response of a role that may not see reporters' contacts is
-searched, as raw bytes, for a report's distinctive name, e-mail and phone.
+/planning/ and the planners' APIs for planners; the verification page for staff, its
+workbench for address editors; the rest is public. A role that may not reach a page must
+never get a 2xx from it, for reading or writing. Every GET response of a role that may not
+see reporters' contacts is searched, as raw bytes, for a report's distinctive name, e-mail
+and phone.
 """
 
 import re
@@ -26,6 +27,7 @@ WRITES = ("post", "put", "delete")
 # (path regex, methods or None for all, roles allowed); the first match decides.
 POLICY = [
     (r"^/planning/", None, PLANNER_ROLES),
+    (r"^/addresses/verification/check/", None, {"address_editor", "staff_admin"}),
     (r"^/addresses/verification/", None, STAFF_ROLES),
     (r"^/api/v1/coverage/(gaps|unserved-addresses|wifi-sites)/", None, PLANNER_ROLES),
     (r"^/api/v1/coverage/(areas|hotspots)/$", {"post"}, PLANNER_ROLES),

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from addresses.services import address_import
 from core.errors import ApplicationError
 from core.imports.cli import print_report
+from core.progress import command_progress
 
 
 class Command(BaseCommand):
@@ -30,8 +31,12 @@ class Command(BaseCommand):
             "--encoding",
             help="of a CSV or a Shapefile without .cpg, e.g. cp1251 (default: detected)",
         )
+        parser.add_argument(
+            "--progress", action="store_true", help="a progress bar even when not on a terminal"
+        )
 
     def handle(self, *args, **options):
+        progress = command_progress(self, force=options["progress"])
         try:
             report = address_import(
                 path=options["file"],
@@ -41,7 +46,11 @@ class Command(BaseCommand):
                 srid=options["srid"],
                 reason=options["reason"],
                 encoding=options["encoding"],
+                progress=progress,
             )
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
+        finally:
+            if progress is not None:
+                progress.close()
         print_report(self, report, commit=options["commit"], plan_out=options["plan_out"])

@@ -1,12 +1,11 @@
 """`manage.py layers_import {territory|settlements|facilities} FILE [--commit] [--repair]`."""
 
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
 from core.errors import ApplicationError
+from core.progress import PassesBar
 from layers.services import KINDS, layer_import
 
-PROGRESS_MIN_ROWS = 200
 ERRORS_IN_MESSAGE = 5
 
 
@@ -26,8 +25,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, kind, file, commit, repair, encoding=None, **options):
-        # tqdm redraws with "\r"; Django's OutputWrapper would append a newline to each write.
-        progress = _ProgressBar(self.stderr._out)
+        # Always drawn (unlike the register's commands): its tests and users rely on it.
+        progress = PassesBar(self.stderr._out)
         try:
             report = layer_import(
                 kind=kind,
@@ -64,29 +63,3 @@ class Command(BaseCommand):
             self.stdout.write("nothing written: fix the errors and run again")
         else:
             self.stdout.write("DRY RUN — nothing written (use --commit)")
-
-
-class _ProgressBar:
-    """A tqdm bar on stderr for files over PROGRESS_MIN_ROWS rows; one bar per pass."""
-
-    PASSES = ("checking", "writing")
-
-    def __init__(self, stream):
-        self.stream = stream
-        self.bar = None
-        self.passes = 0
-
-    def __call__(self, done: int, total: int) -> None:
-        if total <= PROGRESS_MIN_ROWS:
-            return
-        if self.bar is None or done < self.bar.n:
-            self.close()
-            desc = self.PASSES[min(self.passes, 1)]
-            self.bar = tqdm(total=total, file=self.stream, unit="row", desc=desc)
-            self.passes += 1
-        self.bar.update(done - self.bar.n)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-            self.bar = None

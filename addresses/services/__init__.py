@@ -292,14 +292,16 @@ def address_import(
     user=None,
     reason: str = "",
     encoding: str | None = None,
+    progress=None,
 ):
     """Validate a file of addresses and, with `commit`, write it all or nothing.
 
     Runs the one import engine with addresses.imports.ADDRESS_KIND. `settlement`
     (KATOTTG) applies to rows without a settlement column; `srid`: the CRS of CSV
     coordinates (default EPSG:4326); `encoding`: of a CSV or a Shapefile without .cpg
-    (default: detected, core.imports.encoding). Raise InvalidInput when the file cannot be read at
-    all; row problems go to the report (addresses.imports.ImportReport).
+    (default: detected, core.imports.encoding); `progress(done, total)`: called after each
+    row of each pass (core.progress.PassesBar). Raise InvalidInput when the file cannot be
+    read at all; row problems go to the report (addresses.imports.ImportReport).
     """
     from pathlib import Path
 
@@ -310,7 +312,13 @@ def address_import(
     options = {"settlement": settlement, "allow_outside": allow_outside}
     options |= {"user": user, "reason": reason}
     return run_import(
-        ADDRESS_KIND, path, commit=commit, options=options, srid=srid, encoding=encoding
+        ADDRESS_KIND,
+        path,
+        commit=commit,
+        options=options,
+        srid=srid,
+        encoding=encoding,
+        progress=progress,
     )
 
 
@@ -345,3 +353,13 @@ def address_import_upload(
             user=user,
             reason=reason or _("upload of %(name)s") % {"name": name},
         )
+
+
+# The verification workbench's writes live in their own module (this one outgrew ~300
+# lines); imported last, because they build on the functions above.
+from addresses.services.workbench import (  # noqa: E402, F401
+    address_confirm,
+    address_move,
+    address_reject,
+    address_rename,
+)
