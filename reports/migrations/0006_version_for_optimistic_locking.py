@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0004_moderation_workbench"),
+        ("reports", "0005_support_person"),
     ]
 
     operations = [
