@@ -11,6 +11,6 @@ application = get_wsgi_application()
 # before gunicorn forks, else when a worker boots, never inside a visitor's first request.
 _ = get_resolver().url_patterns
 # Likewise the CQL2 grammar of OGC API filters (seconds to build): once, before the fork.
-from layers.ogc.cql2 import text_parser  # noqa: E402
+from layers.ogc.cql2_parsing import text_parser  # noqa: E402
 
 text_parser()

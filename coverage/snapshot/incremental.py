@@ -2,9 +2,10 @@
 
 The design (the smallest sound one; the geometry is in coverage.snapshot.partials):
 
-* An edit changes coverage only inside W, the METRIC_SRID box of the edited area's old and
-  new outlines. W is widened to W', the box of the H3 hexagons of the snapshot that W
-  meets (each of them lies inside W' and is measured again whole), plus 1 m.
+* An edit changes coverage only inside W, the metric box (in the snapshot's own CRS) of
+  the edited area's old and new outlines. W is widened to W', the box of the H3
+  hexagons of the snapshot that W meets (each of them lies inside W' and is measured
+  again whole), plus 1 m.
 * The coverage areas meeting W' are read; the "old" set is the same with the edited
   area's state before the edit (AreaState, captured by the service before it writes).
   Per (group, level), the old and the new union of those areas clipped to W'.
@@ -44,10 +45,13 @@ from coverage import hexagons, overlay, sql
 from coverage.compute import GAP_CHOICES, LEVELS
 from coverage.models import CoverageArea, CoverageSnapshot
 from coverage.snapshot import partials as p
+from coverage.snapshot import window_reads as reads
 from coverage.snapshot.addresses import Gathered
 from coverage.snapshot.areas import GAP_GRID_M
 from coverage.snapshot.inputs import area_problem, territories_get, thresholds_from_settings
-from coverage.snapshot.results import _parameters, appeals_of, results_assemble, wifi_zones_of
+from coverage.snapshot.results import appeals_of, parameters_of, results_assemble, wifi_zones_of
+from layers.models import Territory
+from layers.selectors import metric_srid_of
 
 logger = logging.getLogger(__name__)
 
@@ -85,93 +89,12 @@ class AreaState:
         )
 
 
-# --- SQL ----------------------------------------------------------------------------------------
-
-_VALID = (
-    "(valid_from IS NULL OR valid_from <= %(as_of)s)"
-    " AND (valid_to IS NULL OR valid_to >= %(as_of)s)"
-)
-_HASH = "hashtextextended(%s::text || '/' || extract(epoch FROM %s::timestamptz)::text, 0)"
-# The metric box, densified before it is moved to degrees: its straight edges bend there.
-_ENVELOPE = (
-    "ST_Transform(ST_Segmentize("
-    "ST_MakeEnvelope(%(x0)s, %(y0)s, %(x1)s, %(y1)s, %(srid)s), 50), 4326)"
-)
-
-
-def areas_signature(cursor, as_of: date) -> list:
-    """Return [count, hash sum as text] of the coverage areas valid on `as_of`."""
-    cursor.execute(
-        f"SELECT COUNT(*), COALESCE(SUM({_HASH % ('id', 'updated_at')}::numeric), 0)::text "
-        f"FROM coverage_coveragearea WHERE {_VALID}",
-        {"as_of": as_of},
-    )
-    n, total = cursor.fetchone()
-    return [int(n), total]
-
-
-def _state_hash(cursor, state: AreaState) -> int:
-    cursor.execute(f"SELECT {_HASH % ('%s', '%s')}", [state.id, state.updated_at])
-    return int(cursor.fetchone()[0])
-
-
-def _box(window: shapely.Geometry, srid: int) -> dict:
-    x0, y0, x1, y1 = window.bounds
-    return {"x0": x0, "y0": y0, "x1": x1, "y1": y1, "srid": srid}
-
-
-def _areas_in(cursor, box: dict, as_of: date) -> list[tuple]:
-    cursor.execute(
-        "SELECT id, technology, down_mbps, up_mbps, ST_AsBinary(area) FROM coverage_coveragearea "
-        f"WHERE {_VALID} AND area && {_ENVELOPE} ORDER BY id",
-        {**box, "as_of": as_of},
-    )
-    return cursor.fetchall()
-
-
-def _hexagons_in(cursor, box: dict, snapshot_id: int) -> list[tuple]:
-    cursor.execute(
-        "SELECT id, ST_AsBinary(area), area_m2 FROM coverage_coveragehexagon "
-        f"WHERE snapshot_id = %(s)s AND area && {_ENVELOPE} ORDER BY id",
-        {**box, "s": snapshot_id},
-    )
-    return cursor.fetchall()
-
-
-def _villages_in(cursor, box: dict, tids: list[int]) -> list[tuple]:
-    cursor.execute(
-        "SELECT id, ST_AsBinary(boundary) FROM layers_settlement "
-        f"WHERE territory_id = ANY(%(tids)s) AND boundary && {_ENVELOPE} ORDER BY id",
-        {**box, "tids": tids},
-    )
-    return cursor.fetchall()
-
-
-def _points_in(cursor, box: dict, tids: list[int], table: str) -> sql.Points:
-    where = "AND p.status = 'active'" if table == "addresses_address" else ""
-    weight = "p.households" if table == "addresses_address" else "1"
-    cursor.execute(
-        f"SELECT p.id, p.settlement_id, {weight}, ST_X(p.location), ST_Y(p.location) "
-        f"FROM {table} p JOIN layers_settlement st ON st.id = p.settlement_id "
-        f"AND st.territory_id = ANY(%(tids)s) WHERE p.location && {_ENVELOPE} {where}",
-        {**box, "tids": tids},
-    )
-    cols = list(zip(*cursor.fetchall(), strict=True)) or [()] * 5
-    return sql.Points(
-        id=np.asarray(cols[0], dtype="int64"),
-        settlement=np.asarray(cols[1], dtype="int64"),
-        weight=np.asarray(cols[2], dtype="float64"),
-        lon=np.asarray(cols[3], dtype="float64"),
-        lat=np.asarray(cols[4], dtype="float64"),
-    )
-
-
 # --- the patch ----------------------------------------------------------------------------------
 
 
 @dataclass
 class Edit:
-    """The usable coverage before and after an edit, in METRIC_SRID."""
+    """The usable coverage before and after an edit, in the snapshot's metric CRS."""
 
     ids: set
     before: list[tuple]  # (id, technology, down, up, WKB 4326) as sql.coverage_sources
@@ -206,7 +129,9 @@ def refusal(snapshot: CoverageSnapshot | None, today: date) -> str | None:
         return "the snapshot was computed for another date"
     if "population_raster" in snapshot.input_counts:
         return "a population raster is loaded"
-    wanted = _parameters(today, thresholds_from_settings(), settings.METRIC_SRID)
+    # The CRS a full run would use now: the zone stored with the snapshot's territories.
+    srid = metric_srid_of(Territory.objects.filter(pk__in=snapshot.partials["territory_ids"]))
+    wanted = parameters_of(today, thresholds_from_settings(), srid)
     if snapshot.parameters != wanted:
         return "the settings changed since the snapshot"
     return None
@@ -245,16 +170,16 @@ def snapshot_patch(*, before: list[AreaState], after: list[AreaState]) -> Covera
 
 def _signature_check(cursor, snapshot, before, after) -> str | None:
     stored = snapshot.partials.get("signature")
-    now = areas_signature(cursor, snapshot.as_of)
+    now = reads.areas_signature(cursor, snapshot.as_of)
     if stored is None:
         return "the snapshot has no areas signature"
     n, total = stored[0], int(stored[1])
     for state in before:
         if state.counts_on(snapshot.as_of):
-            n, total = n - 1, total - _state_hash(cursor, state)
+            n, total = n - 1, total - reads.state_hash(cursor, state.id, state.updated_at)
     for state in after:
         if state.counts_on(snapshot.as_of):
-            n, total = n + 1, total + _state_hash(cursor, state)
+            n, total = n + 1, total + reads.state_hash(cursor, state.id, state.updated_at)
     if [n, str(total)] != now:
         return "the coverage areas changed since the snapshot"
     snapshot.partials["signature"] = now
@@ -262,7 +187,9 @@ def _signature_check(cursor, snapshot, before, after) -> str | None:
 
 
 def _patch(cursor, snapshot: CoverageSnapshot, before, after) -> None:
-    as_of, srid, t = snapshot.as_of, settings.METRIC_SRID, thresholds_from_settings()
+    # The metric CRS the snapshot was computed in (refusal checked it is still the one).
+    as_of, t = snapshot.as_of, thresholds_from_settings()
+    srid = snapshot.parameters["metric_srid"]
     parts = p.partials_decode(snapshot.partials)
     edit = Edit(
         {s.id for s in before} | {s.id for s in after},
@@ -299,7 +226,7 @@ def _json(value) -> str:
 
 @dataclass
 class Window:
-    """The widened window of an edit and what lies in it (METRIC_SRID)."""
+    """The widened window of an edit and what lies in it (the snapshot's metric CRS)."""
 
     box: shapely.Geometry
     sql_box: dict
@@ -312,7 +239,7 @@ class Window:
 def _patch_window(cursor, snapshot, parts: p.Partials, edit: Edit, ctx) -> None:
     as_of, srid, t = ctx
     edit_box = p.window_of(_metric(edit.before + edit.after, srid))
-    hex_rows = _hexagons_in(cursor, _box(edit_box, srid), snapshot.id)
+    hex_rows = reads.hexagons_in(cursor, reads.box_of(edit_box, srid), snapshot.id)
     hex_ll = shapely.from_wkb([bytes(r[1]) for r in hex_rows])
     hex_m = overlay.reproject(hex_ll, 4326, srid)
     meets = shapely.intersects(hex_m, edit_box) if len(hex_m) else np.zeros(0, dtype=bool)
@@ -329,8 +256,8 @@ def _patch_window(cursor, snapshot, parts: p.Partials, edit: Edit, ctx) -> None:
 
 def _window(cursor, box, parts: p.Partials, edit: Edit, ctx) -> Window:
     as_of, srid, t = ctx
-    sql_box = _box(box, srid)
-    rows, _ = _split_usable(_areas_in(cursor, sql_box, as_of))
+    sql_box = reads.box_of(box, srid)
+    rows, _ = _split_usable(reads.areas_in(cursor, sql_box, as_of))
     others = [r for r in rows if r[0] not in edit.ids]
     old = _arrays(others + edit.before, srid, t)
     new = _arrays(others + edit.after, srid, t)
@@ -380,7 +307,7 @@ def _inside(found: sql.Points, box, srid) -> tuple[sql.Points, np.ndarray]:
 
 def _patch_villages(cursor, parts: p.Partials, win: Window, srid) -> WindowPoints | None:
     index = {v.id: i for i, v in enumerate(parts.villages)}
-    rows = [r for r in _villages_in(cursor, win.sql_box, parts.territory_ids) if r[0] in index]
+    rows = [r for r in reads.villages_in(cursor, win.sql_box, parts.territory_ids) if r[0] in index]
     if rows:
         zones = overlay.reproject(shapely.from_wkb([bytes(w) for _, w in rows]), 4326, srid)
         delta = p.area_deltas(win.old, win.new, zones)
@@ -390,7 +317,7 @@ def _patch_villages(cursor, parts: p.Partials, win: Window, srid) -> WindowPoint
     n = len(parts.villages)
     ids = np.asarray([v.id for v in parts.villages], dtype="int64")
     fac, fac_xy = _inside(
-        _points_in(cursor, win.sql_box, parts.territory_ids, "layers_facility"), win.box, srid
+        reads.points_in(cursor, win.sql_box, parts.territory_ids, "layers_facility"), win.box, srid
     )
     _add_points(parts, "facilities_covered", win, fac, fac_xy, ids, n, None)
     if (
@@ -400,7 +327,9 @@ def _patch_villages(cursor, parts: p.Partials, win: Window, srid) -> WindowPoint
     ):
         return None
     adr, adr_xy = _inside(
-        _points_in(cursor, win.sql_box, parts.territory_ids, "addresses_address"), win.box, srid
+        reads.points_in(cursor, win.sql_box, parts.territory_ids, "addresses_address"),
+        win.box,
+        srid,
     )
     levels = _add_points(parts, "addresses_covered", win, adr, adr_xy, ids, n, None)
     _add_points(parts, "address_households_covered", win, adr, adr_xy, ids, n, adr.weight)
@@ -487,13 +416,13 @@ def _patch_unserved(cursor, snapshot, win: Window, adr: WindowPoints | None) -> 
 _GAP_PARTS = "SELECT (ST_Dump(area)).geom AS g FROM coverage_coveragegap WHERE id = %(id)s"
 _GAP_TOUCHED = (
     f"SELECT ST_AsBinary(ST_Transform(ST_Collect(g), %(srid)s)) FROM ({_GAP_PARTS}) AS p "
-    f"WHERE g && {_ENVELOPE}"
+    f"WHERE g && {reads.ENVELOPE}"
 )
 _GAP_WRITE = f"""
     WITH new AS (SELECT ST_Transform(ST_GeomFromWKB(%(wkb)s, %(srid)s), 4326) AS geom),
     fixed AS (SELECT CASE WHEN ST_IsValid(geom) THEN geom
                           ELSE ST_MakeValid(geom, 'method=structure') END AS geom FROM new),
-    parts AS (SELECT g FROM ({_GAP_PARTS}) AS p WHERE NOT g && {_ENVELOPE}
+    parts AS (SELECT g FROM ({_GAP_PARTS}) AS p WHERE NOT g && {reads.ENVELOPE}
               UNION ALL SELECT (ST_Dump(ST_CollectionExtract(geom, 3))).geom FROM fixed)
     UPDATE coverage_coveragegap SET area_m2 = %(area)s,
         area = (SELECT NULLIF(ST_Multi(ST_CollectionExtract(ST_Collect(g), 3)),
@@ -505,7 +434,7 @@ def _patch_gaps(cursor, snapshot, win: Window, srid: int) -> None:
     """Patch each gap inside the window: its parts away from it are kept as stored, the
     parts meeting it are cut by it and joined with the new gap inside it."""
     inside = shapely.intersection(shapely.union_all(win.territories), win.box)
-    pad = _box(win.box.buffer(10.0, join_style="mitre"), srid)
+    pad = reads.box_of(win.box.buffer(10.0, join_style="mitre"), srid)
     for group, tier in GAP_CHOICES:
         key = (group, LEVELS[tier])
         cursor.execute(

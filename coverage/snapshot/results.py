@@ -60,7 +60,9 @@ def wifi_zones_of(as_of: date) -> dict:
     return compute.wifi_zone_counts(opened, as_of=as_of, since_year=WIFI_NEW_SINCE_YEAR)
 
 
-def _parameters(as_of: date, t: Thresholds, srid: int) -> dict:
+def parameters_of(as_of: date, t: Thresholds, srid: int) -> dict:
+    """The settings a snapshot is computed with (`srid`: its metric CRS, an EPSG code);
+    stored with it, so that a patch can tell whether they changed since."""
     return {
         **t.as_dict(),
         "as_of": as_of.isoformat(),
@@ -80,7 +82,7 @@ def snapshot_start(params: dict, counts: dict) -> CoverageSnapshot:
     return CoverageSnapshot.objects.create(
         as_of=as_of,
         is_current=True,
-        parameters=_parameters(as_of, params["thresholds"], params["srid"]),
+        parameters=parameters_of(as_of, params["thresholds"], params["srid"]),
         input_counts=counts,
     )
 

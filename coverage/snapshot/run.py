@@ -19,7 +19,6 @@ from coverage.snapshot.addresses import gather, unserved
 from coverage.snapshot.areas import areas_measured
 from coverage.snapshot.background import Jobs, background, background_result
 from coverage.snapshot.hexagons import hexagon_rows, hexagons_draw, homes_locate
-from coverage.snapshot.incremental import areas_signature
 from coverage.snapshot.inputs import (
     read_areas,
     read_points,
@@ -30,6 +29,7 @@ from coverage.snapshot.partials import partials_encode
 from coverage.snapshot.people import population_sums
 from coverage.snapshot.results import appeals_of, results_assemble, snapshot_start, wifi_zones_of
 from coverage.snapshot.unions import Progress
+from coverage.snapshot.window_reads import areas_signature
 from layers.selectors import metric_srid_of
 
 

@@ -497,7 +497,7 @@ def test_gdal_reads_typed_fields_and_filters_on_the_server(live_server, faciliti
 
 
 def test_the_cql2_grammar_is_built_once_per_process_and_reused(client, facilities):
-    from layers.ogc import cql2
+    from layers.ogc import cql2_parsing as cql2
 
     first = cql2.text_parser()
     # Three filters parse's own cache has not seen: each one goes through the grammar.
@@ -511,7 +511,7 @@ def test_the_wsgi_entry_builds_the_grammar_before_gunicorn_forks():
     import importlib
     import sys
 
-    from layers.ogc import cql2
+    from layers.ogc import cql2_parsing as cql2
 
     cql2.text_parser.cache_clear()
     sys.modules.pop("gis.wsgi", None)
