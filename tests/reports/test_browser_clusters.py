@@ -24,7 +24,8 @@ def test_reports_in_one_village_are_one_cluster_with_a_count_that_zooms_in(
     page.goto(f"{live_server.url}/map/")
     page.locator("#report-list li").nth(29).wait_for()
     page.wait_for_function(
-        f"window.hromadaMap.getLayer('report-points-cluster') && {CLUSTERS}.length > 0"
+        "window.hromadaMap && window.hromadaMap.getLayer('report-points-cluster')"
+        f" && {CLUSTERS}.length > 0"
     )
     counts = page.evaluate(f"{CLUSTERS}.map(f => f.properties.point_count)")
     assert sum(counts) == 30 and max(counts) > 1
@@ -53,7 +54,8 @@ def test_the_village_name_is_drawn_beside_its_cluster_not_under_it(
     page = browser_page
     page.goto(f"{live_server.url}/map/")
     page.wait_for_function(
-        f"window.hromadaMap.getLayer('report-points-cluster') && {CLUSTERS}.length > 0"
+        "window.hromadaMap && window.hromadaMap.getLayer('report-points-cluster')"
+        f" && {CLUSTERS}.length > 0"
     )
     labels = page.evaluate(
         "window.hromadaMap.getStyle().layers.filter(l => l.type === 'symbol' && l.metadata"

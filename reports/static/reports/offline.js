@@ -228,12 +228,15 @@
   }
 
   // Without signal a tile deeper than the kept zooms cannot load; MapLibre then draws its
-  // kept parent over-zoomed, so that miss is expected and not worth an error. Any other
-  // map error is still logged as MapLibre would.
+  // kept parent over-zoomed, so that miss is expected and not worth an error. A tile
+  // fetch that failed with no HTTP status is the same miss reported late (the signal came
+  // back while it was failing). A tile the server refused, and any other map error, is
+  // still logged as MapLibre would.
   if (H.mapReady) {
     H.mapReady.then(function (map) {
       map.on("error", function (event) {
-        if (event.tile && navigator.onLine === false) { return; }
+        var refused = event.error && event.error.status;
+        if (event.tile && (navigator.onLine === false || !refused)) { return; }
         console.error(event.error);
       });
     });
