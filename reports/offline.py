@@ -8,6 +8,7 @@ URL configuration rather than being written in JavaScript.
 
 import json
 
+from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -72,7 +73,9 @@ def _worker_config() -> dict:
         "version": WORKER_VERSION,
         "workboxPrefix": static("vendor/workbox/workbox-sw.js").rsplit("/", 1)[0] + "/",
         "formPath": reverse("reports:new"),
-        "staticPrefix": static("x")[:-1],
+        # STATIC_URL itself: static() of a name that is not a file fails under the
+        # manifest storage of production (every hashed name lies under it).
+        "staticPrefix": settings.STATIC_URL,
         # The style document first: the tile route below tells it apart by this place.
         # The manifest too: the browser fetches it for every page that links it, and an
         # installed form must still describe itself without signal.

@@ -216,3 +216,25 @@ def test_the_offline_form_has_a_manifest_and_a_service_worker_in_its_scope(clien
     worker = client.get("/reports/sw.js")
     assert worker.status_code == 200 and "workbox" in worker.text
     assert "cdn" not in worker.text.lower().replace("no cdn", "")
+
+
+def test_the_service_worker_answers_under_the_manifest_storage_of_production(
+    client, db, settings, tmp_path
+):
+    """Production serves hashed static names (a manifest); the worker must not ask the
+    storage for a name that is not a collected file (it did: a 500 for /reports/sw.js)."""
+    import json as _json
+
+    hashed = "vendor/workbox/workbox-sw.0123456789ab.js"
+    manifest = {"paths": {"vendor/workbox/workbox-sw.js": hashed}, "version": "1.1", "hash": "x"}
+    (tmp_path / "staticfiles.json").write_text(_json.dumps(manifest))
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    response = client.get("/reports/sw.js")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f"/static/{hashed}" in body
+    assert '"staticPrefix": "/static/"' in body
