@@ -161,17 +161,11 @@ _NEAR_BOX_DEG = 0.1
 
 
 def _nearest_settlement(point: Point) -> dict | None:
-    # Only settlements in a box around the point are measured: a point far from any of
-    # them (latitude 89, a fuzzer's favourite) lies outside the metric CRS's domain, and
+    # Only settlements in a box around the point are measured: a point far from all of
+    # them (the fuzzer's lat=0.9, lon=120) lies outside the metric CRS's domain, and
     # ST_Transform of it fails (a 500) where the answer is simply "none nearby".
-    box = Polygon.from_bbox(
-        (
-            point.x - _NEAR_BOX_DEG,
-            point.y - _NEAR_BOX_DEG,
-            point.x + _NEAR_BOX_DEG,
-            point.y + _NEAR_BOX_DEG,
-        )
-    )
+    d = _NEAR_BOX_DEG
+    box = Polygon.from_bbox((point.x - d, point.y - d, point.x + d, point.y + d))
     box.srid = 4326
     near = Q(boundary__bboverlaps=box) | Q(boundary__isnull=True, centre__bboverlaps=box)
     candidates = Settlement.objects.filter(near)
