@@ -34,6 +34,14 @@ def _deeper_than_kept(url: str) -> bool:
     return bool(match) and int(match.group(1)) > DEEPEST_KEPT_ZOOM
 
 
+def _cancelled_tile(request) -> bool:
+    """MapLibre aborts the tile requests still in flight when the view moves (the tap
+    zooms to street level) or the page closes; a cancel is not a failed fetch. Under
+    load the kept tiles take longer to come out of the cache, so they are still in
+    flight more often."""
+    return request.failure == "net::ERR_ABORTED" and bool(DEEPER_TILE.search(request.url))
+
+
 def _failures(page) -> list[str]:
     """Collect the page's console errors, uncaught errors and failed requests (except
     tiles deeper than the kept zooms)."""
@@ -44,7 +52,7 @@ def _failures(page) -> list[str]:
             errors.append(f"{message.text} {message.location.get('url', '')}")
 
     def on_failed(request):
-        if not _deeper_than_kept(request.url):
+        if not _deeper_than_kept(request.url) and not _cancelled_tile(request):
             errors.append(f"{request.url} {request.failure}")
 
     page.on("console", on_console)
