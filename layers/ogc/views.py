@@ -15,6 +15,7 @@ cursor's extra round trips. Either way no Python loop touches a feature.
 
 import json
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -217,20 +218,25 @@ def collection(request, collection_id: str):
 
 
 def _item_links(request, spec, *, fmt, offset, limit, matched) -> list:
+    """self/alternate, next, prev and collection links of a page of items.
+
+    The request's other parameters are encoded once (the same order as before: them,
+    limit, offset, f): five links share them."""
     query = {k: v for k, v in request.GET.items() if k not in ("f", "offset", "limit")}
-    query |= {"limit": limit}
+    base = urlencode(query | {"limit": limit})
     items = "ogc:items"
     links = self_links(
-        request, items, spec.id, fmt=fmt, json_type=GEOJSON, query=query | {"offset": offset}
+        request, items, spec.id, fmt=fmt, json_type=GEOJSON, query=f"{base}&offset={offset}"
     )
-    f = {"f": fmt}
+    page_type = GEOJSON if fmt == "json" else HTML
     if offset + limit < matched:
-        href = url(request, items, spec.id, query=query | {"offset": offset + limit} | f)
-        links.append(link(href, "next", GEOJSON if fmt == "json" else HTML, _("Next page")))
+        href = url(request, items, spec.id, query=f"{base}&offset={offset + limit}&f={fmt}")
+        links.append(link(href, "next", page_type, _("Next page")))
     if offset > 0:
-        href = url(request, items, spec.id, query=query | {"offset": max(0, offset - limit)} | f)
-        links.append(link(href, "prev", GEOJSON if fmt == "json" else HTML, _("Previous page")))
-    href = url(request, "ogc:collection", spec.id, query={"f": "json"})
+        previous = max(0, offset - limit)
+        href = url(request, items, spec.id, query=f"{base}&offset={previous}&f={fmt}")
+        links.append(link(href, "prev", page_type, _("Previous page")))
+    href = url(request, "ogc:collection", spec.id, query="f=json")
     links.append(link(href, "collection", JSON, spec.title()))
     return links
 
