@@ -338,7 +338,7 @@ def items_statements(offsets, *, with_count: bool = True, variant: str = "plain"
     """The statements of each items request: the count (numberMatched) and the page.
 
     These are the view's own statements: the request's parameters parsed by the view's
-    own `_items_query`, then `ogc_selectors.count_matched` on a miss and
+    own `items_query` (layers.ogc.items), then `ogc_selectors.count_matched` on a miss and
     `ogc_selectors.page_sql`. The view keeps the count per data version, so most requests
     run the page only: `with_count=False` measures that.
     """
@@ -347,13 +347,13 @@ def items_statements(offsets, *, with_count: bool = True, variant: str = "plain"
     from django.test import RequestFactory
 
     from layers import registry
+    from layers.ogc import items as ogc_items
     from layers.ogc import selectors as ogc_selectors
-    from layers.ogc import views as ogc_views
 
     spec = registry.get("facilities")
     request = RequestFactory().get("/ogc/collections/facilities/items", VARIANTS[variant])
     request.user = AnonymousUser()
-    query = ogc_views._items_query(request, spec)  # noqa: PLC2701 — the view's own parsing
+    query = ogc_items.items_query(request, spec)  # the view's own parsing
     count_sql, count_params = _count_sql(query.queryset, connection)
     crs = None if query.crs.is_crs84 else query.crs
     statements = []
