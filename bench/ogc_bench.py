@@ -518,9 +518,16 @@ def variants_table(results: dict) -> str:
         for name in names:
             ours = plain if name == "plain" else variants[name][c]["rps"]
             sql = bare["items_page" if name == "plain" else f"items_page_{name}"][c]["rps"]
-            cells.append(f"{ours:.0f} | {sql:.0f} | {100 * ours / sql:.0f}% | {ours / plain:.2f}")
+            # A run where wrk finished no request (timeouts under load) shows "—", not a crash.
+            share = f"{100 * ours / sql:.0f}%" if sql else "—"
+            ratio = f"{ours / plain:.2f}" if plain else "—"
+            cells.append(f"{ours:.0f} | {sql:.0f} | {share} | {ratio}")
         lines.append(f"| {c} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def _share(ours: float, sql: float) -> str:
+    return f"{100 * ours / sql:.0f}%" if sql else "—"
 
 
 def table(results: dict) -> str:
@@ -541,7 +548,7 @@ def table(results: dict) -> str:
         tipg_ratio = f"{item['rps'] / tipg['rps']:.1f}×" if tipg.get("rps") else "—"
         lines.append(
             f"| {c} | {tile['rps']:.0f} | {sql_tile['rps']:.0f} | "
-            f"{100 * tile['rps'] / sql_tile['rps']:.0f}% | {item['rps']:.0f} | {item['p50_ms']} | "
+            f"{_share(tile['rps'], sql_tile['rps'])} | {item['rps']:.0f} | {item['p50_ms']} | "
             f"{item['p99_ms']} | {sql_item['rps']:.0f} | {sql_page.get('rps', '—')} | "
             f"{other.get('rps', '—')} | "
             f"{other.get('p50_ms', '—')} | {ratio} | {tipg.get('rps', '—')} | "
