@@ -85,6 +85,9 @@ def wanted_format(request, json_type: str = JSON) -> str:
     chosen = parse_format(request.GET.get("f"))
     if chosen:
         return chosen
+    # Map clients and scripts send no Accept or */*: JSON, without parsing media types.
+    if request.headers.get("Accept", "*/*").strip() == "*/*":
+        return "json"
     preferred = request.get_preferred_type([json_type, JSON, GEOJSON, HTML])
     return "html" if preferred == HTML else "json"
 
