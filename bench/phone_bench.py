@@ -64,6 +64,7 @@ from bench.phone_timeline import COLLECT_JS, TIMELINE_JS, report
 TIMEOUT_MS = 120_000
 PHONE_SCALE = 2  # a cheap Android phone's device pixel ratio
 QUIET_S = 1.5  # no request for this long after the maps are made: the page is done
+WORKERS = 3  # gunicorn's, each warmed up before the measures (see warm_up)
 
 # The page's own data source, drawn by the page's script after the map's `load`: the
 # map is usable once it is there too (pages not named need the basemap and registry only).
@@ -99,10 +100,23 @@ SETTLED_JS = """() => [].concat(window.hromadaMaps || []).every((map) =>
 
 
 def throttled(context, page):
-    """Open a DevTools session on `page` with the rural network and CPU; return its log."""
+    """Open a DevTools session on `page` with the rural network and CPU; return its log.
+
+    The page's session sees and throttles the page's own requests only: a dedicated
+    worker's (MapLibre's vector tiles) are a target of their own. Those are added to the
+    log from Playwright's events (bytes and count; see NetworkLog.add_unseen), and are
+    not slowed by the emulated network: the time of the vector tiles is optimistic."""
     cdp = context.new_cdp_session(page)
     log = NetworkLog()
     log.attach(cdp)
+
+    def finished(request) -> None:
+        if request.url in log.urls.values() or request.url.startswith(("data:", "blob:")):
+            return
+        sizes = request.sizes()
+        log.add_unseen(request.url, sizes["responseBodySize"] + sizes["responseHeadersSize"])
+
+    page.on("requestfinished", finished)
     cdp.send("Network.enable")
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": False})
     cdp.send("Network.emulateNetworkConditions", network_conditions())
@@ -224,11 +238,28 @@ def basemap_env(upstream: FakeTileServer | None, cache_dir: str) -> dict[str, st
     }
 
 
+def warm_up(base: str, names: list[str], workers: int) -> None:
+    """Ask every worker (a few times each) for each page and the style document, as a
+    serving deployment's workers would have been asked already: the cold load measures
+    the browser's empty cache, not a just-started gunicorn (templates, translation
+    catalogues, the registry, the first database connection). The phone's own cache
+    stays empty: this runs outside the browser."""
+    from urllib.request import Request, urlopen
+
+    paths = [page_named(name).url(base) for name in names] + [f"{base}/tiles/style.json"]
+    for _ in range(2 * workers):
+        for url in paths:
+            request = Request(url, headers={"Cookie": "django_language=uk"})  # noqa: S310
+            with urlopen(request, timeout=60) as response:  # noqa: S310 — loopback
+                response.read()
+
+
 def run(args, names: list[str], upstream: FakeTileServer | None, cache_dir: str) -> None:
     from playwright.sync_api import sync_playwright
 
     env = basemap_env(upstream, cache_dir)
-    with demo_server("phone", workers=3, drop=not args.keep_db, env=env) as server:
+    with demo_server("phone", workers=WORKERS, drop=not args.keep_db, env=env) as server:
+        warm_up(server.url, names, WORKERS)
         print(f"machine: {machine()}")
         tiles = f"fake OSM upstream, {len(upstream.body):,}-byte tiles" if upstream else "own data"
         print(f"basemap: {tiles}")
