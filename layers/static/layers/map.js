@@ -14,7 +14,10 @@
  *   HromadaMap.create(element, { layers: ["territory", "settlements"], hidden: [],
  *     legend: true, search: true, popups: true }).then(function (map) { ... });
  *
- * `map.hromada` holds the style document (`doc`) and the page's options.
+ * `map.hromada` holds the style document (`doc`) and the page's options. The promise
+ * resolves at MapLibre's "load" (every first tile drawn); `options.styled(map)` is called
+ * earlier, once the style is in and the view fitted, for a page's own data to be drawn
+ * with the first tiles rather than after them.
  */
 (function () {
   "use strict";
