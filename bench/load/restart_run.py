@@ -215,6 +215,9 @@ def main() -> None:
         "--threads", type=int, default=8, help="threads per worker (gthread); 0 = sync workers"
     )
     parser.add_argument(
+        "--keep-alive", type=int, default=5, help="gthread keep-alive, s (0: close after each)"
+    )
+    parser.add_argument(
         "--profile",
         default="visit",
         choices=sorted(PROFILES),
@@ -261,7 +264,9 @@ def _run(args, cluster, out: Path) -> None:
 
     # The worker model of ./hromada up (gis/gunicorn.py) unless --threads 0: gthread.
     gunicorn = (
-        f"--worker-class gthread --threads {args.threads} --keep-alive 5" if args.threads else ""
+        f"--worker-class gthread --threads {args.threads} --keep-alive {args.keep_alive}"
+        if args.threads
+        else ""
     )
     server_env = {"GUNICORN_CMD_ARGS": gunicorn}
     with demo_server("load", workers=args.workers, drop=False, env=server_env) as site:
@@ -329,7 +334,8 @@ def _report(args, before, after, recovery, out, n_reports, terms) -> list[str]:
     command = (
         f".venv/bin/python -m bench.load.restart_run --users {args.users} --duration "
         f"{args.duration} --restart-at {args.restart_at:g} --mode {args.mode} --workers "
-        f"{args.workers} --threads {args.threads} --profile {args.profile}"
+        f"{args.workers} --threads {args.threads} --keep-alive {args.keep_alive} --profile "
+        f"{args.profile}"
     )
     return [
         f"```sh\n{command}\n```",
