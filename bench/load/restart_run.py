@@ -215,7 +215,7 @@ def main() -> None:
         "--threads", type=int, default=8, help="threads per worker (gthread); 0 = sync workers"
     )
     parser.add_argument(
-        "--keep-alive", type=int, default=5, help="gthread keep-alive, s (0: close after each)"
+        "--keep-alive", type=int, default=0, help="gthread keep-alive, s (0: close after each)"
     )
     parser.add_argument(
         "--profile",
