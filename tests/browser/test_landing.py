@@ -261,10 +261,40 @@ def test_popup_shows_markup_in_names_as_text(browser_page, live_server, faciliti
     assert browser_page.locator(".maplibregl-popup-content img").count() == 0
 
 
+# Every source but the facilities drawn, and no frame to come: a tile's failure that
+# arrives now leaves MapLibre nothing that would paint again.
+_ALL_BUT_FACILITIES_DRAWN = """() => { const m = window.hromadaMap;
+  if (!m || !m.getStyle()) return false;
+  const ids = Object.keys(m.getStyle().sources);
+  return ids.includes("facilities") && !m.isSourceLoaded("facilities")
+    && ids.filter((id) => id !== "facilities").every((id) => m.isSourceLoaded(id))
+    && !m._frameRequest; }"""
+
+
 @pytest.mark.django_db
 def test_a_layer_that_fails_to_load_leaves_the_others_drawn(browser_page, page_log, landing):
-    browser_page.route("**/tiles/facilities/**", lambda route: route.fulfill(status=503))
-    open_landing(browser_page, landing)
+    # The facilities' tiles fail only once the map has drawn everything else and stopped
+    # painting: the order in which the map once never became ready (MapLibre schedules no
+    # frame after a tile's error), which happened before only when the 503s came late.
+    held, failing = [], {"now": False}
+
+    def fail_later(route):
+        if failing["now"]:
+            route.fulfill(status=503)
+        else:
+            held.append(route)
+
+    browser_page.route("**/tiles/facilities/**", fail_later)
+    browser_page.goto(f"{landing.url}/", timeout=WAIT_MS)
+    browser_page.wait_for_function(_ALL_BUT_FACILITIES_DRAWN, timeout=WAIT_MS)
+    for _ in range(WAIT_MS // 20):  # the requests are on their way to the route handler
+        if held:
+            break
+        browser_page.wait_for_timeout(20)
+    failing["now"] = True
+    for route in held:
+        route.fulfill(status=503)
+    wait_idle(browser_page, "#overview-map[data-map-ready='true']")
     assert_every_village_named(browser_page, landing.villages)
     assert rendered(browser_page, "facilities") == []
     assert page_log.page_errors == []
