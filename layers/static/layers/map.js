@@ -196,12 +196,15 @@
   // failure, and "load" and "idle" are only fired from a frame: a failure that comes after
   // the other layers were drawn left the map waiting (no "load": not fitted to the
   // territory, the page's scripts never given the map) until the visitor touched it.
-  // One frame asked for after each error lets it settle with that layer left out. The
-  // error is still logged, as MapLibre does when no one listens, unless the page says it
-  // is expected (`map.hromada.quietError(event)` true: the offline report form's misses).
+  // So when an error leaves no tile on its way (whose arrival would paint), one frame is
+  // asked for: the map settles with that layer left out. While tiles are still on their
+  // way, their arrival paints as before (an earlier "load" would fit the map to the
+  // territory and abort them). The error is still logged, as MapLibre does
+  // when no one listens, unless the page says it is expected
+  // (`map.hromada.quietError(event)` true: the offline report form's misses).
   function settleOnErrors(map) {
     map.on("error", function (event) {
-      map.triggerRepaint();
+      if (map.areTilesLoaded()) { map.triggerRepaint(); }
       var quiet = map.hromada.quietError;
       if (!(quiet && quiet(event))) { console.error((event && event.error) || event); }
     });
