@@ -45,16 +45,6 @@ def pytest_collection_modifyitems(config, items):
     items[:] = keep
 
 
-def pytest_configure(config):
-    """Hand out tests by load, but keep each module marked `xdist_group(__name__)` on one
-    worker: such a module builds costly module-scoped data (the demo and its printed maps,
-    a committed site and a loaded page, a crawl's world, a gunicorn), and xdist's plain
-    "load" split its tests over several workers, each building the data again. An explicit
-    `--dist` other than "load" is kept."""
-    if getattr(config.option, "dist", "no") == "load":
-        config.option.dist = "loadgroup"
-
-
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node, error):
     left = getattr(node, "workeroutput", {}).get("serial_left", 0)

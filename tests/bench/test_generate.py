@@ -10,7 +10,6 @@ import shapely
 from bench import generate as cli
 from bench.synth import SIZES, digest, generate
 
-pytestmark = pytest.mark.xdist_group(__name__)
 KATOTTG = re.compile(r"^UA99\d{15}$")  # "UA" + 17 digits, oblast 99 = synthetic
 # The entities these tests count (other entities, e.g. coverage, have tests of their own).
 LAYERS_AND_ADDRESSES = ("territories", "settlements", "facilities", "streets", "addresses")

@@ -9,7 +9,7 @@ from tests.helpers.live import demo_site
 
 # `django_db` (not transactional) so that the test database is set up; the pages read
 # the demo that `site` committed, through the server thread's own connections.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db, pytest.mark.xdist_group(__name__)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 # Rules left out per page, only inside a map container and only for the map library's
 # own markup. None today: every map page is on the MapLibre client, whose legend panel is

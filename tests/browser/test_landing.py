@@ -18,7 +18,7 @@ from tests.helpers.live import committed_site
 # empty it under the others). The two that write, with a transactional `live_server`, are
 # in test_landing_writes.py: here they ran while the module's committed community was
 # still there (its territory's code taken) and their own territory could not be made.
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group(__name__)]
+pytestmark = [pytest.mark.browser]
 
 REFERENCE = Path(settings.BASE_DIR) / "fixtures" / "dmytrivska.json"
 DMYTRIVKA = (32.720833, 48.793611)  # lon, lat

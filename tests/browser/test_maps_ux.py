@@ -13,7 +13,7 @@ from layers.basemap import selectors
 from tests.browser.maplibre import WAIT_MS
 from tests.helpers.live import demo_site
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db, pytest.mark.xdist_group(__name__)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 MAP_PAGES = ("/map/", "/reports/new/", "/coverage/", "/addresses/")
 MAP = "#coverage-map, .maplibregl-map"

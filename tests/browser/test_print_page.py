@@ -14,7 +14,7 @@ from tests.conftest import PageLog, logged_page
 from tests.helpers.live import demo_site
 from tests.maps.test_pack_jobs import run_one_queued_task
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db, pytest.mark.xdist_group(__name__)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 # Screenshots kept for people to look at (tests/README.md, rule 2).
 SHOTS = Path(os.environ.get("HROMADA_SHOTS", "/tmp/print2"))
 BBOX = re.compile(r"^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$")

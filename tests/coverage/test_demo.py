@@ -7,7 +7,6 @@ from coverage.models import CoverageArea, CoverageSnapshot, WifiHotspot
 from layers.demo import load_layers
 from tests.helpers.db import rolled_back
 
-pytestmark = pytest.mark.xdist_group(__name__)
 PRIORITY = {"Makarykha", "Tsybuleve"}
 
 

@@ -16,7 +16,7 @@ from bench.pages import new_context, wait_until_drawn
 from tests.helpers.live import demo_site
 from tests.i18n.textscan import untranslated
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db, pytest.mark.xdist_group(__name__)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 DMYTRIVKA = "UA35040090010099441"
 PLANNING = f"/planning/?k=3&radius_m=300&village={DMYTRIVKA}"

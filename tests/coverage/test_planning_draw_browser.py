@@ -9,7 +9,7 @@ from bench.pages import new_context
 from tests.browser.maplibre import click_at, jump, wait_idle
 from tests.helpers.live import demo_site
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db, pytest.mark.xdist_group(__name__)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 # A small square west of Dmytrivka's centre, away from its fibre (demo data).
 CORNERS = [(32.705, 48.805), (32.725, 48.805), (32.725, 48.815), (32.705, 48.815)]
 

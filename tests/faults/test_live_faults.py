@@ -15,7 +15,7 @@ import pytest
 
 from tests.faults.cluster import Cluster, Server, get, manage, server_env, wait_for
 
-pytestmark = [pytest.mark.faults, pytest.mark.xdist_group(__name__)]
+pytestmark = pytest.mark.faults
 
 SEED = """
 from django.contrib.gis.geos import MultiPolygon, Polygon

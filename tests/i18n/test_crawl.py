@@ -15,7 +15,6 @@ from tests.i18n.conftest import ROLES
 from tests.i18n.textscan import untranslated
 from tests.security.urlwalk import concrete_path, parameter_table, routes
 
-pytestmark = pytest.mark.xdist_group(__name__)
 NOT_PAGES = (
     "/admin/", "/api/", "/ogc/", "/tiles/", "/basemap/", "/open311/", "/healthz",
     "/i18n/", "/media/", "/static/", "/favicon.ico", "/maps/export.html",

@@ -13,7 +13,7 @@ from layers import demo
 from layers.models import Facility, Settlement, Territory
 from tests.helpers.db import rolled_back
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group(__name__)]
+pytestmark = pytest.mark.django_db
 
 REFERENCE = Path(settings.BASE_DIR) / "fixtures" / "dmytrivska.json"
 

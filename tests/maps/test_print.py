@@ -26,7 +26,7 @@ from tests.maps.test_print_helpers import (
     squeeze,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group(__name__)]
+pytestmark = pytest.mark.django_db
 VILLAGE = PrintOptions(
     paper="A3",
     orientation="landscape",

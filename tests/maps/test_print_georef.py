@@ -19,7 +19,6 @@ from tests.maps.test_print_helpers import (
 )
 
 pytestmark = [
-    pytest.mark.xdist_group(__name__),
     pytest.mark.django_db,
     pytest.mark.skipif(not shutil.which("gdalinfo"), reason="gdal-bin is a system package"),
 ]

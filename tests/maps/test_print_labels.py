@@ -15,7 +15,7 @@ from maps.printing.page import Page
 from maps.printing.render import reading_order, short_numbers
 from tests.maps.test_print_helpers import MAP_DATE, demo  # noqa: F401 (fixture)
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group(__name__)]
+pytestmark = pytest.mark.django_db
 VILLAGE = PrintOptions(extent=Extent(kind="village", village="Дмитрівка"), map_date=MAP_DATE)
 TERRITORY = PrintOptions(map_date=MAP_DATE)
 # Share of the narrower character's width two characters may share: neighbours in one

@@ -8,7 +8,7 @@ from django.utils import translation
 from maps.printing.options import PrintError, options_check, parse_extent
 from tests.maps.test_print_helpers import demo  # noqa: F401 (fixture)
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group(__name__)]
+pytestmark = pytest.mark.django_db
 PACK = "/maps/print/pack/"
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 CYRILLIC = set("абвгґдеєжзиіїйклмнопрстуфхцчшщьюяАБВГҐДЕЄЖЗИІЇЙКЛМНОПРСТУФХЦЧШЩЬЮЯ")

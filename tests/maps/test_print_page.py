@@ -12,7 +12,7 @@ from tests.maps.test_print_helpers import (
     pdf_reader,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group(__name__)]
+pytestmark = pytest.mark.django_db
 URL = "/maps/print/"
 PREVIEW = "/maps/print/preview.png"
 BACKEND = "django.contrib.auth.backends.ModelBackend"

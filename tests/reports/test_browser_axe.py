@@ -12,7 +12,7 @@ from bench.pages import new_context, wait_until_drawn
 from tests.helpers.axe import describe, serious_violations
 from tests.helpers.live import demo_site
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db, pytest.mark.xdist_group(__name__)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 SHOTS = Path("/tmp/reports")
 PAGES = {

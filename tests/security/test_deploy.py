@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-pytestmark = pytest.mark.xdist_group(__name__)
 ROOT = Path(__file__).resolve().parents[2]
 
 

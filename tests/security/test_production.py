@@ -15,7 +15,6 @@ import pytest
 
 from core.logs import JsonFormatter
 
-pytestmark = pytest.mark.xdist_group(__name__)
 ROOT = Path(__file__).resolve().parents[2]
 STRONG_KEY = "t8Qz-production-test-key-4Jx9vWm2Lr7Kp0Ns5Bd3Hf6Gy1Ce8Ua"
 
