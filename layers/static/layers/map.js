@@ -216,6 +216,25 @@
     if (!window.hromadaMap) { window.hromadaMap = map; }
   }
 
+  // A layer whose tiles fail (a 503, a dropped connection) must not keep the map from
+  // being ready. MapLibre counts a failed tile as done, but it paints no frame for the
+  // failure, and "load" and "idle" are only fired from a frame: a failure that comes after
+  // the other layers were drawn left the map waiting (no "load": not fitted to the
+  // territory, the page's scripts never given the map) until the visitor touched it.
+  // So when an error leaves no tile on its way (whose arrival would paint), one frame is
+  // asked for: the map settles with that layer left out. While tiles are still on their
+  // way, their arrival paints as before (an earlier "load" would fit the map to the
+  // territory and abort them). The error is still logged, as MapLibre does
+  // when no one listens, unless the page says it is expected
+  // (`map.hromada.quietError(event)` true: the offline report form's misses).
+  function settleOnErrors(map) {
+    map.on("error", function (event) {
+      if (map.areTilesLoaded()) { map.triggerRepaint(); }
+      var quiet = map.hromada.quietError;
+      if (!(quiet && quiet(event))) { console.error((event && event.error) || event); }
+    });
+  }
+
   /**
    * A Promise of a MapLibre map on `element` for the registry layers in `options.layers`
    * (default: all the visitor may see), opened on the territory unless `options.center`
@@ -252,6 +271,7 @@
         if (!options.center) { fit(map, territoryBounds(map)); keepFitted(map); }
         if (options.styled) { options.styled(map); }
       });
+      settleOnErrors(map);
       return new Promise(function (resolve) {
         map.on("load", function () {
           element.setAttribute("data-map-ready", "true");

@@ -238,14 +238,13 @@
   // kept parent over-zoomed, so that miss is expected and not worth an error. A tile
   // fetch that failed with no HTTP status is the same miss reported late (the signal came
   // back while it was failing). A tile the server refused, and any other map error, is
-  // still logged as MapLibre would.
+  // still logged as MapLibre would (by layers/map.js, which asks this page).
   if (H.mapReady) {
     H.mapReady.then(function (map) {
-      map.on("error", function (event) {
+      map.hromada.quietError = function (event) {
         var refused = event.error && event.error.status;
-        if (event.tile && (navigator.onLine === false || !refused)) { return; }
-        console.error(event.error);
-      });
+        return Boolean(event.tile && (navigator.onLine === false || !refused));
+      };
     });
   }
 
