@@ -165,8 +165,9 @@ def map_frames(job: MapJob, page: Page, index: int) -> list[Frame]:
 def map_pdf(options: PrintOptions, user, *, progress: Progress | None = None) -> bytes:
     """Return the georeferenced PDF (bytes) of one map page; see map_prepare for the errors."""
     progress = progress or (lambda step: None)
-    options = orientation_resolve(options)
-    job = map_prepare(options, user)
+    with data.srid_fixed():
+        options = orientation_resolve(options)
+        job = map_prepare(options, user)
     progress("read")
     with Document(job.title, grayscale=options.grayscale) as document:
         page = document.page(*options.page_mm)
@@ -188,8 +189,9 @@ def map_pdf(options: PrintOptions, user, *, progress: Progress | None = None) ->
 def map_png(options: PrintOptions, user, *, dpi: int = PREVIEW_DPI) -> bytes:
     """Return a PNG preview of the page `map_pdf` prints, drawn by the same code at
     `dpi` (dots per inch; 40 makes an A4 page 331 × 468 px)."""
-    options = orientation_resolve(options)
-    job = map_prepare(options, user)
+    with data.srid_fixed():
+        options = orientation_resolve(options)
+        job = map_prepare(options, user)
     with rendering():
         page = Page(*options.page_mm)
         map_page(page, job, 1, 1)
