@@ -103,10 +103,9 @@ def village_find(text: str) -> Settlement:
     query = Q(katottg__iexact=text) | Q(name_uk__iexact=text) | Q(name_en__iexact=text)
     found = list(Settlement.objects.filter(query).order_by("katottg")[:2])
     if len(found) != 1:
-        # In English on purpose: only the command line and the pack's code name a village
-        # by text; the print page offers a list and words its own message.
         raise PrintError(
-            f"Unknown village {text!r}: give its KATOTTG code or its name.", code="unknown_village"
+            _("Unknown village %(text)s: give its KATOTTG code or its name.") % {"text": text},
+            code="unknown_village",
         )
     return found[0]
 

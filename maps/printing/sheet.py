@@ -7,6 +7,8 @@ import io
 from collections.abc import Callable
 from dataclasses import replace
 
+from django.utils.translation import ngettext
+
 from layers import registry
 from layers.models import Territory
 from layers.registry import LayerSpec
@@ -55,7 +57,10 @@ def layers_resolve(layer_ids, user) -> list:
         spec = print_layer(layer_id, user)
         (specs if spec else unknown).append(spec or layer_id)
     if unknown:
-        raise PrintError(f"Unknown layer(s): {', '.join(unknown)}.", code="unknown_layer")
+        message = ngettext(
+            "Unknown layer: %(layers)s.", "Unknown layers: %(layers)s.", len(unknown)
+        )
+        raise PrintError(message % {"layers": ", ".join(unknown)}, code="unknown_layer")
     return specs
 
 
