@@ -1,9 +1,9 @@
 """Reads of the base layers for the APIs and pages."""
 
 from django.conf import settings
-from django.contrib.gis.geos import Point
+from django.contrib.gis.geos import Point, Polygon
 from django.db import connection
-from django.db.models import F, FloatField, Func
+from django.db.models import F, FloatField, Func, Q
 
 from core.errors import InvalidInput, NotFound
 from layers import compute, geojson
@@ -155,8 +155,31 @@ def location_describe(*, lat: float, lon: float) -> dict:
     return result
 
 
+# Half the side of the box (degrees) a nearest settlement is looked for in: 0.1° is at
+# least 11 km north-south, far more than LOCATE_NEAREST_MAX_M.
+_NEAR_BOX_DEG = 0.1
+
+
 def _nearest_settlement(point: Point) -> dict | None:
-    nearest = Settlement.objects.with_distance_m(point).first()
+    # Only settlements in a box around the point are measured: a point far from any of
+    # them (latitude 89, a fuzzer's favourite) lies outside the metric CRS's domain, and
+    # ST_Transform of it fails (a 500) where the answer is simply "none nearby".
+    box = Polygon.from_bbox(
+        (
+            point.x - _NEAR_BOX_DEG,
+            point.y - _NEAR_BOX_DEG,
+            point.x + _NEAR_BOX_DEG,
+            point.y + _NEAR_BOX_DEG,
+        )
+    )
+    box.srid = 4326
+    near = Q(boundary__bboverlaps=box) | Q(boundary__isnull=True, centre__bboverlaps=box)
+    candidates = Settlement.objects.filter(near)
+    # Asked first, apart: PostgreSQL folds the point's ST_Transform at planning time, so
+    # the distance query fails for such a point even when the box matches no row.
+    if not candidates.exists():
+        return None
+    nearest = candidates.with_distance_m(point).first()
     if nearest is None or nearest.distance.m > settings.LOCATE_NEAREST_MAX_M:
         return None
     return {**_settlement_brief(nearest), "distance_m": round(nearest.distance.m, 1)}

@@ -123,6 +123,14 @@ def test_locate_far_away_is_outside_with_no_nearest(client, settlement):
     assert body["settlement"] is None and body["nearest"] is None
 
 
+@pytest.mark.parametrize("lat, lon", [(0.9, 120.0), (89.9, 179.9), (-89.9, -179.9)])
+def test_locate_outside_the_metric_crs_domain_is_an_answer_not_a_500(client, settlement, lat, lon):
+    # ST_Transform of such a point to the УСК-2000 zone fails; found by the API fuzzer.
+    body = get_json(client, f"/api/v1/locate?lat={lat}&lon={lon}")
+    assert body["in_territory"] is False
+    assert body["settlement"] is None and body["nearest"] is None
+
+
 @pytest.mark.parametrize(
     "query",
     [
