@@ -63,4 +63,4 @@ USER hromada
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import urllib.request as u; u.urlopen(u.Request('http://127.0.0.1:8000/healthz', headers={'Host': 'localhost'}), timeout=4)"]
-CMD ["sh", "-c", "python manage.py migrate --noinput && if [ \"${LOAD_DEMO:-0}\" = 1 ]; then python manage.py load_demo; fi && exec gunicorn -c gis/gunicorn_production.py --preload --bind 0.0.0.0:8000 --workers ${WEB_WORKERS:-3} gis.wsgi:application"]
+CMD ["sh", "-c", "python manage.py migrate --noinput && if [ \"${LOAD_DEMO:-0}\" = 1 ]; then python manage.py load_demo; fi && exec gunicorn -c gis/gunicorn_production.py --bind 0.0.0.0:8000 gis.wsgi:application"]

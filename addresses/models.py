@@ -75,8 +75,9 @@ class Street(VersionedModel):
             ),
         ]
         indexes = [
-            GinIndex(fields=["search_name"], name="street_search_trgm", opclasses=["gin_trgm_ops"]),
-            GinIndex(fields=["search_latin"], name="street_latin_trgm", opclasses=["gin_trgm_ops"]),
+            # Search finds names in StreetKey, then their streets through these.
+            models.Index(fields=["search_name"], name="street_search_name"),
+            models.Index(fields=["search_latin"], name="street_search_latin"),
         ]
 
     def __str__(self):
@@ -88,6 +89,40 @@ class Street(VersionedModel):
         if update_fields is not None and "name" in update_fields:
             kwargs["update_fields"] = {*update_fields, "search_latin"}
         super().save(*args, **kwargs)
+
+
+class StreetKey(models.Model):
+    """One distinct pair of street search keys (`Street.search_name`, `search_latin`).
+
+    Street names repeat from village to village (every village has its Шевченка), so the
+    trigram match of a search runs over these few distinct keys, not over every street:
+    at 16,740 streets with 1,162 distinct names that is 14 times fewer rows to score.
+    Kept by triggers on addresses_street (migration 0009), so that COPY, bulk writes,
+    renames and deletions keep it right; a key no street has any more is removed.
+    """
+
+    search_name = models.CharField(_("search name"), max_length=200)
+    search_latin = models.CharField(_("Latin search key"), max_length=400)
+
+    class Meta:
+        verbose_name = _("street search key")
+        verbose_name_plural = _("street search keys")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["search_name", "search_latin"], name="street_key_unique"
+            ),
+        ]
+        indexes = [
+            GinIndex(
+                fields=["search_name"], name="street_key_name_trgm", opclasses=["gin_trgm_ops"]
+            ),
+            GinIndex(
+                fields=["search_latin"], name="street_key_latin_trgm", opclasses=["gin_trgm_ops"]
+            ),
+        ]
+
+    def __str__(self):
+        return self.search_name
 
 
 class Address(VersionedModel):

@@ -1,6 +1,7 @@
 """Benchmark of the address register on 100,000 synthetic addresses (not a test).
 
     .venv/bin/python bench/addresses_bench.py [--rows 100000] [--seed 1] [--queries 300]
+    .venv/bin/python bench/addresses_bench.py --queries-only bench/out/addresses_1000000.csv
 
 Works in a database of its own (DATABASE_URL's server, database `<name>_bench_addresses`,
 created and migrated when missing, emptied of addresses on every run), so neither the dev
@@ -71,6 +72,20 @@ def generate_csv(path: Path, rows: int, seed: int) -> tuple[list[tuple], dict]:
     settlements = tables["settlements"]
     names = dict(zip(settlements["katottg"], settlements["name_uk"], strict=True))
     return records, names
+
+
+def read_csv(path: Path) -> tuple[list[tuple], dict]:
+    """Read back a CSV written by generate_csv and the database's village names; return
+    what generate_csv returns (for --queries-only, against the addresses already in)."""
+    from layers.models import Settlement
+
+    with path.open(encoding="utf-8", newline="") as source:
+        rows = csv.DictReader(source)
+        records = [
+            (r["settlement"], r["street"], r["house_number"], float(r["lon"]), float(r["lat"]))
+            for r in rows
+        ]
+    return records, dict(Settlement.objects.values_list("katottg", "name_uk"))
 
 
 def _timed(fn, *args, **kwargs) -> float:
@@ -148,6 +163,13 @@ def main(argv=None) -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument(
+        "--queries-only",
+        metavar="CSV",
+        type=Path,
+        help="skip generation and import: time the queries against the addresses already "
+        "in the benchmark database, sampled from the CSV the last full run wrote",
+    )
     args = parser.parse_args(argv)
     serving.migrated_database(serving.bench_database_url("bench_addresses"))
     from django.db import connection
@@ -155,6 +177,14 @@ def main(argv=None) -> int:
     from addresses.services import address_import
 
     rng = random.Random(args.seed)
+    if args.queries_only:
+        records, names = read_csv(args.queries_only)
+        print(f"{len(records)} addresses in {len(names)} villages <- {args.queries_only}")
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE addresses_address")
+            cursor.execute("ANALYZE addresses_streetkey")
+        bench_queries(records, rng, args.queries, names)
+        return 0
     with connection.cursor() as cursor:  # the benchmark database only
         cursor.execute(
             "TRUNCATE addresses_historicaladdress, addresses_historicalstreet, "
@@ -173,6 +203,7 @@ def main(argv=None) -> int:
         print(f"import {label}: {rate:8.0f} rows/s ({seconds:.1f} s) {report.summary()}")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE addresses_address")
+        cursor.execute("ANALYZE addresses_streetkey")
     bench_queries(records, rng, args.queries, names)
     return 0
 

@@ -338,7 +338,7 @@ def items_statements(offsets, *, with_count: bool = True, variant: str = "plain"
     """The statements of each items request: the count (numberMatched) and the page.
 
     These are the view's own statements: the request's parameters parsed by the view's
-    own `_items_query`, then `ogc_selectors.count_matched` on a miss and
+    own `items_query` (layers.ogc.items), then `ogc_selectors.count_matched` on a miss and
     `ogc_selectors.page_sql`. The view keeps the count per data version, so most requests
     run the page only: `with_count=False` measures that.
     """
@@ -347,13 +347,13 @@ def items_statements(offsets, *, with_count: bool = True, variant: str = "plain"
     from django.test import RequestFactory
 
     from layers import registry
+    from layers.ogc import items as ogc_items
     from layers.ogc import selectors as ogc_selectors
-    from layers.ogc import views as ogc_views
 
     spec = registry.get("facilities")
     request = RequestFactory().get("/ogc/collections/facilities/items", VARIANTS[variant])
     request.user = AnonymousUser()
-    query = ogc_views._items_query(request, spec)  # noqa: PLC2701 — the view's own parsing
+    query = ogc_items.items_query(request, spec)  # the view's own parsing
     count_sql, count_params = _count_sql(query.queryset, connection)
     crs = None if query.crs.is_crs84 else query.crs
     statements = []
@@ -518,9 +518,16 @@ def variants_table(results: dict) -> str:
         for name in names:
             ours = plain if name == "plain" else variants[name][c]["rps"]
             sql = bare["items_page" if name == "plain" else f"items_page_{name}"][c]["rps"]
-            cells.append(f"{ours:.0f} | {sql:.0f} | {100 * ours / sql:.0f}% | {ours / plain:.2f}")
+            # A run where wrk finished no request (timeouts under load) shows "—", not a crash.
+            share = f"{100 * ours / sql:.0f}%" if sql else "—"
+            ratio = f"{ours / plain:.2f}" if plain else "—"
+            cells.append(f"{ours:.0f} | {sql:.0f} | {share} | {ratio}")
         lines.append(f"| {c} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def _share(ours: float, sql: float) -> str:
+    return f"{100 * ours / sql:.0f}%" if sql else "—"
 
 
 def table(results: dict) -> str:
@@ -541,7 +548,7 @@ def table(results: dict) -> str:
         tipg_ratio = f"{item['rps'] / tipg['rps']:.1f}×" if tipg.get("rps") else "—"
         lines.append(
             f"| {c} | {tile['rps']:.0f} | {sql_tile['rps']:.0f} | "
-            f"{100 * tile['rps'] / sql_tile['rps']:.0f}% | {item['rps']:.0f} | {item['p50_ms']} | "
+            f"{_share(tile['rps'], sql_tile['rps'])} | {item['rps']:.0f} | {item['p50_ms']} | "
             f"{item['p99_ms']} | {sql_item['rps']:.0f} | {sql_page.get('rps', '—')} | "
             f"{other.get('rps', '—')} | "
             f"{other.get('p50_ms', '—')} | {ratio} | {tipg.get('rps', '—')} | "

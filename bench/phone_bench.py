@@ -17,19 +17,30 @@ with one PNG of about a rural OSM tile's size (`--tile-rows`: rows of noise, 128
 12 kB; 256 give 24 kB, a busy town tile); the proxy's disk cache starts empty, so the
 cold load fetches through it. `own` is the community's own data drawn as the basemap.
 
-"Usable map": the page's MapLibre maps made (`data-map-ready`), then the network quiet
-for QUIET_S and every map idle; the time is that of the last `idle` event of any map
-(performance.now(), from navigation start): the basemap, the layers and the page's own
-data (the reports, the village shares) drawn.
+"Usable map" (the issue's "basemap and report layer drawn"): the first `idle` event of
+each of the page's MapLibre maps at which the page's own data source is on the map
+(PAGE_DATA: the reports on /map/, the village shares on /coverage/; pages without one
+need only the basemap and the registry layers); `idle` means every tile of every source
+at the current view has arrived and been drawn. The time is the latest such `idle` over
+the page's maps (performance.now(), from navigation start). Beside it, "settled": the
+last `idle` of any map once the network has been quiet for QUIET_S (the measure of the
+earlier runs, which also waits for late work no visitor waits for).
+
+`--timeline` prints where the time went on each page's cold load (bench/phone_timeline.py):
+the HTML, each request (scripts, the style document, the first and last tile per kind),
+each script's evaluation, the map's construction, style, `load`, first data per source
+and `idle`, and the long animation frames (≥ 50 ms) with their scripts.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 if __package__ in (None, ""):
@@ -48,32 +59,64 @@ from bench.phone_metrics import (
     network_conditions,
     row,
 )
+from bench.phone_timeline import COLLECT_JS, TIMELINE_JS, report
 
 TIMEOUT_MS = 120_000
 PHONE_SCALE = 2  # a cheap Android phone's device pixel ratio
 QUIET_S = 1.5  # no request for this long after the maps are made: the page is done
+WORKERS = 3  # gunicorn's, each warmed up before the measures (see warm_up)
 
-# Every `idle` of every map, as it happens: window.__hromadaIdleAt (ms from navigation).
+# The page's own data source, drawn by the page's script after the map's `load`: the
+# map is usable once it is there too (pages not named need the basemap and registry only).
+PAGE_DATA = {"map": "report-points", "coverage": "village-shares"}
+
+# Every `idle` of every map, as it happens: window.__hromadaIdleAt (ms from navigation),
+# and per map the first `idle` with the page's data source on it (__hromadaDrawnAt).
 IDLE_RECORDER_JS = """
 (() => {
   const seen = new Set();
+  const needed = %s;
   window.__hromadaIdleAt = null;
+  window.__hromadaDrawnAt = new Map();
   setInterval(() => [].concat(window.hromadaMaps || []).forEach((map) => {
     if (seen.has(map)) { return; }
     seen.add(map);
-    map.on("idle", () => { window.__hromadaIdleAt = performance.now(); });
+    map.on("idle", () => {
+      window.__hromadaIdleAt = performance.now();
+      if (!window.__hromadaDrawnAt.has(map) && (!needed || map.getSource(needed))) {
+        window.__hromadaDrawnAt.set(map, performance.now());
+      }
+    });
   }), 20);
 })();
 """
+DRAWN_JS = """() => {
+  const maps = [].concat(window.hromadaMaps || []);
+  const times = maps.map((map) => window.__hromadaDrawnAt.get(map));
+  return maps.length && times.every((t) => t !== undefined) ? Math.max(...times) : null;
+}"""
 SETTLED_JS = """() => [].concat(window.hromadaMaps || []).every((map) =>
   map.loaded() && !map.isMoving() && map.areTilesLoaded())"""
 
 
 def throttled(context, page):
-    """Open a DevTools session on `page` with the rural network and CPU; return its log."""
+    """Open a DevTools session on `page` with the rural network and CPU; return its log.
+
+    The page's session sees and throttles the page's own requests only: a dedicated
+    worker's (MapLibre's vector tiles) are a target of their own. Those are added to the
+    log from Playwright's events (bytes and count; see NetworkLog.add_unseen), and are
+    not slowed by the emulated network: the time of the vector tiles is optimistic."""
     cdp = context.new_cdp_session(page)
     log = NetworkLog()
     log.attach(cdp)
+
+    def finished(request) -> None:
+        if request.url in log.urls.values() or request.url.startswith(("data:", "blob:")):
+            return
+        sizes = request.sizes()
+        log.add_unseen(request.url, sizes["responseBodySize"] + sizes["responseHeadersSize"])
+
+    page.on("requestfinished", finished)
     cdp.send("Network.enable")
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": False})
     cdp.send("Network.emulateNetworkConditions", network_conditions())
@@ -81,8 +124,9 @@ def throttled(context, page):
     return log
 
 
-def usable_seconds(page, log: NetworkLog) -> float:
-    """Seconds to a usable map (see the module doc); waits until the page is done."""
+def usable_seconds(page, log: NetworkLog) -> tuple[float, float]:
+    """Seconds to a usable map and to the settled page (see the module doc); waits until
+    the page is done."""
     page.wait_for_selector("[data-map-ready]", timeout=TIMEOUT_MS)
     waited = 0
     while waited < TIMEOUT_MS:
@@ -90,8 +134,9 @@ def usable_seconds(page, log: NetworkLog) -> float:
         waited += 250
         if log.quiet_for() >= QUIET_S and page.evaluate(SETTLED_JS):
             idle_ms = page.evaluate("window.__hromadaIdleAt")
-            if idle_ms is not None:
-                return idle_ms / 1000
+            drawn_ms = page.evaluate(DRAWN_JS)
+            if idle_ms is not None and drawn_ms is not None:
+                return drawn_ms / 1000, idle_ms / 1000
     raise TimeoutError(f"{page.url}: no usable map within {TIMEOUT_MS / 1000:.0f} s")
 
 
@@ -101,20 +146,38 @@ def phone_context(browser, base: str):
     return context
 
 
-def measure_map(browser, base: str, url: str) -> tuple[float, NetworkLog, NetworkLog]:
+@dataclass
+class MapLoad:
+    """The cold load and the warm reload of one page: usable and settled seconds, the
+    requests, and the timeline data (bench/phone_timeline.py) of each."""
+
+    usable_s: float
+    settled_s: float
+    cold: NetworkLog
+    cold_timeline: dict
+    warm_usable_s: float
+    warm: NetworkLog
+    warm_timeline: dict
+
+
+def measure_map(browser, base: str, url: str, name: str) -> MapLoad:
     """Load `url` cold (a new context: empty cache), then reload it warm."""
     context = phone_context(browser, base)
-    context.add_init_script(IDLE_RECORDER_JS)
+    context.add_init_script(IDLE_RECORDER_JS % json.dumps(PAGE_DATA.get(name)))
+    context.add_init_script(TIMELINE_JS)
     try:
         page = context.new_page()
         log = throttled(context, page)
         page.goto(url, wait_until="commit")
-        seconds = usable_seconds(page, log)
+        seconds, settled = usable_seconds(page, log)
+        cold_timeline = page.evaluate(COLLECT_JS)
         cold = log.copy()
         log.reset()
         page.reload(wait_until="commit")
-        usable_seconds(page, log)
-        return seconds, cold, log
+        warm_seconds, _ = usable_seconds(page, log)
+        return MapLoad(
+            seconds, settled, cold, cold_timeline, warm_seconds, log, page.evaluate(COLLECT_JS)
+        )
     finally:
         context.close()
 
@@ -138,14 +201,15 @@ def measure_html(browser, base: str, url: str) -> tuple[int, float]:
         context.close()
 
 
-def measure(browser, base: str, name: str) -> PageResult:
+def measure(browser, base: str, name: str) -> tuple[PageResult, MapLoad]:
     url = page_named(name).url(base)
-    seconds, cold, warm = measure_map(browser, base, url)
+    load = measure_map(browser, base, url, name)
+    cold, warm = load.cold, load.warm
     html_bytes, html_s = measure_html(browser, base, url)
-    return PageResult(
+    result = PageResult(
         name=name,
-        usable_s=seconds,
-        detector="maplibre idle",
+        usable_s=load.usable_s,
+        detector=f"settled {load.settled_s:.2f} s; warm usable {load.warm_usable_s:.2f} s",
         cold_bytes=cold.bytes(),
         cold_requests=cold.requests(),
         warm_bytes=warm.bytes(),
@@ -156,6 +220,7 @@ def measure(browser, base: str, name: str) -> PageResult:
         warm_kinds=warm.breakdown(),
         cold_network_s=cold.busy_seconds(),
     )
+    return result, load
 
 
 def machine() -> str:
@@ -173,11 +238,28 @@ def basemap_env(upstream: FakeTileServer | None, cache_dir: str) -> dict[str, st
     }
 
 
+def warm_up(base: str, names: list[str], workers: int) -> None:
+    """Ask every worker (a few times each) for each page and the style document, as a
+    serving deployment's workers would have been asked already: the cold load measures
+    the browser's empty cache, not a just-started gunicorn (templates, translation
+    catalogues, the registry, the first database connection). The phone's own cache
+    stays empty: this runs outside the browser."""
+    from urllib.request import Request, urlopen
+
+    paths = [page_named(name).url(base) for name in names] + [f"{base}/tiles/style.json"]
+    for _ in range(2 * workers):
+        for url in paths:
+            request = Request(url, headers={"Cookie": "django_language=uk"})  # noqa: S310
+            with urlopen(request, timeout=60) as response:  # noqa: S310 — loopback
+                response.read()
+
+
 def run(args, names: list[str], upstream: FakeTileServer | None, cache_dir: str) -> None:
     from playwright.sync_api import sync_playwright
 
     env = basemap_env(upstream, cache_dir)
-    with demo_server("phone", workers=3, drop=not args.keep_db, env=env) as server:
+    with demo_server("phone", workers=WORKERS, drop=not args.keep_db, env=env) as server:
+        warm_up(server.url, names, WORKERS)
         print(f"machine: {machine()}")
         tiles = f"fake OSM upstream, {len(upstream.body):,}-byte tiles" if upstream else "own data"
         print(f"basemap: {tiles}")
@@ -185,10 +267,12 @@ def run(args, names: list[str], upstream: FakeTileServer | None, cache_dir: str)
             browser = launch(playwright)
             print(f"Chromium {browser.version}; {network_conditions()}, CPU x{CPU_SLOWDOWN}")
             print(HEADER)
-            results = []
+            results, loads = [], []
             for name in names:
-                results.append(measure(browser, server.url, name))
-                print(row(results[-1]), flush=True)
+                result, load = measure(browser, server.url, name)
+                results.append(result)
+                loads.append(load)
+                print(row(result), flush=True)
             browser.close()
         for result in results:
             print(
@@ -196,6 +280,14 @@ def run(args, names: list[str], upstream: FakeTileServer | None, cache_dir: str)
                 f" network busy {result.cold_network_s:.2f} s"
             )
             print(f"{'':<11} warm: {breakdown_text(result.warm_kinds)}")
+        if args.timeline:
+            for result, load in zip(results, loads, strict=True):
+                print(f"\n{result.name}: cold load, ms from navigation start")
+                print(report(load.cold_timeline, load.usable_s * 1000))
+                print(f"  usable at {load.usable_s * 1000:.0f} ms")
+                print(f"\n{result.name}: warm reload")
+                print(report(load.warm_timeline, load.warm_usable_s * 1000))
+                print(f"  usable at {load.warm_usable_s * 1000:.0f} ms")
         print(f"machine after: load {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
 
 
@@ -204,6 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", help=f"comma-separated, of {','.join(PUBLIC_MAP_PAGES)}")
     parser.add_argument("--basemap", choices=["osm", "own"], default="osm")
     parser.add_argument("--tile-rows", type=int, default=128, help="noisy rows of the fake tile")
+    parser.add_argument("--timeline", action="store_true", help="where each load's time went")
     parser.add_argument("--keep-db", action="store_true", help="keep <db>_phone afterwards")
     args = parser.parse_args(argv)
     names = args.pages.split(",") if args.pages else list(PUBLIC_MAP_PAGES)

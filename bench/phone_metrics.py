@@ -77,6 +77,15 @@ class NetworkLog:
         self.finished[event["requestId"]] = event["timestamp"]
         self.transferred[event["requestId"]] = int(event.get("encodedDataLength", 0))
 
+    def add_unseen(self, url: str, size: int) -> None:
+        """A request the page's DevTools session never saw: a dedicated worker's (MapLibre
+        fetches vector tiles in its worker; the DevTools Network domain of a page reports
+        only the page's own), as Playwright reports it. Counted in bytes and requests;
+        without the protocol's timestamps, it is left out of the busy time."""
+        request_id = f"unseen-{len(self.urls)}"
+        self.urls[request_id] = url
+        self.transferred[request_id] = size
+
     def in_flight(self) -> int:
         """Requests started and not yet finished (or failed)."""
         return len(self.started.keys() - self.finished.keys())
@@ -96,7 +105,7 @@ class NetworkLog:
         return kinds
 
     def requests(self) -> int:
-        return len(self.started)
+        return len(self.urls)
 
     def bytes(self) -> int:
         return sum(self.transferred.values())

@@ -20,9 +20,19 @@ project's (`error`), like every other error of these APIs.
 
 The setting is `SET` for the session, not `SET LOCAL` in a transaction: a read needs no
 transaction (BEGIN and COMMIT would be two more round trips on every tile), and the
-streamed pages of /ogc/ read after the view has returned. Inside an outer transaction
-(the test suite's) the request runs in a savepoint, so that a cancelled query leaves the
-outer transaction usable.
+streamed pages of /ogc/ read after the view has returned.
+
+It is set once per database connection, not once per request: connections are
+persistent (CONN_MAX_AGE), so a worker serving public reads keeps the timeout on its
+connection and a tile or a page of items costs no round trip for it (setting it before
+and resetting it after every request cost two, about a tenth of a cached page's time).
+The connection remembers it (`_mark`, tied to the driver's connection object, so a
+reconnection starts unmarked); any other request (a staff page, a write) on a marked
+connection first sends a `RESET`, so nothing else ever runs under the public limit (one
+round trip when a worker turns from public reads to other work). Inside an outer
+transaction (the test suite's) a `SET` could be rolled back, so there the request sets it
+and resets it after its answer, as before, and runs in a savepoint, so that a cancelled
+query leaves the outer transaction usable.
 """
 
 from django.conf import settings
@@ -56,6 +66,10 @@ class PublicReadStatementTimeoutMiddleware:
     def __call__(self, request):
         timeout_ms = int(settings.PUBLIC_READ_STATEMENT_TIMEOUT_MS)
         if timeout_ms <= 0 or not _applies(request):
+            if _marked(connection) is not None:
+                # Before anything the request runs (a streamed answer may read later).
+                _mark(connection, None)
+                _reset()
             return self.get_response(request)
         if connection.in_atomic_block:
             with transaction.atomic():
@@ -66,7 +80,7 @@ class PublicReadStatementTimeoutMiddleware:
         bound = _Bound(timeout_ms)
         with connection.execute_wrapper(bound):
             response = self.get_response(request)
-        if bound.applied:
+        if bound.reset_after:
             # After the whole answer (a streamed page reads while it is sent).
             response._resource_closers.append(_reset)
         return response
@@ -81,23 +95,47 @@ class PublicReadStatementTimeoutMiddleware:
         return _cancelled_response(request)
 
 
+# The timeout a connection keeps for public reads: (driver connection, milliseconds), on
+# Django's connection wrapper. Compared by identity with the wrapper's current driver
+# connection, so a closed and reopened connection (which lost its settings) is unmarked.
+_MARK = "_public_read_timeout"
+
+
+def _marked(conn) -> int | None:
+    mark = getattr(conn, _MARK, None)
+    if mark is None or conn.connection is None or mark[0] is not conn.connection:
+        return None
+    return mark[1]
+
+
+def _mark(conn, timeout_ms: int | None) -> None:
+    setattr(conn, _MARK, None if timeout_ms is None else (conn.connection, timeout_ms))
+
+
 class _Bound:
-    """An execute wrapper that sets the timeout just before the request's first query: a
-    request that needs no query (a tile from the disk cache) never opens a connection
-    for it."""
+    """An execute wrapper that makes sure the timeout is in force just before the
+    request's first query: a request that needs no query (a tile from the in-process
+    cache) never opens a connection for it, and a connection that already holds it
+    (marked) costs no round trip."""
 
     def __init__(self, timeout_ms: int):
         self.timeout_ms = timeout_ms
-        self.applied = False
+        self.checked = False
+        self.reset_after = False
 
     def __call__(self, execute, sql, params, many, context):
-        if not self.applied:
-            self.applied = True
-            # A plain cursor of its own: the first query may be a server-side one.
-            with context["connection"].cursor() as cursor:
-                cursor.execute(
-                    "SELECT set_config('statement_timeout', %s, false)", [str(self.timeout_ms)]
-                )
+        if not self.checked:
+            self.checked = True
+            conn = context["connection"]
+            if _marked(conn) != self.timeout_ms:
+                # A plain cursor of its own: the first query may be a server-side one.
+                with conn.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT set_config('statement_timeout', %s, false)", [str(self.timeout_ms)]
+                    )
+                # Outside a transaction the SET stays: keep it for the next public reads.
+                self.reset_after = conn.in_atomic_block
+                _mark(conn, None if self.reset_after else self.timeout_ms)
         return execute(sql, params, many, context)
 
 

@@ -99,14 +99,18 @@ class CoverageSnapshotAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
 
 
 @admin.register(StrategyTarget)
-class StrategyTargetAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
+class StrategyTargetAdmin(AccusativeTitlesMixin, VersionedAdminMixin, admin.ModelAdmin):
+    form = VersionedFormMixin
     list_display = ["indicator", "year", "comparison", "target", "note"]
     list_filter = ["indicator"]
 
 
 @admin.register(CoverageChallenge)
-class CoverageChallengeAdmin(AccusativeTitlesMixin, admin.ModelAdmin):
-    """Planners accept or reject challenges with the actions (coverage.challenges)."""
+class CoverageChallengeAdmin(AccusativeTitlesMixin, VersionedAdminMixin, admin.ModelAdmin):
+    """Planners accept or reject challenges with the actions (coverage.challenges); the
+    decision note is edited here, with the version check of core.locking."""
+
+    form = VersionedFormMixin
 
     list_display = ["report", "status", "settlement", "created_at", "decided_at", "decided_by"]
     list_filter = ["status"]

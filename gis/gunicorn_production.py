@@ -5,6 +5,9 @@ import json
 
 from gunicorn.glogging import Logger
 
+# The worker model of every profile (threads, two processes, keep-alive): why, there.
+from gis.gunicorn import keepalive, preload_app, threads, timeout, worker_class, workers  # noqa: F401
+
 accesslog = "-"
 
 FIELDS = {

@@ -1,7 +1,8 @@
 """E-mails about reports, sent through Django's e-mail backend (console by default).
 
-Called after the transaction commits; a failing mail server is logged, never raised, so
-a resident's report is not lost because an e-mail could not go out.
+Called after the transaction commits (the mail of a new report by the task worker,
+reports/tasks.py); a failing mail server is logged, never raised, so a resident's report
+is not lost because an e-mail could not go out.
 """
 
 import logging
@@ -57,6 +58,24 @@ def report_created(report) -> None:
     context = {"report": report, **report_links(report)}
     _send("reports/email/new_report_staff.txt", context, [report.category.notify_email])
     _send("reports/email/new_report_reporter.txt", context, [report.reporter_email])
+
+
+def report_filed_mail(report_id: int) -> None:
+    """The mail of a newly filed report, as the task worker sends it: the category's
+    address, the reporter's private link and, for a public report, the subscribers.
+    Nothing when the report is gone (deleted before the worker came to it)."""
+    from reports.models import Report
+
+    report = (
+        Report.objects.select_related("category", "settlement", "nearest_address")
+        .filter(pk=report_id)
+        .first()
+    )
+    if report is None:
+        return
+    report_created(report)
+    if report.is_public:
+        subscribers(report)
 
 
 def status_changed(report, update) -> None:

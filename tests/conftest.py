@@ -141,6 +141,15 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 @pytest.fixture(autouse=True)
+def _no_kept_categories():
+    """Every test starts with an empty per-process category cache of report filing: a
+    category of an earlier test's (rolled-back) data must not answer for this test's."""
+    from reports.services import intake
+
+    intake.categories_forget()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Every test starts in the site's default language, Ukrainian.
 

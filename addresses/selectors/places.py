@@ -82,15 +82,20 @@ def _centres(ids: list[int]) -> dict[int, dict]:
         return {pk: json.loads(text) for pk, text in cursor.fetchall() if text}
 
 
+# Street names are scored once per distinct key (StreetKey), then shown as one street
+# bearing the key writes its name.
 _SUGGEST_SQL = """
 SELECT label FROM (
     SELECT DISTINCT ON (label) label, sim FROM (
-        SELECT st.name AS label, similarity({street_key}, %(text)s) AS sim
-        FROM addresses_street st
+        SELECT (SELECT st.name FROM addresses_street st WHERE st.{street_key} = k.key
+                ORDER BY st.id LIMIT 1) AS label, k.sim
+        FROM (SELECT key, similarity(key, %(text)s) AS sim
+              FROM (SELECT DISTINCT {street_key} AS key FROM addresses_streetkey) d) k
+        WHERE k.sim >= %(min)s
         UNION ALL
         SELECT s.name_uk, similarity({place_key}, %(text)s)
         FROM {place_from} s
-    ) candidates WHERE sim >= %(min)s ORDER BY label, sim DESC
+    ) candidates WHERE sim >= %(min)s AND label IS NOT NULL ORDER BY label, sim DESC
 ) best ORDER BY sim DESC, label LIMIT %(limit)s
 """
 
@@ -107,7 +112,7 @@ def search_suggestions(parsed: compute.SearchQuery, place_keys: dict) -> list[st
             "%(place_keys)s::text[]) AS t(id, key) JOIN layers_settlement l ON l.id = t.id)"
         )
     sql = _SUGGEST_SQL.format(
-        street_key="st.search_latin" if parsed.latin else "st.search_name",
+        street_key="search_latin" if parsed.latin else "search_name",
         place_key="s.key" if parsed.latin else fold_sql("s.name_uk"),
         place_from=place_from,
     )

@@ -33,6 +33,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCUST = ROOT / "bench" / ".venv-locust" / "bin" / "locust"
+# Locust user class of each traffic profile (bench/load/locustfile.py says what each is).
+PROFILES = {"visit": "Visitor", "stress": "Stress"}
 PROBE_PATHS = ("/healthz", "/api/v1/locate?lat=48.79&lon=32.72")
 
 
@@ -159,6 +161,41 @@ def _failures(failures_csv: Path) -> list[str]:
     return lines
 
 
+def _gunicorn_master(url: str) -> int | None:
+    """The pid of the gunicorn master this run started: its command line binds `url`'s
+    port (bench/serving.py) and its parent's does not (the workers are its forks)."""
+    bind = ("--bind=" + url.removeprefix("http://")).encode()
+
+    def binds(pid: str) -> bool:
+        try:
+            return bind in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            return False
+
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        pid = stat.parent.name
+        try:
+            parent = stat.read_text().rsplit(")", 1)[1].split()[1]
+        except (OSError, IndexError):
+            continue
+        if binds(pid) and not binds(parent):
+            return int(pid)
+    return None
+
+
+def _children_cpu(master_pid: int | None) -> float:
+    """CPU seconds (user + system) of the gunicorn master's live workers, from /proc."""
+    if master_pid is None:
+        return float("nan")
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for task in Path(f"/proc/{master_pid}/task").glob("*/children"):
+        for pid in task.read_text().split():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def _uptime() -> str:
     # Django set TZ to the site's zone in this process; the machine's figures are in UTC.
     env = os.environ | {"TZ": "UTC"}
@@ -173,7 +210,22 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=75, help="seconds of traffic")
     parser.add_argument("--restart-at", type=float, default=35, help="seconds into the run")
     parser.add_argument("--mode", default="fast", choices=("smart", "fast", "immediate"))
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument(
+        "--threads", type=int, default=8, help="threads per worker (gthread); 0 = sync workers"
+    )
+    parser.add_argument(
+        "--keep-alive", type=int, default=0, help="gthread keep-alive, s (0: close after each)"
+    )
+    parser.add_argument(
+        "--profile",
+        default="visit",
+        choices=sorted(PROFILES),
+        help="visit: residents' visits with think times; stress: the old ~1 req/s/user mix",
+    )
+    parser.add_argument(
+        "--cpu-rounds", type=int, default=20, help="in-process CPU samples per kind (0: none)"
+    )
     args = parser.parse_args()
     if not LOCUST.exists():
         sys.exit(
@@ -197,6 +249,9 @@ def main() -> None:
             DJANGO_SETTINGS_MODULE="gis.settings",
             LOG_LEVEL="WARNING",
             REPORTS_RATE_LIMIT="1000000",  # every simulated resident comes from 127.0.0.1
+            # The basemap from our own data (the throw-away site may not reach
+            # OpenStreetMap): in this process (cpu_cost) and in gunicorn alike.
+            BASEMAP_URL="local",
         )
         _run(args, cluster, out)
     finally:
@@ -207,8 +262,20 @@ def main() -> None:
 def _run(args, cluster, out: Path) -> None:
     from bench.demo_site import demo_server
 
-    with demo_server("load", workers=args.workers, drop=False) as site:
+    # The worker model of ./hromada up (gis/gunicorn.py) unless --threads 0: gthread.
+    gunicorn = (
+        f"--worker-class gthread --threads {args.threads} --keep-alive {args.keep_alive}"
+        if args.threads
+        else ""
+    )
+    server_env = {"GUNICORN_CMD_ARGS": gunicorn}
+    with demo_server("load", workers=args.workers, drop=False, env=server_env) as site:
         numbers, terms = _demo_facts()
+        costs = []
+        if args.cpu_rounds:
+            from bench.load.cpu_cost import measure
+
+            costs = measure(numbers, terms, rounds=args.cpu_rounds)
         env = os.environ | {
             "LOAD_REPORT_NUMBERS": ",".join(numbers),
             "LOAD_SEARCH_TERMS": ",".join(terms),
@@ -220,16 +287,26 @@ def _run(args, cluster, out: Path) -> None:
         before = _uptime()
         probe.start()
         restart.start()
-        subprocess.run(  # noqa: S603 — our own locust and locustfile, loopback host
+        started = time.time()
+        locust = subprocess.Popen(  # noqa: S603 — our own locust and locustfile, loopback host
             [str(LOCUST), "-f", str(ROOT / "bench/load/locustfile.py"), "--headless"]
             + ["--host", site.url, "-u", str(args.users), "-r", str(args.spawn_rate)]
             + ["-t", f"{args.duration}s", "--stop-timeout", "10", "--only-summary"]
-            + ["--csv", str(out / "locust")],
+            + ["--csv", str(out / "locust"), PROFILES[args.profile]],
             env=env,
             stdout=(out / "locust.log").open("w"),
             stderr=subprocess.STDOUT,
-            check=False,
         )
+        # wait4: the load generator's own CPU time, to say how much of the machine it took.
+        _, _, usage = os.wait4(locust.pid, 0)
+        locust.returncode = 0
+        elapsed = time.time() - started
+        cpu = {
+            "run_s": round(elapsed, 1),
+            "locust_cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
+            "gunicorn_workers_cpu_s": round(_children_cpu(_gunicorn_master(site.url)), 1),
+            "machine_cores": os.cpu_count(),
+        }
         after = _uptime()
         restart.join(timeout=120)
         probe.stopped.set()
@@ -240,14 +317,25 @@ def _run(args, cluster, out: Path) -> None:
             [("sent", "answered", "path", "status", "kind"), *probe.samples]
         )
     (out / "recovery.json").write_text(json.dumps(recovery, indent=2, ensure_ascii=False))
+    (out / "cpu.json").write_text(json.dumps({"run": cpu, "per_request": costs}, indent=2))
     print("\n".join(_report(args, before, after, recovery, out, len(numbers), terms)))
+    print("\nLoad generator and server CPU over the run (s of CPU; share of the 2 cores):\n")
+    for name in ("locust_cpu_s", "gunicorn_workers_cpu_s"):
+        share = cpu[name] / (cpu["run_s"] * (cpu["machine_cores"] or 1))
+        print(f"* {name}: {cpu[name]} s of {cpu['run_s']} s wall = {share:.0%} of the machine")
+    if costs:
+        from bench.load.cpu_cost import table
+
+        print("\nIn-process cost per request (Django test client, before the traffic):\n")
+        print("\n".join(table(costs)))
 
 
 def _report(args, before, after, recovery, out, n_reports, terms) -> list[str]:
     command = (
         f".venv/bin/python -m bench.load.restart_run --users {args.users} --duration "
         f"{args.duration} --restart-at {args.restart_at:g} --mode {args.mode} --workers "
-        f"{args.workers}"
+        f"{args.workers} --threads {args.threads} --keep-alive {args.keep_alive} --profile "
+        f"{args.profile}"
     )
     return [
         f"```sh\n{command}\n```",
@@ -255,8 +343,9 @@ def _report(args, before, after, recovery, out, n_reports, terms) -> list[str]:
         f"uptime before: `{before}`  ",
         f"uptime after: `{after}`",
         "",
-        f"{args.users} users (spawn {args.spawn_rate}/s), {args.duration} s, gunicorn "
-        f"{args.workers} sync workers, {n_reports} public reports and search terms "
+        f"{args.users} users ({args.profile} profile, spawn {args.spawn_rate}/s), "
+        f"{args.duration} s, gunicorn {args.workers} workers × {args.threads or 1} threads, "
+        f"{n_reports} public reports and search terms "
         f"{', '.join(terms)}; database restarted (`pg_ctl stop -m {args.mode}` + start) "
         f"{args.restart_at:g} s in. Raw files: `{out.relative_to(ROOT)}`.",
         "",

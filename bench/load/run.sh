@@ -5,8 +5,10 @@
 #
 # Uses a database of its own on the project-local cluster (hromada_load: migrated, demo
 # loaded, reports filed by the test land there, never in the dev database) and its own
-# gunicorn on PORT (8765) with WEB_WORKERS (3) workers, like `./hromada up`. Locust lives
-# in bench/.venv-locust (created on first run). Appends a section to bench/RESULTS.md.
+# gunicorn on PORT (8765) configured like `./hromada up` (gis/gunicorn.py: WEB_WORKERS
+# processes x WEB_THREADS threads). PROFILE picks the traffic: Visitor (residents' visits,
+# the default) or Stress (the old fixed mix); see bench/load/README.md. Locust lives in
+# bench/.venv-locust (created on first run). Appends a section to bench/RESULTS.md.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -42,7 +44,7 @@ export REPORTS_RATE_LIMIT=1000000 LOG_LEVEL=WARNING
 .venv/bin/python manage.py load_demo >/dev/null
 .venv/bin/python manage.py collectstatic --noinput -v 0
 
-.venv/bin/gunicorn --bind "127.0.0.1:$PORT" --workers "${WEB_WORKERS:-3}" --timeout 120 \
+.venv/bin/gunicorn --config gis/gunicorn.py --bind "127.0.0.1:$PORT" \
   --pid "$OUT/gunicorn.pid" gis.wsgi:application >"$OUT/gunicorn.log" 2>&1 &
 GUNICORN=$!
 trap 'kill "$GUNICORN" 2>/dev/null || true; wait "$GUNICORN" 2>/dev/null || true' EXIT
@@ -53,11 +55,11 @@ for users in "${LEVELS[@]}"; do
   uptime >"$OUT/uptime-$users.txt"
   "$LOCUST_VENV/bin/locust" -f bench/load/locustfile.py --headless --host "http://127.0.0.1:$PORT" \
     -u "$users" -r "$users" -t "$DURATION" --stop-timeout 10 --only-summary \
-    --csv "$OUT/u$users" >"$OUT/locust-$users.log" 2>&1 || true
+    --csv "$OUT/u$users" "${PROFILE:-Visitor}" >"$OUT/locust-$users.log" 2>&1 || true
   uptime >>"$OUT/uptime-$users.txt"
 done
 kill "$GUNICORN"; wait "$GUNICORN" 2>/dev/null || true
 trap - EXIT
-.venv/bin/python bench/load/summarize.py "$OUT" --duration "$DURATION" --workers "${WEB_WORKERS:-3}" \
+.venv/bin/python bench/load/summarize.py "$OUT" --duration "$DURATION" --workers "${WEB_WORKERS:-2}" \
   --command "bench/load/run.sh ${LEVELS[*]}" >>bench/RESULTS.md
 echo "results appended to bench/RESULTS.md (raw files in $OUT)"

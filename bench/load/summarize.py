@@ -2,6 +2,7 @@
 
 import argparse
 import csv
+import os
 from datetime import date
 from pathlib import Path
 
@@ -40,17 +41,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("out", type=Path)
     parser.add_argument("--duration", default="60s")
-    parser.add_argument("--workers", default="3")
+    parser.add_argument("--workers", default="2")
+    parser.add_argument("--profile", default=os.environ.get("PROFILE", "Visitor"))
     parser.add_argument("--command", default="bench/load/run.sh")
     args = parser.parse_args()
     levels = sorted(int(p.name[1:].split("_")[0]) for p in args.out.glob("u*_stats.csv"))
     print(f"\n## Load: mixed public traffic ({date.today().isoformat()})\n")
     print(f"```sh\n{args.command}\n```\n")
     print(
-        f"gunicorn {args.workers} sync workers on 127.0.0.1, demo data, locust "
-        f"(bench/.venv-locust), {args.duration} per level, 2-core machine shared with other "
-        "jobs. Mix per user: tiles 10, OGC items 4, locate 3, /map/ 2, / 1, report POST 1 "
-        "(30% with a photo), waits 0.5–1.5 s.\n"
+        f"gunicorn {args.workers} gthread workers (gis/gunicorn.py) on 127.0.0.1, demo data, "
+        f"locust (bench/.venv-locust), {args.duration} per level, 2-core machine shared with "
+        f"other jobs. Traffic: the {args.profile} profile of bench/load/locustfile.py "
+        "(bench/load/README.md says what it requests and why).\n"
     )
     for users in levels:
         print("\n".join(_level(args.out, users)))

@@ -8,12 +8,17 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.locking import VersionedModel
 from coverage.models.areas import CoverageArea
 from layers.models import Settlement
 
 
-class StrategyTarget(models.Model):
-    """A target of the community's IT strategy: an indicator's value to reach by a year."""
+class StrategyTarget(VersionedModel):
+    """A target of the community's IT strategy: an indicator's value to reach by a year.
+
+    Versioned (core.locking): planners edit targets in the admin, and the later of two
+    saves from the same reading is refused rather than silently overwriting the first.
+    """
 
     class Indicator(models.TextChoices):
         TERRITORY = "territory_coverage_pct", _("internet coverage of the territory, %")
@@ -56,13 +61,14 @@ class StrategyTarget(models.Model):
         return f"{self.get_indicator_display()} {self.year}: {self.target}"
 
 
-class CoverageChallenge(models.Model):
+class CoverageChallenge(VersionedModel):
     """A resident's "no internet / no signal here" report, held against the coverage data.
 
     Made from a problem report of a coverage-complaint category (coverage.signals) at the
     report's place. `areas` are the coverage areas valid at that place when the challenge
     was made (refreshed when a planner decides it): the claims the report contradicts.
-    A planner accepts it (the claim is wrong there) or rejects it.
+    A planner accepts it (the claim is wrong there) or rejects it. Versioned
+    (core.locking): two planners editing the decision note cannot overwrite each other.
     """
 
     class Status(models.TextChoices):

@@ -218,7 +218,10 @@ def basemap_style(
     background.pop("source")
     if kind in ("osm", "custom"):
         source = {"type": "raster", "tiles": [raster_tiles], "tileSize": 256}
-        under, over = [background, _layer("raster", "raster", None)], []
+        # No fade-in: each tile that arrives is drawn in one frame, not in the frames of a
+        # 300 ms fade, which a slow phone's renderer spends before the map is idle.
+        raster = _layer("raster", "raster", None, paint={"raster-fade-duration": 0})
+        under, over = [background, raster], []
     else:
         source = {"type": "vector", "tiles": [vector_tiles]}
         drawn = _imported_layers() if kind == "imported" else _own_layers()

@@ -18,6 +18,7 @@ failure is an `InvalidInput` naming the `filter` parameter.
 """
 
 import json
+import threading
 from datetime import date
 
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
@@ -36,6 +37,7 @@ from django.db.models.lookups import (
 from pygeofilter import ast, values
 
 from layers.ogc.cql2_parsing import MAX_DEPTH, bad, parse
+from layers.ogc.cql2_temporal import NOTHING, TEMPORAL, TEMPORAL_MIRROR
 from layers.ogc.crs import Crs
 from layers.ogc.schema import GEOMETRY, PropertyType, coerce, queryables
 from layers.registry import LayerSpec
@@ -69,7 +71,6 @@ MIRRORED = {
     ast.GreaterThan: ast.LessThan,
     ast.GreaterEqual: ast.LessEqual,
 }
-NOTHING = Q(pk__in=[])
 
 
 class Like(Lookup):
@@ -313,96 +314,6 @@ def _shown(node) -> str:
     return repr(node)[:80]
 
 
-# An instant property x against [s, e] (CQL2's temporal relations for an instant).
-def _ge(e, v):
-    return Q(GreaterThanOrEqual(e, Value(v)))
-
-
-def _gt(e, v):
-    return Q(GreaterThan(e, Value(v)))
-
-
-def _le(e, v):
-    return Q(LessThanOrEqual(e, Value(v)))
-
-
-def _lt(e, v):
-    return Q(LessThan(e, Value(v)))
-
-
-def _eq(e, v):
-    return Q(Exact(e, Value(v)))
-
-
-def _present(e):
-    return Q(IsNull(e, False))
-
-
-def _intersects(e, s, e_):
-    q = _present(e)
-    if s is not None:
-        q &= _ge(e, s)
-    if e_ is not None:
-        q &= _le(e, e_)
-    return q
-
-
-def _disjoint(e, s, e_):
-    parts = [_lt(e, s) if s is not None else None, _gt(e, e_) if e_ is not None else None]
-    parts = [p for p in parts if p is not None]
-    if not parts:
-        return NOTHING
-    return parts[0] | parts[1] if len(parts) == 2 else parts[0]
-
-
-def _bounded(fn):
-    def wrapped(e, s, e_):
-        if s is None and e_ is None:
-            return NOTHING
-        return fn(e, s, e_)
-
-    return wrapped
-
-
-TEMPORAL = {
-    "t_intersects": _intersects,
-    "t_disjoint": _disjoint,
-    "t_after": lambda e, s, e_: _gt(e, e_) if e_ is not None else NOTHING,
-    "t_before": lambda e, s, e_: _lt(e, s) if s is not None else NOTHING,
-    "t_equals": _bounded(lambda e, s, e_: _eq(e, s) & _eq(e, e_)),
-    "t_during": _bounded(
-        lambda e, s, e_: (
-            _present(e)
-            & (_gt(e, s) if s is not None else Q())
-            & (_lt(e, e_) if e_ is not None else Q())
-        )
-    ),
-    "t_begins": _bounded(lambda e, s, e_: _eq(e, s) & (_lt(e, e_) if e_ is not None else Q())),
-    "t_ends": _bounded(lambda e, s, e_: _eq(e, e_) & (_gt(e, s) if s is not None else Q())),
-    "t_meets": _bounded(lambda e, s, e_: _eq(e, s) if s is not None else NOTHING),
-    "t_metby": _bounded(lambda e, s, e_: _eq(e, e_) if e_ is not None else NOTHING),
-    # An instant cannot contain, overlap, begin or end a longer interval.
-    "t_contains": lambda e, s, e_: NOTHING,
-    "t_overlaps": lambda e, s, e_: NOTHING,
-    "t_overlappedby": lambda e, s, e_: NOTHING,
-    "t_begunby": lambda e, s, e_: NOTHING,
-    "t_endedby": lambda e, s, e_: NOTHING,
-}
-TEMPORAL_MIRROR = {
-    "t_after": "t_before",
-    "t_before": "t_after",
-    "t_during": "t_contains",
-    "t_contains": "t_during",
-    "t_begins": "t_begunby",
-    "t_begunby": "t_begins",
-    "t_ends": "t_endedby",
-    "t_endedby": "t_ends",
-    "t_meets": "t_metby",
-    "t_metby": "t_meets",
-    "t_overlaps": "t_overlappedby",
-    "t_overlappedby": "t_overlaps",
-}
-
 _HANDLERS = {
     **dict.fromkeys((*COMPARE, ast.NotEqual), Compiler.comparison),
     ast.Between: Compiler.between,
@@ -413,8 +324,31 @@ _HANDLERS = {
 }
 
 
+# Compiled filters per (layer, text, language, CRS): a map or a client pages through the
+# same filter again and again, and parsing and compiling it (pygeofilter's Lark parser)
+# cost more CPU than the rest of the request. Only filters that compiled are kept, so a
+# bad one is refused (400) every time; a layer registered anew is compiled again. A Q is
+# never changed by `QuerySet.filter` (it resolves copies), so one may serve every request.
+COMPILED_KEPT = 256
+_compiled: dict[tuple, tuple[LayerSpec, Q]] = {}
+_compiled_lock = threading.Lock()
+
+
 def to_q(spec: LayerSpec, text: str, lang: str | None, filter_crs: Crs) -> Q:
     """Return the Q of a CQL2 filter over the layer's queryables; 400 naming `filter`."""
+    key = (id(spec), text, lang, filter_crs.uri)
+    entry = _compiled.get(key)
+    if entry is not None and entry[0] is spec:
+        return entry[1]
+    q = _compile(spec, text, lang, filter_crs)
+    with _compiled_lock:
+        if len(_compiled) >= COMPILED_KEPT:
+            _compiled.clear()
+        _compiled[key] = (spec, q)
+    return q
+
+
+def _compile(spec: LayerSpec, text: str, lang: str | None, filter_crs: Crs) -> Q:
     tree = parse(text, lang)
     try:
         return Compiler(spec, filter_crs).q(tree)

@@ -11,7 +11,7 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.http import JsonResponse
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.views.decorators.http import require_safe
 
 from core.errors import ApplicationError, error_body
@@ -85,22 +85,37 @@ def wanted_format(request, json_type: str = JSON) -> str:
     chosen = parse_format(request.GET.get("f"))
     if chosen:
         return chosen
+    # Map clients and scripts send no Accept or */*: JSON, without parsing media types.
+    if request.headers.get("Accept", "*/*").strip() == "*/*":
+        return "json"
     preferred = request.get_preferred_type([json_type, JSON, GEOJSON, HTML])
     return "html" if preferred == HTML else "json"
 
 
-def url(request, name: str, *args, query: dict | None = None) -> str:
-    """Return the absolute URL of the named /ogc/ or /tiles/ view, with a query string.
+# Reversed paths per (script prefix, view name, args): reverse() costs ~0.1 ms and a
+# page of items links to the same few views five times; the URLconf does not change in a
+# running process. Bounded: feature ids in the args come from the URL.
+_PATHS_KEPT = 2048
+_paths: dict[tuple, str] = {}
 
-    The URL without its query is kept on the request: a page of items links to the same
-    view four or five times.
-    """
-    known = request.__dict__.setdefault("_ogc_urls", {})
-    href = known.get((name, args))
-    if href is None:
-        href = known[(name, args)] = request.build_absolute_uri(reverse(name, args=args))
+
+def _path(name: str, args: tuple) -> str:
+    key = (get_script_prefix(), name, args)
+    path = _paths.get(key)
+    if path is None:
+        path = reverse(name, args=args)
+        if len(_paths) >= _PATHS_KEPT:
+            _paths.clear()
+        _paths[key] = path
+    return path
+
+
+def url(request, name: str, *args, query: dict | str | None = None) -> str:
+    """Return the absolute URL of the named /ogc/ or /tiles/ view, with a query string
+    (a dict to encode, or an already encoded string)."""
+    href = request.build_absolute_uri(_path(name, args))
     if query:
-        href += "?" + urlencode(query)
+        href += "?" + (query if isinstance(query, str) else urlencode(query))
     return href
 
 
@@ -109,10 +124,13 @@ def link(href: str, rel: str, media_type: str, title: str) -> dict:
 
 
 def self_links(request, name: str, *args, fmt: str, json_type: str = JSON, query=None) -> list:
-    """Return the `self` link (the format served) and its `alternate` (the other format)."""
-    query = dict(query or {})
-    as_json = link(url(request, name, *args, query={**query, "f": "json"}), "", json_type, "JSON")
-    as_html = link(url(request, name, *args, query={**query, "f": "html"}), "", HTML, "HTML")
+    """Return the `self` link (the format served) and its `alternate` (the other format).
+
+    `query`: the parameters besides `f`, a dict or an already encoded string."""
+    encoded = (query if isinstance(query, str) else urlencode(query)) if query else ""
+    head = url(request, name, *args) + "?" + (encoded + "&" if encoded else "")
+    as_json = link(head + "f=json", "", json_type, "JSON")
+    as_html = link(head + "f=html", "", HTML, "HTML")
     current, other = (as_json, as_html) if fmt == "json" else (as_html, as_json)
     return [{**current, "rel": "self"}, {**other, "rel": "alternate"}]
 

@@ -10,8 +10,10 @@ Queryable (filterable, sortable) are the properties given as field paths; proper
 are SQL expressions (areas) are returned but not queryable.
 """
 
+import threading
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from types import MappingProxyType
 
 from django.db import models
 
@@ -68,8 +70,37 @@ def _type_of(field) -> tuple[str, str | None]:
     return "string", None
 
 
-def property_types(spec: LayerSpec) -> dict[str, PropertyType]:
-    """Return {name: PropertyType} of every property of the layer, in order."""
+# The types of a spec's properties never change (a spec is frozen, its fields' choices
+# are declared in code): read once per spec, not on every items request, where reading
+# them (model fields, choices, their labels through gettext) cost more CPU than the rest
+# of the view. Keyed by id(spec) and checked by identity: a layer registered anew
+# (replace=True, in tests) is read again.
+_TYPES_KEPT = 64
+_types: dict[int, tuple[LayerSpec, MappingProxyType, MappingProxyType]] = {}
+_types_lock = threading.Lock()
+
+
+def _kept_types(spec: LayerSpec) -> tuple[MappingProxyType, MappingProxyType]:
+    """Return (every property's type, the queryable ones), read-only, read once per spec."""
+    entry = _types.get(id(spec))
+    if entry is not None and entry[0] is spec:
+        return entry[1], entry[2]
+    types = _read_types(spec)
+    every = MappingProxyType(types)
+    queryable = MappingProxyType({name: t for name, t in types.items() if t.queryable})
+    with _types_lock:
+        if len(_types) >= _TYPES_KEPT:
+            _types.clear()
+        _types[id(spec)] = (spec, every, queryable)
+    return every, queryable
+
+
+def property_types(spec: LayerSpec) -> MappingProxyType:
+    """Return {name: PropertyType} of every property of the layer, in order (read-only)."""
+    return _kept_types(spec)[0]
+
+
+def _read_types(spec: LayerSpec) -> dict[str, PropertyType]:
     types = {}
     for name, expr in spec.properties.items():
         path = expr if isinstance(expr, str) else None
@@ -88,9 +119,9 @@ def _output_field(expr):
         return None
 
 
-def queryables(spec: LayerSpec) -> dict[str, PropertyType]:
-    """Return the properties that accept filters and sortby."""
-    return {name: t for name, t in property_types(spec).items() if t.queryable}
+def queryables(spec: LayerSpec) -> MappingProxyType:
+    """Return {name: PropertyType} of the properties that accept filters and sortby."""
+    return _kept_types(spec)[1]
 
 
 def _property_schema(spec: LayerSpec, ptype: PropertyType) -> dict:

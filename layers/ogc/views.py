@@ -3,10 +3,10 @@
 Conformance classes: core, geojson, html, oas30. Collections are the registry's layers
 the user may see (`layers.registry.visible_to`); any other id answers 404.
 
-Items: the view counts the matches (numberMatched, kept per data version: see
-`ogc_selectors.count_matched`), reads the page with a deferred join
-(`ogc_selectors.page_sql`), writes the response's members, then appends the features as
-PostGIS built them (one JSON text per feature, joined). Pages of
+Items: the request is parsed by `layers.ogc.items`; the view counts the matches
+(numberMatched, kept per data version: see `ogc_selectors.count_matched`), reads the
+page with a deferred join (`ogc_selectors.page_sql`), writes the response's members, then
+appends the features as PostGIS built them (one JSON text per feature, joined). Pages of
 more than STREAM_ABOVE features are streamed in batches from a server-side cursor
 (`ogc_selectors.stream_features`), so a 10,000-feature page never sits in memory; small
 pages (the common case: a map or QGIS asking 10–1,000) take one fetch, which saves the
@@ -14,17 +14,15 @@ cursor's extra round trips. Either way no Python loop touches a feature.
 """
 
 import json
-from dataclasses import dataclass
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput, NotFound
 from layers import registry
-from layers.ogc import cql2 as ogc_cql2
 from layers.ogc import crs as ogc_crs
+from layers.ogc import items as ogc_items
 from layers.ogc import openapi as ogc_openapi
 from layers.ogc import schema as ogc_schema
 from layers.ogc import selectors as ogc_selectors
@@ -44,16 +42,7 @@ from layers.ogc.http import (
     url,
     wanted_format,
 )
-from layers.ogc.params import (
-    check_known,
-    parse_bbox,
-    parse_datetime,
-    parse_format,
-    parse_limit,
-    parse_offset,
-    parse_properties,
-    parse_sortby,
-)
+from layers.ogc.params import check_known, parse_format
 
 CRS84 = ogc_crs.CRS84_URI
 STYLE = ogc_tiles.STYLE
@@ -93,10 +82,6 @@ REL_TILESETS = "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector"
 # Pages up to this size are read in one fetch (a server-side cursor costs three round
 # trips, ~3 ms); larger pages are streamed in batches so that they never sit in memory.
 STREAM_ABOVE = 1000
-ITEM_PARAMS = frozenset(
-    {"f", "bbox", "bbox-crs", "limit", "offset", "datetime", "filter", "filter-lang"}
-    | {"filter-crs", "sortby", "properties", "crs"}
-)
 
 
 def _layer(request, collection_id: str) -> registry.LayerSpec:
@@ -216,71 +201,6 @@ def collection(request, collection_id: str):
     return json_response(doc)
 
 
-def _item_links(request, spec, *, fmt, offset, limit, matched) -> list:
-    query = {k: v for k, v in request.GET.items() if k not in ("f", "offset", "limit")}
-    query |= {"limit": limit}
-    items = "ogc:items"
-    links = self_links(
-        request, items, spec.id, fmt=fmt, json_type=GEOJSON, query=query | {"offset": offset}
-    )
-    f = {"f": fmt}
-    if offset + limit < matched:
-        href = url(request, items, spec.id, query=query | {"offset": offset + limit} | f)
-        links.append(link(href, "next", GEOJSON if fmt == "json" else HTML, _("Next page")))
-    if offset > 0:
-        href = url(request, items, spec.id, query=query | {"offset": max(0, offset - limit)} | f)
-        links.append(link(href, "prev", GEOJSON if fmt == "json" else HTML, _("Previous page")))
-    href = url(request, "ogc:collection", spec.id, query={"f": "json"})
-    links.append(link(href, "collection", JSON, spec.title()))
-    return links
-
-
-@dataclass(frozen=True)
-class ItemsQuery:
-    """The parsed parameters of an items request."""
-
-    queryset: object
-    key: tuple
-    limit: int
-    offset: int
-    sortby: tuple
-    properties: tuple | None
-    crs: ogc_crs.Crs
-
-
-def _items_query(request, spec) -> ItemsQuery:
-    """Parse the items parameters (400 naming the bad one) into an ItemsQuery."""
-    params = request.GET
-    queryable = ogc_schema.queryables(spec)
-    allowed = ITEM_PARAMS | set(queryable)
-    if not spec.temporal:
-        allowed -= {"datetime"}
-    check_known(params, allowed)
-    interval = None
-    if "datetime" in params:
-        interval = parse_datetime(params["datetime"], timezone.get_current_timezone())
-    bbox_crs = ogc_crs.parse_crs(params.get("bbox-crs"), "bbox-crs")
-    bbox = parse_bbox(params.get("bbox"), bbox_crs.north_first, degrees=not bbox_crs.metric)
-    filters = {name: params[name] for name in queryable if name in params}
-    cql, cql_key = None, None
-    if "filter" in params:
-        filter_crs = ogc_crs.parse_crs(params.get("filter-crs"), "filter-crs")
-        cql = ogc_cql2.to_q(spec, params["filter"], params.get("filter-lang"), filter_crs)
-        cql_key = (params["filter"], params.get("filter-lang"), filter_crs.uri)
-    queryset = ogc_selectors.items_queryset(
-        spec, bbox=bbox, bbox_srid=bbox_crs.srid, interval=interval, filters=filters, cql=cql
-    )
-    return ItemsQuery(
-        queryset=queryset,
-        key=(bbox, bbox_crs.srid, interval, tuple(sorted(filters.items())), cql_key),
-        limit=parse_limit(params.get("limit")),
-        offset=parse_offset(params.get("offset")),
-        sortby=parse_sortby(params.get("sortby"), queryable),
-        properties=parse_properties(params.get("properties"), tuple(spec.properties)),
-        crs=ogc_crs.parse_crs(params.get("crs"), "crs"),
-    )
-
-
 def _with_crs(response, crs: ogc_crs.Crs):
     response["Content-Crs"] = ogc_crs.content_crs(crs)
     return response
@@ -292,7 +212,7 @@ def items(request, collection_id: str):
     properties, crs, limit/offset pages."""
     spec = _layer(request, collection_id)
     fmt = wanted_format(request, GEOJSON)
-    query = _items_query(request, spec)
+    query = ogc_items.items_query(request, spec)
     queryset, key, limit, offset = query.queryset, query.key, query.limit, query.offset
     matched = ogc_selectors.count_matched(spec, queryset, key)
     page = ogc_selectors.page_sql(
@@ -308,10 +228,12 @@ def items(request, collection_id: str):
     streamed = fmt == "json" and limit > STREAM_ABOVE
     texts = None if streamed else ogc_selectors.texts_of(*page)
     returned = max(0, min(limit, matched - offset)) if texts is None else len(texts)
-    links = _item_links(request, spec, fmt=fmt, offset=offset, limit=limit, matched=matched)
-    head = _items_head(matched, returned, links)
+    links = ogc_items.item_links(
+        request, spec, fmt=fmt, offset=offset, limit=limit, matched=matched
+    )
+    head = ogc_items.items_head(matched, returned, links)
     if fmt == "html":
-        return _page(request, "items.html", _items_context(spec, texts, head))
+        return _page(request, "items.html", ogc_items.items_context(spec, texts, head))
     opening = json.dumps(head, ensure_ascii=False)[:-1] + ',"features":['
     if not streamed:
         response = HttpResponse(opening + ",".join(texts) + "]}", content_type=GEOJSON)
@@ -321,47 +243,10 @@ def items(request, collection_id: str):
     return cors(_with_crs(response, query.crs))
 
 
-def _items_head(matched: int, returned: int, links: list) -> dict:
-    return {
-        "type": "FeatureCollection",
-        "numberMatched": matched,
-        "numberReturned": returned,
-        "timeStamp": timezone.now().isoformat(timespec="seconds").replace("+00:00", "Z"),
-        "links": links,
-    }
-
-
 def _chain(first: str, middle, last: str):
     yield first
     yield from middle
     yield last
-
-
-def _value_labels(spec) -> dict[str, dict[str, str]]:
-    """Return {property: {stored value: label in the active language}} for HTML pages."""
-    return {name: spec.property_choices(name) for name in spec.properties}
-
-
-def _shown(value, labels: dict[str, str]):
-    """A property value as an HTML page shows it: its label, yes/no; None stays None."""
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    return labels.get(str(value), value) if value is not None else None
-
-
-def _items_context(spec, texts: list[str], head) -> dict:
-    """Table rows of an HTML page of features (at most `limit`, 10 by default)."""
-    names = list(spec.properties)
-    labels = _value_labels(spec)
-    features = [json.loads(text) for text in texts]
-    return {
-        "doc": head,
-        "spec": spec,
-        "columns": [(name, spec.property_title(name)) for name in names],
-        "rows": [
-            (f["id"], [_shown(f["properties"].get(n), labels[n]) for n in names]) for f in features
-        ],
-    }
 
 
 @ogc_view
@@ -380,9 +265,9 @@ def item(request, collection_id: str, feature_id: str):
         link(url(request, "ogc:collection", spec.id), "collection", JSON, spec.title()),
     ]
     if fmt == "html":
-        labels = _value_labels(spec)
+        labels = ogc_items.value_labels(spec)
         rows = [
-            (spec.property_title(n), _shown(feature["properties"].get(n), labels[n]))
+            (spec.property_title(n), ogc_items.shown(feature["properties"].get(n), labels[n]))
             for n in spec.properties
         ]
         return _page(request, "item.html", {"feature": feature, "spec": spec, "rows": rows})

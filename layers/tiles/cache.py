@@ -6,13 +6,15 @@ for, their gzip form) in an LRU bounded by settings.TILE_CACHE_MB (0: no cache),
 (layer ids, z, x, y, data version).
 
 The data version is one number shared by every worker through Django's default cache (a
-file cache under var/): any `post_save`/`post_delete` of a model a registered layer reads
-(the layer's model and the models its foreign keys point to) replaces it, at once and
-again when the transaction commits, so that a tile rendered between the write and the
-commit is not kept. Writes that send no signal (`bulk_create`, `QuerySet.update`, raw
-SQL, loaders) are seen after at most `TTL_S` seconds, less than the `max-age` the tile
-responses already allow browsers (layers.tiles.views.CACHE_PUBLIC). Call `bump()` after such a
-write to show it at once.
+file cache under var/): any `post_save`/`post_delete` of a model a registered layer
+reads (the layer's model and the models its foreign keys point to) replaces it, at once
+and again when the transaction commits, so that a tile rendered between the write and
+the commit is not kept (inside a transaction the first bump is this process's own, and
+one shared bump waits for the commit however many rows the transaction writes). Writes
+that send no signal (`bulk_create`, `QuerySet.update`, raw SQL, loaders) are seen after
+at most `TTL_S` seconds, less than the `max-age` the tile responses already allow
+browsers (layers.tiles.views.CACHE_PUBLIC). Call `bump()` after such a write to show it
+at once.
 """
 
 import gzip
@@ -58,12 +60,18 @@ _tiles: OrderedDict[tuple, CachedTile] = OrderedDict()
 _size = 0
 
 
+# A version made by a write inside a transaction of this process, not yet shared (see
+# _on_write); versions are time_ns(), so the newer of the two is the later one.
+_pending_version = 0
+
+
 def data_version() -> int:
-    """Return the shared data version (a new one is made when the cache lost it)."""
+    """Return the data version: the shared one (a new one is made when the cache lost it),
+    or this process's own newer one made by a write of a transaction not committed yet."""
     version = cache.get(VERSION_KEY)
     if version is None:
         version = bump()
-    return version
+    return max(version, _pending_version)
 
 
 def bump(**_ignored) -> int:
@@ -155,9 +163,26 @@ def watched_models() -> frozenset:
 
 
 def _on_write(sender, **kwargs) -> None:
-    if sender in watched_models():
+    """Bump at once and again when the transaction commits.
+
+    Inside a transaction the first bump is this process's own (no other process can see
+    the uncommitted rows, so only its tiles can be stale): writing the shared version
+    there cost a file write per saved row, twice per report filed. One shared bump is
+    registered per transaction, unless one already waits at this savepoint level or an
+    outer one (a bump registered in a savepoint that rolls back is dropped with it).
+    """
+    global _pending_version
+    if sender not in watched_models():
+        return
+    connection = transaction.get_connection(kwargs.get("using"))
+    if not connection.in_atomic_block:
         bump()
-        transaction.on_commit(bump, using=kwargs.get("using"))
+        return
+    _pending_version = time.time_ns()
+    current = set(connection.savepoint_ids)
+    if any(func is bump and sids <= current for sids, func, _ in connection.run_on_commit):
+        return
+    transaction.on_commit(bump, using=kwargs.get("using"))
 
 
 def connect_signals() -> None:

@@ -6,6 +6,9 @@ UCS-2000 / Ukraine TM zone; EPSG:6385, zone 11, for Dmytrivska) in the database
 so a layer prints exactly the rows it serves elsewhere.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -58,15 +61,34 @@ class Area:
     village: Settlement | None = None
 
 
+# The metric CRS of the document being printed, when it was read once for all its pages.
+_DOCUMENT_SRID: ContextVar[int | None] = ContextVar("print_document_srid", default=None)
+
+
 def metric_srid() -> int:
     """Return the EPSG code of the metric CRS maps are printed in (bounds in its metres)."""
     return _srid()
 
 
+@contextmanager
+def srid_fixed() -> Iterator[int]:
+    """Read the metric CRS (EPSG code) once for everything printed inside the block.
+
+    Every read of a page asks for it (the window, each layer's transform, its frame's
+    CRS): about thirty queries a map page, four hundred in a council pack, each asking
+    the same territories the same question.
+    """
+    token = _DOCUMENT_SRID.set(metric_srid_current())
+    try:
+        yield _DOCUMENT_SRID.get()
+    finally:
+        _DOCUMENT_SRID.reset(token)
+
+
 def _srid() -> int:
     # The territory's own УСК-2000 zone (Territory.metric_srid): a community far from 33°E
     # printed in zone 11 would get a skewed grid and a wrong scale.
-    return metric_srid_current()
+    return _DOCUMENT_SRID.get() or metric_srid_current()
 
 
 def _grow(bounds, share: float, minimum_m: float = 0.0) -> tuple[float, float, float, float]:
@@ -81,10 +103,9 @@ def village_find(text: str) -> Settlement:
     query = Q(katottg__iexact=text) | Q(name_uk__iexact=text) | Q(name_en__iexact=text)
     found = list(Settlement.objects.filter(query).order_by("katottg")[:2])
     if len(found) != 1:
-        # In English on purpose: only the command line and the pack's code name a village
-        # by text; the print page offers a list and words its own message.
         raise PrintError(
-            f"Unknown village {text!r}: give its KATOTTG code or its name.", code="unknown_village"
+            _("Unknown village %(text)s: give its KATOTTG code or its name.") % {"text": text},
+            code="unknown_village",
         )
     return found[0]
 

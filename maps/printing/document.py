@@ -16,7 +16,7 @@ import matplotlib
 from django.utils import timezone
 from matplotlib.backends.backend_pdf import PdfPages
 
-from maps.printing import draw
+from maps.printing import draw, fonts
 from maps.printing.page import PRODUCER, SOFTWARE, Page
 
 RC = {
@@ -72,6 +72,8 @@ class Document:
         _LOCK.acquire()
         self._rc = matplotlib.rc_context(RC)
         self._rc.__enter__()
+        self._text = fonts.pdf_text()
+        self._text.__enter__()
         metadata = {
             "Title": self.title,
             "Author": PRODUCER,
@@ -97,8 +99,11 @@ class Document:
 
     def __exit__(self, *exc):
         try:
-            self._pages.close()
-            self._rc.__exit__(*exc)
+            try:
+                self._pages.close()  # writes the fonts, subset for this document's glyphs
+            finally:
+                self._text.__exit__(*exc)
+                self._rc.__exit__(*exc)
         finally:
             _LOCK.release()
         self.pdf = self._buffer.getvalue()

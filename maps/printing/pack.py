@@ -11,6 +11,7 @@ from coverage.models import CoverageSnapshot
 from coverage.selectors import targets_table
 from layers.models import Settlement
 from maps.printing import tables
+from maps.printing.data import srid_fixed
 from maps.printing.document import Document, today
 from maps.printing.georef import georeference
 from maps.printing.options import Extent, PrintOptions, options_check
@@ -277,8 +278,12 @@ def council_pack_pdf(
     PrintError for a paper other than A4/A3; layers `user` may not see are left out.
     """
     options_check(paper=paper, orientation="portrait", layers=("territory",))
+    with srid_fixed():
+        return _pack_pdf(user, paper, map_date or today(), progress, grayscale)
+
+
+def _pack_pdf(user, paper: str, map_date, progress: Progress | None, grayscale: bool) -> bytes:
     progress = progress or (lambda step: None)
-    map_date = map_date or today()
     snapshot = CoverageSnapshot.objects.filter(is_current=True).first()
     villages = villages_sorted()
     total = len(villages) + 3

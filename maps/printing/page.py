@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.transforms import Affine2D
 
 MM_PER_INCH = 25.4
@@ -202,8 +203,11 @@ class Panel:
     def text(self, *args, **kwargs):
         return self.sheet.text(*args, transform=self.transform, **kwargs)
 
-    def plot(self, *args, **kwargs):
-        return self.sheet.plot(*args, transform=self.transform, **kwargs)
+    def plot(self, xs, ys, **kwargs):
+        """Add a line (or markers) through xs, ys (millimetres) as a bare Line2D: the
+        sheet's limits are fixed, so Axes.plot's argument parsing and autoscaling, which
+        cost more than the line, buy nothing here."""
+        return self.sheet.add_line(Line2D(xs, ys, transform=self.transform, **kwargs))
 
     def add_patch(self, patch):
         patch.set_transform(self.transform)

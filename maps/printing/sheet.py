@@ -7,6 +7,8 @@ import io
 from collections.abc import Callable
 from dataclasses import replace
 
+from django.utils.translation import ngettext
+
 from layers import registry
 from layers.models import Territory
 from layers.registry import LayerSpec
@@ -55,7 +57,10 @@ def layers_resolve(layer_ids, user) -> list:
         spec = print_layer(layer_id, user)
         (specs if spec else unknown).append(spec or layer_id)
     if unknown:
-        raise PrintError(f"Unknown layer(s): {', '.join(unknown)}.", code="unknown_layer")
+        message = ngettext(
+            "Unknown layer: %(layers)s.", "Unknown layers: %(layers)s.", len(unknown)
+        )
+        raise PrintError(message % {"layers": ", ".join(unknown)}, code="unknown_layer")
     return specs
 
 
@@ -165,8 +170,9 @@ def map_frames(job: MapJob, page: Page, index: int) -> list[Frame]:
 def map_pdf(options: PrintOptions, user, *, progress: Progress | None = None) -> bytes:
     """Return the georeferenced PDF (bytes) of one map page; see map_prepare for the errors."""
     progress = progress or (lambda step: None)
-    options = orientation_resolve(options)
-    job = map_prepare(options, user)
+    with data.srid_fixed():
+        options = orientation_resolve(options)
+        job = map_prepare(options, user)
     progress("read")
     with Document(job.title, grayscale=options.grayscale) as document:
         page = document.page(*options.page_mm)
@@ -188,8 +194,9 @@ def map_pdf(options: PrintOptions, user, *, progress: Progress | None = None) ->
 def map_png(options: PrintOptions, user, *, dpi: int = PREVIEW_DPI) -> bytes:
     """Return a PNG preview of the page `map_pdf` prints, drawn by the same code at
     `dpi` (dots per inch; 40 makes an A4 page 331 × 468 px)."""
-    options = orientation_resolve(options)
-    job = map_prepare(options, user)
+    with data.srid_fixed():
+        options = orientation_resolve(options)
+        job = map_prepare(options, user)
     with rendering():
         page = Page(*options.page_mm)
         map_page(page, job, 1, 1)

@@ -1,5 +1,6 @@
 """Filing a report: every rule is checked before the first write, so a refused report
-leaves nothing behind; e-mails go out only after the transaction commits.
+leaves nothing behind; its e-mails are queued in its transaction and sent by the task
+worker (reports/tasks.py), never on the request path.
 """
 
 import hashlib
@@ -15,11 +16,10 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from addresses.selectors import REVERSE_MAX_M, address_nearest_id
 from core.errors import InvalidInput, NotFound
-from core.ratelimit import counter_decr, counter_hit
+from core.ratelimit import counter_hit
 from layers.models import Settlement, Territory
-from reports import compute, notify
+from reports import compute
 from reports.errors import (
     OUTSIDE_TERRITORY_MESSAGE,
     OutsideTerritory,
@@ -30,13 +30,14 @@ from reports.images import PHOTO_MAX_BYTES, CleanPhoto, PhotoError, photo_clean
 from reports.models import (
     DESCRIPTION_MAX_CHARS,
     PHOTOS_MAX,
-    Category,
     Channel,
     Photo,
     Report,
     Update,
 )
+from reports.services import intake
 from reports.states import STAFF_CHANNELS
+from reports.tasks import report_filed_mail_task
 
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
@@ -102,25 +103,24 @@ def client_rate_limit(client_ip: str) -> RateLimit:
 def report_create(*, client_ip: str | None = None, rate_limit=None, **fields) -> Report:
     """File a report: see `_report_create` for the fields and the errors.
 
-    The client's rate limit is taken before the transaction, in one atomic statement, so
-    that concurrent requests from many workers let exactly REPORTS_RATE_LIMIT through. A
-    report refused for its photos keeps its hit (decoding photos is the costly part an
-    abuser would repeat); one refused for any other reason gives its hit back.
+    The rate limit is counted inside the report's transaction, as its last statement (one
+    commit per report, and the counter's row is locked only until that commit): the
+    atomic upsert lets exactly the limit through under concurrency, and a refused or
+    rolled-back report gives its count back with the rest. A request already at the limit
+    is refused after one read, before any work. A report refused for its photos keeps
+    its hit (decoding photos is the costly part an abuser would repeat): it is counted
+    again, outside the rolled-back transaction.
     """
     if fields.pop("honeypot", ""):
         raise InvalidInput(_("The form was not filled in by a person."), code="spam")
     _channel_check(fields.get("channel", Channel.WEB), fields.get("created_by"))
     if rate_limit is None and client_ip:
         rate_limit = client_rate_limit(client_ip)
-    if rate_limit is not None:
-        _rate_limit_take(rate_limit)
     try:
-        return _report_create(**fields)
+        return _report_create(rate_limit=rate_limit, **fields)
     except PhotoRejected:
-        raise
-    except BaseException:
         if rate_limit is not None:
-            counter_decr(rate_limit.key)
+            counter_hit(rate_limit.key, rate_limit.limit, rate_limit.window_s)
         raise
 
 
@@ -131,6 +131,7 @@ def _report_create(
     lat: float,
     lon: float,
     description: str,
+    rate_limit: RateLimit | None = None,
     address_text: str = "",
     answers: dict | None = None,
     photos: list[PhotoUpload] = (),
@@ -151,12 +152,28 @@ def _report_create(
     client's api_key has its own). `nearest_address` is set to the nearest active address of the
     register within 150 m (addresses' reverse geocoding), else left empty. A report of a
     private category is private (never public). `idempotency_key` is stored unique: use
-    report_create_once to file a report that may be sent twice.
+    report_create_once to file a report that may be sent twice. Its mail (staff, reporter,
+    subscribers) is queued for the task worker in this transaction, never sent here.
     """
-    category = _category_active(category_code)
-    point = _point_in_territory(lat, lon)
+    point = _point_parse(lat, lon)
+    facts = intake.intake_facts(
+        category_code=category_code,
+        lat=point.y,
+        lon=point.x,
+        counter_key=rate_limit.key if rate_limit else "",
+    )
+    if rate_limit is not None and facts.counted >= rate_limit.limit:
+        raise TooManyRequests(str(rate_limit.message), retry_after_s=rate_limit.window_s)
+    if facts.category_key is None:
+        raise NotFound(
+            _("No active category with code '%s'.") % category_code, code="unknown_category"
+        )
+    if not facts.in_territory:
+        raise OutsideTerritory(str(OUTSIDE_TERRITORY_MESSAGE))
+    cached = intake.category_cached(category_code, facts.category_key)
+    category = cached.category
     text = _description_clean(description, has_media=bool(photos or media_url))
-    clean_answers = _answers_clean(category, answers or {})
+    clean_answers = _answers_clean(cached.questions, answers or {})
     clean_reporter = _reporter_clean(reporter)
     clean_photos = _photos_clean(photos, already=0)
     if media_url:
@@ -169,8 +186,8 @@ def _report_create(
         description=text,
         location=point,
         location_approximate=location_approximate,
-        settlement=settlement_for_point(point),
-        nearest_address_id=address_nearest_id(lat=point.y, lon=point.x, max_m=REVERSE_MAX_M),
+        settlement_id=facts.settlement_id,
+        nearest_address_id=facts.nearest_address_id,
         address_text=compute.plain_text(address_text)[:300],
         reporter_name=clean_reporter.name,
         reporter_email=clean_reporter.email,
@@ -189,7 +206,9 @@ def _report_create(
         report.save(update_fields=["number"])
     _photos_save(report, clean_photos)
     Update.objects.create(report=report, kind=Update.Kind.CREATED, new_status=report.status)
-    transaction.on_commit(lambda: _after_create(report))
+    report_filed_mail_task.enqueue(report.pk)
+    if rate_limit is not None:  # last: the counter's row stays locked until the commit
+        _rate_limit_take(rate_limit)
     return report
 
 
@@ -236,12 +255,6 @@ def report_create_once(*, idempotency_key: str, **fields) -> tuple[Report, bool]
         return existing, False
 
 
-def _after_create(report: Report) -> None:
-    notify.report_created(report)
-    if report.is_public:
-        notify.subscribers(report)
-
-
 def _channel_check(channel: str, created_by) -> None:
     if channel not in Channel.values:
         raise InvalidInput(_("Unknown channel '%s'.") % channel, code="invalid_channel")
@@ -257,15 +270,8 @@ def _rate_limit_take(rate_limit: RateLimit) -> None:
         raise TooManyRequests(str(rate_limit.message), retry_after_s=rate_limit.window_s)
 
 
-def _category_active(code: str) -> Category:
-    category = Category.objects.filter(code=code, is_active=True).first()
-    if category is None:
-        raise NotFound(_("No active category with code '%s'.") % code, code="unknown_category")
-    return category
-
-
-def _point_in_territory(lat: float, lon: float) -> Point:
-    """Return the point, or raise OutsideTerritory when no territory contains it."""
+def _point_parse(lat: float, lon: float) -> Point:
+    """Return the point (EPSG:4326) of decimal degrees; InvalidInput when not numbers in range."""
     try:
         lat, lon = float(lat), float(lon)
     except (TypeError, ValueError):
@@ -274,7 +280,12 @@ def _point_in_territory(lat: float, lon: float) -> Point:
         ) from None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise InvalidInput(_("Latitude or longitude out of range."), code="invalid_location")
-    point = Point(lon, lat, srid=4326)
+    return Point(lon, lat, srid=4326)
+
+
+def _point_in_territory(lat: float, lon: float) -> Point:
+    """Return the point, or raise OutsideTerritory when no territory contains it."""
+    point = _point_parse(lat, lon)
     if not Territory.objects.filter(boundary__intersects=point).exists():
         raise OutsideTerritory(str(OUTSIDE_TERRITORY_MESSAGE))
     return point
@@ -309,19 +320,9 @@ def _description_clean(description: str, *, has_media: bool) -> str:
     return text
 
 
-def _answers_clean(category: Category, raw: dict) -> dict:
-    questions = [
-        compute.QuestionSpec(
-            code=question.code,
-            datatype=question.datatype,
-            required=question.required,
-            choice_keys=tuple(question.choice_keys),
-            label=question.text_uk,
-        )
-        for question in category.questions.all()
-    ]
+def _answers_clean(questions, raw: dict) -> dict:
     try:
-        return compute.answers_clean(questions, raw)
+        return compute.answers_clean(list(questions), raw)
     except compute.AnswerError as exc:
         problems = [problem.translated(_) for problem in exc.details]
         raise InvalidInput("; ".join(problems), code="invalid_answers", details=problems) from None

@@ -329,3 +329,62 @@ def test_an_upload_over_50_mb_is_refused_before_it_is_read(settlement, editor):
     with pytest.raises(InvalidInput, match="the limit is 50 MB. Nothing was written."):
         address_import_upload(upload=upload, settlement=settlement, commit=True, user=editor)
     assert MAX_UPLOAD_BYTES == 50 * 2**20 and not Address.objects.exists()
+
+
+def _index_names(table):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s", [table])
+        return {name for (name,) in cursor.fetchall()}
+
+
+def test_a_first_import_rebuilds_the_indexes_it_set_aside(settlement, tmp_path):
+    from django.db import connection
+
+    from core.imports import write
+
+    before = _index_names("addresses_address"), _index_names("addresses_historicaladdress")
+    with connection.cursor() as cursor:
+        assert write.rebuild_pays(cursor, "addresses_address", 3)
+    report = run(write_csv(tmp_path, GOOD_ROWS), commit=True)
+    assert report.committed and Address.objects.count() == 3
+    after = _index_names("addresses_address"), _index_names("addresses_historicaladdress")
+    assert after == before
+    # The unique index was rebuilt and still refuses a second active "Шевченка 12".
+    assert Address.objects.filter(street__name="Шевченка", house_number="12").count() == 1
+
+
+def test_a_small_import_into_a_larger_register_keeps_the_indexes(settlement, tmp_path):
+    from django.db import connection
+
+    from core.imports import write
+
+    run(write_csv(tmp_path, GOOD_ROWS), commit=True)
+    with connection.cursor() as cursor:
+        assert not write.rebuild_pays(cursor, "addresses_address", 2)
+        assert write.rebuild_pays(cursor, "addresses_address", 3)
+
+
+def test_a_refused_bulk_write_leaves_no_rows_and_every_index(settlement, tmp_path):
+    from django.db import IntegrityError, connection, transaction
+
+    from core.imports import write
+
+    before = _index_names("addresses_address")
+    with (
+        pytest.raises(IntegrityError),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+        write.indexes_set_aside(cursor, "addresses_address", 10) as rebuilt,
+    ):
+        assert rebuilt
+        cursor.execute(
+            "INSERT INTO addresses_address (house_number, number, letter, postcode,"
+            " building_use, households, status, registry_id, verified, is_demo,"
+            " settlement_id, street_id, version) VALUES"
+            " ('1', 1, '', '', 'residential', 0, 'active', '', false, false, %s, -1, 1)",
+            [settlement.pk],
+        )
+    assert _index_names("addresses_address") == before
+    assert Address.objects.count() == 0

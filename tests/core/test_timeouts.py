@@ -93,3 +93,90 @@ def test_the_timeout_is_set_while_a_public_read_runs(client, settings, settlemen
     with CaptureQueriesContext(connection) as queries:
         client.get("/healthz")
     assert not any("statement_timeout" in q["sql"] for q in queries.captured_queries)
+
+
+# Outside a transaction (production: autocommit, persistent connections) the timeout is
+# kept on the connection: set once, not before and after every request.
+ITEMS = "/ogc/collections/facilities/items"
+
+
+@pytest.fixture
+def kept_timeout_cleared(transactional_db, client):
+    yield
+    # A request that is not a public read puts the default back (before the flush).
+    client.get("/healthz")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_timeout_is_set_once_per_connection(
+    client, settings, settlement, kept_timeout_cleared
+):
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PUBLIC_READ_STATEMENT_TIMEOUT_MS = 4321
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(3):
+            assert client.get(f"{ITEMS}?limit=1").status_code == 200
+        assert client.get("/tiles/facilities/3/4/2.pbf").status_code in (200, 204)
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert sum("set_config('statement_timeout'" in q for q in sql) == 1
+    assert not any("RESET statement_timeout" in q for q in sql)
+    assert session_timeout() == "4321ms"
+    # A new limit is set on the next public read.
+    settings.PUBLIC_READ_STATEMENT_TIMEOUT_MS = 5432
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"{ITEMS}?limit=1").status_code == 200
+    assert "'5432'" in queries.captured_queries[0]["sql"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_other_requests_run_without_the_public_limit(
+    client, settings, settlement, kept_timeout_cleared
+):
+    from django.test.utils import CaptureQueriesContext
+
+    default = session_timeout()
+    settings.PUBLIC_READ_STATEMENT_TIMEOUT_MS = 4321
+    assert client.get(f"{ITEMS}?limit=1").status_code == 200
+    for url in ("/healthz", "/accounts/login/"):
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        sql = [q["sql"] for q in queries.captured_queries]
+        assert session_timeout() == default, url
+        assert not any("set_config" in q for q in sql), url
+    # A write, too (a POST under a public prefix is no public read).
+    assert client.get(f"{ITEMS}?limit=1").status_code == 200
+    client.post("/open311/v2/requests.json", {"service_code": "nothing"})
+    assert session_timeout() == default
+    # Limit 0: public reads run without one.
+    settings.PUBLIC_READ_STATEMENT_TIMEOUT_MS = 0
+    assert client.get(f"{ITEMS}?limit=1").status_code == 200
+    assert session_timeout() == default
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_a_kept_timeout_still_cancels(
+    client, settings, many_facilities, kept_timeout_cleared
+):
+    settings.PUBLIC_READ_STATEMENT_TIMEOUT_MS = 1
+    for _ in range(2):
+        response = client.get(ITEMS, {"filter": "name LIKE '%zz%'", "limit": 10})
+        assert response.status_code == 400
+        assert response.json()["error"]["code"] == "invalid_filter"
+        response = client.get(f"{ITEMS}?limit=10")
+        assert response.status_code == 503
+        assert response.json()["error"]["code"] == "statement_timeout"
+    # The connection is usable and keeps the limit.
+    assert session_timeout() == "1ms"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reopened_connection_gets_the_timeout_again(
+    client, settings, settlement, kept_timeout_cleared
+):
+    settings.PUBLIC_READ_STATEMENT_TIMEOUT_MS = 4321
+    assert client.get(f"{ITEMS}?limit=1").status_code == 200
+    connection.close()
+    assert session_timeout() != "4321ms"
+    assert client.get(f"{ITEMS}?limit=1").status_code == 200
+    assert session_timeout() == "4321ms"

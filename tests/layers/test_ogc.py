@@ -435,3 +435,22 @@ def test_gdal_oapif_driver_opens_the_service(live_server, facilities):
     facilities_block = out.split("Layer name: facilities", 1)[1].split("Layer name:", 1)[0]
     assert "Feature Count: 12" in facilities_block
     assert "Geometry: Point" in facilities_block
+
+
+@pytest.mark.parametrize(
+    ("accept", "kind"),
+    [
+        (None, "application/geo+json"),
+        ("*/*", "application/geo+json"),
+        (" */* ", "application/geo+json"),
+        ("", "application/geo+json"),
+        ("text/html,application/xhtml+xml,*/*;q=0.8", "text/html"),
+        ("garbage;;q=x, /", "application/geo+json"),
+        ("text/html;q=nan", "text/html"),
+    ],
+)
+def test_the_accept_header_chooses_the_format_and_never_fails(client, facilities, accept, kind):
+    headers = {} if accept is None else {"HTTP_ACCEPT": accept}
+    response = client.get("/ogc/collections/facilities/items?limit=1", **headers)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(kind)

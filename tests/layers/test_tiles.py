@@ -121,6 +121,32 @@ def test_etag_changes_when_the_data_changes(client, facility):
     assert after.status_code == 200 and after["ETag"] != before
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_bumps_its_own_version_at_once_and_the_shared_one_once_at_commit(
+    facility, monkeypatch
+):
+    """Inside a transaction every watched write makes this process's tiles stale at once,
+    without writing the shared version; one shared write follows at the commit."""
+    from django.db import transaction
+
+    from layers.tiles import cache
+
+    shared_writes = []
+    original = cache.bump
+    monkeypatch.setattr(cache, "bump", lambda **kw: shared_writes.append(1) or original())
+    cache.connect_signals()
+    seen = [cache.data_version()]
+    with transaction.atomic():
+        for internet in ("not_connected", "connected"):
+            facility.internet = internet
+            facility.save()
+            seen.append(cache.data_version())
+        assert shared_writes == []
+    assert len(shared_writes) == 1
+    seen.append(cache.data_version())
+    assert seen == sorted(set(seen))  # a newer version after every write and the commit
+
+
 def test_feature_cap_limits_features_per_tile(client, settlement, tmp_path):
     Facility.objects.bulk_create(
         Facility(

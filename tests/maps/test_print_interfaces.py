@@ -106,8 +106,8 @@ def test_maps_print_command_writes_the_pdf(demo, tmp_path):  # noqa: F811
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--extent", "village:Атлантида"], "Unknown village"),
-        (["--layers", "territory,nope"], "Unknown layer(s): nope"),
+        (["--extent", "village:Атлантида"], "Невідомий населений пункт Атлантида"),
+        (["--layers", "territory,nope"], "Невідомий шар: nope"),
         (["--paper", "A0"], "A0"),
         (["--extent", "bbox:32.7,48.8,32.7,48.8"], "Охоплення порожнє"),
         (["--user", "nobody"], "No user"),

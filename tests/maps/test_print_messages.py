@@ -68,3 +68,31 @@ def test_the_pack_endpoint_refuses_a_paper_in_english_when_asked(planner_client)
     response = planner_client.post(PACK, {"paper": "B5"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert response.json()["error"]["message"] == "Paper 'B5' is not supported; choose A4 or A3."
+
+
+def _unknown_messages(language: str) -> list[str]:
+    from maps.printing.data import village_find
+    from maps.printing.sheet import SYSTEM, layers_resolve
+
+    messages = []
+    with translation.override(language):
+        for call in (
+            lambda: village_find("Атлантида"),
+            lambda: layers_resolve(["no", "nope"], SYSTEM),
+        ):
+            with pytest.raises(PrintError) as caught:
+                call()
+            messages.append(caught.value.message)
+    return messages
+
+
+def test_an_unknown_village_or_layers_are_named_in_ukrainian_and_in_english(demo):  # noqa: F811
+    uk, en = _unknown_messages("uk"), _unknown_messages("en")
+    assert uk == [
+        "Невідомий населений пункт Атлантида: вкажіть його код КАТОТТГ або назву.",
+        "Невідомі шари: no, nope.",
+    ]
+    assert en == [
+        "Unknown village Атлантида: give its KATOTTG code or its name.",
+        "Unknown layers: no, nope.",
+    ]

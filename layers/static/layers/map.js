@@ -14,7 +14,10 @@
  *   HromadaMap.create(element, { layers: ["territory", "settlements"], hidden: [],
  *     legend: true, search: true, popups: true }).then(function (map) { ... });
  *
- * `map.hromada` holds the style document (`doc`) and the page's options.
+ * `map.hromada` holds the style document (`doc`) and the page's options. The promise
+ * resolves at MapLibre's "load" (every first tile drawn); `options.styled(map)` is called
+ * earlier, once the style is in and the view fitted, for a page's own data to be drawn
+ * with the first tiles rather than after them.
  */
 (function () {
   "use strict";
@@ -88,7 +91,21 @@
 
   function addControls(map, doc, options) {
     var phone = isPhone(map.getContainer());
-    map.addControl(new maplibregl.AttributionControl({ compact: phone }), "bottom-right");
+    // The basemap's credit from the start (MapLibre adds the sources' own only after the
+    // first frame): the control has its final size before the view is fitted, and on a
+    // phone it is folded then, not opened and folded again after the first tiles.
+    var credit = (doc.metadata["hromada:basemap"] || {}).attribution;
+    var attribution = new maplibregl.AttributionControl({ compact: phone,
+      customAttribution: credit || undefined });
+    map.addControl(attribution, "bottom-right");
+    if (phone) {
+      // Folded as MapLibre leaves it once folded (compact, not shown): it then never opens
+      // by itself when the sources' credits come in.
+      var box = map.getContainer().querySelector(".maplibregl-ctrl-attrib");
+      box.classList.add("maplibregl-compact");
+      box.classList.remove("maplibregl-compact-show");
+      box.setAttribute("open", "");
+    }
     if (options.search !== false) {
       map.addControl(new HromadaMapControls.Search(doc, options), "top-left");
     }
@@ -151,10 +168,18 @@
     return spareX > 40 && spareY > 40 ? padding : 8;
   }
 
-  /** Fit `bounds` ([west, south, east, north], CRS84) clear of the controls. */
+  /** Fit `bounds` ([west, south, east, north], CRS84) clear of the controls. A fit
+   * that would not move the map does nothing (no "moveend", no page reloading its data). */
   function fit(map, bounds, options) {
-    map.fitBounds([[bounds[0], bounds[1]], [bounds[2], bounds[3]]],
-      Object.assign({ padding: clearPadding(map), animate: false, maxZoom: STREET_ZOOM }, options));
+    var box = [[bounds[0], bounds[1]], [bounds[2], bounds[3]]];
+    var settings = Object.assign({ padding: clearPadding(map), animate: false, maxZoom: STREET_ZOOM }, options);
+    var camera = map.cameraForBounds(box, settings);
+    var here = map.getCenter();
+    if (camera && Math.abs(camera.zoom - map.getZoom()) < 1e-6 &&
+        Math.abs(camera.center.lng - here.lng) < 1e-9 && Math.abs(camera.center.lat - here.lat) < 1e-9) {
+      return;
+    }
+    map.fitBounds(box, settings);
   }
 
   // The page may still be settling when the map loads (fonts, controls growing, the
@@ -191,6 +216,25 @@
     if (!window.hromadaMap) { window.hromadaMap = map; }
   }
 
+  // A layer whose tiles fail (a 503, a dropped connection) must not keep the map from
+  // being ready. MapLibre counts a failed tile as done, but it paints no frame for the
+  // failure, and "load" and "idle" are only fired from a frame: a failure that comes after
+  // the other layers were drawn left the map waiting (no "load": not fitted to the
+  // territory, the page's scripts never given the map) until the visitor touched it.
+  // So when an error leaves no tile on its way (whose arrival would paint), one frame is
+  // asked for: the map settles with that layer left out. While tiles are still on their
+  // way, their arrival paints as before (an earlier "load" would fit the map to the
+  // territory and abort them). The error is still logged, as MapLibre does
+  // when no one listens, unless the page says it is expected
+  // (`map.hromada.quietError(event)` true: the offline report form's misses).
+  function settleOnErrors(map) {
+    map.on("error", function (event) {
+      if (map.areTilesLoaded()) { map.triggerRepaint(); }
+      var quiet = map.hromada.quietError;
+      if (!(quiet && quiet(event))) { console.error((event && event.error) || event); }
+    });
+  }
+
   /**
    * A Promise of a MapLibre map on `element` for the registry layers in `options.layers`
    * (default: all the visitor may see), opened on the territory unless `options.center`
@@ -217,10 +261,19 @@
       expose(map);
       addControls(map, doc, options);
       if (options.popups !== false) { HromadaMapControls.popups(map, doc); }
+      // The view is settled when the style is in, before the first frame asks for tiles:
+      // the attribution folded (on a phone) and the territory fitted clear of the
+      // controls, so that the tiles of the view the visitor sees are the only ones asked
+      // for (fitted at "load", after the first tiles, the map asked for a second set).
+      // `options.styled(map)` may then add the page's own data before the first frame.
+      map.once("style.load", function () {
+        foldAttribution(map);
+        if (!options.center) { fit(map, territoryBounds(map)); keepFitted(map); }
+        if (options.styled) { options.styled(map); }
+      });
+      settleOnErrors(map);
       return new Promise(function (resolve) {
         map.on("load", function () {
-          foldAttribution(map);
-          if (!options.center) { fit(map, territoryBounds(map)); keepFitted(map); }
           element.setAttribute("data-map-ready", "true");
           resolve(map);
         });

@@ -151,23 +151,36 @@
   // Only the reports in view: the request is limited to the map's bounding box and made
   // again when the map moves (the newest answer wins).
   var asked = 0;
-  function load() {
+  function fetchReports(doc, bbox) {
     var query = new URLSearchParams(new FormData(filters));
     Array.from(query.keys()).forEach(function (key) { if (!query.get(key)) { query.delete(key); } });
-    query.set("bbox", bbox());
+    query.set("bbox", bbox);
     var ticket = ++asked;
-    fetch(HromadaStyles.api(map.hromada.doc, "reports") + "?" + query.toString())
+    return fetch(HromadaStyles.api(doc, "reports") + "?" + query.toString())
       .then(function (response) { return response.json(); })
-      .then(function (data) { if (ticket === asked) { show(data); } });
+      .then(function (data) { return ticket === asked ? data : null; });
   }
 
+  function load() {
+    fetchReports(map.hromada.doc, bbox()).then(function (data) { if (data) { show(data); } });
+  }
+
+  // The first view is the whole territory, inside which every report lies: its reports
+  // are asked for (by the territory's bounds) as soon as the style document is in, while
+  // MapLibre and the tiles are still on their way, and drawn with the map's first tiles
+  // (not after them, a chain of round trips on a slow line).
+  var first = HromadaStyles.load().then(function (doc) {
+    return fetchReports(doc, doc.metadata["hromada:bounds"].join(","));
+  });
+
   filters.addEventListener("change", function () { if (map) { load(); } });
-  H.baseMap(element, { popups: false }).then(function (ready) {
-    map = ready;
+  H.baseMap(element, { popups: false, styled: function (styled) {
+    map = styled;
+    first.then(function (data) { if (data) { show(data); } });
+  } }).then(function (ready) {
     document.getElementById("locate-me").addEventListener("click", function () {
-      map.hromada.geolocate.trigger();
+      ready.hromada.geolocate.trigger();
     });
-    load();
-    map.on("moveend", load);
+    ready.on("moveend", load);
   });
 })();

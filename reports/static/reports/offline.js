@@ -166,9 +166,16 @@
   render().then(sendAll);
   document.getElementById("drafts-send").addEventListener("click", sendAll);
 
-  // The service worker, then hand it what this page used and the territory's tiles.
+  // The service worker, then hand it what this page used and the territory's tiles. It is
+  // registered once the map is drawn (its first "idle"), not while the page loads: its
+  // script and start-up would take the slow line and the phone's CPU from the map.
   if (!("serviceWorker" in navigator)) { return; }
-  navigator.serviceWorker.register(text.worker, { scope: text.scope }).catch(function () {});
+  function register() {
+    navigator.serviceWorker.register(text.worker, { scope: text.scope }).catch(function () {});
+  }
+  (H.mapReady || Promise.resolve(null)).then(function (map) {
+    if (map && !map.loaded()) { map.once("idle", register); } else { register(); }
+  }, register);
 
   // Tiles kept for use without signal: the territory's vector tiles from the view's zoom
   // to DEEPEST_ZOOM (or a source's own deepest zoom, which deeper views over-zoom): a tap
@@ -231,14 +238,13 @@
   // kept parent over-zoomed, so that miss is expected and not worth an error. A tile
   // fetch that failed with no HTTP status is the same miss reported late (the signal came
   // back while it was failing). A tile the server refused, and any other map error, is
-  // still logged as MapLibre would.
+  // still logged as MapLibre would (by layers/map.js, which asks this page).
   if (H.mapReady) {
     H.mapReady.then(function (map) {
-      map.on("error", function (event) {
+      map.hromada.quietError = function (event) {
         var refused = event.error && event.error.status;
-        if (event.tile && (navigator.onLine === false || !refused)) { return; }
-        console.error(event.error);
-      });
+        return Boolean(event.tile && (navigator.onLine === false || !refused));
+      };
     });
   }
 

@@ -1,0 +1,31 @@
+"""Run the task queue's work inside a test, as `manage.py db_worker` would."""
+
+from django.db import transaction
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+
+
+def _worker() -> Worker:
+    return Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=1,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+
+
+def run_queued_tasks() -> int:
+    """Claim and run every ready task, oldest first; return how many ran."""
+    worker, ran = _worker(), 0
+    while True:
+        with transaction.atomic():
+            task_result = DBTaskResult.objects.ready().get_locked()
+            if task_result is None:
+                return ran
+            task_result.claim(worker.worker_id)
+        worker.run_task(task_result)
+        ran += 1
