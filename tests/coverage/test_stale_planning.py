@@ -14,15 +14,9 @@ from reports.services import report_create
 
 @pytest.fixture
 def target(db):
-    # The row the seed migration may already hold for this indicator and year is taken
-    # over rather than a new one inserted: in the parallel suite an earlier transactional
-    # test can leave the table's id sequence behind the seeded rows (a duplicate key).
-    record, _ = StrategyTarget.objects.update_or_create(
-        indicator=StrategyTarget.Indicator.TERRITORY,
-        year=2026,
-        defaults={"target": 100, "note": "Стратегія", "comparison": "gte", "source": ""},
+    return StrategyTarget.objects.create(
+        indicator=StrategyTarget.Indicator.TERRITORY, year=2026, target=100, note="Стратегія"
     )
-    return StrategyTarget.objects.get(pk=record.pk)
 
 
 @pytest.fixture
