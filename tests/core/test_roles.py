@@ -234,7 +234,7 @@ def test_sign_out_is_a_post_that_lands_on_the_main_page(accounts):
 def test_the_groups_come_back_with_their_permissions_after_a_flush():
     from django.core.management import call_command as run
 
-    run("flush", interactive=False, verbosity=0)  # what transactional tests do
+    run("flush", interactive=False, verbosity=0, reset_sequences=False)  # as a transactional test
     moderators = Group.objects.get(name="moderators")
     assert moderators.permissions.filter(codename="change_report").exists()
 

@@ -60,7 +60,16 @@ def committed_site(django_db_blocker, load):
                 hosts.disable()
                 server.stop()
         finally:
-            call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+            # Sequences are kept (the flush command resets them by default): the rows the
+            # migrations wrote come back with their ids, and a sequence back at 1 would
+            # hand those ids out again (a duplicate key in a later test of this worker).
+            call_command(
+                "flush",
+                interactive=False,
+                verbosity=0,
+                inhibit_post_migrate=True,
+                reset_sequences=False,
+            )
             connection.creation.deserialize_db_from_string(migrated)
 
 
