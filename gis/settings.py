@@ -5,76 +5,20 @@ once; `.env.example` lists them all. `./hromada` sets DATABASE_URL for the proje
 PostgreSQL cluster when it is not set.
 """
 
-import os
-import secrets
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from whitenoise.compress import Compressor
 
+from gis.env import env_bool, env_int, env_list, env_raw, env_str, secret_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def _env(name: str, default=None):
-    """An environment variable; unset or blank (an env_file's `NAME=` line, as in
-    .env.example) counts as unset, so the setting keeps its default."""
-    value = os.environ.get(name)
-    return default if value is None or not value.strip() else value
-
-
-VAR_DIR = Path(_env("HROMADA_VAR_DIR", BASE_DIR / "var"))
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    """Read a yes/no environment variable ("1", "true", "yes", "on" mean yes)."""
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name: str, default: int) -> int:
-    """An integer from the environment; unset or empty (an env_file's `NAME=`) is `default`."""
-    value = os.environ.get(name, "").strip()
-    return int(value) if value else default
-
-
-def env_str(name: str, default: str = "") -> str:
-    """A string from the environment; unset or empty is `default`."""
-    return os.environ.get(name, "").strip() or default
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    """Read a comma-separated environment variable into a list, dropping blanks."""
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-def _secret_key() -> str:
-    """SECRET_KEY from the environment, else one generated once and kept in var/."""
-    if key := _env("SECRET_KEY"):
-        return key
-    path = VAR_DIR / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    # Written whole under another name, then linked into place: of processes starting at
-    # once (gunicorn workers, parallel test workers) one key wins and all read that one.
-    key = secrets.token_urlsafe(50)
-    draft = VAR_DIR / f"secret_key.{os.getpid()}"
-    draft.write_text(key)
-    draft.chmod(0o600)
-    try:
-        os.link(draft, path)
-    except FileExistsError:
-        pass
-    finally:
-        draft.unlink()
-    return path.read_text().strip()
+VAR_DIR = Path(env_raw("HROMADA_VAR_DIR", BASE_DIR / "var"))
 
 
 DEBUG = env_bool("DEBUG")
-SECRET_KEY = _secret_key()
+SECRET_KEY = secret_key(VAR_DIR)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -168,7 +112,7 @@ DATABASES = {
 }
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 # pytest-django's throw-away database; a name of its own lets test runs go side by side.
-DATABASES["default"]["TEST"] = {"NAME": _env("HROMADA_TEST_DB") or None}
+DATABASES["default"]["TEST"] = {"NAME": env_raw("HROMADA_TEST_DB") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The throttle comes first: it refuses locked-out attempts before a password is checked.
@@ -179,11 +123,11 @@ AUTHENTICATION_BACKENDS = [
 # Login lock-out (core/auth.py): LOGIN_FAILURE_LIMIT failures of one username from one
 # address within LOGIN_FAILURE_WINDOW_S lock that pair for LOGIN_LOCKOUT_S seconds; one
 # address may try at most LOGIN_RATE_LIMIT logins per LOGIN_RATE_WINDOW_S seconds.
-LOGIN_FAILURE_LIMIT = int(_env("LOGIN_FAILURE_LIMIT", "5"))
-LOGIN_FAILURE_WINDOW_S = int(_env("LOGIN_FAILURE_WINDOW_S", "900"))
-LOGIN_LOCKOUT_S = int(_env("LOGIN_LOCKOUT_S", "900"))
-LOGIN_RATE_LIMIT = int(_env("LOGIN_RATE_LIMIT", "30"))
-LOGIN_RATE_WINDOW_S = int(_env("LOGIN_RATE_WINDOW_S", "600"))
+LOGIN_FAILURE_LIMIT = int(env_raw("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_FAILURE_WINDOW_S = int(env_raw("LOGIN_FAILURE_WINDOW_S", "900"))
+LOGIN_LOCKOUT_S = int(env_raw("LOGIN_LOCKOUT_S", "900"))
+LOGIN_RATE_LIMIT = int(env_raw("LOGIN_RATE_LIMIT", "30"))
+LOGIN_RATE_WINDOW_S = int(env_raw("LOGIN_RATE_WINDOW_S", "600"))
 # Password change and reset POSTs per client address per window (core.auth).
 PASSWORD_RATE_LIMIT = env_int("PASSWORD_RATE_LIMIT", 10)
 PASSWORD_RATE_WINDOW_S = env_int("PASSWORD_RATE_WINDOW_S", 3600)
@@ -208,7 +152,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(_env("STATIC_ROOT", VAR_DIR / "staticfiles"))
+STATIC_ROOT = Path(env_raw("STATIC_ROOT", VAR_DIR / "staticfiles"))
 # Front-end packages installed by npm at set-up (./hromada runs `npm ci`); no CDN.
 # (Leaflet is no static file: maps/builder.py inlines it into the downloadable map.)
 NODE_MODULES = BASE_DIR / "node_modules"
@@ -256,7 +200,7 @@ STORAGES = {
 # fetched only by developers' tools, are not worth seconds of brotli at each collectstatic.
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(_env("MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_ROOT = Path(env_raw("MEDIA_ROOT", VAR_DIR / "media"))
 
 # Long work (the council pack) is queued in PostgreSQL and run by `manage.py db_worker`,
 # which `./hromada up` starts beside the web server.
@@ -276,23 +220,23 @@ TILE_SRID = 3857
 # (BASEMAP_UPSTREAM) through our caching proxy at /basemap/; an XYZ template = that source
 # through the same proxy; "local" = the imported OSM extract, else our own data, with no
 # outside request; "off" or "none" = no basemap. Browsers only ever load /basemap/ URLs.
-BASEMAP_URL = _env("BASEMAP_URL", "")
-BASEMAP_ATTRIBUTION = _env("BASEMAP_ATTRIBUTION", "")
-BASEMAP_UPSTREAM = _env("BASEMAP_UPSTREAM", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+BASEMAP_URL = env_raw("BASEMAP_URL", "")
+BASEMAP_ATTRIBUTION = env_raw("BASEMAP_ATTRIBUTION", "")
+BASEMAP_UPSTREAM = env_raw("BASEMAP_UPSTREAM", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 # Proxied tiles kept on disk, and the cap of that folder in MB (least recently used go).
-BASEMAP_CACHE_DIR = Path(_env("BASEMAP_CACHE_DIR", VAR_DIR / "basemap"))
-BASEMAP_CACHE_MB = float(_env("BASEMAP_CACHE_MB", "512"))
+BASEMAP_CACHE_DIR = Path(env_raw("BASEMAP_CACHE_DIR", VAR_DIR / "basemap"))
+BASEMAP_CACHE_MB = float(env_raw("BASEMAP_CACHE_MB", "512"))
 # Seconds to wait for the upstream (connect + read, at most 5) before a placeholder tile.
 # Below zoom 8 the proxy serves tiles anywhere; deeper, only over the territories grown by
 # this margin (km). A client's upstream fetches are capped per hour (OSM's tile policy:
 # no bulk download through us); over the cap, stored tiles or the placeholder are served.
-BASEMAP_MARGIN_KM = float(_env("BASEMAP_MARGIN_KM", "30"))
-BASEMAP_FETCHES_PER_HOUR = int(_env("BASEMAP_FETCHES_PER_HOUR", "3000"))
-BASEMAP_TIMEOUT_S = min(float(_env("BASEMAP_TIMEOUT_S", "5")), 5.0)
+BASEMAP_MARGIN_KM = float(env_raw("BASEMAP_MARGIN_KM", "30"))
+BASEMAP_FETCHES_PER_HOUR = int(env_raw("BASEMAP_FETCHES_PER_HOUR", "3000"))
+BASEMAP_TIMEOUT_S = min(float(env_raw("BASEMAP_TIMEOUT_S", "5")), 5.0)
 
 # Reverse proxies in front of gunicorn that append to X-Forwarded-For (nginx, Traefik):
 # rate limits and login lock-outs then key on the real client, not on the proxy.
-TRUSTED_PROXY_COUNT = int(_env("TRUSTED_PROXY_COUNT", "0"))
+TRUSTED_PROXY_COUNT = int(env_raw("TRUSTED_PROXY_COUNT", "0"))
 
 # /api/v1/locate: how far to look for the nearest settlement when a point is in none, m.
 LOCATE_NEAREST_MAX_M = 2000
@@ -303,7 +247,7 @@ LOCATE_NEAREST_MAX_M = 2000
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = _env("EMAIL_HOST_PASSWORD", "")
+EMAIL_HOST_PASSWORD = env_raw("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 # STARTTLS by default whenever there is a server; Django refuses TLS and SSL together.
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", bool(EMAIL_HOST)) and not EMAIL_USE_SSL
@@ -317,17 +261,17 @@ EMAIL_BACKEND = env_str(
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "hromada-gis@localhost")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # Absolute base of links in e-mails (follow a report, unsubscribe), without a trailing slash.
-SITE_URL = _env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env_raw("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Shared by every gunicorn worker (kept counts, small lookups); rate limits and lock-outs
 # live in PostgreSQL (core.ratelimit). A directory under var/
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": _env("CACHE_DIR", str(VAR_DIR / "cache")),
+        "LOCATION": env_raw("CACHE_DIR", str(VAR_DIR / "cache")),
     }
 }
 # Rendered vector tiles kept by each web worker until the data changes, MB; 0 = none.
-TILE_CACHE_MB = int(_env("TILE_CACHE_MB", "48"))
+TILE_CACHE_MB = int(env_raw("TILE_CACHE_MB", "48"))
 # New reports per client address per window, and the window in seconds.
 # Request bodies (core.middleware.BodySizeLimitMiddleware): small everywhere, room for
 # three 10 MB photos on the report forms, and for imports sent by signed-in staff.
@@ -337,14 +281,14 @@ REQUEST_BODY_LIMITS = [
     for prefix in ("/api/v1/reports/", "/reports/", "/open311/")
 ]
 REQUEST_BODY_STAFF_MAX_BYTES = env_int("REQUEST_BODY_STAFF_MAX_BYTES", 256 * 1024 * 1024)
-REPORTS_RATE_LIMIT = int(_env("REPORTS_RATE_LIMIT", "5"))
-REPORTS_RATE_WINDOW_S = int(_env("REPORTS_RATE_WINDOW_S", "600"))
+REPORTS_RATE_LIMIT = int(env_raw("REPORTS_RATE_LIMIT", "5"))
+REPORTS_RATE_WINDOW_S = int(env_raw("REPORTS_RATE_WINDOW_S", "600"))
 # "pre": a reporter's comment waits for a moderator; "post": public at once, deletable.
-REPORTS_COMMENT_MODERATION = _env("REPORTS_COMMENT_MODERATION", "post")
+REPORTS_COMMENT_MODERATION = env_raw("REPORTS_COMMENT_MODERATION", "post")
 # Open311 GeoReport v2: the one jurisdiction this endpoint serves.
-OPEN311_JURISDICTION_ID = _env("OPEN311_JURISDICTION_ID", "dmytrivska-gromada.gov.ua")
+OPEN311_JURISDICTION_ID = env_raw("OPEN311_JURISDICTION_ID", "dmytrivska-gromada.gov.ua")
 # The OSM tile usage policy asks for a User-Agent naming the deployment and a contact.
-BASEMAP_USER_AGENT = _env(
+BASEMAP_USER_AGENT = env_raw(
     "BASEMAP_USER_AGENT", f"HromadaGIS/0.1 (+{SITE_URL}; {DEFAULT_FROM_EMAIL})"
 )
 
@@ -366,7 +310,7 @@ COVERAGE_H3_MIN_ADDRESSES = 5
 CONTENT_SECURITY_POLICY: dict[str, list[str]] = {}
 
 # LOG_FORMAT=json writes one JSON object per line (core/logs.py); production's default.
-LOG_FORMAT = _env("LOG_FORMAT", "plain")
+LOG_FORMAT = env_raw("LOG_FORMAT", "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -375,7 +319,7 @@ LOGGING = {
         "json": {"()": "core.logs.JsonFormatter"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": _env("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env_raw("LOG_LEVEL", "INFO")},
 }
 
 # gis.W001: GDAL 3.6 (Debian 12) cannot block file/network access from spatial reference
@@ -389,7 +333,7 @@ SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 # given, HTTPS only (behind a TLS proxy that sends X-Forwarded-Proto), secure cookies,
 # security headers, a Content-Security-Policy and JSON logs. `manage.py check --deploy`
 # passes with no warnings (tests/security/test_production.py).
-PROFILE = _env("HROMADA_PROFILE", "development")
+PROFILE = env_raw("HROMADA_PROFILE", "development")
 if PROFILE not in {"development", "production"}:
     raise ImproperlyConfigured(
         f"HROMADA_PROFILE must be development or production, not {PROFILE!r}"
@@ -415,7 +359,7 @@ CSP_PRODUCTION = {
 }
 
 if PROFILE == "production":
-    if not _env("SECRET_KEY"):
+    if not env_raw("SECRET_KEY"):
         raise ImproperlyConfigured("HROMADA_PROFILE=production needs the SECRET_KEY variable.")
     if DEBUG:
         raise ImproperlyConfigured("HROMADA_PROFILE=production cannot run with DEBUG=1.")
@@ -424,7 +368,7 @@ if PROFILE == "production":
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     # Health checks come over plain HTTP from inside the host or container.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-    SECURE_HSTS_SECONDS = int(_env("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = int(env_raw("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -434,6 +378,6 @@ if PROFILE == "production":
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = True
     SESSION_COOKIE_HTTPONLY = True
     CONTENT_SECURITY_POLICY = CSP_PRODUCTION
-    LOG_FORMAT = _env("LOG_FORMAT", "json")
+    LOG_FORMAT = env_raw("LOG_FORMAT", "json")
 
 LOGGING["handlers"]["console"]["formatter"] = "json" if LOG_FORMAT == "json" else "plain"

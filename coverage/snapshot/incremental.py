@@ -15,7 +15,8 @@ The design (the smallest sound one; the geometry is in coverage.snapshot.partial
   addresses and facilities inside W'. The results are then assembled again from them
   (compute.snapshot_results), exactly as the full computation assembles its own.
 * The hexagons W meets are measured again, the unserved addresses inside W' replaced, and
-  each gap patched: (gap − W') ∪ (territory ∩ W' − new union).
+  each gap patched: (gap − W') ∪ (territory ∩ W' − new union) (these stored rows:
+  coverage.snapshot.stored).
 
 Patched figures equal a full recomputation's: counts exactly, areas to rounding (about
 1e-12 relative; tests/coverage/test_incremental.py checks 1e-9). The gaps' outlines carry
@@ -37,17 +38,15 @@ from datetime import date, datetime
 
 import numpy as np
 import shapely
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from coverage import hexagons, overlay, sql
-from coverage.compute import GAP_CHOICES, LEVELS
+from coverage import overlay, sql
 from coverage.models import CoverageArea, CoverageSnapshot
 from coverage.snapshot import partials as p
+from coverage.snapshot import stored
 from coverage.snapshot import window_reads as reads
 from coverage.snapshot.addresses import Gathered
-from coverage.snapshot.areas import GAP_GRID_M
 from coverage.snapshot.inputs import area_problem, territories_get, thresholds_from_settings
 from coverage.snapshot.results import appeals_of, parameters_of, results_assemble, wifi_zones_of
 from layers.models import Territory
@@ -249,9 +248,9 @@ def _patch_window(cursor, snapshot, parts: p.Partials, edit: Edit, ctx) -> None:
     win = _window(cursor, box, parts, edit, ctx)
     _patch_territory(parts, win)
     adr = _patch_villages(cursor, parts, win, srid)
-    _patch_hexagons(cursor, hex_rows, hex_ll, hex_m, win, adr)
-    _patch_unserved(cursor, snapshot, win, adr)
-    _patch_gaps(cursor, snapshot, win, srid)
+    stored.hexagons_patch(cursor, hex_rows, hex_ll, hex_m, win, adr)
+    stored.unserved_patch(cursor, snapshot, win, adr)
+    stored.gaps_patch(cursor, snapshot, win, srid)
 
 
 def _window(cursor, box, parts: p.Partials, edit: Edit, ctx) -> Window:
@@ -346,113 +345,3 @@ def _add_points(parts, name, win, found, xy, ids, n, weight) -> dict:
         village = parts.villages[i]
         setattr(village, name, p.add_into(getattr(village, name), delta, i))
     return levels
-
-
-def _patch_hexagons(cursor, rows, hex_ll, hex_m, win: Window, adr: WindowPoints | None) -> None:
-    if not rows:
-        return
-    pieces = {}
-    for key in hexagons.HEX_PIECES:
-        _, clipped, _ = overlay.clip_to_zones(win.new[key], win.territories)
-        pieces[key] = overlay.overlaps(clipped, hex_m)[0]
-    inside = np.asarray([r[2] for r in rows], dtype=float)
-    homes = None
-    if adr is not None:
-        where = hexagons.locate(hex_ll, adr.points.lon, adr.points.lat)
-        served = adr.levels["fixed"] >= 2
-        homes = hexagons.household_sums(len(rows), where, adr.points.weight, served)
-    table = hexagons.table(
-        inside, pieces, homes, None, min_addresses=settings.COVERAGE_H3_MIN_ADDRESSES
-    )
-    names = ("covered_pct", "served_pct", "fixed_served_pct", "households_served_pct")
-    ids = [rows[i][0] for i in table.index.tolist()]
-    # One statement for every row (NaN: a share not published, stored as NULL).
-    columns = [[None if v != v else v for v in getattr(table, n).tolist()] for n in names]
-    cursor.execute(
-        "UPDATE coverage_coveragehexagon h SET covered_pct = v.a, served_pct = v.b, "
-        "fixed_served_pct = v.c, households_served_pct = v.d "
-        "FROM unnest(%s::bigint[], %s::float8[], %s::float8[], %s::float8[], %s::float8[]) "
-        "AS v(id, a, b, c, d) WHERE h.id = v.id",
-        [ids, *columns],
-    )
-
-
-def _patch_unserved(cursor, snapshot, win: Window, adr: WindowPoints | None) -> None:
-    if adr is None:
-        return
-    cursor.execute(
-        "DELETE FROM coverage_unservedaddress WHERE snapshot_id = %s AND address_id = ANY(%s)",
-        [snapshot.id, adr.points.id.tolist()],
-    )
-    level = adr.levels["any"] if len(adr.points.id) else np.empty(0, dtype="int8")
-    low = np.flatnonzero(level < 1)
-    reached = low[level[low] == 0]
-    down = np.full(len(low), -1, dtype="int64")
-    up = np.full(len(low), -1, dtype="int64")
-    geoms, _, lv, d, u = win.new_areas
-    best = overlay.best_speeds(shapely.points(adr.xy[reached]), geoms, lv, d, u)
-    pos = np.searchsorted(low, reached)
-    down[pos], up[pos] = best
-    pts = adr.points
-    sql.unserved_addresses_copy(
-        cursor,
-        snapshot.id,
-        {
-            "address_id": pts.id[low],
-            "settlement_id": pts.settlement[low],
-            "households": pts.weight[low],
-            "best_down_mbps": down,
-            "best_up_mbps": up,
-        },
-    )
-    cursor.execute(
-        "SELECT COUNT(*) FROM coverage_unservedaddress WHERE snapshot_id = %s", [snapshot.id]
-    )
-    snapshot.input_counts["unserved_addresses"] = cursor.fetchone()[0]
-
-
-# The parts of a stored gap (EPSG:4326) whose boxes meet the window's box, padded so that a
-# part left out surely misses the window in METRIC_SRID too.
-_GAP_PARTS = "SELECT (ST_Dump(area)).geom AS g FROM coverage_coveragegap WHERE id = %(id)s"
-_GAP_TOUCHED = (
-    f"SELECT ST_AsBinary(ST_Transform(ST_Collect(g), %(srid)s)) FROM ({_GAP_PARTS}) AS p "
-    f"WHERE g && {reads.ENVELOPE}"
-)
-_GAP_WRITE = f"""
-    WITH new AS (SELECT ST_Transform(ST_GeomFromWKB(%(wkb)s, %(srid)s), 4326) AS geom),
-    fixed AS (SELECT CASE WHEN ST_IsValid(geom) THEN geom
-                          ELSE ST_MakeValid(geom, 'method=structure') END AS geom FROM new),
-    parts AS (SELECT g FROM ({_GAP_PARTS}) AS p WHERE NOT g && {reads.ENVELOPE}
-              UNION ALL SELECT (ST_Dump(ST_CollectionExtract(geom, 3))).geom FROM fixed)
-    UPDATE coverage_coveragegap SET area_m2 = %(area)s,
-        area = (SELECT NULLIF(ST_Multi(ST_CollectionExtract(ST_Collect(g), 3)),
-                              'MULTIPOLYGON EMPTY') FROM parts)
-    WHERE id = %(id)s"""
-
-
-def _patch_gaps(cursor, snapshot, win: Window, srid: int) -> None:
-    """Patch each gap inside the window: its parts away from it are kept as stored, the
-    parts meeting it are cut by it and joined with the new gap inside it."""
-    inside = shapely.intersection(shapely.union_all(win.territories), win.box)
-    pad = reads.box_of(win.box.buffer(10.0, join_style="mitre"), srid)
-    for group, tier in GAP_CHOICES:
-        key = (group, LEVELS[tier])
-        cursor.execute(
-            'SELECT id, area_m2 FROM coverage_coveragegap WHERE snapshot_id = %s AND "group" = %s '
-            "AND tier = %s",
-            [snapshot.id, group, tier],
-        )
-        found = cursor.fetchone()
-        if found is None:
-            continue
-        gap_id, area_m2 = found
-        cursor.execute(_GAP_TOUCHED, {**pad, "id": gap_id})
-        wkb = cursor.fetchone()[0]
-        touched = shapely.MultiPolygon() if wkb is None else shapely.from_wkb(bytes(wkb))
-        old_part = shapely.difference(inside, win.old[key])
-        new_part = shapely.difference(inside, win.new[key])
-        local = shapely.union(shapely.difference(touched, win.box), new_part)
-        local = shapely.set_precision(local, GAP_GRID_M)
-        area = area_m2 - float(shapely.area(old_part)) + float(shapely.area(new_part))
-        local_wkb = shapely.to_wkb(shapely.multipolygons(overlay.polygons_of([local])))
-        cursor.execute(_GAP_WRITE, {**pad, "id": gap_id, "wkb": local_wkb, "area": area})
