@@ -29,7 +29,8 @@ def _public(path: str) -> bool:
     return path.startswith(tuple(settings.CORS_PUBLIC_PREFIXES))
 
 
-def _allow(response) -> None:
+def allow_public_read(response) -> None:
+    """Mark `response` readable from any origin (the headers the middleware adds)."""
     response["Access-Control-Allow-Origin"] = "*"
     response["Access-Control-Expose-Headers"] = EXPOSE_HEADERS
 
@@ -51,7 +52,7 @@ class PublicReadCorsMiddleware:
             # signed-in one: a shared cache may hand either copy to anyone.
             shared = getattr(response, "visitor_independent", False)
             if (anonymous or shared) and response.status_code not in (401, 403):
-                _allow(response)
+                allow_public_read(response)
             elif response.get("Access-Control-Allow-Origin"):
                 del response["Access-Control-Allow-Origin"]
         return response
@@ -63,7 +64,7 @@ class PublicReadCorsMiddleware:
         asked = request.headers.get("Access-Control-Request-Headers", "")
         headers = {h.strip().lower() for h in asked.split(",") if h.strip()}
         if method in SAFE and headers <= ALLOW_HEADERS:
-            _allow(response)
+            allow_public_read(response)
             response["Access-Control-Allow-Methods"] = ALLOW_METHODS
             if headers:
                 response["Access-Control-Allow-Headers"] = ", ".join(sorted(headers))

@@ -103,6 +103,21 @@ def get_or_render(key: tuple, render: Callable[[], tuple[bytes, str]]) -> Cached
     return entry
 
 
+def peek(key: tuple) -> CachedTile | None:
+    """Return the cached tile for `key` + the data version when fresh, else None (nothing
+    is rendered: the caller falls back to get_or_render)."""
+    if _max_bytes() == 0:
+        return None
+    full_key = (*key, data_version())
+    now = time.monotonic()
+    with _lock:
+        entry = _tiles.get(full_key)
+        if entry is None or entry.expires <= now:
+            return None
+        _tiles.move_to_end(full_key)
+        return entry
+
+
 def _max_bytes() -> int:
     return int(getattr(settings, "TILE_CACHE_MB", DEFAULT_MB) * 1024 * 1024)
 

@@ -1,4 +1,11 @@
-"""Tiles are the same bytes in every language: no `Vary: Accept-Language` on them.
+"""Two middlewares of the vector tiles.
+
+`CachedTileMiddleware`, near the top of the stack: a public tile this worker holds is
+answered before sessions, locale, CSRF, auth and the rest, as WhiteNoise answers static
+files (the stack was half of a cached tile's Python CPU; bench/RESULTS.md, issue 20).
+
+`LanguageIndependentMiddleware`: tiles are the same bytes in every language, so no
+`Vary: Accept-Language` on them.
 
 Django's LocaleMiddleware adds `Vary: Accept-Language` to every answer, which splits a
 shared cache's copy of a tile into one per browser language. A view marks an answer that
@@ -7,7 +14,36 @@ is the same for every visitor, on the cookie either (`response.visitor_independe
 this middleware, outside LocaleMiddleware and SessionMiddleware, takes those out of Vary.
 """
 
+import re
+
+from django.conf import settings
 from django.utils.cache import cc_delim_re
+
+from core.cors import allow_public_read
+from layers.tiles.views import cached_public_tile
+
+# /tiles/{layers}/{z}/{x}/{y}.pbf as tiles.urls matches it; the view judges the parts.
+PATH = re.compile(r"^/tiles/([^/]+)/([^/]+)/([^/]+)/([^/]+)\.pbf$")
+
+
+class CachedTileMiddleware:
+    """Answer GET/HEAD of a cached tile of public layers with the view's own answer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        match = PATH.match(request.path_info) if request.method in ("GET", "HEAD") else None
+        response = cached_public_tile(request, *match.groups()) if match else None
+        if response is None:
+            return self.get_response(request)
+        # The headers the rest of the stack adds to a public tile (tests/layers/test_tiles.py
+        # compares both answers): CORS, Content-Length and X-Frame-Options. Vary already
+        # holds neither the language nor the cookie (LanguageIndependentMiddleware).
+        allow_public_read(response)
+        response["Content-Length"] = str(len(response.content))
+        response.setdefault("X-Frame-Options", getattr(settings, "X_FRAME_OPTIONS", "DENY"))
+        return response
 
 
 class LanguageIndependentMiddleware:

@@ -79,6 +79,19 @@ def _tile_response(request, entry: tilecache.CachedTile):
     return response
 
 
+def _tile_key(specs: list[registry.LayerSpec], z: int, x: int, y: int) -> tuple:
+    # id(spec): a layer registered anew (replace=True) does not reuse the old tiles.
+    return (tuple((spec.id, id(spec)) for spec in specs), z, x, y)
+
+
+def _finished(response, public: bool):
+    response["Cache-Control"] = CACHE_PUBLIC if public else CACHE_PRIVATE
+    # The same bytes in every language, and for every visitor when public (tiles.middleware).
+    response.language_independent = True
+    response.visitor_independent = public
+    return cors(response)
+
+
 @ogc_view
 def tile(request, layers: str, z: str, x: str, y: str):
     """One vector tile of one or more layers: 200 MVT, 204 empty, 304 when unchanged."""
@@ -89,15 +102,26 @@ def tile(request, layers: str, z: str, x: str, y: str):
         body = tile_bytes(specs, z_, x_, y_)
         return body, _etag_of(body)
 
-    # id(spec): a layer registered anew (replace=True) does not reuse the old tiles.
-    key = (tuple((spec.id, id(spec)) for spec in specs), z_, x_, y_)
-    response = _tile_response(request, tilecache.get_or_render(key, render))
+    entry = tilecache.get_or_render(_tile_key(specs, z_, x_, y_), render)
     public = all(spec.is_public for spec in specs)
-    response["Cache-Control"] = CACHE_PUBLIC if public else CACHE_PRIVATE
-    # The same bytes in every language, and for every visitor when public (tiles.middleware).
-    response.language_independent = True
-    response.visitor_independent = public
-    return cors(response)
+    return _finished(_tile_response(request, entry), public)
+
+
+def cached_public_tile(request, layers: str, z: str, x: str, y: str):
+    """Return the answer `tile` would give when every layer is public and this worker holds
+    the tile fresh, else None: a bad, hidden or uncached tile is the view's to answer."""
+    ids = list(dict.fromkeys(part for part in layers.split(",") if part))
+    if not ids or len(ids) > MAX_LAYERS_PER_TILE:
+        return None
+    specs = [registry.get_visible(layer_id, None) for layer_id in ids]
+    if None in specs:
+        return None
+    try:
+        key = _tile_key(specs, *parse_tile(z, x, y))
+    except InvalidInput:
+        return None
+    entry = tilecache.peek(key)
+    return None if entry is None else _finished(_tile_response(request, entry), public=True)
 
 
 @ogc_view

@@ -245,3 +245,60 @@ def test_non_public_layer_tiles_are_private_for_its_group(client, facility, hidd
     response = get_tile(client, hidden_layer.id, z, x, y)
     assert response.status_code == 200
     assert response["Cache-Control"].startswith("private")
+
+
+def _headers(response) -> dict:
+    # Content-Language is LocaleMiddleware's, which the fast path never reaches: a tile is
+    # the same bytes in every language, so its absence is the truer answer.
+    return {k: v for k, v in response.headers.items() if k != "Content-Language"}
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "identity"])
+def test_a_cached_public_tile_is_answered_before_the_stack_exactly_as_the_view_answers(
+    client, facility, encoding
+):
+    z, x, y = tile_of(32.7210, 48.7940, 14)
+    first = get_tile(client, "facilities,settlements", z, x, y, **{"Accept-Encoding": encoding})
+    again = get_tile(client, "facilities,settlements", z, x, y, **{"Accept-Encoding": encoding})
+    # The first went through sessions and the view; the second never reached them.
+    assert hasattr(first.wsgi_request, "session") and not hasattr(again.wsgi_request, "session")
+    assert (again.status_code, again.content) == (200, first.content)
+    assert _headers(again) == _headers(first)
+    assert "Cookie" not in again.get("Vary", "") and again["Access-Control-Allow-Origin"] == "*"
+    revalidated = get_tile(
+        client,
+        "facilities,settlements",
+        z,
+        x,
+        y,
+        **{"Accept-Encoding": encoding, "If-None-Match": first["ETag"]},
+    )
+    assert (revalidated.status_code, revalidated["ETag"]) == (304, first["ETag"])
+
+
+def test_a_hidden_layer_cached_for_a_planner_is_never_served_to_anyone_else(
+    client, facility, hidden_layer
+):
+    user = User.objects.create_user("planner")
+    user.groups.add(Group.objects.get_or_create(name="planners")[0])
+    z, x, y = tile_of(32.7210, 48.7940, 14)
+    planner = type(client)()
+    planner.force_login(user)
+    assert get_tile(planner, f"facilities,{hidden_layer.id}", z, x, y).status_code == 200
+    assert get_tile(planner, f"facilities,{hidden_layer.id}", z, x, y).status_code == 200
+    assert_json_error(get_tile(client, f"facilities,{hidden_layer.id}", z, x, y), 404)
+    assert_json_error(get_tile(client, hidden_layer.id, z, x, y), 404)
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/tiles/facilities/99/0/0.pbf", 400),
+        ("/tiles/facilities/1/5/0.pbf", 400),
+        ("/tiles/,/1/0/0.pbf", 400),
+        ("/tiles/nothing/1/0/0.pbf", 404),
+    ],
+)
+def test_bad_tiles_pass_the_fast_path_to_the_views_error(client, facility, path, status):
+    client.get(path)
+    assert_json_error(client.get(path), status)
