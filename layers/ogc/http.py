@@ -99,7 +99,8 @@ _PATHS_KEPT = 2048
 _paths: dict[tuple, str] = {}
 
 
-def _path(name: str, args: tuple) -> str:
+def reversed_path(name: str, args: tuple = ()) -> str:
+    """Return reverse(name, args=args), kept per process (see above)."""
     key = (get_script_prefix(), name, args)
     path = _paths.get(key)
     if path is None:
@@ -113,7 +114,7 @@ def _path(name: str, args: tuple) -> str:
 def url(request, name: str, *args, query: dict | str | None = None) -> str:
     """Return the absolute URL of the named /ogc/ or /tiles/ view, with a query string
     (a dict to encode, or an already encoded string)."""
-    href = request.build_absolute_uri(_path(name, args))
+    href = request.build_absolute_uri(reversed_path(name, args))
     if query:
         href += "?" + (query if isinstance(query, str) else urlencode(query))
     return href

@@ -8,7 +8,6 @@ by `layers.tiles.style`.
 import hashlib
 
 from django.http import HttpResponse
-from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language, gettext
 
@@ -18,7 +17,7 @@ from layers import registry, styles
 from layers.basemap.compute import MAX_ZOOM as BASEMAP_MAX_ZOOM
 from layers.basemap.selectors import basemap_choice
 from layers.basemap.style import basemap_style
-from layers.ogc.http import cors, json_response, ogc_view
+from layers.ogc.http import cors, json_response, ogc_view, reversed_path
 from layers.ogc.params import TILE_MAX_ZOOM, parse_tile
 from layers.tiles import cache as tilecache
 from layers.tiles.selectors import (
@@ -137,14 +136,14 @@ def tilejson(request, layers: str):
 
 
 def _tile_template(request, layer_id: str) -> str:
-    sample = reverse("tiles:tile", kwargs={"layers": layer_id, "z": "0", "x": "0", "y": "0"})
+    sample = reversed_path("tiles:tile", (layer_id, "0", "0", "0"))
     return request.build_absolute_uri(sample).replace("/0/0/0.pbf", "/{z}/{x}/{y}.pbf")
 
 
 def _basemap(request, max_zoom: int) -> dict:
     """Return the style document's basemap part for the basemap shown now."""
     choice = basemap_choice()
-    sample = reverse("basemap:raster", kwargs={"z": "0", "x": "0", "y": "0"})
+    sample = reversed_path("basemap:raster", ("0", "0", "0"))
     raster = request.build_absolute_uri(sample).replace("/0/0/0.png", "/{z}/{x}/{y}.png")
     return basemap_style(
         choice.kind,
@@ -166,11 +165,8 @@ def _style_inputs(request) -> StyleInputs:
         language=get_language() or "uk",
         legends=[spec.legend() for spec in specs],
         tiles={spec.id: _tile_template(request, spec.id) for spec in specs},
-        tilejson={
-            spec.id: absolute(reverse("tiles:tilejson", kwargs={"layers": spec.id}))
-            for spec in specs
-        },
-        api={name: absolute(reverse(url)) for name, url in registry.endpoints().items()},
+        tilejson={spec.id: absolute(reversed_path("tiles:tilejson", (spec.id,))) for spec in specs},
+        api={name: absolute(reversed_path(url)) for name, url in registry.endpoints().items()},
         markers={name: style.as_dict() for name, style in styles.markers().items()},
         bounds=territory_bounds(),
         max_zoom=TILE_MAX_ZOOM,
