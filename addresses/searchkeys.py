@@ -13,7 +13,7 @@ is folded the same way.
 import functools
 import re
 
-from addresses.compute import APOSTROPHES, STREET_KINDS
+from addresses.compute import APOSTROPHES, STREET_KINDS, query
 from core.translit import to_latin
 
 # Longest first: each digraph is folded before its letters are.
@@ -85,24 +85,15 @@ LATIN_KIND_WORDS = frozenset(latin_words(" ".join(kind.word for kind in STREET_K
 
 def drop_kind_words(words: list[str]) -> tuple[list[str], str | None]:
     """Return the loose keys of a Latin query's words without its street-kind and
-    settlement words ("vul.", "provulok", "s."), and the kind named (or None).
-
-    As in Cyrillic, a kind word counts when abbreviated or followed by a name; alone
-    ("Naberezhna 5") it is the street's name.
-    """
-    kept, kind = [], None
-    for index, word in enumerate(words):
-        following = words[index + 1] if index + 1 < len(words) else ""
-        named = bool(following) and not following[0].isdigit()
-        if word in SETTLEMENT_WORDS_LATIN and named:
-            continue
-        code = LATIN_KINDS.get(word) or LATIN_KINDS.get(word.rstrip("."))
-        if code and kind is None and (named or word not in LATIN_KIND_WORDS):
-            kind = code
-            continue
-        if key := latin_word(word.strip(".-/")):
-            kept.append(key)
-    return kept, kind
+    settlement words ("vul.", "provulok", "s."), and the kind named (or None); the rule
+    is the Cyrillic one (addresses.compute.query.drop_kind_words)."""
+    return query.drop_kind_words(
+        words,
+        kinds=LATIN_KINDS,
+        full_words=LATIN_KIND_WORDS,
+        settlement_words=SETTLEMENT_WORDS_LATIN,
+        key=lambda word: latin_word(word.strip(".-/")),
+    )
 
 
 def edit_distance(a: str, b: str, *, limit: int = 3) -> int:

@@ -14,6 +14,7 @@ from addresses.compute.house_numbers import (
 from addresses.compute.streets import KIND_LOOKUP, STREET_KINDS, normalize_apostrophes
 
 SETTLEMENT_WORDS = {"с.", "с", "село", "селище", "смт", "смт."}
+_KIND_WORDS = frozenset(kind.word for kind in STREET_KINDS)
 
 
 def fold(text: str) -> str:
@@ -93,24 +94,43 @@ def parse_search_query(q: str) -> SearchQuery:
     if latin:
         words, kind = searchkeys.drop_kind_words(searchkeys.latin_words(text))
     else:
-        words, kind = _drop_kind_words(fold(text).split())
+        words, kind = drop_kind_words(
+            fold(text).split(),
+            kinds=KIND_LOOKUP,
+            full_words=_KIND_WORDS,
+            settlement_words=SETTLEMENT_WORDS,
+        )
     text = " ".join(words)
     if house is not None:
         words.append(compact_house_number(house.display))
     return SearchQuery(key=" ".join(words), kind=kind, house=house, text=text, latin=latin)
 
 
-def _drop_kind_words(words: list[str]) -> tuple[list[str], str | None]:
+def drop_kind_words(
+    words: list[str],
+    *,
+    kinds: dict[str, str],
+    full_words: frozenset[str],
+    settlement_words,
+    key=lambda word: word,
+) -> tuple[list[str], str | None]:
+    """Return the keys (`key(word)`, empty ones left out) of a query's words without its
+    street-kind and settlement words, and the kind named (or None).
+
+    `kinds` maps every form of a kind word to its code. A kind word counts when
+    abbreviated (not in `full_words`) or followed by a name; alone ("Набережна 5") it is
+    the street's name. The same rule for both scripts: Cyrillic here, Latin in searchkeys.
+    """
     kept, kind = [], None
     for index, word in enumerate(words):
         following = words[index + 1] if index + 1 < len(words) else ""
         named = bool(following) and not following[0].isdigit()
-        if word in SETTLEMENT_WORDS and named:
+        if word in settlement_words and named:
             continue
-        code = KIND_LOOKUP.get(word) or KIND_LOOKUP.get(word.rstrip("."))
-        abbreviated = code is not None and word not in {k.word for k in STREET_KINDS}
-        if code and kind is None and (abbreviated or named):
+        code = kinds.get(word) or kinds.get(word.rstrip("."))
+        if code and kind is None and (named or word not in full_words):
             kind = code
             continue
-        kept.append(word)
+        if found := key(word):
+            kept.append(found)
     return kept, kind

@@ -5,7 +5,8 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 
-def _worker() -> Worker:
+def queue_worker() -> Worker:
+    """A worker configured as `manage.py db_worker` runs one task at a time."""
     return Worker(
         queue_names=["default"],
         interval=0,
@@ -20,7 +21,7 @@ def _worker() -> Worker:
 
 def run_queued_tasks() -> int:
     """Claim and run every ready task, oldest first; return how many ran."""
-    worker, ran = _worker(), 0
+    worker, ran = queue_worker(), 0
     while True:
         with transaction.atomic():
             task_result = DBTaskResult.objects.ready().get_locked()

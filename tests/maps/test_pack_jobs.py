@@ -8,12 +8,12 @@ database.
 import pytest
 from django.contrib.auth.models import Group, User
 from django.db import IntegrityError, transaction
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from layers.models import Settlement
 from maps.models import PackJob
 from maps.printing import pack
+from tests.helpers.tasks import queue_worker
 from tests.maps.test_print_helpers import (
     demo,  # noqa: F401 (fixture)
     pdf_reader,
@@ -43,16 +43,7 @@ def pack_tasks():
 
 def run_one_queued_task() -> None:
     """Claim the oldest queued task and run it as `manage.py db_worker` does."""
-    worker = Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=1,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
+    worker = queue_worker()
     with transaction.atomic():
         task_result = pack_tasks().ready().get_locked()
         assert task_result is not None, "no task was queued"
