@@ -177,7 +177,7 @@
     if (map && !map.loaded()) { map.once("idle", register); } else { register(); }
   }, register);
 
-  // Tiles kept for use without signal: the territory's vector tiles from the view's zoom
+  // Tiles kept for use without signal: the territory's vector tiles from above the view's zoom
   // to DEEPEST_ZOOM (or a source's own deepest zoom, which deeper views over-zoom): a tap
   // zooms in, and z12 still shows the streets of a village. About 60 tiles a source for
   // the real community (a few hundred kB on a first visit); the cap bounds a huge one.
@@ -201,7 +201,9 @@
     var bounds = null;
     try { bounds = HromadaMap.territoryBounds(map); } catch (e) { /* a map without our style */ }
     bounds = bounds || [view.getWest(), view.getSouth(), view.getEast(), view.getNorth()];
-    var zoom = Math.max(0, Math.floor(map.getZoom()));
+    // One zoom shallower than the view: the form reopened (a restarted browser, a turned
+    // phone) may open a little wider than it was kept at, and asks for those tiles first.
+    var zoom = Math.max(0, Math.floor(map.getZoom()) - 1);
     Object.keys(map.getStyle().sources).forEach(function (id) {
       var source = map.getSource(id);
       if (!source || source.type !== "vector" || !source.tiles) { return; }
