@@ -181,7 +181,7 @@
   // to DEEPEST_ZOOM (or a source's own deepest zoom, which deeper views over-zoom): a tap
   // zooms in, and z12 still shows the streets of a village. About 60 tiles a source for
   // the real community (a few hundred kB on a first visit); the cap bounds a huge one.
-  var DEEPEST_ZOOM = 12, MAX_TILES = 600;
+  var DEEPEST_ZOOM = 12, SHALLOWEST_KEPT_ZOOM = 6, MAX_TILES = 600;
 
   /** Tile column and row ranges of `bounds` ([west, south, east, north], CRS84) at zoom z. */
   function tileRange(bounds, z) {
@@ -201,9 +201,10 @@
     var bounds = null;
     try { bounds = HromadaMap.territoryBounds(map); } catch (e) { /* a map without our style */ }
     bounds = bounds || [view.getWest(), view.getSouth(), view.getEast(), view.getNorth()];
-    // One zoom shallower than the view: the form reopened (a restarted browser, a turned
-    // phone) may open a little wider than it was kept at, and asks for those tiles first.
-    var zoom = Math.max(0, Math.floor(map.getZoom()) - 1);
+    // From SHALLOWEST_KEPT_ZOOM at the latest: the form reopened (a restarted browser, a
+    // turned phone) may first draw the territory wider than it was kept at; a community
+    // is one or two tiles a zoom up there.
+    var zoom = Math.min(Math.max(0, Math.floor(map.getZoom()) - 1), SHALLOWEST_KEPT_ZOOM);
     Object.keys(map.getStyle().sources).forEach(function (id) {
       var source = map.getSource(id);
       if (!source || source.type !== "vector" || !source.tiles) { return; }
