@@ -226,11 +226,12 @@
   // way, their arrival paints as before (an earlier "load" would fit the map to the
   // territory and abort them). The error is still logged, as MapLibre does
   // when no one listens, unless the page says it is expected
-  // (`map.hromada.quietError(event)` true: the offline report form's misses).
+  // (`options.quietError(event)` true: the offline report form's misses). It is an
+  // option, known from the first tile: the misses of the first view come before "load".
   function settleOnErrors(map) {
     map.on("error", function (event) {
       if (map.areTilesLoaded()) { map.triggerRepaint(); }
-      var quiet = map.hromada.quietError;
+      var quiet = map.hromada.options.quietError;
       if (!(quiet && quiet(event))) { console.error((event && event.error) || event); }
     });
   }

@@ -11,9 +11,14 @@
   var address = document.getElementById("place-address");
   var marker = null;
   var duplicatesChecked = false;
-  var mapReady = H.baseMap(element, { popups: false, onSearch: function (feature) {
-    choose(feature.geometry.coordinates);
-  } });
+  var mapReady = H.baseMap(element, {
+    popups: false,
+    onSearch: function (feature) { choose(feature.geometry.coordinates); },
+    // Tiles missed without signal are expected there (reports/offline.js says which).
+    quietError: function (event) {
+      return Boolean(window.HromadaOffline && window.HromadaOffline.quietError(event));
+    },
+  });
   H.mapReady = mapReady;
 
   // Without signal the offline part keeps the report as a draft (reports/offline.js).

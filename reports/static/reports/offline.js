@@ -186,25 +186,40 @@
   /** Tile column and row ranges of `bounds` ([west, south, east, north], CRS84) at zoom z. */
   function tileRange(bounds, z) {
     var n = Math.pow(2, z);
-    var column = function (lon) { return Math.floor((lon + 180) / 360 * n); };
+    var clamp = function (i) { return Math.min(n - 1, Math.max(0, i)); };
+    var column = function (lon) { return clamp(Math.floor((lon + 180) / 360 * n)); };
     var row = function (lat) {
       var r = lat * Math.PI / 180;
-      return Math.floor((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2 * n);
+      return clamp(Math.floor((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2 * n));
     };
     return { x0: column(bounds[0]), x1: column(bounds[2]), y0: row(bounds[3]), y1: row(bounds[1]) };
   }
 
+  /** [west, south, east, north] of the view grown by half its size on every side (CRS84). */
+  function widerView(map) {
+    var view = map.getBounds(), w = view.getWest(), s = view.getSouth();
+    var dx = (view.getEast() - w) / 2, dy = (view.getNorth() - s) / 2;
+    return [w - dx, Math.max(-85, s - dy), view.getEast() + dx, Math.min(85, view.getNorth() + dy)];
+  }
+
+  function union(a, b) {
+    return [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])];
+  }
+
   /** Same-origin vector tile URLs covering the territory (the view when the style has no
-   * territory bounds), shallow zooms first, at most MAX_TILES. */
+   * territory bounds) to the deepest kept zoom, and, to one zoom deeper than the view's,
+   * a view twice as wide as this one, shallow zooms first, at most MAX_TILES. */
   function territoryTiles(map) {
-    var view = map.getBounds(), urls = [];
-    var bounds = null;
+    var around = widerView(map), bounds = null, urls = [];
     try { bounds = HromadaMap.territoryBounds(map); } catch (e) { /* a map without our style */ }
-    bounds = bounds || [view.getWest(), view.getSouth(), view.getEast(), view.getNorth()];
+    bounds = bounds || around;
     // From SHALLOWEST_KEPT_ZOOM at the latest: the form reopened (a restarted browser, a
-    // turned phone) may first draw the territory wider than it was kept at; a community
-    // is one or two tiles a zoom up there.
-    var zoom = Math.min(Math.max(0, Math.floor(map.getZoom()) - 1), SHALLOWEST_KEPT_ZOOM);
+    // turned phone) may first draw the territory wider than it was kept at, and the view
+    // around a small community reaches past its bounds; it is one or two tiles a zoom
+    // up there. A tap zooms in to street level: the zoom's first step (one zoom deeper,
+    // on its way from this view to the pin) shows tiles beyond the bounds too.
+    var viewZoom = Math.floor(map.getZoom());
+    var zoom = Math.min(Math.max(0, viewZoom - 1), SHALLOWEST_KEPT_ZOOM);
     Object.keys(map.getStyle().sources).forEach(function (id) {
       var source = map.getSource(id);
       if (!source || source.type !== "vector" || !source.tiles) { return; }
@@ -212,7 +227,7 @@
       source.tiles.forEach(function (template) {
         if (template.indexOf(location.origin + "/") !== 0 && template.charAt(0) !== "/") { return; }
         for (var z = Math.min(zoom, deepest); z <= deepest; z++) {
-          var range = tileRange(bounds, z);
+          var range = tileRange(z <= viewZoom + 1 ? union(bounds, around) : bounds, z);
           for (var x = range.x0; x <= range.x1; x++) {
             for (var y = range.y0; y <= range.y1; y++) {
               urls.push(template.replace("{z}", z).replace("{x}", x).replace("{y}", y));
@@ -241,15 +256,13 @@
   // kept parent over-zoomed, so that miss is expected and not worth an error. A tile
   // fetch that failed with no HTTP status is the same miss reported late (the signal came
   // back while it was failing). A tile the server refused, and any other map error, is
-  // still logged as MapLibre would (by layers/map.js, which asks this page).
-  if (H.mapReady) {
-    H.mapReady.then(function (map) {
-      map.hromada.quietError = function (event) {
-        var refused = event.error && event.error.status;
-        return Boolean(event.tile && (navigator.onLine === false || !refused));
-      };
-    });
+  // still logged as MapLibre would (by layers/map.js, which asks this page through the
+  // map's `quietError` option, from its first tile on).
+  function quietError(event) {
+    var refused = event.error && event.error.status;
+    return Boolean(event.tile && (navigator.onLine === false || !refused));
   }
+  window.HromadaOffline.quietError = quietError;
 
   var mapElement = document.getElementById("pick-map");
   Promise.all([navigator.serviceWorker.ready, H.api("reports-categories"), H.mapReady || Promise.resolve(null)])
