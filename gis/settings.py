@@ -34,9 +34,6 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "ninja",
     "simple_history",
-    # Django's Tasks framework (backport) with its queue in PostgreSQL (DESIGN.md §5).
-    "django_tasks",
-    "django_tasks_db",
     "core",
     "layers",
     "addresses",
@@ -44,6 +41,11 @@ INSTALLED_APPS = [
     "coverage",
     "maps",
     "ops",
+    # Django's Tasks framework (backport) with its queue in PostgreSQL (DESIGN.md §5);
+    # after the project's apps, so that core's `db_worker` (warm-up, then this one's
+    # worker) is the command found.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -207,6 +209,9 @@ MEDIA_ROOT = Path(env_raw("MEDIA_ROOT", VAR_DIR / "media"))
 # Long work (the council pack) is queued in PostgreSQL and run by `manage.py db_worker`,
 # which `./hromada up` starts beside the web server.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Processes that draw the pages of a council pack or atlas at once (maps/printing/
+# parallel.py): 0 = one per core, at most 4 (each holds ~250 MB); 1 = all in the caller.
+PRINT_PROCESSES = env_int("PRINT_PROCESSES", 0)
 
 # Spatial conventions (DESIGN.md §3): storage in EPSG:4326, metric work in UCS-2000 /
 # Ukraine TM zone 11, tiles in EPSG:3857.

@@ -3,6 +3,7 @@ an overview coverage map, one atlas page per village (by name) and a page of the
 reports by category and status."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db.models import Count, Max
 from django.utils import timezone, translation
@@ -16,6 +17,7 @@ from maps.printing.document import Document, today
 from maps.printing.georef import georeference
 from maps.printing.options import Extent, PrintOptions, options_check
 from maps.printing.page import INK, MUTED, Page, footer_lines, mm_date, thousands
+from maps.printing.parallel import render_pages
 from maps.printing.render import map_page
 from maps.printing.sheet import (
     community_name,
@@ -283,41 +285,76 @@ def council_pack_pdf(
 
 
 def _pack_pdf(user, paper: str, map_date, progress: Progress | None, grayscale: bool) -> bytes:
-    progress = progress or (lambda step: None)
-    snapshot = CoverageSnapshot.objects.filter(is_current=True).first()
-    villages = villages_sorted()
-    total = len(villages) + 3
-    width, height = PrintOptions(paper=paper).page_mm
-    title = f"Звіт для сесії ради: {community_name()}"
-    with Document(title, grayscale=grayscale) as document:
-        page = document.page(width, height)
-        cover_page(page, snapshot, 1, total, map_date)
-        document.add(page)
-        progress("cover")
-        page = document.page(width, height)
-        overview = PrintOptions(
-            paper=paper, layers=_printable(OVERVIEW_LAYERS, user), map_date=map_date,
-            title="Покриття інтернетом території громади", subtitle=community_name(),
-        )  # fmt: skip
-        shared: dict = {}
-        overview_job = map_prepare(overview, user, shared=shared)
-        map_page(page, overview_job, 2, total)
-        frames = map_frames(overview_job, page, 1)
-        document.add(page)
-        progress("overview")
-        for number, village in enumerate(villages, start=3):
-            page = document.page(width, height)
-            job = atlas_page(page, user, village, paper=paper, map_date=map_date,
-                             snapshot=snapshot, number=number, total=total,
-                             shared=shared)  # fmt: skip
-            frames += map_frames(job, page, number - 1)
-            document.add(page)
-            progress(village.name_uk)
-        page = document.page(width, height)
-        summary_page(page, user, total, total, map_date)
-        document.add(page)
-        progress("reports")
-    return georeference(document.pdf, frames)
+    pack = _Pack(
+        user=user,
+        paper=paper,
+        map_date=map_date,
+        grayscale=grayscale,
+        snapshot=CoverageSnapshot.objects.filter(is_current=True).first(),
+        villages=villages_sorted(),
+    )
+    pdf, frames = render_pages(pack.total, pack.render, progress or (lambda step: None))
+    return georeference(pdf, frames)
+
+
+@dataclass
+class _Pack:
+    """One council pack's pages: the cover, the overview, a page per village, the
+    reports; `render` draws any of them (several processes may each draw a share)."""
+
+    user: object
+    paper: str
+    map_date: object
+    grayscale: bool
+    snapshot: CoverageSnapshot | None
+    villages: list[Settlement]
+
+    @property
+    def total(self) -> int:
+        return len(self.villages) + 3
+
+    def render(self, indices, progress: Progress) -> tuple[bytes, list]:
+        """Draw the pages `indices` (0-based, ascending) into one PDF; return it and the
+        frames of its maps (numbered as pages of the whole pack)."""
+        width, height = PrintOptions(paper=self.paper).page_mm
+        title = f"Звіт для сесії ради: {community_name()}"
+        frames, shared = [], {}  # shared: the reads all map pages of a process have in common
+        with Document(title, grayscale=self.grayscale) as document:
+            for index in indices:
+                page = document.page(width, height)
+                frames += self._draw(page, index, shared)
+                document.add(page)
+                progress(self._step(index))
+        return document.pdf, frames
+
+    def _step(self, index: int) -> str:
+        if index == 0:
+            return "cover"
+        if index == 1:
+            return "overview"
+        return "reports" if index == self.total - 1 else self.villages[index - 2].name_uk
+
+    def _draw(self, page: Page, index: int, shared: dict) -> list:
+        number, total = index + 1, self.total
+        if index == 0:
+            cover_page(page, self.snapshot, number, total, self.map_date)
+            return []
+        if index == total - 1:
+            summary_page(page, self.user, number, total, self.map_date)
+            return []
+        if index == 1:
+            overview = PrintOptions(
+                paper=self.paper, layers=_printable(OVERVIEW_LAYERS, self.user),
+                map_date=self.map_date, title="Покриття інтернетом території громади",
+                subtitle=community_name(),
+            )  # fmt: skip
+            job = map_prepare(overview, self.user, shared=shared)
+            map_page(page, job, number, total)
+        else:
+            job = atlas_page(page, self.user, self.villages[index - 2], paper=self.paper,
+                             map_date=self.map_date, snapshot=self.snapshot, number=number,
+                             total=total, shared=shared)  # fmt: skip
+        return map_frames(job, page, index)
 
 
 __all__ = ["council_pack_pdf", "print_layers"]

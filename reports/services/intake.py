@@ -24,13 +24,17 @@ from core.ratelimit import TABLE as COUNTER_TABLE
 from reports import compute
 from reports.models import Category, Question
 
+# The metric point is made only for a point inside a territory (a point outside is refused
+# anyway): far from the metric CRS's zone (lon 118°, lat 0°) PostGIS cannot project it
+# ("Point outside of projection domain", a 500). `OFFSET 0` keeps the point a row value,
+# not a constant the planner would fold into ST_Transform before the CASE is looked at.
 # COALESCE evaluates its second argument only when the first is NULL: the nearest village
 # within LOCATE_NEAREST_MAX_M is looked for only for a point outside every village. The
 # nearest address is the register's KNN on its metric expression index (the same as
 # addresses.selectors.reverse, id only: the Feature JSON is not needed here).
 _FACTS_SQL = """
 SELECT
-  EXISTS (SELECT 1 FROM layers_territory t WHERE ST_Intersects(t.boundary, p.geom)),
+  p.inside,
   COALESCE(
     (SELECT s.id FROM layers_settlement s WHERE ST_Intersects(s.boundary, p.geom)
       ORDER BY s.name_uk, s.id LIMIT 1),
@@ -46,8 +50,12 @@ SELECT
     ORDER BY ST_Transform(a.location, {srid}) <-> p.metric LIMIT 1),
   c.id, c.version, c.updated_at,
   (SELECT k.count FROM {counters} k WHERE k.key = %(counter)s AND k.expires_at > %(now)s)
-FROM (SELECT g AS geom, ST_Transform(g, {srid}) AS metric
-      FROM (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS g) point) p
+FROM (SELECT q.g AS geom, q.inside,
+             CASE WHEN q.inside THEN ST_Transform(q.g, {srid}) END AS metric
+      FROM (SELECT point.g, EXISTS (SELECT 1 FROM layers_territory t
+                                    WHERE ST_Intersects(t.boundary, point.g)) AS inside
+            FROM (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS g
+                  OFFSET 0) point) q) p
 LEFT JOIN reports_category c ON c.code = %(code)s AND c.is_active
 """
 

@@ -120,6 +120,9 @@ def test_creating_with_photos_stores_them(client, territory, settlement, categor
     ("overrides", "status", "code"),
     [
         ({"lat": str(OUTSIDE["lat"]), "lon": str(OUTSIDE["lon"])}, 400, "outside_territory"),
+        # Far outside the metric CRS's zone (PostGIS cannot project it: it was a 500).
+        ({"lat": "1e-09", "lon": "118.8176495513153"}, 400, "outside_territory"),
+        ({"lat": "-89.9", "lon": "-179.9"}, 400, "outside_territory"),
         ({"description": "x" * 4001}, 400, "description_too_long"),
         ({"website": "spam"}, 400, "spam"),
         ({"category": "nope"}, 404, "unknown_category"),

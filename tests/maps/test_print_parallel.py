@@ -1,0 +1,133 @@
+"""A many-page document drawn by several processes (maps/printing/parallel.py): the same
+pages, in the same order, with the same georeferencing as drawn by one; errors and dead
+processes reach the caller; inside a transaction nothing is forked."""
+
+import io
+import os
+
+import pytest
+from django.contrib.gis.geos import Point
+from django.test import override_settings
+from pypdf import PdfWriter
+
+from maps import printing
+from maps.printing import parallel
+from maps.printing.georef import Frame
+from maps.printing.options import PrintError
+from maps.printing.pack import council_pack_pdf
+from tests.conftest import make_settlement, make_territory, square
+from tests.helpers.live import committed_site
+from tests.maps.test_print_helpers import pdf_reader, squeeze
+
+VILLAGES = (("UA35040090020011111", "Макариха", 32.66), ("UA35040090030022222", "Цибулеве", 32.78))
+
+
+def _blank_pdf(indices) -> bytes:
+    """One blank page per index, its width (pt) 100 + the index: each page recognisable."""
+    writer = PdfWriter()
+    for index in indices:
+        writer.add_blank_page(width=100 + index, height=200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _blank(indices, progress):
+    for index in indices:
+        progress(f"page {index}")
+    frames = [Frame(i, (0, 0, 10, 10), (0, 0, 1, 1), 6385) for i in indices]
+    return _blank_pdf(indices), frames
+
+
+def _widths(pdf: bytes) -> list[int]:
+    return [round(float(page.mediabox.width)) for page in pdf_reader(pdf).pages]
+
+
+@override_settings(PRINT_PROCESSES=3)
+def test_pages_drawn_by_three_processes_come_back_in_document_order():
+    steps = []
+    pdf, frames = parallel.render_pages(8, _blank, steps.append)
+    assert _widths(pdf) == [100 + i for i in range(8)]
+    assert sorted(frame.page for frame in frames) == list(range(8))
+    assert sorted(steps) == sorted(f"page {i}" for i in range(8))
+
+
+@override_settings(PRINT_PROCESSES=2)
+def test_an_error_in_a_process_reaches_the_caller():
+    def failing(indices, progress):
+        if 1 in indices:
+            raise PrintError("Село не знайдено.")
+        return _blank(indices, progress)
+
+    with pytest.raises(PrintError, match="Село не знайдено"):
+        parallel.render_pages(4, failing, lambda step: None)
+
+
+@override_settings(PRINT_PROCESSES=2)
+def test_a_process_that_dies_without_its_pages_is_an_error_not_a_hang():
+    def dying(indices, progress):
+        if 1 in indices:
+            os._exit(3)
+        return _blank(indices, progress)
+
+    with pytest.raises(RuntimeError, match="ended without its pages"):
+        parallel.render_pages(4, dying, lambda step: None)
+
+
+@override_settings(PRINT_PROCESSES=1)
+def test_one_process_draws_everything_here():
+    assert parallel.processes_for(150) == 1
+
+
+@override_settings(PRINT_PROCESSES=4)
+def test_a_short_document_is_not_split_below_two_pages_a_process():
+    assert parallel.processes_for(5) == 2
+    assert parallel.processes_for(3) == 1
+
+
+@pytest.mark.django_db
+@override_settings(PRINT_PROCESSES=2)
+def test_inside_a_transaction_nothing_is_forked():
+    """Other processes could not see the transaction's rows."""
+    assert parallel.processes_for(150) == 1
+
+
+def _villages():
+    from layers.models import Settlement
+
+    territory = make_territory()
+    make_settlement(territory)
+    for code, name, lon in VILLAGES:
+        Settlement.objects.create(
+            katottg=code, name_uk=name, name_en=name, population=300, households=120,
+            boundary=square(lon, 48.82, 0.015), centre=Point(lon, 48.82, srid=4326),
+            territory=territory,
+        )  # fmt: skip
+
+
+def _frames(page) -> list:
+    """The page's georeferenced frames: name, box (pt) and ground corners."""
+    return [
+        (str(vp["/Name"]), [float(v) for v in vp["/BBox"]],
+         [round(float(v), 6) for v in vp["/Measure"]["/GPTS"]])
+        for vp in page.get("/VP", [])
+    ]  # fmt: skip
+
+
+def test_the_pack_drawn_by_two_processes_has_the_pages_of_one(django_db_setup, django_db_blocker):
+    """The processes read committed rows (tests/helpers/live.py), as the worker's do."""
+    with committed_site(django_db_blocker, _villages), django_db_blocker.unblock():
+        with override_settings(PRINT_PROCESSES=1):
+            one = council_pack_pdf(printing.SYSTEM)
+        steps = []
+        with override_settings(PRINT_PROCESSES=2):
+            assert parallel.processes_for(6) == 2
+            two = council_pack_pdf(printing.SYSTEM, progress=steps.append)
+    first, second = pdf_reader(one), pdf_reader(two)
+    assert len(second.pages) == len(first.pages) == 6
+    for a, b in zip(first.pages, second.pages, strict=True):
+        assert squeeze(b.extract_text()) == squeeze(a.extract_text())
+        assert _frames(b) == _frames(a)
+    villages = ["Дмитрівка", *(name for _code, name, _lon in VILLAGES)]
+    assert sorted(steps) == sorted(["cover", "overview", "reports", *villages])
+    assert second.metadata.title == first.metadata.title
