@@ -194,6 +194,9 @@ def _child(task: str, queue) -> None:
     start, cpu = time.perf_counter(), time.process_time()
     floor_pdf(jobs)
     floor, floor_cpu = time.perf_counter() - start, time.process_time() - cpu
+    from maps.printing.parallel import processes_for  # imported by the print already
+
+    print(f"  ({task}: {processes_for(15)} page processes, PRINT_PROCESSES)", flush=True)
     (OUT / f"print-{task}.pdf").write_bytes(pdf)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     queue.put((seconds, peak_mb, len(pdf), cpu_seconds, warm, warm_cpu, floor, floor_cpu))
@@ -277,9 +280,6 @@ def main() -> None:
         return
     _setup(serving.bench_database_url("bench_print"))
     if "pack" in only:
-        from maps.printing.parallel import processes_for
-
-        print(f"page processes (PRINT_PROCESSES): {processes_for(15)}", flush=True)
         print(_line("council pack", measure("pack", args.runs), 5), flush=True)
         worker = measure("pack-worker", args.runs)
         print(_line("council pack, a task worker's first (warmed up at its start)", worker, 5))
