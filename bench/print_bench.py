@@ -11,7 +11,9 @@ seed 1, when missing: 8 communities, 150 villages, 10,000 addresses, 2,000 cover
 areas), so neither the dev database nor other benchmarks are touched. Each measurement
 runs in a forked child process: its wall seconds (median of --runs), its CPU seconds
 (process time of the child and of the page processes it forks, maps/printing/parallel.py:
-PRINT_PROCESSES, one per core by default) and its peak resident memory (ru_maxrss of the child,
+PRINT_PROCESSES, one per core by default) and its peak resident memory (ru_maxrss of the
+child plus the largest page process's: each page process holds about that much, and
+shares part of it with the worker by copy-on-write,
 including Django and the libraries). The atlas is the council pack of the size S data
 (a cover, the overview, 150 village pages, the reports), printed once per run with a
 progress bar, no warm print (one page in a hundred and fifty is the same either way).
@@ -198,7 +200,10 @@ def _child(task: str, queue) -> None:
 
     print(f"  ({task}: {processes_for(15)} page processes, PRINT_PROCESSES)", flush=True)
     (OUT / f"print-{task}.pdf").write_bytes(pdf)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # The worker's peak plus the largest page process's (one of them runs beside it).
+    own, pages = (resource.getrusage(who).ru_maxrss / 1024 for who in (
+        resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))  # fmt: skip
+    peak_mb = own + pages
     queue.put((seconds, peak_mb, len(pdf), cpu_seconds, warm, warm_cpu, floor, floor_cpu))
 
 

@@ -8,6 +8,7 @@ naming the problem. With `repair=True` an invalid polygon is repaired (GEOS Make
 the polygonal part kept) and `GeometryChecked.notes` says what was repaired.
 """
 
+import functools
 import json
 import math
 from dataclasses import dataclass, field
@@ -155,3 +156,26 @@ def _repaired(geom: GEOSGeometry, kinds: tuple[str, ...]) -> GEOSGeometry:
         _("Invalid geometry that cannot be repaired: %s.") % geom.valid_reason,
         code="invalid_geometry",
     )
+
+
+# Degrees around a metric CRS's area of use within which its projection is still sound:
+# a national TM zone is used across the whole country (Ukraine spans 18° of longitude).
+METRIC_DOMAIN_MARGIN_DEG = 12.0
+
+
+@functools.lru_cache(maxsize=8)
+def _area_of_use(srid: int) -> tuple[float, float, float, float]:
+    from pyproj import CRS
+
+    area = CRS.from_epsg(srid).area_of_use
+    return (area.west, area.south, area.east, area.north)
+
+
+def near_metric_zone(lon: float, lat: float, srid: int) -> bool:
+    """Tell whether (lon, lat), EPSG:4326 degrees, lies within METRIC_DOMAIN_MARGIN_DEG
+    of the area of use of the projected CRS `srid`. Far outside it (lon 118°, lat 0° for
+    a Ukrainian zone) PostGIS refuses to project the point ("outside of projection
+    domain"); no register row of ours lies there."""
+    west, south, east, north = _area_of_use(srid)
+    margin = METRIC_DOMAIN_MARGIN_DEG
+    return west - margin <= lon <= east + margin and south - margin <= lat <= north + margin

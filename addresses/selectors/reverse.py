@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from addresses.selectors.search import FEATURE_SQL
 from core.errors import NotFound
+from core.geometry import near_metric_zone
 
 REVERSE_MAX_M = 150
 
@@ -39,6 +40,8 @@ def address_reverse_sql(*, lat: float, lon: float, max_m: float) -> tuple[str, d
 
 
 def _nearest(*, lat: float, lon: float, max_m: float) -> tuple[str, int] | None:
+    if not near_metric_zone(lon, lat, int(settings.METRIC_SRID)):
+        return None  # nothing of the register there, and PostGIS could not project it
     with connection.cursor() as cursor:
         cursor.execute(*address_reverse_sql(lat=lat, lon=lon, max_m=max_m))
         return cursor.fetchone()

@@ -1,4 +1,5 @@
-"""A PDF of printed pages, the same bytes for the same data and options.
+"""A PDF of printed pages, the same bytes for the same data and options (a council pack:
+and the same number of page processes, maps/printing/parallel.py).
 
 Text is TrueType embedded (pdf.fonttype 42: DejaVu Sans, Cyrillic included), so it can be
 selected, searched and extracted. The creation date is SOURCE_DATE_EPOCH when set and

@@ -3,7 +3,8 @@ an overview coverage map, one atlas page per village (by name) and a page of the
 reports by category and status."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Max
 from django.utils import timezone, translation
@@ -18,7 +19,15 @@ from maps.printing.georef import georeference
 from maps.printing.options import Extent, PrintOptions, options_check
 from maps.printing.page import INK, MUTED, Page, footer_lines, mm_date, thousands
 from maps.printing.parallel import render_pages
-from maps.printing.render import map_page
+from maps.printing.render import (
+    KEY_CONTINUED,
+    KEY_HEADER,
+    KEY_WIDTHS,
+    key_box,
+    key_rows,
+    map_page,
+    numbered_keys,
+)
 from maps.printing.sheet import (
     community_name,
     map_frames,
@@ -191,24 +200,93 @@ def _open_reports(user, village) -> int | None:
     return spec.queryset().filter(settlement=village, status__in=OPEN_STATUSES).count()
 
 
-def atlas_page(page: Page, user, village, *, paper, map_date, snapshot, number, total,
-               shared: dict | None = None):  # fmt: skip
-    """Draw a village's atlas page: its map with open reports only, and its table; return
-    the map's job (for the frame's georeferencing). `shared`: see map_prepare."""
+def atlas_job(user, village, *, paper, map_date, ordinal: int, count: int,
+              shared: dict | None = None):  # fmt: skip
+    """Read a village's atlas map (open reports only): its MapJob. `ordinal` of `count`
+    villages; `shared`: see map_prepare."""
     options = PrintOptions(
         paper=paper,
         extent=Extent(kind="village", village=village.katottg),
         layers=_printable(ATLAS_LAYERS, user),
         title=village_title(village),
         subtitle=f"Атлас громади: покриття інтернетом, заклади, відкриті звернення · "
-        f"{number - 2} з {total - 3}",
+        f"{ordinal} з {count}",
         map_date=map_date,
         filters=(("reports", "status", OPEN_STATUSES),),
     )
-    job = map_prepare(options, user, layout="atlas", shared=shared)
+    return map_prepare(options, user, layout="atlas", shared=shared)
+
+
+def atlas_page(page: Page, user, village, job, *, snapshot, number: int, total: int) -> None:
+    """Draw a village's atlas page: its map (`job`, see atlas_job) and its table."""
     map_page(page, job, number, total)
     village_table(page, page.box("atlas", "table"), snapshot, village, _open_reports(user, village))
-    return job
+
+
+# --- the numbered lists ---------------------------------------------------------------
+
+KEYS_TITLE = "Додаток. Пронумеровані об'єкти карт"
+KEYS_NOTE = "Сірим — номери, для яких на карті не знайшлося місця."
+
+
+@dataclass(frozen=True)
+class KeyHeading(Cell):
+    """A list's heading row: the map's title and its page (the key of its numbers)."""
+
+    page: int = 0
+
+
+def key_sections(sheets: list[tuple[int, object]], page: Page) -> list[list]:
+    """Return the rows of the pack's numbered lists: for each map (its page number and
+    MapJob) that numbers anything, a heading row naming the map and its page, then its
+    facilities and reports (render.key_rows), placed or not."""
+    rows = []
+    for number, job in sheets:
+        keys = key_rows(job, numbered_keys(job, page))
+        if keys:
+            heading = KeyHeading(f"{job.title}, сторінка {number}", weight="bold", page=number)
+            rows += [["", heading, ""], *keys]
+    return rows
+
+
+def key_chunks(page: Page, rows: list) -> list[list]:
+    """Split the lists' rows (key_sections) into the pages they fill: a page that goes
+    on with a map's list starts with its heading again ("(продовження)"), and a heading
+    never ends a page."""
+    box, chunks, heading = key_box(page), [], None
+    while rows:
+        head = []
+        if heading is not None and not isinstance(rows[0][1], KeyHeading):
+            text = f"{heading.text} {KEY_CONTINUED.strip()}"
+            head = [["", KeyHeading(text, weight="bold", page=heading.page), ""]]
+        count = tables.rows_fitting(page, box, KEY_HEADER, head + rows, KEY_WIDTHS, size=7.5)
+        count = max(count - len(head), 1)
+        while count > 1 and isinstance(rows[count - 1][1], KeyHeading):
+            count -= 1  # the heading goes over with its rows
+        for row in rows[:count]:
+            if isinstance(row[1], KeyHeading):
+                heading = row[1]
+        chunks.append(head + rows[:count])
+        rows = rows[count:]
+    return chunks
+
+
+def keys_page(page: Page, rows: list, placed: dict, part: int, number: int, total: int) -> None:
+    """Draw part `part` of the numbered lists; a number its map found no room for (not
+    in `placed`: {map's page number: numbers placed}) is grey, and a note says so."""
+    s = page.scale
+    page.header(KEYS_TITLE + (KEY_CONTINUED if part else ""), community_name())
+    marked, map_page_number, grey = [], None, False
+    for row in rows:
+        if isinstance(row[1], KeyHeading):
+            map_page_number = row[1].page
+        elif row[0] not in placed.get(map_page_number, ()):
+            row, grey = [Cell(row[0], colour=MUTED), *row[1:]], True
+        marked.append(row)
+    tables.table(page, key_box(page), KEY_HEADER, marked, KEY_WIDTHS, size=7.5)
+    if grey:
+        page.text(10 * s, 12 * s, KEYS_NOTE, 7, va="baseline", color=MUTED)
+    page.footer([], number, total)
 
 
 # --- reports summary ----------------------------------------------------------------------
@@ -291,70 +369,119 @@ def _pack_pdf(user, paper: str, map_date, progress: Progress | None, grayscale: 
         map_date=map_date,
         grayscale=grayscale,
         snapshot=CoverageSnapshot.objects.filter(is_current=True).first(),
-        villages=villages_sorted(),
     )
-    pdf, frames = render_pages(pack.total, pack.render, progress or (lambda step: None))
+    groups = pack.plan(villages_sorted())
+    pdf, frames = render_pages(groups, pack.render, progress or (lambda step: None),
+                               last=pack.keys_pages, last_count=len(pack.key_chunks))  # fmt: skip
     return georeference(pdf, frames)
+
+
+@dataclass(frozen=True)
+class _Sheet:
+    """One page of the pack: the cover, a map (the overview or a village's) or the
+    reports."""
+
+    kind: str  # "cover", "map", "reports"
+    job: object = None  # MapJob of a map
+    village: Settlement | None = None
 
 
 @dataclass
 class _Pack:
-    """One council pack's pages: the cover, the overview, a page per village, the
-    reports; `render` draws any of them (several processes may each draw a share)."""
+    """One council pack's pages. `plan` reads every map before any page is drawn (so
+    that the page count, numbered lists included, is known for every footer); `render`
+    draws any of the pages but the lists (several processes may each draw a share) and
+    notes the numbers each map placed; `keys_pages` then draws the lists at the end."""
 
     user: object
     paper: str
     map_date: object
     grayscale: bool
     snapshot: CoverageSnapshot | None
-    villages: list[Settlement]
+    sheets: list[_Sheet] = field(default_factory=list)
+    key_chunks: list[list] = field(default_factory=list)
 
     @property
     def total(self) -> int:
-        return len(self.villages) + 3
+        return len(self.sheets) + len(self.key_chunks)
 
-    def render(self, indices, progress: Progress) -> tuple[bytes, list]:
-        """Draw the pages `indices` (0-based, ascending) into one PDF; return it and the
-        frames of its maps (numbered as pages of the whole pack)."""
+    def plan(self, villages: list[Settlement]) -> list[list[int]]:
+        """Read the maps; return the page groups of render_pages (one page each)."""
+        width, height = PrintOptions(paper=self.paper).page_mm
+        shared: dict = {}  # see map_prepare
+        overview = PrintOptions(
+            paper=self.paper, layers=_printable(OVERVIEW_LAYERS, self.user),
+            map_date=self.map_date, title="Покриття інтернетом території громади",
+            subtitle=community_name(),
+        )  # fmt: skip
+        self.sheets = [
+            _Sheet("cover"),
+            _Sheet("map", map_prepare(overview, self.user, shared=shared)),
+        ]
+        for ordinal, village in enumerate(villages, start=1):
+            job = atlas_job(self.user, village, paper=self.paper, map_date=self.map_date,
+                            ordinal=ordinal, count=len(villages), shared=shared)  # fmt: skip
+            self.sheets.append(_Sheet("map", job, village))
+        self.sheets.append(_Sheet("reports"))
+        sizing = Page(width, height)
+        maps = [(n, sheet.job) for n, sheet in enumerate(self.sheets, start=1) if sheet.job]
+        rows = key_sections(maps, sizing)
+        self.key_chunks = key_chunks(sizing, rows)
+        return [[index] for index in range(len(self.sheets))]
+
+    def render(self, indices, progress: Progress) -> tuple[bytes, list, dict]:
+        """Draw the pages `indices` (0-based, ascending) into one PDF; return it, the
+        frames of its maps (numbered as pages of the whole pack) and {page number: the
+        numbers it placed} of each map drawn."""
+        frames, placed = [], {}
+        with self._document() as (document, width, height):
+            for index in indices:
+                sheet, page = self.sheets[index], document.page(width, height)
+                frames += self._draw(page, sheet, index)
+                document.add(page)
+                if sheet.job is not None:
+                    placed[index + 1] = [key[0] for key in sheet.job.keys]
+                progress(self._step(sheet))
+        return document.pdf, frames, placed
+
+    def keys_pages(self, notes: list[dict]) -> tuple[bytes, list]:
+        """Draw the numbered lists (the last pages), greying what no map placed."""
+        placed = {page: set(numbers) for note in notes for page, numbers in note.items()}
+        first = len(self.sheets) + 1
+        with self._document() as (document, width, height):
+            for part, rows in enumerate(self.key_chunks):
+                page = document.page(width, height)
+                keys_page(page, rows, placed, part, first + part, self.total)
+                document.add(page)
+        return document.pdf, []
+
+    @contextmanager
+    def _document(self):
         width, height = PrintOptions(paper=self.paper).page_mm
         title = f"Звіт для сесії ради: {community_name()}"
-        frames, shared = [], {}  # shared: the reads all map pages of a process have in common
         with Document(title, grayscale=self.grayscale) as document:
-            for index in indices:
-                page = document.page(width, height)
-                frames += self._draw(page, index, shared)
-                document.add(page)
-                progress(self._step(index))
-        return document.pdf, frames
+            yield document, width, height
 
-    def _step(self, index: int) -> str:
-        if index == 0:
-            return "cover"
-        if index == 1:
-            return "overview"
-        return "reports" if index == self.total - 1 else self.villages[index - 2].name_uk
+    @staticmethod
+    def _step(sheet: _Sheet) -> str:
+        if sheet.kind == "map":
+            return sheet.village.name_uk if sheet.village else "overview"
+        return sheet.kind
 
-    def _draw(self, page: Page, index: int, shared: dict) -> list:
+    def _draw(self, page: Page, sheet: _Sheet, index: int) -> list:
         number, total = index + 1, self.total
-        if index == 0:
+        if sheet.kind == "cover":
             cover_page(page, self.snapshot, number, total, self.map_date)
             return []
-        if index == total - 1:
+        if sheet.kind == "reports":
             summary_page(page, self.user, number, total, self.map_date)
             return []
-        if index == 1:
-            overview = PrintOptions(
-                paper=self.paper, layers=_printable(OVERVIEW_LAYERS, self.user),
-                map_date=self.map_date, title="Покриття інтернетом території громади",
-                subtitle=community_name(),
-            )  # fmt: skip
-            job = map_prepare(overview, self.user, shared=shared)
-            map_page(page, job, number, total)
+        if sheet.village is None:
+            map_page(page, sheet.job, number, total)
         else:
-            job = atlas_page(page, self.user, self.villages[index - 2], paper=self.paper,
-                             map_date=self.map_date, snapshot=self.snapshot, number=number,
-                             total=total, shared=shared)  # fmt: skip
-        return map_frames(job, page, index)
+            atlas_page(page, self.user, sheet.village, sheet.job, snapshot=self.snapshot,
+                       number=number, total=total)  # fmt: skip
+        return map_frames(sheet.job, page, index)
 
 
 __all__ = ["council_pack_pdf", "print_layers"]

@@ -363,11 +363,19 @@ KEY_HEADER = ["№", "Об'єкт на карті", "Вид / стан"]
 KEY_WIDTHS = [0.14, 0.56, 0.30]
 
 
-def key_rows(job: MapJob) -> list[list[str]]:
+def numbered_keys(job: MapJob, page: Page) -> list[tuple]:
+    """Return the key of every facility and report the map numbers, placed or not (its
+    number may find no room on the map), before the map is drawn: (number, kind, text,
+    detail, full number), in the map's reading order; `page` as the map's."""
+    return [key for _, key in _number_labels(job, page)]
+
+
+def key_rows(job: MapJob, keys: list | None = None) -> list[list[str]]:
     """Return the rows of the numbered list after the map: facilities (К1, К2, …) then
-    reports (their number as printed, the full public number beside the category)."""
+    reports (their number as printed, the full public number beside the category); of
+    `keys`, or of the numbers placed on the map (job.keys)."""
     rows = []
-    for number, kind, text, detail, full in job.keys:
+    for number, kind, text, detail, full in job.keys if keys is None else keys:
         if kind == "report":
             text = f"Звернення {full}: {text}" if full != number else f"Звернення: {text}"
         rows.append([number, str(text), str(detail)])

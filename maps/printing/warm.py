@@ -9,13 +9,18 @@ database read, so it runs on an empty database too.
 
 def warm_up() -> None:
     """Import the printing modules and write a one-page PDF (fonts embedded, subset)."""
+    from django.conf import settings
+
     from maps.printing import pack, parallel  # noqa: F401 — imported for their libraries
     from maps.printing.document import Document
-    from maps.printing.georef import georeference
+    from maps.printing.georef import Frame, georeference
 
     with Document("warm-up") as document:
         page = document.page(210, 297)
         page.text(10, 280, "Дмитрівка 0123", 9)
         page.text(10, 270, "Дмитрівка 0123", 9, weight="bold")
         document.add(page)
-    georeference(document.pdf, [])
+    # One frame, so that pypdf's writer and the metric CRS's transformer are set up too.
+    frame = Frame(0, (10, 10, 100, 100), (500_000, 5_400_000, 501_000, 5_401_000),
+                  int(settings.METRIC_SRID))  # fmt: skip
+    georeference(document.pdf, [frame])

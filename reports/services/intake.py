@@ -26,13 +26,23 @@ from reports.models import Category, Question
 
 # The metric point is made only for a point inside a territory (a point outside is refused
 # anyway): far from the metric CRS's zone (lon 118°, lat 0°) PostGIS cannot project it
-# ("Point outside of projection domain", a 500). `OFFSET 0` keeps the point a row value,
-# not a constant the planner would fold into ST_Transform before the CASE is looked at.
+# ("Point outside of projection domain", a 500). `OFFSET 0` keeps the point a row value
+# (a subquery with OFFSET is never pulled up), not a constant the planner would fold into
+# ST_Transform before the CASE is looked at; the MATERIALIZED CTE computes the point's
+# facts once (the territory test, the transform), not once per subquery that uses them.
 # COALESCE evaluates its second argument only when the first is NULL: the nearest village
 # within LOCATE_NEAREST_MAX_M is looked for only for a point outside every village. The
 # nearest address is the register's KNN on its metric expression index (the same as
 # addresses.selectors.reverse, id only: the Feature JSON is not needed here).
 _FACTS_SQL = """
+WITH p AS MATERIALIZED (
+  SELECT q.g AS geom, q.inside,
+         CASE WHEN q.inside THEN ST_Transform(q.g, {srid}) END AS metric
+  FROM (SELECT point.g, EXISTS (SELECT 1 FROM layers_territory t
+                                WHERE ST_Intersects(t.boundary, point.g)) AS inside
+        FROM (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS g
+              OFFSET 0) point) q
+)
 SELECT
   p.inside,
   COALESCE(
@@ -50,12 +60,7 @@ SELECT
     ORDER BY ST_Transform(a.location, {srid}) <-> p.metric LIMIT 1),
   c.id, c.version, c.updated_at,
   (SELECT k.count FROM {counters} k WHERE k.key = %(counter)s AND k.expires_at > %(now)s)
-FROM (SELECT q.g AS geom, q.inside,
-             CASE WHEN q.inside THEN ST_Transform(q.g, {srid}) END AS metric
-      FROM (SELECT point.g, EXISTS (SELECT 1 FROM layers_territory t
-                                    WHERE ST_Intersects(t.boundary, point.g)) AS inside
-            FROM (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS g
-                  OFFSET 0) point) q) p
+FROM p
 LEFT JOIN reports_category c ON c.code = %(code)s AND c.is_active
 """
 

@@ -119,6 +119,14 @@ def test_reverse_beyond_150_m_is_a_json_404(client, addresses):
     assert "Немає чинної адреси в межах 150 м" in response.json()["error"]["message"]
 
 
+@pytest.mark.parametrize(("lat", "lon"), [(1e-09, 118.8176495513153), (-89.9, -179.9)])
+def test_reverse_far_outside_the_metric_zone_is_a_404_not_a_500(client, addresses, lat, lon):
+    """PostGIS cannot project such a point into the metric CRS (it was a 500)."""
+    response = client.get(URL + "reverse", {"lat": lat, "lon": lon})
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
 def test_api_messages_are_english_when_the_client_asks_for_english(client, addresses):
     response = client.get(URL + "reverse", {"lat": 48.80, "lon": 32.72}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.json()["error"]["message"] == "No active address within 150 m of (48.8, 32.72)."

@@ -22,6 +22,7 @@ def test_the_worker_warms_each_app_up_before_it_runs_tasks(monkeypatch):
     monkeypatch.setattr(maps, "worker_warm_up", lambda: called.append("maps"), raising=False)
     # The loop itself is django-tasks' (it closes the test's connection between polls).
     monkeypatch.setattr(Worker, "run", lambda worker: called.append(worker.queue_names))
+    monkeypatch.setattr(Worker, "configure_signals", lambda worker: None)  # pytest keeps its own
     call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0,
                  stdout=io.StringIO(), stderr=io.StringIO())  # fmt: skip
     assert called == ["maps", ["default"]]

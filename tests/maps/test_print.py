@@ -239,35 +239,56 @@ def test_villages_sort_in_ukrainian_alphabetical_order():
 # --- council pack ---------------------------------------------------------------------------
 
 
-def test_pack_has_a_cover_an_overview_a_page_per_village_and_a_summary(pack):
+def _villages() -> list[str]:
     from layers.models import Settlement
 
+    return sorted(Settlement.objects.values_list("name_uk", flat=True), key=uk_sort_key)
+
+
+def test_pack_has_a_cover_an_overview_a_page_per_village_a_summary_and_the_lists(pack):
     reader = pdf_reader(pack)
-    villages = sorted(Settlement.objects.values_list("name_uk", flat=True), key=uk_sort_key)
-    assert len(reader.pages) == len(villages) + 3 == 15
+    villages = _villages()
+    total = len(reader.pages)
+    assert len(villages) + 3 < total <= len(villages) + 3 + 4
     assert {page_size_pt(page) for page in reader.pages} == {A4}
     texts = [page.extract_text() for page in reader.pages]
     assert "Показники стратегії та цілі" in texts[0]
     assert "Покриття території інтернетом, %" in texts[0]
     assert "Покриття інтернетом території громади" in texts[1]
-    for text, name in zip(texts[2:-1], villages, strict=True):
+    atlas = texts[2 : 2 + len(villages)]
+    for text, name in zip(atlas, villages, strict=True):
         assert name in text and "Домогосподарства, усього" in text
-    assert "Звернення мешканців про проблеми" in texts[-1]
+    assert "Звернення мешканців про проблеми" in texts[2 + len(villages)]
+    for text in texts[3 + len(villages) :]:
+        assert "Пронумеровані об'єкти карт" in text
     for number, text in enumerate(texts, start=1):
-        assert f"Сторінка {number} з 15" in text
+        assert f"Сторінка {number} з {total}" in text
+
+
+def test_the_lists_name_every_numbered_object_under_its_map_and_page(pack):
+    """К1 of each village is listed under that village's heading, with its page."""
+    reader = pdf_reader(pack)
+    villages = _villages()
+    lists = squeeze(" ".join(p.extract_text() for p in reader.pages[3 + len(villages) :]))
+    for number, name in enumerate(villages, start=3):
+        atlas = squeeze(reader.pages[number - 1].extract_text())
+        if "К1" in atlas:
+            assert squeeze(f"с. {name}, сторінка {number}") in lists
+    assert squeeze("Покриття інтернетом території громади, сторінка 2") in lists
 
 
 def test_every_map_page_of_the_pack_has_ink_in_its_frame(pack):
     images = rasterise(pack, dpi=20)
     page = Page(210, 297)
     assert ink_share(images[1], page.box("map", "map"), (210, 297)) > 0.2
-    for image in images[2:-1]:
+    for image in images[2 : 2 + len(_villages())]:
         assert ink_share(image, page.box("atlas", "map"), (210, 297)) > 0.2
 
 
 def test_atlas_pages_show_only_open_reports(pack):
     reader = pdf_reader(pack)
-    legend_text = " ".join(page.extract_text() for page in reader.pages[2:-1])
+    pages = reader.pages[2 : 2 + len(_villages())]
+    legend_text = " ".join(page.extract_text() for page in pages)
     assert "виправлено" not in legend_text.replace("не виправлено", "")
 
 

@@ -15,8 +15,7 @@ from maps.printing import parallel
 from maps.printing.georef import Frame
 from maps.printing.options import PrintError
 from maps.printing.pack import council_pack_pdf
-from tests.conftest import make_settlement, make_territory, square
-from tests.helpers.live import committed_site
+from tests.conftest import make_facility, make_settlement, make_territory, square
 from tests.maps.test_print_helpers import pdf_reader, squeeze
 
 VILLAGES = (("UA35040090020011111", "Макариха", 32.66), ("UA35040090030022222", "Цибулеве", 32.78))
@@ -36,7 +35,7 @@ def _blank(indices, progress):
     for index in indices:
         progress(f"page {index}")
     frames = [Frame(i, (0, 0, 10, 10), (0, 0, 1, 1), 6385) for i in indices]
-    return _blank_pdf(indices), frames
+    return _blank_pdf(indices), frames, {"drawn": list(indices)}
 
 
 def _widths(pdf: bytes) -> list[int]:
@@ -46,10 +45,45 @@ def _widths(pdf: bytes) -> list[int]:
 @override_settings(PRINT_PROCESSES=3)
 def test_pages_drawn_by_three_processes_come_back_in_document_order():
     steps = []
-    pdf, frames = parallel.render_pages(8, _blank, steps.append)
+    pdf, frames = parallel.render_pages([[i] for i in range(8)], _blank, steps.append)
     assert _widths(pdf) == [100 + i for i in range(8)]
     assert sorted(frame.page for frame in frames) == list(range(8))
     assert sorted(steps) == sorted(f"page {i}" for i in range(8))
+
+
+@override_settings(PRINT_PROCESSES=2)
+def test_a_group_of_pages_is_drawn_by_one_process():
+    """A map and its numbered list: the list greys the numbers its map placed no label for."""
+
+    def by_process(indices, progress):
+        pdf, _frames, note = _blank(indices, progress)
+        frames = [Frame(i, (0, 0, 1, 1), (0, 0, 1, 1), 6385, str(os.getpid())) for i in indices]
+        return pdf, frames, note
+
+    groups = [[0], [1, 2, 3], [4], [5, 6], [7]]
+    pdf, frames = parallel.render_pages(groups, by_process, lambda step: None)
+    assert _widths(pdf) == [100 + i for i in range(8)]
+    drawn_by = {frame.page: frame.name for frame in frames}
+    assert len(set(drawn_by.values())) == 2 and os.getpid() not in drawn_by.values()
+    for group in groups:
+        assert len({drawn_by[i] for i in group}) == 1
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_the_last_pages_are_drawn_here_after_the_others_told_their_notes(processes):
+    told = []
+
+    def last(notes):
+        told.extend(notes)
+        return _blank_pdf([8, 9]), []
+
+    with override_settings(PRINT_PROCESSES=processes):
+        pdf, _frames = parallel.render_pages(
+            [[i] for i in range(8)], _blank, lambda step: None, last=last, last_count=2
+        )
+    assert _widths(pdf) == [100 + i for i in range(10)]
+    assert sorted(i for note in told for i in note["drawn"]) == list(range(8))
+    assert len(told) == processes
 
 
 @override_settings(PRINT_PROCESSES=2)
@@ -60,7 +94,7 @@ def test_an_error_in_a_process_reaches_the_caller():
         return _blank(indices, progress)
 
     with pytest.raises(PrintError, match="Село не знайдено"):
-        parallel.render_pages(4, failing, lambda step: None)
+        parallel.render_pages([[0], [1], [2], [3]], failing, lambda step: None)
 
 
 @override_settings(PRINT_PROCESSES=2)
@@ -71,7 +105,7 @@ def test_a_process_that_dies_without_its_pages_is_an_error_not_a_hang():
         return _blank(indices, progress)
 
     with pytest.raises(RuntimeError, match="ended without its pages"):
-        parallel.render_pages(4, dying, lambda step: None)
+        parallel.render_pages([[0], [1], [2], [3]], dying, lambda step: None)
 
 
 @override_settings(PRINT_PROCESSES=1)
@@ -96,7 +130,7 @@ def _villages():
     from layers.models import Settlement
 
     territory = make_territory()
-    make_settlement(territory)
+    make_facility(make_settlement(territory))
     for code, name, lon in VILLAGES:
         Settlement.objects.create(
             katottg=code, name_uk=name, name_en=name, population=300, households=120,
@@ -114,17 +148,30 @@ def _frames(page) -> list:
     ]  # fmt: skip
 
 
-def test_the_pack_drawn_by_two_processes_has_the_pages_of_one(django_db_setup, django_db_blocker):
-    """The processes read committed rows (tests/helpers/live.py), as the worker's do."""
-    with committed_site(django_db_blocker, _villages), django_db_blocker.unblock():
-        with override_settings(PRINT_PROCESSES=1):
-            one = council_pack_pdf(printing.SYSTEM)
-        steps = []
-        with override_settings(PRINT_PROCESSES=2):
-            assert parallel.processes_for(6) == 2
-            two = council_pack_pdf(printing.SYSTEM, progress=steps.append)
+@pytest.mark.django_db(transaction=True)
+def test_the_pack_drawn_by_two_processes_has_the_pages_of_one(monkeypatch):
+    """Committed rows (a transactional test), which the page processes read, as the
+    task worker's do."""
+    _villages()
+    forked = []
+    real_forked = parallel._forked
+
+    def spy(shares, *args):
+        forked.append(len(shares))
+        return real_forked(shares, *args)
+
+    monkeypatch.setattr(parallel, "_forked", spy)
+    with override_settings(PRINT_PROCESSES=1):
+        one = council_pack_pdf(printing.SYSTEM)
+    steps = []
+    with override_settings(PRINT_PROCESSES=2):
+        assert parallel.processes_for(6) == 2
+        two = council_pack_pdf(printing.SYSTEM, progress=steps.append)
+    assert forked == [2]  # one process drew the first, two the second
     first, second = pdf_reader(one), pdf_reader(two)
-    assert len(second.pages) == len(first.pages) == 6
+    assert len(second.pages) == len(first.pages) == 7  # the numbered list last
+    assert "Додаток. Пронумеровані об'єкти карт" in first.pages[-1].extract_text()
+    assert "К1" in second.pages[-1].extract_text()
     for a, b in zip(first.pages, second.pages, strict=True):
         assert squeeze(b.extract_text()) == squeeze(a.extract_text())
         assert _frames(b) == _frames(a)

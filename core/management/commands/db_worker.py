@@ -9,8 +9,10 @@ starts anyway: the task then loads what it needs as it would have.
 """
 
 import logging
+import os
 
 from django.apps import apps
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorker
 
 logger = logging.getLogger(__name__)
@@ -32,5 +34,8 @@ class Command(DatabaseWorker):
     help = f"{DatabaseWorker.help} Each app's worker_warm_up() runs first."
 
     def handle(self, *args, **options) -> None:
-        warm_up()
+        # With --reload, the first process only watches the files and restarts a child
+        # that runs the tasks: only that child warms up.
+        if not options.get("reload") or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
+            warm_up()
         super().handle(*args, **options)
