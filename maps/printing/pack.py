@@ -445,15 +445,21 @@ class _Pack:
         return document.pdf, frames, placed
 
     def keys_pages(self, notes: list[dict]) -> tuple[bytes, list]:
-        """Draw the numbered lists (the last pages), greying what no map placed."""
+        """Draw the numbered lists (the last pages), greying what no map placed; they
+        too are shared out among the page processes (the atlas has dozens)."""
         placed = {page: set(numbers) for note in notes for page, numbers in note.items()}
         first = len(self.sheets) + 1
-        with self._document() as (document, width, height):
-            for part, rows in enumerate(self.key_chunks):
-                page = document.page(width, height)
-                keys_page(page, rows, placed, part, first + part, self.total)
-                document.add(page)
-        return document.pdf, []
+
+        def render(indices, progress) -> tuple[bytes, list, None]:
+            with self._document() as (document, width, height):
+                for part in indices:
+                    page = document.page(width, height)
+                    keys_page(page, self.key_chunks[part], placed, part, first + part, self.total)
+                    document.add(page)
+            return document.pdf, [], None
+
+        groups = [[part] for part in range(len(self.key_chunks))]
+        return render_pages(groups, render, lambda step: None)
 
     @contextmanager
     def _document(self):
