@@ -68,6 +68,11 @@ def _clipped(feature: osm.Feature, area, prepared) -> GEOSGeometry | None:
         return geom
     if feature.table != "line" and not geom.valid:
         geom = geom.make_valid()
+    if feature.kind == "boundary":
+        # Kept whole: the printed locator shows the oblast and the country around the
+        # community (the web basemap never draws them, layers/basemap/specs.py).
+        polygons = [p for p in _parts(geom, 2) if isinstance(p, Polygon)]
+        return MultiPolygon(*polygons, srid=4326) if polygons else None
     if not prepared.contains(geom):
         geom = geom.intersection(area)
     if feature.table == "line":

@@ -27,10 +27,11 @@ class BasemapImport(models.Model):
 
 
 class BasemapArea(models.Model):
-    """A water body, a forest or a land use area of the basemap.
+    """A water body, a forest or a land use area of the basemap, or an administrative
+    boundary (for the printed locator only).
 
-    `kind` is water, forest or landuse; `category` the OSM value (farmland, meadow,
-    residential, reservoir…).
+    `kind` is water, forest, landuse or boundary; `category` the OSM value (farmland,
+    meadow, residential, reservoir…), for a boundary "country" or "region" (the oblast).
     """
 
     kind = models.CharField(_("kind"), max_length=16)

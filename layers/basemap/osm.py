@@ -7,7 +7,10 @@ What is kept (OSM tags → basemap kinds):
 * areas: water (natural=water, waterway=riverbank, landuse=reservoir|basin), forest
   (landuse=forest, natural=wood), other land use (landuse=*, natural=scrub|grassland|
   wetland|heath, leisure=park) and building=*;
-* places: place=city|town|village|hamlet|suburb|locality|isolated_dwelling nodes with a name.
+* places: place=city|town|village|hamlet|suburb|locality|isolated_dwelling nodes with a name;
+* boundaries: boundary=administrative areas of the country (admin_level=2) and the oblast
+  (admin_level=4), kept whole (not clipped) for the printed maps' locator inset, never
+  drawn on the web basemap.
 """
 
 from collections.abc import Callable
@@ -25,7 +28,13 @@ RAILWAYS = frozenset({"rail", "narrow_gauge", "light_rail", "tram"})
 PLACES = frozenset({"city", "town", "village", "hamlet", "suburb", "locality", "isolated_dwelling"})
 WATER_LANDUSE = frozenset({"reservoir", "basin"})
 NATURAL_LANDUSE = frozenset({"scrub", "grassland", "wetland", "heath"})
-KEYS = ("highway", "waterway", "railway", "natural", "landuse", "leisure", "building", "place")
+# Administrative boundaries kept, by admin_level (OSM's levels for Ukraine: 2 the
+# country, 4 an oblast): the basemap area's category.
+ADMIN_LEVELS = {"2": "country", "4": "region"}
+KEYS = (
+    "highway", "waterway", "railway", "natural", "landuse", "leisure", "building", "place",
+    "boundary",
+)  # fmt: skip
 # Report progress every this many objects read.
 PROGRESS_STEP = 10_000
 
@@ -106,6 +115,10 @@ def _feature(obj, factory) -> Feature | None:
             return Feature("line", *kind, factory.create_linestring(obj), **_names(tags))
         return None
     if obj.is_area():
+        level = ADMIN_LEVELS.get(tags.get("admin_level", ""))
+        if tags.get("boundary") == "administrative" and level:
+            wkb = factory.create_multipolygon(obj)
+            return Feature("area", "boundary", level, wkb, name=tags.get("name", "")[:200])
         kind = area_kind(tags)
         if kind:
             return Feature(*kind, factory.create_multipolygon(obj), name=tags.get("name", "")[:200])

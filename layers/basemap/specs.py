@@ -37,10 +37,15 @@ def _settlement_outlines():
     return Settlement.objects.filter(boundary__isnull=False)
 
 
+def _drawn_areas():
+    # Administrative boundaries are kept for the printed locator only (layers/basemap/osm.py).
+    return BasemapArea.objects.exclude(kind="boundary")
+
+
 IMPORTED = (
     _spec(
         "basemap-areas",
-        BasemapArea.objects.all,
+        _drawn_areas,
         "area",
         {"kind": "kind", "category": "category"},
         min_zoom=LINE_MIN_ZOOM,

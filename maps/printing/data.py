@@ -23,6 +23,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from layers.basemap.models import BasemapArea
 from layers.models import Settlement, Territory
 from layers.registry import LayerSpec
 from layers.selectors import metric_srid_current
@@ -240,22 +241,35 @@ def labels_read(spec: LayerSpec, bounds) -> gpd.GeoDataFrame:
 
 
 def context_read(bounds) -> dict[str, gpd.GeoDataFrame]:
-    """Return the territory and settlement outlines for the locator inset (METRIC_SRID)."""
+    """Return the outlines of the locator inset (METRIC_SRID): the territory, its
+    settlements and, when an OpenStreetMap extract brought them (basemap_import), the
+    oblasts and the country the territory lies in ("regions": category, name, geometry)."""
     out = {}
     for key, model in (("territory", Territory), ("settlements", Settlement)):
-        rows = (
+        rows = list(
             model.objects.filter(boundary__isnull=False)
             .annotate(print_wkb=AsWKB(Transform("boundary", _srid())))
             .order_by("pk")
             .values_list("print_wkb", "pk")
         )
-        rows = list(rows)
-        out[key] = gpd.GeoDataFrame(
-            {"pk": [pk for _, pk in rows]},
-            geometry=shapely.from_wkb([bytes(w) for w, _ in rows]) if rows else [],
-            crs=_srid(),
+        out[key] = _frame({"pk": [pk for _, pk in rows]}, [w for w, _ in rows])
+    territory = Territory.objects.filter(boundary__isnull=False).aggregate(u=Union("boundary"))
+    regions = []
+    if territory["u"] is not None:
+        regions = list(
+            BasemapArea.objects.filter(kind="boundary", area__intersects=territory["u"])
+            .annotate(print_wkb=AsWKB(Transform("area", _srid())))
+            .order_by("category", "pk")
+            .values_list("print_wkb", "category", "name")
         )
+    columns = {"category": [r[1] for r in regions], "name": [r[2] for r in regions]}
+    out["regions"] = _frame(columns, [r[0] for r in regions])
     return out
+
+
+def _frame(columns: dict, wkbs: list) -> gpd.GeoDataFrame:
+    geometry = shapely.from_wkb([bytes(w) for w in wkbs]) if wkbs else []
+    return gpd.GeoDataFrame(columns, geometry=geometry, crs=_srid())
 
 
 def data_date(specs: list[LayerSpec]) -> date | None:

@@ -178,7 +178,8 @@ def north_arrow(page: Page, map_box, angle_deg: float) -> tuple:
 
 
 def inset(page: Page, box, context, bounds, village_pk=None) -> tuple[tuple, tuple]:
-    """Draw the locator: the community, its villages, the village shown and the map frame.
+    """Draw the locator: the oblast around the community when the basemap import brought
+    its boundary, the community, its villages, the village shown and the map frame.
 
     Return the inset's frame on the page (x, y, width, height in mm) and what it shows
     (minx, miny, maxx, maxy in the job's metric CRS, metres), for its georeferencing."""
@@ -193,6 +194,12 @@ def inset(page: Page, box, context, bounds, village_pk=None) -> tuple[tuple, tup
         spine.set_linewidth(0.6)
         spine.set_color(MUTED)
     territory, villages = context["territory"], context["settlements"]
+    regions = context.get("regions")
+    oblasts = regions[regions["category"] == "region"] if regions is not None else None
+    if regions is not None and not regions.empty:
+        # The oblast (and the country's edge where it shows) around the community.
+        draw.polygons(ax, regions.geometry, facecolor="#ffffff", edgecolor="#7a7a7a",
+                      linewidth=0.5)  # fmt: skip
     draw.polygons(ax, territory.geometry, facecolor="#f2efe6", edgecolor="#4d4d4d", linewidth=0.6)
     draw.polygons(ax, villages.geometry, facecolor="#c9c9c9", edgecolor="none")
     chosen = villages[villages["pk"] == village_pk]
@@ -200,11 +207,16 @@ def inset(page: Page, box, context, bounds, village_pk=None) -> tuple[tuple, tup
     minx, miny, maxx, maxy = bounds
     ax.add_patch(Rectangle((minx, miny), maxx - minx, maxy - miny, facecolor="none",
                            edgecolor="#d7301f", linewidth=0.9))  # fmt: skip
-    return frame_box, _fit(ax, territory, bounds, frame_box)
+    around = oblasts if oblasts is not None and not oblasts.empty else territory
+    if around is oblasts and oblasts.iloc[0]["name"]:
+        ax.text(0.02, 0.02, oblasts.iloc[0]["name"], transform=ax.transAxes, ha="left",
+                va="bottom", fontsize=page.pt(5.5), color=MUTED)  # fmt: skip
+    return frame_box, _fit(ax, around, bounds, frame_box)
 
 
 def _fit(ax, territory, bounds, frame_box) -> tuple[float, float, float, float]:
-    """Show the territory and the map frame at equal scale, centred in the inset; return
+    """Show `territory` (the oblast when known) and the map frame at equal scale,
+    centred in the inset; return
     the inset's limits (metres). The limits have the frame's own width-to-height ratio,
     so the equal aspect never moves the frame: the limits are the frame's corners."""
     tx = territory.total_bounds if not territory.empty else bounds

@@ -5,7 +5,7 @@ write nothing and keep the previous basemap."""
 import osmium
 import pytest
 from django.core.management import CommandError, call_command
-from osmium.osm.mutable import Node, Way
+from osmium.osm.mutable import Node, Relation, Way
 
 from layers.basemap import selectors
 from layers.basemap.models import BasemapArea, BasemapImport, BasemapLine, BasemapPlace
@@ -19,8 +19,9 @@ COVERING_BOX = (32.3, 48.4, 33.1, 49.2)
 STREET = "вулиця Шевченка"
 
 
-def write_pbf(path, nodes, ways, box=COVERING_BOX):
-    """Write an OSM PBF file: nodes as (id, lon, lat, tags), ways as (id, node ids, tags)."""
+def write_pbf(path, nodes, ways, box=COVERING_BOX, relations=()):
+    """Write an OSM PBF file: nodes as (id, lon, lat, tags), ways as (id, node ids, tags),
+    relations as (id, [(type, id, role)], tags)."""
     header = osmium.io.Header()
     if box:
         west, south, east, north = box
@@ -32,6 +33,8 @@ def write_pbf(path, nodes, ways, box=COVERING_BOX):
         writer.add_node(Node(id=node_id, location=(lon, lat), tags=tags))
     for way_id, refs, tags in ways:
         writer.add_way(Way(id=way_id, nodes=refs, tags=tags))
+    for relation_id, members, tags in relations:
+        writer.add_relation(Relation(id=relation_id, members=members, tags=tags))
     writer.close()
     return path
 
@@ -86,6 +89,42 @@ def test_imported_roads_come_back_in_the_basemap_vector_tile(client, territory, 
     assert road.get("category") == "residential"
     assert {place.get("name") for place in layers["basemap-places"]} == {"Дмитрівка"}
     assert [area.get("kind") for area in layers["basemap-areas"]] == ["water"]
+
+
+def oblast_pbf(path):
+    """An oblast boundary relation 1.5° around the territory (far past the margin), and a
+    raion (admin_level 6) on the same ring."""
+    corners = [(100 + n, lon, lat, {}) for n, (lon, lat) in enumerate(
+        [(31.2, 47.3), (34.2, 47.3), (34.2, 50.3), (31.2, 50.3)])]  # fmt: skip
+    ring = (200, [100, 101, 102, 103, 100], {})
+    oblast = {"type": "boundary", "boundary": "administrative", "admin_level": "4",
+              "name": "Кіровоградська область"}  # fmt: skip
+    raion = {**oblast, "admin_level": "6", "name": "Кропивницький район"}
+    relations = [(300, [("w", 200, "outer")], oblast), (301, [("w", 200, "outer")], raion)]
+    return write_pbf(path, corners, [ring], box=(31.0, 47.0, 34.5, 50.5), relations=relations)
+
+
+def test_the_oblast_boundary_is_kept_whole_for_the_printed_locator(territory, tmp_path, capsys):
+    run(oblast_pbf(tmp_path / "oblast.osm.pbf"), "--commit")
+    assert "boundary: 1" in capsys.readouterr().out  # the oblast; the raion level is not kept
+    (oblast,) = BasemapArea.objects.filter(kind="boundary")
+    assert (oblast.category, oblast.name) == ("region", "Кіровоградська область")
+    west, south, east, north = oblast.area.extent
+    assert (round(west, 1), round(south, 1), round(east, 1), round(north, 1)) == (
+        31.2,
+        47.3,
+        34.2,
+        50.3,
+    )  # fmt: skip  (not clipped to the territory's margin)
+
+
+def test_a_boundary_is_never_drawn_on_the_web_basemap(client, territory, tmp_path):
+    run(oblast_pbf(tmp_path / "oblast.osm.pbf"), "--commit")
+    z, x, y = tile_of(32.72, 48.79, 9)
+    response = client.get(f"/basemap/{z}/{x}/{y}.pbf")
+    assert response.status_code in (200, 204)
+    layers = decode(response.content, z, x, y, tmp_path / "tiles") if response.content else {}
+    assert all(area.get("kind") != "boundary" for area in layers.get("basemap-areas", []))
 
 
 def test_dry_run_prints_counts_and_writes_nothing(territory, tmp_path, capsys):

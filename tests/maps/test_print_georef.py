@@ -155,3 +155,27 @@ def test_gdal_reads_the_inset_frame_alone_with_its_extent(village_sheet, tmp_pat
     neatline = Polygon.from_ewkt(info["metadata"][""]["NEATLINE"]).extent
     for read, drawn in zip(neatline, expected, strict=True):
         assert abs(read - drawn) < TOLERANCE_M
+
+
+def test_the_inset_shows_the_oblast_when_the_basemap_import_brought_it(demo):  # noqa: F811
+    """An oblast boundary from an OSM extract (layers/basemap/osm.py): the locator shows
+    the oblast around the community, its ~3° of latitude, not the community alone."""
+    from django.contrib.gis.geos import MultiPolygon
+
+    from layers.basemap.models import BasemapArea
+
+    before = _inset_metres(printing.map_pdf(MAKARYKHA, printing.SYSTEM))
+    BasemapArea.objects.create(
+        kind="boundary", category="region", name="Кіровоградська область",
+        area=MultiPolygon(Polygon.from_bbox((31.2, 47.3, 34.2, 50.3)), srid=4326),
+    )  # fmt: skip
+    after = _inset_metres(printing.map_pdf(MAKARYKHA, printing.SYSTEM))
+    assert before[3] - before[1] < 100_000
+    assert after[3] - after[1] > 300_000
+    assert after[0] < before[0] and after[2] > before[2]
+
+
+def _inset_metres(pdf: bytes) -> tuple[float, float, float, float]:
+    page = pdf_reader(pdf).pages[0]
+    (inset,) = [vp for vp in page["/VP"] if vp["/Name"] == "inset"]
+    return _viewport_metres(inset)
