@@ -140,6 +140,7 @@ def _draw_share(render: Render, share: Sequence[int], part: int, pipe) -> None:
     for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT):
         signal.signal(number, signal.SIG_IGN)
     _die_with_parent()
+    _forget_inherited_connections()
     try:
         result = render(share, lambda step: pipe.send(("page", step)))
         pipe.send(("done", result))
@@ -148,6 +149,16 @@ def _draw_share(render: Render, share: Sequence[int], part: int, pipe) -> None:
     finally:
         pipe.close()
         connections.close_all()
+
+
+def _forget_inherited_connections() -> None:
+    """Drop, never close, any database connection this process inherited: the parent
+    closes its own before forking, but one opened since (another alias, a callback) would
+    share its socket, and closing it here would end the parent's session too. psycopg
+    frees a connection made by another process without sending anything on it."""
+    for wrapper in connections.all(initialized_only=True):
+        if wrapper.connection is not None:
+            wrapper.connection = None
 
 
 def _die_with_parent() -> None:

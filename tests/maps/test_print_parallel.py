@@ -127,6 +127,36 @@ def test_inside_a_transaction_nothing_is_forked():
     assert parallel.processes_for(150) == 1
 
 
+@pytest.mark.django_db(transaction=True)
+@override_settings(PRINT_PROCESSES=2)
+def test_a_connection_open_at_the_fork_is_left_to_the_parent(monkeypatch):
+    """The processes open connections of their own: one the parent still holds (here the
+    parent's close before forking is skipped) is neither used nor closed by them, so the
+    parent's session on it goes on."""
+    from django.db import connection, connections
+
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        parent_pid = cursor.fetchone()[0]
+
+    def querying(indices, progress):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        pdf, frames, _note = _blank(indices, progress)
+        return pdf, frames, pid
+
+    told = []
+    parallel.render_pages([[0], [1], [2], [3]], querying, lambda step: None,
+                          last=lambda notes: (told.extend(notes), (_blank_pdf([4]), []))[1],
+                          last_count=1)  # fmt: skip
+    assert len(told) == 2 and parent_pid not in told
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        assert cursor.fetchone()[0] == parent_pid
+
+
 def _villages():
     from layers.models import Settlement
 
