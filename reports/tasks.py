@@ -14,3 +14,11 @@ def report_filed_mail_task(report_id: int) -> None:
     from reports.notify import report_filed_mail  # the task module is imported at start-up
 
     report_filed_mail(report_id)
+
+
+@task()
+def photo_finish_task(photo_id: int) -> None:
+    """Make a filed photo's stored copy from the file as sent; see photo_finish."""
+    from reports.services.photos import photo_finish
+
+    photo_finish(photo_id)

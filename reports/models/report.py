@@ -150,8 +150,19 @@ def thumbnail_path(instance, filename: str) -> str:
     return f"reports/thumbs/{uuid.uuid4().hex}.jpg"
 
 
+def upload_path(instance, filename: str) -> str:
+    # Outside reports/: no URL serves it (reports.views.photo_file serves reports/ only);
+    # it still has its EXIF (a GPS position) until the task worker deletes it.
+    return f"photo-uploads/{uuid.uuid4().hex}.bin"
+
+
 class Photo(models.Model):
-    """A photo of a report, re-encoded as JPEG without EXIF, with its thumbnail."""
+    """A photo of a report, re-encoded as JPEG without EXIF, with its thumbnail.
+
+    Filed with an interim copy (≤ 480 px); the task worker replaces it with the stored
+    copy (≤ 2560 px) made from `upload`, the file as sent, which it then deletes
+    (reports.services.photos.photo_finish). `upload` is empty once that is done.
+    """
 
     report = models.ForeignKey(
         Report, on_delete=models.CASCADE, related_name="photos", verbose_name=_("report")
@@ -162,6 +173,7 @@ class Photo(models.Model):
     height = models.PositiveIntegerField(_("height, px"))
     from_reporter_follow_up = models.BooleanField(_("added later by the reporter"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    upload = models.FileField(_("file as sent"), upload_to=upload_path, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("photo")

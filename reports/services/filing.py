@@ -26,7 +26,7 @@ from reports.errors import (
     PhotoRejected,
     TooManyRequests,
 )
-from reports.images import PHOTO_MAX_BYTES, CleanPhoto, PhotoError, photo_clean
+from reports.images import PHOTO_MAX_BYTES, CleanPhoto, PhotoError, photo_check
 from reports.models import (
     DESCRIPTION_MAX_CHARS,
     PHOTOS_MAX,
@@ -37,7 +37,7 @@ from reports.models import (
 )
 from reports.services import intake
 from reports.states import STAFF_CHANNELS
-from reports.tasks import report_filed_mail_task
+from reports.tasks import photo_finish_task, report_filed_mail_task
 
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
@@ -360,30 +360,45 @@ def _url_check(url: str) -> None:
         ) from None
 
 
-def _photos_clean(photos: list[PhotoUpload], *, already: int) -> list[CleanPhoto]:
-    """Validate and re-encode every photo before anything is written."""
+@dataclass(frozen=True)
+class CheckedUpload:
+    """A photo found sound: the file as sent and its interim copies (reports.images)."""
+
+    data: bytes
+    copies: CleanPhoto
+
+
+def _photos_clean(photos: list[PhotoUpload], *, already: int) -> list[CheckedUpload]:
+    """Check every photo (and make its interim copies) before anything is written."""
     if already + len(photos) > PHOTOS_MAX:
         raise PhotoRejected(_("A report may have at most %d photos.") % PHOTOS_MAX)
     clean = []
     for upload in photos:
         try:
-            clean.append(photo_clean(upload.data))
+            clean.append(CheckedUpload(upload.data, photo_check(upload.data)))
         except PhotoError as exc:
             raise PhotoRejected(f"{upload.name}: {_(str(exc))}") from None
     return clean
 
 
-def _photos_save(report: Report, photos: list[CleanPhoto], *, follow_up: bool = False) -> None:
+def _photos_save(report: Report, photos: list[CheckedUpload], *, follow_up: bool = False) -> None:
+    """Write each photo's interim copies and the file as sent, and queue its stored copy
+    for the task worker, in the caller's transaction (a rollback queues nothing)."""
     written = []
     try:
-        for clean in photos:
-            photo = Photo(report=report, width=clean.width, height=clean.height)
+        for checked in photos:
+            copies = checked.copies
+            photo = Photo(report=report, width=copies.width, height=copies.height)
             photo.from_reporter_follow_up = follow_up
-            photo.image.save("photo.jpg", ContentFile(clean.image), save=False)
-            written.append(photo.image)
-            photo.thumbnail.save("thumb.jpg", ContentFile(clean.thumbnail), save=False)
-            written.append(photo.thumbnail)
+            for field, name, data in (
+                (photo.image, "photo.jpg", copies.image),
+                (photo.thumbnail, "thumb.jpg", copies.thumbnail),
+                (photo.upload, "upload.bin", checked.data),
+            ):
+                field.save(name, ContentFile(data), save=False)
+                written.append(field)
             photo.save()
+            photo_finish_task.enqueue(photo.pk)
     except Exception:
         # The transaction rolls the rows back; the files written so far go too (a full
         # disk between a photo and its thumbnail must not leave an orphan file).

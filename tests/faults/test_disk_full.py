@@ -59,7 +59,7 @@ def _form(**extra):
     return {"category": "roads", "description": "Яма", **INSIDE, **extra}
 
 
-@pytest.mark.parametrize("writes_allowed", [0, 1])
+@pytest.mark.parametrize("writes_allowed", [0, 1, 2])
 def test_a_full_disk_gives_the_api_a_clear_507_and_saves_no_report_and_no_file(
     client, category, settings, monkeypatch, writes_allowed
 ):
@@ -92,4 +92,28 @@ def test_with_room_on_the_disk_the_same_report_is_filed_with_its_photo(client, c
     response = client.post("/api/v1/reports/", _form(photos=_photo()))
     assert response.status_code == 201, response.content
     assert Report.objects.get().photos.count() == 1
-    assert len(_files(settings)) == 2  # the photo and its thumbnail
+    assert len(_files(settings)) == 3  # the interim photo, its thumbnail, the file as sent
+
+
+@pytest.mark.parametrize("writes_allowed", [0, 1])
+def test_a_full_disk_when_the_stored_copy_is_made_keeps_the_interim_photo(
+    category, settings, monkeypatch, writes_allowed
+):
+    """The task worker's turn: it fails (and is retried by nobody: the task ends in
+    error) with the photo as it was, its interim copies and the file as sent in place."""
+    from reports import services
+    from reports.models import Photo
+    from reports.services.photos import photo_finish
+
+    services.report_create(
+        category_code="roads", description="Яма", lat=float(INSIDE["lat"]),
+        lon=float(INSIDE["lon"]), photos=[services.PhotoUpload("p.jpg", _photo().read())],
+    )  # fmt: skip
+    before = sorted(_files(settings))
+    photo = Photo.objects.get()
+    _disk_full_after(monkeypatch, writes_allowed)
+    with pytest.raises(OSError, match="No space left"):
+        photo_finish(photo.pk)
+    assert sorted(_files(settings)) == before
+    again = Photo.objects.get()
+    assert (again.image.name, again.upload.name) == (photo.image.name, photo.upload.name)

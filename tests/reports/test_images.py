@@ -5,7 +5,7 @@ import io
 import pytest
 from PIL import Image
 
-from reports.images import PHOTO_MAX_BYTES, PhotoError, photo_clean
+from reports.images import PHOTO_MAX_BYTES, PhotoError, photo_check, photo_clean
 from tests.reports.conftest import gps_exif, image_bytes
 
 
@@ -61,3 +61,11 @@ def test_a_gif_is_refused_even_though_it_is_an_image():
 def test_a_photo_over_10_mb_is_refused_before_decoding():
     with pytest.raises(PhotoError, match="10 MB"):
         photo_clean(b"\xff\xd8" + b"\0" * PHOTO_MAX_BYTES)
+
+
+def test_the_check_refuses_a_truncated_photo_it_decodes_at_an_eighth():
+    """photo_check reads every byte at 1/8 scale: a cut file is refused as by photo_clean."""
+    data = image_bytes(size=(4000, 3000))
+    assert photo_check(data).width == 480
+    with pytest.raises(PhotoError, match="damaged"):
+        photo_check(data[: len(data) - 300])
