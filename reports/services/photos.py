@@ -5,6 +5,7 @@ import logging
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models.signals import post_delete
 
 from reports.images import PhotoError, photo_clean
 from reports.models import Photo
@@ -58,3 +59,16 @@ def _delete(photo: Photo, names: list[str]) -> None:
     storage = photo.image.storage
     for name in names:
         storage.delete(name)
+
+
+def _upload_forget(sender, instance: Photo, **kwargs) -> None:
+    # A photo deleted before the worker got to it (its report deleted or redacted) must
+    # not leave the file as sent, with its EXIF position, on the disk.
+    if instance.upload:
+        name, storage = instance.upload.name, instance.upload.storage
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def connect_signals() -> None:
+    """Delete a photo's file as sent with the photo."""
+    post_delete.connect(_upload_forget, sender=Photo, dispatch_uid="reports.photo.upload")

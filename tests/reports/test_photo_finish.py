@@ -92,6 +92,16 @@ def test_a_task_run_twice_or_for_a_deleted_report_does_nothing(
     assert photo_finish(photo.pk) is False
 
 
+def test_a_report_deleted_before_the_worker_takes_its_file_as_sent_along(
+    photo, settings, django_capture_on_commit_callbacks
+):
+    name = photo.upload.name
+    with django_capture_on_commit_callbacks(execute=True):
+        photo.report.delete()
+    assert name not in _files(settings)
+    assert photo_finish(photo.pk) is False
+
+
 def test_a_file_as_sent_gone_from_the_disk_leaves_the_interim_copies(
     photo, caplog, django_capture_on_commit_callbacks
 ):
