@@ -3,11 +3,14 @@
 Re-encoding from decoded pixels is what strips EXIF (with its GPS position), XMP, ICC
 and comments: nothing of the uploaded file but its pixels survives.
 
-In two steps, so that a report with a photo is filed in tens of milliseconds: while the
-report is filed, `photo_check` refuses what photo_clean would refuse and makes the
-thumbnail and a small interim copy from a reduced-scale decoding (a 12-megapixel JPEG
-at 1/8 scale, ~20 ms of CPU, every byte of it read); the task worker then makes the
-stored copy with `photo_clean` (~370 ms for the same photo) from the upload kept aside.
+In two steps, so that a report with a photo is filed in milliseconds: while the report
+is filed, `photo_check` reads the file's header and structure only (the format, the
+pixel count, and that the file is whole: a JPEG's scan ends in its EOI marker, a PNG has
+its IEND chunk, a WebP its RIFF length), which refuses what a phone or a cut upload
+sends wrong; the task worker then makes the stored copy and the thumbnail with
+`photo_clean` (~370 ms of CPU for a 12-megapixel photo) from the file as sent. A file
+whole in structure whose pixels do not decode is found only there (the photo is then
+dropped, reports.services.photos).
 """
 
 import io
@@ -27,8 +30,6 @@ MAX_PIXELS_LOSSLESS = 16_000_000
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 STORED_MAX_PX = 2560
 THUMBNAIL_PX = 400
-# The interim copy shown until the stored one is made: at most this long side (px).
-INTERIM_PX = 480
 JPEG_QUALITY = 85
 
 
@@ -53,13 +54,16 @@ def photo_clean(data: bytes) -> CleanPhoto:
     return _copies(data, STORED_MAX_PX, Image.Resampling.LANCZOS)
 
 
-def photo_check(data: bytes) -> CleanPhoto:
-    """Refuse what photo_clean refuses (PhotoError, the same messages); return an interim
-    copy (JPEG, ≤ 480 px, no metadata) and the thumbnail, decoding a JPEG at the smallest
-    scale that still gives the thumbnail its 400 px."""
-    # Bilinear: these copies live seconds, and a reduced-scale decoding leaves them at
-    # most about twice too large, where it looks as good as Lanczos at a fifth of the CPU.
-    return _copies(data, INTERIM_PX, Image.Resampling.BILINEAR)
+def photo_check(data: bytes) -> tuple[int, int]:
+    """Return the photo's (width, height) in pixels without decoding it; PhotoError, with
+    photo_clean's messages, when it is over 10 MB, not a JPEG, PNG or WebP, has too many
+    pixels, or is not whole (cut short)."""
+    if len(data) > PHOTO_MAX_BYTES:
+        raise PhotoError(gettext_noop("A photo may be at most 10 MB."))
+    picture = _opened(data)
+    if not _whole(data, picture.format):
+        raise PhotoError(gettext_noop("The photo is damaged or incomplete."))
+    return picture.size
 
 
 def _copies(data: bytes, longest_px: int, resample: Image.Resampling) -> CleanPhoto:
@@ -78,29 +82,64 @@ def _copies(data: bytes, longest_px: int, resample: Image.Resampling) -> CleanPh
 
 def _decode(data: bytes, longest_px: int) -> Image.Image:
     """Open and decode the image (a JPEG at the smallest of 1/1–1/8 scale whose long side
-    still reaches `longest_px`, or the thumbnail's 400 px; every byte is read at any
-    scale); PhotoError on any other format or a broken file."""
+    still reaches `longest_px`); PhotoError on any other format or a broken file."""
+    picture = _opened(data)
+    try:
+        if picture.format == "JPEG":
+            # Decode at 1/2, 1/4 or 1/8 scale when the copy is smaller anyway.
+            picture.draft("RGB", _draft_size(picture.size, max(longest_px, THUMBNAIL_PX)))
+        picture.load()
+    except (OSError, SyntaxError, ValueError):
+        raise PhotoError(gettext_noop("The photo is damaged or incomplete.")) from None
+    return picture
+
+
+def _opened(data: bytes) -> Image.Image:
+    """The image opened from its header (nothing decoded), its format and pixel count
+    checked; PhotoError otherwise."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             picture = Image.open(io.BytesIO(data))
-            if picture.format not in ACCEPTED_FORMATS:
-                raise PhotoError(gettext_noop("Only JPEG, PNG and WebP photos are accepted."))
-            # Dimensions come from the header: nothing is decoded before this check.
-            limit = MAX_PIXELS if picture.format == "JPEG" else MAX_PIXELS_LOSSLESS
-            if picture.width * picture.height > limit:
-                raise PhotoError(gettext_noop("The photo has too many pixels."))
-            if picture.format == "JPEG":
-                # Decode at 1/2, 1/4 or 1/8 scale when the copy is smaller anyway.
-                picture.draft("RGB", _draft_size(picture.size, max(longest_px, THUMBNAIL_PX)))
-            picture.load()
-    except PhotoError:
-        raise
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise PhotoError(gettext_noop("The file is not a JPEG, PNG or WebP photo.")) from None
     except (OSError, SyntaxError, ValueError):
         raise PhotoError(gettext_noop("The photo is damaged or incomplete.")) from None
+    if picture.format not in ACCEPTED_FORMATS:
+        raise PhotoError(gettext_noop("Only JPEG, PNG and WebP photos are accepted."))
+    limit = MAX_PIXELS if picture.format == "JPEG" else MAX_PIXELS_LOSSLESS
+    if picture.width * picture.height > limit:
+        raise PhotoError(gettext_noop("The photo has too many pixels."))
     return picture
+
+
+def _whole(data: bytes, image_format: str) -> bool:
+    """Whether the file is whole by its own structure (the end a cut upload lacks)."""
+    if image_format == "PNG":
+        return data.find(b"IEND\xaeB`\x82") != -1
+    if image_format == "WEBP":
+        return len(data) >= 8 + int.from_bytes(data[4:8], "little")
+    return _jpeg_whole(data)
+
+
+def _jpeg_whole(data: bytes) -> bool:
+    """Whether the JPEG's image data ends in its EOI marker: the segments before the first
+    scan are skipped by their lengths (an EXIF thumbnail has an EOI of its own), and in
+    the scans a 0xFF byte is always followed by 0x00 or a restart marker, so the first
+    0xFF 0xD9 after the first SOS is the image's end (a motion photo's video may follow)."""
+    position = 2  # after SOI
+    while position + 4 <= len(data):
+        if data[position] != 0xFF:
+            return False
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill byte before a marker
+            position += 1
+            continue
+        length = int.from_bytes(data[position + 2 : position + 4], "big")
+        if marker == 0xDA:  # SOS: the entropy-coded data follows its header
+            return data.find(b"\xff\xd9", position + 2 + length) != -1
+        position += 2 + length
+    return False
 
 
 def _draft_size(size: tuple[int, int], longest_px: int) -> tuple[int, int]:

@@ -260,6 +260,7 @@ def report_follow(request, token):
     context = {
         "report": report,
         "history": selectors.follow_history(report),
+        "photos_waiting": selectors.photos_waiting(report),
         "map_config": _map_config(),
         "comment_form": comment_form,
         "feedback_form": feedback_form,

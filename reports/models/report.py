@@ -156,24 +156,36 @@ def upload_path(instance, filename: str) -> str:
     return f"photo-uploads/{uuid.uuid4().hex}.bin"
 
 
+class ReadyPhotoManager(models.Manager):
+    """Photos whose stored copy is made: what every page, API and file view shows."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(upload="")
+
+
 class Photo(models.Model):
     """A photo of a report, re-encoded as JPEG without EXIF, with its thumbnail.
 
-    Filed with an interim copy (≤ 480 px); the task worker replaces it with the stored
-    copy (≤ 2560 px) made from `upload`, the file as sent, which it then deletes
-    (reports.services.photos.photo_finish). `upload` is empty once that is done.
+    Filed with only `upload`, the file as sent; the task worker makes `image` (≤ 2560 px)
+    and `thumbnail` from it and deletes it (reports.services.photos.photo_finish), so
+    `upload` is empty once the photo is ready. `objects` (the default manager, and so
+    `report.photos`) holds ready photos only; `everything` holds the waiting ones too.
     """
 
     report = models.ForeignKey(
         Report, on_delete=models.CASCADE, related_name="photos", verbose_name=_("report")
     )
-    image = models.ImageField(_("image"), upload_to=photo_path)
-    thumbnail = models.ImageField(_("thumbnail"), upload_to=thumbnail_path)
+    image = models.ImageField(_("image"), upload_to=photo_path, blank=True)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=thumbnail_path, blank=True)
+    # Of the stored copy; of the file as sent while the photo waits for it.
     width = models.PositiveIntegerField(_("width, px"))
     height = models.PositiveIntegerField(_("height, px"))
     from_reporter_follow_up = models.BooleanField(_("added later by the reporter"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     upload = models.FileField(_("file as sent"), upload_to=upload_path, blank=True, editable=False)
+
+    objects = ReadyPhotoManager()
+    everything = models.Manager()
 
     class Meta:
         verbose_name = _("photo")
@@ -181,7 +193,7 @@ class Photo(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self):
-        return self.image.name
+        return self.image.name or self.upload.name
 
 
 class Update(models.Model):

@@ -121,3 +121,8 @@ def _history_dict(update) -> dict:
         "by_reporter": update.by_reporter,
         "created_at": update.created_at.isoformat(),
     }
+
+
+def photos_waiting(report: Report) -> int:
+    """How many of the report's photos wait for the task worker's stored copy."""
+    return Photo.everything.filter(report=report).exclude(upload="").count()

@@ -26,7 +26,7 @@ from reports.errors import (
     PhotoRejected,
     TooManyRequests,
 )
-from reports.images import PHOTO_MAX_BYTES, CleanPhoto, PhotoError, photo_check
+from reports.images import PHOTO_MAX_BYTES, PhotoError, photo_check
 from reports.models import (
     DESCRIPTION_MAX_CHARS,
     PHOTOS_MAX,
@@ -362,46 +362,41 @@ def _url_check(url: str) -> None:
 
 @dataclass(frozen=True)
 class CheckedUpload:
-    """A photo found sound: the file as sent and its interim copies (reports.images)."""
+    """A photo found whole (reports.images.photo_check): the file as sent, its pixels."""
 
     data: bytes
-    copies: CleanPhoto
+    width: int
+    height: int
 
 
 def _photos_clean(photos: list[PhotoUpload], *, already: int) -> list[CheckedUpload]:
-    """Check every photo (and make its interim copies) before anything is written."""
+    """Check every photo before anything is written."""
     if already + len(photos) > PHOTOS_MAX:
         raise PhotoRejected(_("A report may have at most %d photos.") % PHOTOS_MAX)
     clean = []
     for upload in photos:
         try:
-            clean.append(CheckedUpload(upload.data, photo_check(upload.data)))
+            clean.append(CheckedUpload(upload.data, *photo_check(upload.data)))
         except PhotoError as exc:
             raise PhotoRejected(f"{upload.name}: {_(str(exc))}") from None
     return clean
 
 
 def _photos_save(report: Report, photos: list[CheckedUpload], *, follow_up: bool = False) -> None:
-    """Write each photo's interim copies and the file as sent, and queue its stored copy
-    for the task worker, in the caller's transaction (a rollback queues nothing)."""
+    """Write each photo's file as sent and queue its stored copy for the task worker, in
+    the caller's transaction (a rollback queues nothing)."""
     written = []
     try:
         for checked in photos:
-            copies = checked.copies
-            photo = Photo(report=report, width=copies.width, height=copies.height)
+            photo = Photo(report=report, width=checked.width, height=checked.height)
             photo.from_reporter_follow_up = follow_up
-            for field, name, data in (
-                (photo.image, "photo.jpg", copies.image),
-                (photo.thumbnail, "thumb.jpg", copies.thumbnail),
-                (photo.upload, "upload.bin", checked.data),
-            ):
-                field.save(name, ContentFile(data), save=False)
-                written.append(field)
+            photo.upload.save("upload.bin", ContentFile(checked.data), save=False)
+            written.append(photo.upload)
             photo.save()
             photo_finish_task.enqueue(photo.pk)
     except Exception:
         # The transaction rolls the rows back; the files written so far go too (a full
-        # disk between a photo and its thumbnail must not leave an orphan file).
+        # disk at the second photo must not leave the first one's file behind).
         for file in written:
             file.delete(save=False)
         raise

@@ -185,7 +185,9 @@ def report_redact(
 ) -> Report:
     """Replace the description (edit or redact personal data); a private history entry."""
     report = report_lock(report, version)
-    text = _description_clean(description, has_media=report.photos.exists())
+    text = _description_clean(
+        description, has_media=Photo.everything.filter(report=report).exists()
+    )
     if text != report.description:
         report.description = text
         old_chars = len(

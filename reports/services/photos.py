@@ -1,5 +1,5 @@
 """A filed photo's stored copy, made by the task worker (reports.images explains the two
-steps): the interim copies are replaced, the file as sent deleted."""
+steps): the stored copy and the thumbnail written, the file as sent deleted."""
 
 import logging
 
@@ -14,34 +14,35 @@ log = logging.getLogger(__name__)
 
 
 def photo_finish(photo_id: int) -> bool:
-    """Replace photo `photo_id`'s interim copies with the stored copy (≤ 2560 px) and its
-    thumbnail, made from the file as sent, then delete that file. Return False when there
-    was nothing to do: the photo is gone (its report deleted) or already finished (a task
-    run twice). The file as sent passed photo_check, so photo_clean cannot refuse it
-    unless it changed on disk; then the interim copies stay and the file still goes."""
+    """Make photo `photo_id`'s stored copy (JPEG, ≤ 2560 px, no metadata) and thumbnail
+    from its file as sent, then delete that file: the photo is then shown. Return False
+    when there was nothing to do: the photo is gone (its report deleted) or ready already
+    (a task run twice). A file whose pixels do not decode (whole in structure, damaged
+    inside), or gone from the disk, cannot be shown: the photo is deleted, with a
+    warning in the log."""
     with transaction.atomic():
-        photo = Photo.objects.select_for_update().filter(pk=photo_id).first()
+        photo = Photo.everything.select_for_update().filter(pk=photo_id).first()
         if photo is None or not photo.upload:
             return False
-        old = [photo.image.name, photo.thumbnail.name, photo.upload.name]
+        upload = photo.upload.name
         clean = _clean(photo)
+        if clean is None:
+            photo.delete()  # its file as sent goes with it (_upload_forget)
+            return True
         written = []
         try:
-            if clean is not None:
-                photo.image.save("photo.jpg", ContentFile(clean.image), save=False)
-                written.append(photo.image.name)
-                photo.thumbnail.save("thumb.jpg", ContentFile(clean.thumbnail), save=False)
-                written.append(photo.thumbnail.name)
-                photo.width, photo.height = clean.width, clean.height
-            else:
-                old = old[2:]  # the interim copies stay
+            photo.image.save("photo.jpg", ContentFile(clean.image), save=False)
+            written.append(photo.image.name)
+            photo.thumbnail.save("thumb.jpg", ContentFile(clean.thumbnail), save=False)
+            written.append(photo.thumbnail.name)
+            photo.width, photo.height = clean.width, clean.height
             photo.upload = ""
             photo.save(update_fields=["image", "thumbnail", "width", "height", "upload"])
         except Exception:
             _delete(photo, written)
             raise
-        # The replaced files go only once the row no longer names them.
-        transaction.on_commit(lambda: _delete(photo, old))
+        # The file as sent goes only once the row no longer names it.
+        transaction.on_commit(lambda: _delete(photo, [upload]))
     return True
 
 
@@ -51,19 +52,22 @@ def _clean(photo: Photo):
         with photo.upload.open("rb") as upload:
             return photo_clean(upload.read())
     except (OSError, PhotoError) as exc:
-        log.warning("photo %s: no stored copy made from %s: %s", photo.pk, photo.upload.name, exc)
+        log.warning(
+            "photo %s of report %s dropped: no stored copy from %s: %s",
+            photo.pk, photo.report_id, photo.upload.name, exc,
+        )  # fmt: skip
         return None
 
 
 def _delete(photo: Photo, names: list[str]) -> None:
-    storage = photo.image.storage
+    storage = photo.upload.storage
     for name in names:
         storage.delete(name)
 
 
 def _upload_forget(sender, instance: Photo, **kwargs) -> None:
-    # A photo deleted before the worker got to it (its report deleted or redacted) must
-    # not leave the file as sent, with its EXIF position, on the disk.
+    # A photo deleted before the worker got to it (its report deleted, or its pixels not
+    # decoding) must not leave the file as sent, with its EXIF position, on the disk.
     if instance.upload:
         name, storage = instance.upload.name, instance.upload.storage
         transaction.on_commit(lambda: storage.delete(name))

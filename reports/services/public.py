@@ -14,6 +14,7 @@ from reports import compute, notify, selectors
 from reports.errors import TooManyRequests
 from reports.models import (
     DESCRIPTION_MAX_CHARS,
+    Photo,
     Report,
     Status,
     Support,
@@ -239,7 +240,9 @@ def report_follow_up(
             _("Please do not write phone numbers or e-mail addresses in a public comment."),
             code="contact_in_comment",
         )
-    clean_photos = _photos_clean(list(photos), already=report.photos.count())
+    clean_photos = _photos_clean(
+        list(photos), already=Photo.everything.filter(report=report).count()
+    )
     if not text and not clean_photos:
         raise InvalidInput(_("Write a comment or add a photo."), code="empty")
     _photos_save(report, clean_photos, follow_up=True)

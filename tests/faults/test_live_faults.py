@@ -162,7 +162,8 @@ def _photo() -> bytes:
 
 
 def _media_files(var_dir) -> int:
-    return len(list((var_dir / "media").rglob("*.jpg")))
+    """Files under media: the photos' copies and the files as sent, waiting for them."""
+    return len([path for path in (var_dir / "media").rglob("*") if path.is_file()])
 
 
 def _reports_in_db(cluster: Cluster) -> int:

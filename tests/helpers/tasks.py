@@ -30,3 +30,21 @@ def run_queued_tasks() -> int:
             task_result.claim(worker.worker_id)
         worker.run_task(task_result)
         ran += 1
+
+
+PHOTO_TASK = "reports.tasks.photo_finish_task"
+
+
+def finish_photos() -> int:
+    """Run the queued photo tasks (the stored copies of filed photos) as the worker would,
+    leaving every other task queued; return how many ran. The file as sent is deleted on
+    commit: in a test inside a transaction, under django_capture_on_commit_callbacks."""
+    worker, ran = queue_worker(), 0
+    while True:
+        with transaction.atomic():
+            task_result = DBTaskResult.objects.ready().filter(task_path=PHOTO_TASK).get_locked()
+            if task_result is None:
+                return ran
+            task_result.claim(worker.worker_id)
+        worker.run_task(task_result)
+        ran += 1

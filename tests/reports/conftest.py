@@ -7,6 +7,7 @@ import pytest
 from django.contrib.gis.geos import Point
 from PIL import Image
 
+from tests.helpers import tasks
 from tests.helpers.isolation import private_cache_and_media
 from tests.helpers.users import make_user
 
@@ -84,7 +85,9 @@ def make_report(territory, settlement, category):
     """File a report through the service, with sensible defaults."""
     from reports import services
 
-    def make(**overrides):
+    def make(*, finish_photos=True, **overrides):
+        """`finish_photos`: the task worker's part done at once (the photos' stored
+        copies made, as `manage.py db_worker` does seconds after the commit)."""
         arguments = {
             "category_code": category.code,
             "lat": INSIDE["lat"],
@@ -98,7 +101,10 @@ def make_report(territory, settlement, category):
             ),
         }
         arguments.update(overrides)
-        return services.report_create(**arguments)
+        report = services.report_create(**arguments)
+        if finish_photos:
+            tasks.finish_photos()
+        return report
 
     return make
 

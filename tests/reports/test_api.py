@@ -6,6 +6,7 @@ import pytest
 
 from reports import services
 from reports.models import Photo, Report
+from tests.helpers.tasks import finish_photos
 from tests.reports.conftest import INSIDE, OUTSIDE, image_bytes
 
 PRIVATE = [b"oksana.private@example.com", b"+380501112233", "Оксана Приватна".encode()]
@@ -113,6 +114,7 @@ def test_creating_with_photos_stores_them(client, territory, settlement, categor
 
     response = client.post("/api/v1/reports/", {**form(), "photos": [SimpleUploadedFile(*photo)]})
     assert response.status_code == 201, response.content
+    assert finish_photos() == 1  # the task worker's part
     assert Photo.objects.count() == 1
 
 

@@ -63,9 +63,25 @@ def test_a_photo_over_10_mb_is_refused_before_decoding():
         photo_clean(b"\xff\xd8" + b"\0" * PHOTO_MAX_BYTES)
 
 
-def test_the_check_refuses_a_truncated_photo_it_decodes_at_an_eighth():
-    """photo_check reads every byte at 1/8 scale: a cut file is refused as by photo_clean."""
-    data = image_bytes(size=(4000, 3000))
-    assert photo_check(data).width == 480
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_the_check_refuses_a_cut_photo_by_its_structure(fmt):
+    """photo_check decodes nothing, yet a file cut anywhere is refused as by photo_clean."""
+    data = image_bytes(fmt, size=(1200, 900))
+    assert photo_check(data) == (1200, 900)
+    for cut in (len(data) - 2, len(data) - 300, len(data) // 2, 200):
+        with pytest.raises(PhotoError, match="damaged|not a JPEG"):
+            photo_check(data[:cut])
+
+
+def test_the_check_skips_an_exif_thumbnail_and_allows_a_motion_photos_video():
+    """The EOI looked for is the image's: the one of an EXIF thumbnail (in APP1, before
+    the scan) does not count, and data after the image's EOI (the video of a phone's
+    motion photo) does not matter."""
+    exif = Image.Exif()
+    exif[0x0110] = "Phone"
+    thumb = image_bytes(size=(160, 120))
+    data = image_bytes(size=(1200, 900), exif=exif.tobytes() + thumb)
+    scan = data.rindex(b"\xff\xda")
     with pytest.raises(PhotoError, match="damaged"):
-        photo_check(data[: len(data) - 300])
+        photo_check(data[: scan + 400])
+    assert photo_check(data + b"\x00\x00\x00\x18ftypmp42" + bytes(500)) == (1200, 900)

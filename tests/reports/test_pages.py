@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reports import services
 from reports.models import Photo, Report, Subscription
+from tests.helpers.tasks import finish_photos
 from tests.reports.conftest import INSIDE, OUTSIDE, gps_exif, image_bytes
 
 PRIVATE = [b"oksana.private@example.com", b"+380501112233", "Оксана Приватна".encode()]
@@ -59,6 +60,7 @@ def test_filing_through_the_page_goes_to_the_private_follow_page(
 def test_a_photo_uploaded_through_the_page_loses_its_gps(client, territory, settlement, category):
     upload = SimpleUploadedFile("gps.jpg", image_bytes(exif=gps_exif()), "image/jpeg")
     assert client.post("/reports/new/", {**new_form(), "photos": [upload]}).status_code == 302
+    assert finish_photos() == 1  # the task worker's part
     assert b"SecretPhone" not in Photo.objects.get().image.read()
 
 

@@ -10,7 +10,7 @@ from reports import services
 from reports.errors import OutsideTerritory, PhotoRejected, TooManyRequests
 from reports.models import Photo, Report, Status, Subscription, Support, Update
 from tests.conftest import square
-from tests.helpers.tasks import run_queued_tasks
+from tests.helpers.tasks import finish_photos, run_queued_tasks
 from tests.reports.conftest import INSIDE, OUTSIDE, gps_exif, image_bytes
 
 
@@ -277,6 +277,7 @@ def test_the_reporter_adds_a_comment_and_a_photo(make_report):
         comment="Ще глибша",
         photos=[services.PhotoUpload("b.png", image_bytes("PNG"))],
     )
+    assert finish_photos() == 1  # the task worker's part
     assert report.photos.count() == 1
     assert report.updates.last().note == "Ще глибша"
 
