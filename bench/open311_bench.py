@@ -88,6 +88,8 @@ def setup(url: str) -> None:
         # (reports/open311/views.py _key_rate_limit): an earlier run's count would throttle
         # this run's key.
         cursor.execute("DELETE FROM core_counter WHERE key LIKE %s", ["reports:create:api_key:%"])
+        # Earlier runs' queued work (mail, photos' stored copies) is not this run's.
+        cursor.execute("TRUNCATE django_tasks_database_dbtaskresult")
         cursor.execute("VACUUM ANALYZE reports_report")
 
 
@@ -140,6 +142,9 @@ def start_server(port: int, workers: int, cache_dir: str) -> subprocess.Popen:
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         # The photo step files every report from one address: its per-address limit off.
         "REPORTS_RATE_LIMIT": "1000000000",
+        # The photos (2 MB each, kept for the task worker) in the run's own directory,
+        # removed with it, never in the project's var/media.
+        "MEDIA_ROOT": str(Path(cache_dir) / "media"),
     }
     return serving.start_gunicorn(port, workers, env)
 
@@ -274,6 +279,33 @@ def phone_photo(megabytes: float) -> bytes:
         if out.tell() >= megabytes * 1_000_000:
             break
     return out.getvalue()
+
+
+def worker_run(url: str, media_dir: str) -> dict:
+    """Run the task worker (`manage.py db_worker --batch`, one process, as `./hromada up`
+    starts it) over the run's queue: the mail of every report and the photos' stored
+    copies. Return its wall and CPU seconds and the photos made."""
+    from reports.models import Photo
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "MEDIA_ROOT": media_dir,
+        "LOG_LEVEL": "WARNING",
+        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+    }
+    waiting = Photo.everything.exclude(upload="").count()
+    command = [sys.executable, str(ROOT / "manage.py"), "db_worker", "--batch",
+               "--interval", "0", "--no-startup-delay"]  # fmt: skip
+    begin, usage = time.monotonic(), os.times()
+    subprocess.run(command, env=env, cwd=ROOT, check=True, capture_output=True)  # noqa: S603
+    wall, after = time.monotonic() - begin, os.times()
+    cpu = (after.children_user - usage.children_user) + (
+        after.children_system - usage.children_system
+    )
+    made = waiting - Photo.everything.exclude(upload="").count()
+    return {"wall_s": round(wall, 1), "cpu_s": round(cpu, 1), "photos_made": made,
+            "photos_per_s": round(made / wall, 2) if wall else None}  # fmt: skip
 
 
 def post_photo_reports(base: str, points, photo: bytes, clients: int, max_seconds: float) -> dict:
@@ -557,11 +589,15 @@ def main(argv=None) -> int:
         help="then file this many reports with a photo through /api/v1/reports/",
     )
     parser.add_argument("--photo-mb", type=float, default=2.0, help="the photo's size, MB")
+    parser.add_argument(
+        "--worker", action="store_true", help="then run the task worker over the queue, timed"
+    )
     args = parser.parse_args(argv)
 
     load_before = os.getloadavg()
     print(f"load average before: {load_before}", flush=True)
-    setup(serving.bench_database_url("bench_open311"))
+    url = serving.bench_database_url("bench_open311")
+    setup(url)
     key_id = api_key_create(args.reports)
     points = seeded_points(args.reports, SEED)
     base = f"http://127.0.0.1:{args.port}"
@@ -587,6 +623,9 @@ def main(argv=None) -> int:
                 )
         finally:
             serving.stop(server)
+        if args.photo_reports and args.worker:
+            print("the task worker over the queue (mail and photos)", flush=True)
+            results["worker"] = worker_run(url, str(Path(cache_dir) / "media"))
     # Reports of "moderate first" services are filed but not public: not listed.
     results["get"]["public_reports"] = public
     results["get"]["every_report_found"] = all(n == public for n in results["get"]["walks"])
@@ -605,6 +644,8 @@ def main(argv=None) -> int:
         f"({results['get']['walks']}); requests delivered by paging: "
         f"{results['get']['requests_per_s_delivered']}/s"
     )
+    if "worker" in results:
+        print(f"task worker: {results['worker']}")
     print(f"load average before {load_before}, after {results['load_after']}")
     print(f"raw results: {path}")
     return 0

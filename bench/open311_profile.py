@@ -104,6 +104,8 @@ def main(argv=None) -> int:
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
     stats.sort_stats("cumulative").print_stats(args.top)
+    if os.environ.get("PROFILE_CALLEES"):
+        stats.print_callees(os.environ["PROFILE_CALLEES"])
     stats.sort_stats("tottime").print_stats(args.top)
     print(out.getvalue())
     return 0
