@@ -5,6 +5,7 @@ worker (reports/tasks.py), never on the request path.
 
 import hashlib
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -204,11 +205,11 @@ def _report_create(
     if report.created_at.year != now.year:  # filed across midnight of 31 December (UTC)
         report.number = report_number(report.created_at.year, report.pk)
         report.save(update_fields=["number"])
-    _photos_save(report, clean_photos)
-    Update.objects.create(report=report, kind=Update.Kind.CREATED, new_status=report.status)
-    report_filed_mail_task.enqueue(report.pk)
-    if rate_limit is not None:  # last: the counter's row stays locked until the commit
-        _rate_limit_take(rate_limit)
+    with photos_saved(report, clean_photos):
+        Update.objects.create(report=report, kind=Update.Kind.CREATED, new_status=report.status)
+        report_filed_mail_task.enqueue(report.pk)
+        if rate_limit is not None:  # last: the counter's row stays locked until the commit
+            _rate_limit_take(rate_limit)
     return report
 
 
@@ -382,9 +383,22 @@ def _photos_clean(photos: list[PhotoUpload], *, already: int) -> list[CheckedUpl
     return clean
 
 
-def _photos_save(report: Report, photos: list[CheckedUpload], *, follow_up: bool = False) -> None:
+@contextmanager
+def photos_saved(report: Report, photos: list[CheckedUpload], *, follow_up: bool = False):
+    """Write the photos (_photos_save) for the block that follows; when it raises (a
+    refused rate limit at the last statement, say) the transaction rolls their rows back
+    and their files, which still hold the sender's EXIF position, are deleted here."""
+    written = _photos_save(report, photos, follow_up=follow_up)
+    try:
+        yield
+    except BaseException:
+        _files_delete(written)
+        raise
+
+
+def _photos_save(report: Report, photos: list[CheckedUpload], *, follow_up: bool) -> list:
     """Write each photo's file as sent and queue its stored copy for the task worker, in
-    the caller's transaction (a rollback queues nothing)."""
+    the caller's transaction (a rollback queues nothing); return the files written."""
     written = []
     try:
         for checked in photos:
@@ -394,9 +408,14 @@ def _photos_save(report: Report, photos: list[CheckedUpload], *, follow_up: bool
             written.append(photo.upload)
             photo.save()
             photo_finish_task.enqueue(photo.pk)
-    except Exception:
+    except BaseException:
         # The transaction rolls the rows back; the files written so far go too (a full
         # disk at the second photo must not leave the first one's file behind).
-        for file in written:
-            file.delete(save=False)
+        _files_delete(written)
         raise
+    return written
+
+
+def _files_delete(files: list) -> None:
+    for file in files:
+        file.delete(save=False)

@@ -23,8 +23,8 @@ from reports.models import (
 from reports.services.filing import (
     PhotoUpload,
     _photos_clean,
-    _photos_save,
     client_hash,
+    photos_saved,
 )
 from reports.services.moderation import report_status_write
 from reports.services.subscriptions import _email_clean
@@ -245,18 +245,18 @@ def report_follow_up(
     )
     if not text and not clean_photos:
         raise InvalidInput(_("Write a comment or add a photo."), code="empty")
-    _photos_save(report, clean_photos, follow_up=True)
-    if not text:
-        text = _("The reporter added a photo.")
-    pending = comments_premoderated()
-    return Update.objects.create(
-        report=report,
-        kind=Update.Kind.COMMENT,
-        note=text,
-        by_reporter=True,
-        is_public=not pending,
-        is_pending=pending,
-    )
+    with photos_saved(report, clean_photos, follow_up=True):
+        if not text:
+            text = _("The reporter added a photo.")
+        pending = comments_premoderated()
+        return Update.objects.create(
+            report=report,
+            kind=Update.Kind.COMMENT,
+            note=text,
+            by_reporter=True,
+            is_public=not pending,
+            is_pending=pending,
+        )
 
 
 def comments_premoderated() -> bool:

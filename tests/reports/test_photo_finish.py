@@ -164,3 +164,23 @@ def test_the_reporters_page_says_a_photo_is_being_prepared_until_it_is_shown(
     with django_capture_on_commit_callbacks(execute=True):
         finish_photos()
     assert text not in client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+
+def test_a_report_refused_at_its_last_statement_leaves_no_file_as_sent(
+    make_report, sent, settings, monkeypatch
+):
+    """The rate limit is taken last, after the photos are written: refused there (by a
+    request that took the last place first), the report rolls back and the files as sent,
+    with their EXIF position, go too."""
+    from reports.errors import TooManyRequests
+    from reports.services import filing
+
+    def refused(rate_limit):
+        raise TooManyRequests("Забагато звернень.", retry_after_s=60)
+
+    monkeypatch.setattr(filing, "_rate_limit_take", refused)
+    limit = filing.RateLimit(key="test", limit=5, window_s=60, message="")
+    with pytest.raises(TooManyRequests):
+        make_report(photos=[services.PhotoUpload("p.jpg", sent)], rate_limit=limit)
+    assert not Photo.everything.exists()
+    assert _files(settings) == set()
