@@ -19,12 +19,16 @@ def queue_worker() -> Worker:
     )
 
 
-def run_queued_tasks() -> int:
-    """Claim and run every ready task, oldest first; return how many ran."""
+def run_queued_tasks(task_path: str | None = None) -> int:
+    """Claim and run every ready task (only those of `task_path` when given), oldest
+    first; return how many ran."""
     worker, ran = queue_worker(), 0
+    ready = DBTaskResult.objects.ready()
+    if task_path is not None:
+        ready = ready.filter(task_path=task_path)
     while True:
         with transaction.atomic():
-            task_result = DBTaskResult.objects.ready().get_locked()
+            task_result = ready.get_locked()
             if task_result is None:
                 return ran
             task_result.claim(worker.worker_id)
@@ -39,12 +43,4 @@ def finish_photos() -> int:
     """Run the queued photo tasks (the stored copies of filed photos) as the worker would,
     leaving every other task queued; return how many ran. The file as sent is deleted on
     commit: in a test inside a transaction, under django_capture_on_commit_callbacks."""
-    worker, ran = queue_worker(), 0
-    while True:
-        with transaction.atomic():
-            task_result = DBTaskResult.objects.ready().filter(task_path=PHOTO_TASK).get_locked()
-            if task_result is None:
-                return ran
-            task_result.claim(worker.worker_id)
-        worker.run_task(task_result)
-        ran += 1
+    return run_queued_tasks(PHOTO_TASK)
