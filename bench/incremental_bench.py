@@ -54,7 +54,7 @@ def snapshot_state(snapshot_id: int) -> dict:
             [snapshot_id],
         )
         unserved = set(cursor.fetchall())
-    gaps = {(g.group, g.tier): g for g in snapshot.gaps.all()}
+    gaps = {(g.group, g.tier, g.territory_id): g for g in snapshot.gaps.all()}
     return {
         "snapshot": snapshot,
         "results": snapshot.results,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
+import orjson
 from django.db import connection
 
 ACTIVE_ADDRESSES = """
@@ -165,6 +166,13 @@ def facility_totals(cursor, params: dict) -> dict[int, tuple[int, int, int]]:
     return {sid: (int(n), int(c), int(h)) for sid, n, c, h in cursor.fetchall()}
 
 
+def json_text(value) -> str:
+    """Encode a snapshot's results or partial sums as JSON text (orjson: megabytes are
+    encoded again at every coverage edit). Keys that are not strings become strings, and
+    numpy numbers plain numbers, as the json module would have them."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY).decode()
+
+
 def snapshot_results_set(cursor, snapshot_id: int, results_json: str) -> None:
     """Store a snapshot's results, already encoded as JSON text (the column is `json`)."""
     cursor.execute(
@@ -182,31 +190,39 @@ def snapshot_partials_set(cursor, snapshot_id: int, partials_json: str) -> None:
 
 
 def gaps_insert(
-    cursor, snapshot_id: int, gaps: list[tuple[str, str, float, bytes | None]], srid: int
+    cursor,
+    snapshot_id: int,
+    gaps: list[tuple[str, str, int, float, bytes | None]],
+    srid: int,
+    territory_ids: list[int],
 ):
-    """Store per group and tier (group, tier, area m², WKB in `srid` or None) the uncovered
-    territory, as an
-    EPSG:4326 MultiPolygon (NULL when empty). A shape valid in metres can turn invalid
-    when its vertices move to degrees (rings a hair apart touch); it is then repaired."""
-    for group, tier, area_m2, wkb in gaps:
-        cursor.execute(
-            """WITH g AS (SELECT ST_Transform(ST_GeomFromWKB(%(wkb)s, %(srid)s), 4326) AS geom)
-               INSERT INTO coverage_coveragegap (snapshot_id, "group", tier, area_m2, area)
-               SELECT %(snapshot)s, %(group)s, %(tier)s, %(area)s,
-                      NULLIF(ST_Multi(ST_CollectionExtract(
-                          CASE WHEN ST_IsValid(g.geom) THEN g.geom
-                               ELSE ST_MakeValid(g.geom, 'method=structure') END,
-                          3)), 'MULTIPOLYGON EMPTY')
-               FROM g""",
+    """Store per group, tier and territory (group, tier, index in `territory_ids`, area m²,
+    WKB in `srid` or None) the uncovered part of the territory, as an EPSG:4326
+    MultiPolygon (NULL when empty). A shape valid in metres can turn invalid when its
+    vertices move to degrees (rings a hair apart touch); it is then repaired."""
+    cursor.executemany(
+        """WITH g AS (SELECT ST_Transform(ST_GeomFromWKB(%(wkb)s, %(srid)s), 4326) AS geom)
+           INSERT INTO coverage_coveragegap (snapshot_id, "group", tier, territory_id,
+                                             area_m2, area)
+           SELECT %(snapshot)s, %(group)s, %(tier)s, %(territory)s, %(area)s,
+                  NULLIF(ST_Multi(ST_CollectionExtract(
+                      CASE WHEN ST_IsValid(g.geom) THEN g.geom
+                           ELSE ST_MakeValid(g.geom, 'method=structure') END,
+                      3)), 'MULTIPOLYGON EMPTY')
+           FROM g""",
+        [
             {
                 "snapshot": snapshot_id,
                 "group": group,
                 "tier": tier,
+                "territory": territory_ids[index],
                 "area": area_m2,
                 "wkb": wkb,
                 "srid": srid,
-            },
-        )
+            }
+            for group, tier, index, area_m2, wkb in gaps
+        ],
+    )
 
 
 def unserved_addresses_copy(cursor, snapshot_id: int, rows: dict[str, np.ndarray]) -> int:

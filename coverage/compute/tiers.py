@@ -135,18 +135,30 @@ class Measure:
 def entity_groups(measures: Iterable[Measure]) -> dict[str, dict[str, dict]]:
     """Return {group: {tier: {measure: amount, measure_pct: share}}} for one entity.
 
-    The share of "area_m2" is called "area_pct".
+    The share of "area_m2" is called "area_pct". The tiers are tier_split's, written out
+    here: the results of every village are assembled again at each coverage edit (1,500
+    villages at oblast size), so this loop is kept tight.
     """
+    named = [(m.name, f"{m.name.removesuffix('_m2')}_pct", m.total, m.covered) for m in measures]
     out: dict[str, dict[str, dict]] = {}
-    measures = list(measures)
     for group in GROUPS:
-        tiers: dict[str, dict] = {tier: {} for tier in (SERVED, UNDERSERVED, UNSERVED, "covered")}
-        for measure in measures:
-            cumulative = {lv: measure.covered.get((group, lv), 0.0) for lv in (0, 1, 2)}
-            split = tier_split(cumulative, measure.total)
-            for tier, amount in split.items():
-                tiers[tier][measure.name] = amount if measure.total is not None else None
-                pct_key = f"{measure.name.removesuffix('_m2')}_pct"
-                tiers[tier][pct_key] = share_pct(amount, measure.total)
-        out[group] = tiers
+        served: dict = {}
+        underserved: dict = {}
+        unserved: dict = {}
+        covered: dict = {}
+        for name, pct_key, total, amounts in named:
+            c0 = float(amounts.get((group, 0), 0.0))
+            c1 = float(amounts.get((group, 1), 0.0))
+            c2 = float(amounts.get((group, 2), 0.0))
+            rest = None if total is None else max(total - c1, 0.0)
+            for tier, amount in ((served, c2), (underserved, c1 - c2), (unserved, rest),
+                                 (covered, c0)):  # fmt: skip
+                tier[name] = None if total is None else amount
+                tier[pct_key] = None if amount is None or not total else 100.0 * amount / total
+        out[group] = {
+            SERVED: served,
+            UNDERSERVED: underserved,
+            UNSERVED: unserved,
+            "covered": covered,
+        }
     return out

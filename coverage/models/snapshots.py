@@ -73,8 +73,10 @@ class CoverageSnapshot(models.Model):
 
 
 class CoverageGap(models.Model):
-    """The part of the territory not reached by coverage of technology `group` of at least
-    `tier` ("any" group: any technology); one per compute.GAP_CHOICES."""
+    """The part of a territory not reached by coverage of technology `group` of at least
+    `tier` ("any" group: any technology); one per compute.GAP_CHOICES and territory of the
+    snapshot (kept apart so that an edit rewrites only the territories it touches; rows of
+    snapshots made before that have no territory)."""
 
     snapshot = models.ForeignKey(
         CoverageSnapshot, on_delete=models.CASCADE, related_name="gaps", verbose_name=_("snapshot")
@@ -83,6 +85,14 @@ class CoverageGap(models.Model):
         _("technology group"), max_length=16, choices=[(g, g) for g in GROUPS], default="any"
     )
     tier = models.CharField(_("tier"), max_length=16, choices=[(t, t) for t in TIERS])
+    territory = models.ForeignKey(
+        "layers.Territory",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("territory"),
+    )
     area_m2 = models.FloatField(_("area, m²"))
     area = models.MultiPolygonField(_("area"), srid=4326, null=True, blank=True)
 
@@ -91,7 +101,7 @@ class CoverageGap(models.Model):
         verbose_name_plural = _("coverage gaps")
         constraints = [
             models.UniqueConstraint(
-                fields=["snapshot", "group", "tier"], name="gap_unique_group_tier"
+                fields=["snapshot", "group", "tier", "territory"], name="gap_unique_territory"
             ),
         ]
 

@@ -101,11 +101,12 @@ def _gap_checked(group: str, tier: str) -> None:
 
 def gaps_geojson(*, tier: str, group: str = "any") -> str:
     """Return the current snapshot's gap of technology `group` below `tier` as a GeoJSON
-    FeatureCollection (EPSG:4326; area_m2 measured in METRIC_SRID)."""
+    FeatureCollection, one feature per territory with a gap (EPSG:4326; area_m2 measured
+    in METRIC_SRID)."""
     _gap_checked(group, tier)
     gaps = CoverageGap.objects.filter(
         snapshot=snapshot_current(), group=group, tier=tier, area__isnull=False
-    )
+    ).order_by("territory_id", "id")
     return feature_collection(
         gaps,
         geometry="area",
@@ -127,13 +128,19 @@ def gaps_gpkg(*, tier: str, group: str = "any") -> bytes:
     import shapely
 
     _gap_checked(group, tier)
-    gap = CoverageGap.objects.filter(snapshot=snapshot_current(), group=group, tier=tier).first()
-    if gap is None:
-        raise InvalidInput(f"tier must be one of {', '.join(compute.TIERS)}.", code="unknown_tier")
-    geometry = [shapely.from_wkb(bytes(gap.area.wkb))] if gap.area else [None]
+    snapshot = snapshot_current()
+    gaps = list(
+        CoverageGap.objects.filter(snapshot=snapshot, group=group, tier=tier).order_by(
+            "territory_id", "id"
+        )
+    )
     frame = gpd.GeoDataFrame(
-        {"tier": [gap.tier], "area_m2": [gap.area_m2], "as_of": [str(gap.snapshot.as_of)]},
-        geometry=geometry,
+        {
+            "tier": [gap.tier for gap in gaps],
+            "area_m2": [gap.area_m2 for gap in gaps],
+            "as_of": [str(snapshot.as_of)] * len(gaps),
+        },
+        geometry=[shapely.from_wkb(bytes(gap.area.wkb)) if gap.area else None for gap in gaps],
         crs=4326,
     )
     with tempfile.TemporaryDirectory() as tmp:

@@ -58,21 +58,20 @@ def measure_areas(inputs: Inputs, log: Progress, workers: int) -> Geometry:
     return Geometry(unions, parts[1], parts[2], parts[0], parts[3])
 
 
-def gaps(inputs: Inputs, geo: Geometry) -> list[tuple[str, str, float, bytes | None]]:
-    """Return (group, tier, m², WKB METRIC_SRID or None) of the territory outside any
-    coverage of the group at the tier's level, for each of compute.GAP_CHOICES."""
+def gaps(inputs: Inputs, geo: Geometry) -> list[tuple[str, str, int, float, bytes | None]]:
+    """Return (group, tier, territory index, m², WKB METRIC_SRID or None) of each
+    territory's part outside any coverage of the group at the tier's level, for each of
+    compute.GAP_CHOICES. Each territory's gap is kept apart (not joined across borders), so
+    that an edit rewrites only the gaps of the territories it touches."""
     out = []
     for group, tier in GAP_CHOICES:
         key = (group, LEVELS[tier])
         pieces, where = geo.clipped[key], geo.clipped_zone[key]
-        parts = [
-            overlay.gap(zone, pieces[where == i]) for i, zone in enumerate(inputs.territories_m)
-        ]
-        area = float(shapely.area(np.asarray(parts, dtype=object)).sum()) if parts else 0.0
-        gap = shapely.union_all(overlay.polygons_of(parts)) if parts else None
-        if gap is not None:
+        for i, zone in enumerate(inputs.territories_m):
+            gap = overlay.gap(zone, pieces[where == i])
+            area = float(shapely.area(gap))
             # Slivers of a few nm² left by the overlay collapse in degrees: snap to 1 mm.
             gap = shapely.set_precision(gap, GAP_GRID_M)
-        wkb = None if gap is None or gap.is_empty else shapely.to_wkb(gap)
-        out.append((group, tier, area, wkb))
+            wkb = None if gap.is_empty else shapely.to_wkb(gap)
+            out.append((group, tier, i, area, wkb))
     return out

@@ -122,7 +122,7 @@ def refusal(snapshot: CoverageSnapshot | None, today: date) -> str | None:
     """Why the current snapshot cannot be patched, or None when it can."""
     if snapshot is None:
         return "no current snapshot"
-    if (snapshot.partials or {}).get("version") != 1:
+    if (snapshot.partials or {}).get("version") != p.PARTIALS_VERSION:
         return "the snapshot has no partial sums"
     if snapshot.as_of != today:
         return "the snapshot was computed for another date"
@@ -204,7 +204,7 @@ def _patch(cursor, snapshot: CoverageSnapshot, before, after) -> None:
     snapshot.results = results_assemble(
         territories, gathered, None, wifi_zones_of(as_of), appeals_of(as_of)
     )
-    sql.snapshot_results_set(cursor, snapshot.id, _json(snapshot.results))
+    sql.snapshot_results_set(cursor, snapshot.id, sql.json_text(snapshot.results))
     snapshot.partials = {
         **p.partials_encode(
             area_m2=parts.area_m2,
@@ -214,13 +214,7 @@ def _patch(cursor, snapshot: CoverageSnapshot, before, after) -> None:
         ),
         "signature": snapshot.partials["signature"],
     }
-    sql.snapshot_partials_set(cursor, snapshot.id, _json(snapshot.partials))
-
-
-def _json(value) -> str:
-    import json
-
-    return json.dumps(value)
+    sql.snapshot_partials_set(cursor, snapshot.id, sql.json_text(snapshot.partials))
 
 
 @dataclass
@@ -250,7 +244,7 @@ def _patch_window(cursor, snapshot, parts: p.Partials, edit: Edit, ctx) -> None:
     adr = _patch_villages(cursor, parts, win, srid)
     stored.hexagons_patch(cursor, hex_rows, hex_ll, hex_m, win, adr)
     stored.unserved_patch(cursor, snapshot, win, adr)
-    stored.gaps_patch(cursor, snapshot, win, srid)
+    stored.gaps_patch(cursor, snapshot, win, srid, parts.territory_ids)
 
 
 def _window(cursor, box, parts: p.Partials, edit: Edit, ctx) -> Window:

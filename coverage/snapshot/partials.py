@@ -41,6 +41,11 @@ _TUPLE = {text: key for key, text in _TEXT.items()}
 _FIELDS = tuple(f.name for f in fields(VillageInputs))
 
 
+# 2: the snapshot's gaps are stored per territory (CoverageGap.territory); a snapshot with
+# partial sums of an older version is not patched (a full recomputation replaces it).
+PARTIALS_VERSION = 2
+
+
 # Plain dict comprehensions, not dataclasses.asdict (which deep-copies): 1,500 villages at
 # oblast size are encoded and decoded at every edit.
 def _key_text(values: dict | None) -> dict | None:
@@ -62,7 +67,7 @@ def partials_encode(
             row[name] = _key_text(row[name])
         rows.append(row)
     return {
-        "version": 1,
+        "version": PARTIALS_VERSION,
         "territory_ids": list(tids),
         "area_m2": area_m2,
         "area_covered": _key_text(area_covered),
@@ -82,7 +87,7 @@ class Partials:
 
 def partials_decode(stored: dict) -> Partials | None:
     """Return the partial sums of a stored snapshot, None when it has none (older ones)."""
-    if not stored or stored.get("version") != 1:
+    if not stored or stored.get("version") != PARTIALS_VERSION:
         return None
     villages = []
     for row in stored["villages"]:

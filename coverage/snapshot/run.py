@@ -5,7 +5,6 @@ CoverageSnapshot and makes it current in one transaction, so readers see either 
 snapshot or the new one, never half of it.
 """
 
-import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -48,7 +47,7 @@ def _partials_store(cursor, snapshot, gathered, tids: list[int], signature: list
         ),
         "signature": signature,
     }
-    sql.snapshot_partials_set(cursor, snapshot.id, json.dumps(snapshot.partials))
+    sql.snapshot_partials_set(cursor, snapshot.id, sql.json_text(snapshot.partials))
 
 
 @transaction.atomic
@@ -122,12 +121,12 @@ def coverage_compute(
         # one assembles and encodes the results; nothing else uses the connection meanwhile.
         storing = pool.submit(hexagons.insert, cursor, snapshot.id, table, hexes.copy_prefixes)
         snapshot.results = results_assemble(territories, gathered, zonal, wifi, appeals)
-        encoded = json.dumps(snapshot.results)
+        encoded = sql.json_text(snapshot.results)
         snapshot.input_counts["hexagons"] = storing.result()
         log("H3 hexagons stored")
         sql.snapshot_results_set(cursor, snapshot.id, encoded)
         _partials_store(cursor, snapshot, gathered, tids, signature)
-        sql.gaps_insert(cursor, snapshot.id, back.gaps, srid)
+        sql.gaps_insert(cursor, snapshot.id, back.gaps, srid, tids)
         if adr is not None:
             snapshot.input_counts["unserved_addresses"] = sql.unserved_addresses_copy(
                 cursor, snapshot.id, unserved(inputs, adr)

@@ -100,29 +100,39 @@ _GAP_WRITE = f"""
     WHERE id = %(id)s"""
 
 
-def gaps_patch(cursor, snapshot, win, srid: int) -> None:
-    """Patch each gap inside the window: its parts away from it are kept as stored, the
+def gaps_patch(cursor, snapshot, win, srid: int, territory_ids: list[int]) -> None:
+    """Patch the gap of each territory the window meets (`win.territories` are those of
+    `territory_ids`, in order): its parts away from the window are kept as stored, the
     parts meeting it are cut by it and joined with the new gap inside it."""
-    inside = shapely.intersection(shapely.union_all(win.territories), win.box)
+    inside = shapely.intersection(win.territories, win.box)
+    met = [i for i, part in enumerate(inside.tolist()) if not part.is_empty]
+    if not met:
+        return
     pad = reads.box_of(win.box.buffer(10.0, join_style="mitre"), srid)
+    cursor.execute(
+        'SELECT id, "group", tier, territory_id, area_m2 FROM coverage_coveragegap '
+        "WHERE snapshot_id = %s AND territory_id = ANY(%s)",
+        [snapshot.id, [territory_ids[i] for i in met]],
+    )
+    rows = {(g, t, tid): (gap_id, area) for gap_id, g, t, tid, area in cursor.fetchall()}
     for group, tier in GAP_CHOICES:
         key = (group, LEVELS[tier])
-        cursor.execute(
-            'SELECT id, area_m2 FROM coverage_coveragegap WHERE snapshot_id = %s AND "group" = %s '
-            "AND tier = %s",
-            [snapshot.id, group, tier],
-        )
-        found = cursor.fetchone()
-        if found is None:
-            continue
-        gap_id, area_m2 = found
-        cursor.execute(_GAP_TOUCHED, {**pad, "id": gap_id})
-        wkb = cursor.fetchone()[0]
-        touched = shapely.MultiPolygon() if wkb is None else shapely.from_wkb(bytes(wkb))
-        old_part = shapely.difference(inside, win.old[key])
-        new_part = shapely.difference(inside, win.new[key])
-        local = shapely.union(shapely.difference(touched, win.box), new_part)
-        local = shapely.set_precision(local, GAP_GRID_M)
-        area = area_m2 - float(shapely.area(old_part)) + float(shapely.area(new_part))
-        local_wkb = shapely.to_wkb(shapely.multipolygons(overlay.polygons_of([local])))
-        cursor.execute(_GAP_WRITE, {**pad, "id": gap_id, "wkb": local_wkb, "area": area})
+        for i in met:
+            found = rows.get((group, tier, territory_ids[i]))
+            if found is not None:
+                _gap_patch(cursor, found, inside[i], win, key, pad)
+
+
+def _gap_patch(cursor, found, inside, win, key, pad: dict) -> None:
+    """Patch one stored gap (id, m²) whose territory meets the window in `inside`."""
+    gap_id, area_m2 = found
+    cursor.execute(_GAP_TOUCHED, {**pad, "id": gap_id})
+    wkb = cursor.fetchone()[0]
+    touched = shapely.MultiPolygon() if wkb is None else shapely.from_wkb(bytes(wkb))
+    old_part = shapely.difference(inside, win.old[key])
+    new_part = shapely.difference(inside, win.new[key])
+    local = shapely.union(shapely.difference(touched, win.box), new_part)
+    local = shapely.set_precision(local, GAP_GRID_M)
+    area = area_m2 - float(shapely.area(old_part)) + float(shapely.area(new_part))
+    local_wkb = shapely.to_wkb(shapely.multipolygons(overlay.polygons_of([local])))
+    cursor.execute(_GAP_WRITE, {**pad, "id": gap_id, "wkb": local_wkb, "area": area})

@@ -15,8 +15,10 @@ from django.db import transaction
 
 from bench.incremental_bench import differences, snapshot_state
 from coverage import services
-from coverage.models import CoverageArea, CoverageSnapshot
+from coverage.models import CoverageArea, CoverageGap, CoverageSnapshot
 from coverage.snapshot import partials
+from layers.models import Territory
+from tests.conftest import square
 from tests.coverage.conftest import TECH_SPEEDS, random_polygon
 
 pytestmark = pytest.mark.django_db
@@ -24,10 +26,10 @@ pytestmark = pytest.mark.django_db
 CENTRES = [(32.72, 48.79), (32.80, 48.86), (32.74, 48.80), (32.71, 48.78)]
 
 
-def full_recomputation() -> dict:
+def full_recomputation(territory_ids=None) -> dict:
     """Recompute from scratch in a savepoint rolled back afterwards; return its state."""
     with transaction.atomic():
-        state = snapshot_state(services.coverage_compute().pk)
+        state = snapshot_state(services.coverage_compute(territory_ids=territory_ids).pk)
         transaction.set_rollback(True)
     return state
 
@@ -102,6 +104,44 @@ def test_equality_check_fails_when_the_patch_skips_a_touched_cell(random_world, 
     found = differences(snapshot_state(first.pk), full_recomputation())
     assert any(line.startswith("results") for line in found)
     assert any(line.startswith("hexagons") for line in found)
+
+
+def _gap_areas(snapshot_id: int) -> dict:
+    rows = CoverageGap.objects.filter(snapshot_id=snapshot_id, group="any", tier="covered")
+    return {gap.territory_id: gap.area_m2 for gap in rows}
+
+
+def test_an_edit_across_two_territories_patches_the_gap_of_each(random_world, territory):
+    """Computed over two neighbouring territories together (as the size-M bench does), each
+    territory's gap is stored apart; an area across their border patches both gaps, and the
+    snapshot equals a full recomputation after it is created, moved and deleted."""
+    east = Territory.objects.create(
+        katottg="UA35040110000000001",
+        name_uk="Східна громада",
+        name_en="East community",
+        boundary=square(33.12, 48.80, 0.2),  # shares the meridian 32.92° with `territory`
+    )
+    tids = [territory.pk, east.pk]
+    first = services.coverage_compute(territory_ids=tids)
+    start = _gap_areas(first.pk)
+    assert set(start) == set(tids)
+    across = shapely.box(32.88, 48.78, 32.96, 48.84)
+    area, _ = services.area_create(
+        data=services.AreaInput("ProstoNet", "fibre", 300, 100, _geojson(across))
+    )
+    after = _gap_areas(first.pk)
+    assert CoverageSnapshot.objects.get(pk=first.pk).computed_at > first.computed_at
+    assert all(after[tid] < start[tid] - 1e6 for tid in tids), (start, after)
+    assert differences(snapshot_state(first.pk), full_recomputation(tids)) == []
+    moved = shapely.box(32.90, 48.80, 32.99, 48.86)
+    services.area_update(
+        area_id=area.pk,
+        data=services.AreaInput("ProstoNet", "fibre", 300, 100, _geojson(moved)),
+    )
+    assert differences(snapshot_state(first.pk), full_recomputation(tids)) == []
+    services.area_delete(area_id=area.pk)
+    assert _gap_areas(first.pk) == pytest.approx(start, rel=1e-9)
+    assert differences(snapshot_state(first.pk), full_recomputation(tids)) == []
 
 
 def test_an_edit_not_seen_by_the_snapshot_refuses_the_next_patch(random_world):
