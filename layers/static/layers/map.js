@@ -243,6 +243,7 @@
    */
   function create(element, options) {
     options = options || {};
+    window.HromadaMap.requested += 1;
     return HromadaStyles.load().then(function (doc) {
       var map = new maplibregl.Map({
         container: element,
@@ -330,5 +331,8 @@
     create: create, fit: fit, territoryBounds: territoryBounds, paints: paints, draw: draw,
     markerColour: markerColour, show: show, text: text, isPhone: isPhone,
     STREET_ZOOM: STREET_ZOOM,
+    // How many maps the page has asked for: tests and tools wait for those to be idle,
+    // and know that a page with none (the print form before its area is drawn) has none.
+    requested: 0,
   };
 })();
