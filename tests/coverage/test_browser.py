@@ -87,6 +87,12 @@ def test_planner_signs_in_and_sees_accepted_challenges_on_the_map_and_by_area(
         ".map(f => f.properties.report_number)).size"
     )
     assert accepted == 1
+    # The challenge symbols lie under the village names: a symbol never hides a name.
+    order = page.evaluate(
+        "() => document.getElementById('coverage-map').coverageMap.getStyle().layers"
+        ".map(layer => layer.id)"
+    )
+    assert order.index("challenges-circle") < order.index("settlements-label"), order
     table = page.locator("table.challenges").inner_text()
     assert "Київстар" in table and world["report"].number in table
     assert "Оскарження покриття" in page.content()

@@ -22,8 +22,9 @@
   function challenges(doc) {
     if (!S.legend(doc, "coverage-challenges")) { el.dataset.challengesReady = "error"; return; }
     getJSON(d.challenges).then(function (data) {
+      // Under the village names, as every other page layer here: a symbol never hides a name.
       M.draw(map, "challenges", data, M.paints(map, "layers", "coverage-challenges", "planning"),
-        { layer: "challenges" });
+        { layer: "challenges", before: "settlements-label" });
       map.addControl(new HromadaMapControls.Toggles([{ id: "challenges", title: d.labelChallenges }], {}), "top-left");
       map.on("click", "challenges-circle", function (event) {
         var p = event.features[0].properties;
