@@ -2,12 +2,14 @@
 
 import csv
 import io
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import get_language
@@ -191,6 +193,8 @@ def planning(request):
         "settlements_total": len(results["settlements"]),
         "plan_rows_shown": PLAN_ROWS,
         "duration_s": round(snapshot.duration_ms / 1000, 1),
+        # "0 minutes ago" reads as a fault: under a minute, the page says "just now".
+        "computed_just_now": timezone.now() - snapshot.computed_at < timedelta(minutes=1),
         "plan": planning_selectors.connection_plan(results),
         "village": _village(request, results),
         "charts": _charts(snapshot),

@@ -3,7 +3,7 @@ its downloads, one village, the charts' numbers."""
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import shapely
@@ -173,3 +173,17 @@ def test_ukrainian_collation_puts_i_after_z_not_first():
         "Іванківці",
         "Їжаківка",
     ]
+
+
+def test_the_figures_age_reads_just_now_then_minutes_ago(planner_client, world):
+    """A snapshot made under a minute ago is "just now", never "0 minutes ago"."""
+    import time_machine
+    from django.utils import timezone
+
+    html = planner_client.get("/planning/").content.decode()
+    assert "Дані обчислено щойно (" in html and "0 хвилин" not in html
+    planner_client.cookies["django_language"] = "en"
+    assert "Figures computed just now (" in planner_client.get("/planning/").content.decode()
+    with time_machine.travel(timezone.now() + timedelta(minutes=5, seconds=3)):
+        html = planner_client.get("/planning/").content.decode()
+    assert "Figures computed 5\xa0minutes ago (" in html and "just now" not in html
