@@ -113,6 +113,7 @@ def gaps_geojson(*, tier: str, group: str = "any") -> str:
         properties={
             "group": "group",
             "tier": "tier",
+            "territory_katottg": "territory__katottg",
             "area_m2": "area_m2",
             "as_of": F("snapshot__as_of"),
         },
@@ -130,13 +131,14 @@ def gaps_gpkg(*, tier: str, group: str = "any") -> bytes:
     _gap_checked(group, tier)
     snapshot = snapshot_current()
     gaps = list(
-        CoverageGap.objects.filter(snapshot=snapshot, group=group, tier=tier).order_by(
-            "territory_id", "id"
-        )
+        CoverageGap.objects.filter(snapshot=snapshot, group=group, tier=tier)
+        .select_related("territory")
+        .order_by("territory_id", "id")
     )
     frame = gpd.GeoDataFrame(
         {
             "tier": [gap.tier for gap in gaps],
+            "territory_katottg": [gap.territory.katottg if gap.territory else None for gap in gaps],
             "area_m2": [gap.area_m2 for gap in gaps],
             "as_of": [str(snapshot.as_of)] * len(gaps),
         },

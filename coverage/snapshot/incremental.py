@@ -128,8 +128,11 @@ def refusal(snapshot: CoverageSnapshot | None, today: date) -> str | None:
         return "the snapshot was computed for another date"
     if "population_raster" in snapshot.input_counts:
         return "a population raster is loaded"
+    territories = Territory.objects.filter(pk__in=snapshot.partials["territory_ids"])
+    if territories.count() != len(set(snapshot.partials["territory_ids"])):
+        return "a territory of the snapshot was deleted"
     # The CRS a full run would use now: the zone stored with the snapshot's territories.
-    srid = metric_srid_of(Territory.objects.filter(pk__in=snapshot.partials["territory_ids"]))
+    srid = metric_srid_of(territories)
     wanted = parameters_of(today, thresholds_from_settings(), srid)
     if snapshot.parameters != wanted:
         return "the settings changed since the snapshot"
@@ -227,6 +230,7 @@ class Window:
     new: dict
     new_areas: tuple  # (geoms, technology, level, down, up) of the areas after the edit
     territories: np.ndarray
+    territory_ids: list  # the id of each of `territories`, in order
 
 
 def _patch_window(cursor, snapshot, parts: p.Partials, edit: Edit, ctx) -> None:
@@ -244,7 +248,7 @@ def _patch_window(cursor, snapshot, parts: p.Partials, edit: Edit, ctx) -> None:
     adr = _patch_villages(cursor, parts, win, srid)
     stored.hexagons_patch(cursor, hex_rows, hex_ll, hex_m, win, adr)
     stored.unserved_patch(cursor, snapshot, win, adr)
-    stored.gaps_patch(cursor, snapshot, win, srid, parts.territory_ids)
+    stored.gaps_patch(cursor, snapshot, win, srid)
 
 
 def _window(cursor, box, parts: p.Partials, edit: Edit, ctx) -> Window:
@@ -254,7 +258,8 @@ def _window(cursor, box, parts: p.Partials, edit: Edit, ctx) -> Window:
     others = [r for r in rows if r[0] not in edit.ids]
     old = _arrays(others + edit.before, srid, t)
     new = _arrays(others + edit.after, srid, t)
-    ter = shapely.from_wkb([bytes(w) for _, w in sql.territories(cursor, parts.territory_ids)])
+    found = sql.territories(cursor, parts.territory_ids)
+    ter = shapely.from_wkb([bytes(w) for _, w in found])
     return Window(
         box=box,
         sql_box=sql_box,
@@ -262,6 +267,7 @@ def _window(cursor, box, parts: p.Partials, edit: Edit, ctx) -> Window:
         new=p.clipped_unions(new[0], new[1], new[2], box),
         new_areas=new,
         territories=overlay.reproject(ter, 4326, srid),
+        territory_ids=[tid for tid, _ in found],
     )
 
 

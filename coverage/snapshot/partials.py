@@ -14,6 +14,7 @@ area(U_old ∩ Z ∩ W), where U ∩ W is the union of the areas meeting W, each
 A point outside W keeps its level; a point inside W gets its level from U ∩ W.
 """
 
+import math
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -73,6 +74,23 @@ def partials_encode(
         "area_covered": _key_text(area_covered),
         "villages": rows,
     }
+
+
+def finite_or_fail(*values) -> None:
+    """Raise ValueError on a NaN or infinite number anywhere in `values` (dicts, lists,
+    numbers). The results are assembled from the partial sums, and the JSON encoder
+    (orjson) would store a NaN as null, so a broken sum fails the computation loudly. A
+    full computation checks its sums here (~80 ms at size M); a patch checks only what it
+    adds to them (area_deltas)."""
+    stack = list(values)
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list | tuple):
+            stack.extend(value)
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"a coverage partial sum is {value}")
 
 
 @dataclass
@@ -136,6 +154,8 @@ def area_deltas(old: dict, new: dict, zones: np.ndarray) -> dict[Key, np.ndarray
         before = overlay.overlaps(overlay.polygons_of([old[key]]), zones)[0]
         after = overlay.overlaps(overlay.polygons_of([new[key]]), zones)[0]
         out[key] = after - before
+        if not np.isfinite(out[key]).all():
+            raise ValueError(f"a coverage area change of {key} is not a finite number")
     return out
 
 

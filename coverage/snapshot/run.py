@@ -24,7 +24,7 @@ from coverage.snapshot.inputs import (
     territories_get,
     thresholds_from_settings,
 )
-from coverage.snapshot.partials import partials_encode
+from coverage.snapshot.partials import finite_or_fail, partials_encode
 from coverage.snapshot.people import population_sums
 from coverage.snapshot.results import appeals_of, results_assemble, snapshot_start, wifi_zones_of
 from coverage.snapshot.unions import Progress
@@ -38,6 +38,7 @@ def _noop(message: str) -> None:
 
 def _partials_store(cursor, snapshot, gathered, tids: list[int], signature: list) -> None:
     """Store the partial sums the results were assembled from (incremental.py)."""
+    finite_or_fail(gathered.area_m2, gathered.area_covered, [vars(v) for v in gathered.villages])
     snapshot.partials = {
         **partials_encode(
             area_m2=gathered.area_m2,

@@ -100,10 +100,11 @@ _GAP_WRITE = f"""
     WHERE id = %(id)s"""
 
 
-def gaps_patch(cursor, snapshot, win, srid: int, territory_ids: list[int]) -> None:
-    """Patch the gap of each territory the window meets (`win.territories` are those of
-    `territory_ids`, in order): its parts away from the window are kept as stored, the
-    parts meeting it are cut by it and joined with the new gap inside it."""
+def gaps_patch(cursor, snapshot, win, srid: int) -> None:
+    """Patch the gap of each territory the window meets (`win.territories`, whose ids are
+    `win.territory_ids`): its parts away from the window are kept as stored, the parts
+    meeting it are cut by it and joined with the new gap inside it."""
+    territory_ids = win.territory_ids
     inside = shapely.intersection(win.territories, win.box)
     met = [i for i, part in enumerate(inside.tolist()) if not part.is_empty]
     if not met:

@@ -7,6 +7,7 @@ they are stored on (symmetric difference ≤ 1 mm × perimeter). The comparison 
 bench/incremental_bench.py's `differences`, which the bench runs at demo size and size M.
 """
 
+import json
 import random
 
 import pytest
@@ -16,6 +17,7 @@ from django.db import transaction
 from bench.incremental_bench import differences, snapshot_state
 from coverage import services
 from coverage.models import CoverageArea, CoverageGap, CoverageSnapshot
+from coverage.selectors import gaps_geojson
 from coverage.snapshot import partials
 from layers.models import Territory
 from tests.conftest import square
@@ -142,6 +144,29 @@ def test_an_edit_across_two_territories_patches_the_gap_of_each(random_world, te
     services.area_delete(area_id=area.pk)
     assert _gap_areas(first.pk) == pytest.approx(start, rel=1e-9)
     assert differences(snapshot_state(first.pk), full_recomputation(tids)) == []
+    # The gap's export has one feature per territory, each saying which.
+    features = json.loads(gaps_geojson(tier="covered"))["features"]
+    codes = sorted(f["properties"]["territory_katottg"] for f in features)
+    assert codes == sorted([territory.katottg, east.katottg])
+
+
+def test_a_snapshot_whose_territory_was_deleted_is_not_patched(random_world, territory):
+    """The patch pairs each territory with its gap; a territory gone since the snapshot
+    leaves the snapshot as it was (its age shown, the recompute button there)."""
+    east = Territory.objects.create(
+        katottg="UA35040110000000001",
+        name_uk="Східна громада",
+        name_en="East community",
+        boundary=square(33.12, 48.80, 0.2),
+    )
+    first = services.coverage_compute(territory_ids=[territory.pk, east.pk])
+    east.delete()
+    services.area_create(
+        data=services.AreaInput(
+            "ProstoNet", "fibre", 300, 100, _geojson(shapely.box(32.70, 48.77, 32.73, 48.80))
+        )
+    )
+    assert CoverageSnapshot.objects.get(pk=first.pk).computed_at == first.computed_at
 
 
 def test_an_edit_not_seen_by_the_snapshot_refuses_the_next_patch(random_world):
@@ -198,3 +223,11 @@ def test_an_area_changed_in_the_admin_patches_the_snapshot(random_world, admin_c
     patched = snapshot_state(first.pk)
     assert patched["snapshot"].computed_at > first.computed_at
     assert differences(patched, full_recomputation()) == []
+
+
+def test_a_partial_sum_that_is_not_a_number_fails_loudly():
+    """orjson would store a NaN as null: the sums are checked before they are stored."""
+    partials.finite_or_fail(1.0, {"fixed:2": 3.5}, [{"addresses": 4, "population": None}])
+    for broken in (float("nan"), float("inf"), -float("inf")):
+        with pytest.raises(ValueError):
+            partials.finite_or_fail(1.0, [{"area_covered": {"any:0": broken}}])

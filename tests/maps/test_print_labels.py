@@ -35,37 +35,78 @@ def sheets(django_db_setup, django_db_blocker, demo):  # noqa: F811
 
 
 def collisions(pdf: bytes) -> list[tuple[int, str, str]]:
-    """Return (page, char, char) of characters of different texts that overlap: two
-    characters overlap when they share more than SLIVER (neighbours in the text stream:
-    KERNING) of the narrower one's width and half of the lower one's height. Neighbours
-    that are both turned (a street name along its line) are one text: their upright boxes
-    overlap by construction. Each character is compared with every later one on its page,
-    the later ones at once (numpy: a pack page has over a thousand characters)."""
-    found = []
+    """Return (page, char, char) of characters of different texts that overlap (see
+    page_collisions) on every page of `pdf`."""
     with pdfplumber.open(io.BytesIO(pdf)) as document:
-        for number, page in enumerate(document.pages, start=1):
-            chars = [c for c in page.chars if c["text"].strip()]
-            x0, x1, top, bottom = (
-                np.asarray([c[key] for c in chars], dtype=float)
-                for key in ("x0", "x1", "top", "bottom")
-            )
-            wide, tall = x1 - x0, bottom - top
-            for i in range(len(chars) - 1):
-                later = slice(i + 1, None)
-                width = np.minimum(x1[i], x1[later]) - np.maximum(x0[i], x0[later])
-                height = np.minimum(bottom[i], bottom[later]) - np.maximum(top[i], top[later])
-                share = np.full(len(width), SLIVER)
-                share[0] = KERNING  # the next character in the text stream
-                hit = (width > share * np.minimum(wide[i], wide[later])) & (
-                    height > 0.5 * np.minimum(tall[i], tall[later])
-                )
-                if turned(chars[i]) and turned(chars[i + 1]):
-                    hit[0] = False
-                found += [
-                    (number, chars[i]["text"], chars[i + 1 + k]["text"])
-                    for k in np.flatnonzero(hit)
-                ]
+        return [
+            (number, a, b)
+            for number, page in enumerate(document.pages, start=1)
+            for a, b in page_collisions([c for c in page.chars if c["text"].strip()])
+        ]
+
+
+def page_collisions(chars: list[dict]) -> list[tuple[str, str]]:
+    """Return (char, char) of characters of different texts that overlap: two characters
+    overlap when they share more than SLIVER (neighbours in the text stream: KERNING) of
+    the narrower one's width and half of the lower one's height. Neighbours that are both
+    turned (a street name along its line) are one text: their upright boxes overlap by
+    construction. Each character is compared with every later one at once (numpy: a pack
+    page has over a thousand characters)."""
+    found = []
+    x0, x1, top, bottom = (
+        np.asarray([c[key] for c in chars], dtype=float) for key in ("x0", "x1", "top", "bottom")
+    )
+    wide, tall = x1 - x0, bottom - top
+    for i in range(len(chars) - 1):
+        later = slice(i + 1, None)
+        width = np.minimum(x1[i], x1[later]) - np.maximum(x0[i], x0[later])
+        height = np.minimum(bottom[i], bottom[later]) - np.maximum(top[i], top[later])
+        share = np.full(len(width), SLIVER)
+        share[0] = KERNING  # the next character in the text stream
+        hit = (width > share * np.minimum(wide[i], wide[later])) & (
+            height > 0.5 * np.minimum(tall[i], tall[later])
+        )
+        if turned(chars[i]) and turned(chars[i + 1]):
+            hit[0] = False
+        found += [(chars[i]["text"], chars[i + 1 + k]["text"]) for k in np.flatnonzero(hit)]
     return found
+
+
+def _page_collisions_by_definition(chars: list[dict]) -> list[tuple[str, str]]:
+    """page_collisions pair by pair, as its docstring says (the oracle of its test)."""
+    found = []
+    for i, a in enumerate(chars):
+        for j in range(i + 1, len(chars)):
+            b = chars[j]
+            if j == i + 1 and turned(a) and turned(b):
+                continue
+            width = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
+            height = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+            narrow = min(a["x1"] - a["x0"], b["x1"] - b["x0"])
+            low = min(a["bottom"] - a["top"], b["bottom"] - b["top"])
+            share = KERNING if j == i + 1 else SLIVER
+            if width > share * narrow and height > 0.5 * low:
+                found.append((a["text"], b["text"]))
+    return found
+
+
+def test_page_collisions_equals_the_pairwise_definition_on_random_pages():
+    import random
+
+    rng = random.Random(5)
+    for _ in range(60):
+        chars = []
+        for n in range(rng.randint(0, 60)):
+            x, y, w, h = (
+                rng.uniform(0, 80),
+                rng.uniform(0, 80),
+                rng.uniform(0, 8),
+                rng.uniform(0, 9),
+            )
+            tilt = rng.choice([0.0, 0.0, 0.5])
+            chars.append({"text": chr(0x430 + n % 32), "x0": x, "x1": x + w, "top": y,
+                          "bottom": y + h, "matrix": (1.0, tilt, -tilt, 1.0, x, y)})  # fmt: skip
+        assert page_collisions(chars) == _page_collisions_by_definition(chars)
 
 
 def turned(char) -> bool:
