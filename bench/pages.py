@@ -91,13 +91,15 @@ MAPLIBRE_IDLE_JS = """
 () => new Promise((found) => {
   // A page with the map client (window.HromadaMap) makes its maps once the style
   // document has come, which may be after "load": wait for them (at most 30 s). A page
-  // that asked for none by "load" (and 250 ms after it) has none to wait for.
+  // that asked for none by "load" (and 250 ms after it), with no style document on its
+  // way (pages make their maps once it is in), has none to wait for.
   const start = Date.now();
   (function poll() {
     const maps = [].concat(window.hromadaMap || [], window.hromadaMaps || [])
       .filter(map => map && typeof map.loaded === 'function');
     const client = window.HromadaMap;
-    const none = client && client.requested === 0 && Date.now() - start > 250;
+    const styling = window.HromadaStyles && window.HromadaStyles.pending();
+    const none = client && client.requested === 0 && !styling && Date.now() - start > 250;
     if (maps.length || !client || none || Date.now() - start > 30000) { found(maps); }
     else { setTimeout(poll, 50); }
   })();

@@ -16,6 +16,7 @@
   "use strict";
 
   var loaded = null;
+  var waiting = false;
 
   function documentUrl() {
     var meta = document.querySelector('meta[name="hromada-style"]');
@@ -28,14 +29,21 @@
       var url = documentUrl();
       // As the page's <link rel="preload" as="fetch" crossorigin> asks (same mode, same
       // credentials, no extra header), so that this fetch takes the preloaded answer.
+      waiting = true;
       loaded = fetch(url, { credentials: "same-origin" })
         .then(function (response) {
           if (!response.ok) { throw new Error(url + ": HTTP " + response.status); }
           return response.json();
         });
+      // Cleared before the pages' own callbacks run (they are chained after this one),
+      // so a page that makes its map once the document is in has asked for it by then.
+      loaded.then(function () { waiting = false; }, function () { waiting = false; });
     }
     return loaded;
   }
+
+  /** Whether the style document is on its way (tests and tools wait for the maps). */
+  function pending() { return waiting; }
 
   function metadata(doc, key) {
     return (doc && doc.metadata && doc.metadata[key]) || {};
@@ -55,5 +63,7 @@
 
   function api(doc, name) { return metadata(doc, "hromada:api")[name]; }
 
-  window.HromadaStyles = { load: load, legend: legend, variant: variant, api: api };
+  window.HromadaStyles = {
+    load: load, legend: legend, variant: variant, api: api, pending: pending,
+  };
 })();
