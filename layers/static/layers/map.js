@@ -256,9 +256,6 @@
         dragRotate: false,
         pitchWithRotate: false,
         cooperativeGestures: false,
-        // Labels appear at once instead of in a 300 ms fade: the map is not idle (the page
-        // not ready) until the fade ends, a third of a second on a slow phone.
-        fadeDuration: 0,
       });
       map.touchZoomRotate.disableRotation();
       map.hromada = { doc: doc, options: options };
