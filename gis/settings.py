@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.gis",
     "django.contrib.postgres",
+    # naturaltime: "2 години тому" / "2 hours ago", "щойно" / "now" (the moderation queue).
+    "django.contrib.humanize",
     "ninja",
     "simple_history",
     "core",

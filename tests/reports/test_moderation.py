@@ -72,6 +72,28 @@ def test_the_queue_filters_by_state_and_shows_the_oldest_first(mod_client, make_
     assert second.number in page.text and first.number not in page.text
 
 
+def test_the_queue_says_how_long_ago_each_report_came_in_both_languages(mod_client, make_report):
+    """A new report's age reads "зараз" / "now" (or seconds ago), later "2 години тому" /
+    "2 hours ago"; never a bare "0 хвилин" (Django's timesince) that reads as a duration."""
+    import re
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    def ages() -> list[str]:
+        page = mod_client.get("/moderation/").text
+        return re.findall(r'<span class="hint">([^<]*)</span>', page)
+
+    make_report()
+    fresh = ages()
+    assert fresh and all(a == "зараз" or re.fullmatch(r"\d+\xa0секунд[иу]? тому", a) for a in fresh)
+    with time_machine.travel(timezone.now() + timedelta(hours=2, minutes=1)):
+        assert ages() == ["2\xa0години тому"]
+        mod_client.cookies["django_language"] = "en"
+        assert ages() == ["2\xa0hours ago"]
+
+
 def test_the_queue_filters_by_age(mod_client, make_report):
     report = make_report()
     page = mod_client.get("/moderation/?state=open&age=7")
