@@ -23,7 +23,6 @@ def _private(settings, tmp_path):
     from tests.helpers.isolation import private_cache_and_media
 
     private_cache_and_media(settings, tmp_path, "roles-tests")
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ import pytest
 from tests.security.conftest import _isolated  # noqa: F401 — shared fixture
 
 ROLES = ("anonymous", "resident", "planner", "moderator", "address_editor", "admin")
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def make_role_users() -> dict:
@@ -59,14 +58,12 @@ def crawl_world(django_db_setup, django_db_blocker):
     session did so inside the test's own savepoint, undone when the test ends, so the
     next test finds the session as it was made here.
     """
-    from django.test.utils import override_settings
-
     from coverage.services import coverage_compute
     from tests.conftest import make_facility, make_settlement, make_territory
     from tests.helpers.db import rolled_back
     from tests.security.conftest import make_world
 
-    with rolled_back(django_db_blocker), override_settings(PASSWORD_HASHERS=FAST_HASHER):
+    with rolled_back(django_db_blocker):
         settlement = make_settlement(make_territory())
         objects = make_world(settlement, make_facility(settlement))
         coverage_compute()

@@ -26,8 +26,6 @@ def _isolated(settings, tmp_path):
     """A private cache (rate limits, lock-outs) and media directory for every test."""
     private_cache_and_media(settings, tmp_path, "security-tests")
     settings.LANGUAGE_CODE = "uk"
-    # Fast hashing: the login tests sign in dozens of times on a shared 2-core machine.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _user(username: str, *, groups=(), is_staff=False, is_superuser=False) -> User:
