@@ -6,7 +6,7 @@ snapshot or the new one, never half of it.
 """
 
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import replace
 from datetime import date
 
@@ -51,6 +51,32 @@ def _partials_store(cursor, snapshot, gathered, tids: list[int], signature: list
     sql.snapshot_partials_set(cursor, snapshot.id, sql.json_text(snapshot.partials))
 
 
+# The computation's two threads are kept for the process's life: pyproj builds its PROJ
+# transformer again in every new thread (42 ms of CPU each), and fresh threads made two of
+# them per computation, most of a demo-size computation's time. Two computations of one
+# process never use them at once: each takes the advisory lock before submitting.
+_THREADS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="coverage-compute")
+
+
+class _KeptThreads:
+    """Submit to the kept threads; on leaving, wait for all that was submitted (as leaving
+    a `with ThreadPoolExecutor()` block does), so no task outlives the cursor it uses."""
+
+    def __init__(self):
+        self.futures: list[Future] = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        wait(self.futures)
+
+    def submit(self, fn, *args) -> Future:
+        future = _THREADS.submit(fn, *args)
+        self.futures.append(future)
+        return future
+
+
 @transaction.atomic
 def coverage_compute(
     *,
@@ -89,7 +115,7 @@ def coverage_compute(
     }
     # Threads: GEOS, pyproj and PostgreSQL (psycopg waits) release the GIL, so the unions,
     # the H3 hexagons, the reads and the writes run side by side on the cores.
-    with connection.cursor() as cursor, ThreadPoolExecutor(max_workers=2) as pool:
+    with connection.cursor() as cursor, _KeptThreads() as pool:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext('coverage_compute'))")
         rows = read_areas(cursor, tids, as_of)
         # What the snapshot was computed from, for snapshot_patch to tell whether an edit
