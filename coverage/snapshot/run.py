@@ -5,6 +5,7 @@ CoverageSnapshot and makes it current in one transaction, so readers see either 
 snapshot or the new one, never half of it.
 """
 
+import os
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import replace
@@ -56,6 +57,16 @@ def _partials_store(cursor, snapshot, gathered, tids: list[int], signature: list
 # them per computation, most of a demo-size computation's time. Two computations of one
 # process never use them at once: each takes the advisory lock before submitting.
 _THREADS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="coverage-compute")
+
+
+def _threads_after_fork() -> None:
+    """A forked child has none of its parent's threads, but a pool copied from a parent
+    that used it still counts them, and would start no new one: give the child its own."""
+    global _THREADS  # noqa: PLW0603 — the one pool of this process, replaced in a child
+    _THREADS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="coverage-compute")
+
+
+os.register_at_fork(after_in_child=_threads_after_fork)
 
 
 class _KeptThreads:
