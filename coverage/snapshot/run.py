@@ -56,14 +56,18 @@ def _partials_store(cursor, snapshot, gathered, tids: list[int], signature: list
 # transformer again in every new thread (42 ms of CPU each), and fresh threads made two of
 # them per computation, most of a demo-size computation's time. Two computations of one
 # process never use them at once: each takes the advisory lock before submitting.
-_THREADS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="coverage-compute")
+def _new_threads() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="coverage-compute")
+
+
+_THREADS = _new_threads()
 
 
 def _threads_after_fork() -> None:
     """A forked child has none of its parent's threads, but a pool copied from a parent
     that used it still counts them, and would start no new one: give the child its own."""
     global _THREADS  # noqa: PLW0603 — the one pool of this process, replaced in a child
-    _THREADS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="coverage-compute")
+    _THREADS = _new_threads()
 
 
 os.register_at_fork(after_in_child=_threads_after_fork)

@@ -148,3 +148,11 @@ def gps_exif() -> bytes:
 
 def point(lat=INSIDE["lat"], lon=INSIDE["lon"]) -> Point:
     return Point(lon, lat, srid=4326)
+
+
+@pytest.fixture
+def steady_counters(monkeypatch):
+    """Rate counters without their chance purge: one hit in a hundred also deletes
+    long-expired counters (core.ratelimit.PURGE_CHANCE), a statement more by chance, which
+    an SQL-budget test must not count."""
+    monkeypatch.setattr("core.ratelimit.PURGE_CHANCE", 0)

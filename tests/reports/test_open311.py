@@ -1,9 +1,7 @@
 """Open311 GeoReport v2 under /open311/v2/: every endpoint in XML and JSON, every error."""
 
 import json
-from contextlib import contextmanager
 from datetime import timedelta
-from unittest.mock import patch
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -482,32 +480,19 @@ POST_MAX_QUERIES = 9
 COMPLAINT_EXTRA_QUERIES = 2
 
 
-@contextmanager
-def at_most_queries(limit: int):
-    """Fail when the block runs more than `limit` SQL statements, listing them all
-    (pytest-django's fixture lists them only under -v)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    # One hit in a hundred also deletes long-expired rate counters (core.ratelimit): a
-    # statement more, by chance (it failed a full run once); the budget is the usual hit's.
-    with patch("core.ratelimit.PURGE_CHANCE", 0), CaptureQueriesContext(connection) as context:
-        yield
-    statements = [query["sql"] for query in context.captured_queries]
-    assert len(statements) <= limit, f"{len(statements)} statements:\n" + "\n\n".join(statements)
-
-
 def test_one_post_stays_within_its_sql_budget(
     client,
     territory,
     settlement,
     category,
     api_key,
+    django_assert_max_num_queries,
     django_capture_on_commit_callbacks,
+    steady_counters,
 ):
     capture = django_capture_on_commit_callbacks
     assert post_committed(client, "json", post_data(api_key), capture).status_code == 201
-    with at_most_queries(POST_MAX_QUERIES):
+    with django_assert_max_num_queries(POST_MAX_QUERIES):
         response = post_committed(client, "json", post_data(api_key), capture)
     assert response.status_code == 201, response.content
     assert Report.objects.count() == 2
@@ -519,7 +504,9 @@ def test_a_coverage_complaint_post_stays_within_its_sql_budget(
     settlement,
     signal_category,
     api_key,
+    django_assert_max_num_queries,
     django_capture_on_commit_callbacks,
+    steady_counters,
 ):
     from coverage.models import CoverageChallenge
 
@@ -527,7 +514,7 @@ def test_a_coverage_complaint_post_stays_within_its_sql_budget(
     data = post_data(api_key, service_code="no_signal", **{"attribute[size]": None})
     data["attribute[service][]"] = ["data"]
     assert post_committed(client, "json", data, capture).status_code == 201
-    with at_most_queries(POST_MAX_QUERIES + COMPLAINT_EXTRA_QUERIES):
+    with django_assert_max_num_queries(POST_MAX_QUERIES + COMPLAINT_EXTRA_QUERIES):
         response = post_committed(client, "json", data, capture)
     assert response.status_code == 201, response.content
     assert CoverageChallenge.objects.count() == 2
