@@ -26,6 +26,12 @@ the page's maps (performance.now(), from navigation start). Beside it, "settled"
 last `idle` of any map once the network has been quiet for QUIET_S (the measure of the
 earlier runs, which also waits for late work no visitor waits for).
 
+`--floor` adds a baseline measured in the same run: a bare page (served from memory to
+the browser at our server's origin) with nothing but MapLibre, its stylesheet, and our
+basemap's raster tiles in a map as large as /map/'s and on its view (the same tiles),
+loaded the same way (its warm reload is not comparable: the page itself is not cached).
+No page of ours that draws with MapLibre can be usable sooner than that.
+
 `--timeline` prints where the time went on each page's cold load (bench/phone_timeline.py):
 the HTML, each request (scripts, the style document, the first and last tile per kind),
 each script's evaluation, the map's construction, style, `load`, first data per source
@@ -56,6 +62,7 @@ from bench.phone_metrics import (
     NetworkLog,
     PageResult,
     breakdown_text,
+    floor_line,
     network_conditions,
     row,
 )
@@ -160,9 +167,63 @@ class MapLoad:
     warm_timeline: dict
 
 
-def measure_map(browser, base: str, url: str, name: str) -> MapLoad:
-    """Load `url` cold (a new context: empty cache), then reload it warm."""
+FLOOR_PATH = "/__bench_floor__/"
+FLOOR_HTML = """<!DOCTYPE html><html lang="uk"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>floor</title>
+<link rel="stylesheet" href="%(css)s">
+<style>body { margin: 0 } #map { width: %(width)dpx; height: %(height)dpx }</style>
+</head><body><div id="map"></div><script src="%(js)s"></script><script>
+const map = new maplibregl.Map({ container: "map", attributionControl: false,
+  style: { version: 8, sources: { basemap: { type: "raster", tiles: [%(tiles)s],
+    tileSize: 256 } }, layers: [{ id: "basemap", type: "raster", source: "basemap",
+    paint: { "raster-fade-duration": 0 } }] },
+  center: %(center)s, zoom: %(zoom)s });
+window.hromadaMaps = [map];
+map.on("load", () => document.body.setAttribute("data-map-ready", "true"));
+</script></body></html>"""
+
+
+def floor_html(browser, base: str) -> str:
+    """The floor page (see the module doc): MapLibre's own files as /map/ links them, the
+    basemap tile URL from the style document, and a map of the size and view /map/'s map
+    has on the phone (read from /map/ once it is idle)."""
+    import re
+    from urllib.request import Request, urlopen
+
+    with urlopen(Request(f"{base}/tiles/style.json"), timeout=60) as response:  # noqa: S310
+        style = json.load(response)
     context = phone_context(browser, base)
+    try:
+        page = context.new_page()
+        page.goto(page_named("map").url(base), wait_until="load")
+        page.wait_for_selector("[data-map-ready]")
+        html = page.content()
+        box = page.locator(".maplibregl-map").first.bounding_box()
+        view = page.evaluate(
+            "() => { const m = window.hromadaMap; m.stop(); const c = m.getCenter();"
+            " return { center: [c.lng, c.lat], zoom: m.getZoom() }; }"
+        )
+    finally:
+        context.close()
+    static = re.findall(r'(?:src|href)="([^"]*vendor/maplibre-gl/maplibre-gl[^"]*)"', html)
+    tiles = style["sources"]["basemap"]["tiles"]
+    return FLOOR_HTML % {
+        "css": next(url for url in static if url.endswith(".css")),
+        "js": next(url for url in static if url.endswith(".js")),
+        "width": round(box["width"]),
+        "height": round(box["height"]),
+        "tiles": ", ".join(json.dumps(base + t if t.startswith("/") else t) for t in tiles),
+        "center": json.dumps(view["center"]),
+        "zoom": json.dumps(view["zoom"]),
+    }
+
+
+def measure_map(browser, base: str, url: str, name: str, floor: str | None = None) -> MapLoad:
+    """Load `url` cold (a new context: empty cache), then reload it warm; `floor`, when
+    given, is the HTML the browser gets for `url` (the floor page)."""
+    context = phone_context(browser, base)
+    if floor is not None:
+        context.route(url, lambda route: route.fulfill(body=floor, content_type="text/html"))
     context.add_init_script(IDLE_RECORDER_JS % json.dumps(PAGE_DATA.get(name)))
     context.add_init_script(TIMELINE_JS)
     try:
@@ -201,11 +262,14 @@ def measure_html(browser, base: str, url: str) -> tuple[int, float]:
         context.close()
 
 
-def measure(browser, base: str, name: str) -> tuple[PageResult, MapLoad]:
-    url = page_named(name).url(base)
-    load = measure_map(browser, base, url, name)
+def measure(browser, base: str, name: str, floor: str | None = None) -> tuple[PageResult, MapLoad]:
+    url = base + FLOOR_PATH if floor is not None else page_named(name).url(base)
+    load = measure_map(browser, base, url, name, floor)
     cold, warm = load.cold, load.warm
-    html_bytes, html_s = measure_html(browser, base, url)
+    if floor is None:
+        html_bytes, html_s = measure_html(browser, base, url)
+    else:
+        html_bytes, html_s = len(floor), 0.0
     result = PageResult(
         name=name,
         usable_s=load.usable_s,
@@ -273,6 +337,11 @@ def run(args, names: list[str], upstream: FakeTileServer | None, cache_dir: str)
                 results.append(result)
                 loads.append(load)
                 print(row(result), flush=True)
+            if args.floor:
+                floor, load = measure(browser, server.url, "floor", floor_html(browser, server.url))
+                print(floor_line(floor, results), flush=True)
+                results.append(floor)
+                loads.append(load)
             browser.close()
         for result in results:
             print(
@@ -297,6 +366,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--basemap", choices=["osm", "own"], default="osm")
     parser.add_argument("--tile-rows", type=int, default=128, help="noisy rows of the fake tile")
     parser.add_argument("--timeline", action="store_true", help="where each load's time went")
+    parser.add_argument("--floor", action="store_true", help="MapLibre alone, same run")
     parser.add_argument("--keep-db", action="store_true", help="keep <db>_phone afterwards")
     args = parser.parse_args(argv)
     names = args.pages.split(",") if args.pages else list(PUBLIC_MAP_PAGES)

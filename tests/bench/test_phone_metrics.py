@@ -2,7 +2,14 @@
 
 import pytest
 
-from bench.phone_metrics import NetworkLog, PageResult, network_conditions, row, verdicts
+from bench.phone_metrics import (
+    NetworkLog,
+    PageResult,
+    floor_line,
+    network_conditions,
+    row,
+    verdicts,
+)
 
 
 def test_the_rural_network_is_1_6_mbit_down_0_75_up_with_150_ms_round_trip_in_bytes_per_s():
@@ -70,6 +77,14 @@ def test_targets_are_strictly_under_3_s_1_mb_cold_and_100_kb_warm():
         "cold": False,
         "warm": False,
     }
+
+
+def test_the_floor_line_has_no_verdict_and_gives_each_page_its_time_above_the_floor():
+    floor = _result(2.54, 329_900, 329_900)
+    line = floor_line(floor, [_result(3.87, 376_100, 9_500), _result(3.68, 384_600, 0)])
+    assert line.startswith("floor") and "2.54 s" in line and "329.9" in line
+    assert "✓" not in line and "✗" not in line
+    assert line.endswith("above it: coverage +1.33 s, coverage +1.14 s")
 
 
 def test_a_row_marks_each_target_and_gives_the_ratio_to_the_html_alone():
