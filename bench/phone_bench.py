@@ -30,7 +30,8 @@ earlier runs, which also waits for late work no visitor waits for).
 the browser at our server's origin) with nothing but MapLibre, its stylesheet, and our
 basemap's raster tiles in a map as large as /map/'s and on its view (the same tiles),
 loaded the same way (its warm reload is not comparable: the page itself is not cached).
-No page of ours that draws with MapLibre can be usable sooner than that.
+No page of ours that draws with MapLibre can be usable sooner than that (the floor is
+about 0.2 s optimistic: its own page comes from memory, not through the throttled line).
 
 `--timeline` prints where the time went on each page's cold load (bench/phone_timeline.py):
 the HTML, each request (scripts, the style document, the first and last tile per kind),
