@@ -1,7 +1,8 @@
 """A map page stays light with many addresses: they come as vector tiles, by the view.
 
-20,000 addresses (1,667 in each of the 12 villages) are written with COPY; the
-landing page must draw those in view from a few tiles and never fetch the register whole.
+20,000 addresses (1,667 in each of the 12 villages) are written with COPY, once for the
+module (both tests only read them); the landing page must draw those in view from a few
+tiles and never fetch the register whole.
 """
 
 from urllib.parse import urlsplit
@@ -10,10 +11,14 @@ import pytest
 
 from addresses.models import Address, Street
 from tests.browser.maplibre import click_at, jump, rendered, wait_idle
-from tests.browser.test_landing import open_landing, villages  # noqa: F401 — the fixture
+from tests.browser.test_landing import Landing, make_villages, open_landing
+from tests.conftest import make_territory
 from tests.helpers.db import copy_rows
+from tests.helpers.live import committed_site
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# `django_db` (not transactional): a transactional test's flush would empty the module's
+# committed register under the other test.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 ADDRESSES = 20_000
 DATA_PATHS = ("/api/", "/tiles/", "/ogc/")
@@ -21,8 +26,7 @@ DATA_BUDGET_BYTES = 2_000_000
 GRID = 41  # addresses per row of a village's grid, about 35 m apart
 
 
-@pytest.fixture
-def many_addresses(villages):  # noqa: F811 — the imported fixture
+def write_many_addresses(villages) -> None:
     """ADDRESSES active addresses on one street per village, in a grid around its centre."""
     per_village = -(-ADDRESSES // len(villages))
     rows = []
@@ -41,7 +45,20 @@ def many_addresses(villages):  # noqa: F811 — the imported fixture
                 }
             )
     copy_rows(Address, rows[:ADDRESSES])
-    return villages
+
+
+@pytest.fixture(scope="module")
+def many_addresses(django_db_setup, django_db_blocker):
+    """The 12 villages with their ADDRESSES addresses, committed once and served on a
+    thread of their own for the module; flushed after it (tests/helpers/live.py)."""
+
+    def load():
+        villages = make_villages(make_territory())
+        write_many_addresses(villages)
+        return villages
+
+    with committed_site(django_db_blocker, load) as (url, villages):
+        yield Landing(url, villages, [])
 
 
 def is_tile_of(response, layer: str) -> bool:
@@ -84,20 +101,19 @@ def drawn_features(page) -> int:
 
 
 def test_landing_with_20000_addresses_loads_only_the_tiles_in_view(
-    browser_page, page_log, live_server, many_addresses
+    browser_page, page_log, many_addresses
 ):
     assert Address.objects.count() == ADDRESSES
     data = DataResponses(browser_page)
-    open_landing(browser_page, live_server)
+    open_landing(browser_page, many_addresses)
     # Overview zoom: below the addresses' min zoom, not one address is fetched.
     assert data.tiles("addresses") == []
-    dmytrivka = many_addresses[0].centre
+    dmytrivka = many_addresses.villages[0].centre
     with browser_page.expect_response(
         lambda r: is_tile_of(r, "addresses") and r.status == 200, timeout=20_000
     ):
         zoom_to(browser_page, dmytrivka.y, dmytrivka.x, 16)
     browser_page.wait_for_load_state("networkidle")
-    browser_page.screenshot(path="/tmp/landing-addresses.png")
     with_data = [
         r
         for r in data.tiles("addresses")
@@ -111,9 +127,9 @@ def test_landing_with_20000_addresses_loads_only_the_tiles_in_view(
     assert page_log.console_errors == [] and page_log.page_errors == []
 
 
-def test_address_popup_comes_from_the_registry(browser_page, live_server, many_addresses):
-    open_landing(browser_page, live_server)
-    dmytrivka = many_addresses[0].centre
+def test_address_popup_comes_from_the_registry(browser_page, many_addresses):
+    open_landing(browser_page, many_addresses)
+    dmytrivka = many_addresses.villages[0].centre
     with browser_page.expect_response(lambda r: is_tile_of(r, "addresses") and r.status == 200):
         zoom_to(browser_page, dmytrivka.y, dmytrivka.x, 18)
     browser_page.wait_for_load_state("networkidle")
@@ -123,7 +139,7 @@ def test_address_popup_comes_from_the_registry(browser_page, live_server, many_a
     lat = dmytrivka.y + (n // GRID - GRID // 2) * 0.0003
     zoom_to(browser_page, lat, lon, 18)
     wait_idle(browser_page)
-    expected = f"{many_addresses[0].name_uk}, вул. Шевченка, 1"
+    expected = f"{many_addresses.villages[0].name_uk}, вул. Шевченка, 1"
     popup = browser_page.locator(".maplibregl-popup-content")
     # On a loaded machine the address tile may be drawn after the first click, which
     # then opens the village's popup; a person would click again, and so does the test.
