@@ -64,6 +64,7 @@ class QuestionSpec:
     required: bool
     choice_keys: tuple[str, ...] = ()
     label: str = ""
+    label_en: str = ""  # the question in English, where the category's editor gave it
 
 
 def plain_text(text: str | None) -> str:
@@ -83,11 +84,12 @@ def open311_status(status: str, open_statuses) -> str:
     return "open" if status in open_statuses else "closed"
 
 
-def answers_clean(questions: list[QuestionSpec], raw: dict) -> dict:
+def answers_clean(questions: list[QuestionSpec], raw: dict, *, english: bool = False) -> dict:
     """Validate raw answers ({code: str or list of str}) and return them typed.
 
     Blank answers are dropped. Raise AnswerError naming every problem: a required
-    question left blank, an unknown question code, a value of the wrong type or choice.
+    question left blank, an unknown question code, a value of the wrong type or choice;
+    a question is named in English when `english` and it has an English text.
     """
     by_code = {question.code: question for question in questions}
     problems = [
@@ -98,7 +100,7 @@ def answers_clean(questions: list[QuestionSpec], raw: dict) -> dict:
     clean = {}
     for question in questions:
         value = _blank_to_none(raw.get(question.code))
-        label = question.label or question.code
+        label = (english and question.label_en) or question.label or question.code
         if value is None:
             if question.required:
                 problems.append(

@@ -25,6 +25,7 @@ CATEGORIES = [
         "group": "Інфраструктура",
         "keywords": "яма, вибоїна, дорога, тротуар, міст",
         "description": "Ями, вибоїни, зруйноване покриття, небезпечні ділянки доріг і тротуарів.",
+        "description_en": "Potholes, broken surface, dangerous stretches of road and pavement.",
         "questions": [
             {
                 "code": "surface",
@@ -61,6 +62,7 @@ CATEGORIES = [
         "group": "Інфраструктура",
         "keywords": "ліхтар, світло, опора, освітлення",
         "description": "Не світить ліхтар, світить удень, пошкоджена опора.",
+        "description_en": "A street light that is out or on by day, a damaged pole.",
         "questions": [
             {
                 "code": "pole",
@@ -83,6 +85,7 @@ CATEGORIES = [
         "group": "Благоустрій",
         "keywords": "сміття, звалище, контейнер, вивіз",
         "description": "Стихійні звалища, переповнені контейнери, невивезене сміття.",
+        "description_en": "Illegal dumps, overflowing containers, rubbish not collected.",
         "questions": [
             {
                 "code": "kind",
@@ -109,6 +112,7 @@ CATEGORIES = [
         "group": "Комунальні послуги",
         "keywords": "вода, колодязь, водогін, труба, прорив",
         "description": "Немає води, прорив водогону, низький тиск, пошкоджений колодязь.",
+        "description_en": "No water, a burst main, low pressure, a damaged well.",
         "questions": [
             {
                 "code": "kind",
@@ -138,6 +142,7 @@ CATEGORIES = [
         "group": "Зв'язок",
         "keywords": "інтернет, зв'язок, мобільний, покриття, сигнал, wi-fi",
         "description": "Тут немає мобільного зв'язку чи інтернету або він дуже слабкий.",
+        "description_en": "No mobile signal or internet here, or a very weak one.",
         "is_coverage_complaint": True,
         "questions": [
             {
@@ -182,6 +187,7 @@ CATEGORIES = [
         "keywords": "інше",
         "description": "Проблема, що не підходить до інших категорій "
         "(публікується після перевірки).",
+        "description_en": "A problem that fits no other category (published after a check).",
         "moderate_first": True,
         "questions": [],
     },

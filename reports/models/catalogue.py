@@ -13,7 +13,8 @@ class Category(VersionedModel):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name_uk = models.CharField(_("name (Ukrainian)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description (Ukrainian)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
     group = models.CharField(_("group"), max_length=100, blank=True)
     keywords = models.CharField(_("keywords"), max_length=300, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -54,6 +55,11 @@ class Category(VersionedModel):
     def name(self) -> str:
         """The name in the active language (English falls back to Ukrainian)."""
         return _localised(self.name_uk, self.name_en)
+
+    @property
+    def description_local(self) -> str:
+        """The description in the active language (English falls back to Ukrainian)."""
+        return _localised(self.description, self.description_en)
 
     @property
     def notice(self) -> str:

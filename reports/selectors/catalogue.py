@@ -19,6 +19,7 @@ def category_dict(category: Category) -> dict:
         "name_uk": category.name_uk,
         "name_en": category.name_en,
         "description": category.description,
+        "description_en": category.description_en,
         "group": category.group,
         "moderate_first": category.moderate_first,
         "is_coverage_complaint": category.is_coverage_complaint,

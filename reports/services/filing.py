@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput, NotFound
@@ -323,7 +324,8 @@ def _description_clean(description: str, *, has_media: bool) -> str:
 
 def _answers_clean(questions, raw: dict) -> dict:
     try:
-        return compute.answers_clean(list(questions), raw)
+        english = (get_language() or "uk").startswith("en")
+        return compute.answers_clean(list(questions), raw, english=english)
     except compute.AnswerError as exc:
         problems = [problem.translated(_) for problem in exc.details]
         raise InvalidInput("; ".join(problems), code="invalid_answers", details=problems) from None

@@ -143,6 +143,7 @@ def category_cached(code: str, key: tuple[int, int, datetime]) -> CachedCategory
             required=question.required,
             choice_keys=tuple(question.choice_keys),
             label=question.text_uk,
+            label_en=question.text_en,
         )
         for question in category.questions.all()
     )

@@ -114,6 +114,7 @@ def test_landing_with_20000_addresses_loads_only_the_tiles_in_view(
     ):
         zoom_to(browser_page, dmytrivka.y, dmytrivka.x, 16)
     browser_page.wait_for_load_state("networkidle")
+    wait_idle(browser_page)  # the tiles arrived; now drawn
     with_data = [
         r
         for r in data.tiles("addresses")

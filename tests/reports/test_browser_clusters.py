@@ -3,7 +3,7 @@ the default view, a click zooms in to where the cluster splits."""
 
 import pytest
 
-from tests.browser.maplibre import wait_idle
+from tests.browser.maplibre import click_at, wait_idle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -74,4 +74,50 @@ def test_the_village_name_is_drawn_beside_its_cluster_not_under_it(
         ".some(f => f.properties.name_uk === 'Дмитрівка')"
         f" && {CLUSTERS}.length > 0"
     )
+    assert page_log.console_errors == [] and page_log.page_errors == []
+
+
+@pytest.mark.parametrize("side", [-0.12, 0.12])
+def test_a_report_popup_on_a_phone_stays_whole_inside_the_map(
+    phone_page, page_log, live_server, make_report, settings, side
+):
+    """A report a little left or right of the middle of a 360 px phone's map: its popup
+    (280 px wide) once opened beside it, 80 px off the screen with the report's link;
+    it must open whole inside the map, its link tappable."""
+    settings.BASEMAP_URL = ""
+    description = "Стихійне сміттєзвалище за ставком, сміття розносить вітер по всій вулиці. " * 3
+    report = make_report(lat=48.7930, lon=32.7200, description=description)
+    page = phone_page
+    page.goto(f"{live_server.url}/map/")
+    page.locator("#report-list li").first.wait_for()
+    wait_idle(page)
+    page.evaluate(
+        "(side) => { const m = window.hromadaMap; m.jumpTo({center: [32.7200, 48.7930],"
+        " zoom: 18}); m.panBy([-side * m.getContainer().clientWidth, 0], {animate: false}); }",
+        side,
+    )
+    wait_idle(page)
+    page.wait_for_function(
+        "window.hromadaMap.queryRenderedFeatures({layers: ['report-points-circle']}).length > 0"
+    )
+    click_at(page, 32.7200, 48.7930)
+    popup = page.locator(".maplibregl-popup")
+    popup.wait_for()
+    # Inside the map and on the screen (the phone's map runs below the fold).
+    inside = page.evaluate(
+        "() => { const p = document.querySelector('.maplibregl-popup').getBoundingClientRect();"
+        " const m = window.hromadaMap.getContainer().getBoundingClientRect();"
+        " const top = Math.max(m.top, 0), bottom = Math.min(m.bottom, window.innerHeight);"
+        " return [p.left - m.left, m.right - p.right, p.top - top, bottom - p.bottom]; }"
+    )
+    assert min(inside) >= 0, f"popup off the map's visible part by {inside} px (l, r, t, b)"
+    link = popup.locator("a", has_text=report.number)
+    assert link.is_visible()
+    # Not under a control of the map (the address search, the zoom buttons): the link is
+    # what a finger on it touches.
+    assert link.evaluate(
+        "(a) => { const r = a.getBoundingClientRect(); const x = r.left + r.width / 2;"
+        " return a.contains(document.elementFromPoint(x, r.top + r.height / 2)); }"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert page_log.console_errors == [] and page_log.page_errors == []

@@ -90,3 +90,16 @@ def test_open311_status_maps_ours_to_open_or_closed():
     open_statuses = {"new", "acknowledged", "in_progress"}
     assert compute.open311_status("in_progress", open_statuses) == "open"
     assert compute.open311_status("duplicate", open_statuses) == "closed"
+
+
+def test_a_question_is_named_in_english_when_asked_and_it_has_an_english_text():
+    """The English coverage form said "'Чого немає' is required" (the question's
+    Ukrainian text in an English sentence)."""
+    size = QuestionSpec("size", "singlevaluelist", True, ("small",), "Розмір", "Size")
+    bare = QuestionSpec("depth", "number", True, (), "Глибина")
+    with pytest.raises(AnswerError) as english:
+        compute.answers_clean([size, bare], {}, english=True)
+    assert english.value.problems == ["'Size' is required", "'Глибина' is required"]
+    with pytest.raises(AnswerError) as ukrainian:
+        compute.answers_clean([size, bare], {})
+    assert ukrainian.value.problems == ["'Розмір' is required", "'Глибина' is required"]

@@ -119,3 +119,23 @@ def test_a_reports_questions_and_answers_are_in_the_pages_language(
     assert absent not in page
     form = client.get("/reports/new/").content.decode()
     assert f'<option value="large">{answer}</option>' in form
+
+
+def test_the_forms_category_description_and_missing_answer_are_in_the_pages_language(
+    client, territory, settlement, category
+):
+    """The English report form described every category in Ukrainian, and named a
+    question left blank by its Ukrainian text."""
+    category.description_en = "Potholes on the roads"
+    category.save()
+    size = category.questions.get(code="size")
+    size.text_en = "Size"
+    size.save()
+    client.cookies["django_language"] = "en"
+    form = client.get("/reports/new/").content.decode()
+    assert "Potholes on the roads" in form and "Ями на дорогах" not in form
+    answered = client.post("/reports/new/", new_form(**{"a-roads-size": ""})).content.decode()
+    assert "&#x27;Size&#x27; is required" in answered and "Розмір&#x27;" not in answered
+    client.cookies["django_language"] = "uk"
+    assert "Ями на дорогах" in client.get("/reports/new/").content.decode()
+    assert Report.objects.count() == 0

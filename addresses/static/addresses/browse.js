@@ -27,8 +27,7 @@
     if (popup) { popup.remove(); }
     // Text content, so that a label is never read as markup.
     var box = HromadaMapControls.element("p", "hromada-popup hromada-popup-title", feature.properties.label);
-    popup = new maplibregl.Popup({ maxWidth: "280px" }).setLngLat(feature.geometry.coordinates)
-      .setDOMContent(box).addTo(map);
+    popup = HromadaMapControls.openPopup(map, feature.geometry.coordinates, box, { maxWidth: "280px" });
   }
 
   function show(id) {

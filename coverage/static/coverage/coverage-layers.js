@@ -30,8 +30,8 @@
         var p = event.features[0].properties;
         var text = d.labelReport + " № " + p.report_number + ": " +
           (d["label" + p.status.charAt(0).toUpperCase() + p.status.slice(1)] || p.status);
-        new maplibregl.Popup().setLngLat(event.lngLat)
-          .setDOMContent(HromadaMapControls.element("p", "hromada-popup", text)).addTo(map);
+        HromadaMapControls.openPopup(map, event.lngLat,
+          HromadaMapControls.element("p", "hromada-popup", text), { maxWidth: "240px" });
       });
       el.dataset.challengesReady = "true";
     }).catch(function () { el.dataset.challengesReady = "error"; });

@@ -63,7 +63,7 @@
     var link = HromadaMapControls.element("a", "village-link", el.dataset.labelVillage);
     link.href = el.dataset.villageUrl + encodeURIComponent(props.katottg) + "#village";
     box.appendChild(link);
-    new maplibregl.Popup({ maxWidth: "300px" }).setLngLat(lngLat).setDOMContent(box).addTo(map);
+    HromadaMapControls.openPopup(map, lngLat, box);
   }
 
   /** The planners' popups: the topmost registry feature (gaps, areas, hotspots…) by the
@@ -84,8 +84,7 @@
           f.layer.source === layer && layer !== "settlements" && layer !== "territory";
       })[0];
       if (feature) {
-        new maplibregl.Popup({ maxWidth: "300px" }).setLngLat(event.lngLat)
-          .setDOMContent(el.popupContent(feature)).addTo(map);
+        HromadaMapControls.openPopup(map, event.lngLat, el.popupContent(feature));
         return;
       }
     });

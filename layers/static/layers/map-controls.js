@@ -226,6 +226,59 @@
   }
 
   var TOLERANCE_PX = 4;
+  var POPUP_MARGIN_PX = 8;
+  var PHONE_PX = 600;
+
+  /**
+   * Open a popup of `content` (a DOM node) at `lngLat` on `map`, kept whole in the part
+   * of the map on the screen: no wider than the map allows (`options.maxWidth`, CSS px,
+   * at most), and the map moved, without animation, just enough to show it. MapLibre sets
+   * a popup on the side with the most room but never moves the map: on a phone a 280 px
+   * popup beside a report in the middle of a 330 px map started 80 px off the screen, its
+   * link out of reach. On a phone the popup opens above the point when the point is in
+   * the lower half of the map's visible part, below it otherwise, so that moving the map
+   * does not turn it to another side.
+   */
+  function openPopup(map, lngLat, content, options) {
+    options = Object.assign({ maxWidth: "300px" }, options);
+    var box = map.getContainer();
+    var room = box.clientWidth - 2 * POPUP_MARGIN_PX;
+    options.maxWidth = Math.min(parseInt(options.maxWidth, 10), room) + "px";
+    if (!options.anchor && box.clientWidth <= PHONE_PX) {
+      var seen = visiblePart(map);
+      var y = box.getBoundingClientRect().top + map.project(lngLat).y;
+      options.anchor = y > (seen.top + seen.bottom) / 2 ? "bottom" : "top";
+    }
+    var popup = new maplibregl.Popup(options).setLngLat(lngLat).setDOMContent(content).addTo(map);
+    keepInside(map, popup);
+    return popup;
+  }
+
+  // The map's rectangle cut to the window (a phone's map often runs below the fold), or
+  // the whole map when too little of it is on the screen to hold a popup.
+  function visiblePart(map) {
+    var rect = map.getContainer().getBoundingClientRect();
+    var part = { left: Math.max(rect.left, 0), right: Math.min(rect.right, window.innerWidth),
+      top: Math.max(rect.top, 0), bottom: Math.min(rect.bottom, window.innerHeight) };
+    return part.bottom - part.top >= rect.height / 2 ? part : rect;
+  }
+
+  // The map moved by what the popup overflows the visible part by, on each axis (a popup
+  // taller than that keeps its top in view).
+  function keepInside(map, popup) {
+    var outer = visiblePart(map);
+    var rect = popup.getElement().getBoundingClientRect();
+    function shift(low, high, min, max) {
+      if (low < min + POPUP_MARGIN_PX) { return low - min - POPUP_MARGIN_PX; }
+      if (high > max - POPUP_MARGIN_PX) {
+        return Math.min(high - max + POPUP_MARGIN_PX, low - min - POPUP_MARGIN_PX);
+      }
+      return 0;
+    }
+    var dx = shift(rect.left, rect.right, outer.left, outer.right);
+    var dy = shift(rect.top, rect.bottom, outer.top, outer.bottom);
+    if (dx || dy) { map.panBy([dx, dy], { animate: false }); }
+  }
 
   /** Popups of the registry layers: a click opens the topmost feature's popup. */
   function popups(map, doc) {
@@ -243,13 +296,12 @@
       })[0];
       if (!hit) { return; }
       var legend = legends[hit.layer.metadata["hromada:layer"]];
-      new maplibregl.Popup({ maxWidth: "300px" }).setLngLat(event.lngLat)
-        .setDOMContent(popupContent(hit.properties, legend)).addTo(map);
+      openPopup(map, event.lngLat, popupContent(hit.properties, legend));
     });
   }
 
   window.HromadaMapControls = {
     Legend: Legend, Toggles: Toggles, BasemapNote: BasemapNote, tabOrder: tabOrder, legendRows: legendRows, popups: popups,
-    popupContent: popupContent, element: element,
+    popupContent: popupContent, element: element, openPopup: openPopup,
   };
 })();

@@ -135,10 +135,8 @@
 
   function openReport(event) {
     var feature = event.features[0];
-    new maplibregl.Popup({ maxWidth: "280px", offset: 8 })
-      .setLngLat(feature.geometry.coordinates)
-      .setDOMContent(popup(feature.properties))
-      .addTo(map);
+    HromadaMapControls.openPopup(map, feature.geometry.coordinates, popup(feature.properties),
+      { maxWidth: "280px", offset: 8 });
   }
 
   function show(data) {

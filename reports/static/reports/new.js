@@ -138,7 +138,7 @@
       link.textContent = "№ " + report.number;
       link.href = report.url;
       item.querySelector(".nearby-meta").textContent =
-        report.summary + " (" + report.status_name + ", " + Math.round(report.distance_m) + " м)";
+        report.summary + " (" + report.status_name + ", " + Math.round(report.distance_m) + " " + HromadaMap.text("metres") + ")";
       var button = item.querySelector(".me-too");
       button.addEventListener("click", function () { meToo(report.number, button); });
       nearbyList.appendChild(item);
