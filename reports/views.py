@@ -266,7 +266,8 @@ def report_follow(request, token):
         "feedback_form": feedback_form,
         "is_new": request.GET.get("new") == "1",
         "comments_premoderated": services.comments_premoderated(),
-        "follow_url": request.build_absolute_uri(),
+        # The link to keep, without "?new=1" (which would thank the reporter again).
+        "follow_url": request.build_absolute_uri(request.path),
     }
     return render(request, "reports/follow.html", context, status=status)
 

@@ -55,11 +55,15 @@ PATH_CLASSES = ["track", "path", "footway", "cycleway", "bridleway", "steps", "p
 MAJOR = ["motorway", "trunk", "primary", "secondary", "tertiary"]
 
 
-def _layer(layer_id: str, kind: str, source_layer: str | None, **parts) -> dict:
+def _layer(layer_id: str, kind: str, source_layer: str | None, same_as: str = "", **parts) -> dict:
+    """A basemap layer; `same_as`: the registry layer whose data it draws (the own
+    basemap's villages and addresses), left out by a map page that shows that layer
+    itself, where it drew every house number and village name twice."""
     layer = {"id": f"basemap-{layer_id}", "type": kind, "source": SOURCE}
     if source_layer:
         layer["source-layer"] = source_layer
-    return {**layer, "paint": {}, **parts, "metadata": {"hromada:basemap": True}}
+    metadata = {"hromada:basemap": True, **({"hromada:same-as": same_as} if same_as else {})}
+    return {**layer, "paint": {}, **parts, "metadata": metadata}
 
 
 def _match(prop: str, pairs, fallback: str) -> list:
@@ -172,6 +176,7 @@ def _own_layers() -> list[dict]:
             "addresses",
             "circle",
             "basemap-addresses",
+            same_as="addresses",
             minzoom=16,
             paint={"circle-radius": 2, "circle-color": ADDRESS_POINT},
         ),
@@ -185,6 +190,9 @@ def _labels(kind: str, language: str) -> list[dict]:
             "place-names",
             "symbol",
             "basemap-places",
+            # The own basemap's places are the registry's villages; an imported extract's
+            # are OpenStreetMap's, beyond the community too.
+            same_as="settlements" if kind == "own" else "",
             **_text(_name(language), place_size, **{"text-padding": 4}),
         )
     ]
@@ -194,7 +202,15 @@ def _labels(kind: str, language: str) -> list[dict]:
     else:
         numbers = _text(["get", "house_number"], 10, **{"text-offset": [0, 0.8]})
         labels.insert(
-            0, _layer("house-numbers", "symbol", "basemap-addresses", minzoom=16, **numbers)
+            0,
+            _layer(
+                "house-numbers",
+                "symbol",
+                "basemap-addresses",
+                same_as="addresses",
+                minzoom=16,
+                **numbers,
+            ),
         )
     return labels
 

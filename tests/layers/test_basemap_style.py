@@ -69,6 +69,21 @@ def test_without_internet_or_import_the_own_data_is_the_basemap(client, territor
     assert doc["metadata"]["hromada:basemap"]["label"].startswith("Власні дані громади")
 
 
+def test_the_own_basemaps_copies_of_registry_layers_say_which_so_a_page_draws_them_once(
+    client, territory, settings
+):
+    """A page with the registry's addresses drew every house number twice (once the own
+    basemap's, once the registry's), and its villages' names twice too."""
+    settings.BASEMAP_URL = "local"
+    same_as = {
+        layer["id"]: layer["metadata"].get("hromada:same-as")
+        for layer in basemap_layers(get_style(client))
+    }
+    assert same_as["basemap-house-numbers"] == same_as["basemap-addresses"] == "addresses"
+    assert same_as["basemap-place-names"] == "settlements"
+    assert same_as["basemap-territory"] is None  # the paper under the data, not a copy
+
+
 def test_own_data_tiles_carry_village_names(client, settlement, settings, tmp_path):
     from tests.layers.test_tiles import decode, tile_of
 

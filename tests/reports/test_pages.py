@@ -55,6 +55,10 @@ def test_filing_through_the_page_goes_to_the_private_follow_page(
     assert report.answers == {"size": "small"} and report.is_anonymous
     page = client.get(response["Location"])
     assert report.number in page.content.decode()
+    # The private link to keep is the page's own address, not the "just filed" one
+    # (which thanked the reporter again every time it was opened).
+    link = f'value="http://testserver/reports/follow/{report.follow_token}/"'
+    assert link in page.content.decode()
 
 
 def test_a_photo_uploaded_through_the_page_loses_its_gps(client, territory, settlement, category):

@@ -66,7 +66,12 @@
     var hidden = options.hidden || [];
     var sources = {};
     wanted.forEach(function (id) { if (doc.sources[id]) { sources[id] = doc.sources[id]; } });
-    var layers = doc.layers.filter(function (layer) { return sources[layer.source] || isBasemap(layer); })
+    // A basemap layer drawing a registry layer's data (the own basemap's house numbers and
+    // village names) is left out where the page draws that layer itself: not twice.
+    var layers = doc.layers.filter(function (layer) {
+      var same = (layer.metadata || {})["hromada:same-as"];
+      return same && sources[same] ? false : sources[layer.source] || isBasemap(layer);
+    })
       .map(function (layer) {
         var copy = JSON.parse(JSON.stringify(layer));
         if (hidden.indexOf(layerOf(layer)) >= 0) {
