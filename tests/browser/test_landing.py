@@ -187,6 +187,28 @@ def test_landing_logs_no_console_error(shared):
     assert shared.log.page_errors == []
 
 
+OVERLAPS_JS = """() => {
+  const line = document.querySelector(".maplibregl-ctrl-attrib").getBoundingClientRect();
+  const hit = (r) => r.width && r.left < line.right && line.left < r.right
+    && r.top < line.bottom && line.top < r.bottom;
+  return [...document.querySelectorAll(".maplibregl-ctrl-bottom-left > *")]
+    .filter((node) => hit(node.getBoundingClientRect())).map((node) => node.className);
+}"""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("width", [1280, 900])
+def test_the_sources_line_is_never_printed_over_the_scale_or_the_basemap_note(
+    browser_page, landing, width
+):
+    """A long sources line (bottom right) wrapped to two lines over the basemap note and
+    the scale bar (bottom left) on a desktop map."""
+    browser_page.set_viewport_size({"width": width, "height": 800})
+    open_landing(browser_page, landing)
+    assert browser_page.locator(".maplibregl-ctrl-attrib").inner_text().strip()
+    assert browser_page.evaluate(OVERLAPS_JS) == []
+
+
 @pytest.mark.django_db
 def test_landing_requests_nothing_outside_this_machine(browser_page, page_log, landing, settings):
     settings.BASEMAP_URL = "off"

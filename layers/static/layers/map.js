@@ -135,6 +135,27 @@
       map.addControl(map.hromada.legend, "bottom-right");
     }
     HromadaMapControls.tabOrder(map);
+    clearOfAttribution(map);
+  }
+
+  // A long sources line (the attribution, bottom right) reaches left under the bottom-left
+  // corner (the scale bar, the basemap note) and, on two lines, was printed over them: that
+  // corner is lifted above the line whenever the two would meet.
+  function clearOfAttribution(map) {
+    var container = map.getContainer();
+    var line = container.querySelector(".maplibregl-ctrl-attrib");
+    var corner = container.querySelector(".maplibregl-ctrl-bottom-left");
+    if (!line || !corner || !window.ResizeObserver) { return; }
+    function place() {
+      corner.style.bottom = "";
+      var a = line.getBoundingClientRect();
+      var c = corner.getBoundingClientRect();
+      if (a.width && c.width && a.left < c.right && a.top < c.bottom) {
+        corner.style.bottom = Math.ceil(container.getBoundingClientRect().bottom - a.top) + "px";
+      }
+    }
+    new ResizeObserver(place).observe(line);
+    new ResizeObserver(place).observe(container);
   }
 
   // On a phone the sources are one tap away: the (i) button, not lines over the map.
