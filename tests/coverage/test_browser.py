@@ -156,6 +156,32 @@ def test_a_resident_taps_the_map_sees_offers_and_files_a_no_signal_report(
     assert page_log.outside_requests() == []
 
 
+def test_a_resident_finds_an_address_and_its_answer_names_it_in_view_on_a_phone(
+    phone_page, page_log, live_server, world
+):
+    """On a phone the answer came below the map, out of sight, under "Here:", with the
+    words typed still in the box: it now names the address chosen and is scrolled into
+    view; the offers read "…, 5/1 Mbit/s · underserved", not brackets in brackets."""
+    page = phone_page
+    _open_public(page, live_server)
+    page.fill("#address-q", "Шевченка 7")
+    choice = page.locator("#address-results button").first
+    choice.wait_for()
+    label = choice.inner_text()
+    assert "Шевченка" in label and "7" in label
+    choice.click()
+    page.wait_for_selector("#coverage-answer:not([hidden]) .offers li")
+    assert page.locator("#coverage-answer .place").inner_text() == label
+    assert page.input_value("#address-q") == label
+    page.wait_for_function(
+        "() => { const r = document.querySelector('#coverage-answer h2').getBoundingClientRect();"
+        " return r.top >= 0 && r.bottom <= window.innerHeight; }"
+    )
+    offers = page.locator("#coverage-answer .offers").inner_text()
+    assert "Мбіт/с · " in offers and "((" not in offers and "))" not in offers
+    assert page_log.console_errors == [] and page_log.page_errors == []
+
+
 def test_a_complaint_without_the_required_answer_shows_the_error_and_files_nothing(
     phone_page, live_server, world
 ):

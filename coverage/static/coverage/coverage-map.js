@@ -242,12 +242,17 @@
     var marker = null;
     villageShares(doc, "");
 
-    function show(lat, lon) {
-        if (!marker) { marker = new maplibregl.Marker({ color: M.markerColour(map, "here") }); }
+    /** What is available at (lat, lon), under the name of the place (`label`: the address
+     * chosen in the search; "Here" for a tap on the map), brought into view: on a phone
+     * the answer is below the map, where it went unseen. */
+    function show(lat, lon, label) {
+      if (!marker) { marker = new maplibregl.Marker({ color: M.markerColour(map, "here") }); }
       marker.setLngLat([parseFloat(lon), parseFloat(lat)]).addTo(map);
       getJSON(S.api(doc, "coverage-at") + "?lat=" + lat + "&lon=" + lon).then(function (data) {
         answer.hidden = false;
         answer.dataset.lat = lat; answer.dataset.lon = lon;
+        var place = answer.querySelector(".place");
+        place.textContent = label || place.dataset.here;
         answer.querySelector(".tier").textContent = answer.dataset[data.tier];
         var list = answer.querySelector(".offers");
         list.textContent = "";
@@ -257,10 +262,11 @@
         data.offers.forEach(function (o) {
           var li = document.createElement("li");
           li.textContent = providerName(o.provider) + " — " + (technologies[o.technology] || o.technology) + ", " +
-            o.down_mbps + "/" + o.up_mbps + " " + answer.dataset.mbps + " (" + answer.dataset[o.tier] + ")";
+            o.down_mbps + "/" + o.up_mbps + " " + answer.dataset.mbps + " · " + answer.dataset[o.tier];
           list.appendChild(li);
         });
         answer.querySelector(".complaint-result").textContent = "";
+        answer.scrollIntoView({ block: "nearest" });
       });
     }
     map.on("click", function (e) { show(e.lngLat.lat.toFixed(6), e.lngLat.lng.toFixed(6)); });
@@ -271,9 +277,11 @@
     var timer = null;
     function choose(f) {
       var c = f.geometry.coordinates;
+      var label = f.properties.label || f.properties.full || f.properties.house_number;
       results.textContent = "";
+      q.value = label;  // the address answered for, not the words typed
       map.jumpTo({ center: c, zoom: M.STREET_ZOOM });
-      show(c[1].toFixed(6), c[0].toFixed(6));
+      show(c[1].toFixed(6), c[0].toFixed(6), label);
     }
     function lookup() {
       results.textContent = "";
