@@ -22,6 +22,8 @@ from core.roles import ADDRESS_EDITOR, role_required
 from layers.basemap.selectors import basemap_attribution, basemap_browser_url
 from layers.models import Settlement
 
+BROWSE_LIMIT = 50  # results listed and drawn at once; the page says when there are more
+
 
 def register_browse(request):
     """Public, read-only: search the register and see the results on a map."""
@@ -31,7 +33,7 @@ def register_browse(request):
     if q:
         try:
             collection = json.loads(
-                selectors.address_search_geojson(q=q, settlement=settlement, limit=50)
+                selectors.address_search_geojson(q=q, settlement=settlement, limit=BROWSE_LIMIT)
             )
         except ApplicationError as exc:
             error = exc.message
@@ -42,6 +44,8 @@ def register_browse(request):
         "places": [_row(f) for f in collection["features"] if _is_place(f)],
         "rows": [_row(f) for f in collection["features"] if not _is_place(f)],
         "suggestions": collection.get("suggestions", []),
+        # A full page of results: there may be more, which the page must not hide.
+        "limited": len(collection["features"]) >= BROWSE_LIMIT,
         "collection": collection,
         "error": error,
         "basemap_url": basemap_browser_url(),

@@ -182,6 +182,17 @@ def test_public_register_page_searches_without_login(client, addresses):
     assert "vendor/maplibre-gl/maplibre-gl.js" in text and "unpkg" not in text
 
 
+def test_the_register_page_says_when_it_lists_only_the_first_results(client, street):
+    """A search for a village listed 49 of its addresses, cut at 50, as if that were all."""
+    from addresses.views import BROWSE_LIMIT
+
+    for number in range(1, BROWSE_LIMIT + 6):
+        make_address(street, str(number), 32.72 + number * 1e-4, 48.79)
+    narrowing = "Показано лише перші"
+    assert narrowing in client.get("/addresses/", {"q": "Шевченка"}).content.decode()
+    assert narrowing not in client.get("/addresses/", {"q": "Шевченка 12"}).content.decode()
+
+
 def test_public_register_page_shows_a_bad_query_as_a_400(client, db):
     response = client.get("/addresses/", {"q": "ш" * 300})
     assert response.status_code == 400
