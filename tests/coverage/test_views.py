@@ -73,6 +73,25 @@ def test_public_page_shows_no_address_level_data(client, computed):
     assert "unserved-addresses" not in html and "Шевченка" not in html
 
 
+def test_public_page_lists_each_villages_share_as_a_table_in_the_pages_language(
+    client, computed, settlement
+):
+    """The shares were only map labels: on a phone some are left out (no room), and a
+    screen reader reads none. 3 of the 4 homes are within the fibre's reach."""
+    html = client.get("/coverage/").content.decode()
+    row = f'<tr><th scope="row">{settlement.name_uk}</th><td class="num">4</td>'
+    assert row in html and '<td class="num">75%</td>' in html
+    client.cookies["django_language"] = "en"
+    english = client.get("/coverage/").content.decode()
+    assert '<th scope="col" class="num">Share</th>' in english
+    assert settlement.name_uk not in english
+
+
+def test_public_page_has_no_shares_table_before_the_first_computation(client, territory):
+    html = client.get("/coverage/").content.decode()
+    assert 'id="coverage-map"' in html and "village-shares-table" not in html
+
+
 def test_point_lookup_lists_offers_best_first_with_the_tier(client, computed, settlement):
     c = settlement.centre
     body = client.get(f"/api/v1/coverage/at/?lat={c.y}&lon={c.x}").json()
