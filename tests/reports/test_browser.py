@@ -116,4 +116,9 @@ def test_the_english_map_lists_and_pops_up_reports_with_english_names(
     item.wait_for()
     assert "Roads · Dmytrivka" in item.inner_text()
     assert "Дороги" not in item.inner_text() and "Дмитрівка" not in item.inner_text()
+    # What was written (the reporter's words) and how long ago, in the page's language.
+    assert item.locator(".report-list-summary").inner_text() == report.description
+    age = item.locator("time.report-list-age")
+    assert age.get_attribute("datetime") == report.created_at.isoformat()
+    assert age.inner_text() in {"this minute", "1 minute ago", "now"}
     assert page_log.console_errors == [] and page_log.page_errors == []

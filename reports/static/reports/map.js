@@ -62,7 +62,43 @@
     var village = villageName(properties) ? " · " + villageName(properties) : "";
     item.appendChild(H.textElement("span", " " + categoryName(properties) + village + " — " +
       (settings.statusNames[properties.status] || properties.status)));
+    // What the resident wrote and how long ago, as FixMyStreet lists reports: a list of
+    // numbers alone could not be scanned. The text is the reporter's (any language).
+    var details = H.textElement("div", "", "report-list-details");
+    if (properties.summary) {
+      var summary = H.textElement("span", shortened(properties.summary), "report-list-summary");
+      summary.setAttribute("data-user-content", "");
+      details.appendChild(summary);
+      details.appendChild(document.createTextNode(" · "));
+    }
+    var when = H.textElement("time", age(properties.created_at), "report-list-age");
+    when.setAttribute("datetime", properties.created_at);
+    when.title = new Date(properties.created_at).toLocaleString(document.documentElement.lang);
+    details.appendChild(when);
+    item.appendChild(details);
     return item;
+  }
+
+  var SUMMARY_CHARS = 90;
+
+  function shortened(text) {
+    return text.length > SUMMARY_CHARS ? text.slice(0, SUMMARY_CHARS).trim() + "…" : text;
+  }
+
+  // Largest unit first: "3 days ago", "2 months ago" in the page's language.
+  var AGE_UNITS = [["year", 31536000], ["month", 2592000], ["week", 604800], ["day", 86400],
+    ["hour", 3600], ["minute", 60]];
+
+  /** How long ago `iso` was, in the page's language ("3 дні тому", "yesterday"). */
+  function age(iso) {
+    var seconds = (Date.parse(iso) - Date.now()) / 1000;
+    var format = new Intl.RelativeTimeFormat(document.documentElement.lang, { numeric: "auto" });
+    for (var i = 0; i < AGE_UNITS.length; i++) {
+      if (Math.abs(seconds) >= AGE_UNITS[i][1]) {
+        return format.format(Math.round(seconds / AGE_UNITS[i][1]), AGE_UNITS[i][0]);
+      }
+    }
+    return format.format(0, "minute");
   }
 
   function bbox() {
