@@ -10,24 +10,37 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError, InvalidInput, error_response
-from core.roles import role_required
+from core.roles import PLANNER, allowed, role_required
 from maps import builder, selectors, services
 from maps.filenames import community_slug, pack_filename, print_filename
 from maps.layers import export_layers
 from maps.overview import overview_config
 from maps.selectors import territory_bounds, village_bounds
 
-# The product's pages (DESIGN.md §4); a link shows once the page's app serves its path.
+# The product's pages (DESIGN.md §4) and who may use them (no roles: everyone); a link
+# shows once the page's app serves its path, and only to whoever may open it (a resident
+# was offered "Coverage planning" and "Printed maps", which ask staff to sign in).
 SECTIONS = [
-    ("/map/", gettext_lazy("Problem reports map"), gettext_lazy("See and file reports")),
-    ("/coverage/", gettext_lazy("Internet at my address"), gettext_lazy("What can I get")),
-    ("/planning/", gettext_lazy("Coverage planning"), gettext_lazy("Gaps and priorities")),
-    ("/addresses/", gettext_lazy("Address register"), gettext_lazy("Streets and houses")),
-    ("/maps/print/", gettext_lazy("Printed maps"), gettext_lazy("A4/A3 PDF for the council")),
+    ("/map/", gettext_lazy("Problem reports map"), gettext_lazy("See and file reports"), ()),
+    ("/coverage/", gettext_lazy("Internet at my address"), gettext_lazy("What can I get"), ()),
+    (
+        "/planning/",
+        gettext_lazy("Coverage planning"),
+        gettext_lazy("Gaps and priorities"),
+        (PLANNER,),
+    ),
+    ("/addresses/", gettext_lazy("Address register"), gettext_lazy("Streets and houses"), ()),
+    (
+        "/maps/print/",
+        gettext_lazy("Printed maps"),
+        gettext_lazy("A4/A3 PDF for the council"),
+        ("staff",),
+    ),
     (
         "/maps/export.html",
         gettext_lazy("Download the map (HTML)"),
         gettext_lazy("One file that opens offline"),
+        (),
     ),
 ]
 
@@ -40,18 +53,22 @@ def _served(path: str) -> bool:
     return True
 
 
-def sections_available() -> list[dict]:
-    """Return the product pages whose paths are served, as {url, title, summary}."""
+def sections_available(user=None) -> list[dict]:
+    """Return the product pages whose paths are served and that `user` (None: anonymous)
+    may open, as {url, title, summary}."""
     return [
         {"url": path, "title": title, "summary": summary}
-        for path, title, summary in SECTIONS
-        if _served(path)
+        for path, title, summary, roles in SECTIONS
+        if _served(path) and (not roles or allowed(user, roles))
     ]
 
 
 def landing(request):
     """The landing page: what the service is, an overview map, links to the other pages."""
-    context = {"map_config": overview_config(request.user), "sections": sections_available()}
+    context = {
+        "map_config": overview_config(request.user),
+        "sections": sections_available(request.user),
+    }
     return render(request, "maps/landing.html", context)
 
 

@@ -94,7 +94,18 @@ def _served(path):
     return True
 
 
-def test_landing_links_exactly_the_pages_that_are_served(client):
+def test_landing_links_exactly_the_pages_that_are_served_and_the_visitor_may_open(
+    client, django_user_model
+):
+    """A resident was offered "Coverage planning" and "Printed maps" (staff sign-in)."""
+    from django.contrib.auth.models import Group
+
     html = client.get("/").content.decode()
-    for path, _title, _summary in SECTIONS:
-        assert (f'href="{path}"' in html) == _served(path)
+    for path, _title, _summary, roles in SECTIONS:
+        assert (f'href="{path}"' in html) == (_served(path) and not roles), path
+    planner = django_user_model.objects.create_user("planner-landing", password="x-pw-9")
+    planner.groups.add(Group.objects.get_or_create(name="planners")[0])
+    client.force_login(planner)
+    html = client.get("/").content.decode()
+    for path, _title, _summary, _roles in SECTIONS:
+        assert (f'href="{path}"' in html) == _served(path), path
