@@ -47,7 +47,9 @@ def photo_for_file(name: str, *, include_private: bool = False) -> tuple[Photo, 
 
 def report_for_follow(token: str) -> Report:
     """Return the report a private follow link points at (even if hidden); else NotFound."""
-    report = Report.objects.select_related("category", "settlement").filter(follow_token=token)
+    report = Report.objects.select_related(
+        "category", "settlement", "nearest_address__street", "nearest_address__settlement"
+    ).filter(follow_token=token)
     report = report.first()
     if report is None:
         raise NotFound(_("This link is not valid."), code="invalid_token")

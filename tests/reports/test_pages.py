@@ -59,6 +59,14 @@ def test_filing_through_the_page_goes_to_the_private_follow_page(
     # (which thanked the reporter again every time it was opened).
     link = f'value="http://testserver/reports/follow/{report.follow_token}/"'
     assert link in page.content.decode()
+    # What happens next (the category mails its responsible person, the reporter gets
+    # each change at the address given), and where the report is.
+    text = page.content.decode()
+    assert "Що далі" in text and "Відповідальний за такі проблеми" in text
+    assert "Про кожну зміну ми також напишемо на oksana.private@example.com" in text
+    assert settlement.name_uk in text
+    later = client.get(f"/reports/follow/{report.follow_token}/").content.decode()
+    assert "Що далі" not in later and report.number in later
 
 
 def test_a_photo_uploaded_through_the_page_loses_its_gps(client, territory, settlement, category):
