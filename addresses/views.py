@@ -33,10 +33,13 @@ def register_browse(request):
     if q:
         try:
             collection = json.loads(
-                selectors.address_search_geojson(q=q, settlement=settlement, limit=BROWSE_LIMIT)
+                selectors.address_search_geojson(q=q, settlement=settlement, limit=BROWSE_LIMIT + 1)
             )
         except ApplicationError as exc:
             error = exc.message
+    # One more than is shown is asked for: whether there are more is then known, not guessed.
+    limited = len(collection["features"]) > BROWSE_LIMIT
+    collection["features"] = collection["features"][:BROWSE_LIMIT]
     context = {
         "q": q,
         "settlement": settlement or "",
@@ -44,8 +47,7 @@ def register_browse(request):
         "places": [_row(f) for f in collection["features"] if _is_place(f)],
         "rows": [_row(f) for f in collection["features"] if not _is_place(f)],
         "suggestions": collection.get("suggestions", []),
-        # A full page of results: there may be more, which the page must not hide.
-        "limited": len(collection["features"]) >= BROWSE_LIMIT,
+        "limited": limited,  # more than are shown: the page says so
         "collection": collection,
         "error": error,
         "basemap_url": basemap_browser_url(),

@@ -203,7 +203,7 @@ def row(result: PageResult) -> str:
 
 def floor_line(floor: PageResult, pages: list[PageResult]) -> str:
     """The floor (no target applies to it) and each page's time above it."""
-    above = ", ".join(f"{page.name} +{page.usable_s - floor.usable_s:.2f} s" for page in pages)
+    above = ", ".join(f"{page.name} {page.usable_s - floor.usable_s:+.2f} s" for page in pages)
     return (
         f"{'floor':<11} {floor.usable_s:>7.2f} s  {floor.cold_bytes / 1000:>8.1f}   "
         f"{floor.cold_requests:>4}  MapLibre and the basemap alone, cold; above it: {above}"

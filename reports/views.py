@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -245,6 +246,9 @@ def _support_email_confirmed(request, token):
     return response
 
 
+# Private (the reporter's e-mail, their comments awaiting moderation): never kept by a
+# browser's cache or a shared phone's back button.
+@never_cache
 @require_http_methods(["GET", "POST"])
 def report_follow(request, token):
     """/reports/follow/<token>/: the reporter's private page (comment, photo, feedback)."""

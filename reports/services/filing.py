@@ -15,10 +15,10 @@ from django.core.files.base import ContentFile
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput, NotFound
+from core.names import is_english
 from core.ratelimit import counter_hit
 from layers.models import Settlement, Territory
 from reports import compute
@@ -324,8 +324,7 @@ def _description_clean(description: str, *, has_media: bool) -> str:
 
 def _answers_clean(questions, raw: dict) -> dict:
     try:
-        english = (get_language() or "uk").startswith("en")
-        return compute.answers_clean(list(questions), raw, english=english)
+        return compute.answers_clean(list(questions), raw, english=is_english())
     except compute.AnswerError as exc:
         problems = [problem.translated(_) for problem in exc.details]
         raise InvalidInput("; ".join(problems), code="invalid_answers", details=problems) from None

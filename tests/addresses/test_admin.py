@@ -186,10 +186,15 @@ def test_the_register_page_says_when_it_lists_only_the_first_results(client, str
     """A search for a village listed 49 of its addresses, cut at 50, as if that were all."""
     from addresses.views import BROWSE_LIMIT
 
-    for number in range(1, BROWSE_LIMIT + 6):
+    for number in range(1, BROWSE_LIMIT + 1):
         make_address(street, str(number), 32.72 + number * 1e-4, 48.79)
     narrowing = "Показано лише перші"
-    assert narrowing in client.get("/addresses/", {"q": "Шевченка"}).content.decode()
+    exactly = client.get("/addresses/", {"q": "Шевченка"})  # all of them, no more
+    assert narrowing not in exactly.content.decode()
+    assert len(exactly.context["rows"]) == BROWSE_LIMIT
+    make_address(street, str(BROWSE_LIMIT + 1), 32.7, 48.79)
+    more = client.get("/addresses/", {"q": "Шевченка"})
+    assert narrowing in more.content.decode() and len(more.context["rows"]) == BROWSE_LIMIT
     assert narrowing not in client.get("/addresses/", {"q": "Шевченка 12"}).content.decode()
 
 

@@ -142,11 +142,18 @@ def test_address_popup_comes_from_the_registry(browser_page, many_addresses):
     wait_idle(browser_page)
     # Its number drawn once: the own basemap's copy of the register is left out where the
     # page shows the register itself (it drew each number twice, beside and under).
-    numbers = browser_page.evaluate(
+    numbers_js = (
         "() => window.hromadaMap.queryRenderedFeatures().filter((f) =>"
-        " f.layer.type === 'symbol' && String(f.properties.house_number) === '1').length"
+        " f.layer.type === 'symbol' && String(f.properties.house_number) === '1')"
+        ".map((f) => f.layer.id)"
     )
-    assert numbers == 1
+    assert browser_page.evaluate(numbers_js) == ["addresses-label"]
+    # The register switched off: the basemap's own numbers come back in its place.
+    browser_page.evaluate("() => HromadaMap.show(window.hromadaMap, 'addresses', false)")
+    wait_idle(browser_page)
+    assert browser_page.evaluate(numbers_js) == ["basemap-house-numbers"]
+    browser_page.evaluate("() => HromadaMap.show(window.hromadaMap, 'addresses', true)")
+    wait_idle(browser_page)
     expected = f"{many_addresses.villages[0].name_uk}, вул. Шевченка, 1"
     popup = browser_page.locator(".maplibregl-popup-content")
     # On a loaded machine the address tile may be drawn after the first click, which

@@ -65,8 +65,9 @@ def test_filing_through_the_page_goes_to_the_private_follow_page(
     assert "Що далі" in text and "Відповідальний за такі проблеми" in text
     assert "Про кожну зміну ми також напишемо на oksana.private@example.com" in text
     assert settlement.name_uk in text
-    later = client.get(f"/reports/follow/{report.follow_token}/").content.decode()
-    assert "Що далі" not in later and report.number in later
+    later = client.get(f"/reports/follow/{report.follow_token}/")
+    assert "Що далі" not in later.content.decode() and report.number in later.content.decode()
+    assert "no-store" in later["Cache-Control"]  # private: never kept by the browser
 
 
 def test_a_photo_uploaded_through_the_page_loses_its_gps(client, territory, settlement, category):

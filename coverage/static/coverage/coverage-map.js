@@ -275,9 +275,11 @@
     var q = document.getElementById("address-q");
     var results = document.getElementById("address-results");
     var timer = null;
+    function addressLabel(f) { return f.properties.label || f.properties.full || f.properties.house_number; }
     function choose(f) {
       var c = f.geometry.coordinates;
-      var label = f.properties.label || f.properties.full || f.properties.house_number;
+      var label = addressLabel(f);
+      clearTimeout(timer);  // a lookup still waiting would list the results again
       results.textContent = "";
       q.value = label;  // the address answered for, not the words typed
       map.jumpTo({ center: c, zoom: M.STREET_ZOOM });
@@ -292,7 +294,7 @@
         found.forEach(function (f) {
           var li = document.createElement("li"), b = document.createElement("button");
           b.type = "button";
-          b.textContent = f.properties.label || f.properties.full || f.properties.house_number;
+          b.textContent = addressLabel(f);
           b.addEventListener("click", function () { choose(f); });
           li.appendChild(b); results.appendChild(li);
         });

@@ -227,7 +227,6 @@
 
   var TOLERANCE_PX = 4;
   var POPUP_MARGIN_PX = 8;
-  var PHONE_PX = 600;
 
   /**
    * Open a popup of `content` (a DOM node) at `lngLat` on `map`, kept whole in the part
@@ -236,38 +235,48 @@
    * a popup on the side with the most room but never moves the map: on a phone a 280 px
    * popup beside a report in the middle of a 330 px map started 80 px off the screen, its
    * link out of reach. On a phone the popup opens above the point when the point is in
-   * the lower half of the map's visible part, below it otherwise, so that moving the map
-   * does not turn it to another side.
+   * the lower half of the map's visible part, below it otherwise; elsewhere it keeps the
+   * side MapLibre chose, so that moving the map does not turn it to another side. Its
+   * first link or button gets the focus once it is in place (focused while still off the
+   * screen, the browser scrolled the page, or the map's own box, to reach it).
    */
   function openPopup(map, lngLat, content, options) {
-    options = Object.assign({ maxWidth: "300px" }, options);
+    options = Object.assign({ maxWidth: "300px" }, options, { focusAfterOpen: false });
     var box = map.getContainer();
     var room = box.clientWidth - 2 * POPUP_MARGIN_PX;
     options.maxWidth = Math.min(parseInt(options.maxWidth, 10), room) + "px";
-    if (!options.anchor && box.clientWidth <= PHONE_PX) {
-      var seen = visiblePart(map);
+    if (!options.anchor && HromadaMap.isPhone(box)) {
+      var seen = visiblePart(map, 1);
       var y = box.getBoundingClientRect().top + map.project(lngLat).y;
       options.anchor = y > (seen.top + seen.bottom) / 2 ? "bottom" : "top";
     }
     var popup = new maplibregl.Popup(options).setLngLat(lngLat).setDOMContent(content).addTo(map);
+    if (!options.anchor) {
+      var chosen = popup.getElement().className.match(/maplibregl-popup-anchor-([a-z-]+)/);
+      if (chosen) { popup.options.anchor = chosen[1]; }
+    }
     keepInside(map, popup);
+    var first = popup.getElement().querySelector("a[href], button:not(.maplibregl-popup-close-button)") ||
+      popup.getElement().querySelector("button");
+    if (first) { first.focus({ preventScroll: true }); }
     return popup;
   }
 
   // The map's rectangle cut to the window (a phone's map often runs below the fold), or
-  // the whole map when too little of it is on the screen to hold a popup.
-  function visiblePart(map) {
+  // the whole map when less than `height` px of it is on the screen.
+  function visiblePart(map, height) {
     var rect = map.getContainer().getBoundingClientRect();
-    var part = { left: Math.max(rect.left, 0), right: Math.min(rect.right, window.innerWidth),
-      top: Math.max(rect.top, 0), bottom: Math.min(rect.bottom, window.innerHeight) };
-    return part.bottom - part.top >= rect.height / 2 ? part : rect;
+    var view = document.documentElement;
+    var part = { left: Math.max(rect.left, 0), right: Math.min(rect.right, view.clientWidth),
+      top: Math.max(rect.top, 0), bottom: Math.min(rect.bottom, view.clientHeight) };
+    return part.bottom - part.top >= height ? part : rect;
   }
 
   // The map moved by what the popup overflows the visible part by, on each axis (a popup
   // taller than that keeps its top in view).
   function keepInside(map, popup) {
-    var outer = visiblePart(map);
     var rect = popup.getElement().getBoundingClientRect();
+    var outer = visiblePart(map, rect.height + 2 * POPUP_MARGIN_PX);
     function shift(low, high, min, max) {
       if (low < min + POPUP_MARGIN_PX) { return low - min - POPUP_MARGIN_PX; }
       if (high > max - POPUP_MARGIN_PX) {

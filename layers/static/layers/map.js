@@ -66,15 +66,10 @@
     var hidden = options.hidden || [];
     var sources = {};
     wanted.forEach(function (id) { if (doc.sources[id]) { sources[id] = doc.sources[id]; } });
-    // A basemap layer drawing a registry layer's data (the own basemap's house numbers and
-    // village names) is left out where the page draws that layer itself: not twice.
-    var layers = doc.layers.filter(function (layer) {
-      var same = (layer.metadata || {})["hromada:same-as"];
-      return same && sources[same] ? false : sources[layer.source] || isBasemap(layer);
-    })
+    var layers = doc.layers.filter(function (layer) { return sources[layer.source] || isBasemap(layer); })
       .map(function (layer) {
         var copy = JSON.parse(JSON.stringify(layer));
-        if (hidden.indexOf(layerOf(layer)) >= 0) {
+        if (hidden.indexOf(layerOf(layer)) >= 0 || shownElsewhere(layer, sources, hidden)) {
           copy.layout = Object.assign({}, copy.layout, { visibility: "none" });
         }
         return copy;
@@ -86,6 +81,16 @@
     }
     return { version: doc.version, name: doc.name, sources: sources, layers: layers,
       center: doc.center, zoom: doc.zoom };
+  }
+
+  // A basemap layer drawing a registry layer's data (the own basemap's house numbers and
+  // village names) is hidden while the page shows that layer itself (not drawn twice), and
+  // shown while the page's layer is switched off (see show()).
+  function sameAs(layer) { return (layer.metadata || {})["hromada:same-as"]; }
+
+  function shownElsewhere(layer, sources, hidden) {
+    var same = sameAs(layer);
+    return Boolean(same && sources[same] && hidden.indexOf(same) < 0);
   }
 
   function legendsOf(doc, ids) {
@@ -154,8 +159,10 @@
         corner.style.bottom = Math.ceil(container.getBoundingClientRect().bottom - a.top) + "px";
       }
     }
-    new ResizeObserver(place).observe(line);
-    new ResizeObserver(place).observe(container);
+    // The corner too: the scale bar widens as the map zooms. Placing it moves the corner
+    // but resizes nothing watched, so this never loops.
+    var watcher = new ResizeObserver(place);
+    [line, container, corner].forEach(function (node) { watcher.observe(node); });
   }
 
   // On a phone the sources are one tap away: the (i) button, not lines over the map.
@@ -341,11 +348,14 @@
     return style.colour;
   }
 
-  /** Show or hide every map layer of registry layer (or page source) `id`. */
+  /** Show or hide every map layer of registry layer (or page source) `id`, and the
+   * basemap's copy of it the other way round. */
   function show(map, id, visible) {
     map.getStyle().layers.forEach(function (layer) {
       if (layerOf(layer) === id) {
         map.setLayoutProperty(layer.id, "visibility", visible ? "visible" : "none");
+      } else if (sameAs(layer) === id) {
+        map.setLayoutProperty(layer.id, "visibility", visible ? "none" : "visible");
       }
     });
   }

@@ -95,7 +95,8 @@
     var format = new Intl.RelativeTimeFormat(document.documentElement.lang, { numeric: "auto" });
     for (var i = 0; i < AGE_UNITS.length; i++) {
       if (Math.abs(seconds) >= AGE_UNITS[i][1]) {
-        return format.format(Math.round(seconds / AGE_UNITS[i][1]), AGE_UNITS[i][0]);
+        // Whole units passed (toward zero): 350 days are "11 months ago", not "12".
+        return format.format(Math.trunc(seconds / AGE_UNITS[i][1]), AGE_UNITS[i][0]);
       }
     }
     return format.format(0, "minute");
