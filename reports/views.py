@@ -269,6 +269,10 @@ def report_follow(request, token):
         "comment_form": comment_form,
         "feedback_form": feedback_form,
         "is_new": request.GET.get("new") == "1",
+        # The statuses a report goes through, named as its badge names them.
+        "next_statuses": ", ".join(
+            str(status.label) for status in (Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.FIXED)
+        ),
         "comments_premoderated": services.comments_premoderated(),
         # The link to keep, without "?new=1" (which would thank the reporter again).
         "follow_url": request.build_absolute_uri(request.path),

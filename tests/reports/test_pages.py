@@ -63,6 +63,7 @@ def test_filing_through_the_page_goes_to_the_private_follow_page(
     # each change at the address given), and where the report is.
     text = page.content.decode()
     assert "Що далі" in text and "Відповідальний за такі проблеми" in text
+    assert "у міру роботи: прийнято, виконується, виправлено." in text  # the badges' names
     assert "Про кожну зміну ми також напишемо на oksana.private@example.com" in text
     assert settlement.name_uk in text
     later = client.get(f"/reports/follow/{report.follow_token}/")
