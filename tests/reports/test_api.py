@@ -87,6 +87,20 @@ def test_a_missing_report_is_a_json_404(client, db):
     assert response.json()["error"]["code"] == "report_not_found"
 
 
+@pytest.mark.parametrize("word", ["nope", "2024-1", "2024-00012x", "..%2F"])
+def test_a_path_that_is_no_report_number_is_a_json_400(client, db, word):
+    """Any word was taken for a number: the fuzzer's "categories" got the category list
+    under the detail's documented object."""
+    for response in (
+        client.get(f"/api/v1/reports/{word}/"),
+        client.post(f"/api/v1/reports/{word}/support/"),
+    ):
+        assert response.status_code in (400, 404)
+        assert "error" in response.json()
+    assert client.get("/api/v1/reports/nope/").status_code == 400
+    assert isinstance(client.get("/api/v1/reports/categories/").json(), list)  # its own route
+
+
 def form(**overrides):
     data = {
         "category": "roads",
