@@ -379,7 +379,7 @@ def public(request):
     """What can I get at my address: search or tap, see offers; village and H3 shares only."""
     category = _complaint_category()
     context = {
-        "villages": _village_shares(),
+        "villages": selectors.village_shares_current(),
         "complaint_category": category.code if category else None,
         "questions": _questions(category) if category else [],
         "basemap_url": basemap_browser_url(),
@@ -388,21 +388,3 @@ def public(request):
         "provider_names": selectors.provider_names_local(),
     }
     return render(request, "coverage/public.html", context)
-
-
-def _village_shares() -> list[dict]:
-    """Each village's homes and its share with high-speed fixed internet (%) in the current
-    snapshot, by name: the map's labels as a table, which a phone's map cannot show all of
-    at once and a screen reader cannot read at all. Empty before the first snapshot."""
-    snapshot = selectors.snapshot_current_read()
-    if snapshot is None:
-        return []
-    rows = [
-        {
-            "name": local_name(village),
-            "households": village["households_total"],
-            "served_pct": village["groups"]["fixed"]["served"]["households_pct"],
-        }
-        for village in snapshot.results["settlements"]
-    ]
-    return sorted_by_name(rows, name=lambda row, language: row["name"])

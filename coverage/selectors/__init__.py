@@ -24,6 +24,7 @@ from coverage.selectors.snapshots import (
     snapshot_current,
     snapshot_current_read,
     unserved_addresses_csv,
+    village_shares_current,
 )
 from coverage.selectors.targets import (
     progress_series,
@@ -46,6 +47,7 @@ __all__ = [
     "provider_names_local",
     "snapshot_current",
     "snapshot_current_read",
+    "village_shares_current",
     "targets_table",
     "unserved_addresses_csv",
     "wifi_sites_suggest",

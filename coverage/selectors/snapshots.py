@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from django.db.models import F
 
 from core.errors import InvalidInput, NotFound
-from core.names import local_name
+from core.names import local_name, sorted_by_name
 from coverage import compute
 from coverage.models import (
     CoverageGap,
@@ -78,6 +78,24 @@ def coverage_summary_latest() -> dict:
         "wifi_zones": results["wifi_zones"],
         "appeals": results.get("appeals", {}),
     }
+
+
+def village_shares_current() -> list[dict]:
+    """Each village's homes and its share with high-speed fixed internet (%) in the current
+    snapshot, by name: the map's labels as a table, which a phone's map cannot show all of
+    at once and a screen reader cannot read at all. Empty before the first snapshot."""
+    snapshot = snapshot_current_read()
+    if snapshot is None:
+        return []
+    rows = [
+        {
+            "name": local_name(village),
+            "households": village["households_total"],
+            "served_pct": village["groups"]["fixed"]["served"]["households_pct"],
+        }
+        for village in snapshot.results["settlements"]
+    ]
+    return sorted_by_name(rows, name=lambda row, language: row["name"])
 
 
 def coverage_settlements_latest() -> dict:
