@@ -20,7 +20,10 @@ Measured, at 1, 8 and 32 concurrent connections:
 * requests/s and latency of 100-feature item pages at seeded offsets beside pygeoapi's
   and TiPg's (same limit/offset, sorted by id) and beside the bare SQL (count + page);
 * the same pages with a CQL2 filter (`filter=`) and reprojected (`crs=EPSG:6385`),
-  each beside its own bare SQL page (`VARIANTS`).
+  each beside its own bare SQL page (`VARIANTS`);
+* with `--raw`, the same plain pages from `bench/raw_items_app.py`, a bare WSGI app under
+  the same gunicorn running the view's page SQL and nothing else: what a web server in
+  Python keeps of the bare SQL, so that ours ÷ raw is the cost of our own request path.
 Before timing, it checks that both services return the same features (ids and
 numberMatched) for the same bbox queries. Results: bench/out/ogc-<time>.json and a
 Markdown table on stdout.
@@ -174,6 +177,20 @@ def page_offsets(total: int) -> list[int]:
 
 def start_ours(port: int, workers: int) -> subprocess.Popen:
     return serving.start_gunicorn(port, workers, {})
+
+
+def start_raw(port: int, workers: int) -> subprocess.Popen:
+    """The ideal Python server (`bench/raw_items_app.py`) under the same gunicorn."""
+    command = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "bench.raw_items_app:application",
+        f"--workers={workers}",
+        f"--bind=127.0.0.1:{port}",
+        "--log-level=warning",
+        "--preload",
+        "--timeout=120",
+    ]
+    return subprocess.Popen(command, cwd=ROOT, env=os.environ)
 
 
 def start_pygeoapi(port: int, workers: int, workdir: Path, db: dict) -> subprocess.Popen:
@@ -338,9 +355,11 @@ def items_statements(offsets, *, with_count: bool = True, variant: str = "plain"
     """The statements of each items request: the count (numberMatched) and the page.
 
     These are the view's own statements: the request's parameters parsed by the view's
-    own `items_query` (layers.ogc.items), then `ogc_selectors.count_matched` on a miss and
-    `ogc_selectors.page_sql`. The view keeps the count per data version, so most requests
-    run the page only: `with_count=False` measures that.
+    own `items_query` (layers.ogc.items), then `ogc_selectors.page_sql` with the page's
+    anchor from `ogc_selectors.matched_rows`. The view keeps the count (and the anchors)
+    per data version, so most requests run the page only: `with_count=False` measures
+    that. The count statement is a plain `count(*)` of the filtered rows, the cheapest way
+    to know numberMatched (the view's own, run on a miss, also picks the anchors).
     """
     from django.contrib.auth.models import AnonymousUser
     from django.db import connection
@@ -356,11 +375,19 @@ def items_statements(offsets, *, with_count: bool = True, variant: str = "plain"
     query = ogc_items.items_query(request, spec)  # the view's own parsing
     count_sql, count_params = _count_sql(query.queryset, connection)
     crs = None if query.crs.is_crs84 else query.crs
+    matched = ogc_selectors.matched_rows(spec, query.queryset, query.key)
     statements = []
     for offset in offsets:
         page = _raw(
             *ogc_selectors.page_sql(
-                spec, query.queryset, query.key, offset, PAGE_SIZE, crs=crs, sortby=query.sortby
+                spec,
+                query.queryset,
+                query.key,
+                offset,
+                PAGE_SIZE,
+                crs=crs,
+                sortby=query.sortby,
+                anchor=matched.anchor(offset),
             )
         )
         statements.append([(count_sql, count_params), page] if with_count else [page])
@@ -431,6 +458,8 @@ def run(args) -> dict:
     tipg = f"http://127.0.0.1:{args.tipg_port}"
     workdir = Path(tempfile.mkdtemp(prefix="ogc-bench-"))
     servers = [start_ours(args.port, args.workers)]
+    if args.raw:
+        servers.append(start_raw(args.raw_port, args.workers))
     if not args.skip_pygeoapi:
         servers.append(start_pygeoapi(args.pygeoapi_port, args.workers, workdir, db_params()))
     if not args.skip_tipg:
@@ -448,6 +477,13 @@ def run(args) -> dict:
         if peers:
             results["same_features"] = same_features(ours, peers)
         results["runs"] = measure(args, ours, theirs, tile_paths, our_pages, their_pages, workdir)
+        if args.raw:
+            raw = f"http://127.0.0.1:{args.raw_port}"
+            serving.wait_for(f"{raw}/?offset={offsets[0]}", 180)
+            results["runs"]["raw_items"] = {
+                c: warm_then_wrk(raw, our_pages, c, args.duration, workdir)
+                for c in args.connections
+            }
         if not args.skip_tipg:
             results["runs"]["tipg_items"] = {
                 c: warm_then_wrk(tipg, tipg_pages, c, args.duration, workdir)
@@ -526,6 +562,24 @@ def variants_table(results: dict) -> str:
     return "\n".join(lines)
 
 
+def raw_table(results: dict) -> str:
+    """Ours, the bare WSGI app and the bare SQL (count + page, and page alone), req/s."""
+    runs, bare = results["runs"], results["bare_sql"]
+    lines = [
+        "| conns | ours req/s | raw WSGI req/s | ours ÷ raw | SQL items/s | raw % of SQL items "
+        "| SQL page/s | raw % of SQL page |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for c, raw in runs["raw_items"].items():
+        ours, items, page = runs["items"][c]["rps"], bare["items"][c]["rps"], bare["items_page"][c]
+        ratio = f"{ours / raw['rps']:.2f}" if raw["rps"] else "—"
+        lines.append(
+            f"| {c} | {ours:.0f} | {raw['rps']:.0f} | {ratio} | {items:.0f} | "
+            f"{_share(raw['rps'], items)} | {page['rps']:.0f} | {_share(raw['rps'], page['rps'])} |"
+        )
+    return "\n".join(lines)
+
+
 def _share(ours: float, sql: float) -> str:
     return f"{100 * ours / sql:.0f}%" if sql else "—"
 
@@ -565,6 +619,12 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--pygeoapi-port", type=int, default=5001)
     parser.add_argument("--skip-pygeoapi", action="store_true")
+    parser.add_argument(
+        "--raw",
+        action="store_true",
+        help="also serve the items pages from bench/raw_items_app.py (no Django)",
+    )
+    parser.add_argument("--raw-port", type=int, default=8767)
     parser.add_argument("--tipg-port", type=int, default=5002)
     parser.add_argument("--skip-tipg", action="store_true")
     parser.add_argument(
@@ -588,6 +648,9 @@ def main() -> None:
     print(table(results))
     print("\nItems pages plain, CQL2-filtered and in EPSG:6385, beside their bare SQL page:\n")
     print(variants_table(results))
+    if "raw_items" in results["runs"]:
+        print("\nItems pages from a bare WSGI app on the same SQL (bench/raw_items_app.py):\n")
+        print(raw_table(results))
     print(f"\nraw results: {path}")
 
 

@@ -6,13 +6,15 @@ Python as objects and no Python loop touches a geometry.
 
 A page is read with a deferred join (`page_sql`): the page's feature ids first, an
 index-only scan that skips `offset` rows without joining them, then the joins and the
-JSON for those rows only. `numberMatched` (`count_matched`) is kept per worker for each
-(layer, filters), keyed by the data version `layers.tiles.cache` keeps, so a write through
-the ORM changes it at once in every worker.
+JSON for those rows only. `numberMatched` and the page anchors (`matched_rows`: the id
+of every 1,000th matching row, so that a page deep in the layer starts its id scan near
+its offset) are kept per worker for each (layer, filters), keyed by the data version
+`layers.tiles.cache` keeps, so a write through the ORM changes them at once in every worker.
 """
 
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.contrib.gis.db.models import Extent
@@ -184,6 +186,7 @@ def page_sql(
     sortby=(),
     properties=None,
     crs=None,
+    anchor: tuple | None = None,
 ):
     """Return (sql, params) selecting one page of `queryset` as GeoJSON Feature texts.
 
@@ -192,7 +195,10 @@ def page_sql(
     by the offset are never joined or built: a 100-feature page at offset 10,000 of the
     facilities costs 3 ms, not 15 ms. The feature id is unique (the pagination relies on
     it), so the page holds the same rows as `queryset[offset:offset + limit]`. `key`
-    names the filters that made `queryset` (see `count_matched`).
+    names the filters that made `queryset` (see `matched_rows`).
+
+    `anchor` ((rows skipped, the id of the last of them), from `Matched.anchor`) starts
+    the id scan after that id, so only `offset - skipped` rows are skipped by the scan.
 
     `sortby` ((property, descending), …, of queryable properties) orders the page by
     those columns of the rows, then the id; `properties` (names, None for all) and `crs`
@@ -204,44 +210,85 @@ def page_sql(
     if ids is None:
         return f"SELECT ({feature})::text FROM ({rows_sql}) AS t WHERE false", rows_params
     ids_sql, ids_params = ids
+    head = f"SELECT ({feature})::text FROM ({rows_sql}) AS t WHERE t._fid IN "
     if sortby:
         quote = connection.ops.quote_name
         order = ", ".join(f"t.{quote(name)} {'DESC' if desc else 'ASC'}" for name, desc in sortby)
-        sql = (
-            f"SELECT ({feature})::text FROM ({rows_sql}) AS t WHERE t._fid IN ({ids_sql}) "
-            f"ORDER BY {order}, t._fid LIMIT %s OFFSET %s"
-        )
+        sql = f"{head}({ids_sql}) ORDER BY {order}, t._fid LIMIT %s OFFSET %s"
         return sql, (*rows_params, *ids_params, limit, offset)
-    sql = (
-        f"SELECT ({feature})::text FROM ({rows_sql}) AS t "
-        f"WHERE t._fid IN ({ids_sql} LIMIT %s OFFSET %s) ORDER BY t._fid"
-    )
+    if anchor is not None:
+        skipped, after = anchor
+        # The condition on `fid` is pushed into the ids' own query: an index range scan
+        # that starts after the anchor's id.
+        ids_sql = f"SELECT fid FROM ({ids_sql}) AS ids(fid) WHERE fid > %s ORDER BY fid"
+        ids_params, offset = (*ids_params, after), offset - skipped
+    sql = f"{head}({ids_sql} LIMIT %s OFFSET %s) ORDER BY t._fid"
     return sql, (*rows_params, *ids_params, limit, offset)
 
 
 COUNT_CACHE_SIZE = 256
 # Writes that send no signal (bulk_update, QuerySet.update, raw SQL) are seen after this.
 COUNT_TTL_S = 10.0
-_counts: dict[tuple, tuple[LayerSpec, int, float]] = {}
+# One anchor every this many matching rows: a page at any offset scans fewer rows than
+# this plus its own (without anchors, a page at offset 15,000 scans 15,100 ids, and a
+# filtered one tests the filter on each).
+ANCHOR_EVERY = 1000
 
 
-def count_matched(spec: LayerSpec, queryset, key: tuple) -> int:
-    """Return the number of rows of `queryset`: numberMatched of the items response.
+@dataclass(frozen=True)
+class Matched:
+    """The rows of an items request's filters: how many (numberMatched), and anchors:
+    `anchors[k]` is the id of the ((k + 1) × ANCHOR_EVERY)-th row in id order."""
+
+    count: int
+    anchors: tuple = ()
+
+    def anchor(self, offset: int) -> tuple | None:
+        """(rows skipped, the last skipped row's id) of the nearest anchor at or before
+        `offset`; None when the page starts before the first anchor."""
+        index = min(offset // ANCHOR_EVERY, len(self.anchors))
+        if index == 0:
+            return None
+        return index * ANCHOR_EVERY, self.anchors[index - 1]
+
+
+_counts: dict[tuple, tuple[LayerSpec, Matched, float]] = {}
+
+
+def _matched_now(spec: LayerSpec, queryset) -> Matched:
+    """Count the matching rows and pick the anchors' ids, in one scan."""
+    ids = _ids_sql(spec, queryset)
+    if ids is None:
+        return Matched(0)
+    ids_sql, ids_params = ids
+    sql = (
+        "SELECT count(*), array_agg(fid ORDER BY n) FILTER (WHERE n %% %s = 0) FROM "
+        f"(SELECT fid, row_number() OVER (ORDER BY fid) AS n FROM ({ids_sql}) AS ids(fid)) w"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (ANCHOR_EVERY, *ids_params))
+        count, anchors = cursor.fetchone()
+    return Matched(count, tuple(anchors or ()))
+
+
+def matched_rows(spec: LayerSpec, queryset, key: tuple) -> Matched:
+    """Return the rows of `queryset` the items response pages through (`Matched`).
 
     `key` names the filters that made `queryset` from the layer's rows (the parsed bbox,
-    datetime interval and equality filters). The count is kept per worker under (layer,
+    datetime interval and equality filters). The result is kept per worker under (layer,
     key, data version) for COUNT_TTL_S seconds; a save or delete of a model the layer
-    reads gives the data a new version (`layers.tiles.cache`), so the count stays exact.
-    Inside a transaction (which may hold writes not yet committed) it is always counted.
+    reads gives the data a new version (`layers.tiles.cache`), so count and anchors stay
+    exact. Inside a transaction (which may hold writes not yet committed) it is always
+    read again.
     """
     if connection.in_atomic_block:
-        return queryset.count()
+        return _matched_now(spec, queryset)
     full_key = (spec.id, id(spec), key, tilecache.data_version())
     now = time.monotonic()
     entry = _counts.get(full_key)
     if entry is not None and entry[0] is spec and entry[2] > now:
         return entry[1]
-    matched = queryset.count()
+    matched = _matched_now(spec, queryset)
     if len(_counts) >= COUNT_CACHE_SIZE:
         _counts.clear()
     _counts[full_key] = (spec, matched, now + COUNT_TTL_S)

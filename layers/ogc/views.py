@@ -4,7 +4,7 @@ Conformance classes: core, geojson, html, oas30. Collections are the registry's 
 the user may see (`layers.registry.visible_to`); any other id answers 404.
 
 Items: the request is parsed by `layers.ogc.items`; the view counts the matches
-(numberMatched, kept per data version: see `ogc_selectors.count_matched`), reads the
+(numberMatched, kept per data version: see `ogc_selectors.matched_rows`), reads the
 page with a deferred join (`ogc_selectors.page_sql`), writes the response's members, then
 appends the features as PostGIS built them (one JSON text per feature, joined). Pages of
 more than STREAM_ABOVE features are streamed in batches from a server-side cursor
@@ -214,7 +214,8 @@ def items(request, collection_id: str):
     fmt = wanted_format(request, GEOJSON)
     query = ogc_items.items_query(request, spec)
     queryset, key, limit, offset = query.queryset, query.key, query.limit, query.offset
-    matched = ogc_selectors.count_matched(spec, queryset, key)
+    rows = ogc_selectors.matched_rows(spec, queryset, key)
+    matched = rows.count
     page = ogc_selectors.page_sql(
         spec,
         queryset,
@@ -224,6 +225,7 @@ def items(request, collection_id: str):
         sortby=query.sortby,
         properties=query.properties,
         crs=None if query.crs.is_crs84 else query.crs,
+        anchor=rows.anchor(offset),
     )
     streamed = fmt == "json" and limit > STREAM_ABOVE
     texts = None if streamed else ogc_selectors.texts_of(*page)

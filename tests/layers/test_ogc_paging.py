@@ -98,6 +98,65 @@ def test_bad_filter_value_is_still_a_400_json_error(client, settlement):
     assert body["code"] == "InvalidParameterValue" and body["error"]["message"]
 
 
+# ------------------------------------------------------------------ anchors
+
+
+def test_an_anchor_is_the_nearest_one_at_or_before_the_offset(monkeypatch):
+    monkeypatch.setattr(ogc_selectors, "ANCHOR_EVERY", 4)
+    matched = ogc_selectors.Matched(14, anchors=(104, 108, 112))
+    assert [matched.anchor(offset) for offset in (0, 3)] == [None, None]
+    assert matched.anchor(4) == (4, 104)
+    assert matched.anchor(11) == (8, 108)
+    assert matched.anchor(12) == matched.anchor(500) == (12, 112)
+    assert ogc_selectors.Matched(0).anchor(10) is None
+
+
+@pytest.mark.parametrize(
+    ("filters", "cql"),
+    [({}, None), ({"kind": "school"}, None), ({}, "kind = 'library' OR down_mbps >= 50")],
+    ids=["all", "equality filter", "cql2"],
+)
+def test_anchored_pages_hold_the_same_features_as_a_plain_slice(
+    settlement, monkeypatch, filters, cql
+):
+    from layers.ogc import cql2 as ogc_cql2
+    from layers.ogc import crs as ogc_crs
+
+    monkeypatch.setattr(ogc_selectors, "ANCHOR_EVERY", 4)
+    make_facilities(settlement, 30)
+    spec = registry.get("facilities")
+    q = ogc_cql2.to_q(spec, cql, None, ogc_crs.parse_crs(None, "filter-crs")) if cql else None
+    queryset = ogc_selectors.items_queryset(spec, filters=filters, cql=q)
+    key = (None, None, tuple(sorted(filters.items())), cql)
+    matched = ogc_selectors.matched_rows(spec, queryset, key)
+    assert matched.count == queryset.count()
+    ids = list(queryset.values_list("pk", flat=True))
+    assert list(matched.anchors) == ids[3::4]
+    for offset, limit in [(0, 4), (3, 2), (4, 4), (5, 7), (8, 1), (13, 3), (27, 10), (40, 3)]:
+        plain = ogc_selectors.feature_texts(spec, queryset[offset : offset + limit])
+        sql = ogc_selectors.page_sql(
+            spec, queryset, key, offset, limit, anchor=matched.anchor(offset)
+        )
+        assert ogc_selectors.texts_of(*sql) == plain, (offset, limit)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_kept_anchors_walk_every_feature_once_and_follow_a_delete(client, settlement, monkeypatch):
+    monkeypatch.setattr(ogc_selectors, "ANCHOR_EVERY", 3)
+    made = make_facilities(settlement, 14)
+    walked = []
+    for offset in range(0, 14, 4):
+        walked += [f["id"] for f in items(client, f"limit=4&offset={offset}")["features"]]
+    assert walked == [f.pk for f in made]
+    schools = [f.pk for f in made if f.kind == "school"]
+    page = items(client, "limit=2&offset=3&filter=kind%3D%27school%27")["features"]
+    assert [f["id"] for f in page] == schools[3:5]
+    made[1].delete()  # before the first anchor: every later offset moves by one
+    body = items(client, "limit=4&offset=6")
+    assert [f["id"] for f in body["features"]] == [f.pk for f in made[7:11]]
+    assert body["numberMatched"] == 13
+
+
 # ------------------------------------------------------------------ numberMatched
 
 
