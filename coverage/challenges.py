@@ -110,6 +110,31 @@ def pending_count() -> int:
     return CoverageChallenge.objects.filter(status=CoverageChallenge.Status.PENDING).count()
 
 
+def pending_rows(limit: int) -> list[dict]:
+    """Return the oldest `limit` pending challenges, for the planners' page to decide:
+    {id, report_number, report_public, text (the report's first words), settlement
+    (Ukrainian name, None outside every village), created_at, areas (labels of the
+    coverage areas it contradicts)}. No reporter's contact (DESIGN.md §7)."""
+    rows = (
+        _challenges(CoverageChallenge.Status.PENDING)
+        .order_by("created_at", "id")
+        .select_related("report", "settlement")
+        .prefetch_related("areas__provider")[:limit]
+    )
+    return [
+        {
+            "id": c.pk,
+            "report_number": c.report.number,
+            "report_public": c.report.is_public,
+            "text": c.report.description,
+            "settlement": c.settlement.name_uk if c.settlement else None,
+            "created_at": c.created_at,
+            "areas": [_area_label(area) for area in c.areas.all()],
+        }
+        for c in rows
+    ]
+
+
 def challenges_geojson(*, status: str | None = None) -> str:
     """Return the challenges (optionally of one status) as GeoJSON points, for planners.
 

@@ -7,6 +7,11 @@ app_name = "coverage"
 urlpatterns = [
     path("planning/", views.planning, name="planning"),
     path("planning/recompute/", views.recompute, name="recompute"),
+    path(
+        "planning/challenges/<int:challenge_id>/decision/",
+        views.challenge_decision,
+        name="challenge_decision",
+    ),
     path("planning/plan.csv", views.plan_download, {"fmt": "csv"}, name="plan_csv"),
     path("planning/plan.xlsx", views.plan_download, {"fmt": "xlsx"}, name="plan_xlsx"),
     path(

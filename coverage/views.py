@@ -35,6 +35,8 @@ CHART_VILLAGES = 25
 TABLE_VILLAGES = 100
 PLAN_ROWS = 20
 KPI_GROUPS = ("any", "fixed", "fibre", "mobile", "wifi")
+# Pending coverage challenges listed to decide, oldest first.
+PENDING_SHOWN = 20
 
 
 def _planner_only(request) -> None:
@@ -203,6 +205,7 @@ def planning(request):
         "sites": sites,
         "challenged_areas": challenges.accepted_by_area(),
         "pending_challenges": challenges.pending_count(),
+        "pending_rows": challenges.pending_rows(PENDING_SHOWN),
         "english": _english(),
         "provider_names": selectors.provider_names_local(),
         "gaps": _gap_switch(request, results),
@@ -326,6 +329,51 @@ def recompute(request):
             request, _("Coverage recomputed in %(ms)s ms.") % {"ms": snapshot.duration_ms}
         )
     return redirect("coverage:planning")
+
+
+# What the planners' page says when a decision is refused, by the service's error code
+# (its own messages are English, for the API).
+DECISION_REFUSALS = {
+    "invalid_decision": _lazy("Choose “Accept” or “Reject”."),
+    "already_decided": _lazy("This challenge was already decided; nothing was changed."),
+    "not_found": _lazy("This challenge no longer exists."),
+}
+
+
+@role_required(PLANNER)
+@require_POST
+def challenge_decision(request, challenge_id: int):
+    """Accept or reject a pending coverage challenge from the planners' page (planners),
+    then back to its list with what was done."""
+    _planner_only(request)
+    decision, note = request.POST.get("decision", ""), request.POST.get("note", "")
+    if len(note.strip()) > challenges.NOTE_MAX_CHARS:
+        messages.error(
+            request,
+            _("The note may be at most %(n)d characters; nothing was changed.")
+            % {"n": challenges.NOTE_MAX_CHARS},
+        )
+        return redirect(_challenges_anchor())
+    try:
+        challenge = challenges.challenge_decide(
+            challenge_id=challenge_id, decision=decision, user=request.user, note=note
+        )
+    except ApplicationError as exc:
+        messages.error(request, DECISION_REFUSALS.get(exc.code, exc.message))
+    else:
+        done = _("Accepted") if decision == "accept" else _("Rejected")
+        messages.success(
+            request,
+            _("%(done)s: the challenge of report № %(number)s.")
+            % {"done": done, "number": challenge.report.number},
+        )
+    return redirect(_challenges_anchor())
+
+
+def _challenges_anchor() -> str:
+    from django.urls import reverse
+
+    return reverse("coverage:planning") + "#challenges"
 
 
 def _complaint_category():

@@ -233,3 +233,96 @@ def test_admin_actions_accept_and_reject(
     second.refresh_from_db()
     assert (first.status, second.status) == ("accepted", "rejected")
     assert first.decided_by == admin
+
+
+# --- deciding on the planners' page ----------------------------------------------------------
+
+PLANNING = "/planning/"
+
+
+def decide_url(challenge) -> str:
+    return f"/planning/challenges/{challenge.pk}/decision/"
+
+
+@pytest.fixture
+def computed(settlement):
+    """A coverage snapshot, so that the planners' page shows its whole content."""
+    from coverage.services import coverage_compute
+
+    return coverage_compute()
+
+
+def test_the_planners_page_lists_a_pending_challenge_to_decide_without_the_admin(
+    planner_client, isolated, complaint_category, claimed, computed
+):
+    challenge = CoverageChallenge.objects.get(report=complain())
+    page = planner_client.get(PLANNING).content.decode()
+    assert decide_url(challenge) in page
+    assert challenge.report.number in page and "Немає мобільного інтернету" in page
+    assert "Київстар" in page  # the area it contradicts
+    assert "/admin/coverage/coveragechallenge/" not in page
+    assert "oksana" not in page.lower()
+
+
+@pytest.mark.parametrize("language", ["uk", "en"])
+def test_a_planner_accepts_on_the_page_and_is_told_what_was_done(
+    planner_client, isolated, complaint_category, claimed, computed, language
+):
+    challenge = CoverageChallenge.objects.get(report=complain())
+    planner_client.cookies["django_language"] = language
+    response = planner_client.post(
+        decide_url(challenge), {"decision": "accept", "note": " перевірено "}, follow=True
+    )
+    assert response.redirect_chain[-1] == ("/planning/#challenges", 302)
+    challenge.refresh_from_db()
+    assert (challenge.status, challenge.decision_note) == ("accepted", "перевірено")
+    said = {"uk": "Прийнято: оскарження звернення №", "en": "Accepted: the challenge of report №"}
+    assert said[language] in response.content.decode()
+    assert decide_url(challenge) not in response.content.decode()  # no longer pending
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        ({"decision": "approve"}, "Виберіть «Прийняти» або «Відхилити»."),
+        ({}, "Виберіть «Прийняти» або «Відхилити»."),
+        ({"decision": "accept", "note": "ю" * 301}, "Примітка може мати щонайбільше 300"),
+    ],
+    ids=["unknown decision", "no decision", "note too long"],
+)
+def test_a_refused_decision_on_the_page_says_why_and_changes_nothing(
+    planner_client, isolated, complaint_category, claimed, computed, data, said
+):
+    challenge = CoverageChallenge.objects.get(report=complain())
+    response = planner_client.post(decide_url(challenge), data, follow=True)
+    assert response.status_code == 200 and said in response.content.decode()
+    challenge.refresh_from_db()
+    assert challenge.status == "pending" and challenge.decision_note == ""
+
+
+def test_deciding_twice_on_the_page_keeps_the_first_decision(
+    planner_client, isolated, complaint_category, claimed, computed
+):
+    challenge = CoverageChallenge.objects.get(report=complain())
+    planner_client.post(decide_url(challenge), {"decision": "reject", "note": "є оптика"})
+    response = planner_client.post(decide_url(challenge), {"decision": "accept"}, follow=True)
+    assert "Це оскарження вже вирішено" in response.content.decode()
+    challenge.refresh_from_db()
+    assert (challenge.status, challenge.decision_note) == ("rejected", "є оптика")
+    gone = planner_client.post("/planning/challenges/999999/decision/", {"decision": "accept"})
+    assert gone.status_code == 302
+    assert "Цього оскарження більше немає" in planner_client.get(PLANNING).content.decode()
+
+
+def test_only_planners_decide_on_the_page(
+    client, django_user_model, isolated, complaint_category, claimed
+):
+    challenge = CoverageChallenge.objects.get(report=complain())
+    url = decide_url(challenge)
+    anonymous = client.post(url, {"decision": "accept"})
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/accounts/login/")
+    resident = django_user_model.objects.create_user("resident", password="x-pw-1")
+    client.force_login(resident, backend=MODEL_BACKEND)
+    assert client.post(url, {"decision": "accept"}).status_code == 403
+    challenge.refresh_from_db()
+    assert challenge.status == "pending"
