@@ -102,6 +102,16 @@ class FacilityAddressInline(admin.TabularInline):
     verbose_name_plural = _("facilities at this address")
 
 
+class StreetFilter(admin.RelatedFieldListFilter):
+    """The address list's street filter: each street with its village (one query)."""
+
+    def field_choices(self, field, request, model_admin):
+        streets = Street.objects.select_related("settlement").order_by(
+            "name", "settlement__name_uk"
+        )
+        return [(street.pk, str(street)) for street in streets]
+
+
 @admin.register(Street)
 class StreetAdmin(RegisterPermissions, VersionedAdminMixin, SimpleHistoryAdmin, MapAdmin):
     name_accusative = pgettext_lazy("accusative", "street")
@@ -110,6 +120,13 @@ class StreetAdmin(RegisterPermissions, VersionedAdminMixin, SimpleHistoryAdmin, 
     list_filter = ["settlement", "kind", "is_demo"]
     search_fields = ["name", "settlement__name_uk"]
     list_select_related = ["settlement"]
+
+    def get_queryset(self, request):
+        # A street is named with its village (Street.__str__), here and in the pickers.
+        return super().get_queryset(request).select_related("settlement")
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, compute.word_search_text(search_term))
 
     @admin.display(boolean=True, description=_("route"))
     def has_route(self, obj):
@@ -150,7 +167,9 @@ class AddressAdmin(RegisterPermissions, VersionedAdminMixin, SimpleHistoryAdmin,
     list_display = [
         "__str__", "settlement", "postcode", "building_use", "households", "status", "verified",
     ]  # fmt: skip
-    list_filter = ["settlement", "street", "verified", "status", "building_use", "is_demo"]
+    list_filter = [
+        "settlement", ("street", StreetFilter), "verified", "status", "building_use", "is_demo",
+    ]  # fmt: skip
     search_fields = [
         "street__name", "house_number", "settlement__name_uk", "registry_id", "postcode",
     ]  # fmt: skip
@@ -174,6 +193,10 @@ class AddressAdmin(RegisterPermissions, VersionedAdminMixin, SimpleHistoryAdmin,
 
     def Verified(self, record):  # noqa: N802 — the history column's (translated) title
         return _("yes") if record.verified else _("no")
+
+    def get_search_results(self, request, queryset, search_term):
+        # "вул. Молодіжна, 90", as the site writes it, finds what "Молодіжна 90" finds.
+        return super().get_search_results(request, queryset, compute.word_search_text(search_term))
 
     def get_historical_record_context_helper(self, request, historical_record):
         """The history's "Changes" column in words: street names, "moved 12 m to the

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from addresses.models import Street
+
 # A point moved by less than this is the same point (floating-point jitter of a
 # re-import or a re-projection); no change is recorded.
 LOCATION_TOLERANCE_M = 0.5
@@ -114,7 +116,10 @@ def _value(model, name: str, value) -> str:
         return "—"
     if field.is_relation:
         related = field.related_model._default_manager.filter(pk=value).first()
-        return str(related) if related is not None else f"#{value}"
+        if related is None:
+            return f"#{value}"
+        # A street of the address's own village: its name alone ("провулок Садовий").
+        return related.label if isinstance(related, Street) else str(related)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):

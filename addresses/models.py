@@ -81,6 +81,13 @@ class Street(VersionedModel):
         ]
 
     def __str__(self):
+        # The village too: every village has its "вулиця Центральна", and the admin's
+        # street picker and filter list streets by this (StreetAdmin selects the village).
+        return f"{self.label} ({self.settlement.name_uk})"
+
+    @property
+    def label(self) -> str:
+        """The street as its village writes it: "вулиця Шевченка"."""
         return f"{self.get_kind_display()} {self.name}"
 
     def save(self, *args, **kwargs):
@@ -239,7 +246,7 @@ class Address(VersionedModel):
         ]
 
     def __str__(self):
-        return f"{self.street}, {self.house_number}"
+        return f"{self.street.label}, {self.house_number}"
 
     @property
     def label(self) -> str:

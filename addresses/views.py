@@ -241,7 +241,7 @@ def _saved_values(address) -> list[tuple[str, str]]:
     """What the other person saved, as the page shows it beside the editor's input."""
     point = address.location
     return [
-        (_("Street and number"), f"{address.street}, {address.house_number}"),
+        (_("Street and number"), f"{address.street.label}, {address.house_number}"),
         (_("Point"), f"{point.y:.6f}, {point.x:.6f}" if point else "—"),
         (_("Status"), address.get_status_display()),
         (_("Verified"), _("yes") if address.verified else _("no")),

@@ -32,6 +32,7 @@ from addresses.compute.query import (
     compact_house_number,
     fold,
     parse_search_query,
+    word_search_text,
 )
 from addresses.compute.streets import (
     KIND_LOOKUP,
@@ -77,6 +78,7 @@ __all__ = [
     "normalize_street_name",
     "parse_house_number",
     "parse_search_query",
+    "word_search_text",
     "split_street",
     "street_kind_code",
 ]

@@ -134,3 +134,14 @@ def drop_kind_words(
         if found := key(word):
             kept.append(found)
     return kept, kind
+
+
+def word_search_text(text: str) -> str:
+    """A typed address as a word search (the admin's) reads it: "вул. Молодіжна, 90" →
+    "молодіжна 90". Commas gone, street-kind and settlement words dropped (as
+    `parse_search_query` drops them), the rest lower-cased as typed (apostrophes kept)."""
+    words = normalize_apostrophes(str(text or "")).replace(",", " ").lower().split()
+    kept, _kind = drop_kind_words(
+        words, kinds=KIND_LOOKUP, full_words=_KIND_WORDS, settlement_words=SETTLEMENT_WORDS
+    )
+    return " ".join(kept) or " ".join(words)

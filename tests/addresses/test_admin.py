@@ -261,3 +261,38 @@ def test_admin_titles_name_the_address_in_the_accusative_in_ukrainian(
     assert f"<h1>{change_title}</h1>" in changing
     for page in (listing, adding, changing):
         assert "адреса для зміни" not in page and "Змінити адреса" not in page
+
+
+@pytest.mark.parametrize(
+    "typed", ["вул. Шевченка, 12А", "Шевченка, 12А", "вулиця Шевченка 12А", "шевченка 12а"]
+)
+def test_admin_search_finds_an_address_as_the_site_writes_it(client, editor, addresses, typed):
+    client.force_login(editor)
+    response = client.get(reverse(CHANGELIST), {"q": typed})
+    assert [a.house_number for a in response.context["cl"].result_list] == ["12А"]
+
+
+def test_a_street_is_picked_and_filtered_with_its_village(client, editor, street, village):
+    from addresses.models import Street
+
+    Street.objects.create(settlement=village, name="Шевченка")
+    client.force_login(editor)
+    picked = client.get(
+        "/admin/autocomplete/",
+        {"term": "Шевч", "app_label": "addresses", "model_name": "address", "field_name": "street"},
+    ).json()["results"]
+    assert sorted(r["text"] for r in picked) == [
+        "вулиця Шевченка (Дмитрівка)",
+        "вулиця Шевченка (Плоске)",
+    ]
+    listed = client.get(reverse(CHANGELIST)).content.decode()
+    assert "вулиця Шевченка (Плоске)" in listed and "вулиця Шевченка (Дмитрівка)" in listed
+
+
+def test_word_search_text_drops_commas_kind_and_settlement_words():
+    from addresses.compute import word_search_text
+
+    assert word_search_text("вул. Молодіжна, 90") == "молодіжна 90"
+    assert word_search_text("с. Плоске, провулок Садовий 3") == "плоске садовий 3"
+    assert word_search_text("Набережна 5") == "набережна 5"  # a kind word alone is a name
+    assert word_search_text(" , ") == ""
