@@ -22,9 +22,24 @@ from django.contrib.gis.geos import (
     MultiPolygon,
 )
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import InvalidInput
 
+# GEOS's reasons for an invalid geometry, in words a person drawing it understands (the
+# reason itself, English and with a coordinate, stays in the error's details).
+GEOS_REASONS = {
+    "Too few points in geometry component": gettext_lazy(
+        "a part has fewer than three corners (close the shape with one click on its first corner)"
+    ),
+    "Self-intersection": gettext_lazy("the outline crosses itself"),
+    "Ring Self-intersection": gettext_lazy("the outline touches itself at a corner"),
+    "Hole lies outside shell": gettext_lazy("a hole lies outside its outline"),
+    "Nested shells": gettext_lazy("one outline lies inside another"),
+    "Interior is disconnected": gettext_lazy("the holes cut the area in two"),
+    "Invalid Coordinate": gettext_lazy("a corner has no valid coordinate"),
+    "Ring is not closed": gettext_lazy("an outline is not closed"),
+}
 GEOMETRY_MAX_VERTICES = 200_000  # a detailed village boundary has a few thousand
 POLYGONAL = ("Polygon", "MultiPolygon")
 MULTI = {"Polygon": MultiPolygon, "Point": MultiPoint, "LineString": MultiLineString}
@@ -122,13 +137,26 @@ def geometry_check(
         reason = geom.valid_reason
         if not repair:
             raise InvalidInput(
-                _("Invalid geometry: %s.") % reason, code="invalid_geometry", details=[reason]
+                _("Invalid geometry: %s.") % readable_reason(reason),
+                code="invalid_geometry",
+                details=[reason],
             )
         geom = _repaired(geom, kinds)
-        notes.append(_("Geometry repaired (%s).") % reason)
+        notes.append(_("Geometry repaired (%s).") % readable_reason(reason))
     if multi and geom.geom_type in MULTI:
         geom = MULTI[geom.geom_type](geom, srid=4326)
     return GeometryChecked(geom, notes)
+
+
+def readable_reason(reason: str) -> str:
+    """GEOS's `valid_reason` ("Self-intersection[32.7 48.8]") in the active language,
+    with the place as "longitude latitude"; an unknown reason as GEOS wrote it."""
+    name, _bracket, place = reason.partition("[")
+    words = GEOS_REASONS.get(name.strip())
+    if words is None:
+        return reason
+    place = place.rstrip("]").strip()
+    return f"{words} ({place})" if place else str(words)
 
 
 def _repaired(geom: GEOSGeometry, kinds: tuple[str, ...]) -> GEOSGeometry:

@@ -32,7 +32,7 @@ def test_the_admin_refuses_an_invalid_coverage_area(client, territory, providers
         },
     )
     assert response.status_code == 200  # the form again, with the error
-    assert "Self-intersection" in response.content.decode()
+    assert "Недійсна геометрія: контур перетинає сам себе (" in response.content.decode()
     assert not CoverageArea.objects.exists()
 
 
@@ -67,10 +67,10 @@ def test_an_import_refuses_an_invalid_polygon_unless_asked_to_repair_and_says_wh
     with translation.override("en"):
         with pytest.raises(CommandError):
             call_command("coverage_import_areas", path, "--commit")
-        assert "Self-intersection" in capsys.readouterr().out
+        assert "the outline crosses itself" in capsys.readouterr().out
         assert not CoverageArea.objects.exists()
         call_command("coverage_import_areas", path, "--commit", "--repair")
     out = capsys.readouterr().out
-    assert "row 1: Geometry repaired (Self-intersection" in out
+    assert "row 1: Geometry repaired (the outline crosses itself (" in out
     area = CoverageArea.objects.get().area
     assert area.valid and area.geom_type == "MultiPolygon"

@@ -64,3 +64,29 @@ def test_a_planner_draws_an_area_by_clicks_saves_it_and_the_figures_change(brows
     assert all(west - 1e-3 < x < east + 1e-3 and south - 1e-3 < y < north + 1e-3 for x, y in ring)
     after = CoverageSnapshot.objects.get(is_current=True).results["territory"]["groups"]
     assert after["fibre"]["served"]["area_m2"] > before["fibre"]["served"]["area_m2"]
+
+
+def test_a_shape_closed_with_a_double_click_is_saved(browser, site):
+    """A double-click on the first corner (a GIS habit) closes the shape and starts no
+    second one: the save sends the closed shape only (GEOS refused the one-point ring)."""
+    before_ids = {f["id"] for f in _areas()}
+    context = new_context(browser, site.url, 1366, "uk")
+    context.add_cookies(site.staff_cookies)
+    page = context.new_page()
+    try:
+        page.goto(f"{site.url}/planning/")
+        wait_idle(page, "#coverage-map[data-map-ready='true']")
+        page.locator("#draw-panel button[data-action=draw]").click()
+        page.locator("#coverage-map").scroll_into_view_if_needed()
+        jump(page, 32.715, 48.81, 12)
+        wait_idle(page, "#coverage-map")
+        for lon, lat in CORNERS:
+            click_at(page, lon, lat)
+        click_at(page, *CORNERS[0])
+        click_at(page, *CORNERS[0])  # the second click of the double-click
+        with page.expect_navigation():
+            page.locator("#draw-panel button[data-action=save]").click()
+    finally:
+        context.close()
+    new = [f for f in _areas() if f["id"] not in before_ids]
+    assert len(new) == 1 and len(new[0]["geometry"]["coordinates"]) == 1

@@ -23,8 +23,19 @@
     return input ? input.value : "";
   }
 
+  // A ring of fewer than three distinct corners is not an area: the one a second click
+  // of a double-click starts after the shape was closed, or a shape still being drawn.
+  function isArea(ring) {
+    var corners = {};
+    ring.forEach(function (point) { corners[point[0] + " " + point[1]] = true; });
+    return ring.length >= 4 && Object.keys(corners).length >= 3;
+  }
+
   function polygons() {
-    return draw.getSnapshot().filter(function (f) { return f.geometry.type === "Polygon"; });
+    return draw.getSnapshot().filter(function (f) {
+      return f.geometry.type === "Polygon" && !f.properties.currentlyDrawing &&
+        isArea(f.geometry.coordinates[0]);
+    });
   }
 
   function refresh() {
