@@ -142,8 +142,9 @@ FACILITIES = LayerSpec(
         colour_by="internet",
         categories=INTERNET_COLOURS,
     ),
-    source="Дмитрівська сільська рада; демонстраційні дані (fixtures/README.md)",
-    source_en="Dmytrivka village council; demonstration data (fixtures/README.md)",
+    # The demo facilities are described in fixtures/README.md; a sheet names no file.
+    source="Дмитрівська сільська рада; демонстраційні дані",
+    source_en="Dmytrivka village council; demonstration data",
     temporal="connected_since",
     tile_feature_cap=2000,
     label=LayerLabel("name", min_zoom=14, size=11, priority=20, colour="#333333"),

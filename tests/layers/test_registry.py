@@ -199,3 +199,11 @@ def test_staff_layer_is_visible_to_staff_but_not_to_other_users(register):
     assert registry.get_visible("test-facilities", staff) is not None
     assert registry.get_visible("test-facilities", resident) is None
     assert registry.get_visible("test-facilities", None) is None
+
+
+def test_no_layer_source_names_a_file_of_the_repository():
+    """A layer's source is printed on every sheet and map: it names who keeps the data,
+    never a file of ours ("демонстраційні дані (fixtures/README.md)" was printed)."""
+    for spec in registry.all_layers():
+        for text in (spec.source, spec.source_en):
+            assert not re.search(r"\.(md|py|json|csv|txt)\b|[/\\]", text or ""), (spec.id, text)
