@@ -84,6 +84,12 @@ def status_changed(report, update) -> None:
     _send("reports/email/status_changed.txt", context, [report.reporter_email])
 
 
+def update_posted(report, update) -> None:
+    """Tell the reporter (when they left an e-mail) of a public update, the state kept."""
+    context = {"report": report, "update": update, **report_links(report)}
+    _send("reports/email/update_posted.txt", context, [report.reporter_email])
+
+
 def subscribers(report) -> None:
     """Tell every confirmed subscriber whose area covers the report about it."""
     from reports.selectors import subscriptions_for_report

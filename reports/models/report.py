@@ -202,6 +202,7 @@ class Update(models.Model):
     class Kind(models.TextChoices):
         CREATED = "created", _("filed")
         STATUS = "status", _("status changed")
+        UPDATE = "update", _("update from the community")
         DUPLICATE = "duplicate", _("marked as duplicate")
         COMMENT = "comment", _("comment")
         FEEDBACK = "feedback", _("reporter's feedback")

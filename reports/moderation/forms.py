@@ -54,8 +54,14 @@ class VersionedForm(forms.Form):
     version = forms.CharField(widget=forms.HiddenInput)
 
 
+# The transition form's choice that keeps the state: a public update only (as
+# FixMyStreet's staff updates), last so that the states keep their keys 1–6.
+KEEP = "keep"
+
+
 class TransitionForm(VersionedForm):
-    """Move the report to one of the states its life cycle allows, with a public text."""
+    """Move the report to one of the states its life cycle allows, with a public text, or
+    keep its state and post the text alone (KEEP)."""
 
     status = forms.ChoiceField(label=_("New state"), widget=forms.RadioSelect)
     note = forms.CharField(
@@ -71,7 +77,13 @@ class TransitionForm(VersionedForm):
             (status, _transition_label(report.status, status))
             for status in transitions_from(report.status)
             if status != Status.DUPLICATE
-        ]
+        ] + [(KEEP, _("keep “%s”: post the update only") % Status(report.status).label)]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == KEEP and not (data.get("note") or "").strip():
+            self.add_error("note", _("Write the update to post."))
+        return data
 
 
 def _transition_label(old: str, new: str) -> str:

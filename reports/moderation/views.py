@@ -119,6 +119,14 @@ def _act(request, item) -> str:
 
 def _act_status(request, item) -> str:
     data = _valid(forms.TransitionForm(request.POST, report=item))
+    if data["status"] == forms.KEEP:
+        services.report_update_post(
+            report=item, note=data["note"], author=request.user, version=data["version"]
+        )
+        return _("An update is posted on report № %(number)s; it is still “%(status)s”.") % {
+            "number": item.number,
+            "status": item.get_status_display(),
+        }
     note = data["note"] or mod_selectors.response_texts(item).get(data["status"], "")
     services.report_status_change(
         report=item, status=data["status"], note=note, author=request.user, version=data["version"]

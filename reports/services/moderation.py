@@ -84,6 +84,29 @@ def report_status_change(
     return report_status_write(locked, status, note=note, author=author, kind=Update.Kind.STATUS)
 
 
+@transaction.atomic
+def report_update_post(*, report: Report, note: str, author=None, version=None) -> Update:
+    """Post a public update on the report, its state kept ("parts are ordered"); e-mail
+    the reporter. Raise InvalidInput without a text; StaleReport when `version` is stale."""
+    text = compute.plain_text(note)[:DESCRIPTION_MAX_CHARS]
+    if not text:
+        raise InvalidInput(_("Write the update to post."), code="note_required")
+    locked = report_lock(report, version)
+    locked.save(update_fields=["updated_at"])
+    update = Update.objects.create(
+        report=locked,
+        kind=Update.Kind.UPDATE,
+        old_status=locked.status,
+        new_status=locked.status,
+        note=text,
+        author=author,
+    )
+    if locked.reporter_email:
+        transaction.on_commit(lambda: notify.update_posted(locked, update))
+    audit.record(author, "report.update", locked, {"status": [locked.status, locked.status]})
+    return update
+
+
 def _transition_check(old: str, new: str, note: str) -> None:
     try:
         transition_check(old, new, reason=compute.plain_text(note))

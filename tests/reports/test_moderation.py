@@ -126,6 +126,44 @@ def test_a_moderator_moves_a_report_with_the_public_template_text(
     assert (update.new_status, update.note, update.is_public) == ("acknowledged", "Дякуємо!", True)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_moderator_posts_an_update_and_keeps_the_state(mod_client, make_report, mailoutbox):
+    report = make_report()
+    services.report_status_change(report=report, status="in_progress")
+    report.refresh_from_db()
+    mailoutbox.clear()
+    page = mod_client.get(f"/moderation/{report.number}/").text
+    assert 'value="keep"' in page and "залишити «виконується»" in page.lower()
+    response = post(mod_client, report, action="status", status="keep", note="Замовили ліхтар")
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == "in_progress"
+    update = report.updates.get(kind="update")
+    assert (update.old_status, update.new_status, update.note) == (
+        "in_progress",
+        "in_progress",
+        "Замовили ліхтар",
+    )
+    (mail,) = mailoutbox
+    assert "Є новини" in mail.body and "Замовили ліхтар" in mail.body
+    assert mail.to == ["oksana.private@example.com"]
+    public = mod_client.get(f"/reports/{report.number}/").text
+    assert "Замовили ліхтар" in public and "повідомлення громади" in public
+
+
+def test_an_update_without_its_text_is_refused_and_nothing_is_written(mod_client, make_report):
+    report = make_report()
+    response = post(mod_client, report, action="status", status="keep", note="  ")
+    assert response.status_code == 400
+    assert "Напишіть повідомлення" in response.text
+    assert not report.updates.filter(kind="update").exists()
+    stale = mod_client.post(
+        f"/moderation/{report.number}/",
+        {"version": "stale", "action": "status", "status": "keep", "note": "Моє"},
+    )
+    assert stale.status_code == 409 and not report.updates.filter(note="Моє").exists()
+
+
 def test_a_disallowed_transition_is_refused(mod_client, make_report):
     report = make_report()
     services.report_status_change(report=report, status="fixed")
