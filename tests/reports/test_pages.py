@@ -189,6 +189,20 @@ def test_the_follow_link_lets_the_reporter_comment_and_say_not_fixed(client, mak
     ]
 
 
+@pytest.mark.parametrize("language", ["uk", "en"])
+def test_the_follow_page_says_when_a_moderator_hid_the_report(client, make_report, language):
+    report = make_report()
+    url = f"/reports/follow/{report.follow_token}/"
+    client.cookies["django_language"] = language
+    said = {"uk": "Модератор прибрав це звернення", "en": "A moderator has taken this report"}
+    assert said[language] not in client.get(url).content.decode()
+    services.report_visibility_set(report=report, hidden=True, reason="особисті дані")
+    page = client.get(url).content.decode()
+    assert said[language] in page
+    assert f'href="/reports/{report.number}/"' not in page  # no link to the 404
+    assert "особисті дані" not in page  # the moderator's reason is the staff's
+
+
 def test_a_wrong_follow_token_is_404(client, db):
     assert client.get("/reports/follow/guess/").status_code == 404
 
