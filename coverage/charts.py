@@ -19,6 +19,35 @@ def _text(x, y, body, *, anchor="start", size=FONT, colour="#222", weight="norma
     )
 
 
+# DejaVu Sans's mean advance is about 0.6 em (bold a little more): enough to break a
+# title into lines that fit the 360-unit width without measuring text in Python.
+CHAR_EM, BOLD_CHAR_EM = 0.6, 0.66
+TITLE_SIZE, TITLE_LEADING = 13, 16
+
+
+def _lines(text: str, *, size: float, width: float, bold: bool = False) -> list[str]:
+    """`text` broken at spaces into lines of at most `width` units at `size`."""
+    most = max(1, int(width / (size * (BOLD_CHAR_EM if bold else CHAR_EM))))
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > most:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return [*lines, line] if line else lines
+
+
+def _title(title: str) -> tuple[list[str], float]:
+    """The chart's title as text lines from the top, and the height they take."""
+    lines = _lines(title, size=TITLE_SIZE, width=WIDTH, bold=True)
+    body = [
+        _text(0, 14 + i * TITLE_LEADING, line, weight="bold", size=TITLE_SIZE)
+        for i, line in enumerate(lines)
+    ]
+    return body, 14 + (len(lines) - 1) * TITLE_LEADING
+
+
 def _svg(height: float, title: str, body: list[str]) -> str:
     return (
         f'<svg viewBox="0 0 {WIDTH} {height:.0f}" role="img" aria-label="{escape(title)}" '
@@ -47,16 +76,18 @@ def coverage_by_village_svg(rows: list[dict], *, title: str, labels: dict, thres
     """Bars of each village's households served by fixed broadband and able to get fibre
     (percent), neediest on top, with the share from which a village counts as connected
     drawn as a dashed line (`threshold`, percent)."""
-    left, right, top, bar = 110, 30, 44, 18
+    left, right, bar = 110, 30, 18
+    body, title_bottom = _title(title)
+    # The legend one entry per line: side by side, a long label ran into the next one.
+    for i, (colour, label) in enumerate(
+        ((SERVED_COLOUR, labels["served"]), (FIBRE_COLOUR, labels["fibre"]))
+    ):
+        y = title_bottom + 8 + i * 16
+        body.append(f'<rect x="0" y="{y}" width="10" height="10" fill="{colour}"/>')
+        body.append(_text(14, y + 9, label, size=11))
+    top = title_bottom + 8 + 2 * 16 + 6
     scale = (WIDTH - left - right) / 100
     height = top + bar * len(rows) + 34
-    body = [
-        _text(0, 14, title, weight="bold", size=13),
-        f'<rect x="0" y="22" width="10" height="10" fill="{SERVED_COLOUR}"/>',
-        _text(14, 31, labels["served"], size=11),
-        f'<rect x="190" y="22" width="10" height="10" fill="{FIBRE_COLOUR}"/>',
-        _text(204, 31, labels["fibre"], size=11),
-    ]
     for i, r in enumerate(rows):
         y = top + i * bar
         body.append(_text(left - 4, y + 12, r["name"], anchor="end", size=11))
@@ -100,13 +131,15 @@ def progress_svg(
 ) -> str:
     """Each indicator (percent) by year as a line, its latest target as a dashed line of the
     same colour labelled with the value and year."""
-    left, right, top, plot_h = 34, 18, 24, 150
+    left, right, plot_h = 34, 18, 150
+    heading, title_bottom = _title(title)
+    top = title_bottom + 10
     years = sorted(
         {y for points in series.values() for y, _ in points}
         | {y for goal in targets.values() for y, _ in goal}
     )
     if not years:
-        return _svg(40, title, [_text(0, 14, title, weight="bold", size=13)])
+        return _svg(title_bottom + 26, title, heading)
     span = max(years[-1] - years[0], 1)
 
     def px(year):
@@ -115,7 +148,7 @@ def progress_svg(
     def py(value):
         return top + plot_h * (1 - min(value, 105) / 105)
 
-    body = [_text(0, 14, title, weight="bold", size=13)]
+    body = list(heading)
     for pct in (0, 50, 100):
         body.append(
             f'<line x1="{left}" y1="{py(pct):.1f}" x2="{WIDTH - right}" '
