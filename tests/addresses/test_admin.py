@@ -93,6 +93,9 @@ def test_retire_action_asks_for_a_reason_then_retires(client, editor, addresses)
     data = {"action": "retire", "_selected_action": [addresses[0].pk]}
     page = client.post(reverse(CHANGELIST), data)
     assert page.status_code == 200 and 'name="reason"' in page.content.decode()
+    back = f'href="{reverse(CHANGELIST)}" class="button cancel-link"'
+    assert back in page.content.decode()  # a way back that changes nothing
+    assert "Адреси</a>" in page.content.decode()  # the breadcrumb names the list
     assert Address.objects.get(pk=addresses[0].pk).status == "active"
     client.post(reverse(CHANGELIST), {**data, "reason": "house demolished"})
     retired = Address.objects.get(pk=addresses[0].pk)
@@ -258,6 +261,8 @@ def test_admin_titles_name_the_address_in_the_accusative_in_ukrainian(
     assert "Django" not in listing.split("</title>")[0]  # the service's name, not Django's
     assert add_title in listing  # the list's "Add …" button
     assert f"<h1>{add_title}</h1>" in adding
+    crumbs = adding.split('<div class="breadcrumbs">')[1].split("</div>")[0]
+    assert crumbs.rstrip().endswith(f"&rsaquo; {add_title}")  # not "Додати адреса"
     assert f"<h1>{change_title}</h1>" in changing
     for page in (listing, adding, changing):
         assert "адреса для зміни" not in page and "Змінити адреса" not in page
