@@ -356,7 +356,7 @@ def items_statements(offsets, *, with_count: bool = True, variant: str = "plain"
 
     These are the view's own statements: the request's parameters parsed by the view's
     own `items_query` (layers.ogc.items), then `ogc_selectors.page_sql` with the page's
-    anchor from `ogc_selectors.matched_rows`. The view keeps the count (and the anchors)
+    anchor (`ogc_selectors.matched_rows`, `page_anchor`). The view keeps the count (and the anchors)
     per data version, so most requests run the page only: `with_count=False` measures
     that. The count statement is a plain `count(*)` of the filtered rows, the cheapest way
     to know numberMatched (the view's own, run on a miss, also picks the anchors).
@@ -387,7 +387,7 @@ def items_statements(offsets, *, with_count: bool = True, variant: str = "plain"
                 PAGE_SIZE,
                 crs=crs,
                 sortby=query.sortby,
-                anchor=matched.anchor(offset),
+                anchor=ogc_selectors.page_anchor(spec, query.queryset, matched, offset),
             )
         )
         statements.append([(count_sql, count_params), page] if with_count else [page])

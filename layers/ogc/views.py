@@ -225,7 +225,7 @@ def items(request, collection_id: str):
         sortby=query.sortby,
         properties=query.properties,
         crs=None if query.crs.is_crs84 else query.crs,
-        anchor=rows.anchor(offset),
+        anchor=None if query.sortby else ogc_selectors.page_anchor(spec, queryset, rows, offset),
     )
     streamed = fmt == "json" and limit > STREAM_ABOVE
     texts = None if streamed else ogc_selectors.texts_of(*page)
