@@ -112,7 +112,8 @@ def pending_count() -> int:
 
 def pending_rows(limit: int) -> list[dict]:
     """Return the oldest `limit` pending challenges, for the planners' page to decide:
-    {id, report_number, report_public, text (the report's first words), settlement
+    {id, report_number, report_public, text (the report's words when it is published,
+    else None), settlement
     (Ukrainian name, None outside every village), created_at, areas (labels of the
     coverage areas it contradicts)}. No reporter's contact (DESIGN.md §7)."""
     rows = (
@@ -126,7 +127,10 @@ def pending_rows(limit: int) -> list[dict]:
             "id": c.pk,
             "report_number": c.report.number,
             "report_public": c.report.is_public,
-            "text": c.report.description,
+            # The words only of a published report: a hidden or unmoderated one may hold
+            # what a moderator keeps from the public (a phone number), and planners are
+            # not moderators.
+            "text": c.report.description if c.report.is_public else None,
             "settlement": c.settlement.name_uk if c.settlement else None,
             "created_at": c.created_at,
             "areas": [_area_label(area) for area in c.areas.all()],

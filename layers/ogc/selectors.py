@@ -200,6 +200,11 @@ def page_sql(
 
     `anchor` ((rows skipped, the id of the last of them), from `page_anchor`) starts
     the id scan after that id, so only `offset - skipped` rows are skipped by the scan.
+    Anchors are exact while the data version is (every write through the ORM, the
+    imports and the service's bulk writes give a new one); after a write that sends no
+    signal (raw SQL, `QuerySet.update`), a page may be off by the rows that write added
+    or removed before its anchor until COUNT_TTL_S has passed, as numberMatched and the
+    kept tiles are stale until then.
 
     `sortby` ((property, descending), …, of queryable properties) orders the page by
     those columns of the rows, then the id; `properties` (names, None for all) and `crs`

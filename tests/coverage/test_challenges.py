@@ -264,6 +264,18 @@ def test_the_planners_page_lists_a_pending_challenge_to_decide_without_the_admin
     assert "oksana" not in page.lower()
 
 
+def test_the_planners_page_shows_no_text_of_a_hidden_report(
+    planner_client, isolated, complaint_category, claimed, computed
+):
+    report = complain()
+    report.description = "Мій телефон 0671234567, немає інтернету"
+    report.is_hidden = True
+    report.save()
+    page = planner_client.get(PLANNING).content.decode()
+    assert report.number in page and "0671234567" not in page
+    assert "Текст звернення не оприлюднено" in page
+
+
 @pytest.mark.parametrize("language", ["uk", "en"])
 def test_a_planner_accepts_on_the_page_and_is_told_what_was_done(
     planner_client, isolated, complaint_category, claimed, computed, language
