@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
@@ -83,6 +84,18 @@ class AddressForm(ReasonForm):
         problems = services.address_problems(
             address, allow_outside=cleaned.get("allow_outside", False)
         )
+        clash = services.address_duplicate(address) if "house_number" in problems else None
+        if clash is not None:
+            # In the admin the other address is a link, not the API's "(id 450)".
+            problems["house_number"] = format_html(
+                _("An active address {number} on this street already exists: {link}."),
+                number=clash.house_number,
+                link=format_html(
+                    '<a href="{}">{}</a>',
+                    reverse("admin:addresses_address_change", args=[clash.pk]),
+                    clash.label,
+                ),
+            )
         for field, message in problems.items():
             self.add_error(field, message)
         return cleaned

@@ -128,18 +128,23 @@ def _outside_message(settlement_id: int, location: Point) -> str | None:
     ) % {"lon": location.x, "lat": location.y, "settlement": settlement.name_uk}
 
 
-def _duplicate_message(address: Address) -> str | None:
+def address_duplicate(address: Address) -> Address | None:
+    """Return the other active address with the same street and number, if any."""
     house_number = compute.normalize_house_number(address.house_number)
-    clash = (
+    return (
         Address.objects.active()
         .filter(street_id=address.street_id, house_number=house_number)
         .exclude(pk=address.pk)
         .first()
     )
+
+
+def _duplicate_message(address: Address) -> str | None:
+    clash = address_duplicate(address)
     if clash is None:
         return None
     return _("An active address %(number)s on this street already exists (id %(id)s).") % {
-        "number": house_number,
+        "number": clash.house_number,
         "id": clash.pk,
     }
 

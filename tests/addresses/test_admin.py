@@ -301,3 +301,14 @@ def test_word_search_text_drops_commas_kind_and_settlement_words():
     assert word_search_text("с. Плоске, провулок Садовий 3") == "плоске садовий 3"
     assert word_search_text("Набережна 5") == "набережна 5"  # a kind word alone is a name
     assert word_search_text(" , ") == ""
+
+
+def test_a_duplicate_is_refused_with_a_link_to_the_address_already_there(client, editor, street):
+    existing = make_address(street, "21Б", 32.7215, 48.7906)
+    client.force_login(editor)
+    response = client.post(reverse("admin:addresses_address_add"), _address_form(street))
+    assert response.status_code == 200 and Address.objects.count() == 1
+    page = response.content.decode()
+    link = reverse("admin:addresses_address_change", args=[existing.pk])
+    assert f'<a href="{link}">Дмитрівка, вул. Шевченка, 21Б</a>' in page
+    assert f"(id {existing.pk})" not in page
