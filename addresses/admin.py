@@ -20,7 +20,7 @@ from addresses.errors import message_of
 from addresses.models import Address, FacilityAddress, Street
 from core.errors import ApplicationError
 from core.locking import VersionedAdminMixin, VersionedFormMixin
-from layers.admin import MapAdmin
+from layers.admin import MapAdmin, SettlementFilter
 from layers.models import Settlement
 
 
@@ -130,7 +130,7 @@ class StreetAdmin(RegisterPermissions, VersionedAdminMixin, SimpleHistoryAdmin, 
     name_accusative = pgettext_lazy("accusative", "street")
     form = StreetForm
     list_display = ["name", "kind", "settlement", "has_route", "is_demo"]
-    list_filter = ["settlement", "kind", "is_demo"]
+    list_filter = [("settlement", SettlementFilter), "kind", "is_demo"]
     search_fields = ["name", "settlement__name_uk"]
     list_select_related = ["settlement"]
 
@@ -181,7 +181,8 @@ class AddressAdmin(RegisterPermissions, VersionedAdminMixin, SimpleHistoryAdmin,
         "__str__", "settlement", "postcode", "building_use", "households", "status", "verified",
     ]  # fmt: skip
     list_filter = [
-        "settlement", ("street", StreetFilter), "verified", "status", "building_use", "is_demo",
+        ("settlement", SettlementFilter), ("street", StreetFilter), "verified", "status",
+        "building_use", "is_demo",
     ]  # fmt: skip
     search_fields = [
         "street__name", "house_number", "settlement__name_uk", "registry_id", "postcode",

@@ -20,7 +20,7 @@ from django.utils.translation import pgettext_lazy
 from core.admin import AccusativeTitlesMixin
 from core.errors import ApplicationError
 from core.locking import VersionedAdminMixin, VersionedFormMixin
-from layers.admin import MapAdmin
+from layers.admin import MapAdmin, SettlementFilter
 from reports import selectors, services
 from reports.forms import DuplicateForm, OnBehalfForm, StatusForm
 from reports.models import (
@@ -99,7 +99,10 @@ class ReportAdmin(MapAdmin):
         "supporters_count",
         "created_at",
     ]
-    list_filter = ["status", "category", "is_approved", "is_hidden", "channel", "settlement"]
+    list_filter = [
+        "status", "category", "is_approved", "is_hidden", "channel",
+        ("settlement", SettlementFilter),
+    ]  # fmt: skip
     search_fields = ["number", "description", "address_text"]
     list_select_related = ["category", "settlement"]
     date_hierarchy = "created_at"

@@ -312,3 +312,24 @@ def test_a_duplicate_is_refused_with_a_link_to_the_address_already_there(client,
     link = reverse("admin:addresses_address_change", args=[existing.pk])
     assert f'<a href="{link}">Дмитрівка, вул. Шевченка, 21Б</a>' in page
     assert f"(id {existing.pk})" not in page
+
+
+def test_the_village_filter_follows_the_alphabet(client, editor, street, village):
+    """C collation put "Іванківці" (І, U+0406) before every other village."""
+    from django.contrib.gis.geos import MultiPolygon, Point, Polygon
+
+    from layers.models import Settlement
+
+    Settlement.objects.create(
+        katottg="UA35040090050070357",
+        name_uk="Іванківці",
+        name_en="Ivankivtsi",
+        boundary=MultiPolygon(Polygon.from_bbox((32.60, 48.70, 32.62, 48.72)), srid=4326),
+        centre=Point(32.61, 48.71, srid=4326),
+        territory=village.territory,
+    )
+    client.force_login(editor)
+    page = client.get(reverse(CHANGELIST)).content.decode()
+    filter_part = page.split('id="changelist-filter"')[1]
+    order = [filter_part.index(name) for name in ("Дмитрівка", "Іванківці", "Плоске")]
+    assert order == sorted(order)
