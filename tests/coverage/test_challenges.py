@@ -258,6 +258,7 @@ def test_the_planners_page_lists_a_pending_challenge_to_decide_without_the_admin
     challenge = CoverageChallenge.objects.get(report=complain())
     page = planner_client.get(PLANNING).content.decode()
     assert decide_url(challenge) in page
+    assert '<a href="#challenges">Оскарження покриття (1)</a>' in page  # the page's contents
     assert challenge.report.number in page and "Немає мобільного інтернету" in page
     assert "Київстар" in page  # the area it contradicts
     assert "/admin/coverage/coveragechallenge/" not in page
