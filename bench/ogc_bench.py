@@ -181,16 +181,7 @@ def start_ours(port: int, workers: int) -> subprocess.Popen:
 
 def start_raw(port: int, workers: int) -> subprocess.Popen:
     """The ideal Python server (`bench/raw_items_app.py`) under the same gunicorn."""
-    command = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "bench.raw_items_app:application",
-        f"--workers={workers}",
-        f"--bind=127.0.0.1:{port}",
-        "--log-level=warning",
-        "--preload",
-        "--timeout=120",
-    ]
-    return subprocess.Popen(command, cwd=ROOT, env=os.environ)
+    return serving.start_gunicorn(port, workers, {}, app="bench.raw_items_app:application")
 
 
 def start_pygeoapi(port: int, workers: int, workdir: Path, db: dict) -> subprocess.Popen:

@@ -52,12 +52,15 @@ def migrated_database(url: str, extensions: tuple[str, ...] = ("postgis",)) -> N
     call_command("migrate", verbosity=0)
 
 
-def start_gunicorn(port: int, workers: int, env: dict[str, str]) -> subprocess.Popen:
+def start_gunicorn(
+    port: int, workers: int, env: dict[str, str], app: str = "gis.wsgi"
+) -> subprocess.Popen:
     """Start our service as `./hromada up` runs it (gunicorn sync workers, the app loaded
-    once before forking) on a loopback port, with `env` over the current environment."""
+    once before forking) on a loopback port, with `env` over the current environment.
+    `app`: another WSGI application under the same gunicorn (a bench's baseline)."""
     command = [
         str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "gis.wsgi",
+        app,
         f"--workers={workers}",
         f"--bind=127.0.0.1:{port}",
         "--log-level=warning",

@@ -31,11 +31,8 @@ def _areas() -> list[dict]:
     return Client().get("/api/v1/coverage/areas/").json()["features"]
 
 
-def test_a_planner_draws_an_area_by_clicks_saves_it_and_the_figures_change(browser, site):
-    from coverage.models import CoverageSnapshot
-
-    before_ids = {f["id"] for f in _areas()}
-    before = CoverageSnapshot.objects.get(is_current=True).results["territory"]["groups"]
+def _drawing_page(browser, site):
+    """A planner's /planning/ at 1366 px in Ukrainian, drawing started over CORNERS."""
     context = new_context(browser, site.url, 1366, "uk")
     context.add_cookies(site.staff_cookies)
     page = context.new_page()
@@ -46,6 +43,19 @@ def test_a_planner_draws_an_area_by_clicks_saves_it_and_the_figures_change(brows
         page.locator("#coverage-map").scroll_into_view_if_needed()
         jump(page, 32.715, 48.81, 12)
         wait_idle(page, "#coverage-map")
+    except BaseException:
+        context.close()
+        raise
+    return context, page
+
+
+def test_a_planner_draws_an_area_by_clicks_saves_it_and_the_figures_change(browser, site):
+    from coverage.models import CoverageSnapshot
+
+    before_ids = {f["id"] for f in _areas()}
+    before = CoverageSnapshot.objects.get(is_current=True).results["territory"]["groups"]
+    context, page = _drawing_page(browser, site)
+    try:
         for lon, lat in [*CORNERS, CORNERS[0]]:
             click_at(page, lon, lat)
         assert not page.locator("#draw-panel button[data-action=save]").is_disabled()
@@ -70,16 +80,8 @@ def test_a_shape_closed_with_a_double_click_is_saved(browser, site):
     """A double-click on the first corner (a GIS habit) closes the shape and starts no
     second one: the save sends the closed shape only (GEOS refused the one-point ring)."""
     before_ids = {f["id"] for f in _areas()}
-    context = new_context(browser, site.url, 1366, "uk")
-    context.add_cookies(site.staff_cookies)
-    page = context.new_page()
+    context, page = _drawing_page(browser, site)
     try:
-        page.goto(f"{site.url}/planning/")
-        wait_idle(page, "#coverage-map[data-map-ready='true']")
-        page.locator("#draw-panel button[data-action=draw]").click()
-        page.locator("#coverage-map").scroll_into_view_if_needed()
-        jump(page, 32.715, 48.81, 12)
-        wait_idle(page, "#coverage-map")
         for lon, lat in CORNERS:
             click_at(page, lon, lat)
         click_at(page, *CORNERS[0])
