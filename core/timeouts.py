@@ -35,6 +35,8 @@ and resets it after its answer, as before, and runs in a savepoint, so that a ca
 query leaves the outer transaction usable.
 """
 
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.http import JsonResponse
@@ -93,6 +95,22 @@ class PublicReadStatementTimeoutMiddleware:
         if connection.in_atomic_block:
             transaction.set_rollback(True)
         return _cancelled_response(request)
+
+
+@contextmanager
+def public_read_timeout():
+    """Run the block's queries under the public-read statement timeout, as the middleware
+    runs a public read request's: for work answered outside Django's request cycle
+    (`layers.ogc.replay`), never inside a transaction. A cancelled query raises."""
+    timeout_ms = int(settings.PUBLIC_READ_STATEMENT_TIMEOUT_MS)
+    if timeout_ms <= 0:
+        if _marked(connection) is not None:
+            _mark(connection, None)
+            _reset()
+        yield
+        return
+    with connection.execute_wrapper(_Bound(timeout_ms)):
+        yield
 
 
 # The timeout a connection keeps for public reads: (driver connection, milliseconds), on

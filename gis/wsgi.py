@@ -14,3 +14,8 @@ _ = get_resolver().url_patterns
 from layers.ogc.cql2_parsing import text_parser  # noqa: E402
 
 text_parser()
+
+# Later pages of an OGC items request skip Django's request cycle (layers/ogc/replay.py).
+from layers.ogc.replay import KeptPagesApplication  # noqa: E402
+
+application = KeptPagesApplication(application)

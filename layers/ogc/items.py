@@ -106,6 +106,50 @@ def items_query(request, spec) -> ItemsQuery:
     )
 
 
+@dataclass(frozen=True)
+class ItemsPage:
+    """One page of an items request: the FeatureCollection's members before its features,
+    the Feature texts (None when they are to be streamed) and the page's (sql, params)."""
+
+    head: dict
+    texts: list[str] | None
+    sql: tuple
+
+
+def items_page(request, spec, query: ItemsQuery, *, fmt: str, offset: int, streamed: bool):
+    """Count the matches (kept per data version), read the page at `offset` (unless
+    `streamed`) and write its members and links; return an ItemsPage."""
+    rows = ogc_selectors.matched_rows(spec, query.queryset, query.key)
+    sql = ogc_selectors.page_sql(
+        spec,
+        query.queryset,
+        query.key,
+        offset,
+        query.limit,
+        sortby=query.sortby,
+        properties=query.properties,
+        crs=None if query.crs.is_crs84 else query.crs,
+        anchor=None
+        if query.sortby
+        else ogc_selectors.page_anchor(spec, query.queryset, rows, offset),
+    )
+    texts = None if streamed else ogc_selectors.texts_of(*sql)
+    limit, matched = query.limit, rows.count
+    returned = max(0, min(limit, matched - offset)) if texts is None else len(texts)
+    links = item_links(request, spec, fmt=fmt, offset=offset, limit=limit, matched=matched)
+    return ItemsPage(head=items_head(matched, returned, links), texts=texts, sql=sql)
+
+
+def opening(page: ItemsPage) -> str:
+    """The GeoJSON text of the page up to its first feature."""
+    return json.dumps(page.head, ensure_ascii=False)[:-1] + ',"features":['
+
+
+def page_geojson(page: ItemsPage) -> str:
+    """The whole GeoJSON text of a page read in one fetch."""
+    return opening(page) + ",".join(page.texts) + "]}"
+
+
 def items_head(matched: int, returned: int, links: list) -> dict:
     """Return the FeatureCollection's members before its features."""
     return {

@@ -11,9 +11,14 @@ more than STREAM_ABOVE features are streamed in batches from a server-side curso
 (`ogc_selectors.stream_features`), so a 10,000-feature page never sits in memory; small
 pages (the common case: a map or QGIS asking 10–1,000) take one fetch, which saves the
 cursor's extra round trips. Either way no Python loop touches a feature.
+
+A later page of the same request (only `offset` changed, anonymous) is answered by
+`layers.ogc.replay` outside Django's request cycle, from the function the view leaves on
+its answer (`response.replay`) and the headers the whole stack gave the first page.
 """
 
 import json
+from functools import partial
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -24,6 +29,7 @@ from layers import registry
 from layers.ogc import crs as ogc_crs
 from layers.ogc import items as ogc_items
 from layers.ogc import openapi as ogc_openapi
+from layers.ogc import replay
 from layers.ogc import schema as ogc_schema
 from layers.ogc import selectors as ogc_selectors
 from layers.ogc import tiles as ogc_tiles
@@ -213,36 +219,26 @@ def items(request, collection_id: str):
     spec = _layer(request, collection_id)
     fmt = wanted_format(request, GEOJSON)
     query = ogc_items.items_query(request, spec)
-    queryset, key, limit, offset = query.queryset, query.key, query.limit, query.offset
-    rows = ogc_selectors.matched_rows(spec, queryset, key)
-    matched = rows.count
-    page = ogc_selectors.page_sql(
-        spec,
-        queryset,
-        key,
-        offset,
-        limit,
-        sortby=query.sortby,
-        properties=query.properties,
-        crs=None if query.crs.is_crs84 else query.crs,
-        anchor=None if query.sortby else ogc_selectors.page_anchor(spec, queryset, rows, offset),
+    streamed = fmt == "json" and query.limit > STREAM_ABOVE
+    page = ogc_items.items_page(
+        request, spec, query, fmt=fmt, offset=query.offset, streamed=streamed
     )
-    streamed = fmt == "json" and limit > STREAM_ABOVE
-    texts = None if streamed else ogc_selectors.texts_of(*page)
-    returned = max(0, min(limit, matched - offset)) if texts is None else len(texts)
-    links = ogc_items.item_links(
-        request, spec, fmt=fmt, offset=offset, limit=limit, matched=matched
-    )
-    head = ogc_items.items_head(matched, returned, links)
     if fmt == "html":
-        return _page(request, "items.html", ogc_items.items_context(spec, texts, head))
-    opening = json.dumps(head, ensure_ascii=False)[:-1] + ',"features":['
-    if not streamed:
-        response = HttpResponse(opening + ",".join(texts) + "]}", content_type=GEOJSON)
-    else:
-        body = _chain(opening, ogc_selectors.stream_features(*page), "]}")
+        return _page(request, "items.html", ogc_items.items_context(spec, page.texts, page.head))
+    if streamed:
+        body = _chain(ogc_items.opening(page), ogc_selectors.stream_features(*page.sql), "]}")
         response = StreamingHttpResponse(body, content_type=GEOJSON)
+    else:
+        response = HttpResponse(ogc_items.page_geojson(page), content_type=GEOJSON)
+        # Later pages of the same request are answered by layers.ogc.replay.
+        response.replay = replay.Replay.of(request, partial(_geojson_at, request, spec, query))
     return cors(_with_crs(response, query.crs))
+
+
+def _geojson_at(request, spec, query, offset: int) -> str:
+    """The GeoJSON text of the same request's page at `offset` (layers.ogc.replay)."""
+    page = ogc_items.items_page(request, spec, query, fmt="json", offset=offset, streamed=False)
+    return ogc_items.page_geojson(page)
 
 
 def _chain(first: str, middle, last: str):
