@@ -475,6 +475,10 @@ def run(args) -> dict:
                 c: warm_then_wrk(raw, our_pages, c, args.duration, workdir)
                 for c in args.connections
             }
+            results["runs"]["raw_tiles"] = {
+                c: warm_then_wrk(raw, tile_paths, c, args.duration, workdir)
+                for c in args.connections
+            }
         if not args.skip_tipg:
             results["runs"]["tipg_items"] = {
                 c: warm_then_wrk(tipg, tipg_pages, c, args.duration, workdir)
@@ -572,6 +576,19 @@ def raw_table(results: dict) -> str:
     return "\n".join(lines)
 
 
+def raw_tiles_table(results: dict) -> str:
+    """Tiles from the bare WSGI app beside the bare SQL: what HTTP in Python keeps."""
+    runs, bare = results["runs"], results["bare_sql"]
+    lines = [
+        "| conns | raw WSGI tiles/s | SQL tiles/s | raw % of SQL tiles |",
+        "|---:|---:|---:|---:|",
+    ]
+    for c, raw in runs["raw_tiles"].items():
+        sql = bare["tiles"][c]["rps"]
+        lines.append(f"| {c} | {raw['rps']:.0f} | {sql:.0f} | {_share(raw['rps'], sql)} |")
+    return "\n".join(lines)
+
+
 def _share(ours: float, sql: float) -> str:
     return f"{100 * ours / sql:.0f}%" if sql else "—"
 
@@ -643,6 +660,9 @@ def main() -> None:
     if "raw_items" in results["runs"]:
         print("\nItems pages from a bare WSGI app on the same SQL (bench/raw_items_app.py):\n")
         print(raw_table(results))
+    if "raw_tiles" in results["runs"]:
+        print("\nTiles from the same bare WSGI app (no cache, no ETag, no gzip):\n")
+        print(raw_tiles_table(results))
     print(f"\nraw results: {path}")
 
 

@@ -1,4 +1,4 @@
-"""The ideal Python web server for `bench/ogc_bench.py --raw`: our items SQL, no Django.
+"""The ideal Python web server for `bench/ogc_bench.py --raw`: our items and tile SQL, no Django.
 
 A bare WSGI application served by the same gunicorn (sync workers, `--preload`) as the
 service: one psycopg connection per worker (autocommit, psycopg's own automatic prepared
@@ -9,6 +9,11 @@ into a FeatureCollection. No middleware, no parsing beyond `offset`, no links, n
 server written in Python keeps when it does nothing else, so that the gap between it and
 the service is the service's own per-request work, and the gap between it and the bare
 SQL is HTTP's (gunicorn, the sockets, wrk).
+
+It answers the bench's vector tiles too (`/tiles/facilities/{z}/{x}/{y}.pbf`, the same
+paths as ours): the tile's statement as `layers.tiles.selectors` writes it, its MVT bytes
+sent as they are (no ETag, no gzip, no cache). So raw tiles ÷ bare SQL tiles is the share
+of a tile statement's rate any Python server keeps over HTTP.
 
 Run only by the bench: `gunicorn bench.raw_items_app:application`, with DATABASE_URL
 pointing at the bench's size-M database.
@@ -38,6 +43,12 @@ _PAGES = {
         _OFFSETS, ogc_bench.items_statements(_OFFSETS, with_count=False), strict=True
     )
 }
+_TILES = {
+    f"/tiles/facilities/{z}/{x}/{y}.pbf": statements[0]
+    for (z, x, y), statements in zip(
+        ogc_bench.tile_list(), ogc_bench.tile_statements(ogc_bench.tile_list()), strict=True
+    )
+}
 _connection = None
 
 
@@ -52,7 +63,10 @@ def _cursor():
 
 
 def application(environ, start_response):
-    """Answer `?offset=K` (one of the bench's offsets) with that 100-feature page."""
+    """Answer `?offset=K` (one of the bench's offsets) with that 100-feature page, and a
+    tile path of the bench with that tile."""
+    if environ.get("PATH_INFO", "") in _TILES:
+        return _tile(_TILES[environ["PATH_INFO"]], start_response)
     query = parse_qs(environ.get("QUERY_STRING", ""))
     try:
         sql, params = _PAGES[int(query["offset"][0])]
@@ -68,5 +82,19 @@ def application(environ, start_response):
     ).encode()
     start_response(
         "200 OK", [("Content-Type", "application/geo+json"), ("Content-Length", str(len(body)))]
+    )
+    return [body]
+
+
+def _tile(statement: tuple[str, list], start_response):
+    sql, params = statement
+    with _cursor() as cursor:
+        body = bytes(cursor.execute(sql, params).fetchone()[0] or b"")
+    start_response(
+        "200 OK",
+        [
+            ("Content-Type", "application/vnd.mapbox-vector-tile"),
+            ("Content-Length", str(len(body))),
+        ],
     )
     return [body]
