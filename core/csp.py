@@ -34,6 +34,13 @@ def policy_header(policy: dict[str, list[str]], nonce: str) -> str:
     return "; ".join(parts)
 
 
+def fresh_policy_header() -> str | None:
+    """The policy header with a new nonce, for an answer written outside the middleware
+    (layers.ogc.replay); None when no policy is set."""
+    policy = getattr(settings, "CONTENT_SECURITY_POLICY", None)
+    return policy_header(policy, secrets.token_urlsafe(18)) if policy else None
+
+
 class ContentSecurityPolicyMiddleware:
     """Set `request.csp_nonce`; send Content-Security-Policy when the setting asks for it."""
 

@@ -44,6 +44,9 @@ from django.http import JsonResponse
 from core.errors import error_body
 
 SAFE = frozenset({"GET", "HEAD"})
+# An environ key (no client can send one: headers arrive as HTTP_*) marking a request
+# whose query was already cancelled by the timeout before Django saw it.
+CANCELLED = "hromada.public_read_cancelled"
 RETRY_AFTER_S = 5
 
 
@@ -87,6 +90,13 @@ class PublicReadStatementTimeoutMiddleware:
             response._resource_closers.append(_reset)
         return response
 
+    def process_view(self, request, view, args, kwargs):
+        if request.META.get(CANCELLED) is True and _applies(request):
+            # Its query was cancelled outside the request cycle (layers.ogc.replay): the
+            # view is not run again; the answer is a cancel's, through the whole stack.
+            return _cancelled_response(request)
+        return None
+
     def process_exception(self, request, exception):
         if not (_applies(request) and isinstance(exception, OperationalError)):
             return None
@@ -102,6 +112,8 @@ def public_read_timeout():
     """Run the block's queries under the public-read statement timeout, as the middleware
     runs a public read request's: for work answered outside Django's request cycle
     (`layers.ogc.replay`), never inside a transaction. A cancelled query raises."""
+    if connection.in_atomic_block:
+        raise RuntimeError("public_read_timeout() runs outside transactions only")
     timeout_ms = int(settings.PUBLIC_READ_STATEMENT_TIMEOUT_MS)
     if timeout_ms <= 0:
         if _marked(connection) is not None:

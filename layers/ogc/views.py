@@ -231,12 +231,15 @@ def items(request, collection_id: str):
     else:
         response = HttpResponse(ogc_items.page_geojson(page), content_type=GEOJSON)
         # Later pages of the same request are answered by layers.ogc.replay.
-        response.replay = replay.Replay.of(request, partial(_geojson_at, request, spec, query))
+        response.replay = replay.Replay.of(request, partial(_geojson_at, spec=spec, query=query))
     return cors(_with_crs(response, query.crs))
 
 
-def _geojson_at(request, spec, query, offset: int) -> str:
-    """The GeoJSON text of the same request's page at `offset` (layers.ogc.replay)."""
+def _geojson_at(request, offset: int, *, spec, query) -> str:
+    """The GeoJSON text of the same request's page at `offset` (layers.ogc.replay);
+    LookupError when the layer was since replaced or hidden (Django answers instead)."""
+    if registry.get_visible(spec.id, None) is not spec:
+        raise LookupError(f"layer {spec.id!r} changed")
     page = ogc_items.items_page(request, spec, query, fmt="json", offset=offset, streamed=False)
     return ogc_items.page_geojson(page)
 
