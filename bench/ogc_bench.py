@@ -20,10 +20,12 @@ Measured, at 1, 8 and 32 concurrent connections:
 * requests/s and latency of 100-feature item pages at seeded offsets beside pygeoapi's
   and TiPg's (same limit/offset, sorted by id) and beside the bare SQL (count + page);
 * the same pages with a CQL2 filter (`filter=`) and reprojected (`crs=EPSG:6385`),
-  each beside its own bare SQL page (`VARIANTS`);
-* with `--raw`, the same plain pages from `bench/raw_items_app.py`, a bare WSGI app under
-  the same gunicorn running the view's page SQL and nothing else: what a web server in
-  Python keeps of the bare SQL, so that ours ÷ raw is the cost of our own request path.
+  each beside its own bare SQL page (`VARIANTS`), the plain and the two variants alternated
+  in `--rounds` rounds (median of each), so that their ratio is not the VM's drift;
+* with `--raw`, the same plain pages and tiles from `bench/raw_items_app.py`, a bare WSGI
+  app under the same gunicorn running the view's page SQL (the tile's statement) and
+  nothing else: what a web server in Python keeps of the bare SQL, so that ours ÷ raw is
+  the cost of our own request path.
 Before timing, it checks that both services return the same features (ids and
 numberMatched) for the same bbox queries. Results: bench/out/ogc-<time>.json and a
 Markdown table on stdout.
@@ -456,6 +458,7 @@ def run(args) -> dict:
     if not args.skip_tipg:
         servers.append(start_tipg(args.tipg_port, args.workers, db_params()))
     results = {"facilities": total, "workers": args.workers, "duration_s": args.duration}
+    results["rounds"] = args.rounds
     peers = {}
     try:
         serving.wait_for(f"{ours}/ogc/conformance", 180)
@@ -484,12 +487,9 @@ def run(args) -> dict:
                 c: warm_then_wrk(tipg, tipg_pages, c, args.duration, workdir)
                 for c in args.connections
             }
-        results["variant_runs"] = {
-            name: {
-                c: warm_then_wrk(ours, pages, c, args.duration, workdir) for c in args.connections
-            }
-            for name, pages in variant_pages.items()
-        }
+        results["variant_runs"] = interleaved(
+            ours, {"plain": our_pages, **variant_pages}, args, workdir
+        )
     finally:
         for server in servers:
             serving.stop(server)
@@ -517,6 +517,26 @@ def run(args) -> dict:
     return results
 
 
+def interleaved(base: str, kinds: dict[str, list[str]], args, workdir) -> dict:
+    """Each kind of page timed in `args.rounds` rounds, the kinds alternated within each
+    round and connection count; return {kind: {conns: the run with the median rate}}.
+
+    The VM's rates drift by up to ±30% within minutes (bench/RESULTS.md), so kinds timed
+    one after another minutes apart compare that drift as much as the kinds; alternated,
+    each kind meets the same minutes."""
+    for pages in kinds.values():
+        wrk(base, pages, 8, 3, workdir)  # every worker warmed on every kind
+    samples = {name: {c: [] for c in args.connections} for name in kinds}
+    for _ in range(args.rounds):
+        for c in args.connections:
+            for name, pages in kinds.items():
+                samples[name][c].append(wrk(base, pages, c, args.duration, workdir))
+    return {
+        name: {c: sorted(runs, key=lambda r: r["rps"])[len(runs) // 2] for c, runs in by_c.items()}
+        for name, by_c in samples.items()
+    }
+
+
 def warm_then_wrk(base: str, paths: list[str], connections: int, duration: int, workdir):
     """Warm every worker (its CQL2 parser, built once per worker, its kept SQL and
     counts) before the timed run: 8 connections reach each of the workers."""
@@ -539,16 +559,17 @@ def measure(args, ours, theirs, tile_paths, our_pages, their_pages, workdir) -> 
 
 
 def variants_table(results: dict) -> str:
-    """Items req/s plain, CQL2-filtered and reprojected, each beside its bare SQL page."""
-    runs, bare, variants = results["runs"], results["bare_sql"], results.get("variant_runs", {})
-    names = ["plain", *variants]
+    """Items req/s plain, CQL2-filtered and reprojected (medians of interleaved rounds),
+    each beside its bare SQL page."""
+    bare, variants = results["bare_sql"], results["variant_runs"]
+    names = list(variants)
     head = " | ".join(f"{n} req/s | SQL page/s | % | ÷ plain" for n in names)
     lines = [f"| conns | {head} |", "|---:" + "|---:|---:|---:|---:" * len(names) + "|"]
-    for c in runs["items"]:
-        plain = runs["items"][c]["rps"]
+    for c in variants["plain"]:
+        plain = variants["plain"][c]["rps"]
         cells = []
         for name in names:
-            ours = plain if name == "plain" else variants[name][c]["rps"]
+            ours = variants[name][c]["rps"]
             sql = bare["items_page" if name == "plain" else f"items_page_{name}"][c]["rps"]
             # A run where wrk finished no request (timeouts under load) shows "—", not a crash.
             share = f"{100 * ours / sql:.0f}%" if sql else "—"
@@ -633,6 +654,12 @@ def main() -> None:
         action="store_true",
         help="also serve the items pages from bench/raw_items_app.py (no Django)",
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="rounds of the plain/CQL2/EPSG:6385 items comparison (kinds alternated; median)",
+    )
     parser.add_argument("--raw-port", type=int, default=8767)
     parser.add_argument("--tipg-port", type=int, default=5002)
     parser.add_argument("--skip-tipg", action="store_true")
@@ -655,7 +682,10 @@ def main() -> None:
     path.write_text(json.dumps(results, indent=2, default=str))
     print(json.dumps(results.get("same_features"), indent=1))
     print(table(results))
-    print("\nItems pages plain, CQL2-filtered and in EPSG:6385, beside their bare SQL page:\n")
+    print(
+        "\nItems pages plain, CQL2-filtered and in EPSG:6385 (medians of "
+        f"{results['rounds']} interleaved rounds), beside their bare SQL page:\n"
+    )
     print(variants_table(results))
     if "raw_items" in results["runs"]:
         print("\nItems pages from a bare WSGI app on the same SQL (bench/raw_items_app.py):\n")
