@@ -9,7 +9,9 @@ CPU time this process spends per request (`time.process_time`, which excludes
 PostgreSQL's own work in its backend process) does not, so before/after comparisons of
 the Python overhead are made with it. Beside each figure: the wall time of the same
 requests and of their bare SQL run through one psycopg connection (the ceiling), in the
-same run. `--profile KIND` prints cProfile's top functions (cumulative) for that kind.
+same run. `--profile KIND` prints cProfile's top functions (cumulative) for that kind. `--replay`
+sends the requests through `layers.ogc.replay` as gis/wsgi.py does (the warming pass
+answers each items request's first page through Django; the timed ones are later pages).
 
 Kinds: items (100-feature pages at seeded offsets), items_cql2 and items_epsg6385 (the
 `bench/ogc_bench.py` variants), tiles (from the in-process tile cache, as the bench's
@@ -152,6 +154,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--kinds", nargs="+", default=list(KINDS), choices=KINDS)
     parser.add_argument("--profile", choices=KINDS, help="print cProfile's top for this kind")
+    parser.add_argument(
+        "--replay",
+        action="store_true",
+        help="through layers.ogc.replay as gis/wsgi.py serves (later items pages outside Django)",
+    )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gis.settings")
     os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
@@ -159,6 +166,10 @@ def main() -> None:
     from django.core.wsgi import get_wsgi_application
 
     app = get_wsgi_application()
+    if args.replay:
+        from layers.ogc.replay import KeptPagesApplication
+
+        app = KeptPagesApplication(app)
     from layers.ogc.cql2_parsing import text_parser
 
     text_parser()  # built before the fork in production (gis/wsgi.py)
