@@ -59,8 +59,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A fresh basemap tile on disk is sent here, as WhiteNoise sends static files.
     "layers.basemap.middleware.CachedBasemapMiddleware",
-    # So is a public vector tile this worker holds (layers/tiles/middleware.py).
-    "layers.tiles.middleware.CachedTileMiddleware",
+    # So is a vector tile of public layers, held or rendered (layers/tiles/middleware.py).
+    "layers.tiles.middleware.PublicTileMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
     # Public reads (OGC filters!) never run a query past PUBLIC_READ_STATEMENT_TIMEOUT_MS.
     "core.timeouts.PublicReadStatementTimeoutMiddleware",

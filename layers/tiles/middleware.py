@@ -1,8 +1,11 @@
 """Two middlewares of the vector tiles.
 
-`CachedTileMiddleware`, near the top of the stack: a public tile this worker holds is
-answered before sessions, locale, CSRF, auth and the rest, as WhiteNoise answers static
-files (the stack was half of a cached tile's Python CPU; bench/RESULTS.md, issue 20).
+`PublicTileMiddleware`, near the top of the stack: a tile of public layers is answered
+before sessions, locale, CSRF, auth and the rest, as WhiteNoise answers static files:
+from this worker's cache, or rendered there and then (the stack was half of a cached
+tile's Python CPU and about 40% of an uncached one's; bench/RESULTS.md, issue 20). Any
+other tile, and one whose rendering meets a database error, goes down the stack to the
+view.
 
 `LanguageIndependentMiddleware`: tiles are the same bytes in every language, so no
 `Vary: Accept-Language` on them.
@@ -20,21 +23,21 @@ from django.conf import settings
 from django.utils.cache import cc_delim_re
 
 from core.cors import allow_public_read
-from layers.tiles.views import cached_public_tile
+from layers.tiles.views import public_tile
 
 # /tiles/{layers}/{z}/{x}/{y}.pbf as tiles.urls matches it; the view judges the parts.
 PATH = re.compile(r"^/tiles/([^/]+)/([^/]+)/([^/]+)/([^/]+)\.pbf$")
 
 
-class CachedTileMiddleware:
-    """Answer GET/HEAD of a cached tile of public layers with the view's own answer."""
+class PublicTileMiddleware:
+    """Answer GET/HEAD of a tile of public layers with the view's own answer."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         match = PATH.match(request.path_info) if request.method in ("GET", "HEAD") else None
-        response = cached_public_tile(request, *match.groups()) if match else None
+        response = public_tile(request, *match.groups()) if match else None
         if response is None:
             return self.get_response(request)
         # The headers the rest of the stack adds to a public tile (tests/layers/test_tiles.py

@@ -6,13 +6,16 @@ by `layers.tiles.style`.
 """
 
 import hashlib
+from functools import partial
 
+from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language, gettext
 
 from core.errors import InvalidInput, NotFound
 from core.http import revalidated
+from core.timeouts import CANCELLED, is_query_cancelled, public_read_timeout
 from layers import registry, styles
 from layers.basemap.compute import MAX_ZOOM as BASEMAP_MAX_ZOOM
 from layers.basemap.selectors import basemap_choice
@@ -97,18 +100,25 @@ def tile(request, layers: str, z: str, x: str, y: str):
     specs = _visible_layers(request, layers)
     z_, x_, y_ = parse_tile(z, x, y)
 
-    def render() -> tuple[bytes, str]:
-        body = tile_bytes(specs, z_, x_, y_)
-        return body, _etag_of(body)
-
-    entry = tilecache.get_or_render(_tile_key(specs, z_, x_, y_), render)
+    entry = tilecache.get_or_render(
+        _tile_key(specs, z_, x_, y_), partial(_rendered, specs, z_, x_, y_)
+    )
     public = all(spec.is_public for spec in specs)
     return _finished(_tile_response(request, entry), public)
 
 
-def cached_public_tile(request, layers: str, z: str, x: str, y: str):
-    """Return the answer `tile` would give when every layer is public and this worker holds
-    the tile fresh, else None: a bad, hidden or uncached tile is the view's to answer."""
+def _rendered(specs, z: int, x: int, y: int) -> tuple[bytes, str]:
+    """The tile's MVT bytes and their ETag."""
+    body = tile_bytes(specs, z, x, y)
+    return body, _etag_of(body)
+
+
+def public_tile(request, layers: str, z: str, x: str, y: str):
+    """Return the answer `tile` would give when every layer is public: the tile this worker
+    holds, or, outside a transaction, rendered now under the public reads' statement
+    timeout. None leaves it to the view: a bad or hidden tile, a database error (which the
+    view meets again, and answers), or a cancelled query (marked so that the view is not
+    run: `core.timeouts.CANCELLED`)."""
     ids = list(dict.fromkeys(part for part in layers.split(",") if part))
     if not ids or len(ids) > MAX_LAYERS_PER_TILE:
         return None
@@ -120,7 +130,17 @@ def cached_public_tile(request, layers: str, z: str, x: str, y: str):
     except InvalidInput:
         return None
     entry = tilecache.peek(key)
-    return None if entry is None else _finished(_tile_response(request, entry), public=True)
+    if entry is None:
+        if connection.in_atomic_block:  # the test suite's: the view's savepoint handles it
+            return None
+        try:
+            with public_read_timeout():
+                entry = tilecache.get_or_render(key, partial(_rendered, specs, *key[1:]))
+        except DatabaseError as exc:
+            if is_query_cancelled(exc):
+                request.META[CANCELLED] = True
+            return None
+    return _finished(_tile_response(request, entry), public=True)
 
 
 @ogc_view

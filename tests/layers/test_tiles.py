@@ -7,10 +7,13 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.contrib.gis.gdal import DataSource
 from django.contrib.gis.geos import Point
+from django.db import DatabaseError, connection
 
 from layers import registry
 from layers.models import Facility
 from layers.registry import LayerSpec
+from layers.tiles import middleware as tiles_middleware
+from layers.tiles import views as tile_views
 from layers.tiles.selectors import simplify_tolerance_m
 
 pytestmark = pytest.mark.django_db
@@ -274,6 +277,65 @@ def test_a_cached_public_tile_is_answered_before_the_stack_exactly_as_the_view_a
         **{"Accept-Encoding": encoding, "If-None-Match": first["ETag"]},
     )
     assert (revalidated.status_code, revalidated["ETag"]) == (304, first["ETag"])
+
+
+@pytest.fixture
+def uncached(settings):
+    """No tile kept by this worker: every tile is rendered."""
+    settings.TILE_CACHE_MB = 0
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("encoding", ["gzip", "identity"])
+def test_an_uncached_public_tile_is_rendered_before_the_stack_exactly_as_the_view_answers(
+    client, facility, uncached, monkeypatch, encoding
+):
+    z, x, y = tile_of(32.7210, 48.7940, 14)
+    headers = {"Accept-Encoding": encoding}
+    early = get_tile(client, "facilities,settlements", z, x, y, **headers)
+    assert not hasattr(early.wsgi_request, "session"), "answered before the stack"
+    monkeypatch.setattr(tiles_middleware, "public_tile", lambda *args: None)
+    view = get_tile(client, "facilities,settlements", z, x, y, **headers)
+    assert hasattr(view.wsgi_request, "session")
+    assert (early.status_code, early.content) == (200, view.content)
+    assert _headers(early) == _headers(view)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_uncached_tile_runs_under_the_statement_timeout_and_a_cancel_is_not_rerun(
+    client, facility, uncached, settings, monkeypatch
+):
+    settings.PUBLIC_READ_STATEMENT_TIMEOUT_MS = 50
+    runs = []
+
+    def slow(specs, z, x, y):
+        runs.append((z, x, y))
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(1)")
+        return b""
+
+    monkeypatch.setattr(tile_views, "tile_bytes", slow)
+    response = get_tile(client, "facilities", *tile_of(32.7210, 48.7940, 14))
+    assert response.status_code == 503 and response["Retry-After"]
+    assert len(runs) == 1, "the view did not run the cancelled query again"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_uncached_tile_whose_rendering_fails_is_the_views_to_answer(
+    client, facility, uncached, monkeypatch
+):
+    calls, real = [], tile_views.tile_bytes
+
+    def broken(specs, z, x, y):
+        calls.append(1)
+        if len(calls) == 1:
+            raise DatabaseError("connection lost")
+        return real(specs, z, x, y)
+
+    monkeypatch.setattr(tile_views, "tile_bytes", broken)
+    response = get_tile(client, "facilities", *tile_of(32.7210, 48.7940, 14))
+    assert response.status_code == 200 and len(calls) == 2
+    assert hasattr(response.wsgi_request, "session"), "the view answered it"
 
 
 def test_a_hidden_layer_cached_for_a_planner_is_never_served_to_anyone_else(
