@@ -116,8 +116,7 @@ DATABASES = {
         default="postgis:///hromada", conn_max_age=60, conn_health_checks=True
     )
 }
-# PostGIS, with a health check that asks the socket, not the server (core/postgis/base.py).
-DATABASES["default"]["ENGINE"] = "core.postgis"
+DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 # pytest-django's throw-away database; a name of its own lets test runs go side by side.
 DATABASES["default"]["TEST"] = {"NAME": env_raw("HROMADA_TEST_DB") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
