@@ -20,6 +20,7 @@ this middleware, outside LocaleMiddleware and SessionMiddleware, takes those out
 import re
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.utils.cache import cc_delim_re
 
 from core.cors import allow_public_read
@@ -27,6 +28,15 @@ from layers.tiles.views import public_tile
 
 # /tiles/{layers}/{z}/{x}/{y}.pbf as tiles.urls matches it; the view judges the parts.
 PATH = re.compile(r"^/tiles/([^/]+)/([^/]+)/([^/]+)/([^/]+)\.pbf$")
+
+
+def _host_allowed(request) -> bool:
+    """ALLOWED_HOSTS, as CommonMiddleware further down checks it (a 400 there)."""
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return False
+    return True
 
 
 class PublicTileMiddleware:
@@ -37,7 +47,9 @@ class PublicTileMiddleware:
 
     def __call__(self, request):
         match = PATH.match(request.path_info) if request.method in ("GET", "HEAD") else None
-        response = public_tile(request, *match.groups()) if match else None
+        response = (
+            public_tile(request, *match.groups()) if match and _host_allowed(request) else None
+        )
         if response is None:
             return self.get_response(request)
         # The headers the rest of the stack adds to a public tile (tests/layers/test_tiles.py

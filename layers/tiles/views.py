@@ -8,7 +8,7 @@ by `layers.tiles.style`.
 import hashlib
 from functools import partial
 
-from django.db import DatabaseError, connection
+from django.db import Error, connection
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language, gettext
@@ -136,9 +136,13 @@ def public_tile(request, layers: str, z: str, x: str, y: str):
         try:
             with public_read_timeout():
                 entry = tilecache.get_or_render(key, partial(_rendered, specs, *key[1:]))
-        except DatabaseError as exc:
+        except Error as exc:  # InterfaceError included
             if is_query_cancelled(exc):
                 request.META[CANCELLED] = True
+            else:  # a broken connection is not the view's to retry on
+                connection.close_if_unusable_or_obsolete()
+            return None
+        except OSError:  # the data version's file (disk full): the stack answers it
             return None
     return _finished(_tile_response(request, entry), public=True)
 

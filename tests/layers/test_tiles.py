@@ -9,6 +9,7 @@ from django.contrib.gis.gdal import DataSource
 from django.contrib.gis.geos import Point
 from django.db import DatabaseError, connection
 
+from core.timeouts import CANCELLED
 from layers import registry
 from layers.models import Facility
 from layers.registry import LayerSpec
@@ -317,7 +318,32 @@ def test_an_uncached_tile_runs_under_the_statement_timeout_and_a_cancel_is_not_r
     monkeypatch.setattr(tile_views, "tile_bytes", slow)
     response = get_tile(client, "facilities", *tile_of(32.7210, 48.7940, 14))
     assert response.status_code == 503 and response["Retry-After"]
+    assert response.wsgi_request.META.get(CANCELLED) is True, "cancelled before the stack"
     assert len(runs) == 1, "the view did not run the cancelled query again"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("cached", [True, False])
+def test_a_tile_for_a_host_not_allowed_is_refused_as_every_other_request(
+    client, facility, settings, cached
+):
+    if not cached:
+        settings.TILE_CACHE_MB = 0
+    z, x, y = tile_of(32.7210, 48.7940, 14)
+    assert get_tile(client, "facilities", z, x, y).status_code == 200
+    response = get_tile(client, "facilities", z, x, y, Host="evil.example")
+    assert response.status_code == 400
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_full_disk_while_rendering_is_answered_by_the_stack(client, facility, monkeypatch):
+    def full_disk():
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(tile_views.tilecache, "data_version", full_disk)
+    monkeypatch.setattr(tile_views.tilecache, "peek", lambda key: None)
+    response = get_tile(client, "facilities", *tile_of(32.7210, 48.7940, 14))
+    assert response.status_code == 507
 
 
 @pytest.mark.django_db(transaction=True)
