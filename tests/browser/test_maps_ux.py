@@ -297,3 +297,46 @@ def test_a_moved_map_is_not_refitted_when_the_legend_opens(browser, site):
         assert page.evaluate(f"{MAP_JS}.getZoom()") == zoom
     finally:
         context.close()
+
+
+# Which URLs the page's own code fetched (a string: layers/map.js prefetchTiles) and which
+# MapLibre fetched (a Request object), in the order asked.
+FETCHES_JS = """(() => {
+  window.__fetched = { page: [], maplibre: [] };
+  const original = window.fetch;
+  window.fetch = function (input, init) {
+    const url = new URL(typeof input === "string" ? input : input.url, location.href).href;
+    window.__fetched[typeof input === "string" ? "page" : "maplibre"].push(url);
+    return original.apply(this, arguments);
+  };
+})();"""
+
+
+@pytest.mark.parametrize("width", [1366, 360])
+@pytest.mark.parametrize("path", ["/map/", "/reports/new/"])
+def test_the_first_views_basemap_tiles_are_asked_for_before_maplibre_asks(
+    browser, site, fake_upstream, width, path
+):
+    """The prefetched tiles are exactly the ones MapLibre draws the first view with: none
+    missing (no gain) and none extra (bytes a slow line carries for nothing)."""
+    context, page = open_map(browser, site, path, width=width)
+    try:
+        context.add_init_script(FETCHES_JS)
+        page.reload()
+        page.wait_for_selector("[data-map-ready]", timeout=WAIT_MS)
+        wait_until_drawn(page, timeout_ms=WAIT_MS)
+        fetched = page.evaluate("window.__fetched")
+        basemap = {
+            kind: [url for url in urls if urlsplit(url).path.startswith("/basemap/")]
+            for kind, urls in fetched.items()
+        }
+        assert basemap["page"], "no tile was prefetched"
+        assert len(basemap["page"]) == len(set(basemap["page"]))
+        # MapLibre's first view is the prefetched one; on a desktop the map may be fitted
+        # again once the controls have their final size, asking for a few more.
+        if width == 360:
+            assert set(basemap["page"]) == set(basemap["maplibre"])
+        else:
+            assert set(basemap["page"]) <= set(basemap["maplibre"])
+    finally:
+        context.close()
