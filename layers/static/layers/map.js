@@ -237,44 +237,6 @@
     map.on("movestart", stop);
   }
 
-  // The first view's raster tiles (the OSM basemap, imagery) are asked for as soon as
-  // the view is known, while MapLibre still builds the style: on a slow line they come in
-  // over the ~0.3 s in which it would otherwise carry nothing, and MapLibre's own requests
-  // for the same URLs, made at its first frame, are answered by the browser's cache (or
-  // wait for these). The tiles are MapLibre's (coveringZoomLevel: a raster source's zoom
-  // is the map's plus log2(512 / tileSize), rounded) over the view's bounds; the browser
-  // tests compare them with MapLibre's requests.
-  function prefetchTiles(map, style) {
-    var bounds = map.getBounds();
-    Object.keys(style.sources).forEach(function (id) {
-      var source = style.sources[id];
-      if (source.type !== "raster" || !source.tiles || !source.tiles.length) { return; }
-      var z = Math.round(map.getZoom() + Math.log2(512 / (source.tileSize || 512)));
-      z = Math.max(source.minzoom || 0, Math.min(source.maxzoom === undefined ? 22 : source.maxzoom, z));
-      tilesCovering(bounds, z).forEach(function (tile) {
-        var url = source.tiles[0].replace("{z}", z).replace("{x}", tile[0]).replace("{y}", tile[1]);
-        fetch(url, { credentials: "same-origin" }).catch(function () {});  // MapLibre reports failures
-      });
-    });
-  }
-
-  /** [x, y] of the web-mercator tiles at zoom `z` that `bounds` (a LngLatBounds) touches. */
-  function tilesCovering(bounds, z) {
-    var n = Math.pow(2, z);
-    function column(lng) { return Math.floor((lng + 180) / 360 * n); }
-    function row(lat) {
-      var sin = Math.sin(lat * Math.PI / 180);
-      return Math.floor((0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI)) * n);
-    }
-    var tiles = [];
-    for (var x = Math.max(0, column(bounds.getWest())); x <= Math.min(n - 1, column(bounds.getEast())); x++) {
-      for (var y = Math.max(0, row(bounds.getNorth())); y <= Math.min(n - 1, row(bounds.getSouth())); y++) {
-        tiles.push([x, y]);
-      }
-    }
-    return tiles;
-  }
-
   /** The territory's bounds from the style document (CRS84). */
   function territoryBounds(map) {
     return map.hromada.doc.metadata["hromada:bounds"];
@@ -316,10 +278,9 @@
     options = options || {};
     window.HromadaMap.requested += 1;
     return HromadaStyles.load().then(function (doc) {
-      var style = pageStyle(doc, options);
       var map = new maplibregl.Map({
         container: element,
-        style: style,
+        style: pageStyle(doc, options),
         center: options.center || doc.center,
         zoom: options.zoom === undefined ? doc.zoom : options.zoom,
         maxZoom: MAX_ZOOM,
@@ -335,18 +296,14 @@
       expose(map);
       addControls(map, doc, options);
       if (options.popups !== false) { HromadaMapControls.popups(map, doc); }
-      // The view is settled before the first frame asks for tiles: the territory fitted
-      // clear of the controls (all in place now, the attribution already folded on a
-      // phone), so that the tiles of the view the visitor sees are the only ones asked for
-      // (fitted at "load", after the first tiles, the map asked for a second set). It is
-      // fitted here, not at "style.load", so that those tiles can be asked for at once.
-      if (!options.center) { fit(map, territoryBounds(map)); }
-      prefetchTiles(map, style);
-      // Once the style is in, the page may add its own data before the first frame
-      // (`options.styled(map)`), and the fit is kept while the page settles.
+      // The view is settled when the style is in, before the first frame asks for tiles:
+      // the attribution folded (on a phone) and the territory fitted clear of the
+      // controls, so that the tiles of the view the visitor sees are the only ones asked
+      // for (fitted at "load", after the first tiles, the map asked for a second set).
+      // `options.styled(map)` may then add the page's own data before the first frame.
       map.once("style.load", function () {
         foldAttribution(map);
-        if (!options.center) { keepFitted(map); }
+        if (!options.center) { fit(map, territoryBounds(map)); keepFitted(map); }
         if (options.styled) { options.styled(map); }
       });
       settleOnErrors(map);
