@@ -1,7 +1,5 @@
 """HTML pages: /planning/ (the planners' page) and /coverage/ (public: what can I get here)."""
 
-import csv
-import io
 from datetime import timedelta
 
 from django.conf import settings
@@ -11,7 +9,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -21,14 +18,13 @@ from core.errors import ApplicationError
 from core.names import local_name, sorted_by_name
 from core.roles import PLANNER, role_required
 from core.translit import to_latin
-from coverage import challenges, charts, selectors, services
+from coverage import challenges, charts, exports, selectors, services
 from coverage.forms import WifiSitesForm
 from coverage.models import TECHNOLOGY_CHOICES
 from coverage.roles import is_planner
 from coverage.selectors import planning as planning_selectors
 from layers.basemap.selectors import basemap_browser_url
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A page stays readable (and quick) for a raion or an oblast: the neediest villages are
 # shown, every village is in the downloads.
 CHART_VILLAGES = 25
@@ -224,44 +220,10 @@ def _draw_choices() -> dict:
     return {"providers": providers, "technologies": TECHNOLOGY_CHOICES}
 
 
-def _filename(stem: str, ext: str, snapshot) -> str:
-    territory = snapshot.results["territory"]
-    name = territory.get("name_en") or to_latin(territory.get("name_uk") or "hromada")
-    words = [w for w in slugify(name).split("-") if w not in ("rural", "territorial", "community")]
-    return f"{'-'.join(words) or 'hromada'}-{stem}-{snapshot.as_of:%Y-%m-%d}.{ext}"
-
-
 def _attachment(body, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def _csv(headers: list[str], rows: list[list]) -> str:
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel opens UTF-8 with a byte-order mark as UTF-8
-    writer = csv.writer(out)
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return out.getvalue()
-
-
-def _xlsx(title: str, headers: list[str], rows: list[list]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-    sheet.column_dimensions["B"].width = 20
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 @role_required(PLANNER)
@@ -274,11 +236,11 @@ def plan_download(request, fmt: str):
     plan = planning_selectors.connection_plan(snapshot.results)
     headers = planning_selectors.plan_headers()
     rows = planning_selectors.plan_table(plan, english=_english())
-    name = _filename("connection-plan", fmt, snapshot)
+    name = exports.filename("connection-plan", fmt, snapshot)
     if fmt == "xlsx":
-        body = _xlsx(_("Connection plan"), headers, rows)
-        return _attachment(body, XLSX, name)
-    return _attachment(_csv(headers, rows), "text/csv; charset=utf-8", name)
+        body = exports.xlsx_bytes(_("Connection plan"), headers, rows)
+        return _attachment(body, exports.XLSX, name)
+    return _attachment(exports.csv_text(headers, rows), exports.CSV, name)
 
 
 @role_required(PLANNER)
@@ -290,29 +252,11 @@ def chart_csv(request, chart: str):
         raise Http404
     numbers = _charts(snapshot)
     if chart == "villages":
-        headers = [
-            _("Village"),
-            _("KATOTTG code"),
-            _("Served by fixed broadband, %"),
-            _("Can get fibre, %"),
-            _("Households without fixed broadband"),
-        ]
-        rows = [
-            [
-                r["name"],
-                r["katottg"],
-                round(r["served_pct"], 1),
-                round(r["fibre_pct"], 1),
-                r["households_unserved"],
-            ]
-            for r in numbers["by_village_rows"]
-        ]
+        headers, rows = exports.village_chart_table(numbers["by_village_rows"])
     else:
-        headers = [_("Indicator"), _("Year"), _("Actual"), _("Target")]
-        rows = numbers["progress_rows"]
-    return _attachment(
-        _csv(headers, rows), "text/csv; charset=utf-8", _filename(f"chart-{chart}", "csv", snapshot)
-    )
+        headers, rows = exports.progress_chart_table(numbers["progress_rows"])
+    name = exports.filename(f"chart-{chart}", "csv", snapshot)
+    return _attachment(exports.csv_text(headers, rows), exports.CSV, name)
 
 
 @role_required(PLANNER)

@@ -37,7 +37,7 @@ from reports.people import device_remember, person_key
 FORM_VERSION = "1"
 
 
-def _map_config() -> str:
+def map_config() -> str:
     """Settings the page scripts need, as JSON for a data attribute."""
     return json.dumps(
         {
@@ -70,7 +70,7 @@ def report_map(request):
         "categories": selectors.categories_active(),
         "statuses": Status.choices,
         "settlements": sorted_by_name(Settlement.objects.all()),
-        "map_config": _map_config(),
+        "map_config": map_config(),
     }
     return render(request, "reports/map.html", context)
 
@@ -94,7 +94,7 @@ def report_new(request):
     context = {
         "form": form,
         "categories": categories,
-        "map_config": _map_config(),
+        "map_config": map_config(),
         "offline_scope": reverse("reports:new").rsplit("/", 2)[0] + "/",
         "form_version": FORM_VERSION,
         "photo_max_bytes": PHOTO_MAX_BYTES,
@@ -175,7 +175,7 @@ def report_detail(request, number):
         "report": report,
         "reporter_name": selectors.public_reporter_name(report),
         "answers": selectors.answers_display(report),
-        "map_config": _map_config(),
+        "map_config": map_config(),
     }
     return render(request, "reports/detail.html", context)
 
@@ -265,7 +265,7 @@ def report_follow(request, token):
         "report": report,
         "history": selectors.follow_history(report),
         "photos_waiting": selectors.photos_waiting(report),
-        "map_config": _map_config(),
+        "map_config": map_config(),
         "comment_form": comment_form,
         "feedback_form": feedback_form,
         "is_new": request.GET.get("new") == "1",
@@ -336,7 +336,7 @@ def subscribe(request):
             return redirect("reports:subscribe")
     elif request.method == "POST":
         status = 400
-    context = {"form": form, "map_config": _map_config()}
+    context = {"form": form, "map_config": map_config()}
     return _retry_after(render(request, "reports/subscribe.html", context, status=status), refusal)
 
 

@@ -6,9 +6,6 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max
-from django.utils import timezone, translation
-
 from coverage.models import CoverageSnapshot
 from coverage.selectors import targets_table
 from layers.models import Settlement
@@ -16,18 +13,19 @@ from maps.printing import tables
 from maps.printing.data import srid_fixed
 from maps.printing.document import Document, today
 from maps.printing.georef import georeference
-from maps.printing.options import Extent, PrintOptions, options_check
-from maps.printing.page import INK, MUTED, Page, footer_lines, mm_date, thousands
-from maps.printing.parallel import render_pages
-from maps.printing.render import (
+from maps.printing.keys import (
     KEY_CONTINUED,
     KEY_HEADER,
     KEY_WIDTHS,
+    KeyHeading,
     key_box,
     key_rows,
-    map_page,
-    numbered_keys,
+    list_chunks,
 )
+from maps.printing.options import Extent, PrintOptions, options_check
+from maps.printing.page import MUTED, Page, footer_lines, mm_date, thousands, uk_sort_key
+from maps.printing.parallel import render_pages
+from maps.printing.render import map_page, numbered_keys
 from maps.printing.sheet import (
     community_name,
     map_frames,
@@ -36,13 +34,9 @@ from maps.printing.sheet import (
     print_layers,
     village_title,
 )
+from maps.printing.summary import OPEN_STATUSES, summary_page
 from maps.printing.tables import Cell
-from reports import states
-from reports.states import Status
 
-# Open states in their life-cycle order (new, acknowledged, in progress).
-OPEN_STATUSES = tuple(status.value for status in Status if status in states.OPEN_STATUSES)
-UK_ALPHABET = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя"
 OVERVIEW_LAYERS = (
     "territory", "settlements", "coverage-areas", "coverage-gaps", "wifi-hotspots", "facilities",
 )  # fmt: skip
@@ -65,14 +59,6 @@ COVER_SOURCE = (
 )
 GREEN, RED = "#1a7837", "#b2182b"
 Progress = Callable[[str], None]
-
-
-def uk_sort_key(text: str) -> tuple:
-    """Sort key in Ukrainian alphabetical order (І after И, Є after Е, Ї after І)."""
-    return tuple(
-        (UK_ALPHABET.index(ch), ch) if ch in UK_ALPHABET else (len(UK_ALPHABET), ch)
-        for ch in text.lower()
-    )
 
 
 def villages_sorted() -> list[Settlement]:
@@ -225,16 +211,6 @@ def atlas_page(page: Page, user, village, job, *, snapshot, number: int, total: 
 
 # --- the numbered lists ---------------------------------------------------------------
 
-KEYS_TITLE = "Додаток. Пронумеровані об'єкти карт"
-KEYS_NOTE = "Сірим — номери, для яких на карті не знайшлося місця."
-
-
-@dataclass(frozen=True)
-class KeyHeading(Cell):
-    """A list's heading row: the map's title and its page (the key of its numbers)."""
-
-    page: int = 0
-
 
 def key_sections(sheets: list[tuple[int, object]], page: Page) -> list[list]:
     """Return the rows of the pack's numbered lists: for each map (its page number and
@@ -249,26 +225,8 @@ def key_sections(sheets: list[tuple[int, object]], page: Page) -> list[list]:
     return rows
 
 
-def key_chunks(page: Page, rows: list) -> list[list]:
-    """Split the lists' rows (key_sections) into the pages they fill: a page that goes
-    on with a map's list starts with its heading again ("(продовження)"), and a heading
-    never ends a page."""
-    box, chunks, heading = key_box(page), [], None
-    while rows:
-        head = []
-        if heading is not None and not isinstance(rows[0][1], KeyHeading):
-            text = f"{heading.text} {KEY_CONTINUED.strip()}"
-            head = [["", KeyHeading(text, weight="bold", page=heading.page), ""]]
-        count = tables.rows_fitting(page, box, KEY_HEADER, head + rows, KEY_WIDTHS, size=7.5)
-        count = max(count - len(head), 1)
-        while count > 1 and isinstance(rows[count - 1][1], KeyHeading):
-            count -= 1  # the heading goes over with its rows
-        for row in rows[:count]:
-            if isinstance(row[1], KeyHeading):
-                heading = row[1]
-        chunks.append(head + rows[:count])
-        rows = rows[count:]
-    return chunks
+KEYS_TITLE = "Додаток. Пронумеровані об'єкти карт"
+KEYS_NOTE = "Сірим — номери, для яких на карті не знайшлося місця."
 
 
 def keys_page(page: Page, rows: list, placed: dict, part: int, number: int, total: int) -> None:
@@ -287,62 +245,6 @@ def keys_page(page: Page, rows: list, placed: dict, part: int, number: int, tota
     if grey:
         page.text(10 * s, 12 * s, KEYS_NOTE, 7, va="baseline", color=MUTED)
     page.footer([], number, total)
-
-
-# --- reports summary ----------------------------------------------------------------------
-
-
-def _report_counts(spec) -> tuple[list, list, dict]:
-    rows = spec.queryset().order_by().values("category__name_uk", "status").annotate(n=Count("pk"))
-    counts = {(r["category__name_uk"], r["status"]): r["n"] for r in rows}
-    categories = sorted({c for c, _ in counts}, key=uk_sort_key)
-    statuses = [value for value, _ in spec.style.categories if any(s == value for _, s in counts)]
-    return categories, statuses, counts
-
-
-def _status_labels(spec) -> dict[str, str]:
-    from maps.printing.style import category_labels
-
-    with translation.override("uk"):
-        return category_labels(spec, "status")
-
-
-def summary_page(page: Page, user, number: int, total: int, map_date) -> None:
-    """Draw the problem reports by category (rows) and status (columns), with totals."""
-    s = page.scale
-    page.header("Звернення мешканців про проблеми", "За категоріями та станом розгляду")
-    spec = print_layer("reports", user)
-    y = page.height_mm - 34 * s
-    if spec is None:
-        page.text(10 * s, y, "Шар звернень недоступний.", 10, va="top")
-        page.footer([], number, total)
-        return
-    categories, statuses, counts = _report_counts(spec)
-    labels = _status_labels(spec)
-    header = ["Категорія", *[labels.get(v, v) for v in statuses], "Усього"]
-    rows = []
-    for category in categories:
-        values = [counts.get((category, v), 0) for v in statuses]
-        rows.append([category, *[Cell(str(n), align="right") for n in values],
-                     Cell(str(sum(values)), align="right", weight="bold")])  # fmt: skip
-    totals = [sum(counts.get((c, v), 0) for c in categories) for v in statuses]
-    rows.append([Cell("Усього", weight="bold"),
-                 *[Cell(str(n), align="right", weight="bold") for n in totals],
-                 Cell(str(sum(totals)), align="right", weight="bold")])  # fmt: skip
-    share = 0.70 / max(len(statuses) + 1, 1)
-    box = (10 * s, 30 * s, page.width_mm - 20 * s, y - 30 * s)
-    used = tables.table(page, box, header, rows, [0.30] + [share] * (len(statuses) + 1), size=7.5)
-    _open_note(page, y - used - 8 * s, totals, statuses)
-    latest = spec.queryset().aggregate(latest=Max("created_at"))["latest"]
-    page.footer(footer_lines(scale_text="", sources=[spec.source] if spec.source else [],
-                             map_date=map_date, data_date=latest and timezone.localdate(latest)),
-                number, total)  # fmt: skip
-
-
-def _open_note(page: Page, y: float, totals, statuses) -> None:
-    open_total = sum(n for n, v in zip(totals, statuses, strict=True) if v in OPEN_STATUSES)
-    text = f"Відкритих звернень (нові, прийняті, у роботі): {open_total} з {sum(totals)}."
-    page.text(10 * page.scale, y, text, 9, va="top", color=INK)
 
 
 # --- the pack -----------------------------------------------------------------------------
@@ -426,7 +328,7 @@ class _Pack:
         sizing = Page(width, height)
         maps = [(n, sheet.job) for n, sheet in enumerate(self.sheets, start=1) if sheet.job]
         rows = key_sections(maps, sizing)
-        self.key_chunks = key_chunks(sizing, rows)
+        self.key_chunks = list_chunks(sizing, rows)
         return [[index] for index in range(len(self.sheets))]
 
     def render(self, indices, progress: Progress) -> tuple[bytes, list, dict]:

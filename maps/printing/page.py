@@ -212,3 +212,14 @@ class Panel:
     def add_patch(self, patch):
         patch.set_transform(self.transform)
         return self.sheet.add_patch(patch)
+
+
+UK_ALPHABET = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя"
+
+
+def uk_sort_key(text: str) -> tuple:
+    """Sort key in Ukrainian alphabetical order (І after И, Є after Е, Ї after І)."""
+    return tuple(
+        (UK_ALPHABET.index(ch), ch) if ch in UK_ALPHABET else (len(UK_ALPHABET), ch)
+        for ch in text.lower()
+    )

@@ -10,7 +10,8 @@ from django.conf import settings
 from matplotlib.colors import to_rgba
 
 from layers.registry import LayerSpec
-from maps.printing import data, draw, furniture, style, tables
+from maps.printing import data, draw, furniture, style
+from maps.printing.keys import key_chunks
 from maps.printing.labels import RINGS, Label, place, symbol_boxes
 from maps.printing.options import PrintOptions
 from maps.printing.page import Page, footer_lines, thousands
@@ -359,57 +360,8 @@ def map_page(page: Page, job: MapJob, number: int, total: int | None) -> None:
     page.footer(lines, number, total if total is not None else 1 + len(key_chunks(page, job)))
 
 
-KEY_HEADER = ["№", "Об'єкт на карті", "Вид / стан"]
-KEY_WIDTHS = [0.14, 0.56, 0.30]
-
-
 def numbered_keys(job: MapJob, page: Page) -> list[tuple]:
     """Return the key of every facility and report the map numbers, placed or not (its
     number may find no room on the map), before the map is drawn: (number, kind, text,
     detail, full number), in the map's reading order; `page` as the map's."""
     return [key for _, key in _number_labels(job, page)]
-
-
-def key_rows(job: MapJob, keys: list | None = None) -> list[list[str]]:
-    """Return the rows of the numbered list after the map: facilities (К1, К2, …) then
-    reports (their number as printed, the full public number beside the category); of
-    `keys`, or of the numbers placed on the map (job.keys)."""
-    rows = []
-    for number, kind, text, detail, full in job.keys if keys is None else keys:
-        if kind == "report":
-            text = f"Звернення {full}: {text}" if full != number else f"Звернення: {text}"
-        rows.append([number, str(text), str(detail)])
-    return rows
-
-
-KEY_SUBTITLE = "Перелік пронумерованих об'єктів карти"
-KEY_CONTINUED = " (продовження)"
-
-
-def key_box(page: Page) -> tuple[float, float, float, float]:
-    """Return the numbered list's box (mm): under the header, down to 16 mm above the
-    foot (a list page's footer is only its page number, on the 10 mm margin)."""
-    s = page.scale
-    top = page.height_mm - 34 * s
-    return (10 * s, 16 * s, page.width_mm - 20 * s, top - 16 * s)
-
-
-def key_chunks(page: Page, job: MapJob) -> list[list]:
-    """Return the numbered list's rows split into pages of `page`'s size (the first pass
-    of the layout: the page count is known before any list page is drawn); [] when the
-    map numbered nothing."""
-    if not job.keys:
-        return []
-    return tables.table_chunks(page, key_box(page), KEY_HEADER, key_rows(job), KEY_WIDTHS,
-                               size=7.5)  # fmt: skip
-
-
-def key_page(page: Page, job: MapJob, number: int, total: int, rows=None, part: int = 0):
-    """Draw the numbered list of the facilities and reports numbered on the map: all its
-    rows, or `rows`, part `part` (0-based) of a list split by key_chunks; every part
-    starts with the header row, the later ones say "(продовження)" in the title."""
-    subtitle = KEY_SUBTITLE + (KEY_CONTINUED if part else "")
-    page.header(job.title, subtitle)
-    rows = key_rows(job) if rows is None else rows
-    tables.table(page, key_box(page), KEY_HEADER, rows, KEY_WIDTHS, size=7.5)
-    page.footer([], number, total)

@@ -15,6 +15,7 @@ from layers.registry import LayerSpec
 from maps.printing import data, furniture
 from maps.printing.document import Document, rendering, today
 from maps.printing.georef import Frame, georeference
+from maps.printing.keys import key_chunks, key_page
 from maps.printing.options import (
     DEFAULT_LAYERS,
     DEFAULT_VILLAGE_LAYERS,
@@ -23,7 +24,7 @@ from maps.printing.options import (
     options_check,
 )
 from maps.printing.page import Page
-from maps.printing.render import MapJob, key_chunks, key_page, map_page
+from maps.printing.render import MapJob, map_page
 
 Progress = Callable[[str], None]
 # The caller is the command line, an operator of the server: every layer is printable.

@@ -22,7 +22,7 @@ from reports.forms import answers_from_post
 from reports.models import Category, Photo, Report, Update
 from reports.moderation import forms
 from reports.moderation import selectors as mod_selectors
-from reports.views import _map_config
+from reports.views import map_config
 
 
 def _filters(request) -> tuple[forms.QueueFilterForm, mod_selectors.QueueFilter]:
@@ -92,7 +92,7 @@ def _report_context(request, item) -> dict:
         "candidates": mod_selectors.duplicate_candidates(item),
         "texts": json.dumps(mod_selectors.response_texts(item), ensure_ascii=False),
         "answers": public_selectors.answers_display(item),
-        "map_config": _map_config(),
+        "map_config": map_config(),
     }
 
 
@@ -241,7 +241,7 @@ def intake(request):
             return redirect("moderation:report", number=filed.number)
     elif request.method == "POST":
         status = 400
-    context = {"form": form, "categories": categories, "map_config": _map_config()}
+    context = {"form": form, "categories": categories, "map_config": map_config()}
     return render(request, "reports/moderation/intake.html", context, status=status)
 
 

@@ -1,12 +1,10 @@
 """Writes of the reports app (DESIGN.md §2: services), split by use; import from here."""
 
 from reports.services.filing import (
-    PhotoUpload,
     RateLimit,
     Reporter,
     client_hash,
     client_rate_limit,
-    photo_uploads,
     report_create,
     report_create_once,
     settlement_for_point,
@@ -24,6 +22,7 @@ from reports.services.moderation import (
     report_version_check,
     report_visibility_set,
 )
+from reports.services.photos import PhotoUpload, photo_uploads
 from reports.services.public import (
     comments_premoderated,
     report_feedback,

@@ -5,13 +5,11 @@ worker (reports/tasks.py), never on the request path.
 
 import hashlib
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -28,38 +26,18 @@ from reports.errors import (
     PhotoRejected,
     TooManyRequests,
 )
-from reports.images import PHOTO_MAX_BYTES, PhotoError, photo_check
 from reports.models import (
     DESCRIPTION_MAX_CHARS,
-    PHOTOS_MAX,
     Channel,
-    Photo,
     Report,
     Update,
 )
 from reports.services import intake
+from reports.services.photos import PhotoUpload, photos_clean, photos_saved
 from reports.states import STAFF_CHANNELS
-from reports.tasks import photo_finish_task, report_filed_mail_task
+from reports.tasks import report_filed_mail_task
 
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
-
-
-@dataclass(frozen=True)
-class PhotoUpload:
-    """An uploaded file as the service sees it: a name (for messages) and its bytes."""
-
-    name: str
-    data: bytes
-
-
-def photo_uploads(files) -> list[PhotoUpload]:
-    """Read uploaded files into PhotoUploads, refusing one over 10 MB before reading it."""
-    uploads = []
-    for upload in files or ():
-        if upload.size > PHOTO_MAX_BYTES:
-            raise PhotoRejected(_("%s: a photo may be at most 10 MB.") % upload.name)
-        uploads.append(PhotoUpload(name=upload.name, data=upload.read()))
-    return uploads
 
 
 EMAIL_MAX_CHARS = Report._meta.get_field("reporter_email").max_length
@@ -174,10 +152,10 @@ def _report_create(
         raise OutsideTerritory(str(OUTSIDE_TERRITORY_MESSAGE))
     cached = intake.category_cached(category_code, facts.category_key)
     category = cached.category
-    text = _description_clean(description, has_media=bool(photos or media_url))
+    text = description_clean(description, has_media=bool(photos or media_url))
     clean_answers = _answers_clean(cached.questions, answers or {})
     clean_reporter = _reporter_clean(reporter)
-    clean_photos = _photos_clean(photos, already=0)
+    clean_photos = photos_clean(photos, already=0)
     if media_url:
         _url_check(media_url)
     report_id, now = _report_id_next(), timezone.now()
@@ -285,7 +263,7 @@ def _point_parse(lat: float, lon: float) -> Point:
     return Point(lon, lat, srid=4326)
 
 
-def _point_in_territory(lat: float, lon: float) -> Point:
+def point_in_territory(lat: float, lon: float) -> Point:
     """Return the point, or raise OutsideTerritory when no territory contains it."""
     point = _point_parse(lat, lon)
     if not Territory.objects.filter(boundary__intersects=point).exists():
@@ -309,7 +287,7 @@ def settlement_for_point(point: Point) -> Settlement | None:
     return None
 
 
-def _description_clean(description: str, *, has_media: bool) -> str:
+def description_clean(description: str, *, has_media: bool) -> str:
     text = compute.plain_text(description)
     if len(text) > DESCRIPTION_MAX_CHARS:
         raise InvalidInput(
@@ -360,63 +338,3 @@ def _url_check(url: str) -> None:
         raise InvalidInput(
             _("media_url is not an http(s) URL."), code="invalid_media_url"
         ) from None
-
-
-@dataclass(frozen=True)
-class CheckedUpload:
-    """A photo found whole (reports.images.photo_check): the file as sent, its pixels."""
-
-    data: bytes
-    width: int
-    height: int
-
-
-def _photos_clean(photos: list[PhotoUpload], *, already: int) -> list[CheckedUpload]:
-    """Check every photo before anything is written."""
-    if already + len(photos) > PHOTOS_MAX:
-        raise PhotoRejected(_("A report may have at most %d photos.") % PHOTOS_MAX)
-    clean = []
-    for upload in photos:
-        try:
-            clean.append(CheckedUpload(upload.data, *photo_check(upload.data)))
-        except PhotoError as exc:
-            raise PhotoRejected(f"{upload.name}: {_(str(exc))}") from None
-    return clean
-
-
-@contextmanager
-def photos_saved(report: Report, photos: list[CheckedUpload], *, follow_up: bool = False):
-    """Write the photos (_photos_save) for the block that follows; when it raises (a
-    refused rate limit at the last statement, say) the transaction rolls their rows back
-    and their files, which still hold the sender's EXIF position, are deleted here."""
-    written = _photos_save(report, photos, follow_up=follow_up)
-    try:
-        yield
-    except BaseException:
-        _files_delete(written)
-        raise
-
-
-def _photos_save(report: Report, photos: list[CheckedUpload], *, follow_up: bool) -> list:
-    """Write each photo's file as sent and queue its stored copy for the task worker, in
-    the caller's transaction (a rollback queues nothing); return the files written."""
-    written = []
-    try:
-        for checked in photos:
-            photo = Photo(report=report, width=checked.width, height=checked.height)
-            photo.from_reporter_follow_up = follow_up
-            photo.upload.save("upload.bin", ContentFile(checked.data), save=False)
-            written.append(photo.upload)
-            photo.save()
-            photo_finish_task.enqueue(photo.pk)
-    except BaseException:
-        # The transaction rolls the rows back; the files written so far go too (a full
-        # disk at the second photo must not leave the first one's file behind).
-        _files_delete(written)
-        raise
-    return written
-
-
-def _files_delete(files: list) -> None:
-    for file in files:
-        file.delete(save=False)

@@ -21,7 +21,7 @@ from reports.models import (
     Update,
 )
 from reports.services.filing import (
-    _description_clean,
+    description_clean,
 )
 from reports.states import TransitionError, transition_check
 
@@ -208,9 +208,7 @@ def report_redact(
 ) -> Report:
     """Replace the description (edit or redact personal data); a private history entry."""
     report = report_lock(report, version)
-    text = _description_clean(
-        description, has_media=Photo.everything.filter(report=report).exists()
-    )
+    text = description_clean(description, has_media=Photo.everything.filter(report=report).exists())
     if text != report.description:
         report.description = text
         old_chars = len(

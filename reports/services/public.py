@@ -20,14 +20,10 @@ from reports.models import (
     Support,
     Update,
 )
-from reports.services.filing import (
-    PhotoUpload,
-    _photos_clean,
-    client_hash,
-    photos_saved,
-)
+from reports.services.filing import client_hash
 from reports.services.moderation import report_status_write
-from reports.services.subscriptions import _email_clean
+from reports.services.photos import PhotoUpload, photos_clean, photos_saved
+from reports.services.subscriptions import email_clean
 
 # ------------------------------------------------------------------ public: "me too"
 SUPPORT_PER_ADDRESS_LIMIT = 60
@@ -164,7 +160,7 @@ def support_email_request(*, report: Report, email: str, client_ip: str = "") ->
     address, Conflict for a closed report, TooManyRequests past the per-address and
     per-client limits (a stranger's mailbox cannot be flooded).
     """
-    email = _email_clean(email).lower()
+    email = email_clean(email).lower()
     if not report.is_open:
         raise Conflict(_("This report is closed."), code="report_closed")
     person_hash = client_hash(f"email:{email}")
@@ -240,7 +236,7 @@ def report_follow_up(
             _("Please do not write phone numbers or e-mail addresses in a public comment."),
             code="contact_in_comment",
         )
-    clean_photos = _photos_clean(
+    clean_photos = photos_clean(
         list(photos), already=Photo.everything.filter(report=report).count()
     )
     if not text and not clean_photos:

@@ -21,8 +21,8 @@ from reports.models import (
     Subscription,
 )
 from reports.services.filing import (
-    _point_in_territory,
     client_hash,
+    point_in_territory,
 )
 
 # ------------------------------------------------------------------ subscriptions
@@ -53,7 +53,7 @@ def subscription_create(
     category, TooManyRequests past PER_EMAIL_PER_DAY unconfirmed subscriptions of one
     address a day or PER_CLIENT_PER_HOUR requests of one client address an hour.
     """
-    email = _email_clean(email)
+    email = email_clean(email)
     _limits_check(email, client_ip)
     subscription = Subscription(email=email)
     if settlement_katottg:
@@ -61,7 +61,7 @@ def subscription_create(
         if subscription.settlement is None:
             raise NotFound(_("Unknown village."), code="unknown_settlement")
     elif lat is not None and lon is not None:
-        subscription.centre = _point_in_territory(lat, lon)
+        subscription.centre = point_in_territory(lat, lon)
         if not radius_m or not 0 < radius_m <= SUBSCRIPTION_RADIUS_MAX_M:
             raise InvalidInput(
                 _("The radius must be 1–%d m.") % SUBSCRIPTION_RADIUS_MAX_M, code="invalid_radius"
@@ -82,7 +82,7 @@ def subscription_create(
     return subscription
 
 
-def _email_clean(email: str) -> str:
+def email_clean(email: str) -> str:
     email = (email or "").strip()
     try:
         if len(email) > EMAIL_MAX_CHARS:  # validate_email does not bound the local part

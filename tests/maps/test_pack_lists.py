@@ -8,7 +8,8 @@ import pdfplumber
 import pytest
 
 from maps.printing.document import Document
-from maps.printing.pack import KEYS_NOTE, KeyHeading, key_chunks, keys_page
+from maps.printing.keys import KeyHeading, list_chunks
+from maps.printing.pack import KEYS_NOTE, keys_page
 from maps.printing.page import MUTED
 from maps.printing.tables import Cell
 
@@ -26,7 +27,7 @@ def _rows(maps: int, each: int) -> list[list]:
 @pytest.fixture(scope="module")
 def chunks():
     with Document("test") as document:
-        return key_chunks(document.page(*A4_MM), _rows(maps=9, each=13))
+        return list_chunks(document.page(*A4_MM), _rows(maps=9, each=13))
 
 
 def test_the_rows_are_split_into_pages_and_none_is_lost(chunks):

@@ -10,8 +10,7 @@ from matplotlib.figure import Figure
 from maps import printing
 from maps.printing import furniture, labels
 from maps.printing.options import Extent, PrintOptions, parse_extent
-from maps.printing.pack import uk_sort_key
-from maps.printing.page import Page
+from maps.printing.page import Page, uk_sort_key
 from maps.printing.render import legend_groups
 from maps.printing.sheet import map_prepare
 from tests.maps.test_print_helpers import (

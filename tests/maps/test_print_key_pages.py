@@ -7,7 +7,7 @@ import pdfplumber
 import pytest
 
 from maps.printing.document import Document
-from maps.printing.render import KEY_CONTINUED, KEY_SUBTITLE, key_box, key_chunks, key_page
+from maps.printing.keys import KEY_CONTINUED, KEY_SUBTITLE, key_box, key_chunks, key_page
 from maps.printing.tables import rows_fitting
 from tests.maps.test_print_helpers import MM_TO_PT
 
