@@ -26,6 +26,7 @@ from shapely import wkb as shapely_wkb
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from addresses.models import Address, Street
+from core.imports.write import copy_create_with_history, ewkb_point
 from layers.models import Settlement
 
 PERSONS_PER_HOUSEHOLD = 2.5
@@ -73,18 +74,37 @@ class DemoStreet:
 
 def load(log) -> None:
     """Create or refresh the demo streets and addresses of every settlement."""
-    total = 0
+    total, creates = 0, []
     for settlement in Settlement.objects.order_by("katottg"):
         wanted = settlement_plan(settlement)
         households = sum(h.households for s in wanted for h in s.houses)
-        created, changed, removed = _sync(settlement, wanted)
+        new, changed, removed = _sync(settlement, wanted)
+        creates += new
         total += households
         log(
             f"{settlement.name_uk}: {len(wanted)} streets, "
             f"{sum(len(s.houses) for s in wanted)} addresses, {households} households "
-            f"({created} new, {changed} changed, {removed} removed)"
+            f"({len(new)} new, {changed} changed, {removed} removed)"
         )
+    # The new addresses of every village in one COPY with their history rows, as an
+    # address import writes them: bulk_create_with_history took 2.3 s of a 4.6 s demo
+    # load (the demo is loaded by every module of tests that serves it).
+    copy_create_with_history(Address, [_row(a) for a in creates], user=None, reason=REASON)
     log(f"addresses: {total} households in all")
+
+
+def _row(address: Address) -> dict:
+    """Return {attname: value} of a new demo address for the COPY (the point as EWKB)."""
+    point = address.location
+    return {
+        "street_id": address.street_id,
+        "settlement_id": address.settlement_id,
+        "house_number": address.house_number,
+        "number": address.number,
+        "is_demo": True,
+        **{name: getattr(address, name) for name in _DEMO_FIELDS if name != "location"},
+        "location": ewkb_point((point.x, point.y)),
+    }
 
 
 def target_households(settlement: Settlement) -> int:
@@ -223,8 +243,9 @@ class _Names:
 # --------------------------------------------------------------------------- sync
 
 
-def _sync(settlement: Settlement, wanted: list[DemoStreet]) -> tuple[int, int, int]:
-    """Make the settlement's demo rows equal `wanted`; return (created, changed, removed)."""
+def _sync(settlement: Settlement, wanted: list[DemoStreet]) -> tuple[list[Address], int, int]:
+    """Make the settlement's demo rows equal `wanted` but for the new addresses; return
+    (those, unsaved; the number changed; the number removed)."""
     streets = _sync_streets(settlement, wanted)
     existing = {
         (a.street_id, a.house_number): a
@@ -243,7 +264,6 @@ def _sync(settlement: Settlement, wanted: list[DemoStreet]) -> tuple[int, int, i
             elif address is not None:
                 updates.append(address)
     history = {"default_change_reason": REASON, "batch_size": 1000}
-    bulk_create_with_history(creates, Address, **history)
     if updates:
         bulk_update_with_history(updates, Address, _DEMO_FIELDS, **history)
     stale = [a.pk for key, a in existing.items() if key not in keep]
@@ -252,7 +272,7 @@ def _sync(settlement: Settlement, wanted: list[DemoStreet]) -> tuple[int, int, i
     Street.objects.filter(settlement=settlement, is_demo=True).exclude(
         pk__in=[s.pk for key, s in streets.items() if key in wanted_keys]
     ).delete()
-    return len(creates), len(updates), len(stale)
+    return creates, len(updates), len(stale)
 
 
 def _sync_streets(settlement, wanted) -> dict:
