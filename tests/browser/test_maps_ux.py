@@ -297,4 +297,3 @@ def test_a_moved_map_is_not_refitted_when_the_legend_opens(browser, site):
         assert page.evaluate(f"{MAP_JS}.getZoom()") == zoom
     finally:
         context.close()
-
