@@ -36,7 +36,9 @@ def ensure_editor(user) -> None:
         )
 
 
-def _require_reason(reason: str) -> str:
+def require_reason(reason: str) -> str:
+    """Return the reason for a change, stripped and cut to the history's 100 characters;
+    InvalidInput when there is none."""
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(_("Say why the register changes (a reason is required)."), code="reason")
@@ -65,7 +67,7 @@ def street_get_or_create(
     if street is not None:
         return street, False
     street = Street(settlement=settlement, kind=kind, name=name, is_demo=is_demo)
-    _save_with_history(street, user=user, reason=reason or _("street created"))
+    save_with_history(street, user=user, reason=reason or _("street created"))
     return street, True
 
 
@@ -79,7 +81,7 @@ def street_save(*, street: Street, user, reason: str) -> Street:
     ensure_editor(user)
     street.name = compute.normalize_street_name(street.name)
     _full_clean(street)
-    _save_with_history(street, user=user, reason=_require_reason(reason))
+    save_with_history(street, user=user, reason=require_reason(reason))
     return street
 
 
@@ -157,7 +159,7 @@ def address_save(*, address: Address, user, reason: str, allow_outside: bool = F
     malformed number or a point outside the settlement, Conflict for a duplicate.
     """
     ensure_editor(user)
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     address_apply_house_number(address, address.house_number)
     address.settlement_id = address.street.settlement_id
     if address.status == Address.Status.ACTIVE and (clash := _duplicate_message(address)):
@@ -167,7 +169,7 @@ def address_save(*, address: Address, user, reason: str, allow_outside: bool = F
         raise InvalidInput(message, code=field, details=problems)
     _full_clean(address)
     _keep_jittered_location(address)
-    _save_with_history(address, user=user, reason=reason)
+    save_with_history(address, user=user, reason=reason)
     return address
 
 
@@ -223,7 +225,7 @@ def address_create(*, street: Street, house_number: str, user, reason: str, **fi
 def address_retire(*, addresses: Iterable[Address], user, reason: str) -> int:
     """Retire active addresses (they stay in the register and its history); return how many."""
     ensure_editor(user)
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     changed = [a for a in addresses if a.status == Address.Status.ACTIVE]
     for address in changed:
         address.status = Address.Status.RETIRED
@@ -257,7 +259,8 @@ def _full_clean(instance) -> None:
         raise InvalidInput(message, details=details) from exc
 
 
-def _save_with_history(instance, *, user, reason: str) -> None:
+def save_with_history(instance, *, user, reason: str) -> None:
+    """Save `instance` with a history row naming `user` (when signed in) and `reason`."""
     if user is not None and user.is_authenticated:
         instance._history_user = user
     instance._change_reason = reason

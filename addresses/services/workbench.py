@@ -44,7 +44,7 @@ def address_confirm(*, address_id: int, version, user, reason: str = "") -> Addr
     """
     address = _locked(address_id, version, user)
     _mark_verified(address, user)
-    services._save_with_history(
+    services.save_with_history(
         address, user=user, reason=_reason(reason, _("confirmed in the verification workbench"))
     )
     return address
@@ -95,8 +95,8 @@ def address_rename(
 def address_reject(*, address_id: int, version, user, reason: str) -> Address:
     """Retire an address that should not be in the register (it stays in its history);
     the reason is required. Raise InvalidInput without one, and what `_locked` raises."""
-    reason = services._require_reason(reason)
+    reason = services.require_reason(reason)
     address = _locked(address_id, version, user)
     address.status = Address.Status.RETIRED
-    services._save_with_history(address, user=user, reason=reason)
+    services.save_with_history(address, user=user, reason=reason)
     return address

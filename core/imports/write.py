@@ -99,8 +99,10 @@ def indexes_set_aside(cursor, table: str, incoming: int) -> Iterator[bool]:
     anywhere (a duplicate the rebuilt unique index refuses, a foreign key the re-added
     constraint finds broken: IntegrityError) rolls the indexes back with the rows.
     Indexes behind a table constraint (primary key, UNIQUE) stay, maintained. The
-    foreign keys' deferred checks pending so far run at once. Writers of the referenced
-    tables, and every reader of `table`, wait for the commit.
+    foreign keys' deferred checks pending so far run at once. Dropping a foreign key
+    locks the table it refers to as well (ACCESS EXCLUSIVE): every reader and writer of
+    `table` and of those tables (for addresses: streets, settlements, users) waits for
+    the commit.
     """
     if not rebuild_pays(cursor, table, incoming):
         yield False

@@ -73,7 +73,10 @@
     }
     var when = H.textElement("time", age(properties.created_at), "report-list-age");
     when.setAttribute("datetime", properties.created_at);
-    when.title = formats().moment.format(new Date(properties.created_at));
+    var created = new Date(properties.created_at);
+    // A date that does not parse leaves the item without its tooltip, not the list empty
+    // (DateTimeFormat throws where toLocaleString wrote "Invalid Date").
+    when.title = isNaN(created) ? "" : formats().moment.format(created);
     details.appendChild(when);
     item.appendChild(details);
     return item;
