@@ -5,6 +5,8 @@ API handlers turn them into `{"error": {"code": ..., "message": ...}}` with a 4x
 through `error_response`. Nothing else builds error bodies.
 """
 
+import sys
+
 from django.http import JsonResponse
 
 
@@ -223,6 +225,13 @@ def handler500(request):
     `error_status=500`, so the header shows only the public links and never asks who
     the user is.
     """
+    from core.middleware import failure_response
+
+    # Django calls this inside its `except`: an outage met outside a view (in a
+    # middleware) is answered as one met in a view, 503, not 500.
+    known = failure_response(request, sys.exc_info()[1])
+    if known is not None:
+        return known
     if wants_json(request):
         error = ApplicationError("Internal error; it has been logged.", code="internal")
         error.status = 500

@@ -33,20 +33,27 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, UnreadablePostError):
-            return _incomplete_body(request, exception)
-        if isinstance(exception, DataError) and "NUL (0x00)" in str(exception):
-            return _nul_byte(request)
-        if isinstance(exception, OSError) and exception.errno in DISK_FULL:
-            return _disk_full(request, exception)
-        if not isinstance(exception, OperationalError | InterfaceError) or not _is_outage(
-            exception
-        ):
-            return None
-        logger.error("database unavailable: %s", exception)
-        if wants_json(request):
-            return error_response(ServiceUnavailable("The database is not available."))
-        return unavailable_page(request)
+        return failure_response(request, exception)
+
+
+def failure_response(request, exception):
+    """The answer to a failure that is not the request's fault (an outage, a full disk, a
+    body cut off, a NUL byte), or None for any other exception. Also asked by the 500
+    handler (core.errors.handler500) for an exception raised in a middleware, where
+    process_exception is never called: a signed-in POST reads its user in
+    BodySizeLimitMiddleware."""
+    if isinstance(exception, UnreadablePostError):
+        return _incomplete_body(request, exception)
+    if isinstance(exception, DataError) and "NUL (0x00)" in str(exception):
+        return _nul_byte(request)
+    if isinstance(exception, OSError) and exception.errno in DISK_FULL:
+        return _disk_full(request, exception)
+    if not isinstance(exception, OperationalError | InterfaceError) or not _is_outage(exception):
+        return None
+    logger.error("database unavailable: %s", exception)
+    if wants_json(request):
+        return error_response(ServiceUnavailable("The database is not available."))
+    return unavailable_page(request)
 
 
 def _is_outage(exception: DatabaseError) -> bool:

@@ -47,3 +47,22 @@ def test_an_api_path_in_a_database_outage_is_a_503_json_with_retry_after():
     response = _answer("/api/v1/locate")
     assert response.status_code == 503 and response["Retry-After"] == "5"
     assert json.loads(response.content)["error"]["code"] == "unavailable"
+
+
+def _user_lost(request):
+    raise LOST
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "kind"), [("/reports/new/", "text/html"), ("/api/v1/reports/", "application/json")]
+)
+def test_an_outage_met_by_a_middleware_is_a_503_not_a_500(client, monkeypatch, path, kind):
+    """A signed-in POST reads who the user is in a middleware (the body's limit), outside
+    any view, where DatabaseUnavailableMiddleware.process_exception is never asked: the
+    500 handler gives the same 503."""
+    monkeypatch.setattr("django.contrib.auth.get_user", _user_lost)
+    client.raise_request_exception = False
+    response = client.post(path, {"x": "1"})
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert response["Content-Type"].startswith(kind)

@@ -9,6 +9,8 @@ import json
 import socket
 import threading
 import time
+import urllib.error
+import urllib.request
 import uuid
 
 import pytest
@@ -105,13 +107,43 @@ def test_a_database_outage_gives_503_json_and_recovers_without_a_restart(live):
     assert 503 in traffic.statuses and traffic.statuses[-1] == 200
 
 
+SIGN_IN = """
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+user = get_user_model().objects.create_user("outage-staff", password="x" * 20, is_staff=True)
+session = SessionStore()
+session.update({"_auth_user_id": str(user.pk), "_auth_user_hash": user.get_session_auth_hash(),
+                "_auth_user_backend": "django.contrib.auth.backends.ModelBackend"})
+session.create()
+print(session.session_key)
+"""
+
+
+def _post_signed_in(url: str, session_key: str) -> tuple[int, dict, bytes]:
+    """POST a small form as a signed-in user (no CSRF token: the answer comes before)."""
+    request = urllib.request.Request(  # noqa: S310 — the test's own server
+        url, data=b"x=1", headers={"Cookie": f"sessionid={session_key}"}, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
 def test_every_503_of_a_database_restart_says_when_to_retry(live):
     cluster, server, _ = live
+    # The last line: Django's shell may first say what it imported.
+    session_key = manage(server_env(cluster, live[2]), "shell", "-c", SIGN_IN).split()[-1]
     try:
         cluster.stop("fast")  # an operator's restart: sessions are ended, then it comes back
         for path in ("/healthz", "/api/v1/settlements/", "/map/"):
             status, headers, _ = get(server.url + path)
             assert (status, headers.get("Retry-After")) == (503, "5"), path
+        # A signed-in POST reads its user in a middleware (the body's limit), before any
+        # view: a 503 as well, not the 500 page.
+        status, headers, body = _post_signed_in(server.url + "/reports/new/", session_key)
+        assert (status, headers.get("Retry-After")) == (503, "5"), body[:300]
         page = get(server.url + "/map/")[2].decode()
         assert 'class="site-nav"' in page and "Сервіс тимчасово недоступний" in page
         cluster.start()
