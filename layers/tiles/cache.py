@@ -43,12 +43,8 @@ class CachedTile:
     etag: str
     expires: float
     _gzipped: bytes | None = field(default=None, repr=False)
-
-    def gzipped(self) -> bytes:
-        """Return the gzip form of the body, compressed once."""
-        if self._gzipped is None:
-            self._gzipped = gzip.compress(self.body, compresslevel=GZIP_LEVEL, mtime=0)
-        return self._gzipped
+    # Its key in this worker's cache, None when it was never kept (TILE_CACHE_MB=0).
+    key: tuple | None = field(default=None, repr=False)
 
     @property
     def size(self) -> int:
@@ -128,6 +124,7 @@ def _store(key: tuple, entry: CachedTile) -> None:
     with _lock:
         old = _tiles.pop(key, None)
         _size -= old.size if old else 0
+        entry.key = key
         _tiles[key] = entry
         _size += entry.size
         while _size > limit and _tiles:
@@ -136,14 +133,24 @@ def _store(key: tuple, entry: CachedTile) -> None:
 
 
 def gzipped(entry: CachedTile) -> bytes:
-    """Return the entry's gzip body, accounting for its size in the cache bound."""
+    """Return the entry's gzip body, compressed once, its size counted in the cache
+    bound while the entry is kept.
+
+    Compressed outside the lock (gthread: other requests go on); counted under it, once,
+    and only for an entry still in the cache. Two requests compressing the same tile
+    together each counted it, and a tile evicted before its first gzip request was
+    counted for good: the bound's count drifted up and the cache shrank.
+    """
     global _size
-    if entry._gzipped is None:
-        data = entry.gzipped()
-        with _lock:
-            _size += len(data)
-        return data
-    return entry._gzipped
+    if entry._gzipped is not None:
+        return entry._gzipped
+    data = gzip.compress(entry.body, compresslevel=GZIP_LEVEL, mtime=0)
+    with _lock:
+        if entry._gzipped is None:
+            entry._gzipped = data
+            if entry.key is not None and _tiles.get(entry.key) is entry:
+                _size += len(data)
+        return entry._gzipped
 
 
 def clear() -> None:
