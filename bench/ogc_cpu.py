@@ -38,19 +38,22 @@ SORT = os.environ.get("PROFILE_SORT", "cumulative")
 KINDS = ("items", "items_cql2", "items_epsg6385", "tiles", "tiles_uncached")
 
 
-def _environ(path: str, query: str) -> dict:
-    """A WSGI environ as gunicorn builds it for a plain GET from a map or a client."""
+def wsgi_environ(
+    path: str, query: str = "", *, method: str = "GET", host: str = "127.0.0.1",
+    port: str = "8000", **headers,
+) -> dict:  # fmt: skip
+    """A WSGI environ as gunicorn builds it for a request without a body; `headers` as
+    HTTP_* names (HTTP_HOST is host:port unless given). Also the replay tests' requests."""
     return {
-        "REQUEST_METHOD": "GET",
+        "REQUEST_METHOD": method,
         "PATH_INFO": path,
         "QUERY_STRING": query,
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "8000",
+        "SCRIPT_NAME": "",
+        "SERVER_NAME": host,
+        "SERVER_PORT": port,
         "SERVER_PROTOCOL": "HTTP/1.1",
         "REMOTE_ADDR": "127.0.0.1",
-        "HTTP_HOST": "127.0.0.1:8000",
-        "HTTP_ACCEPT": "*/*",
-        "HTTP_ACCEPT_ENCODING": "gzip",
+        "HTTP_HOST": host if port == "80" else f"{host}:{port}",
         "wsgi.url_scheme": "http",
         "wsgi.input": io.BytesIO(b""),
         "wsgi.errors": sys.stderr,
@@ -58,6 +61,7 @@ def _environ(path: str, query: str) -> dict:
         "wsgi.multithread": False,
         "wsgi.multiprocess": True,
         "wsgi.run_once": False,
+        **headers,
     }
 
 
@@ -94,7 +98,10 @@ def _bare_sql(kind: str) -> list[list[tuple[str, list]]]:
 
 def _call(app, path: str, query: str) -> int:
     status = []
-    body = app(_environ(path, query), lambda s, h, exc_info=None: status.append(s))
+    body = app(
+        wsgi_environ(path, query, HTTP_ACCEPT="*/*", HTTP_ACCEPT_ENCODING="gzip"),
+        lambda s, h, exc_info=None: status.append(s),
+    )
     try:
         size = sum(len(chunk) for chunk in body)
     finally:

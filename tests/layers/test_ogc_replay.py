@@ -3,10 +3,8 @@
 cycle gives them (but the time stamp), and every other request left to Django."""
 
 import copy
-import io
 import json
 import re
-import sys
 import threading
 from urllib.parse import quote
 
@@ -14,6 +12,7 @@ import pytest
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
 
+from bench.ogc_cpu import wsgi_environ
 from layers import registry
 from layers.ogc import replay
 from layers.ogc import selectors as ogc_selectors
@@ -66,25 +65,7 @@ def app(django_app):
 
 def environ(query: str, *, path: str = ITEMS, method: str = "GET", **headers) -> dict:
     """A WSGI environ as gunicorn builds it; `headers` as HTTP_* names."""
-    return {
-        "REQUEST_METHOD": method,
-        "PATH_INFO": path,
-        "QUERY_STRING": query,
-        "SCRIPT_NAME": "",
-        "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": "127.0.0.1",
-        "HTTP_HOST": "testserver",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(b""),
-        "wsgi.errors": sys.stderr,
-        "wsgi.version": (1, 0),
-        "wsgi.multithread": False,
-        "wsgi.multiprocess": True,
-        "wsgi.run_once": False,
-        **headers,
-    }
+    return wsgi_environ(path, query, method=method, host="testserver", port="80", **headers)
 
 
 def call(application, env: dict) -> tuple[str, list, bytes]:
