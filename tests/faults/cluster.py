@@ -191,8 +191,9 @@ class Server:
                 self.process.wait(timeout=5)
 
 
-def get(url: str, timeout: float = 10) -> tuple[int, dict, bytes]:
-    """GET a URL; return (status, headers, body); status 0 when nothing answered."""
+def get(url: str | urllib.request.Request, timeout: float = 10) -> tuple[int, dict, bytes]:
+    """GET a URL (or send a Request); return (status, headers, body); status 0 when
+    nothing answered."""
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310
             return response.status, dict(response.headers), response.read()
