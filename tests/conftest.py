@@ -402,3 +402,14 @@ def phone_page(browser, page_log):
     )
     yield logged_page(context, page_log)
     context.close()
+
+
+@pytest.fixture
+def kept_timeout_cleared(transactional_db, client):
+    """For a transactional test whose public reads keep the statement timeout on the
+    connection (outside a transaction it stays, by design): a request that is not a
+    public read puts the default back before the test database is flushed. A low limit
+    left there (50 ms) cancelled the flush itself on a loaded machine, and every later
+    test of that worker found the rows still there."""
+    yield
+    client.get("/healthz")

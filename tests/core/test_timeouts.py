@@ -100,13 +100,6 @@ def test_the_timeout_is_set_while_a_public_read_runs(client, settings, settlemen
 ITEMS = "/ogc/collections/facilities/items"
 
 
-@pytest.fixture
-def kept_timeout_cleared(transactional_db, client):
-    yield
-    # A request that is not a public read puts the default back (before the flush).
-    client.get("/healthz")
-
-
 @pytest.mark.django_db(transaction=True)
 def test_outside_a_transaction_the_timeout_is_set_once_per_connection(
     client, settings, settlement, kept_timeout_cleared

@@ -304,7 +304,7 @@ def test_an_uncached_public_tile_is_rendered_before_the_stack_exactly_as_the_vie
 
 @pytest.mark.django_db(transaction=True)
 def test_an_uncached_tile_runs_under_the_statement_timeout_and_a_cancel_is_not_rerun(
-    client, facility, uncached, settings, monkeypatch
+    client, facility, uncached, settings, monkeypatch, kept_timeout_cleared
 ):
     settings.PUBLIC_READ_STATEMENT_TIMEOUT_MS = 50
     runs = []
