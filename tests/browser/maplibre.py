@@ -63,3 +63,30 @@ def popup_text(page) -> str:
     popup = page.locator(".maplibregl-popup-content")
     popup.wait_for(timeout=5_000)
     return popup.inner_text()
+
+
+# Every tile the page's workers are asked to parse again ("RT", MapLibre's reloadTile
+# message), by source, in window.__tileReloads. A layout property (even `visibility`)
+# changed after a source's tiles were in makes MapLibre parse all of them again.
+TILE_RELOADS_JS = """(() => {
+  window.__tileReloads = [];
+  const post = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (message, ...rest) {
+    if (message && message.type === "RT") {
+      window.__tileReloads.push((message.data || {}).source);
+    }
+    return post.call(this, message, ...rest);
+  };
+})();"""
+
+
+def record_tile_reloads(page) -> None:
+    """Count, from the page's next load on, the tiles its map parses again (tile_reloads)."""
+    page.add_init_script(TILE_RELOADS_JS)
+
+
+def tile_reloads(page, source: str) -> int:
+    """How many tiles of `source` were parsed again since the page loaded."""
+    return page.evaluate(
+        "(source) => window.__tileReloads.filter((s) => s === source).length", source
+    )

@@ -12,6 +12,7 @@ from coverage.models import CoverageChallenge
 from coverage.services import coverage_compute
 from reports.models import Report
 from reports.services import report_create
+from tests.browser.maplibre import record_tile_reloads, tile_reloads, wait_idle
 from tests.coverage.conftest import MODEL_BACKEND, make_addresses, make_area
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -193,6 +194,42 @@ def test_a_complaint_without_the_required_answer_shows_the_error_and_files_nothi
     page.wait_for_selector(".complaint-result.error")
     assert page.locator(".complaint-result").inner_text().strip()
     assert Report.objects.count() == 1
+
+
+def test_the_villages_tiles_are_parsed_once_on_the_public_map(
+    browser_page, page_log, live_server, world
+):
+    """The villages' shares take the place of their names as soon as the style is in,
+    before the first tiles: the villages' tiles are parsed once. (Drawn after the map's
+    "load", the names hidden for them made MapLibre parse those tiles again.) As on a
+    slow phone, the shares, asked for at once, are in before the style document: it is
+    held back until they are."""
+    page = browser_page
+    record_tile_reloads(page)
+    held, released = [], []
+
+    def hold(route):
+        if released:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/tiles/style.json", hold)
+    page.goto(f"{live_server.url}/coverage/", wait_until="domcontentloaded")
+    page.wait_for_function(
+        """() => { const map = document.getElementById('coverage-map').dataset;
+          const done = performance.getEntriesByType('resource').filter((r) => r.responseEnd > 0)
+            .map((r) => new URL(r.name).pathname);
+          return [map.villages, map.shares].every((url) => done.includes(url)); }"""
+    )
+    assert held, "the style document was not asked for"
+    released.append(True)
+    for route in held:
+        route.continue_()
+    page.wait_for_selector("#coverage-map[data-shares-ready='true']", state="attached")
+    wait_idle(page)
+    assert tile_reloads(page, "settlements") == 0
+    assert page_log.console_errors == [] and page_log.page_errors == []
 
 
 def test_the_public_map_toggles_shares_by_h3_hexagon(browser_page, page_log, live_server, world):

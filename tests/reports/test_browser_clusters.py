@@ -3,7 +3,7 @@ the default view, a click zooms in to where the cluster splits."""
 
 import pytest
 
-from tests.browser.maplibre import click_at, wait_idle
+from tests.browser.maplibre import click_at, record_tile_reloads, tile_reloads, wait_idle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -74,6 +74,40 @@ def test_the_village_name_is_drawn_beside_its_cluster_not_under_it(
         ".some(f => f.properties.name_uk === 'Дмитрівка')"
         f" && {CLUSTERS}.length > 0"
     )
+    assert page_log.console_errors == [] and page_log.page_errors == []
+
+
+def test_the_village_names_are_not_parsed_again_when_the_reports_come_late(
+    browser_page, page_log, live_server, thirty_reports
+):
+    """On a slow phone the reports arrive after the village names' tiles. Their labels'
+    placement beside the clusters is set before the first tiles are asked for, so the
+    names' tiles are parsed once, not a second time when the reports are drawn."""
+    page = browser_page
+    record_tile_reloads(page)
+    held, released = [], []
+
+    def hold(route):
+        if released:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route(lambda url: "/reports" in url and "bbox=" in url, hold)
+    page.goto(f"{live_server.url}/map/")
+    page.wait_for_function(
+        "window.hromadaMap && window.hromadaMap.getSource('settlements')"
+        " && window.hromadaMap.isSourceLoaded('settlements')"
+    )
+    assert held, "the reports were not asked for"
+    released.append(True)
+    for route in held:  # the first view's, and a later view's if the map was refitted
+        route.continue_()
+    page.wait_for_function(
+        f"window.hromadaMap.getLayer('report-points-cluster') && {CLUSTERS}.length > 0"
+    )
+    wait_idle(page)
+    assert tile_reloads(page, "settlements") == 0
     assert page_log.console_errors == [] and page_log.page_errors == []
 
 

@@ -240,7 +240,6 @@
     var labels = document.getElementById("technology-labels");
     var technologies = labels ? JSON.parse(labels.textContent) : {};
     var marker = null;
-    villageShares(doc, "");
 
     /** What is available at (lat, lon), under the name of the place (`label`: the address
      * chosen in the search; "Here" for a tap on the map), brought into view: on a phone
@@ -327,6 +326,11 @@
       // The page's own address box above the map is its search (as on the FCC map): a
       // second one inside the map would only cover the villages on a phone.
       layers: ["territory", "settlements"], popups: false, legendLayers: [], search: false,
+      // The shares are drawn as soon as the style is in (their data was asked for at
+      // once), before the first frame asks for tiles: drawn after the map's "load", the
+      // village names hidden for them made MapLibre parse the villages' tiles again, and
+      // the page was usable a round of tiles later on a slow phone.
+      styled: function (styled) { map = styled; villageShares(doc, ""); },
       legendExtra: [{ title: el.dataset.labelLegend, rows: ramp.legend.map(function (row) {
         return { colour: row.colour, label: row.label, type: "Polygon" };
       }) }],

@@ -172,7 +172,6 @@
       layer: "reports",
     });
     addClusterLayers();
-    labelsBesideClusters();
     map.on("click", SOURCE + "-cluster", zoomIntoCluster);
     map.on("click", SOURCE + "-circle", openReport);
     [SOURCE + "-cluster", SOURCE + "-circle"].forEach(function (id) {
@@ -195,9 +194,29 @@
 
   function show(data) {
     if (map.getSource(SOURCE)) { map.getSource(SOURCE).setData(data); } else { createLayers(data); }
-    list.replaceChildren();
-    (data.features || []).forEach(function (feature) { list.appendChild(listItem(feature.properties)); });
     document.getElementById("report-count").textContent = String((data.features || []).length);
+    listSoon(data.features || []);
+  }
+
+  // The list is written when the page's main thread is first free (at the latest after
+  // LIST_WAIT_MS), not in the task that hands the reports to the map: on a slow phone
+  // writing it (its DOM and dates) held the map's own work back by ~100 ms while the map
+  // was loading. The newest reports win if the view changes before it is written.
+  var LIST_WAIT_MS = 1500;
+  var listed = 0;
+  function listSoon(features) {
+    var ticket = ++listed;
+    function write() {
+      if (ticket !== listed) { return; }
+      list.replaceChildren.apply(list, features.map(function (feature) {
+        return listItem(feature.properties);
+      }));
+    }
+    if (window.requestIdleCallback) {
+      window.requestIdleCallback(write, { timeout: LIST_WAIT_MS });
+    } else {
+      window.setTimeout(write, 0);
+    }
   }
 
   // Only the reports in view: the request is limited to the map's bounding box and made
@@ -228,6 +247,10 @@
   filters.addEventListener("change", function () { if (map) { load(); } });
   H.baseMap(element, { popups: false, styled: function (styled) {
     map = styled;
+    // Before the first frame asks for tiles: changed once the village names' tiles were
+    // in (with the reports), MapLibre parsed those tiles a second time, on a phone's
+    // busy main thread and worker while the map was loading.
+    labelsBesideClusters();
     first.then(function (data) { if (data) { show(data); } });
   } }).then(function (ready) {
     document.getElementById("locate-me").addEventListener("click", function () {
