@@ -95,3 +95,29 @@ def test_every_get_answers_with_a_content_type_it_declares(client, url, settleme
         assert any(media.split(";")[0] == got for media in declared), (path, got, declared)
         checked += 1
     assert checked >= 5
+
+
+def test_the_api_document_is_built_once_and_each_caller_gets_its_own_copy(client, monkeypatch):
+    """/api/v1/schema/ is public and its document costs ~70 ms to build: it is built once
+    per URL prefix and language, and a caller changing its copy changes no later one."""
+    from ninja import NinjaAPI
+
+    from gis.urls import api
+
+    api._schemas.clear()
+    built = []
+    original = NinjaAPI.get_openapi_schema
+
+    def counted(self, **kwargs):
+        built.append(kwargs)
+        return original(self, **kwargs)
+
+    monkeypatch.setattr(NinjaAPI, "get_openapi_schema", counted)
+    first = client.get("/api/v1/schema/").json()
+    second = client.get("/api/v1/schema/").json()
+    assert first == second and len(built) == 1
+    mine = api.get_openapi_schema(path_prefix="/api/v1/")
+    mine["paths"].clear()
+    assert client.get("/api/v1/schema/").json()["paths"] == first["paths"] != {}
+    # The GeoJSON media type is still declared on the cached document.
+    assert "application/geo+json" in str(first["paths"])
