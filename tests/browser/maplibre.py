@@ -90,3 +90,26 @@ def tile_reloads(page, source: str) -> int:
     return page.evaluate(
         "(source) => window.__tileReloads.filter((s) => s === source).length", source
     )
+
+
+def hold_requests(page, pattern):
+    """Hold back the page's requests matching `pattern` (a glob, or a predicate of the URL)
+    until the returned function is called, as a slow line would; that function lets them
+    and every later one through, and returns how many were held."""
+    held, released = [], []
+
+    def hold(route):
+        if released:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route(pattern, hold)
+
+    def release() -> int:
+        released.append(True)
+        for route in held:
+            route.continue_()
+        return len(held)
+
+    return release

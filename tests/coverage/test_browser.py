@@ -12,7 +12,7 @@ from coverage.models import CoverageChallenge
 from coverage.services import coverage_compute
 from reports.models import Report
 from reports.services import report_create
-from tests.browser.maplibre import record_tile_reloads, tile_reloads, wait_idle
+from tests.browser.maplibre import hold_requests, record_tile_reloads, tile_reloads, wait_idle
 from tests.coverage.conftest import MODEL_BACKEND, make_addresses, make_area
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -206,15 +206,7 @@ def test_the_villages_tiles_are_parsed_once_on_the_public_map(
     held back until they are."""
     page = browser_page
     record_tile_reloads(page)
-    held, released = [], []
-
-    def hold(route):
-        if released:
-            route.continue_()
-        else:
-            held.append(route)
-
-    page.route("**/tiles/style.json", hold)
+    release = hold_requests(page, "**/tiles/style.json")
     page.goto(f"{live_server.url}/coverage/", wait_until="domcontentloaded")
     page.wait_for_function(
         """() => { const map = document.getElementById('coverage-map').dataset;
@@ -222,10 +214,7 @@ def test_the_villages_tiles_are_parsed_once_on_the_public_map(
             .map((r) => new URL(r.name).pathname);
           return [map.villages, map.shares].every((url) => done.includes(url)); }"""
     )
-    assert held, "the style document was not asked for"
-    released.append(True)
-    for route in held:
-        route.continue_()
+    assert release() > 0, "the style document was not asked for"
     page.wait_for_selector("#coverage-map[data-shares-ready='true']", state="attached")
     wait_idle(page)
     assert tile_reloads(page, "settlements") == 0
