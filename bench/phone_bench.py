@@ -74,8 +74,9 @@ PHONE_SCALE = 2  # a cheap Android phone's device pixel ratio
 QUIET_S = 1.5  # no request for this long after the maps are made: the page is done
 WORKERS = 3  # gunicorn's, each warmed up before the measures (see warm_up)
 
-# The page's own data source, drawn by the page's script after the map's `load`: the
-# map is usable once it is there too (pages not named need the basemap and registry only).
+# The page's own data source, drawn by the page's script once its data is in (from the
+# style's load on): the map is usable once it is there too (pages not named need the
+# basemap and registry only).
 PAGE_DATA = {"map": "report-points", "coverage": "village-shares"}
 
 # Every `idle` of every map, as it happens: window.__hromadaIdleAt (ms from navigation),

@@ -27,14 +27,18 @@ class HromadaAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         # Building the document takes ~70 ms of CPU, and /api/v1/schema/ is public: it was
         # built again for every request. The routes are fixed once the URLconf is loaded,
-        # so one copy per prefix (and language, should a description be translated) is
-        # kept; each caller gets its own deep copy (~9 ms) to change as it likes.
-        key = (path_prefix, repr(sorted((path_params or {}).items())), get_language())
+        # so one copy per prefix (the script prefix included) and language (should a
+        # description be translated) is kept, as a plain dict: ninja's OpenAPISchema holds
+        # the API itself, which a deep copy would copy too. Each caller gets its own deep
+        # copy to change as it likes.
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        key = (path_prefix, get_language())
         schema = self._schemas.get(key)
         if schema is None:
             built = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
             # GeoJSON responses say application/geo+json in the document as on the wire.
-            schema = self._schemas[key] = layers_api.geojson_media_types(built)
+            schema = self._schemas[key] = dict(layers_api.geojson_media_types(built))
         return copy.deepcopy(schema)
 
 

@@ -2,17 +2,25 @@
 width. Screenshots go to var/screenshots/ for a person to look at."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import shapely
 from django.conf import settings as django_settings
+from django.urls import reverse
 
 from coverage.challenges import challenge_decide
 from coverage.models import CoverageChallenge
 from coverage.services import coverage_compute
 from reports.models import Report
 from reports.services import report_create
-from tests.browser.maplibre import hold_requests, record_tile_reloads, tile_reloads, wait_idle
+from tests.browser.maplibre import (
+    hold_requests,
+    labels,
+    record_tile_reloads,
+    tile_reloads,
+    wait_idle,
+)
 from tests.coverage.conftest import MODEL_BACKEND, make_addresses, make_area
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -196,29 +204,49 @@ def test_a_complaint_without_the_required_answer_shows_the_error_and_files_nothi
     assert Report.objects.count() == 1
 
 
+def _shares_data(url: str) -> bool:
+    """The public page's two requests for the villages' shares (outlines and figures)."""
+    path = urlsplit(url).path
+    return path in (reverse("api:settlement_list"), reverse("api:settlements"))
+
+
 def test_the_villages_tiles_are_parsed_once_on_the_public_map(
     browser_page, page_log, live_server, world
 ):
-    """The villages' shares take the place of their names as soon as the style is in,
-    before the first tiles: the villages' tiles are parsed once. (Drawn after the map's
-    "load", the names hidden for them made MapLibre parse those tiles again.) As on a
-    slow phone, the shares, asked for at once, are in before the style document: it is
-    held back until they are."""
+    """The villages' names are hidden for their shares before the first frame asks for
+    tiles, so the villages' tiles are parsed once, even when the shares come after them
+    (held back here until the tiles are in). Hidden after the map's "load", the names
+    made MapLibre parse those tiles again."""
     page = browser_page
     record_tile_reloads(page)
-    release = hold_requests(page, "**/tiles/style.json")
-    page.goto(f"{live_server.url}/coverage/", wait_until="domcontentloaded")
+    release = hold_requests(page, _shares_data)
+    page.goto(f"{live_server.url}/coverage/")
     page.wait_for_function(
-        """() => { const map = document.getElementById('coverage-map').dataset;
-          const done = performance.getEntriesByType('resource').filter((r) => r.responseEnd > 0)
-            .map((r) => new URL(r.name).pathname);
-          return [map.villages, map.shares].every((url) => done.includes(url)); }"""
+        "() => { const map = document.getElementById('coverage-map').coverageMap;"
+        " return map && map.isSourceLoaded('settlements'); }"
     )
-    assert release() > 0, "the style document was not asked for"
+    assert release() == 2, "the shares were not asked for"
     page.wait_for_selector("#coverage-map[data-shares-ready='true']", state="attached")
     wait_idle(page)
     assert tile_reloads(page, "settlements") == 0
     assert page_log.console_errors == [] and page_log.page_errors == []
+
+
+def test_without_the_shares_the_villages_keep_their_names(
+    browser_page, page_log, live_server, world
+):
+    page = browser_page
+    page.route(_shares_data, lambda route: route.abort())
+    page.goto(f"{live_server.url}/coverage/")
+    page.wait_for_selector("#coverage-map[data-shares-ready='error']", state="attached")
+    wait_idle(page)
+    visibility = page.evaluate(
+        "document.getElementById('coverage-map').coverageMap"
+        ".getLayoutProperty('settlements-label', 'visibility')"
+    )
+    assert visibility in (None, "visible")
+    assert labels(page, "settlements")
+    assert page_log.page_errors == []
 
 
 def test_the_public_map_toggles_shares_by_h3_hexagon(browser_page, page_log, live_server, world):

@@ -204,12 +204,22 @@
     map.addLayer({ id: "village-shares-label", type: "symbol", source: "village-shares",
       layout: layout, paint: names.paint,
       metadata: { "hromada:layer": "village-shares", "hromada:label": true } });
-    map.setLayoutProperty("settlements-label", "visibility", "none");
+    villageNames(false);
+  }
+
+  /** Show or hide the villages' bare names, which the share labels replace. Any layout
+   * change (visibility too) makes MapLibre parse the source's tiles again if they were
+   * asked for already: the public page hides them before its first frame. */
+  function villageNames(visible) {
+    var visibility = visible ? "visible" : "none";
+    if (map.getLayer("settlements-label")) {
+      map.setLayoutProperty("settlements-label", "visibility", visibility);
+    }
     // The own-data basemap names the same villages: a bare name must not take the place
     // of a village's share when their labels collide.
     if (map.getLayer("basemap-place-names") &&
         (map.hromada.doc.metadata["hromada:basemap"] || {}).kind === "own") {
-      map.setLayoutProperty("basemap-place-names", "visibility", "none");
+      map.setLayoutProperty("basemap-place-names", "visibility", visibility);
     }
   }
 
@@ -232,7 +242,10 @@
         { before: "settlements-label" });
       shareLabels(ramp.property);
       el.dataset.sharesReady = "true";
-    }).catch(function () { el.dataset.sharesReady = "error"; });
+    }).catch(function () {
+      villageNames(true);  // no shares: the villages keep their names
+      el.dataset.sharesReady = "error";
+    });
   }
 
   function residents(doc) {
@@ -326,11 +339,11 @@
       // The page's own address box above the map is its search (as on the FCC map): a
       // second one inside the map would only cover the villages on a phone.
       layers: ["territory", "settlements"], popups: false, legendLayers: [], search: false,
-      // The shares are drawn as soon as the style is in (their data was asked for at
-      // once), before the first frame asks for tiles: drawn after the map's "load", the
-      // village names hidden for them made MapLibre parse the villages' tiles again, and
-      // the page was usable a round of tiles later on a slow phone.
-      styled: function (styled) { map = styled; villageShares(doc, ""); },
+      // The villages' names are hidden for their shares before the first frame asks for
+      // tiles, and the shares (asked for at once) drawn as soon as they are in: hidden
+      // after the map's "load", the names made MapLibre parse the villages' tiles again,
+      // and the page was usable a round of tiles later on a slow phone.
+      styled: function (styled) { map = styled; villageNames(false); villageShares(doc, ""); },
       legendExtra: [{ title: el.dataset.labelLegend, rows: ramp.legend.map(function (row) {
         return { colour: row.colour, label: row.label, type: "Polygon" };
       }) }],
