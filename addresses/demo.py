@@ -89,22 +89,8 @@ def load(log) -> None:
     # The new addresses of every village in one COPY with their history rows, as an
     # address import writes them: bulk_create_with_history took 2.3 s of a 4.6 s demo
     # load (the demo is loaded by every module of tests that serves it).
-    copy_create_with_history(Address, [_row(a) for a in creates], user=None, reason=REASON)
+    copy_create_with_history(Address, creates, user=None, reason=REASON)
     log(f"addresses: {total} households in all")
-
-
-def _row(address: Address) -> dict:
-    """Return {attname: value} of a new demo address for the COPY (the point as EWKB)."""
-    point = address.location
-    return {
-        "street_id": address.street_id,
-        "settlement_id": address.settlement_id,
-        "house_number": address.house_number,
-        "number": address.number,
-        "is_demo": True,
-        **{name: getattr(address, name) for name in _DEMO_FIELDS if name != "location"},
-        "location": ewkb_point((point.x, point.y)),
-    }
 
 
 def target_households(settlement: Settlement) -> int:
@@ -243,9 +229,9 @@ class _Names:
 # --------------------------------------------------------------------------- sync
 
 
-def _sync(settlement: Settlement, wanted: list[DemoStreet]) -> tuple[list[Address], int, int]:
+def _sync(settlement: Settlement, wanted: list[DemoStreet]) -> tuple[list[dict], int, int]:
     """Make the settlement's demo rows equal `wanted` but for the new addresses; return
-    (those, unsaved; the number changed; the number removed)."""
+    (those, as rows for the COPY; the number changed; the number removed)."""
     streets = _sync_streets(settlement, wanted)
     existing = {
         (a.street_id, a.house_number): a
@@ -258,10 +244,9 @@ def _sync(settlement: Settlement, wanted: list[DemoStreet]) -> tuple[list[Addres
             key = (street.pk, str(house.number))
             keep.add(key)
             current = existing.get(key)
-            address = _demo_address(settlement, street, house, current)
             if current is None:
-                creates.append(address)
-            elif address is not None:
+                creates.append(_new_row(settlement, street, house))
+            elif (address := _changed(current, _demo_values(settlement, house))) is not None:
                 updates.append(address)
     history = {"default_change_reason": REASON, "batch_size": 1000}
     if updates:
@@ -302,9 +287,9 @@ def _sync_streets(settlement, wanted) -> dict:
 _DEMO_FIELDS = ["location", "building_use", "households", "postcode", "verified", "verified_at"]
 
 
-def _demo_address(settlement, street, house: DemoHouse, current: Address | None):
-    """Return a new Address, the changed `current`, or None when `current` is as wanted."""
-    values = {
+def _demo_values(settlement, house: DemoHouse) -> dict:
+    """The demo's fields of `house` (_DEMO_FIELDS), the point in EPSG:4326."""
+    return {
         "location": Point(house.lon, house.lat, srid=4326),
         "building_use": house.building_use,
         "households": house.households,
@@ -312,12 +297,23 @@ def _demo_address(settlement, street, house: DemoHouse, current: Address | None)
         "verified": house.verified,
         "verified_at": VERIFIED_AT if house.verified else None,
     }
-    if current is None:
-        display = str(house.number)
-        return Address(
-            street=street, settlement=settlement, house_number=display, number=house.number,
-            is_demo=True, **values,
-        )  # fmt: skip
+
+
+def _new_row(settlement, street, house: DemoHouse) -> dict:
+    """{attname: value} of a new demo address for the COPY, the point as EWKB hex."""
+    return {
+        **_demo_values(settlement, house),
+        "street_id": street.pk,
+        "settlement_id": settlement.pk,
+        "house_number": str(house.number),
+        "number": house.number,
+        "is_demo": True,
+        "location": ewkb_point((house.lon, house.lat)),
+    }
+
+
+def _changed(current: Address, values: dict) -> Address | None:
+    """`current` with the demo's `values` set, or None when it has them already."""
     if all(_same(getattr(current, name), value) for name, value in values.items()):
         return None
     for name, value in values.items():
