@@ -1,7 +1,7 @@
 /* Extra coverage layers on the MapLibre map made by coverage-map.js (el.coverageMap):
- * planners: coverage challenges by status; public: shares by H3 hexagon (fetched when
- * switched on) and the
- * "no signal here" complaint form, which files a report through the reports API.
+ * planners: coverage challenges by status; public: the "no signal here" complaint form,
+ * which files a report through the reports API (the shares by H3 hexagon are
+ * coverage-map.js's: their switch is made with the map).
  * Styles and API URLs come from the maps' style document (layers/styles.js). */
 (function () {
   "use strict";
@@ -35,24 +35,6 @@
       });
       el.dataset.challengesReady = "true";
     }).catch(function () { el.dataset.challengesReady = "error"; });
-  }
-
-  // The hexagons start hidden: their GeoJSON (the largest of the page) is fetched only
-  // when the visitor switches them on, not on every visit over a rural line.
-  function hexagonLayer() {
-    var loading = null;
-    function load() {
-      loading = loading || getJSON(d.hexagons).then(function (data) {
-        M.draw(map, "hexagons", data, M.paints(map, "layers", "coverage-hexagons", ""),
-          { layer: "hexagons", before: "settlements-label" });
-        el.dataset.hexagonsLoaded = "true";
-      }).catch(function () { loading = null; el.dataset.hexagonsLoaded = "error"; });
-      return loading;
-    }
-    map.addControl(new HromadaMapControls.Toggles([{ id: "hexagons", title: d.labelHexagons }],
-      { hidden: ["hexagons"], onToggle: function (id, shown) { if (shown) { load(); } } },
-      M.isPhone(el)), "top-left");
-    el.dataset.hexagonsReady = "true";
   }
 
   function answers(form) {
@@ -103,6 +85,6 @@
   Promise.all([S.load(), el.coverageMapReady]).then(function (res) {
     map = res[1];
     if (d.challenges) { challenges(res[0]); }
-    if (d.hexagons) { hexagonLayer(); complaintForm(res[0]); }
+    if (d.hexagons) { complaintForm(res[0]); }
   });
 })();

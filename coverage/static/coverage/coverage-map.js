@@ -325,6 +325,29 @@
     });
   }
 
+  // The public map's shares by H3 hexagon start hidden: their GeoJSON (the largest of
+  // the page) is fetched only when the visitor switches them on, not on every visit over
+  // a rural line. The switch is made with the map's controls (the view is fitted clear of
+  // it; added after the first frame, it made the map refit and ask for a second set of
+  // tiles).
+  function hexagonSwitch(made) {
+    var loading = null;
+    function load() {
+      // Drawn once the map is loaded (the switch is there from before its style is in).
+      loading = loading || Promise.all([getJSON(el.dataset.hexagons), el.coverageMapReady]).then(function (res) {
+        var data = res[0];
+        M.draw(made, "hexagons", data, M.paints(made, "layers", "coverage-hexagons", ""),
+          { layer: "hexagons", before: "settlements-label" });
+        el.dataset.hexagonsLoaded = "true";
+      }).catch(function () { loading = null; el.dataset.hexagonsLoaded = "error"; });
+      return loading;
+    }
+    made.addControl(new HromadaMapControls.Toggles([{ id: "hexagons", title: el.dataset.labelHexagons }],
+      { hidden: ["hexagons"], onToggle: function (id, shown) { if (shown) { load(); } } },
+      M.isPhone(el)), "top-left");
+    el.dataset.hexagonsReady = "true";
+  }
+
   // Asked for at once, beside the style document and MapLibre's start, not after them.
   var sharesPrefetch = el.dataset.public
     ? Promise.all([getJSON(el.dataset.villages), getJSON(el.dataset.shares)]) : null;
@@ -344,6 +367,7 @@
       // after the map's "load", the names made MapLibre parse the villages' tiles again,
       // and the page was usable a round of tiles later on a slow phone.
       styled: function (styled) { map = styled; villageNames(false); villageShares(doc, ""); },
+      controls: el.dataset.hexagons ? hexagonSwitch : null,
       legendExtra: [{ title: el.dataset.labelLegend, rows: ramp.legend.map(function (row) {
         return { colour: row.colour, label: row.label, type: "Polygon" };
       }) }],

@@ -14,7 +14,8 @@
  *   HromadaMap.create(element, { layers: ["territory", "settlements"], hidden: [],
  *     legend: true, search: true, popups: true }).then(function (map) { ... });
  *
- * `map.hromada` holds the style document (`doc`) and the page's options. The promise
+ * `options.controls(map)` adds the page's own controls with the map's. `map.hromada`
+ * holds the style document (`doc`) and the page's options. The promise
  * resolves at MapLibre's "load" (every first tile drawn); `options.styled(map)` is called
  * earlier, once the style is in and the view fitted, for a page's own data to be drawn
  * with the first tiles rather than after them.
@@ -99,14 +100,15 @@
     });
   }
 
-  function addControls(map, doc, options) {
+  function addControls(map, doc, options, style) {
     var phone = isPhone(map.getContainer());
-    // The basemap's credit from the start (MapLibre adds the sources' own only after the
-    // first frame): the control has its final size before the view is fitted, and on a
-    // phone it is folded then, not opened and folded again after the first tiles.
+    // The credits from the start (MapLibre adds the sources' own only after the first
+    // frame): the control has its final size before the view is fitted (a line grown
+    // after it, on a desktop, refitted the map and asked for a second set of tiles), and
+    // on a phone it is folded then, not opened and folded again after the first tiles.
     var credit = (doc.metadata["hromada:basemap"] || {}).attribution;
     var attribution = new maplibregl.AttributionControl({ compact: phone,
-      customAttribution: credit || undefined });
+      customAttribution: credits(style, credit) });
     map.addControl(attribution, "bottom-right");
     if (phone) {
       // Folded as MapLibre leaves it once folded (compact, not shown): it then never opens
@@ -139,6 +141,9 @@
       map.hromada.legend = new HromadaMapControls.Legend(legends, options.legendExtra || [], phone);
       map.addControl(map.hromada.legend, "bottom-right");
     }
+    // The page's own controls, with the map's: the view is fitted clear of them too (one
+    // added after the first frame refitted the map, and it asked for a second set of tiles).
+    if (options.controls) { options.controls(map); }
     HromadaMapControls.tabOrder(map);
     clearOfAttribution(map);
   }
@@ -163,6 +168,23 @@
     // but resizes nothing watched, so this never loops.
     var watcher = new ResizeObserver(place);
     [line, container, corner].forEach(function (node) { watcher.observe(node); });
+    // And now: the view is fitted clear of the corner at `style.load`, before the
+    // watcher's first call; a corner lifted after that refitted the map (a second set
+    // of tiles).
+    place();
+  }
+
+  /** The basemap's credit and those of the page's sources with a layer shown (MapLibre
+   * would add the same ones, less any it already has, once their tiles are drawn). */
+  function credits(style, basemapCredit) {
+    var shown = {};
+    style.layers.forEach(function (layer) {
+      if ((layer.layout || {}).visibility !== "none") { shown[layer.source] = true; }
+    });
+    var all = [basemapCredit].concat(Object.keys(style.sources).filter(function (id) {
+      return shown[id];
+    }).map(function (id) { return style.sources[id].attribution; }));
+    return all.filter(function (text, index) { return text && all.indexOf(text) === index; });
   }
 
   // On a phone the sources are one tap away: the (i) button, not lines over the map.
@@ -278,9 +300,10 @@
     options = options || {};
     window.HromadaMap.requested += 1;
     return HromadaStyles.load().then(function (doc) {
+      var style = pageStyle(doc, options);
       var map = new maplibregl.Map({
         container: element,
-        style: pageStyle(doc, options),
+        style: style,
         center: options.center || doc.center,
         zoom: options.zoom === undefined ? doc.zoom : options.zoom,
         maxZoom: MAX_ZOOM,
@@ -294,7 +317,7 @@
       map.hromada = { doc: doc, options: options };
       element.hromadaMap = map;  // for the page's other scripts and the browser tests
       expose(map);
-      addControls(map, doc, options);
+      addControls(map, doc, options, style);
       if (options.popups !== false) { HromadaMapControls.popups(map, doc); }
       // The view is settled when the style is in, before the first frame asks for tiles:
       // the attribution folded (on a phone) and the territory fitted clear of the
@@ -305,6 +328,7 @@
         foldAttribution(map);
         if (!options.center) { fit(map, territoryBounds(map)); keepFitted(map); }
         if (options.styled) { options.styled(map); }
+        askFirstTiles(map);
       });
       settleOnErrors(map);
       return new Promise(function (resolve) {
@@ -314,6 +338,84 @@
         });
       });
     });
+  }
+
+  // MapLibre asks for the first view's tiles from its first frame, which on a slow phone
+  // starts 150-250 ms after the style is in, and asks for the basemap's before the vector
+  // tiles (those go through its worker): on the rural-phone bench the village names'
+  // tiles came in after the last basemap tile. They are asked for here, at `style.load`
+  // with the view fitted: the small vector tiles first, then the basemap's. MapLibre's
+  // own requests take them from the browser's HTTP cache (or wait for the answer on its
+  // way); a failure here is left to MapLibre's own request to report. Only the tiles
+  // MapLibre asks for are fetched, each once (tests/layers/test_browser_prefetch.py).
+  function askFirstTiles(map) {
+    var canvas = map.getCanvas();
+    var view = { zoom: map.getZoom(), center: map.getCenter(),
+      width: canvas.clientWidth, height: canvas.clientHeight };
+    var sources = usedSources(map, view.zoom);
+    sources.sort(function (a, b) { return (a.source.type === "raster") - (b.source.type === "raster"); });
+    map.hromada.firstTiles = [];  // what was asked for here, for the tests
+    sources.forEach(function (used) {
+      var raster = used.source.type === "raster";
+      viewTiles(used.source, view).forEach(function (tile) {
+        var url = used.source.tiles[0].replace("{z}", tile[0]).replace("{x}", tile[1]).replace("{y}", tile[2]);
+        map.hromada.firstTiles.push({ source: used.id, tile: tile, url: url });
+        // As MapLibre asks (an image's Accept): the answer is one it can take from the cache.
+        fetch(url, { credentials: "same-origin", headers: raster ? { accept: "image/webp,*/*" } : {} })
+          .then(function (response) { return response.blob(); }).catch(function () {});
+      });
+    });
+  }
+
+  /** The tiled sources ({tiles: [template]}) that a layer shown at `zoom` draws. */
+  function usedSources(map, zoom) {
+    var used = {};
+    var style = map.getStyle();
+    style.layers.forEach(function (layer) {
+      var source = layer.source && style.sources[layer.source];
+      var shown = (layer.layout || {}).visibility !== "none" &&
+        !(layer.minzoom && zoom < layer.minzoom) && !(layer.maxzoom && zoom >= layer.maxzoom);
+      if (shown && source && source.tiles && (source.type === "vector" || source.type === "raster")) {
+        used[layer.source] = { id: layer.source, source: source };
+      }
+    });
+    return Object.keys(used).map(function (id) { return used[id]; });
+  }
+
+  function mercatorX(lng) { return (lng + 180) / 360; }
+  function mercatorY(lat) {
+    var radians = lat * Math.PI / 180;
+    return (1 - Math.log(Math.tan(Math.PI / 4 + radians / 2)) / Math.PI) / 2;
+  }
+
+  /** The tiles [z, x, y] of `source` covering an unpitched Web Mercator view (centre,
+   * zoom in MapLibre's 512 px tiles, width and height in CSS px), as MapLibre's
+   * coveringTiles chooses them: raster zooms rounded, vector zooms floored, none under
+   * the source's minzoom, its maxzoom's tiles past it, none outside its `bounds`. */
+  function viewTiles(source, view) {
+    var scaled = view.zoom + Math.log2(512 / (source.tileSize || 512));
+    var z = Math.max(0, source.type === "raster" ? Math.round(scaled) : Math.floor(scaled));
+    if (z < (source.minzoom || 0)) { return []; }
+    z = Math.min(z, source.maxzoom === undefined ? MAX_ZOOM : source.maxzoom);
+    var n = Math.pow(2, z);
+    var world = 512 * Math.pow(2, view.zoom);  // the world's width in CSS px at this zoom
+    var x = mercatorX(view.center.lng), y = mercatorY(view.center.lat);
+    var halfX = view.width / 2 / world, halfY = view.height / 2 / world;
+    var edge = 1e-9;  // a view ending on a tile's edge does not take in the next tile
+    var range = { minX: Math.floor((x - halfX) * n), maxX: Math.floor((x + halfX) * n - edge) + 1,
+      minY: Math.max(0, Math.floor((y - halfY) * n)), maxY: Math.min(n, Math.floor((y + halfY) * n - edge) + 1) };
+    if (source.bounds) {  // as MapLibre's TileBounds: [west, south, east, north]
+      var b = source.bounds;
+      range.minX = Math.max(range.minX, Math.floor(mercatorX(b[0]) * n));
+      range.maxX = Math.min(range.maxX, Math.ceil(mercatorX(b[2]) * n));
+      range.minY = Math.max(range.minY, Math.floor(mercatorY(b[3]) * n));
+      range.maxY = Math.min(range.maxY, Math.ceil(mercatorY(b[1]) * n));
+    }
+    var tiles = [];
+    for (var ty = range.minY; ty < range.maxY; ty++) {
+      for (var tx = range.minX; tx < range.maxX; tx++) { tiles.push([z, ((tx % n) + n) % n, ty]); }
+    }
+    return tiles;
   }
 
   /** The MapLibre layer parts (type, paint) of a registry layer's look or of a marker. */
