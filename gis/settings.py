@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # HTML pages gzipped, last of all on the way out (core/http.py).
+    "core.http.HtmlGZipMiddleware",
     # request.csp_nonce for inline scripts; the header when CONTENT_SECURITY_POLICY is set.
     "core.csp.ContentSecurityPolicyMiddleware",
     # A body cut off before its Content-Length is refused, never parsed as a shorter form.
