@@ -79,9 +79,10 @@ class HtmlGZipMiddleware(GZipMiddleware):
     written, about a third of that gzipped, over a rural line of 1.6 Mbit/s where every
     other request of the page waits for its head to be read. Django's GZipMiddleware
     (since 4.2) pads each answer with random bytes against BREACH ("Heal the BREACH"),
-    and Django masks the CSRF token anew in each page. Only HTML: the API's JSON is
-    gzipped above with strong ETags (an address's If-Match), which this middleware would
-    make weak; static files come precompressed from WhiteNoise; tiles are binary."""
+    and Django masks the CSRF token anew in each page. Only HTML: GZipMiddleware makes an
+    ETag weak, and an ETag a view sets (an address's version, checked by If-Match) must
+    stay as it is; the API's larger JSON is gzipped by RevalidatedApiMiddleware; static
+    files come precompressed from WhiteNoise; tiles are binary."""
 
     def process_response(self, request, response):
         if not response.get("Content-Type", "").startswith("text/html"):

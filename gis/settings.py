@@ -52,7 +52,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # HTML pages gzipped, last of all on the way out (core/http.py).
+    # HTML pages gzipped, after every middleware below on the way out (core/http.py).
     "core.http.HtmlGZipMiddleware",
     # request.csp_nonce for inline scripts; the header when CONTENT_SECURITY_POLICY is set.
     "core.csp.ContentSecurityPolicyMiddleware",

@@ -5,11 +5,8 @@ the map works by keyboard, and every map says which basemap it shows, offline to
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.cache import cache
 
-from bench.fake_tiles import FakeTileServer, noise_png
 from bench.pages import new_context, wait_until_drawn
-from layers.basemap import selectors
 from tests.browser.maplibre import WAIT_MS
 from tests.helpers.live import demo_site
 
@@ -250,18 +247,6 @@ def test_english_page_names_the_basemap_in_english(browser, site):
         assert "own data" in page.inner_text(".hromada-basemap-note")
     finally:
         context.close()
-
-
-@pytest.fixture
-def fake_upstream(settings, tmp_path):
-    """A local tile server standing in for OpenStreetMap; the proxy is pointed at it."""
-    with FakeTileServer(noise_png(noisy_rows=128)) as upstream:
-        settings.BASEMAP_URL = ""
-        settings.BASEMAP_UPSTREAM = upstream.template
-        settings.BASEMAP_CACHE_DIR = tmp_path / "basemap"
-        cache.delete(selectors.OFFLINE_KEY)
-        yield upstream
-        cache.delete(selectors.OFFLINE_KEY)
 
 
 @pytest.mark.parametrize("width", [1366, 360])

@@ -263,6 +263,31 @@ def test_the_public_map_toggles_shares_by_h3_hexagon(browser_page, page_log, liv
     assert page_log.console_errors == [] and page_log.page_errors == []
 
 
+def test_hexagons_switched_off_before_they_arrive_stay_hidden(
+    browser_page, page_log, live_server, world
+):
+    """The switch is there from the map's start; the hexagons come later (their fetch
+    held back here, as a slow line would): switched on and off again meanwhile, they are
+    drawn hidden, as the switch says."""
+    page = browser_page
+    release = hold_requests(page, "**/hexagons/**")
+    _open_public(page, live_server)
+    switch = page.locator(".hromada-toggles label", has_text="шестикутник")
+    switch.click()
+    switch.click()
+    assert release() > 0, "the hexagons were not asked for"
+    page.wait_for_selector("#coverage-map[data-hexagons-loaded='true']", timeout=15_000)
+    wait_idle(page)
+    shown = page.evaluate(
+        "() => { const m = document.getElementById('coverage-map').coverageMap;"
+        " return [m.getLayoutProperty('hexagons-fill', 'visibility'),"
+        " m.queryRenderedFeatures({layers: ['hexagons-fill']}).length]; }"
+    )
+    assert shown == ["none", 0]
+    assert not page.locator(".hromada-toggles input[value='hexagons']").is_checked()
+    assert page_log.console_errors == [] and page_log.page_errors == []
+
+
 def test_planner_clicks_a_village_on_the_map_and_reaches_its_figures(
     browser_page, page_log, live_server, world, planner_login
 ):

@@ -1,7 +1,7 @@
-/* Extra coverage layers on the MapLibre map made by coverage-map.js (el.coverageMap):
- * planners: coverage challenges by status; public: the "no signal here" complaint form,
- * which files a report through the reports API (the shares by H3 hexagon are
- * coverage-map.js's: their switch is made with the map).
+/* The public coverage map's "no signal here" complaint form (on the MapLibre map made by
+ * coverage-map.js, el.coverageMap), which files a report through the reports API. The
+ * map's switched layers (the public shares by H3 hexagon, the planners' coverage
+ * challenges) are coverage-map.js's: their switches are made with the map.
  * Styles and API URLs come from the maps' style document (layers/styles.js). */
 (function () {
   "use strict";
@@ -10,32 +10,6 @@
   var map = null;
   var d = el.dataset;
   var S = window.HromadaStyles;
-  var M = window.HromadaMap;
-
-  function getJSON(url) {
-    return fetch(url, { credentials: "same-origin" }).then(function (r) {
-      if (!r.ok) { throw new Error(url + ": " + r.status); }
-      return r.json();
-    });
-  }
-
-  function challenges(doc) {
-    if (!S.legend(doc, "coverage-challenges")) { el.dataset.challengesReady = "error"; return; }
-    getJSON(d.challenges).then(function (data) {
-      // Under the village names, as every other page layer here: a symbol never hides a name.
-      M.draw(map, "challenges", data, M.paints(map, "layers", "coverage-challenges", "planning"),
-        { layer: "challenges", before: "settlements-label" });
-      map.addControl(new HromadaMapControls.Toggles([{ id: "challenges", title: d.labelChallenges }], {}), "top-left");
-      map.on("click", "challenges-circle", function (event) {
-        var p = event.features[0].properties;
-        var text = d.labelReport + " № " + p.report_number + ": " +
-          (d["label" + p.status.charAt(0).toUpperCase() + p.status.slice(1)] || p.status);
-        HromadaMapControls.openPopup(map, event.lngLat,
-          HromadaMapControls.element("p", "hromada-popup", text), { maxWidth: "240px" });
-      });
-      el.dataset.challengesReady = "true";
-    }).catch(function () { el.dataset.challengesReady = "error"; });
-  }
 
   function answers(form) {
     var out = {};
@@ -84,7 +58,6 @@
 
   Promise.all([S.load(), el.coverageMapReady]).then(function (res) {
     map = res[1];
-    if (d.challenges) { challenges(res[0]); }
     if (d.hexagons) { complaintForm(res[0]); }
   });
 })();

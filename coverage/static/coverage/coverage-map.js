@@ -331,21 +331,47 @@
   // it; added after the first frame, it made the map refit and ask for a second set of
   // tiles).
   function hexagonSwitch(made) {
-    var loading = null;
+    var loading = null, shown = false;
     function load() {
-      // Drawn once the map is loaded (the switch is there from before its style is in).
+      // Drawn once the map is loaded (the switch is there from before its style is in),
+      // as the switch is then: it may have been switched off again meanwhile.
       loading = loading || Promise.all([getJSON(el.dataset.hexagons), el.coverageMapReady]).then(function (res) {
         var data = res[0];
         M.draw(made, "hexagons", data, M.paints(made, "layers", "coverage-hexagons", ""),
-          { layer: "hexagons", before: "settlements-label" });
+          { layer: "hexagons", before: "settlements-label", hidden: !shown });
         el.dataset.hexagonsLoaded = "true";
       }).catch(function () { loading = null; el.dataset.hexagonsLoaded = "error"; });
       return loading;
     }
     made.addControl(new HromadaMapControls.Toggles([{ id: "hexagons", title: el.dataset.labelHexagons }],
-      { hidden: ["hexagons"], onToggle: function (id, shown) { if (shown) { load(); } } },
+      { hidden: ["hexagons"], onToggle: function (id, on) { shown = on; if (on) { load(); } } },
       M.isPhone(el)), "top-left");
     el.dataset.hexagonsReady = "true";
+  }
+
+  // The planners' coverage challenges by status, under the village names (a symbol never
+  // hides a name); their switch is made with the map's controls (see hexagonSwitch), and
+  // taken away again if they cannot be read.
+  function challengeSwitch(made) {
+    if (!S.legend(made.hromada.doc, "coverage-challenges")) { el.dataset.challengesReady = "error"; return; }
+    var shown = true;
+    var toggle = new HromadaMapControls.Toggles([{ id: "challenges", title: el.dataset.labelChallenges }],
+      { onToggle: function (id, on) { shown = on; } });
+    made.addControl(toggle, "top-left");
+    Promise.all([getJSON(el.dataset.challenges), el.coverageMapReady]).then(function (res) {
+      M.draw(made, "challenges", res[0], M.paints(made, "layers", "coverage-challenges", "planning"),
+        { layer: "challenges", before: "settlements-label", hidden: !shown });
+      made.on("click", "challenges-circle", challengePopup);
+      el.dataset.challengesReady = "true";
+    }).catch(function () { made.removeControl(toggle); el.dataset.challengesReady = "error"; });
+  }
+
+  function challengePopup(event) {
+    var d = el.dataset, p = event.features[0].properties;
+    var text = d.labelReport + " № " + p.report_number + ": " +
+      (d["label" + p.status.charAt(0).toUpperCase() + p.status.slice(1)] || p.status);
+    HromadaMapControls.openPopup(event.target, event.lngLat,
+      HromadaMapControls.element("p", "hromada-popup", text), { maxWidth: "240px" });
   }
 
   // Asked for at once, beside the style document and MapLibre's start, not after them.
@@ -373,6 +399,7 @@
       }) }],
     } : {
       layers: ["territory", "settlements", "coverage-areas"], popups: false,
+      controls: el.dataset.challenges ? challengeSwitch : null,
       legendLayers: ["coverage-gaps", "coverage-areas", "wifi-hotspots", "coverage-challenges"],
       legendExtra: [{ title: el.dataset.labelShares, rows: ramp.legend.map(function (row) {
         return { colour: row.colour, label: row.label, type: "Polygon" };

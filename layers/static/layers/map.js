@@ -15,7 +15,7 @@
  *     legend: true, search: true, popups: true }).then(function (map) { ... });
  *
  * `options.controls(map)` adds the page's own controls with the map's. `map.hromada`
- * holds the style document (`doc`) and the page's options. The promise
+ * holds the style document (`doc`), the page's options and the map's style. The promise
  * resolves at MapLibre's "load" (every first tile drawn); `options.styled(map)` is called
  * earlier, once the style is in and the view fitted, for a page's own data to be drawn
  * with the first tiles rather than after them.
@@ -174,12 +174,14 @@
     place();
   }
 
-  /** The basemap's credit and those of the page's sources with a layer shown (MapLibre
-   * would add the same ones, less any it already has, once their tiles are drawn). */
+  /** The basemap's credit and those of the page's sources with a layer not switched off
+   * (at any zoom). Unlike MapLibre's own line, which follows the layers drawn, the line
+   * keeps a credit when its layer is switched off or out of its zoom range: it never
+   * changes size under the visitor, nor after the view is fitted clear of it. */
   function credits(style, basemapCredit) {
     var shown = {};
     style.layers.forEach(function (layer) {
-      if ((layer.layout || {}).visibility !== "none") { shown[layer.source] = true; }
+      if (isShown(layer, (layer.layout || {}).visibility)) { shown[layer.source] = true; }
     });
     var all = [basemapCredit].concat(Object.keys(style.sources).filter(function (id) {
       return shown[id];
@@ -314,7 +316,7 @@
         cooperativeGestures: false,
       });
       map.touchZoomRotate.disableRotation();
-      map.hromada = { doc: doc, options: options };
+      map.hromada = { doc: doc, options: options, style: style };
       element.hromadaMap = map;  // for the page's other scripts and the browser tests
       expose(map);
       addControls(map, doc, options, style);
@@ -344,22 +346,25 @@
   // starts 150-250 ms after the style is in, and asks for the basemap's before the vector
   // tiles (those go through its worker): on the rural-phone bench the village names'
   // tiles came in after the last basemap tile. They are asked for here, at `style.load`
-  // with the view fitted: the small vector tiles first, then the basemap's. MapLibre's
-  // own requests take them from the browser's HTTP cache (or wait for the answer on its
-  // way); a failure here is left to MapLibre's own request to report. Only the tiles
-  // MapLibre asks for are fetched, each once (tests/layers/test_browser_prefetch.py).
+  // with the view fitted: the small vector tiles first, then the basemap's. The tiles are
+  // MapLibre's own choice (map.coveringTiles with each source's settings, less those
+  // outside its bounds, as its TileManager does) and their URLs its own (the tile ID's
+  // url()), so its requests are answered by the browser's HTTP cache (or wait for the
+  // answer on its way); a failure here is left to MapLibre's own request to report.
+  // Checked by tests/browser/test_prefetch.py: no tile MapLibre does not hold for
+  // the view, each reaching our server once.
   function askFirstTiles(map) {
-    var canvas = map.getCanvas();
-    var view = { zoom: map.getZoom(), center: map.getCenter(),
-      width: canvas.clientWidth, height: canvas.clientHeight };
-    var sources = usedSources(map, view.zoom);
-    sources.sort(function (a, b) { return (a.source.type === "raster") - (b.source.type === "raster"); });
+    var sources = shownSources(map, map.getZoom());
+    sources.sort(function (a, b) { return (a.spec.type === "raster") - (b.spec.type === "raster"); });
     map.hromada.firstTiles = [];  // what was asked for here, for the tests
+    var asked = {};
     sources.forEach(function (used) {
-      var raster = used.source.type === "raster";
-      viewTiles(used.source, view).forEach(function (tile) {
-        var url = used.source.tiles[0].replace("{z}", tile[0]).replace("{x}", tile[1]).replace("{y}", tile[2]);
-        map.hromada.firstTiles.push({ source: used.id, tile: tile, url: url });
+      var raster = used.spec.type === "raster";
+      firstTiles(map, used).forEach(function (tile) {
+        var url = tile.url(used.spec.tiles, map.getPixelRatio(), used.spec.scheme);
+        if (asked[url]) { return; }  // a world's copy: the same tile
+        asked[url] = true;
+        map.hromada.firstTiles.push({ source: used.id, tile: [tile.z, tile.x, tile.y], url: url });
         // As MapLibre asks (an image's Accept): the answer is one it can take from the cache.
         fetch(url, { credentials: "same-origin", headers: raster ? { accept: "image/webp,*/*" } : {} })
           .then(function (response) { return response.blob(); }).catch(function () {});
@@ -367,19 +372,38 @@
     });
   }
 
-  /** The tiled sources ({tiles: [template]}) that a layer shown at `zoom` draws. */
-  function usedSources(map, zoom) {
-    var used = {};
-    var style = map.getStyle();
+  /** Whether a layer of the page's style is drawn: not switched off, and (when `zoom` is
+   * given) inside its zoom range, as MapLibre's own test. */
+  function isShown(layer, visibility, zoom) {
+    if (visibility === "none") { return false; }
+    return zoom === undefined || !((layer.minzoom && zoom < layer.minzoom) || (layer.maxzoom && zoom >= layer.maxzoom));
+  }
+
+  /** The page's tiled sources ({tiles: [templates]}) with a layer drawn at `zoom`:
+   * {id, spec (the source as the style document gives it)}. */
+  function shownSources(map, zoom) {
+    var style = map.hromada.style, used = {};
     style.layers.forEach(function (layer) {
-      var source = layer.source && style.sources[layer.source];
-      var shown = (layer.layout || {}).visibility !== "none" &&
-        !(layer.minzoom && zoom < layer.minzoom) && !(layer.maxzoom && zoom >= layer.maxzoom);
-      if (shown && source && source.tiles && (source.type === "vector" || source.type === "raster")) {
-        used[layer.source] = { id: layer.source, source: source };
+      var spec = layer.source && style.sources[layer.source];
+      if (!spec || !spec.tiles || (spec.type !== "vector" && spec.type !== "raster")) { return; }
+      if (map.getLayer(layer.id) && isShown(layer, map.getLayoutProperty(layer.id, "visibility"), zoom)) {
+        used[layer.source] = { id: layer.source, spec: spec };
       }
     });
     return Object.keys(used).map(function (id) { return used[id]; });
+  }
+
+  /** The canonical IDs of the tiles MapLibre asks for for `used` at the map's view. The
+   * settings come from the style document (the source's own object has them only once it
+   * has loaded, after `style.load`); zoom rounded for rasters as MapLibre's raster sources. */
+  function firstTiles(map, used) {
+    var spec = used.spec;
+    var ids = map.coveringTiles({ tileSize: spec.tileSize || 512, minzoom: spec.minzoom || 0,
+      maxzoom: spec.maxzoom === undefined ? 22 : spec.maxzoom, roundZoom: spec.type === "raster",
+      reparseOverscaled: spec.type === "vector" });
+    return ids.map(function (id) { return id.canonical; }).filter(function (tile) {
+      return !spec.bounds || inBounds(tile, spec.bounds);
+    });
   }
 
   function mercatorX(lng) { return (lng + 180) / 360; }
@@ -388,34 +412,14 @@
     return (1 - Math.log(Math.tan(Math.PI / 4 + radians / 2)) / Math.PI) / 2;
   }
 
-  /** The tiles [z, x, y] of `source` covering an unpitched Web Mercator view (centre,
-   * zoom in MapLibre's 512 px tiles, width and height in CSS px), as MapLibre's
-   * coveringTiles chooses them: raster zooms rounded, vector zooms floored, none under
-   * the source's minzoom, its maxzoom's tiles past it, none outside its `bounds`. */
-  function viewTiles(source, view) {
-    var scaled = view.zoom + Math.log2(512 / (source.tileSize || 512));
-    var z = Math.max(0, source.type === "raster" ? Math.round(scaled) : Math.floor(scaled));
-    if (z < (source.minzoom || 0)) { return []; }
-    z = Math.min(z, source.maxzoom === undefined ? MAX_ZOOM : source.maxzoom);
-    var n = Math.pow(2, z);
-    var world = 512 * Math.pow(2, view.zoom);  // the world's width in CSS px at this zoom
-    var x = mercatorX(view.center.lng), y = mercatorY(view.center.lat);
-    var halfX = view.width / 2 / world, halfY = view.height / 2 / world;
-    var edge = 1e-9;  // a view ending on a tile's edge does not take in the next tile
-    var range = { minX: Math.floor((x - halfX) * n), maxX: Math.floor((x + halfX) * n - edge) + 1,
-      minY: Math.max(0, Math.floor((y - halfY) * n)), maxY: Math.min(n, Math.floor((y + halfY) * n - edge) + 1) };
-    if (source.bounds) {  // as MapLibre's TileBounds: [west, south, east, north]
-      var b = source.bounds;
-      range.minX = Math.max(range.minX, Math.floor(mercatorX(b[0]) * n));
-      range.maxX = Math.min(range.maxX, Math.ceil(mercatorX(b[2]) * n));
-      range.minY = Math.max(range.minY, Math.floor(mercatorY(b[3]) * n));
-      range.maxY = Math.min(range.maxY, Math.ceil(mercatorY(b[1]) * n));
-    }
-    var tiles = [];
-    for (var ty = range.minY; ty < range.maxY; ty++) {
-      for (var tx = range.minX; tx < range.maxX; tx++) { tiles.push([z, ((tx % n) + n) % n, ty]); }
-    }
-    return tiles;
+  /** Whether tile {z, x, y} meets bounds [west, south, east, north] (CRS84), as
+   * MapLibre's TileBounds (the bounds clamped to the world first). */
+  function inBounds(tile, bounds) {
+    var n = Math.pow(2, tile.z);
+    var west = Math.max(-180, bounds[0]), south = Math.max(-90, bounds[1]);
+    var east = Math.min(180, bounds[2]), north = Math.min(90, bounds[3]);
+    return tile.x >= Math.floor(mercatorX(west) * n) && tile.x < Math.ceil(mercatorX(east) * n) &&
+      tile.y >= Math.floor(mercatorY(north) * n) && tile.y < Math.ceil(mercatorY(south) * n);
   }
 
   /** The MapLibre layer parts (type, paint) of a registry layer's look or of a marker. */
@@ -453,7 +457,9 @@
   /** Show or hide every map layer of registry layer (or page source) `id`, and the
    * basemap's copy of it the other way round. */
   function show(map, id, visible) {
-    map.getStyle().layers.forEach(function (layer) {
+    var style = map.getStyle();
+    if (!style) { return; }  // switched before the style is in: no layer to show yet
+    style.layers.forEach(function (layer) {
       if (layerOf(layer) === id) {
         map.setLayoutProperty(layer.id, "visibility", visible ? "visible" : "none");
       } else if (sameAs(layer) === id) {

@@ -1,24 +1,24 @@
 """The first view's tiles are asked for at `style.load` (layers/static/layers/map.js,
-askFirstTiles), before MapLibre's first frame: every tile asked for there is one MapLibre
-then holds for that view (no byte spent on a tile it does not draw), the vector tiles
-are asked for before the basemap's, and each tile reaches our server once (MapLibre's
-own request is answered by the browser's cache)."""
+askFirstTiles), before MapLibre's first frame: on every map page (the planners' too),
+every tile asked for there is one MapLibre then holds for that view (no byte spent on a
+tile it does not draw; a map refitted after its first frame fails this too), the vector
+tiles are asked for before the basemap's, and each tile reaches our server once
+(MapLibre's own request is answered by the browser's cache)."""
 
+import threading
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.cache import cache
 from django.core.signals import request_started
 
-from bench.fake_tiles import FakeTileServer, noise_png
 from bench.pages import new_context
-from layers.basemap import selectors
 from tests.browser.maplibre import wait_idle
 from tests.helpers.live import demo_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
-PAGES = ("/map/", "/reports/new/", "/coverage/", "/addresses/")
+PAGES = ("/map/", "/reports/new/", "/coverage/", "/addresses/", "/planning/")
+STAFF_PAGES = ("/planning/",)
 
 # What the page asked for at style.load, and the tiles MapLibre holds for the view now:
 # "source z/x/y" strings.
@@ -53,42 +53,36 @@ def served():
     """Path -> how many requests for it reached our server (the live server's thread),
     from the browser's main thread and MapLibre's workers alike."""
     counts = {}
+    lock = threading.Lock()  # the server answers on several threads at once
 
     def started(sender, environ, **kwargs):
         path = environ.get("PATH_INFO", "")
-        counts[path] = counts.get(path, 0) + 1
+        with lock:
+            counts[path] = counts.get(path, 0) + 1
 
     request_started.connect(started)
     yield counts
     request_started.disconnect(started)
 
 
-@pytest.fixture
-def osm_basemap(settings, tmp_path):
-    """OpenStreetMap's tiles through our proxy, from a local fake upstream."""
-    with FakeTileServer(noise_png(noisy_rows=16)) as upstream:
-        settings.BASEMAP_URL = ""
-        settings.BASEMAP_UPSTREAM = upstream.template
-        settings.BASEMAP_CACHE_DIR = tmp_path / "basemap"
-        cache.delete(selectors.OFFLINE_KEY)
-        yield upstream
-        cache.delete(selectors.OFFLINE_KEY)
-
-
 def first_tiles(browser, site, path, width):
-    """Open `path` at `width`, wait for its map to be idle and return TILES_JS's answer;
-    no error and no 4xx on the way."""
+    """Open `path` at `width` (signed in as a planner for a staff page), wait for its map
+    to be idle; return TILES_JS's answer and the tile URLs in the order the page asked for
+    them (first asking only); no error and no 4xx on the way."""
     context = new_context(browser, site.url, width, "uk")
+    if path in STAFF_PAGES:
+        context.add_cookies(site.staff_cookies)
     try:
         page = context.new_page()
-        errors = []
+        errors, order = [], []
         page.on("console", lambda m: m.type == "error" and errors.append(m.text))
         page.on("response", lambda r: r.status >= 400 and errors.append(f"{r.status} {r.url}"))
+        page.on("request", lambda r: r.url not in order and order.append(r.url))
         page.goto(site.url + path)
         wait_idle(page)
         tiles = page.evaluate(TILES_JS)
         assert errors == []
-        return tiles
+        return tiles, order
     finally:
         context.close()
 
@@ -96,23 +90,25 @@ def first_tiles(browser, site, path, width):
 @pytest.mark.parametrize("width", [360, 1366])
 @pytest.mark.parametrize("path", PAGES)
 def test_the_tiles_asked_for_early_are_the_ones_maplibre_draws(
-    browser, site, osm_basemap, served, path, width
+    browser, site, fake_upstream, served, path, width
 ):
-    tiles = first_tiles(browser, site, path, width)
+    tiles, order = first_tiles(browser, site, path, width)
     assert tiles["asked"], "no tile was asked for at style.load"
     assert set(tiles["asked"]) <= set(tiles["held"])
-    # The small vector tiles first: none waits behind the basemap's for a connection.
-    kinds = tiles["kinds"]
-    assert "vector" in kinds and "raster" in kinds
-    assert kinds == sorted(kinds, key=lambda kind: kind == "raster")
+    # The small vector tiles asked for first: none waits behind the basemap's.
+    kinds = dict(zip(tiles["urls"], tiles["kinds"], strict=True))
+    asked = [kinds[url] for url in order if url in kinds]
+    assert set(asked) == {"vector", "raster"}
+    assert asked == sorted(asked, key=lambda kind: kind == "raster")
     # Asked for twice (here and by MapLibre or its worker), served once: the second
     # request is answered by the browser's cache.
     paths = [urlsplit(url).path for url in tiles["urls"]]
+    assert len(set(paths)) == len(paths)
     assert {path: served.get(path) for path in paths} == dict.fromkeys(paths, 1)
 
 
 @pytest.mark.parametrize("width", [360, 1366])
 def test_with_the_own_basemap_its_vector_tiles_are_asked_for_early(browser, site, width):
-    tiles = first_tiles(browser, site, "/map/", width)
+    tiles, _ = first_tiles(browser, site, "/map/", width)
     assert tiles["asked"] and set(tiles["kinds"]) == {"vector"}
     assert set(tiles["asked"]) <= set(tiles["held"])
