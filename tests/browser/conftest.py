@@ -5,6 +5,22 @@ from django.core.cache import cache
 
 from bench.fake_tiles import FakeTileServer, noise_png
 from layers.basemap import selectors
+from tests.helpers.live import demo_site
+
+
+@pytest.fixture(scope="module")
+def site(django_db_setup, django_db_blocker):
+    """The demo community, committed and served on a thread of its own for the module
+    (tests/helpers/live.py); its tests also use `database_open`."""
+    with demo_site(django_db_blocker) as demo:
+        yield demo
+
+
+@pytest.fixture
+def database_open(django_db_blocker):
+    """The server thread reads the committed demo while a test runs."""
+    with django_db_blocker.unblock():
+        yield
 
 
 @pytest.fixture

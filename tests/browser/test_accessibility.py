@@ -5,29 +5,19 @@ import pytest
 
 from bench.pages import PAGES, new_context, wait_until_drawn
 from tests.helpers.axe import describe, serious_violations
-from tests.helpers.live import demo_site
 
 # `django_db` (not transactional) so that the test database is set up; the pages read
 # the demo that `site` committed, through the server thread's own connections.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("database_open"),
+]
 
 # Rules left out per page, only inside a map container and only for the map library's
 # own markup. None today: every map page is on the MapLibre client, whose legend panel is
 # focusable and named (layers/static/layers/map-controls.js).
 MAP_EXCLUSIONS: dict = {}
-
-
-@pytest.fixture(scope="module")
-def site(django_db_setup, django_db_blocker):
-    with demo_site(django_db_blocker) as demo:
-        yield demo
-
-
-@pytest.fixture(autouse=True)
-def _database_open(django_db_blocker):
-    """The server thread reads the committed demo while a test runs."""
-    with django_db_blocker.unblock():
-        yield
 
 
 @pytest.mark.parametrize("language", ["uk", "en"])

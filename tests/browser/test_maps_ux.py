@@ -8,26 +8,16 @@ import pytest
 
 from bench.pages import new_context, wait_until_drawn
 from tests.browser.maplibre import WAIT_MS
-from tests.helpers.live import demo_site
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("database_open"),
+]
 
 MAP_PAGES = ("/map/", "/reports/new/", "/coverage/", "/addresses/")
 MAP = "#coverage-map, .maplibregl-map"
 OSM = "© OpenStreetMap contributors"
-
-
-@pytest.fixture(scope="module")
-def site(django_db_setup, django_db_blocker):
-    with demo_site(django_db_blocker) as demo:
-        yield demo
-
-
-@pytest.fixture(autouse=True)
-def _database_open(django_db_blocker):
-    """The server thread reads the committed demo while a test runs."""
-    with django_db_blocker.unblock():
-        yield
 
 
 def open_map(browser, site, path, *, width=1366, language="uk", offline=False, log=None):

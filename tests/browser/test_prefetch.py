@@ -13,9 +13,12 @@ from django.core.signals import request_started
 
 from bench.pages import new_context
 from tests.browser.maplibre import wait_idle
-from tests.helpers.live import demo_site
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("database_open"),
+]
 
 PAGES = ("/map/", "/reports/new/", "/coverage/", "/addresses/", "/planning/")
 STAFF_PAGES = ("/planning/",)
@@ -34,18 +37,6 @@ TILES_JS = """() => {
   const kinds = (map.hromada.firstTiles || []).map((t) => map.getSource(t.source).type);
   return { held, asked, kinds, urls: (map.hromada.firstTiles || []).map((t) => t.url) };
 }"""
-
-
-@pytest.fixture(scope="module")
-def site(django_db_setup, django_db_blocker):
-    with demo_site(django_db_blocker) as demo:
-        yield demo
-
-
-@pytest.fixture(autouse=True)
-def _database_open(django_db_blocker):
-    with django_db_blocker.unblock():
-        yield
 
 
 @pytest.fixture

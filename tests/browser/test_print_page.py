@@ -11,10 +11,13 @@ import pytest
 from bench.pages import new_context
 from tests.browser.maplibre import WAIT_MS, wait_idle
 from tests.conftest import PageLog, logged_page
-from tests.helpers.live import demo_site
 from tests.maps.test_pack_jobs import run_one_queued_task
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("database_open"),
+]
 # Screenshots kept for people to look at (tests/README.md, rule 2).
 SHOTS = Path(os.environ.get("HROMADA_SHOTS", "/tmp/print2"))
 BBOX = re.compile(r"^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$")
@@ -35,19 +38,6 @@ def worker_for_one_job() -> None:
     thread = threading.Thread(target=work)
     thread.start()
     thread.join()
-
-
-@pytest.fixture(scope="module")
-def site(django_db_setup, django_db_blocker):
-    with demo_site(django_db_blocker) as demo:
-        yield demo
-
-
-@pytest.fixture(autouse=True)
-def _database_open(django_db_blocker):
-    """The server thread reads the committed demo while a test runs."""
-    with django_db_blocker.unblock():
-        yield
 
 
 def open_print(browser, site, width, language, log):
