@@ -232,6 +232,27 @@ def test_the_villages_tiles_are_parsed_once_on_the_public_map(
     assert page_log.console_errors == [] and page_log.page_errors == []
 
 
+def test_the_villages_tiles_are_parsed_once_on_the_planners_map(
+    browser_page, page_log, live_server, world, planner_login
+):
+    """The planners' map too hides the villages' names for their shares before its first
+    frame (it drew the shares after the map's "load", and the villages' tiles were parsed
+    a second time)."""
+    page = browser_page
+    record_tile_reloads(page)
+    release = hold_requests(page, _shares_data)
+    _sign_in(page, live_server, planner_login)
+    page.wait_for_function(
+        "() => { const map = document.getElementById('coverage-map').coverageMap"
+        " || window.hromadaMap; return map && map.isSourceLoaded('settlements'); }"
+    )
+    assert release() == 2, "the shares were not asked for"
+    page.wait_for_selector("#coverage-map[data-shares-ready='true']", state="attached")
+    wait_idle(page)
+    assert tile_reloads(page, "settlements") == 0
+    assert page_log.console_errors == [] and page_log.page_errors == []
+
+
 def test_without_the_shares_the_villages_keep_their_names(
     browser_page, page_log, live_server, world
 ):

@@ -173,7 +173,6 @@
       M.draw(map, "hotspot-reach", reach, M.paints(map, "layers", "coverage-areas", "wifi-reach"),
         { before: "settlements-label" });
     }).catch(function () {});
-    villageShares(doc, "planning");
     suggestedSites();
     plannerPopups(doc);
   }
@@ -209,7 +208,7 @@
 
   /** Show or hide the villages' bare names, which the share labels replace. Any layout
    * change (visibility too) makes MapLibre parse the source's tiles again if they were
-   * asked for already: the public page hides them before its first frame. */
+   * asked for already: both pages hide them before their first frame. */
   function villageNames(visible) {
     var visibility = visible ? "visible" : "none";
     if (map.getLayer("settlements-label")) {
@@ -400,6 +399,8 @@
     } : {
       layers: ["territory", "settlements", "coverage-areas"], popups: false,
       controls: el.dataset.challenges ? challengeSwitch : null,
+      // As on the public page: the names hidden for the shares before the first frame.
+      styled: function (styled) { map = styled; villageNames(false); villageShares(doc, "planning"); },
       legendLayers: ["coverage-gaps", "coverage-areas", "wifi-hotspots", "coverage-challenges"],
       legendExtra: [{ title: el.dataset.labelShares, rows: ramp.legend.map(function (row) {
         return { colour: row.colour, label: row.label, type: "Polygon" };
