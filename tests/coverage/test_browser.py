@@ -240,12 +240,18 @@ def test_the_villages_tiles_are_parsed_once_on_the_planners_map(
     a second time)."""
     page = browser_page
     record_tile_reloads(page)
+    asked = []
+    page.on("request", lambda request: _shares_data(request.url) and asked.append(request.url))
     release = hold_requests(page, _shares_data)
     _sign_in(page, live_server, planner_login)
     page.wait_for_function(
-        "() => { const map = document.getElementById('coverage-map').coverageMap"
-        " || window.hromadaMap; return map && map.isSourceLoaded('settlements'); }"
+        "() => { const map = window.hromadaMap;"
+        " return map && map.getSource('settlements') && map.isSourceLoaded('settlements'); }"
     )
+    for _ in range(300):  # however late the page asks for the shares, they come after
+        if len(asked) == 2:
+            break
+        page.wait_for_timeout(50)
     assert release() == 2, "the shares were not asked for"
     page.wait_for_selector("#coverage-map[data-shares-ready='true']", state="attached")
     wait_idle(page)
