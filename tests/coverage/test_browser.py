@@ -210,40 +210,15 @@ def _shares_data(url: str) -> bool:
     return path in (reverse("api:settlement_list"), reverse("api:settlements"))
 
 
-def test_the_villages_tiles_are_parsed_once_on_the_public_map(
-    browser_page, page_log, live_server, world
-):
-    """The villages' names are hidden for their shares before the first frame asks for
-    tiles, so the villages' tiles are parsed once, even when the shares come after them
-    (held back here until the tiles are in). Hidden after the map's "load", the names
-    made MapLibre parse those tiles again."""
-    page = browser_page
-    record_tile_reloads(page)
-    release = hold_requests(page, _shares_data)
-    page.goto(f"{live_server.url}/coverage/")
-    page.wait_for_function(
-        "() => { const map = document.getElementById('coverage-map').coverageMap;"
-        " return map && map.isSourceLoaded('settlements'); }"
-    )
-    assert release() == 2, "the shares were not asked for"
-    page.wait_for_selector("#coverage-map[data-shares-ready='true']", state="attached")
-    wait_idle(page)
-    assert tile_reloads(page, "settlements") == 0
-    assert page_log.console_errors == [] and page_log.page_errors == []
-
-
-def test_the_villages_tiles_are_parsed_once_on_the_planners_map(
-    browser_page, page_log, live_server, world, planner_login
-):
-    """The planners' map too hides the villages' names for their shares before its first
-    frame (it drew the shares after the map's "load", and the villages' tiles were parsed
-    a second time)."""
-    page = browser_page
+def _reloads_with_shares_after_the_villages_tiles(page, open_page) -> int:
+    """Open a coverage map (`open_page()`) with the villages' shares held back until the
+    villages' tiles are in and the shares asked for (as a slow line would deliver them);
+    return how many villages' tiles MapLibre parsed again once the shares were drawn."""
     record_tile_reloads(page)
     asked = []
     page.on("request", lambda request: _shares_data(request.url) and asked.append(request.url))
     release = hold_requests(page, _shares_data)
-    _sign_in(page, live_server, planner_login)
+    open_page()
     page.wait_for_function(
         "() => { const map = window.hromadaMap;"
         " return map && map.getSource('settlements') && map.isSourceLoaded('settlements'); }"
@@ -255,7 +230,31 @@ def test_the_villages_tiles_are_parsed_once_on_the_planners_map(
     assert release() == 2, "the shares were not asked for"
     page.wait_for_selector("#coverage-map[data-shares-ready='true']", state="attached")
     wait_idle(page)
-    assert tile_reloads(page, "settlements") == 0
+    return tile_reloads(page, "settlements")
+
+
+def test_the_villages_tiles_are_parsed_once_on_the_public_map(
+    browser_page, page_log, live_server, world
+):
+    """The villages' names are hidden for their shares before the first frame asks for
+    tiles, so the villages' tiles are parsed once, even when the shares come after them
+    (held back here until the tiles are in). Hidden after the map's "load", the names
+    made MapLibre parse those tiles again."""
+    page = browser_page
+    open_page = lambda: page.goto(f"{live_server.url}/coverage/")  # noqa: E731
+    assert _reloads_with_shares_after_the_villages_tiles(page, open_page) == 0
+    assert page_log.console_errors == [] and page_log.page_errors == []
+
+
+def test_the_villages_tiles_are_parsed_once_on_the_planners_map(
+    browser_page, page_log, live_server, world, planner_login
+):
+    """The planners' map too hides the villages' names for their shares before its first
+    frame (it drew the shares after the map's "load", and the villages' tiles were parsed
+    a second time)."""
+    page = browser_page
+    open_page = lambda: _sign_in(page, live_server, planner_login)  # noqa: E731
+    assert _reloads_with_shares_after_the_villages_tiles(page, open_page) == 0
     assert page_log.console_errors == [] and page_log.page_errors == []
 
 
