@@ -406,20 +406,14 @@
     });
   }
 
-  function mercatorX(lng) { return (lng + 180) / 360; }
-  function mercatorY(lat) {
-    var radians = lat * Math.PI / 180;
-    return (1 - Math.log(Math.tan(Math.PI / 4 + radians / 2)) / Math.PI) / 2;
-  }
-
   /** Whether tile {z, x, y} meets bounds [west, south, east, north] (CRS84), as
    * MapLibre's TileBounds (the bounds clamped to the world first). */
   function inBounds(tile, bounds) {
     var n = Math.pow(2, tile.z);
-    var west = Math.max(-180, bounds[0]), south = Math.max(-90, bounds[1]);
-    var east = Math.min(180, bounds[2]), north = Math.min(90, bounds[3]);
-    return tile.x >= Math.floor(mercatorX(west) * n) && tile.x < Math.ceil(mercatorX(east) * n) &&
-      tile.y >= Math.floor(mercatorY(north) * n) && tile.y < Math.ceil(mercatorY(south) * n);
+    var northWest = maplibregl.MercatorCoordinate.fromLngLat([Math.max(-180, bounds[0]), Math.min(90, bounds[3])]);
+    var southEast = maplibregl.MercatorCoordinate.fromLngLat([Math.min(180, bounds[2]), Math.max(-90, bounds[1])]);
+    return tile.x >= Math.floor(northWest.x * n) && tile.x < Math.ceil(southEast.x * n) &&
+      tile.y >= Math.floor(northWest.y * n) && tile.y < Math.ceil(southEast.y * n);
   }
 
   /** The MapLibre layer parts (type, paint) of a registry layer's look or of a marker. */
