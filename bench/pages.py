@@ -105,10 +105,12 @@ MAPLIBRE_IDLE_JS = """
   })();
 }).then((maps) => {
   if (!maps.length) return null;
-  return Promise.all(maps.map(map => new Promise(resolve => {
-    if (map.loaded() && (!map.areTilesLoaded || map.areTilesLoaded())) resolve();
-    else map.once('idle', () => resolve());
-  }))).then(() => performance.now());
+  return Promise.all(maps.map(map => map.hromada && window.HromadaMap.whenIdle
+    ? window.HromadaMap.whenIdle(map)
+    : new Promise(resolve => {
+      if (map.loaded() && (!map.areTilesLoaded || map.areTilesLoaded())) resolve();
+      else map.once('idle', () => resolve());
+    }))).then(() => performance.now());
 })
 """
 
@@ -141,7 +143,9 @@ WAITERS: dict[str, Waiter] = {"maplibre": wait_maplibre_idle, "network": wait_ne
 SETTLED_JS = """
 () => Promise.all([].concat(window.hromadaMap || [], window.hromadaMaps || [])
     .filter(map => map && typeof map.once === 'function')
-    .map(map => new Promise(done => { map.once('idle', done); map.triggerRepaint(); })))
+    .map(map => map.triggerRepaint
+      ? new Promise(done => { map.once('idle', done); map.triggerRepaint(); })
+      : window.HromadaMap.whenIdle(map)))
   .then(() => document.fonts.ready)
   .then(() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done))))
 """

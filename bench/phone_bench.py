@@ -87,12 +87,20 @@ IDLE_RECORDER_JS = """
   const needed = %s;
   window.__hromadaIdleAt = null;
   window.__hromadaDrawnAt = new Map();
+  function has(map) {
+    return !needed || (map.getSource ? map.getSource(needed) : map.hromada.drawn[needed]);
+  }
   setInterval(() => [].concat(window.hromadaMaps || []).forEach((map) => {
+    // Leaflet (layers/map.js): the map is idle while no tile is on its way; page data
+    // drawn after its last tile is on the canvas at the next frame, seen here (20 ms).
+    if (map.hromada && !map.getSource && map.hromada.idle && has(map)) {
+      if (!window.__hromadaDrawnAt.has(map)) { window.__hromadaDrawnAt.set(map, performance.now()); }
+    }
     if (seen.has(map)) { return; }
     seen.add(map);
     map.on("idle", () => {
       window.__hromadaIdleAt = performance.now();
-      if (!window.__hromadaDrawnAt.has(map) && (!needed || map.getSource(needed))) {
+      if (!window.__hromadaDrawnAt.has(map) && has(map)) {
         window.__hromadaDrawnAt.set(map, performance.now());
       }
     });
@@ -104,8 +112,8 @@ DRAWN_JS = """() => {
   const times = maps.map((map) => window.__hromadaDrawnAt.get(map));
   return maps.length && times.every((t) => t !== undefined) ? Math.max(...times) : null;
 }"""
-SETTLED_JS = """() => [].concat(window.hromadaMaps || []).every((map) =>
-  map.loaded() && !map.isMoving() && map.areTilesLoaded())"""
+SETTLED_JS = """() => [].concat(window.hromadaMaps || []).every((map) => map.getSource
+  ? map.loaded() && !map.isMoving() && map.areTilesLoaded() : map.hromada.idle)"""
 
 
 def throttled(context, page):
@@ -175,13 +183,16 @@ FLOOR_HTML = """<!DOCTYPE html><html lang="uk"><head><meta charset="utf-8">
 <link rel="stylesheet" href="%(css)s">
 <style>body { margin: 0 } #map { width: %(width)dpx; height: %(height)dpx }</style>
 </head><body><div id="map"></div><script src="%(js)s"></script><script>
-const map = new maplibregl.Map({ container: "map", attributionControl: false,
-  style: { version: 8, sources: { basemap: { type: "raster", tiles: [%(tiles)s],
-    tileSize: 256 } }, layers: [{ id: "basemap", type: "raster", source: "basemap",
-    paint: { "raster-fade-duration": 0 } }] },
-  center: %(center)s, zoom: %(zoom)s });
+const map = L.map("map", { zoomControl: false, attributionControl: false, zoomSnap: 0,
+  fadeAnimation: false }).setView([%(center)s[1], %(center)s[0]], %(zoom)s);
+const basemap = L.tileLayer(%(tiles)s, { tileSize: 256 }).addTo(map);
+map.hromada = { idle: false, drawn: {} };
 window.hromadaMaps = [map];
-map.on("load", () => document.body.setAttribute("data-map-ready", "true"));
+basemap.once("load", () => {
+  map.hromada.idle = true;
+  map.fire("idle");
+  document.body.setAttribute("data-map-ready", "true");
+});
 </script></body></html>"""
 
 
@@ -200,21 +211,21 @@ def floor_html(browser, base: str) -> str:
         page.goto(page_named("map").url(base), wait_until="load")
         page.wait_for_selector("[data-map-ready]")
         html = page.content()
-        box = page.locator(".maplibregl-map").first.bounding_box()
+        box = page.locator(".leaflet-container").first.bounding_box()
         view = page.evaluate(
             "() => { const m = window.hromadaMap; m.stop(); const c = m.getCenter();"
             " return { center: [c.lng, c.lat], zoom: m.getZoom() }; }"
         )
     finally:
         context.close()
-    static = re.findall(r'(?:src|href)="([^"]*vendor/maplibre-gl/maplibre-gl[^"]*)"', html)
+    static = re.findall(r'(?:src|href)="([^"]*vendor/leaflet/leaflet[^"]*)"', html)
     tiles = style["sources"]["basemap"]["tiles"]
     return FLOOR_HTML % {
         "css": next(url for url in static if url.endswith(".css")),
         "js": next(url for url in static if url.endswith(".js")),
         "width": round(box["width"]),
         "height": round(box["height"]),
-        "tiles": ", ".join(json.dumps(base + t if t.startswith("/") else t) for t in tiles),
+        "tiles": json.dumps(base + tiles[0] if tiles[0].startswith("/") else tiles[0]),
         "center": json.dumps(view["center"]),
         "zoom": json.dumps(view["zoom"]),
     }

@@ -10,7 +10,7 @@ tools look for (pytest-django's live server serves static files only then).
 
 from django.contrib.staticfiles.finders import FileSystemFinder as BaseFileSystemFinder
 
-UNUSED_BUILDS = ["*-dev.js", "*-dev.js.map", "maplibre-gl-csp*", "*.d.ts"]
+UNUSED_BUILDS = ["*-dev.js", "*-dev.js.map", "maplibre-gl-csp*", "*.d.ts", "esm", "cjs", "*-src.esm.js*"]
 
 
 class FileSystemFinder(BaseFileSystemFinder):

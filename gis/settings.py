@@ -162,7 +162,6 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_raw("STATIC_ROOT", VAR_DIR / "staticfiles"))
 # Front-end packages installed by npm at set-up (./hromada runs `npm ci`); no CDN.
-# (Leaflet is no static file: maps/builder.py inlines it into the downloadable map.)
 NODE_MODULES = BASE_DIR / "node_modules"
 # collectstatic leaves out the front-end packages' unused builds (core/staticfiles.py).
 STATICFILES_FINDERS = [
@@ -170,8 +169,11 @@ STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
 ]
 STATICFILES_DIRS = [
-    # The map client (vector tiles, labels with collision handling): its standard bundle,
-    # whose workers start from blob: URLs (CSP worker-src allows blob:).
+    # The map client: Leaflet, and protomaps-leaflet drawing our vector tiles on its
+    # canvas tiles (labels with collision handling); supercluster groups the reports.
+    ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
+    ("vendor/protomaps-leaflet", NODE_MODULES / "protomaps-leaflet" / "dist"),
+    ("vendor/supercluster", NODE_MODULES / "supercluster" / "dist"),
     ("vendor/maplibre-gl", NODE_MODULES / "maplibre-gl" / "dist"),
     # Drawing and reshaping coverage areas on the planners' map (coverage/planning-draw.js).
     ("vendor/terra-draw", NODE_MODULES / "terra-draw" / "dist"),

@@ -63,7 +63,7 @@
   }
 
   Legend.prototype.onAdd = function () {
-    var box = element("div", "maplibregl-ctrl hromada-legend");
+    var box = element("div", "hromada-legend");
     var panel = element("div", "hromada-legend-panel");
     panel.id = "hromada-legend-" + (++counter);
     // The panel scrolls when long: focusable and named, so keyboards can scroll it too.
@@ -117,7 +117,7 @@
 
   Toggles.prototype.onAdd = function (map) {
     var hidden = this.hidden, onToggle = this.onToggle;
-    var box = element("fieldset", "maplibregl-ctrl maplibregl-ctrl-group hromada-toggles");
+    var box = element("fieldset", "leaflet-bar hromada-toggles");
     var title = element("legend", "hromada-toggles-title");
     var button = element("button", "hromada-toggles-button", text("layers"));
     button.type = "button";
@@ -161,7 +161,7 @@
   }
 
   BasemapNote.prototype.onAdd = function () {
-    var box = element("div", "maplibregl-ctrl hromada-basemap-note");
+    var box = element("div", "hromada-basemap-note");
     box.dataset.kind = this.basemap.kind || "none";
     box.appendChild(element("span", "hromada-basemap-label", this.basemap.label || ""));
     if (this.basemap.attribution) {
@@ -175,14 +175,100 @@
 
   /**
    * Tab order over the map: search and layer toggles (top left), the legend (bottom
-   * right), then zoom and "where am I" (top right). MapLibre stacks its corners top-left,
+   * right), then zoom and "where am I" (top right). Leaflet stacks its corners top-left,
    * top-right, bottom-left, bottom-right in the DOM; the corners are positioned
    * absolutely, so moving the top-right one last changes only the order of focus.
    */
   function tabOrder(map) {
-    var container = map.getContainer().querySelector(".maplibregl-control-container");
-    var topRight = container && container.querySelector(".maplibregl-ctrl-top-right");
+    var container = map.getContainer().querySelector(".leaflet-control-container");
+    var topRight = container && container.querySelector(".leaflet-top.leaflet-right");
     if (topRight) { container.appendChild(topRight); }
+  }
+
+  /**
+   * The sources' credits (the basemap's first): a line along the map's foot, folded
+   * behind an (i) button on phones, where the basemap note keeps OpenStreetMap's credit
+   * in sight. `credits` are plain texts (set as text, never as HTML).
+   */
+  function Attribution(credits, folded) {
+    this.credits = credits;
+    this.folded = Boolean(folded);
+  }
+
+  Attribution.prototype.onAdd = function () {
+    var box = element("div", "hromada-attribution");
+    var line = element("span", "hromada-attribution-text", this.credits.join(" | "));
+    line.id = "hromada-attribution-" + (++counter);
+    if (this.folded) {
+      var button = element("button", "hromada-attribution-button", "i");
+      button.type = "button";
+      button.setAttribute("aria-label", text("attribution"));
+      button.setAttribute("aria-controls", line.id);
+      var setFolded = function (folded) {
+        line.hidden = folded;
+        button.setAttribute("aria-expanded", String(!folded));
+        box.classList.toggle("is-folded", folded);
+      };
+      button.addEventListener("click", function () { setFolded(!line.hidden); });
+      setFolded(true);
+      box.appendChild(button);
+    }
+    box.appendChild(line);
+    L.DomEvent.disableClickPropagation(box);
+    return box;
+  };
+
+  /**
+   * "Where am I": the browser's position, the map flown there (at most at street level,
+   * Leaflet zoom `zoom`) with a dot and its accuracy circle; a refusal or a timeout says
+   * so on the button. `trigger()` is the button's press, for the pages' own buttons.
+   */
+  function Locate(zoom) {
+    this.zoom = zoom;
+  }
+
+  Locate.prototype.onAdd = function (map) {
+    var control = this;
+    var bar = element("div", "leaflet-bar hromada-locate");
+    var button = element("button", "hromada-locate-button");
+    button.type = "button";
+    button.setAttribute("aria-label", text("findMe"));
+    button.title = text("findMe");
+    bar.appendChild(button);
+    this.map = map;
+    this.button = button;
+    button.addEventListener("click", function () { control.trigger(); });
+    L.DomEvent.disableClickPropagation(bar);
+    map.on("locationfound", function (event) { control.found(event); });
+    map.on("locationerror", function () {
+      button.classList.add("is-unavailable");
+      button.title = text("locationUnavailable");
+      button.setAttribute("aria-label", text("findMe") + ": " + text("locationUnavailable"));
+    });
+    return bar;
+  };
+
+  Locate.prototype.trigger = function () {
+    this.map.locate({ setView: true, maxZoom: this.zoom, enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+  };
+
+  Locate.prototype.found = function (event) {
+    var colour = getComputedStyle(this.button).color;
+    if (this.where) { this.where.remove(); }
+    this.where = L.featureGroup([
+      L.circle(event.latlng, { radius: event.accuracy, color: colour, weight: 1, fillOpacity: 0.1, interactive: false }),
+      L.circleMarker(event.latlng, { radius: 6, color: "#fff", weight: 2, fillColor: colour, fillOpacity: 1, interactive: false }),
+    ]).addTo(this.map);
+    this.button.classList.remove("is-unavailable");
+    this.button.classList.add("is-active");
+  };
+
+  /** The map's own texts in the page language (Leaflet writes English ones). */
+  function localise(map) {
+    map.on("popupopen", function (event) {
+      var close = event.popup.getElement().querySelector(".leaflet-popup-close-button");
+      if (close) { close.setAttribute("aria-label", text("close")); close.title = text("close"); }
+    });
   }
 
   function isEmpty(value) { return value === null || value === undefined || value === ""; }
@@ -229,64 +315,49 @@
   var POPUP_MARGIN_PX = 8;
 
   /**
-   * Open a popup of `content` (a DOM node) at `lngLat` on `map`, kept whole in the part
-   * of the map on the screen: no wider than the map allows (`options.maxWidth`, CSS px,
-   * at most), and the map moved, without animation, just enough to show it. MapLibre sets
-   * a popup on the side with the most room but never moves the map: on a phone a 280 px
-   * popup beside a report in the middle of a 330 px map started 80 px off the screen, its
-   * link out of reach. On a phone the popup opens above the point when the point is in
-   * the lower half of the map's visible part, below it otherwise; elsewhere it keeps the
-   * side MapLibre chose, so that moving the map does not turn it to another side. Its
-   * first link or button gets the focus once it is in place (focused while still off the
-   * screen, the browser scrolled the page, or the map's own box, to reach it).
+   * Open a popup of `content` (a DOM node) at `lngLat` ([lon, lat]) on `map`, kept whole
+   * in the map: no wider than the map allows (`options.maxWidth`, CSS px, at most) and
+   * the map panned, without animation, just enough to show it (Leaflet's autoPan). Its
+   * first link or button gets the focus once it is in place.
    */
   function openPopup(map, lngLat, content, options) {
-    options = Object.assign({ maxWidth: "300px" }, options, { focusAfterOpen: false });
+    options = options || {};
     var box = map.getContainer();
-    var room = box.clientWidth - 2 * POPUP_MARGIN_PX;
-    options.maxWidth = Math.min(parseInt(options.maxWidth, 10), room) + "px";
-    if (!options.anchor && HromadaMap.isPhone(box)) {
-      var seen = visiblePart(map, 1);
-      var y = box.getBoundingClientRect().top + map.project(lngLat).y;
-      options.anchor = y > (seen.top + seen.bottom) / 2 ? "bottom" : "top";
-    }
-    var popup = new maplibregl.Popup(options).setLngLat(lngLat).setDOMContent(content).addTo(map);
-    if (!options.anchor) {
-      var chosen = popup.getElement().className.match(/maplibregl-popup-anchor-([a-z-]+)/);
-      if (chosen) { popup.options.anchor = chosen[1]; }
-    }
-    keepInside(map, popup);
-    var first = popup.getElement().querySelector("a[href], button:not(.maplibregl-popup-close-button)") ||
-      popup.getElement().querySelector("button");
+    var room = box.clientWidth - 2 * POPUP_MARGIN_PX - 40;
+    var popup = L.popup({ maxWidth: Math.min(parseInt(options.maxWidth || "300", 10), room),
+      minWidth: Math.min(160, room), autoPan: true, autoPanPadding: [POPUP_MARGIN_PX, POPUP_MARGIN_PX],
+      offset: [0, -(options.offset || 0)], keepInView: false, closeButton: true })
+      .setLatLng([lngLat[1], lngLat[0]]).setContent(content).openOn(map);
+    var first = popup.getElement().querySelector("a[href], button:not(.leaflet-popup-close-button)") ||
+      popup.getElement().querySelector(".leaflet-popup-close-button");
     if (first) { first.focus({ preventScroll: true }); }
     return popup;
   }
 
-  // The map's rectangle cut to the window (a phone's map often runs below the fold), or
-  // the whole map when less than `height` px of it is on the screen.
-  function visiblePart(map, height) {
-    var rect = map.getContainer().getBoundingClientRect();
-    var view = document.documentElement;
-    var part = { left: Math.max(rect.left, 0), right: Math.min(rect.right, view.clientWidth),
-      top: Math.max(rect.top, 0), bottom: Math.min(rect.bottom, view.clientHeight) };
-    return part.bottom - part.top >= height ? part : rect;
-  }
-
-  // The map moved by what the popup overflows the visible part by, on each axis (a popup
-  // taller than that keeps its top in view).
-  function keepInside(map, popup) {
-    var rect = popup.getElement().getBoundingClientRect();
-    var outer = visiblePart(map, rect.height + 2 * POPUP_MARGIN_PX);
-    function shift(low, high, min, max) {
-      if (low < min + POPUP_MARGIN_PX) { return low - min - POPUP_MARGIN_PX; }
-      if (high > max - POPUP_MARGIN_PX) {
-        return Math.min(high - max + POPUP_MARGIN_PX, low - min - POPUP_MARGIN_PX);
-      }
-      return 0;
-    }
-    var dx = shift(rect.left, rect.right, outer.left, outer.right);
-    var dy = shift(rect.top, rect.bottom, outer.top, outer.bottom);
-    if (dx || dy) { map.panBy([dx, dy], { animate: false }); }
+  /**
+   * The features of the map's vector layers under `latlng`, topmost first, as
+   * {layer (the style layer), properties}: protomaps-leaflet's tile query (points and
+   * lines within TOLERANCE_PX, areas containing the point) matched to the page's style
+   * layers that are shown at this zoom (labels left out).
+   */
+  function featuresAt(map, latlng) {
+    var vector = map.hromada.vector;
+    if (!vector) { return []; }
+    var found = vector.queryTileFeaturesDebug(latlng.lng, latlng.lat, TOLERANCE_PX);
+    var zoom = map.getZoom() - HromadaMap.ZOOM_OFFSET;
+    var hits = [];
+    map.hromada.style.layers.slice().reverse().forEach(function (layer) {
+      var meta = layer.metadata || {};
+      if (meta["hromada:label"] || layer.type === "symbol" || !found.get(layer.source)) { return; }
+      if ((layer.layout || {}).visibility === "none") { return; }
+      if ((layer.minzoom && zoom < layer.minzoom) || (layer.maxzoom && zoom >= layer.maxzoom)) { return; }
+      found.get(layer.source).forEach(function (hit) {
+        if (hit.layerName !== (layer["source-layer"] || layer.source)) { return; }
+        if (layer.filter && !HromadaPaint.evaluate(layer.filter, hit.feature.props, zoom)) { return; }
+        hits.push({ layer: layer, properties: hit.feature.props });
+      });
+    });
+    return hits;
   }
 
   /** Popups of the registry layers: a click opens the topmost feature's popup. */
@@ -296,21 +367,19 @@
       legends[legend.id] = legend;
     });
     map.on("click", function (event) {
-      var p = event.point;
-      var box = [[p.x - TOLERANCE_PX, p.y - TOLERANCE_PX], [p.x + TOLERANCE_PX, p.y + TOLERANCE_PX]];
-      var hit = map.queryRenderedFeatures(box).filter(function (feature) {
-        var meta = feature.layer.metadata || {};
-        return legends[meta["hromada:layer"]] && !meta["hromada:label"] &&
-          feature.layer.source === meta["hromada:layer"];
+      var hit = featuresAt(map, event.latlng).filter(function (feature) {
+        var id = (feature.layer.metadata || {})["hromada:layer"];
+        return legends[id] && feature.layer.source === id;
       })[0];
       if (!hit) { return; }
       var legend = legends[hit.layer.metadata["hromada:layer"]];
-      openPopup(map, event.lngLat, popupContent(hit.properties, legend));
+      openPopup(map, [event.latlng.lng, event.latlng.lat], popupContent(hit.properties, legend));
     });
   }
 
   window.HromadaMapControls = {
-    Legend: Legend, Toggles: Toggles, BasemapNote: BasemapNote, tabOrder: tabOrder, legendRows: legendRows, popups: popups,
+    Legend: Legend, Toggles: Toggles, BasemapNote: BasemapNote, Attribution: Attribution, Locate: Locate,
+    tabOrder: tabOrder, localise: localise, legendRows: legendRows, popups: popups, featuresAt: featuresAt,
     popupContent: popupContent, element: element, openPopup: openPopup,
   };
 })();

@@ -26,7 +26,7 @@
   Search.prototype.onAdd = function (map) {
     var control = this;
     var id = "hromada-search-" + (++counter);
-    var form = element("form", "maplibregl-ctrl hromada-search");
+    var form = element("form", "hromada-search");
     form.setAttribute("role", "search");
     var label = element("label", "visually-hidden", text("searchLabel"));
     label.htmlFor = id;
@@ -102,7 +102,7 @@
     var coordinates = feature.geometry.coordinates;
     this.results.replaceChildren();
     this.input.value = feature.properties.label;
-    this.map.flyTo({ center: coordinates, zoom: window.HromadaMap.STREET_ZOOM });
+    this.map.flyTo([coordinates[1], coordinates[0]], window.HromadaMap.STREET_ZOOM + window.HromadaMap.ZOOM_OFFSET);
     this.map.getContainer().setAttribute("data-found", feature.properties.label);
     if (this.onSearch) { this.onSearch(feature); }
   };

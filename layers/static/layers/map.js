@@ -1,30 +1,37 @@
 /*
- * HromadaMap: every web map of the service, drawn by MapLibre GL JS from the one style
- * document (/tiles/style.json, read by layers/styles.js). Layers, labels, legend, popups,
- * layer toggles, the scale bar, "where am I" and the address search all come from it:
- * no colour, view or URL is written here. Needs vendor/maplibre-gl/maplibre-gl.js,
- * layers/styles.js, layers/map-controls.js and layers/map-search.js first, and the page
- * parts of layers/templates/layers/_map_head.html and _map_scripts.html (the style
- * document preloaded, the controls' texts in the page language).
+ * HromadaMap: every web map of the service, drawn by Leaflet with protomaps-leaflet from
+ * the one style document (/tiles/style.json, read by layers/styles.js, turned into
+ * Leaflet layers by layers/paint.js). Layers, labels, legend, popups, layer toggles, the
+ * scale bar, "where am I" and the address search all come from it: no colour, view or
+ * URL is written here. Needs vendor/leaflet/leaflet.js, vendor/protomaps-leaflet,
+ * layers/styles.js, layers/paint.js, layers/map-controls.js and layers/map-search.js
+ * first, and the page parts of layers/templates/layers/_map_head.html and
+ * _map_scripts.html (the style document preloaded, the controls' texts in the page
+ * language).
  *
- * MapLibre's standard bundle starts its workers from a blob: URL (the CSP's worker-src
- * allows blob:); it is 96 kB smaller gzipped than the CSP build's two files, which
- * repeat their shared code, and needs no second request before a map can draw.
+ * Why Leaflet and protomaps-leaflet rather than MapLibre GL JS: on the rural-phone bench
+ * (1.6 Mbit/s, 150 ms, a 4x slower CPU) MapLibre alone (225 kB on the line, WebGL drawn
+ * in software and read back on every frame) was ready at 2.5-2.9 s before any layer of
+ * ours; Leaflet and protomaps-leaflet (70 kB, a 2D canvas per tile) drew the basemap,
+ * the territory, the villages and their names in 1.8-2.0 s (bench/RESULTS.md).
  *
  *   HromadaMap.create(element, { layers: ["territory", "settlements"], hidden: [],
  *     legend: true, search: true, popups: true }).then(function (map) { ... });
  *
- * `options.controls(map)` adds the page's own controls with the map's. `map.hromada`
- * holds the style document (`doc`), the page's options and the map's style. The promise
- * resolves at MapLibre's "load" (every first tile drawn); `options.styled(map)` is called
- * earlier, once the style is in and the view fitted, for a page's own data to be drawn
- * with the first tiles rather than after them.
+ * `map` is a Leaflet map; `map.hromada` holds the style document (`doc`), the page's
+ * options, the page's style (the document cut to the page) and its layers. Zooms given
+ * to or read from HromadaMap are the document's (MapLibre's, 512 px tiles); Leaflet's
+ * own are one more (HromadaPaint.ZOOM_OFFSET). The promise resolves once every first
+ * tile is drawn ("idle", fired on the map whenever no tile is on its way);
+ * `options.styled(map)` is called earlier, once the view is set, for a page's own data
+ * to be drawn with the first tiles rather than after them.
  */
 (function () {
   "use strict";
 
   var PHONE_PX = 600;
-  var STREET_ZOOM = 17;
+  var OFFSET = window.HromadaPaint.ZOOM_OFFSET;
+  var STREET_ZOOM = 17;  // the document's zoom
   var MAX_ZOOM = 19;
 
   /** The controls' texts in the page language (data-* of #hromada-map-text). */
@@ -35,23 +42,6 @@
 
   function isPhone(element) {
     return (element || document.documentElement).clientWidth <= PHONE_PX;
-  }
-
-  // MapLibre's own buttons and the canvas get their accessible names in the page language.
-  function locale() {
-    return {
-      "Map.Title": text("mapTitle"),
-      "NavigationControl.ZoomIn": text("zoomIn"),
-      "NavigationControl.ZoomOut": text("zoomOut"),
-      "NavigationControl.ResetBearing": text("resetBearing"),
-      "GeolocateControl.FindMyLocation": text("findMe"),
-      "GeolocateControl.LocationNotAvailable": text("locationUnavailable"),
-      "AttributionControl.ToggleAttribution": text("attribution"),
-      "Popup.Close": text("close"),
-      "ScaleControl.Meters": text("metres"),
-      "ScaleControl.Kilometers": text("kilometres"),
-      "Marker.Title": text("marker"),
-    };
   }
 
   function layerOf(styleLayer) {
@@ -100,61 +90,67 @@
     });
   }
 
+  /** A Leaflet control around one of ours ({onAdd(map) -> element, onRemove}). */
+  function control(impl, position) {
+    var Control = L.Control.extend({
+      onAdd: function (map) {
+        var node = impl.onAdd(map);
+        // A tap or a wheel on a control is the control's, not the map's (no pin placed,
+        // no popup opened, no zoom under a scrolled legend).
+        L.DomEvent.disableClickPropagation(node);
+        L.DomEvent.disableScrollPropagation(node);
+        return node;
+      },
+      onRemove: function (map) { if (impl.onRemove) { impl.onRemove(map); } },
+    });
+    return new Control({ position: position });
+  }
+
+  // Leaflet's scale bar, in the page's language (it writes "m" and "km" itself).
+  var Scale = L.Control.Scale.extend({
+    _updateMetric: function (maxMeters) {
+      var meters = this._getRoundNum(maxMeters);
+      var label = meters < 1000 ? meters + " " + text("metres") : meters / 1000 + " " + text("kilometres");
+      this._updateScale(this._mScale, label, meters / maxMeters);
+    },
+  });
+
   function addControls(map, doc, options, style) {
     var phone = isPhone(map.getContainer());
-    // The credits from the start (MapLibre adds the sources' own only after the first
-    // frame): the control has its final size before the view is fitted (a line grown
-    // after it, on a desktop, refitted the map and asked for a second set of tiles), and
-    // on a phone it is folded then, not opened and folded again after the first tiles.
     var credit = (doc.metadata["hromada:basemap"] || {}).attribution;
-    var attribution = new maplibregl.AttributionControl({ compact: phone,
-      customAttribution: credits(style, credit) });
-    map.addControl(attribution, "bottom-right");
-    if (phone) {
-      // Folded as MapLibre leaves it once folded (compact, not shown): it then never opens
-      // by itself when the sources' credits come in.
-      var box = map.getContainer().querySelector(".maplibregl-ctrl-attrib");
-      box.classList.add("maplibregl-compact");
-      box.classList.remove("maplibregl-compact-show");
-      box.setAttribute("open", "");
-    }
+    // The credits from the start, complete: the line never changes size under the visitor.
+    control(new HromadaMapControls.Attribution(credits(style, credit), phone), "bottomright").addTo(map);
     if (options.search !== false) {
-      map.addControl(new HromadaMapControls.Search(doc, options), "top-left");
+      control(new HromadaMapControls.Search(doc, options), "topleft").addTo(map);
     }
-    map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
-    map.hromada.geolocate = new maplibregl.GeolocateControl({
-      positionOptions: { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 },
-      fitBoundsOptions: { maxZoom: STREET_ZOOM },
-    });
-    map.addControl(map.hromada.geolocate, "top-right");
+    L.control.zoom({ position: "topright", zoomInTitle: text("zoomIn"), zoomOutTitle: text("zoomOut") }).addTo(map);
+    map.hromada.geolocate = new HromadaMapControls.Locate(STREET_ZOOM + OFFSET);
+    control(map.hromada.geolocate, "topright").addTo(map);
     // Added first, the basemap note sits lowest in its corner: under the scale bar and
     // beside the attribution button, below a phone's folded legend.
-    map.addControl(new HromadaMapControls.BasemapNote(doc), "bottom-left");
-    map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");
+    control(new HromadaMapControls.BasemapNote(doc), "bottomleft").addTo(map);
+    new Scale({ position: "bottomleft", imperial: false, maxWidth: 100 }).addTo(map);
     var toggles = options.toggles || options.hidden || [];
     if (toggles.length) {
-      var toggleBox = new HromadaMapControls.Toggles(legendsOf(doc, toggles), options, phone);
-      map.addControl(toggleBox, "top-left");
+      control(new HromadaMapControls.Toggles(legendsOf(doc, toggles), options, phone), "topleft").addTo(map);
     }
     if (options.legend !== false) {
       var legends = legendsOf(doc, options.legendLayers || options.layers || Object.keys(doc.sources));
       map.hromada.legend = new HromadaMapControls.Legend(legends, options.legendExtra || [], phone);
-      map.addControl(map.hromada.legend, "bottom-right");
+      control(map.hromada.legend, "bottomright").addTo(map);
     }
-    // The page's own controls, with the map's: the view is fitted clear of them too (one
-    // added after the first frame refitted the map, and it asked for a second set of tiles).
     if (options.controls) { options.controls(map); }
     HromadaMapControls.tabOrder(map);
     clearOfAttribution(map);
   }
 
   // A long sources line (the attribution, bottom right) reaches left under the bottom-left
-  // corner (the scale bar, the basemap note) and, on two lines, was printed over them: that
-  // corner is lifted above the line whenever the two would meet.
+  // corner (the scale bar, the basemap note): that corner is lifted above the line
+  // whenever the two would meet.
   function clearOfAttribution(map) {
     var container = map.getContainer();
-    var line = container.querySelector(".maplibregl-ctrl-attrib");
-    var corner = container.querySelector(".maplibregl-ctrl-bottom-left");
+    var line = container.querySelector(".hromada-attribution");
+    var corner = container.querySelector(".leaflet-bottom.leaflet-left");
     if (!line || !corner || !window.ResizeObserver) { return; }
     function place() {
       corner.style.bottom = "";
@@ -168,31 +164,21 @@
     // but resizes nothing watched, so this never loops.
     var watcher = new ResizeObserver(place);
     [line, container, corner].forEach(function (node) { watcher.observe(node); });
-    // And now: the view is fitted clear of the corner at `style.load`, before the
-    // watcher's first call; a corner lifted after that refitted the map (a second set
-    // of tiles).
     place();
   }
 
   /** The basemap's credit and those of the page's sources with a layer not switched off
-   * (at any zoom). Unlike MapLibre's own line, which follows the layers drawn, the line
-   * keeps a credit when its layer is switched off or out of its zoom range: it never
-   * changes size under the visitor, nor after the view is fitted clear of it. */
+   * (at any zoom): the line keeps a credit when its layer is switched off or out of its
+   * zoom range, so it never changes size under the visitor. */
   function credits(style, basemapCredit) {
     var shown = {};
     style.layers.forEach(function (layer) {
-      if (isShown(layer, (layer.layout || {}).visibility)) { shown[layer.source] = true; }
+      if ((layer.layout || {}).visibility !== "none") { shown[layer.source] = true; }
     });
     var all = [basemapCredit].concat(Object.keys(style.sources).filter(function (id) {
       return shown[id];
     }).map(function (id) { return style.sources[id].attribution; }));
-    return all.filter(function (text, index) { return text && all.indexOf(text) === index; });
-  }
-
-  // On a phone the sources are one tap away: the (i) button, not lines over the map.
-  function foldAttribution(map) {
-    var attribution = map.getContainer().querySelector(".maplibregl-ctrl-attrib.maplibregl-compact");
-    if (attribution) { attribution.classList.remove("maplibregl-compact-show"); }
+    return all.filter(function (credit, index) { return credit && all.indexOf(credit) === index; });
   }
 
   // The view clear of the controls: each control takes a band along the side (of its
@@ -202,15 +188,14 @@
   // covers it.
   function clearPadding(map) {
     var box = map.getContainer().getBoundingClientRect();
-    // At least room for half a village name beside the territory's edge: a name placed
-    // beside a village on the border stays inside the map.
+    // At least room for half a village name beside the territory's edge.
     var padding = { top: 16, bottom: 16, left: 36, right: 36 };
-    var controls = map.getContainer().querySelectorAll(".maplibregl-ctrl-top-left > *, " +
-      ".maplibregl-ctrl-top-right > *, .maplibregl-ctrl-bottom-left > *, .maplibregl-ctrl-bottom-right > *");
-    Array.prototype.forEach.call(controls, function (control) {
-      var rect = control.getBoundingClientRect();
+    var controls = map.getContainer().querySelectorAll(".leaflet-control-container .leaflet-control");
+    Array.prototype.forEach.call(controls, function (node) {
+      var rect = node.getBoundingClientRect();
       if (!rect.width || !rect.height) { return; }
-      var corner = control.parentNode.className.match(/ctrl-(top|bottom)-(left|right)/);
+      var corner = node.parentNode.className.match(/leaflet-(top|bottom) leaflet-(left|right)/);
+      if (!corner) { return; }
       var vertical = corner[1] === "top" ? rect.bottom - box.top : box.bottom - rect.top;
       var horizontal = corner[2] === "left" ? rect.right - box.left : box.right - rect.left;
       if (horizontal / box.width < vertical / box.height) {
@@ -219,45 +204,59 @@
         padding[corner[1]] = Math.max(padding[corner[1]], vertical + 8);
       }
     });
-    // A map too small for its controls still shows the territory whole.
     var spareX = box.width - padding.left - padding.right;
     var spareY = box.height - padding.top - padding.bottom;
-    return spareX > 40 && spareY > 40 ? padding : 8;
+    return spareX > 40 && spareY > 40 ? padding : { top: 8, bottom: 8, left: 8, right: 8 };
   }
 
-  /** Fit `bounds` ([west, south, east, north], CRS84) clear of the controls. A fit
-   * that would not move the map does nothing (no "moveend", no page reloading its data). */
+  function latLngBounds(bounds) {
+    return L.latLngBounds([bounds[1], bounds[0]], [bounds[3], bounds[2]]);
+  }
+
+  /** Fit `bounds` ([west, south, east, north], CRS84) clear of the controls, at most at
+   * street level. A fit that would not move the map does nothing (no "moveend"). */
   function fit(map, bounds, options) {
-    var box = [[bounds[0], bounds[1]], [bounds[2], bounds[3]]];
-    var settings = Object.assign({ padding: clearPadding(map), animate: false, maxZoom: STREET_ZOOM }, options);
-    var camera = map.cameraForBounds(box, settings);
-    var here = map.getCenter();
-    if (camera && Math.abs(camera.zoom - map.getZoom()) < 1e-6 &&
-        Math.abs(camera.center.lng - here.lng) < 1e-9 && Math.abs(camera.center.lat - here.lat) < 1e-9) {
-      return;
-    }
-    map.fitBounds(box, settings);
+    var padding = clearPadding(map);
+    var settings = Object.assign({ paddingTopLeft: [padding.left, padding.top],
+      paddingBottomRight: [padding.right, padding.bottom], animate: false, maxZoom: STREET_ZOOM + OFFSET }, options);
+    var target = latLngBounds(bounds);
+    var zoom = map.getBoundsZoom(target, false, L.point(padding.left + padding.right, padding.top + padding.bottom));
+    zoom = Math.min(zoom, settings.maxZoom);
+    var centre = centreFor(map, target, zoom, padding);
+    if (map._loaded && Math.abs(zoom - map.getZoom()) < 1e-6 && centre.distanceTo(map.getCenter()) < 1e-3) { return; }
+    map.setView(centre, zoom, { animate: false });
   }
 
-  // The page may still be settling when the map loads (fonts, controls growing, the
+  // The centre that puts `bounds` in the middle of the padded box at `zoom`.
+  function centreFor(map, bounds, zoom, padding) {
+    var nw = map.project(bounds.getNorthWest(), zoom), se = map.project(bounds.getSouthEast(), zoom);
+    var middle = nw.add(se).divideBy(2);
+    var shift = L.point((padding.right - padding.left) / 2, (padding.bottom - padding.top) / 2);
+    return map.unproject(middle.add(shift), zoom);
+  }
+
+  // The page may still be settling when the map is made (fonts, controls growing, the
   // container resized): keep the territory fitted clear of the controls until the
-  // map is moved by anything else (the visitor, a search result, a chosen place); a
-  // move of MapLibre's own resizing is known by the container's changed size.
+  // map is moved by anything else (the visitor, a search result, a chosen place).
   function keepFitted(map) {
     var fitting = false, size = "";
     function sizeNow() { return map.getContainer().clientWidth + "x" + map.getContainer().clientHeight; }
-    function refit() { fitting = true; fit(map, territoryBounds(map)); size = sizeNow(); fitting = false; }
-    size = sizeNow();
-    var corners = map.getContainer().querySelectorAll("[class*='maplibregl-ctrl-top'], [class*='maplibregl-ctrl-bottom']");
-    var watcher = window.ResizeObserver ? new ResizeObserver(refit) : null;
-    if (watcher) { Array.prototype.forEach.call(corners, function (node) { watcher.observe(node); }); }
-    function stop(event) {
-      if (fitting || sizeNow() !== size) { return; }
-      if (watcher) { watcher.disconnect(); }
-      map.off("resize", refit); map.off("idle", refit); map.off("movestart", stop);
+    function refit() {
+      if (sizeNow() !== size) { map.invalidateSize({ pan: false }); }
+      fitting = true; fit(map, territoryBounds(map)); size = sizeNow(); fitting = false;
     }
-    map.on("resize", refit);
-    map.once("idle", refit);
+    size = sizeNow();
+    var corners = map.getContainer().querySelectorAll(".leaflet-top, .leaflet-bottom");
+    var watcher = window.ResizeObserver ? new ResizeObserver(refit) : null;
+    if (watcher) {
+      Array.prototype.forEach.call(corners, function (node) { watcher.observe(node); });
+      watcher.observe(map.getContainer());
+    }
+    function stop() {
+      if (fitting) { return; }
+      if (watcher) { watcher.disconnect(); }
+      map.off("movestart", stop);
+    }
     map.on("movestart", stop);
   }
 
@@ -266,154 +265,142 @@
     return map.hromada.doc.metadata["hromada:bounds"];
   }
 
-  // A handle for tests and tools (bench/, screenshots) to wait for MapLibre's "idle":
+  // A handle for tests and tools (bench/, screenshots) to wait for the map's "idle":
   // window.hromadaMap is the page's first map, window.hromadaMaps all of them.
   function expose(map) {
     window.hromadaMaps = (window.hromadaMaps || []).concat([map]);
     if (!window.hromadaMap) { window.hromadaMap = map; }
   }
 
-  // A layer whose tiles fail (a 503, a dropped connection) must not keep the map from
-  // being ready. MapLibre counts a failed tile as done, but it paints no frame for the
-  // failure, and "load" and "idle" are only fired from a frame: a failure that comes after
-  // the other layers were drawn left the map waiting (no "load": not fitted to the
-  // territory, the page's scripts never given the map) until the visitor touched it.
-  // So when an error leaves no tile on its way (whose arrival would paint), one frame is
-  // asked for: the map settles with that layer left out. While tiles are still on their
-  // way, their arrival paints as before (an earlier "load" would fit the map to the
-  // territory and abort them). The error is still logged, as MapLibre does
-  // when no one listens, unless the page says it is expected
-  // (`options.quietError(event)` true: the offline report form's misses). It is an
-  // option, known from the first tile: the misses of the first view come before "load".
-  function settleOnErrors(map) {
-    map.on("error", function (event) {
-      if (map.areTilesLoaded()) { map.triggerRepaint(); }
-      var quiet = map.hromada.options.quietError;
-      if (!(quiet && quiet(event))) { console.error((event && event.error) || event); }
+  /** The vector tiles of `spec` (a style document source) for protomaps-leaflet: none
+   * asked for below the source's minzoom or outside its bounds (the server would answer
+   * 404 or nothing), the rest fetched from the document's URL template. An error is
+   * the page's to report unless `quiet(url)` says it is expected (offline). */
+  function vectorSource(spec, quiet) {
+    var bounds = spec.bounds ? latLngBounds(spec.bounds) : null;
+    return {
+      getZxy: function (z, x, y, signal) {
+        if (z < (spec.minzoom || 0) || (bounds && !bounds.intersects(tileBounds(z, x, y)))) {
+          return Promise.resolve(undefined);
+        }
+        var url = spec.tiles[0].replace("{z}", z).replace("{x}", x).replace("{y}", y);
+        return fetch(url, { signal: signal, credentials: "same-origin" }).then(function (response) {
+          if (response.status === 204 || response.status === 404) { return undefined; }
+          if (!response.ok) {
+            var refused = new Error(url + ": HTTP " + response.status);
+            refused.status = response.status;
+            throw refused;
+          }
+          return response.arrayBuffer().then(function (data) { return data.byteLength ? { data: data } : undefined; });
+        }).catch(function (error) {
+          if (error.name === "AbortError" || (quiet && quiet({ url: url, error: error }))) { return undefined; }
+          console.error(error);
+          return undefined;
+        });
+      },
+    };
+  }
+
+  function tileBounds(z, x, y) {
+    var n = Math.pow(2, z);
+    function lat(row) { return Math.atan(Math.sinh(Math.PI * (1 - 2 * row / n))) * 180 / Math.PI; }
+    return L.latLngBounds([lat(y + 1), x / n * 360 - 180], [lat(y), (x + 1) / n * 360 - 180]);
+  }
+
+  /** The page's tile layers, in the style's order: the raster basemap (an L.tileLayer)
+   * and one protomaps-leaflet layer for every vector source (labels collide across
+   * sources: the villages' names, the streets', the house numbers). */
+  function addTileLayers(map, style, options) {
+    var P = window.protomapsL;
+    var background = style.layers.filter(function (layer) { return layer.type === "background"; })[0];
+    if (background) { map.getContainer().style.background = background.paint["background-color"]; }
+    var layers = [];
+    Object.keys(style.sources).forEach(function (id) {
+      var spec = style.sources[id];
+      if (spec.type !== "raster") { return; }
+      layers.push(L.tileLayer(spec.tiles[0], { tileSize: spec.tileSize || 256, maxNativeZoom: spec.maxzoom || 19,
+        minZoom: 0, maxZoom: MAX_ZOOM + OFFSET, crossOrigin: false, className: "hromada-" + id }));
     });
+    var vector = {}, bounds = null;
+    Object.keys(style.sources).forEach(function (id) {
+      var spec = style.sources[id];
+      if (spec.type !== "vector") { return; }
+      vector[id] = { url: vectorSource(spec, options.quietError), maxDataZoom: spec.maxzoom === undefined ? 14 : spec.maxzoom };
+      if (spec.bounds) { bounds = bounds ? bounds.extend(latLngBounds(spec.bounds)) : latLngBounds(spec.bounds); }
+    });
+    if (Object.keys(vector).length) {
+      var rules = HromadaPaint.vectorRules(P, style);
+      map.hromada.rules = rules;
+      map.hromada.vector = P.leafletLayer({ sources: vector, paintRules: rules.paintRules, labelRules: rules.labelRules,
+        tileDelay: 0, attribution: "", maxZoom: MAX_ZOOM + OFFSET, bounds: bounds || undefined, className: "hromada-vector" });
+      layers.push(map.hromada.vector);
+    }
+    layers.forEach(function (layer) { layer.addTo(map); watch(map, layer); });
+    map.hromada.tileLayers = layers;
+  }
+
+  // "idle" on the map whenever no tile of any layer is on its way (and the page has
+  // nothing it is still drawing): tests, tools and the page's own promise wait for it.
+  function watch(map, layer) {
+    layer.on("loading", function () { map.hromada.idle = false; });
+    layer.on("load", function () { settle(map); });
+  }
+
+  /** A Promise resolved once no tile of the map is on its way (at once if none is). */
+  function whenIdle(map) {
+    if (!map.hromada.tileLayers.some(function (layer) { return layer.isLoading(); })) {
+      return Promise.resolve(map);
+    }
+    return new Promise(function (resolve) { map.once("idle", function () { resolve(map); }); });
+  }
+
+  function settle(map) {
+    var busy = map.hromada.tileLayers.some(function (layer) { return layer.isLoading(); });
+    if (busy || map.hromada.idle) { return; }
+    map.hromada.idle = true;
+    map.fire("idle");
   }
 
   /**
-   * A Promise of a MapLibre map on `element` for the registry layers in `options.layers`
+   * A Promise of a Leaflet map on `element` for the registry layers in `options.layers`
    * (default: all the visitor may see), opened on the territory unless `options.center`
-   * ([lon, lat]) and `options.zoom` are given.
+   * ([lon, lat]) and `options.zoom` (the document's zoom) are given.
    */
   function create(element, options) {
     options = options || {};
     window.HromadaMap.requested += 1;
     return HromadaStyles.load().then(function (doc) {
       var style = pageStyle(doc, options);
-      var map = new maplibregl.Map({
-        container: element,
-        style: style,
-        center: options.center || doc.center,
-        zoom: options.zoom === undefined ? doc.zoom : options.zoom,
-        maxZoom: MAX_ZOOM,
-        attributionControl: false,
-        locale: locale(),
-        dragRotate: false,
-        pitchWithRotate: false,
-        cooperativeGestures: false,
+      var map = L.map(element, {
+        zoomControl: false, attributionControl: false, zoomSnap: 0, zoomDelta: 1, wheelPxPerZoomLevel: 120,
+        maxZoom: MAX_ZOOM + OFFSET, minZoom: 0, preferCanvas: true, fadeAnimation: false,
+        renderer: L.canvas({ tolerance: 4 }),
       });
-      map.touchZoomRotate.disableRotation();
-      map.hromada = { doc: doc, options: options, style: style };
+      element.setAttribute("role", "region");
+      element.setAttribute("aria-label", text("mapTitle"));
+      map.hromada = { doc: doc, options: options, style: style, idle: false, drawn: {}, tileLayers: [] };
       element.hromadaMap = map;  // for the page's other scripts and the browser tests
       expose(map);
       addControls(map, doc, options, style);
       if (options.popups !== false) { HromadaMapControls.popups(map, doc); }
-      // The view is settled when the style is in, before the first frame asks for tiles:
-      // the attribution folded (on a phone) and the territory fitted clear of the
-      // controls, so that the tiles of the view the visitor sees are the only ones asked
-      // for (fitted at "load", after the first tiles, the map asked for a second set).
-      // `options.styled(map)` may then add the page's own data before the first frame.
-      map.once("style.load", function () {
-        foldAttribution(map);
-        if (!options.center) { fit(map, territoryBounds(map)); keepFitted(map); }
-        if (options.styled) { options.styled(map); }
-        askFirstTiles(map);
-      });
-      settleOnErrors(map);
-      return new Promise(function (resolve) {
-        map.on("load", function () {
+      if (options.center) {
+        map.setView([options.center[1], options.center[0]], (options.zoom === undefined ? doc.zoom : options.zoom) + OFFSET);
+      } else {
+        fit(map, territoryBounds(map));
+        keepFitted(map);
+      }
+      HromadaMapControls.localise(map);
+      if (options.styled) { options.styled(map); }
+      var ready = new Promise(function (resolve) {
+        map.once("idle", function () {
           element.setAttribute("data-map-ready", "true");
           resolve(map);
         });
       });
+      addTileLayers(map, style, options);
+      settle(map);  // no tile to wait for (a view outside every source)
+      return ready;
     });
-  }
-
-  // MapLibre asks for the first view's tiles from its first frame, which on a slow phone
-  // starts 150-250 ms after the style is in, and asks for the basemap's before the vector
-  // tiles (those go through its worker): on the rural-phone bench the village names'
-  // tiles came in after the last basemap tile. They are asked for here, at `style.load`
-  // with the view fitted: the small vector tiles first, then the basemap's. The tiles are
-  // MapLibre's own choice (map.coveringTiles with each source's settings, less those
-  // outside its bounds, as its TileManager does) and their URLs its own (the tile ID's
-  // url()), so its requests are answered by the browser's HTTP cache (or wait for the
-  // answer on its way); a failure here is left to MapLibre's own request to report.
-  // Checked by tests/browser/test_prefetch.py: no tile MapLibre does not hold for
-  // the view, each reaching our server once.
-  function askFirstTiles(map) {
-    var sources = shownSources(map, map.getZoom());
-    sources.sort(function (a, b) { return (a.spec.type === "raster") - (b.spec.type === "raster"); });
-    map.hromada.firstTiles = [];  // what was asked for here, for the tests
-    var asked = {};
-    sources.forEach(function (used) {
-      var raster = used.spec.type === "raster";
-      firstTiles(map, used).forEach(function (tile) {
-        var url = tile.url(used.spec.tiles, map.getPixelRatio(), used.spec.scheme);
-        if (asked[url]) { return; }  // a world's copy: the same tile
-        asked[url] = true;
-        map.hromada.firstTiles.push({ source: used.id, tile: [tile.z, tile.x, tile.y], url: url });
-        // As MapLibre asks (an image's Accept): the answer is one it can take from the cache.
-        fetch(url, { credentials: "same-origin", headers: raster ? { accept: "image/webp,*/*" } : {} })
-          .then(function (response) { return response.blob(); }).catch(function () {});
-      });
-    });
-  }
-
-  /** Whether a layer of the page's style is drawn: not switched off, and (when `zoom` is
-   * given) inside its zoom range, as MapLibre's own test. */
-  function isShown(layer, visibility, zoom) {
-    if (visibility === "none") { return false; }
-    return zoom === undefined || !((layer.minzoom && zoom < layer.minzoom) || (layer.maxzoom && zoom >= layer.maxzoom));
-  }
-
-  /** The page's tiled sources ({tiles: [templates]}) with a layer drawn at `zoom`:
-   * {id, spec (the source as the style document gives it)}. */
-  function shownSources(map, zoom) {
-    var style = map.hromada.style, used = {};
-    style.layers.forEach(function (layer) {
-      var spec = layer.source && style.sources[layer.source];
-      if (!spec || !spec.tiles || (spec.type !== "vector" && spec.type !== "raster")) { return; }
-      if (map.getLayer(layer.id) && isShown(layer, map.getLayoutProperty(layer.id, "visibility"), zoom)) {
-        used[layer.source] = { id: layer.source, spec: spec };
-      }
-    });
-    return Object.keys(used).map(function (id) { return used[id]; });
-  }
-
-  /** The canonical IDs of the tiles MapLibre asks for for `used` at the map's view. The
-   * settings come from the style document (the source's own object has them only once it
-   * has loaded, after `style.load`); zoom rounded for rasters as MapLibre's raster sources. */
-  function firstTiles(map, used) {
-    var spec = used.spec;
-    var ids = map.coveringTiles({ tileSize: spec.tileSize || 512, minzoom: spec.minzoom || 0,
-      maxzoom: spec.maxzoom === undefined ? 22 : spec.maxzoom, roundZoom: spec.type === "raster",
-      reparseOverscaled: spec.type === "vector" });
-    return ids.map(function (id) { return id.canonical; }).filter(function (tile) {
-      return !spec.bounds || inBounds(tile, spec.bounds);
-    });
-  }
-
-  /** Whether tile {z, x, y} meets bounds [west, south, east, north] (CRS84), as
-   * MapLibre's TileBounds (the bounds clamped to the world first). */
-  function inBounds(tile, bounds) {
-    var n = Math.pow(2, tile.z);
-    var northWest = maplibregl.MercatorCoordinate.fromLngLat([Math.max(-180, bounds[0]), Math.min(90, bounds[3])]);
-    var southEast = maplibregl.MercatorCoordinate.fromLngLat([Math.min(180, bounds[2]), Math.max(-90, bounds[1])]);
-    return tile.x >= Math.floor(northWest.x * n) && tile.x < Math.ceil(southEast.x * n) &&
-      tile.y >= Math.floor(northWest.y * n) && tile.y < Math.ceil(southEast.y * n);
   }
 
   /** The MapLibre layer parts (type, paint) of a registry layer's look or of a marker. */
@@ -424,22 +411,47 @@
   }
 
   /**
-   * Draw page data (a GeoJSON object) as source `id` with the given parts; each map layer
-   * is `id-<part>` and carries `layer` (a registry id, for toggles) in its metadata.
+   * Draw page data (a GeoJSON object) as `id` with the given parts ({id, type, paint} of
+   * the document), in a Leaflet layer group (on the map's canvas); each part is a
+   * GeoJSON layer, `map.hromada.drawn[id].parts[partId]`, for the page's events. Drawn
+   * again with new data when called again. `extra`: {filter (an expression on the
+   * properties), layer (a registry id, for toggles), hidden, pane}.
    */
   function draw(map, id, data, parts, extra) {
     extra = extra || {};
-    if (map.getSource(id)) { map.getSource(id).setData(data); return; }
-    map.addSource(id, Object.assign({ type: "geojson", data: data }, extra.source || {}));
-    parts.forEach(function (part) {
-      map.addLayer({
-        id: id + "-" + part.id, type: part.type, source: id,
-        paint: Object.assign({}, part.paint, (extra.paint || {})[part.type] || {}),
-        layout: extra.hidden ? { visibility: "none" } : {},
-        filter: extra.filter || ["all"],
-        metadata: { "hromada:layer": extra.layer || id },
-      }, extra.before);
+    var drawn = map.hromada.drawn[id];
+    if (!drawn) {
+      drawn = map.hromada.drawn[id] = { layer: extra.layer || id, group: L.layerGroup(), parts: {}, extra: extra,
+        partsSpec: parts };
+      parts.forEach(function (part) {
+        drawn.parts[part.id] = L.geoJSON(null, geoJsonOptions(map, part, extra));
+        drawn.group.addLayer(drawn.parts[part.id]);
+      });
+      if (!extra.hidden) { drawn.group.addTo(map); }
+    }
+    drawn.data = data;
+    Object.keys(drawn.parts).forEach(function (partId) {
+      drawn.parts[partId].clearLayers();
+      drawn.parts[partId].addData(data);
     });
+    return drawn;
+  }
+
+  function geoJsonOptions(map, part, extra) {
+    var paint = Object.assign({}, part.paint, (extra.paint || {})[part.type] || {});
+    function style(feature) {
+      return HromadaPaint.pathStyle(part.type, paint, feature.properties || {}, map.getZoom() - OFFSET);
+    }
+    return {
+      pane: extra.pane || "overlayPane",
+      filter: function (feature) {
+        var geometry = (feature.geometry || {}).type || "";
+        var fits = part.type === "circle" ? /Point/.test(geometry) : !/Point/.test(geometry);
+        return fits && (!extra.filter || Boolean(HromadaPaint.evaluate(extra.filter, feature.properties || {}, map.getZoom() - OFFSET)));
+      },
+      style: style,
+      pointToLayer: function (feature, latlng) { return L.circleMarker(latlng, style(feature)); },
+    };
   }
 
   /** The first of a marker style's colours, for DOM markers (a pin, a chosen place). */
@@ -451,24 +463,45 @@
   /** Show or hide every map layer of registry layer (or page source) `id`, and the
    * basemap's copy of it the other way round. */
   function show(map, id, visible) {
-    var style = map.getStyle();
-    if (!style) { return; }  // switched before the style is in: no layer to show yet
-    style.layers.forEach(function (layer) {
-      if (layerOf(layer) === id) {
-        map.setLayoutProperty(layer.id, "visibility", visible ? "visible" : "none");
-      } else if (sameAs(layer) === id) {
-        map.setLayoutProperty(layer.id, "visibility", visible ? "none" : "visible");
-      }
+    var changed = false;
+    map.hromada.style.layers.forEach(function (layer) {
+      var wanted = layerOf(layer) === id ? visible : sameAs(layer) === id ? !visible : null;
+      if (wanted === null) { return; }
+      layer.layout = Object.assign({}, layer.layout, { visibility: wanted ? "visible" : "none" });
+      changed = true;
+    });
+    if (changed && map.hromada.vector) {
+      map.hromada.vector.clearLayout();
+      map.hromada.vector.rerenderTiles();
+    }
+    Object.keys(map.hromada.drawn).forEach(function (key) {
+      var drawn = map.hromada.drawn[key];
+      if (drawn.layer !== id) { return; }
+      if (visible) { drawn.group.addTo(map); } else { drawn.group.remove(); }
     });
   }
 
-  // The workers start while the style document is on its way, not after it.
-  if (window.maplibregl && maplibregl.prewarm) { maplibregl.prewarm(); }
+  /** The map's view in the document's terms: {center: [lon, lat], zoom}. */
+  function view(map) {
+    var c = map.getCenter();
+    return { center: [c.lng, c.lat], zoom: map.getZoom() - OFFSET };
+  }
+
+  /** Move to [lon, lat] at the document's `zoom` (kept when undefined). */
+  function jumpTo(map, lngLat, zoom, animate) {
+    map.setView([lngLat[1], lngLat[0]], zoom === undefined ? map.getZoom() : zoom + OFFSET, { animate: Boolean(animate) });
+  }
+
+  /** The map's bounds as [west, south, east, north] (CRS84). */
+  function bbox(map) {
+    var b = map.getBounds();
+    return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
+  }
 
   window.HromadaMap = {
     create: create, fit: fit, territoryBounds: territoryBounds, paints: paints, draw: draw,
-    markerColour: markerColour, show: show, text: text, isPhone: isPhone,
-    STREET_ZOOM: STREET_ZOOM,
+    markerColour: markerColour, show: show, text: text, isPhone: isPhone, view: view, jumpTo: jumpTo,
+    bbox: bbox, whenIdle: whenIdle, STREET_ZOOM: STREET_ZOOM, ZOOM_OFFSET: OFFSET,
     // How many maps the page has asked for: tests and tools wait for those to be idle,
     // and know that a page with none (the print form before its area is drawn) has none.
     requested: 0,

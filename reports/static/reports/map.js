@@ -1,8 +1,9 @@
 /* /map/: every public report, clustered, coloured by status, with filters.
- * The reports are one GeoJSON source clustered by MapLibre (`cluster: true`): a cluster
- * is a circle with its count, a click zooms to where it splits; a single report is a
- * circle in its status colour (the reports layer's paint from the style document) whose
- * click opens its popup. Colours all come from the style document. */
+ * The reports are grouped by supercluster (the clustering MapLibre and FixMyStreet's
+ * maps use, at the same radius): a cluster is a circle with its count, a click zooms to
+ * where it splits; a single report is a circle in its status colour (the reports layer's
+ * paint from the style document) whose click opens its popup. Colours all come from the
+ * style document. */
 (function () {
   "use strict";
   var H = window.HromadaReports;
@@ -119,81 +120,85 @@
     return format.format(0, "minute");
   }
 
-  function bbox() {
-    var bounds = map.getBounds();
-    return [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()].join(",");
-  }
-
-  /** The cluster circles and counts: the "report-cluster" marker's paint, grown with the count. */
-  function addClusterLayers() {
+  /** The cluster circles: the "report-cluster" marker's paint, grown with the count. */
+  function clusterParts() {
     var circle = HromadaMap.paints(map, "marker", "report-cluster")[0];
     var radius = circle.paint["circle-radius"];
     var paint = Object.assign({}, circle.paint, {
       "circle-radius": ["step", ["get", "point_count"], radius, 10, radius * 1.3, 50, radius * 1.6],
     });
-    map.addLayer({
-      id: SOURCE + "-cluster", type: "circle", source: SOURCE, filter: ["has", "point_count"],
-      paint: paint, metadata: { "hromada:layer": "reports" },
-    });
-    map.addLayer({
-      id: SOURCE + "-count", type: "symbol", source: SOURCE, filter: ["has", "point_count"],
-      // No glyphs URL in the style: MapLibre draws the digits with the browser's fonts.
-      // The count's collision box is grown to the circle (`text-padding`, px): placed
-      // first as the top layer, it keeps the villages' labels, which may move to another
-      // side (their variable anchors), from being drawn under a cluster circle.
-      layout: { "text-field": ["get", "point_count_abbreviated"], "text-size": 13,
-        "text-font": ["Noto Sans Regular"], "text-allow-overlap": true,
-        "text-padding": typeof radius === "number" ? radius - 4 : 10 },
-      paint: { "text-color": circle.paint["circle-stroke-color"] },
-      metadata: { "hromada:layer": "reports" },
-    });
+    return { parts: [{ id: "circle", type: "circle", paint: paint }], countColour: circle.paint["circle-stroke-color"] };
   }
 
   /** Village names step out of the clusters' way: off the area's centre (where the
-   * village's reports cluster) and farther than a cluster circle's radius. */
+   * village's reports cluster) and farther than a cluster circle's radius. Set before
+   * the tiles are drawn (the label rules are made from the page's style). */
   function labelsBesideClusters() {
-    map.getStyle().layers.forEach(function (layer) {
+    map.hromada.style.layers.forEach(function (layer) {
       if (layer.type !== "symbol" || !(layer.metadata || {})["hromada:label"]) return;
       var anchors = (layer.layout || {})["text-variable-anchor"];
       if (!anchors || anchors.indexOf("center") < 0) return;  // point labels are beside already
-      map.setLayoutProperty(layer.id, "text-variable-anchor",
-        ["top", "bottom", "left", "right", "center"]);
+      layer.layout["text-variable-anchor"] = ["top", "bottom", "left", "right", "center"];
       // em: clear of a 14 px circle from the desktop's whole-territory view (zoom 9.5)
       // in; nearer at a phone's (8.7), where a far label would leave the map's edge.
-      // A step, not a ramp: layout is evaluated at the tiles' whole zoom (9 and 8 here).
-      map.setLayoutProperty(layer.id, "text-radial-offset", ["step", ["zoom"], 0.6, 9, 1.6]);
+      layer.layout["text-radial-offset"] = ["step", ["zoom"], 0.6, 9, 1.6];
     });
   }
 
-  function createLayers(data) {
-    HromadaMap.draw(map, SOURCE, data, HromadaMap.paints(map, "layers", "reports"), {
-      source: { cluster: true, clusterRadius: CLUSTER_RADIUS, clusterMaxZoom: 17 },
-      filter: ["!", ["has", "point_count"]],
-      layer: "reports",
+  var index = null;  // the reports' supercluster index
+  var counts = null;  // the clusters' counts (DOM labels over their circles)
+
+  /** The reports and clusters of the view, drawn again (after a move or new data). */
+  function drawView() {
+    if (!index) { return; }
+    var view = HromadaMap.view(map);
+    var features = index.getClusters(HromadaMap.bbox(map), Math.floor(view.zoom));
+    var data = { type: "FeatureCollection", features: features };
+    var created = !map.hromada.drawn[SOURCE];
+    HromadaMap.draw(map, SOURCE, data, HromadaMap.paints(map, "layers", "reports"),
+      { filter: ["!", ["has", "point_count"]], layer: "reports" });
+    var clusters = clusterParts();
+    var drawn = HromadaMap.draw(map, SOURCE + "-cluster", data, clusters.parts,
+      { filter: ["has", "point_count"], layer: "reports" });
+    if (created) {
+      map.hromada.drawn[SOURCE].parts.circle.on("click", openReport);
+      drawn.parts.circle.on("click", zoomIntoCluster);
+      counts = L.layerGroup();
+      drawn.group.addLayer(counts);
+    }
+    counts.clearLayers();
+    features.filter(function (f) { return f.properties.cluster; }).forEach(function (feature) {
+      var c = feature.geometry.coordinates;
+      var size = 2 * HromadaPaint.pathStyle("circle", clusters.parts[0].paint, feature.properties, view.zoom).radius;
+      counts.addLayer(L.marker([c[1], c[0]], { interactive: false, keyboard: false, icon: L.divIcon({
+        className: "report-cluster-count", html: "", iconSize: [size, size],
+      }) }));
     });
-    addClusterLayers();
-    map.on("click", SOURCE + "-cluster", zoomIntoCluster);
-    map.on("click", SOURCE + "-circle", openReport);
-    [SOURCE + "-cluster", SOURCE + "-circle"].forEach(function (id) {
-      map.on("mouseenter", id, function () { map.getCanvas().style.cursor = "pointer"; });
-      map.on("mouseleave", id, function () { map.getCanvas().style.cursor = ""; });
+    var markers = counts.getLayers();  // the counts set as text, never as HTML
+    features.filter(function (f) { return f.properties.cluster; }).forEach(function (feature, i) {
+      var node = markers[i].getElement();
+      node.textContent = feature.properties.point_count_abbreviated;
+      node.style.setProperty("--count", clusters.countColour);
     });
   }
 
   function zoomIntoCluster(event) {
-    var feature = event.features[0];
-    map.getSource(SOURCE).getClusterExpansionZoom(feature.properties.cluster_id)
-      .then(function (zoom) { map.easeTo({ center: feature.geometry.coordinates, zoom: zoom }); });
+    var feature = event.layer.feature;
+    var zoom = index.getClusterExpansionZoom(feature.properties.cluster_id);
+    HromadaMap.jumpTo(map, feature.geometry.coordinates, zoom, true);
   }
 
   function openReport(event) {
-    var feature = event.features[0];
+    var feature = event.layer.feature;
+    L.DomEvent.stopPropagation(event);
     HromadaMapControls.openPopup(map, feature.geometry.coordinates, popup(feature.properties),
       { maxWidth: "280px", offset: 8 });
   }
 
   function show(data) {
-    if (map.getSource(SOURCE)) { map.getSource(SOURCE).setData(data); } else { createLayers(data); }
+    index = new Supercluster({ radius: CLUSTER_RADIUS, maxZoom: 17, extent: 512 });
+    index.load(data.features || []);
+    drawView();
     document.getElementById("report-count").textContent = String((data.features || []).length);
     listSoon(data.features || []);
   }
@@ -245,7 +250,9 @@
   }
 
   function load() {
-    fetchReports(map.hromada.doc, bbox()).then(function (data) { if (data) { show(data); } });
+    var size = map.getSize();
+    if (!size.x || !size.y) { return; }  // a map not laid out yet has no view to ask for
+    fetchReports(map.hromada.doc, HromadaMap.bbox(map).join(",")).then(function (data) { if (data) { show(data); } });
   }
 
   // The first view is the whole territory, inside which every report lies: its reports
@@ -259,9 +266,6 @@
   filters.addEventListener("change", function () { if (map) { load(); } });
   H.baseMap(element, { popups: false, styled: function (styled) {
     map = styled;
-    // Before the first frame asks for tiles: changed once the village names' tiles were
-    // in (with the reports), MapLibre parsed those tiles a second time, on a phone's
-    // busy main thread and worker while the map was loading.
     labelsBesideClusters();
     first.then(function (data) { if (data) { show(data); } });
   } }).then(function (ready) {

@@ -70,38 +70,42 @@
       .catch(function () { /* the server checks the place again on sending */ });
   }
 
-  // The pin: a MapLibre marker drawn in the DOM (no image to load); drag it to correct.
+  // The pin: a marker drawn in the DOM and CSS (no image to load); drag it to correct.
   function pin(map) {
     if (!marker) {
-      marker = new maplibregl.Marker({ draggable: true, color: HromadaMap.markerColour(map, "located") })
-        .setLngLat(map.getCenter()).addTo(map);
-      marker.getElement().classList.add("report-choice");
+      var icon = L.divIcon({ className: "report-choice", html: "<span></span>", iconSize: [30, 40], iconAnchor: [15, 40] });
+      var centre = map.getCenter();
+      marker = L.marker(centre, { draggable: true, icon: icon, title: HromadaMap.text("marker"),
+        alt: HromadaMap.text("marker"), keyboard: true, autoPanOnFocus: false }).addTo(map);
+      marker.getElement().style.setProperty("--pin", HromadaMap.markerColour(map, "located"));
       marker.on("dragend", function () {
-        var at = marker.getLngLat();
+        var at = marker.getLatLng();
         choose([at.lng, at.lat]);
       });
     }
-    return marker;
+    return {
+      setLngLat: function (lngLat) { marker.setLatLng([lngLat[1], lngLat[0]]); return marker; },
+    };
   }
 
   // A tap places the pin and zooms to street level, where the next tap can be exact.
   mapReady.then(function (map) {
     map.on("click", function (event) {
-      choose([event.lngLat.lng, event.lngLat.lat]);
-      if (map.getZoom() < HromadaMap.STREET_ZOOM) {
-        map.easeTo({ center: event.lngLat, zoom: HromadaMap.STREET_ZOOM });
+      choose([event.latlng.lng, event.latlng.lat]);
+      if (map.getZoom() < HromadaMap.STREET_ZOOM + HromadaMap.ZOOM_OFFSET) {
+        map.setView(event.latlng, HromadaMap.STREET_ZOOM + HromadaMap.ZOOM_OFFSET);
       }
     });
     if (latInput.value && lonInput.value) {
       var at = [parseFloat(lonInput.value), parseFloat(latInput.value)];
       choose(at);
-      map.jumpTo({ center: at, zoom: HromadaMap.STREET_ZOOM });
+      HromadaMap.jumpTo(map, at, HromadaMap.STREET_ZOOM);
     }
   });
   document.getElementById("use-location").addEventListener("click", function () {
     H.locate(function (lngLat) {
       choose(lngLat);
-      mapReady.then(function (map) { map.jumpTo({ center: lngLat, zoom: HromadaMap.STREET_ZOOM }); });
+      mapReady.then(function (map) { HromadaMap.jumpTo(map, lngLat, HromadaMap.STREET_ZOOM); });
     }, function () { status.textContent = element.dataset.locateError; });
   });
 

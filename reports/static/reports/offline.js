@@ -174,8 +174,8 @@
     navigator.serviceWorker.register(text.worker, { scope: text.scope }).catch(function () {});
   }
   (H.mapReady || Promise.resolve(null)).then(function (map) {
-    if (map && !map.loaded()) { map.once("idle", register); } else { register(); }
-  }, register);
+    return map ? HromadaMap.whenIdle(map) : null;
+  }).then(register, register);
 
   // Tiles kept for use without signal: the territory's vector tiles from above the view's zoom
   // to DEEPEST_ZOOM (or a source's own deepest zoom, which deeper views over-zoom): a tap
@@ -218,11 +218,12 @@
     // around a small community reaches past its bounds; it is one or two tiles a zoom
     // up there. A tap zooms in to street level: the zoom's first step (one zoom deeper,
     // on its way from this view to the pin) shows tiles beyond the bounds too.
-    var viewZoom = Math.floor(map.getZoom());
+    var viewZoom = Math.floor(HromadaMap.view(map).zoom);
     var zoom = Math.min(Math.max(0, viewZoom - 1), SHALLOWEST_KEPT_ZOOM);
-    Object.keys(map.getStyle().sources).forEach(function (id) {
-      var source = map.getSource(id);
-      if (!source || source.type !== "vector" || !source.tiles) { return; }
+    var sources = map.hromada.style.sources;
+    Object.keys(sources).forEach(function (id) {
+      var source = sources[id];
+      if (source.type !== "vector" || !source.tiles) { return; }
       var deepest = Math.min(DEEPEST_ZOOM, source.maxzoom === undefined ? DEEPEST_ZOOM : source.maxzoom);
       source.tiles.forEach(function (template) {
         if (template.indexOf(location.origin + "/") !== 0 && template.charAt(0) !== "/") { return; }
@@ -252,15 +253,14 @@
       });
   }
 
-  // Without signal a tile deeper than the kept zooms cannot load; MapLibre then draws its
-  // kept parent over-zoomed, so that miss is expected and not worth an error. A tile
-  // fetch that failed with no HTTP status is the same miss reported late (the signal came
-  // back while it was failing). A tile the server refused, and any other map error, is
-  // still logged as MapLibre would (by layers/map.js, which asks this page through the
+  // Without signal a tile deeper than the kept zooms cannot load, so that miss is
+  // expected and not worth an error. A tile fetch that failed with no HTTP status is the
+  // same miss reported late (the signal came back while it was failing). A tile the
+  // server refused is still logged (by layers/map.js, which asks this page through the
   // map's `quietError` option, from its first tile on).
   function quietError(event) {
     var refused = event.error && event.error.status;
-    return Boolean(event.tile && (navigator.onLine === false || !refused));
+    return Boolean(event.url && (navigator.onLine === false || !refused));
   }
   window.HromadaOffline.quietError = quietError;
 
@@ -276,7 +276,7 @@
         worker.postMessage({ type: "keep", pages: [location.pathname], assets: assets,
           tiles: map ? territoryTiles(map) : [] });
       };
-      if (map && !map.loaded()) { map.once("idle", send); } else { send(); }
+      (map ? HromadaMap.whenIdle(map) : Promise.resolve()).then(send);
     }).catch(function () { /* offline now: kept next time */ });
   navigator.serviceWorker.addEventListener("message", function (event) {
     if (event.data && event.data.type === "kept") { mapElement.dataset.offlineReady = "1"; document.getElementById("offline-ready").hidden = false; }
