@@ -1,4 +1,4 @@
-// The results map of /addresses/ (layers/map.js, MapLibre GL JS): the search results
+// The results map of /addresses/ (layers/map.js, Leaflet): the search results
 // (GeoJSON embedded in the page); a result chosen in the table is shown on the map with
 // its popup. The view, the markers' look and the register's layers (streets and houses,
 // with their names at street zoom) come from the maps' style document.
@@ -18,9 +18,9 @@
 
   // The view as "lat,lon,zoom" on the element, for people's tools and the browser tests.
   function recordView() {
-    var centre = map.getCenter();
+    var view = HromadaMap.view(map);
     element.setAttribute("data-view",
-      centre.lat.toFixed(6) + "," + centre.lng.toFixed(6) + "," + Math.round(map.getZoom()));
+      view.center[1].toFixed(6) + "," + view.center[0].toFixed(6) + "," + Math.round(view.zoom));
   }
 
   function openPopup(feature) {
@@ -34,7 +34,7 @@
     var feature = byId(id);
     if (!feature || !map) { return; }
     element.scrollIntoView({ block: "nearest" });
-    map.jumpTo({ center: feature.geometry.coordinates, zoom: SHOW_ZOOM });
+    HromadaMap.jumpTo(map, feature.geometry.coordinates, SHOW_ZOOM);
     openPopup(feature);
     element.setAttribute("data-selected", id);
   }
@@ -56,8 +56,11 @@
     basemap: { url: config.basemap },
   }).then(function (ready) {
     map = ready;
-    HromadaMap.draw(map, "results", results, HromadaMap.paints(map, "marker", "search-result"));
-    map.on("click", "results-circle", function (event) { openPopup(event.features[0]); });
+    var drawn = HromadaMap.draw(map, "results", results, HromadaMap.paints(map, "marker", "search-result"));
+    drawn.parts.circle.on("click", function (event) {
+      L.DomEvent.stopPropagation(event);
+      openPopup(event.layer.feature);
+    });
     fitResults();
     map.on("moveend", recordView);
     recordView();

@@ -1,5 +1,5 @@
 /* /addresses/verification/check/<id>/: the address's point on the map (layers/map.js,
- * MapLibre GL JS) and the keyboard. A drag of the point, a click on the map or "put the
+ * Leaflet) and the keyboard. A drag of the point, a click on the map or "put the
  * point at the map's centre" fills the move form's lon/lat (staff never type
  * coordinates); keys: c confirm, m move, r rename, x reject, j skip, q overview,
  * Ctrl+Enter send the form one is in. */
@@ -37,19 +37,20 @@
       : (config.point ? texts.unchanged : "");
   }
 
+  /** The point at [lon, lat]: the move form's fields and the pin. */
   function place(lngLat) {
-    move.elements.lon.value = lngLat.lng.toFixed(7);
-    move.elements.lat.value = lngLat.lat.toFixed(7);
+    move.elements.lon.value = lngLat[0].toFixed(7);
+    move.elements.lat.value = lngLat[1].toFixed(7);
     move.dataset.moved = "";
     if (!marker) {
-      marker = new maplibregl.Marker({ draggable: true, color: HromadaMap.markerColour(map, "search-result") })
-        .setLngLat(lngLat).addTo(map);
-      marker.on("dragend", function () { place(marker.getLngLat()); });
+      marker = HromadaMap.pin(map, lngLat, "search-result", place);
     } else {
-      marker.setLngLat(lngLat);
+      marker.setLatLng([lngLat[1], lngLat[0]]);
     }
     describe();
   }
+
+  function centre() { var c = map.getCenter(); return [c.lng, c.lat]; }
 
   var start = chosen() || config.point;
   HromadaMap.create(element, {
@@ -60,13 +61,13 @@
     legend: false, search: false, popups: false,
   }).then(function (ready) {
     map = ready;
-    if (start) { place({ lng: start[0], lat: start[1] }); }
-    map.on("click", function (event) { place(event.lngLat); });
+    if (start) { place(start); }
+    map.on("click", function (event) { place([event.latlng.lng, event.latlng.lat]); });
     element.setAttribute("data-ready", "true");
   });
 
   document.getElementById("move-centre").addEventListener("click", function () {
-    if (map) { place(map.getCenter()); }
+    if (map) { place(centre()); }
   });
   describe();
 
@@ -91,7 +92,7 @@
     // On the focused map, Enter puts the point at its centre (arrows move the map).
     if (event.key === "Enter" && map && element.contains(event.target)) {
       event.preventDefault();
-      place(map.getCenter());
+      place(centre());
       return;
     }
     if (typing(event) || event.ctrlKey || event.metaKey || event.altKey) { return; }
@@ -99,7 +100,7 @@
     if (link) { window.location.href = link.href; return; }
     var submit = { c: "confirm-form", j: "skip-form" }[event.key];
     if (submit) { event.preventDefault(); document.getElementById(submit).requestSubmit(); return; }
-    if (event.key === "m") { event.preventDefault(); element.querySelector("canvas").focus(); return; }
+    if (event.key === "m") { event.preventDefault(); element.focus(); return; }
     var forms = { r: "rename-form", x: "reject-form" };
     if (forms[event.key]) { event.preventDefault(); focusForm(forms[event.key]); }
   });

@@ -1,4 +1,4 @@
-/* Coverage maps on layers/map.js (MapLibre GL JS): planners (areas, gaps, hotspots) and
+/* Coverage maps on layers/map.js (Leaflet): planners (areas, gaps, hotspots) and
  * public (village shares, what is here). Colours, the view and the API URLs come from the
  * maps' style document; the layers' data URLs from the page (data-* attributes). */
 (function () {
@@ -28,8 +28,6 @@
     return [points];
   }
 
-  var TOLERANCE_PX = 4;
-
   // Providers' names in the page's language ({stored: shown}; empty on Ukrainian pages):
   // the tiles and the APIs keep the stored name for both languages.
   var providerNames = (function () {
@@ -47,10 +45,16 @@
     return Object.assign({}, props, { provider_name: providerName(props.provider_name) });
   }
 
-  /** Every hit of a click, topmost first, within a few pixels of the finger. */
-  function hits(point) {
-    return map.queryRenderedFeatures([[point.x - TOLERANCE_PX, point.y - TOLERANCE_PX],
-      [point.x + TOLERANCE_PX, point.y + TOLERANCE_PX]]);
+  /** Every hit of a click, topmost first: the page's data (drawn over the tiles), then
+   * the registry layers' tiles, as {layer: registry id, source, properties}. */
+  function hits(latlng) {
+    var data = M.dataAt(map, latlng).map(function (hit) {
+      return { layer: hit.layer, source: hit.id, properties: hit.properties };
+    });
+    var tiles = HromadaMapControls.featuresAt(map, latlng).map(function (hit) {
+      return { layer: (hit.layer.metadata || {})["hromada:layer"], source: hit.layer.source, properties: hit.properties };
+    });
+    return data.concat(tiles);
   }
 
   /** A village's popup: its share served, the households without fixed broadband and the
@@ -73,25 +77,24 @@
     (doc.metadata["hromada:legends"] || []).forEach(function (legend) { legends[legend.id] = legend; });
     map.on("click", function (event) {
       if (el.drawing) { return; }  // a click places a vertex of the shape drawn (planning-draw.js)
-      var found = hits(event.point);
-      if (found.some(function (f) { return f.layer.source === "challenges"; })) { return; }
+      var lngLat = [event.latlng.lng, event.latlng.lat];
+      var found = hits(event.latlng);
+      if (found.some(function (f) { return f.source === "challenges"; })) { return; }
       // A village under the finger wins over the gaps and areas that cover it.
-      var village = found.filter(function (f) { return f.layer.source === "village-shares"; })[0];
-      if (village) { villagePopup(event.lngLat, village.properties); return; }
+      var village = found.filter(function (f) { return f.source === "village-shares"; })[0];
+      if (village) { villagePopup(lngLat, village.properties); return; }
       var feature = found.filter(function (f) {
-        var layer = (f.layer.metadata || {})["hromada:layer"];
-        return legends[layer] && !(f.layer.metadata || {})["hromada:label"] &&
-          f.layer.source === layer && layer !== "settlements" && layer !== "territory";
+        return legends[f.layer] && f.source === f.layer && f.layer !== "settlements" && f.layer !== "territory";
       })[0];
       if (feature) {
-        HromadaMapControls.openPopup(map, event.lngLat, el.popupContent(feature));
+        HromadaMapControls.openPopup(map, lngLat, el.popupContent(feature));
         return;
       }
     });
-    /** The popup of a drawn registry feature, in the page's language (also for tests). */
+    /** The popup of a drawn registry feature ({layer: registry id, properties}), in the
+     * page's language (also for tests). */
     el.popupContent = function (feature) {
-      return HromadaMapControls.popupContent(localProperties(feature.properties),
-        legends[feature.layer.metadata["hromada:layer"]]);
+      return HromadaMapControls.popupContent(localProperties(feature.properties), legends[feature.layer]);
     };
   }
 
@@ -104,21 +107,15 @@
       return { type: "Feature", properties: { rank: i + 1, name: s.name, households_added: s.households_added },
         geometry: { type: "Polygon", coordinates: ring([s.lon, s.lat], data.radius_m) } };
     }) };
-    M.draw(map, "wifi-suggested", reach, M.paints(map, "layers", "coverage-areas", "wifi-suggested"),
-      { before: "settlements-label" });
+    M.draw(map, "wifi-suggested", reach, M.paints(map, "layers", "coverage-areas", "wifi-suggested"));
     var centres = { type: "FeatureCollection", features: data.sites.map(function (s, i) {
       return { type: "Feature", properties: { rank: String(i + 1) },
         geometry: { type: "Point", coordinates: [s.lon, s.lat] } };
     }) };
     M.draw(map, "wifi-suggested-centres", centres, M.paints(map, "marker", "wifi-suggested"));
-    // Their rank on the marker, in the font and colours of the village labels.
-    var names = map.getStyle().layers.filter(function (layer) { return layer.id === "settlements-label"; })[0];
-    if (names) {
-      map.addLayer({ id: "wifi-suggested-rank", type: "symbol", source: "wifi-suggested-centres",
-        layout: { "text-field": ["get", "rank"], "text-font": names.layout["text-font"],
-          "text-size": 13, "text-allow-overlap": true, "text-ignore-placement": true },
-        paint: names.paint, metadata: { "hromada:layer": "wifi-suggested-centres", "hromada:label": true } });
-    }
+    // Their rank on the marker, in the look of the village labels, always shown.
+    HromadaMapLabels.draw(map, "wifi-suggested-rank", centres.features, { look: "settlements-label",
+      anchors: ["center"], overlap: true, text: function (props) { return props.rank; } });
     el.dataset.sitesReady = String(data.sites.length);
   }
 
@@ -130,7 +127,7 @@
       "&tier=" + encodeURIComponent(parts[1])).then(function (data) {
       // Drawn as the registry layer itself, so that its popup and legend apply.
       M.draw(map, "coverage-gaps", data, M.paints(map, "layers", "coverage-gaps", "planning"),
-        { layer: "coverage-gaps", before: "settlements-label" });
+        { layer: "coverage-gaps" });
       el.dataset.gap = key;
       el.dataset.gapReady = key;
     }).catch(function () { el.dataset.gapReady = "error"; });
@@ -170,8 +167,7 @@
         return { type: "Feature", properties: f.properties,
           geometry: { type: "Polygon", coordinates: ring(f.geometry.coordinates, f.properties.radius_m) } };
       }) };
-      M.draw(map, "hotspot-reach", reach, M.paints(map, "layers", "coverage-areas", "wifi-reach"),
-        { before: "settlements-label" });
+      M.draw(map, "hotspot-reach", reach, M.paints(map, "layers", "coverage-areas", "wifi-reach"));
     }).catch(function () {});
     suggestedSites();
     plannerPopups(doc);
@@ -183,43 +179,33 @@
   }
 
   /**
-   * "name / NN%" on every village (the FCC map's share of served homes): a symbol layer on
-   * the village-shares source, laid out and painted as the style document's village
-   * labels (language, font, halo, priority), which it replaces on this page. MapLibre's
-   * collision detection keeps the labels from overlapping.
+   * "name / NN%" on every village (the FCC map's share of served homes), in the look of
+   * the style document's village labels, which they replace on this page; placed clear
+   * of each other (layers/map-labels.js).
    */
-  function shareLabels(property) {
-    var names = map.getLayer("settlements-label") && map.getStyle().layers.filter(function (layer) {
-      return layer.id === "settlements-label";
-    })[0];
-    if (!names) { return; }
-    var value = ["get", property];
-    var share = ["case", ["==", ["typeof", value], "number"],
-      ["concat", ["to-string", ["round", value]], "%"], el.dataset.labelNoData];
-    var layout = Object.assign({}, names.layout, {
-      // Name over share, two short lines: on a 360 px phone all twelve find room.
-      "text-field": ["concat", names.layout["text-field"], "\n", share], visibility: "visible",
-    });
-    map.addLayer({ id: "village-shares-label", type: "symbol", source: "village-shares",
-      layout: layout, paint: names.paint,
-      metadata: { "hromada:layer": "village-shares", "hromada:label": true } });
-    villageNames(false);
+  function shareLabels(features, property) {
+    HromadaMapLabels.draw(map, "village-shares-label", features, { look: "settlements-label",
+      anchors: ["center", "top", "bottom", "left", "right"],
+      text: function (props) {
+        var value = props[property];
+        var share = typeof value === "number" ? Math.round(value) + "%" : el.dataset.labelNoData;
+        // Name over share, two short lines: on a 360 px phone all twelve find room.
+        return (props.village_name || props.name_uk) + "\n" + share;
+      } });
   }
 
-  /** Show or hide the villages' bare names, which the share labels replace. Any layout
-   * change (visibility too) makes MapLibre parse the source's tiles again if they were
-   * asked for already: both pages hide them before their first frame. */
+  /** Show or hide the villages' bare names, which the share labels replace (the own-data
+   * basemap's names of the same villages too). Set before the tiles are drawn. */
   function villageNames(visible) {
-    var visibility = visible ? "visible" : "none";
-    if (map.getLayer("settlements-label")) {
-      map.setLayoutProperty("settlements-label", "visibility", visibility);
-    }
-    // The own-data basemap names the same villages: a bare name must not take the place
-    // of a village's share when their labels collide.
-    if (map.getLayer("basemap-place-names") &&
-        (map.hromada.doc.metadata["hromada:basemap"] || {}).kind === "own") {
-      map.setLayoutProperty("basemap-place-names", "visibility", visibility);
-    }
+    map.hromada.style.layers.forEach(function (layer) {
+      var own = layer.id === "basemap-place-names" && (map.hromada.doc.metadata["hromada:basemap"] || {}).kind === "own";
+      if (layer.id === "settlements-label" || own) {
+        layer.layout = Object.assign({}, layer.layout, { visibility: visible ? "visible" : "none" });
+      }
+    });
+    [map.hromada.vector, map.hromada.labels].forEach(function (layer) {
+      if (layer) { layer.clearLayout(); layer.rerenderTiles(); }
+    });
   }
 
   /** Villages filled by the share of their homes served by fixed broadband (the hexagons'
@@ -237,9 +223,8 @@
         f.properties[ramp.property] = s ? s.groups.fixed.served.households_pct : null;
         f.properties.village_name = s ? (english ? s.name_en || s.name_uk : s.name_uk) : "";
       });
-      M.draw(map, "village-shares", res[0], M.paints(map, "layers", "coverage-hexagons", look),
-        { before: "settlements-label" });
-      shareLabels(ramp.property);
+      M.draw(map, "village-shares", res[0], M.paints(map, "layers", "coverage-hexagons", look));
+      shareLabels(res[0].features, ramp.property);
       el.dataset.sharesReady = "true";
     }).catch(function () {
       villageNames(true);  // no shares: the villages keep their names
@@ -257,8 +242,12 @@
      * chosen in the search; "Here" for a tap on the map), brought into view: on a phone
      * the answer is below the map, where it went unseen. */
     function show(lat, lon, label) {
-      if (!marker) { marker = new maplibregl.Marker({ color: M.markerColour(map, "here") }); }
-      marker.setLngLat([parseFloat(lon), parseFloat(lat)]).addTo(map);
+      if (!marker) {
+        marker = M.pin(map, [parseFloat(lon), parseFloat(lat)], "here", function (at) {
+          show(at[1].toFixed(6), at[0].toFixed(6));
+        });
+      }
+      marker.setLatLng([parseFloat(lat), parseFloat(lon)]);
       getJSON(S.api(doc, "coverage-at") + "?lat=" + lat + "&lon=" + lon).then(function (data) {
         answer.hidden = false;
         answer.dataset.lat = lat; answer.dataset.lon = lon;
@@ -280,7 +269,7 @@
         answer.scrollIntoView({ block: "nearest" });
       });
     }
-    map.on("click", function (e) { show(e.lngLat.lat.toFixed(6), e.lngLat.lng.toFixed(6)); });
+    map.on("click", function (e) { show(e.latlng.lat.toFixed(6), e.latlng.lng.toFixed(6)); });
     el.coverageShow = show;
 
     var q = document.getElementById("address-q");
@@ -293,7 +282,7 @@
       clearTimeout(timer);  // a lookup still waiting would list the results again
       results.textContent = "";
       q.value = label;  // the address answered for, not the words typed
-      map.jumpTo({ center: c, zoom: M.STREET_ZOOM });
+      M.jumpTo(map, c, M.STREET_ZOOM);
       show(c[1].toFixed(6), c[0].toFixed(6), label);
     }
     function lookup() {
@@ -337,14 +326,14 @@
       loading = loading || Promise.all([getJSON(el.dataset.hexagons), el.coverageMapReady]).then(function (res) {
         var data = res[0];
         M.draw(made, "hexagons", data, M.paints(made, "layers", "coverage-hexagons", ""),
-          { layer: "hexagons", before: "settlements-label", hidden: !shown });
+          { layer: "hexagons", hidden: !shown });
         el.dataset.hexagonsLoaded = "true";
       }).catch(function () { loading = null; el.dataset.hexagonsLoaded = "error"; });
       return loading;
     }
-    made.addControl(new HromadaMapControls.Toggles([{ id: "hexagons", title: el.dataset.labelHexagons }],
+    M.addControl(made, new HromadaMapControls.Toggles([{ id: "hexagons", title: el.dataset.labelHexagons }],
       { hidden: ["hexagons"], onToggle: function (id, on) { shown = on; if (on) { load(); } } },
-      M.isPhone(el)), "top-left");
+      M.isPhone(el)), "topleft");
     el.dataset.hexagonsReady = "true";
   }
 
@@ -356,20 +345,20 @@
     var shown = true;
     var toggle = new HromadaMapControls.Toggles([{ id: "challenges", title: el.dataset.labelChallenges }],
       { onToggle: function (id, on) { shown = on; } });
-    made.addControl(toggle, "top-left");
+    var control = M.addControl(made, toggle, "topleft");
     Promise.all([getJSON(el.dataset.challenges), el.coverageMapReady]).then(function (res) {
-      M.draw(made, "challenges", res[0], M.paints(made, "layers", "coverage-challenges", "planning"),
-        { layer: "challenges", before: "settlements-label", hidden: !shown });
-      made.on("click", "challenges-circle", challengePopup);
+      var drawn = M.draw(made, "challenges", res[0], M.paints(made, "layers", "coverage-challenges", "planning"),
+        { layer: "challenges", hidden: !shown });
+      drawn.parts.circle.on("click", function (event) { challengePopup(made, event); });
       el.dataset.challengesReady = "true";
-    }).catch(function () { made.removeControl(toggle); el.dataset.challengesReady = "error"; });
+    }).catch(function () { control.remove(); el.dataset.challengesReady = "error"; });
   }
 
-  function challengePopup(event) {
-    var d = el.dataset, p = event.features[0].properties;
+  function challengePopup(made, event) {
+    var d = el.dataset, p = event.layer.feature.properties;
     var text = d.labelReport + " № " + p.report_number + ": " +
       (d["label" + p.status.charAt(0).toUpperCase() + p.status.slice(1)] || p.status);
-    HromadaMapControls.openPopup(event.target, event.lngLat,
+    HromadaMapControls.openPopup(made, [event.latlng.lng, event.latlng.lat],
       HromadaMapControls.element("p", "hromada-popup", text), { maxWidth: "240px" });
   }
 
@@ -387,10 +376,8 @@
       // The page's own address box above the map is its search (as on the FCC map): a
       // second one inside the map would only cover the villages on a phone.
       layers: ["territory", "settlements"], popups: false, legendLayers: [], search: false,
-      // The villages' names are hidden for their shares before the first frame asks for
-      // tiles, and the shares (asked for at once) drawn as soon as they are in: hidden
-      // after the map's "load", the names made MapLibre parse the villages' tiles again,
-      // and the page was usable a round of tiles later on a slow phone.
+      // The villages' names are hidden for their shares before the tiles are drawn, and
+      // the shares (asked for at once) drawn as soon as they are in.
       styled: function (styled) { map = styled; villageNames(false); villageShares(doc, ""); },
       controls: el.dataset.hexagons ? hexagonSwitch : null,
       legendExtra: [{ title: el.dataset.labelLegend, rows: ramp.legend.map(function (row) {
@@ -399,7 +386,7 @@
     } : {
       layers: ["territory", "settlements", "coverage-areas"], popups: false,
       controls: el.dataset.challenges ? challengeSwitch : null,
-      // As on the public page: the names hidden for the shares before the first frame.
+      // As on the public page: the names hidden for the shares before the tiles are drawn.
       styled: function (styled) { map = styled; villageNames(false); villageShares(doc, "planning"); },
       legendLayers: ["coverage-gaps", "coverage-areas", "wifi-hotspots", "coverage-challenges"],
       legendExtra: [{ title: el.dataset.labelShares, rows: ramp.legend.map(function (row) {

@@ -33,6 +33,7 @@
   var OFFSET = window.HromadaPaint.ZOOM_OFFSET;
   var STREET_ZOOM = 17;  // the document's zoom
   var MAX_ZOOM = 19;
+  var SHARED_TILES = 64;  // vector tiles fetched once for the shapes' and the labels' layers
 
   /** The controls' texts in the page language (data-* of #hromada-map-text). */
   function text(name) {
@@ -104,6 +105,11 @@
       onRemove: function (map) { if (impl.onRemove) { impl.onRemove(map); } },
     });
     return new Control({ position: position });
+  }
+
+  /** Add one of our controls to the map at `position` ("topleft"…); the Leaflet control. */
+  function addControl(map, impl, position) {
+    return control(impl, position).addTo(map);
   }
 
   // Leaflet's scale bar, in the page's language (it writes "m" and "km" itself).
@@ -214,14 +220,13 @@
   }
 
   /** Fit `bounds` ([west, south, east, north], CRS84) clear of the controls, at most at
-   * street level. A fit that would not move the map does nothing (no "moveend"). */
+   * street level (or `options.maxZoom`, the document's zoom). A fit that would not move the map does nothing (no "moveend"). */
   function fit(map, bounds, options) {
     var padding = clearPadding(map);
-    var settings = Object.assign({ paddingTopLeft: [padding.left, padding.top],
-      paddingBottomRight: [padding.right, padding.bottom], animate: false, maxZoom: STREET_ZOOM + OFFSET }, options);
+    var maxZoom = (options && options.maxZoom !== undefined ? options.maxZoom : STREET_ZOOM) + OFFSET;
     var target = latLngBounds(bounds);
     var zoom = map.getBoundsZoom(target, false, L.point(padding.left + padding.right, padding.top + padding.bottom));
-    zoom = Math.min(zoom, settings.maxZoom);
+    zoom = Math.min(zoom, maxZoom);
     var centre = centreFor(map, target, zoom, padding);
     if (map._loaded && Math.abs(zoom - map.getZoom()) < 1e-6 && centre.distanceTo(map.getCenter()) < 1e-3) { return; }
     map.setView(centre, zoom, { animate: false });
@@ -274,29 +279,41 @@
 
   /** The vector tiles of `spec` (a style document source) for protomaps-leaflet: none
    * asked for below the source's minzoom or outside its bounds (the server would answer
-   * 404 or nothing), the rest fetched from the document's URL template. An error is
-   * the page's to report unless `quiet(url)` says it is expected (offline). */
+   * 404 or nothing), the rest fetched once from the document's URL template for both
+   * layers that draw them (shapes and labels: see addTileLayers), never aborted (the
+   * other layer may still want the tile). An error is the page's to report unless
+   * `quiet({url, error})` says it is expected (offline). */
   function vectorSource(spec, quiet) {
     var bounds = spec.bounds ? latLngBounds(spec.bounds) : null;
+    var fetched = new Map();
+    function get(url) {
+      return fetch(url, { credentials: "same-origin" }).then(function (response) {
+        if (response.status === 204 || response.status === 404) { return undefined; }
+        if (!response.ok) {
+          var refused = new Error(url + ": HTTP " + response.status);
+          refused.status = response.status;
+          throw refused;
+        }
+        return response.arrayBuffer().then(function (data) { return data.byteLength ? { data: data } : undefined; });
+      }).catch(function (error) {
+        fetched.delete(url);  // asked for again next time (the signal may come back)
+        if (!(quiet && quiet({ url: url, error: error }))) { console.error(error); }
+        return undefined;
+      });
+    }
     return {
-      getZxy: function (z, x, y, signal) {
+      getZxy: function (z, x, y) {
         if (z < (spec.minzoom || 0) || (bounds && !bounds.intersects(tileBounds(z, x, y)))) {
           return Promise.resolve(undefined);
         }
         var url = spec.tiles[0].replace("{z}", z).replace("{x}", x).replace("{y}", y);
-        return fetch(url, { signal: signal, credentials: "same-origin" }).then(function (response) {
-          if (response.status === 204 || response.status === 404) { return undefined; }
-          if (!response.ok) {
-            var refused = new Error(url + ": HTTP " + response.status);
-            refused.status = response.status;
-            throw refused;
-          }
-          return response.arrayBuffer().then(function (data) { return data.byteLength ? { data: data } : undefined; });
-        }).catch(function (error) {
-          if (error.name === "AbortError" || (quiet && quiet({ url: url, error: error }))) { return undefined; }
-          console.error(error);
-          return undefined;
-        });
+        if (!fetched.has(url)) {
+          fetched.set(url, get(url));
+          // Kept while both layers may ask (each parses the tile itself); the layers'
+          // own caches keep the parsed tiles afterwards.
+          if (fetched.size > SHARED_TILES) { fetched.delete(fetched.keys().next().value); }
+        }
+        return fetched.get(url);
       },
     };
   }
@@ -307,9 +324,11 @@
     return L.latLngBounds([lat(y + 1), x / n * 360 - 180], [lat(y), (x + 1) / n * 360 - 180]);
   }
 
-  /** The page's tile layers, in the style's order: the raster basemap (an L.tileLayer)
-   * and one protomaps-leaflet layer for every vector source (labels collide across
-   * sources: the villages' names, the streets', the house numbers). */
+  /** The page's tile layers: the raster basemap (an L.tileLayer) and two
+   * protomaps-leaflet layers over every vector source, one drawing the shapes (under the
+   * page's own data) and one the labels (in a pane above the page's data, as MapLibre
+   * drew the names over every layer; labels collide across sources: the villages'
+   * names, the streets', the house numbers). */
   function addTileLayers(map, style, options) {
     var P = window.protomapsL;
     var background = style.layers.filter(function (layer) { return layer.type === "background"; })[0];
@@ -319,7 +338,7 @@
       var spec = style.sources[id];
       if (spec.type !== "raster") { return; }
       layers.push(L.tileLayer(spec.tiles[0], { tileSize: spec.tileSize || 256, maxNativeZoom: spec.maxzoom || 19,
-        minZoom: 0, maxZoom: MAX_ZOOM + OFFSET, crossOrigin: false, className: "hromada-" + id }));
+        minZoom: 0, maxZoom: MAX_ZOOM + OFFSET, className: "hromada-" + id }));
     });
     var vector = {}, bounds = null;
     Object.keys(style.sources).forEach(function (id) {
@@ -328,12 +347,18 @@
       vector[id] = { url: vectorSource(spec, options.quietError), maxDataZoom: spec.maxzoom === undefined ? 14 : spec.maxzoom };
       if (spec.bounds) { bounds = bounds ? bounds.extend(latLngBounds(spec.bounds)) : latLngBounds(spec.bounds); }
     });
-    if (Object.keys(vector).length) {
-      var rules = HromadaPaint.vectorRules(P, style);
-      map.hromada.rules = rules;
-      map.hromada.vector = P.leafletLayer({ sources: vector, paintRules: rules.paintRules, labelRules: rules.labelRules,
-        tileDelay: 0, attribution: "", maxZoom: MAX_ZOOM + OFFSET, bounds: bounds || undefined, className: "hromada-vector" });
+    var rules = map.hromada.rules = HromadaPaint.vectorRules(P, style);
+    var common = { sources: vector, tileDelay: 0, attribution: "", maxZoom: MAX_ZOOM + OFFSET, bounds: bounds || undefined };
+    if (Object.keys(vector).length && rules.paintRules.length) {
+      map.hromada.vector = P.leafletLayer(Object.assign({ paintRules: rules.paintRules, labelRules: [],
+        className: "hromada-vector" }, common));
       layers.push(map.hromada.vector);
+    }
+    if (Object.keys(vector).length && rules.labelRules.length) {
+      map.createPane("hromadaLabels").style.zIndex = 450;  // over the overlays (400), under markers
+      map.hromada.labels = P.leafletLayer(Object.assign({ paintRules: [], labelRules: rules.labelRules,
+        className: "hromada-labels", pane: "hromadaLabels" }, common));
+      layers.push(map.hromada.labels);
     }
     layers.forEach(function (layer) { layer.addTo(map); watch(map, layer); });
     map.hromada.tileLayers = layers;
@@ -454,6 +479,57 @@
     };
   }
 
+  /**
+   * The page data drawn under `latlng` (see draw), topmost first (the last drawn on
+   * top), as {id, layer (its registry id), part, properties}: areas containing the point,
+   * circles within their radius and TOLERANCE_PX of it. Hidden data is left out.
+   */
+  function dataAt(map, latlng) {
+    var point = map.latLngToLayerPoint(latlng), hits = [];
+    Object.keys(map.hromada.drawn).reverse().forEach(function (id) {
+      var drawn = map.hromada.drawn[id];
+      if (!map.hasLayer(drawn.group)) { return; }
+      Object.keys(drawn.parts).forEach(function (partId) {
+        drawn.parts[partId].eachLayer(function (layer) {
+          if (hit(map, layer, latlng, point)) {
+            hits.push({ id: id, layer: drawn.layer, part: partId, properties: layer.feature.properties || {},
+              feature: layer.feature });
+          }
+        });
+      });
+    });
+    return hits;
+  }
+
+  var TOLERANCE_PX = 4;
+
+  function hit(map, layer, latlng, point) {
+    if (layer instanceof L.CircleMarker) {
+      return map.latLngToLayerPoint(layer.getLatLng()).distanceTo(point) <= layer.getRadius() + TOLERANCE_PX;
+    }
+    if (layer instanceof L.Polygon) {
+      if (!layer.getBounds().contains(latlng)) { return false; }
+      var rings = layer.getLatLngs();
+      var polygons = L.LineUtil.isFlat(rings[0]) ? [rings] : rings;
+      return polygons.some(function (polygon) {
+        var inside = false;
+        polygon.forEach(function (ring) { if (inRing(latlng, ring)) { inside = !inside; } });
+        return inside;
+      });
+    }
+    return false;
+  }
+
+  function inRing(p, ring) {
+    var inside = false;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      var a = ring[i], b = ring[j];
+      if ((a.lat > p.lat) !== (b.lat > p.lat) &&
+          p.lng < (b.lng - a.lng) * (p.lat - a.lat) / (b.lat - a.lat) + a.lng) { inside = !inside; }
+    }
+    return inside;
+  }
+
   /** The first of a marker style's colours, for DOM markers (a pin, a chosen place). */
   function markerColour(map, name) {
     var style = (map.hromada.doc.metadata["hromada:markers"] || {})[name] || {};
@@ -470,15 +546,42 @@
       layer.layout = Object.assign({}, layer.layout, { visibility: wanted ? "visible" : "none" });
       changed = true;
     });
-    if (changed && map.hromada.vector) {
-      map.hromada.vector.clearLayout();
-      map.hromada.vector.rerenderTiles();
+    if (changed) {
+      [map.hromada.vector, map.hromada.labels].forEach(function (layer) {
+        if (layer) { layer.clearLayout(); layer.rerenderTiles(); }
+      });
     }
     Object.keys(map.hromada.drawn).forEach(function (key) {
       var drawn = map.hromada.drawn[key];
       if (drawn.layer !== id) { return; }
       if (visible) { drawn.group.addTo(map); } else { drawn.group.remove(); }
     });
+  }
+
+  /** A marker drawn by `node` (a DOM element: a report's pin, a chosen place) at
+   * [lon, lat], its middle on the point; `options` are Leaflet marker options. */
+  function domMarker(map, lngLat, node, options) {
+    var icon = L.divIcon({ className: "hromada-dom-marker", html: node, iconSize: null });
+    return L.marker([lngLat[1], lngLat[0]], Object.assign({ icon: icon, keyboard: false, interactive: false }, options))
+      .addTo(map);
+  }
+
+  /**
+   * A pin at [lon, lat] in the colour of the document's marker `colourName`, which the
+   * visitor may drag (mouse, touch); `onMove([lon, lat])` is told where it was dropped.
+   * Returns the Leaflet marker (its element has the class `extraClass` too).
+   */
+  function pin(map, lngLat, colourName, onMove, extraClass) {
+    var icon = L.divIcon({ className: "hromada-pin " + (extraClass || ""), html: "<span></span>",
+      iconSize: [30, 40], iconAnchor: [15, 40] });
+    var marker = L.marker([lngLat[1], lngLat[0]], { draggable: true, icon: icon, title: text("marker"),
+      alt: text("marker"), keyboard: true, autoPanOnFocus: false }).addTo(map);
+    marker.getElement().style.setProperty("--pin", markerColour(map, colourName));
+    marker.on("dragend", function () {
+      var at = marker.getLatLng();
+      onMove([at.lng, at.lat]);
+    });
+    return marker;
   }
 
   /** The map's view in the document's terms: {center: [lon, lat], zoom}. */
@@ -501,7 +604,7 @@
   window.HromadaMap = {
     create: create, fit: fit, territoryBounds: territoryBounds, paints: paints, draw: draw,
     markerColour: markerColour, show: show, text: text, isPhone: isPhone, view: view, jumpTo: jumpTo,
-    bbox: bbox, whenIdle: whenIdle, STREET_ZOOM: STREET_ZOOM, ZOOM_OFFSET: OFFSET,
+    bbox: bbox, whenIdle: whenIdle, domMarker: domMarker, pin: pin, dataAt: dataAt, addControl: addControl, STREET_ZOOM: STREET_ZOOM, ZOOM_OFFSET: OFFSET,
     // How many maps the page has asked for: tests and tools wait for those to be idle,
     // and know that a page with none (the print form before its area is drawn) has none.
     requested: 0,

@@ -1,5 +1,5 @@
 /*
- * The landing page's overview map (layers/map.js, MapLibre GL JS): every registry layer
+ * The landing page's overview map (layers/map.js, Leaflet): every registry layer
  * the visitor may see, with toggles, the legend, popups, the address search, the scale
  * and "where am I" — all from the style document. The page says (data-config) which
  * layers the toggles list and which start hidden.

@@ -5,6 +5,6 @@
   var element = document.getElementById("detail-map");
   var place = [parseFloat(element.dataset.lon), parseFloat(element.dataset.lat)];
   H.baseMap(element, { center: place, zoom: 16, legend: false, search: false }).then(function (map) {
-    new maplibregl.Marker({ element: H.statusPin(element.dataset.status) }).setLngLat(place).addTo(map);
+    HromadaMap.domMarker(map, place, H.statusPin(element.dataset.status));
   });
 })();

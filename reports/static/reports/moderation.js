@@ -7,7 +7,7 @@
   var element = document.getElementById("mod-map");
   var place = [parseFloat(element.dataset.lon), parseFloat(element.dataset.lat)];
   H.baseMap(element, { center: place, zoom: 16, legend: false, search: false }).then(function (map) {
-    new maplibregl.Marker({ element: H.statusPin(element.dataset.status) }).setLngLat(place).addTo(map);
+    HromadaMap.domMarker(map, place, H.statusPin(element.dataset.status));
   });
 
   var form = document.getElementById("transition-form");

@@ -70,22 +70,13 @@
       .catch(function () { /* the server checks the place again on sending */ });
   }
 
-  // The pin: a marker drawn in the DOM and CSS (no image to load); drag it to correct.
+  // The pin: drawn in the DOM and CSS (no image to load); drag it to correct.
   function pin(map) {
     if (!marker) {
-      var icon = L.divIcon({ className: "report-choice", html: "<span></span>", iconSize: [30, 40], iconAnchor: [15, 40] });
       var centre = map.getCenter();
-      marker = L.marker(centre, { draggable: true, icon: icon, title: HromadaMap.text("marker"),
-        alt: HromadaMap.text("marker"), keyboard: true, autoPanOnFocus: false }).addTo(map);
-      marker.getElement().style.setProperty("--pin", HromadaMap.markerColour(map, "located"));
-      marker.on("dragend", function () {
-        var at = marker.getLatLng();
-        choose([at.lng, at.lat]);
-      });
+      marker = HromadaMap.pin(map, [centre.lng, centre.lat], "located", choose, "report-choice");
     }
-    return {
-      setLngLat: function (lngLat) { marker.setLatLng([lngLat[1], lngLat[0]]); return marker; },
-    };
+    return { setLngLat: function (lngLat) { marker.setLatLng([lngLat[1], lngLat[0]]); return marker; } };
   }
 
   // A tap places the pin and zooms to street level, where the next tap can be exact.
