@@ -177,7 +177,7 @@ STATICFILES_DIRS = [
     ("vendor/maplibre-gl", NODE_MODULES / "maplibre-gl" / "dist"),
     # Drawing and reshaping coverage areas on the planners' map (coverage/planning-draw.js).
     ("vendor/terra-draw", NODE_MODULES / "terra-draw" / "dist"),
-    ("vendor/terra-draw", NODE_MODULES / "terra-draw-maplibre-gl-adapter" / "dist"),
+    ("vendor/terra-draw", NODE_MODULES / "terra-draw-leaflet-adapter" / "dist"),
     # ./hromada copies ol.css next to ol.js so that one folder holds the admin map widget.
     ("vendor/ol", NODE_MODULES / "ol" / "dist"),
     # Workbox (the report form's offline service worker): workbox-sw loads its modules

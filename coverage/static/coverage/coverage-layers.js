@@ -1,4 +1,4 @@
-/* The public coverage map's "no signal here" complaint form (on the MapLibre map made by
+/* The public coverage map's "no signal here" complaint form (on the map made by
  * coverage-map.js, el.coverageMap), which files a report through the reports API. The
  * map's switched layers (the public shares by H3 hexagon, the planners' coverage
  * challenges) are coverage-map.js's: their switches are made with the map.

@@ -362,7 +362,7 @@
       HromadaMapControls.element("p", "hromada-popup", text), { maxWidth: "240px" });
   }
 
-  // Asked for at once, beside the style document and MapLibre's start, not after them.
+  // Asked for at once, beside the style document and the map client, not after them.
   var sharesPrefetch = el.dataset.public
     ? Promise.all([getJSON(el.dataset.villages), getJSON(el.dataset.shares)]) : null;
   if (sharesPrefetch) { sharesPrefetch.catch(function () {}); }

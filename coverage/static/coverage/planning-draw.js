@@ -49,7 +49,7 @@
     if (draw) { return draw; }
     var td = window.terraDraw;
     draw = new td.TerraDraw({
-      adapter: new window.terraDrawMaplibreGlAdapter.TerraDrawMapLibreGLAdapter({ map: map }),
+      adapter: new window.terraDrawLeafletAdapter.TerraDrawLeafletAdapter({ lib: L, map: map }),
       modes: [
         new td.TerraDrawPolygonMode({ snapping: { toLine: false, toCoordinate: false } }),
         new td.TerraDrawSelectMode({ flags: { polygon: { feature: { draggable: true,

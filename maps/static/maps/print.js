@@ -1,6 +1,6 @@
 /*
  * The print layout page (/maps/print/): shows the fields of the chosen sheet, lets the
- * planner draw the area to print as a rectangle on the map (HromadaMap, MapLibre), and
+ * planner draw the area to print as a rectangle on the map (HromadaMap, Leaflet), and
  * makes the council pack in the background, polling its progress (JSON) until the
  * download is offered. Without JavaScript the form still works: the area is typed.
  */
@@ -61,7 +61,7 @@
       button.setAttribute("aria-pressed", "false");
       button.textContent = label;
       map.getContainer().classList.remove("drawing");
-      map.dragPan.enable();
+      map.dragging.enable();
       start = null;
     }
     button.addEventListener("click", function () {
@@ -69,27 +69,31 @@
       button.setAttribute("aria-pressed", "true");
       button.textContent = button.dataset.drawing;
       map.getContainer().classList.add("drawing");
-      map.dragPan.disable();
+      map.dragging.disable();
     });
+    // Pointer events on the map's box: a mouse's and a finger's drag alike.
+    var container = map.getContainer();
+    function at(event) { return map.mouseEventToLatLng(event); }
     function down(event) {
-      if (button.getAttribute("aria-pressed") !== "true") { return; }
+      if (button.getAttribute("aria-pressed") !== "true" || event.target.closest(".leaflet-control")) { return; }
       event.preventDefault();
-      start = event.lngLat;
+      container.setPointerCapture(event.pointerId);
+      start = at(event);
     }
     function move(event) {
       if (!start) { return; }
-      showArea(map, boxOf(start, event.lngLat));
+      showArea(map, boxOf(start, at(event)));
     }
     function up(event) {
       if (!start) { return; }
-      var box = boxOf(start, event.lngLat);
+      var box = boxOf(start, at(event));
       bboxInput.value = box.join(",");
       showArea(map, box);
       stop();
     }
-    map.on("mousedown", down); map.on("touchstart", down);
-    map.on("mousemove", move); map.on("touchmove", move);
-    map.on("mouseup", up); map.on("touchend", up);
+    container.addEventListener("pointerdown", down);
+    container.addEventListener("pointermove", move);
+    container.addEventListener("pointerup", up);
   }
 
   function createMap() {

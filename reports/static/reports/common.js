@@ -1,4 +1,4 @@
-/* Shared map set-up for the report pages, on layers/map.js (MapLibre GL JS, local assets,
+/* Shared map set-up for the report pages, on layers/map.js (Leaflet, local assets,
  * no CDN). The view, the colours and the API URLs come from the maps' style document. */
 (function () {
   "use strict";

@@ -1,6 +1,6 @@
 /* /map/: every public report, clustered, coloured by status, with filters.
- * The reports are grouped by supercluster (the clustering MapLibre and FixMyStreet's
- * maps use, at the same radius): a cluster is a circle with its count, a click zooms to
+ * The reports are grouped by supercluster (the clustering MapLibre did for this page
+ * before, at the same radius): a cluster is a circle with its count, a click zooms to
  * where it splits; a single report is a circle in its status colour (the reports layer's
  * paint from the style document) whose click opens its popup. Colours all come from the
  * style document. */
@@ -257,7 +257,7 @@
 
   // The first view is the whole territory, inside which every report lies: its reports
   // are asked for (by the territory's bounds) as soon as the style document is in, while
-  // MapLibre and the tiles are still on their way, and drawn with the map's first tiles
+  // the map client and the tiles are still on their way, and drawn with the map's first tiles
   // (not after them, a chain of round trips on a slow line).
   var first = HromadaStyles.load().then(function (doc) {
     return fetchReports(doc, doc.metadata["hromada:bounds"].join(","));
