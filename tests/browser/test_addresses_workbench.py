@@ -8,7 +8,7 @@ from django.test import Client
 
 from addresses.models import EDITORS_GROUP, Address, Street
 from tests.addresses.conftest import make_address
-from tests.browser.maplibre import click_at, wait_idle
+from tests.browser.mapclient import click_at, wait_idle
 from tests.helpers.axe import describe, serious_violations
 from tests.helpers.users import make_user
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.gis.geos import Point
 
 from layers.models import Facility, Settlement, Territory
-from tests.browser.maplibre import WAIT_MS, click_at, jump, labels, popup_text, rendered, wait_idle
+from tests.browser.mapclient import WAIT_MS, click_at, jump, labels, popup_text, rendered, wait_idle
 from tests.conftest import PageLog, logged_page, square
 from tests.helpers.live import committed_site
 

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from addresses.models import Address, Street
-from tests.browser.maplibre import click_at, jump, rendered, wait_idle
+from tests.browser.mapclient import click_at, jump, rendered, wait_idle
 from tests.browser.test_landing import Landing, make_villages, open_landing
 from tests.conftest import make_territory
 from tests.helpers.db import copy_rows

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from bench.pages import new_context, wait_until_drawn
-from tests.browser.maplibre import WAIT_MS
+from tests.browser.mapclient import WAIT_MS
 
 pytestmark = [
     pytest.mark.browser,

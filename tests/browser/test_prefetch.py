@@ -12,7 +12,7 @@ import pytest
 from django.core.signals import request_started
 
 from bench.pages import new_context
-from tests.browser.maplibre import wait_idle
+from tests.browser.mapclient import wait_idle
 
 pytestmark = [
     pytest.mark.browser,

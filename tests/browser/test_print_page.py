@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bench.pages import new_context
-from tests.browser.maplibre import WAIT_MS, wait_idle
+from tests.browser.mapclient import WAIT_MS, wait_idle
 from tests.conftest import PageLog, logged_page
 from tests.maps.test_pack_jobs import run_one_queued_task
 

@@ -14,7 +14,7 @@ from coverage.models import CoverageChallenge
 from coverage.services import coverage_compute
 from reports.models import Report
 from reports.services import report_create
-from tests.browser.maplibre import (
+from tests.browser.mapclient import (
     hold_requests,
     labels,
     record_tile_reloads,

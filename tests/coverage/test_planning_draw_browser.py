@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from bench.pages import new_context
-from tests.browser.maplibre import click_at, jump, wait_idle
+from tests.browser.mapclient import click_at, jump, wait_idle
 from tests.helpers.live import demo_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]

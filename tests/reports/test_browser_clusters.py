@@ -3,7 +3,7 @@ the default view, a click zooms in to where the cluster splits."""
 
 import pytest
 
-from tests.browser.maplibre import (
+from tests.browser.mapclient import (
     click_at,
     hold_requests,
     record_tile_reloads,

@@ -601,10 +601,78 @@
     return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
   }
 
+  // ------------------------------------------------- what is drawn (tests and tools)
+
+  /** The view's box in the world pixels of zoom `z` (protomaps-leaflet's tile space). */
+  function viewPixels(map, z) {
+    var bounds = map.getPixelBounds(), scale = Math.pow(2, z - map.getZoom());
+    return { minX: bounds.min.x * scale, minY: bounds.min.y * scale, maxX: bounds.max.x * scale, maxY: bounds.max.y * scale };
+  }
+
+  /**
+   * The features of `source` drawn in view, as {layer (style layer or part id),
+   * properties}: page data (see draw) in view, or the features of a vector source's
+   * tiles held for the view's zoom that a shown style layer draws (its visibility, zoom
+   * range and filter), labels left out. One per feature and style layer.
+   */
+  function rendered(map, source) {
+    var drawn = map.hromada.drawn[source];
+    if (drawn) {
+      if (!map.hasLayer(drawn.group)) { return []; }
+      var out = [], view = map.getBounds();
+      Object.keys(drawn.parts).forEach(function (partId) {
+        drawn.parts[partId].eachLayer(function (layer) {
+          var within = layer.getLatLng ? view.contains(layer.getLatLng()) : view.intersects(layer.getBounds());
+          if (within) { out.push({ layer: partId, properties: layer.feature.properties || {} }); }
+        });
+      });
+      return out;
+    }
+    var vector = map.hromada.vector;
+    var tileView = vector && vector.views.get(source);
+    if (!tileView) { return []; }
+    var z = Math.min(Math.round(map.getZoom()) - tileView.levelDiff, tileView.maxDataLevel);
+    var docZoom = map.getZoom() - OFFSET;
+    var box = viewPixels(map, z + tileView.levelDiff);
+    var size = tileView.tileCache.tileSize;
+    var found = [];
+    tileView.tileCache.cache.forEach(function (entry, key) {
+      var xyz = key.split(":").map(Number);
+      if (xyz[2] !== z) { return; }
+      var ox = xyz[0] * size, oy = xyz[1] * size;
+      map.hromada.style.layers.forEach(function (layer) {
+        if (layer.source !== source || layer.type === "symbol" || (layer.layout || {}).visibility === "none") { return; }
+        if ((layer.minzoom && docZoom < layer.minzoom) || (layer.maxzoom && docZoom >= layer.maxzoom)) { return; }
+        (entry.data.get(layer["source-layer"] || source) || []).forEach(function (feature) {
+          var b = feature.bbox;
+          if (b.maxX + ox < box.minX || b.minX + ox > box.maxX || b.maxY + oy < box.minY || b.minY + oy > box.maxY) { return; }
+          if (layer.filter && !HromadaPaint.evaluate(layer.filter, feature.props, docZoom)) { return; }
+          found.push({ layer: layer.id, properties: feature.props });
+        });
+      });
+    });
+    return found;
+  }
+
+  /** The labels shown in view ({layer, source, properties, text}), after
+   * protomaps-leaflet's collision handling: those in its label index for the view. */
+  function placedLabels(map) {
+    var layer = map.hromada.labels;
+    var z = Math.round(map.getZoom());
+    var index = layer && layer.labelers.getIndex(z);
+    if (!index) { return []; }
+    var box = viewPixels(map, z), seen = new Set(), out = [];
+    index.tree.search(box).forEach(function (entry) {
+      var named = entry.indexedLabel.draw.hromada;
+      if (named && !seen.has(entry.indexedLabel)) { seen.add(entry.indexedLabel); out.push(named); }
+    });
+    return out;
+  }
+
   window.HromadaMap = {
     create: create, fit: fit, territoryBounds: territoryBounds, paints: paints, draw: draw,
     markerColour: markerColour, show: show, text: text, isPhone: isPhone, view: view, jumpTo: jumpTo,
-    bbox: bbox, whenIdle: whenIdle, domMarker: domMarker, pin: pin, dataAt: dataAt, addControl: addControl, STREET_ZOOM: STREET_ZOOM, ZOOM_OFFSET: OFFSET,
+    bbox: bbox, whenIdle: whenIdle, domMarker: domMarker, pin: pin, dataAt: dataAt, addControl: addControl, rendered: rendered, placedLabels: placedLabels, STREET_ZOOM: STREET_ZOOM, ZOOM_OFFSET: OFFSET,
     // How many maps the page has asked for: tests and tools wait for those to be idle,
     // and know that a page with none (the print form before its area is drawn) has none.
     requested: 0,

@@ -245,10 +245,25 @@
     if (layout["symbol-placement"] === "line") {
       var options = textOptions(layer);
       options.position = 2;  // centred on the line
-      return new P.LineLabelSymbolizer(options);
+      return new Named(new P.LineLabelSymbolizer(options), layer);
     }
-    return new PointLabel(P, layer);
+    return new Named(new PointLabel(P, layer), layer);
   }
+
+  /** A label symbolizer whose placed labels say what they name ({layer, source,
+   * properties} on their draw function): the map's list of the labels shown (HromadaMap
+   * .placedLabels, for tests and tools) reads it from protomaps-leaflet's label index. */
+  function Named(symbolizer, layer) {
+    this.symbolizer = symbolizer;
+    this.layer = layer;
+  }
+
+  Named.prototype.place = function (layout, geom, feature) {
+    var placed = this.symbolizer.place(layout, geom, feature);
+    var named = { layer: this.layer.id, source: this.layer.source, properties: feature.props, text: feature.props[TEXT] };
+    (placed || []).forEach(function (label) { label.draw.hromada = named; });
+    return placed;
+  };
 
   /**
    * The protomaps-leaflet rules of the page's vector layers, in the document's order:
