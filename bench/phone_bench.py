@@ -17,20 +17,21 @@ with one PNG of about a rural OSM tile's size (`--tile-rows`: rows of noise, 128
 12 kB; 256 give 24 kB, a busy town tile); the proxy's disk cache starts empty, so the
 cold load fetches through it. `own` is the community's own data drawn as the basemap.
 
-"Usable map" (the issue's "basemap and report layer drawn"): the first `idle` event of
-each of the page's MapLibre maps at which the page's own data source is on the map
-(PAGE_DATA: the reports on /map/, the village shares on /coverage/; pages without one
-need only the basemap and the registry layers); `idle` means every tile of every source
-at the current view has arrived and been drawn. The time is the latest such `idle` over
+"Usable map" (the issue's "basemap and report layer drawn"): the first moment each of the
+page's maps is idle with the page's own data source on it (PAGE_DATA: the reports on
+/map/, the village shares on /coverage/; pages without one need only the basemap and the
+registry layers); idle (layers/map.js fires `idle`) means every tile of every layer at
+the current view has arrived and been drawn on its canvas; data drawn after that is
+seen within 20 ms (polled). The time is the latest such `idle` over
 the page's maps (performance.now(), from navigation start). Beside it, "settled": the
 last `idle` of any map once the network has been quiet for QUIET_S (the measure of the
 earlier runs, which also waits for late work no visitor waits for).
 
 `--floor` adds a baseline measured in the same run: a bare page (served from memory to
-the browser at our server's origin) with nothing but MapLibre, its stylesheet, and our
+the browser at our server's origin) with nothing but Leaflet, its stylesheet, and our
 basemap's raster tiles in a map as large as /map/'s and on its view (the same tiles),
 loaded the same way (its warm reload is not comparable: the page itself is not cached).
-No page of ours that draws with MapLibre can be usable sooner than that (the floor is
+No page of ours can be usable sooner than that (the floor is
 about 0.2 s optimistic: its own page comes from memory, not through the throttled line).
 
 `--timeline` prints where the time went on each page's cold load (bench/phone_timeline.py):
@@ -120,9 +121,10 @@ def throttled(context, page):
     """Open a DevTools session on `page` with the rural network and CPU; return its log.
 
     The page's session sees and throttles the page's own requests only: a dedicated
-    worker's (MapLibre's vector tiles) are a target of their own. Those are added to the
-    log from Playwright's events (bytes and count; see NetworkLog.add_unseen), and are
-    not slowed by the emulated network: the time of the vector tiles is optimistic."""
+    worker's are a target of their own (MapLibre fetched its vector tiles there, unslowed:
+    the earlier runs' times were optimistic; the Leaflet client fetches on the page).
+    Those are added to the log from Playwright's events (bytes and count; see
+    NetworkLog.add_unseen)."""
     cdp = context.new_cdp_session(page)
     log = NetworkLog()
     log.attach(cdp)
@@ -197,7 +199,7 @@ basemap.once("load", () => {
 
 
 def floor_html(browser, base: str) -> str:
-    """The floor page (see the module doc): MapLibre's own files as /map/ links them, the
+    """The floor page (see the module doc): Leaflet's own files as /map/ links them, the
     basemap tile URL from the style document, and a map of the size and view /map/'s map
     has on the phone (read from /map/ once it is idle)."""
     import re
@@ -379,7 +381,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--basemap", choices=["osm", "own"], default="osm")
     parser.add_argument("--tile-rows", type=int, default=128, help="noisy rows of the fake tile")
     parser.add_argument("--timeline", action="store_true", help="where each load's time went")
-    parser.add_argument("--floor", action="store_true", help="MapLibre alone, same run")
+    parser.add_argument("--floor", action="store_true", help="Leaflet and the basemap alone, same run")
     parser.add_argument("--keep-db", action="store_true", help="keep <db>_phone afterwards")
     args = parser.parse_args(argv)
     names = args.pages.split(",") if args.pages else list(PUBLIC_MAP_PAGES)

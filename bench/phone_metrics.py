@@ -78,9 +78,9 @@ class NetworkLog:
         self.transferred[event["requestId"]] = int(event.get("encodedDataLength", 0))
 
     def add_unseen(self, url: str, size: int) -> None:
-        """A request the page's DevTools session never saw: a dedicated worker's (MapLibre
-        fetches vector tiles in its worker; the DevTools Network domain of a page reports
-        only the page's own), as Playwright reports it. Counted in bytes and requests;
+        """A request the page's DevTools session never saw: a dedicated worker's (the
+        DevTools Network domain of a page reports only the page's own), as Playwright
+        reports it. Counted in bytes and requests;
         without the protocol's timestamps, it is left out of the busy time."""
         request_id = f"unseen-{len(self.urls)}"
         self.urls[request_id] = url
@@ -206,5 +206,5 @@ def floor_line(floor: PageResult, pages: list[PageResult]) -> str:
     above = ", ".join(f"{page.name} {page.usable_s - floor.usable_s:+.2f} s" for page in pages)
     return (
         f"{'floor':<11} {floor.usable_s:>7.2f} s  {floor.cold_bytes / 1000:>8.1f}   "
-        f"{floor.cold_requests:>4}  MapLibre and the basemap alone, cold; above it: {above}"
+        f"{floor.cold_requests:>4}  Leaflet and the basemap alone, cold; above it: {above}"
     )

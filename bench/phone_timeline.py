@@ -3,10 +3,11 @@
 An init script (TIMELINE_JS) records, in the page's own clock (milliseconds from
 navigation start, the clock of the Resource Timing entries):
 
-* every MapLibre map as the page makes it (a setter on `window.hromadaMaps`, which
-  layers/map.js assigns right after `new maplibregl.Map`), then per map its style
-  loaded, `load`, every `idle`, and per source the first tile (or GeoJSON) asked for and
-  the first drawn;
+* every map as the page makes it (a setter on `window.hromadaMaps`, which layers/map.js
+  assigns right after `L.map`), then per map its view set (Leaflet's `load`), every
+  `idle`, and per tile layer (the basemap, the vector shapes, the vector labels: its
+  class name) its first tiles asked for and all of them drawn; a MapLibre map (the
+  floor of earlier runs) per source, as before;
 * the long animation frames (`long-animation-frame`, 50 ms and more) with the scripts
   that ran in them (URL, how invoked, start, duration): script evaluation and long tasks.
 
@@ -32,6 +33,13 @@ TIMELINE_JS = """
     map.once('styledata', () => { rec.style = t(); });
     map.once('load', () => { rec.load = t(); });
     map.on('idle', () => { rec.idles.push(t()); });
+    map.on('layeradd', (e) => {  // Leaflet: a tile layer's first round of tiles
+      const id = e.layer.options && e.layer.options.className;
+      if (!id || !e.layer.isLoading) return;
+      const s = source(id);
+      e.layer.once('loading', () => { if (s.asked === null) s.asked = t(); });
+      e.layer.once('load', () => { if (s.drawn === null) s.drawn = t(); });
+    });
     map.on('dataloading', (e) => {
       if (e.dataType !== 'source' || !e.sourceId) return;
       const s = source(e.sourceId);
@@ -146,7 +154,7 @@ def timeline(data: dict) -> list[tuple[int, str]]:
         events.append((last["end"], f"{group}: last arrived"))
     for number, rec in enumerate(data.get("maps") or [], start=1):
         tag = f"map {number}" if len(data["maps"]) > 1 else "map"
-        events.append((rec["made"], f"{tag}: constructed (new maplibregl.Map returned)"))
+        events.append((rec["made"], f"{tag}: constructed (the map object returned)"))
         for key, text in (("style", "style loaded"), ("load", "'load'")):
             if rec.get(key) is not None:
                 events.append((rec[key], f"{tag}: {text}"))

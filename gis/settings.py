@@ -363,8 +363,9 @@ CSP_PRODUCTION = {
     "img-src": ["'self'", "data:", "blob:"],
     "font-src": ["'self'", "data:"],
     "connect-src": ["'self'"],
-    # MapLibre's workers (layers/map.js) start from a blob: URL made by its own bundle.
-    "worker-src": ["'self'", "blob:"],
+    # The report form's service worker (Workbox) is our own script; the map client
+    # (Leaflet, protomaps-leaflet) starts no worker.
+    "worker-src": ["'self'"],
     "object-src": ["'none'"],
     "base-uri": ["'self'"],
     "form-action": ["'self'"],

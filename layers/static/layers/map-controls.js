@@ -316,16 +316,20 @@
 
   /**
    * Open a popup of `content` (a DOM node) at `lngLat` ([lon, lat]) on `map`, kept whole
-   * in the map: no wider than the map allows (`options.maxWidth`, CSS px, at most) and
-   * the map panned, without animation, just enough to show it (Leaflet's autoPan). Its
+   * in the map and clear of its controls: no wider than the map allows (`options.maxWidth`,
+   * CSS px, at most) and the map panned just enough to show it (Leaflet's autoPan). Its
    * first link or button gets the focus once it is in place.
    */
   function openPopup(map, lngLat, content, options) {
     options = options || {};
     var box = map.getContainer();
     var room = box.clientWidth - 2 * POPUP_MARGIN_PX - 40;
+    // Panned clear of the controls too: Leaflet draws its popups under them.
+    var clear = HromadaMap.clearPadding(map);
     var popup = L.popup({ maxWidth: Math.min(parseInt(options.maxWidth || "300", 10), room),
-      minWidth: Math.min(160, room), autoPan: true, autoPanPadding: [POPUP_MARGIN_PX, POPUP_MARGIN_PX],
+      minWidth: Math.min(160, room), autoPan: true,
+      autoPanPaddingTopLeft: [Math.max(POPUP_MARGIN_PX, clear.left), Math.max(POPUP_MARGIN_PX, clear.top)],
+      autoPanPaddingBottomRight: [Math.max(POPUP_MARGIN_PX, clear.right), Math.max(POPUP_MARGIN_PX, clear.bottom)],
       offset: [0, -(options.offset || 0)], keepInView: false, closeButton: true })
       .setLatLng([lngLat[1], lngLat[0]]).setContent(content).openOn(map);
     var first = popup.getElement().querySelector("a[href], button:not(.leaflet-popup-close-button)") ||

@@ -654,23 +654,32 @@
     return found;
   }
 
-  /** The labels shown in view ({layer, source, properties, text}), after
-   * protomaps-leaflet's collision handling: those in its label index for the view. */
+  /** The labels shown in view ({layer, source, properties, text, boxes}), after
+   * protomaps-leaflet's collision handling: those in its label index for the view;
+   * `boxes` are their collision boxes in the map container's CSS pixels. */
   function placedLabels(map) {
     var layer = map.hromada.labels;
     var z = Math.round(map.getZoom());
     var index = layer && layer.labelers.getIndex(z);
     if (!index) { return []; }
     var box = viewPixels(map, z), seen = new Set(), out = [];
+    var scale = Math.pow(2, map.getZoom() - z), origin = map.getPixelBounds().min;
+    function local(b) {
+      return { left: b.minX * scale - origin.x, top: b.minY * scale - origin.y,
+        right: b.maxX * scale - origin.x, bottom: b.maxY * scale - origin.y };
+    }
     index.tree.search(box).forEach(function (entry) {
-      var named = entry.indexedLabel.draw.hromada;
-      if (named && !seen.has(entry.indexedLabel)) { seen.add(entry.indexedLabel); out.push(named); }
+      var label = entry.indexedLabel, named = label.draw.hromada;
+      if (named && !seen.has(label)) {
+        seen.add(label);
+        out.push(Object.assign({ boxes: label.bboxes.map(local) }, named));
+      }
     });
     return out;
   }
 
   window.HromadaMap = {
-    create: create, fit: fit, territoryBounds: territoryBounds, paints: paints, draw: draw,
+    create: create, fit: fit, clearPadding: clearPadding, territoryBounds: territoryBounds, paints: paints, draw: draw,
     markerColour: markerColour, show: show, text: text, isPhone: isPhone, view: view, jumpTo: jumpTo,
     bbox: bbox, whenIdle: whenIdle, domMarker: domMarker, pin: pin, dataAt: dataAt, addControl: addControl, rendered: rendered, placedLabels: placedLabels, STREET_ZOOM: STREET_ZOOM, ZOOM_OFFSET: OFFSET,
     // How many maps the page has asked for: tests and tools wait for those to be idle,
