@@ -347,7 +347,8 @@
       vector[id] = { url: vectorSource(spec, options.quietError), maxDataZoom: spec.maxzoom === undefined ? 14 : spec.maxzoom };
       if (spec.bounds) { bounds = bounds ? bounds.extend(latLngBounds(spec.bounds)) : latLngBounds(spec.bounds); }
     });
-    var rules = map.hromada.rules = HromadaPaint.vectorRules(P, style);
+    map.hromada.scale = { text: textScale(map) };
+    var rules = map.hromada.rules = HromadaPaint.vectorRules(P, style, map.hromada.scale);
     var common = { sources: vector, tileDelay: 0, attribution: "", maxZoom: MAX_ZOOM + OFFSET, bounds: bounds || undefined };
     if (Object.keys(vector).length && rules.paintRules.length) {
       map.hromada.vector = P.leafletLayer(Object.assign({ paintRules: rules.paintRules, labelRules: [],
@@ -362,6 +363,23 @@
     }
     layers.forEach(function (layer) { layer.addTo(map); watch(map, layer); });
     map.hromada.tileLayers = layers;
+    if (map.hromada.labels) { map.on("zoomend", function () { rescaleLabels(map); }); }
+  }
+
+  /** 1 / the scale Leaflet shows the tiles at, at the map's (fractional) zoom. */
+  function textScale(map) {
+    var zoom = map.getZoom();
+    return Math.pow(2, Math.round(zoom) - zoom);
+  }
+
+  // After a zoom to a fractional level, the labels are drawn again at their own size
+  // (the tiles of the new zoom are drawn with it already; those kept were not).
+  function rescaleLabels(map) {
+    var scale = textScale(map);
+    if (Math.abs(scale - map.hromada.scale.text) < 0.01) { return; }
+    map.hromada.scale.text = scale;
+    map.hromada.labels.clearLayout();
+    map.hromada.labels.rerenderTiles();
   }
 
   // "idle" on the map whenever no tile of any layer is on its way (and the page has

@@ -144,14 +144,23 @@
 
   var FONT_FAMILY = "'Noto Sans', 'DejaVu Sans', Arial, sans-serif";
 
-  function textOptions(layer) {
-    var layout = layer.layout || {}, paint = layer.paint || {};
-    var size = attr(layout["text-size"] || 12);
+  /** A label's text size (CSS px) for `feature` at Leaflet zoom `z`, as drawn on a tile:
+   * `scale.text` undoes Leaflet's scaling of the tiles at a fractional zoom (a tile of
+   * zoom 11 shown at 10.5 is drawn at 0.71 of its size), so that the text reads at the
+   * document's size once the map stops (layers/map.js draws the labels again then). */
+  function textSize(layer, scale) {
+    var size = attr((layer.layout || {})["text-size"] || 12);
+    return function (z, feature) {
+      return (typeof size === "function" ? size(z, feature) : size) * scale.text;
+    };
+  }
+
+  function textOptions(layer, scale) {
+    var paint = layer.paint || {}, layout = layer.layout || {};
+    var size = textSize(layer, scale);
     return {
       labelProps: function (z, feature) { return [textOf(layer, z, feature)]; },
-      font: function (z, feature) {
-        return (typeof size === "function" ? size(z, feature) : size) + "px " + FONT_FAMILY;
-      },
+      font: function (z, feature) { return size(z, feature).toFixed(1) + "px " + FONT_FAMILY; },
       fill: attr(paint["text-color"] || "#000"),
       stroke: attr(paint["text-halo-color"] || "#fff"),
       width: attr(paint["text-halo-width"] || 0),
@@ -174,15 +183,15 @@
    * an area's label stands at the middle of its largest ring's box in the tile (MapLibre
    * takes the pole of inaccessibility), once per name near by (deduplicated).
    */
-  function PointLabel(P, layer) {
+  function PointLabel(P, layer, scale) {
     var layout = layer.layout || {};
-    var options = textOptions(layer);
+    var options = textOptions(layer, scale);
     var text = new P.TextSymbolizer(options);
     var anchors = layout["text-variable-anchor"] || [layout["text-anchor"] || "center"];
     var offset = layout["text-radial-offset"] || 0;
     this.text = text;
     this.offset = offset;
-    this.size = attr(layout["text-size"] || 12);
+    this.size = textSize(layer, scale);
     this.anchors = anchors;
     this.padding = layout["text-padding"] === undefined ? 2 : layout["text-padding"];
   }
@@ -190,7 +199,7 @@
   PointLabel.prototype.place = function (layout, geom, feature) {
     var point = feature.geomType === 3 ? areaPoint(geom) : geom[0][0];
     if (!point) { return undefined; }
-    var size = typeof this.size === "function" ? this.size(layout.zoom, feature) : this.size;
+    var size = this.size(layout.zoom, feature);
     var em = size * evaluate(this.offset, feature.props || {}, layout.zoom - ZOOM_OFFSET);
     for (var i = 0; i < this.anchors.length; i++) {
       var placed = this.placeAt(layout, point, feature, this.anchors[i], em);
@@ -240,14 +249,14 @@
     return best;
   }
 
-  function labelSymbolizer(P, layer) {
+  function labelSymbolizer(P, layer, scale) {
     var layout = layer.layout || {};
     if (layout["symbol-placement"] === "line") {
-      var options = textOptions(layer);
+      var options = textOptions(layer, scale);
       options.position = 2;  // centred on the line
       return new Named(new P.LineLabelSymbolizer(options), layer);
     }
-    return new Named(new PointLabel(P, layer), layer);
+    return new Named(new PointLabel(P, layer, scale), layer);
   }
 
   /** A label symbolizer whose placed labels say what they name ({layer, source,
@@ -268,9 +277,10 @@
   /**
    * The protomaps-leaflet rules of the page's vector layers, in the document's order:
    * {paintRules, labelRules, byLayer: {styleLayerId: rule}}. Labels are placed in the
-   * order of their `symbol-sort-key` (the villages' names first).
+   * order of their `symbol-sort-key` (the villages' names first); their text sizes are
+   * multiplied by `scale.text`, which the map keeps up to date (see textSize).
    */
-  function vectorRules(P, style) {
+  function vectorRules(P, style, scale) {
     var paintRules = [], labelRules = [], byLayer = {};
     style.layers.forEach(function (layer) {
       var source = style.sources[layer.source];
@@ -278,7 +288,7 @@
       var rule = Object.assign({ dataSource: layer.source, dataLayer: layer["source-layer"] || layer.source,
         filter: filterOf(layer) }, shownAt(layer));
       if (layer.type === "symbol") {
-        rule.symbolizer = labelSymbolizer(P, layer);
+        rule.symbolizer = labelSymbolizer(P, layer, scale);
         rule.sortKey = (layer.layout || {})["symbol-sort-key"] || 0;
         labelRules.push(rule);
       } else {
