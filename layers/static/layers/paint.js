@@ -29,8 +29,9 @@
   function same(a, b) { return a === b || (a !== a && b !== b); }
 
   /** The document's expression `expr` for a feature's `props` at document zoom `zoom`:
-   * the operators layers/tiles/style.py writes (get, has, to-string, typeof, match,
-   * case, step, interpolate linear, comparisons, all/any/!, literal, coalesce, concat).
+   * the operators layers/tiles/style.py and layers/basemap/style.py write (get, has,
+   * to-string, typeof, match, case, step, interpolate linear or exponential, in,
+   * comparisons, all/any/!, literal, coalesce, concat).
    * An operator outside those is an error (tests/layers check the document uses none). */
   function evaluate(expr, props, zoom) {
     if (!Array.isArray(expr)) { return expr; }
@@ -56,6 +57,11 @@
       case "coalesce":
         for (var c = 1; c < expr.length; c++) { var v = arg(c); if (v !== null && v !== undefined) { return v; } }
         return null;
+      case "in": {
+        var haystack = arg(2);
+        return Array.isArray(haystack) ? haystack.some(function (item) { return same(item, arg(1)); })
+          : typeof haystack === "string" && haystack.indexOf(toText(arg(1))) >= 0;
+      }
       case "concat": return expr.slice(1).map(function (_, i) { return toText(arg(i + 1)); }).join("");
       case "match": return match(expr, arg(1), props, zoom);
       case "case":
@@ -130,9 +136,13 @@
         stroke: attr(paint["fill-outline-color"]), width: paint["fill-outline-color"] ? 1 : 0 });
     }
     if (layer.type === "line") {
-      return new P.LineSymbolizer({ color: attr(paint["line-color"]), width: attr(paint["line-width"] || 1),
+      var width = paint["line-width"] || 1;
+      // MapLibre's dashes are in line widths, the canvas's in pixels.
+      var dash = paint["line-dasharray"] && typeof width === "number"
+        ? paint["line-dasharray"].map(function (part) { return part * width; }) : paint["line-dasharray"];
+      return new P.LineSymbolizer({ color: attr(paint["line-color"]), width: attr(width),
         opacity: attr(paint["line-opacity"] === undefined ? 1 : paint["line-opacity"]),
-        dash: paint["line-dasharray"], lineCap: "round", lineJoin: "round" });
+        dash: dash, dashColor: attr(paint["line-color"]), dashWidth: attr(width), lineCap: "round", lineJoin: "round" });
     }
     if (layer.type === "circle") {
       return new P.CircleSymbolizer({ radius: attr(paint["circle-radius"] || 5), fill: attr(paint["circle-color"]),
