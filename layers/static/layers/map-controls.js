@@ -316,26 +316,64 @@
 
   /**
    * Open a popup of `content` (a DOM node) at `lngLat` ([lon, lat]) on `map`, kept whole
-   * in the map and clear of its controls: no wider than the map allows (`options.maxWidth`,
-   * CSS px, at most) and the map panned just enough to show it (Leaflet's autoPan). Its
-   * first link or button gets the focus once it is in place.
+   * in the part of the map on the screen and clear of its controls where it fits between
+   * them: no wider than the map allows (`options.maxWidth`, CSS px, at most) and the map
+   * panned at once just enough to show it. Leaflet draws popups under the controls, so
+   * on a phone (where no popup fits between them) the top corners' controls are hidden
+   * while it is open. Its first link or button gets the focus once it is in place.
    */
   function openPopup(map, lngLat, content, options) {
     options = options || {};
     var box = map.getContainer();
     var room = box.clientWidth - 2 * POPUP_MARGIN_PX - 40;
-    // Panned clear of the controls too: Leaflet draws its popups under them.
-    var clear = HromadaMap.clearPadding(map);
     var popup = L.popup({ maxWidth: Math.min(parseInt(options.maxWidth || "300", 10), room),
-      minWidth: Math.min(160, room), autoPan: true,
-      autoPanPaddingTopLeft: [Math.max(POPUP_MARGIN_PX, clear.left), Math.max(POPUP_MARGIN_PX, clear.top)],
-      autoPanPaddingBottomRight: [Math.max(POPUP_MARGIN_PX, clear.right), Math.max(POPUP_MARGIN_PX, clear.bottom)],
-      offset: [0, -(options.offset || 0)], keepInView: false, closeButton: true })
-      .setLatLng([lngLat[1], lngLat[0]]).setContent(content).openOn(map);
+      minWidth: Math.min(160, room), autoPan: false,
+      offset: [0, -(options.offset || 0)], keepInView: false, closeButton: true });
+    if (HromadaMap.isPhone(box)) {
+      popup.on("add", function () { box.classList.add("hromada-popup-open"); });
+      popup.on("remove", function () { box.classList.remove("hromada-popup-open"); });
+    }
+    popup.setLatLng([lngLat[1], lngLat[0]]).setContent(content).openOn(map);
+    keepInside(map, popup);
     var first = popup.getElement().querySelector("a[href], button:not(.leaflet-popup-close-button)") ||
       popup.getElement().querySelector(".leaflet-popup-close-button");
     if (first) { first.focus({ preventScroll: true }); }
     return popup;
+  }
+
+  // The map's rectangle cut to the window (a phone's map often runs below the fold), or
+  // the whole map when less than `height` px of it is on the screen.
+  function visiblePart(map, height) {
+    var rect = map.getContainer().getBoundingClientRect();
+    var view = document.documentElement;
+    var part = { left: Math.max(rect.left, 0), right: Math.min(rect.right, view.clientWidth),
+      top: Math.max(rect.top, 0), bottom: Math.min(rect.bottom, view.clientHeight) };
+    return part.bottom - part.top >= height ? part : rect;
+  }
+
+  // The map panned at once by what the popup overflows the map's visible part, clear of
+  // the controls' bands on each axis where the popup fits between them; a popup taller
+  // than that keeps its top in view.
+  function keepInside(map, popup) {
+    var rect = popup.getElement().getBoundingClientRect();
+    var outer = visiblePart(map, rect.height + 2 * POPUP_MARGIN_PX);
+    var box = map.getContainer().getBoundingClientRect(), clear = HromadaMap.clearPadding(map);
+    function span(low, high, padLow, padHigh, size) {
+      var a = Math.max(low, padLow), b = Math.min(high, padHigh);
+      return b - a >= size + 2 * POPUP_MARGIN_PX ? [a, b] : [low, high];
+    }
+    var x = span(outer.left, outer.right, box.left + clear.left, box.right - clear.right, rect.width);
+    var y = span(outer.top, outer.bottom, box.top + clear.top, box.bottom - clear.bottom, rect.height);
+    function shift(low, high, min, max) {
+      if (low < min + POPUP_MARGIN_PX) { return low - min - POPUP_MARGIN_PX; }
+      if (high > max - POPUP_MARGIN_PX) {
+        return Math.min(high - max + POPUP_MARGIN_PX, low - min - POPUP_MARGIN_PX);
+      }
+      return 0;
+    }
+    var dx = shift(rect.left, rect.right, x[0], x[1]);
+    var dy = shift(rect.top, rect.bottom, y[0], y[1]);
+    if (dx || dy) { map.panBy([dx, dy], { animate: false }); }
   }
 
   /**

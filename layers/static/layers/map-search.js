@@ -91,7 +91,12 @@
       var item = element("li");
       var choice = element("button", "hromada-search-result", feature.properties.label);
       choice.type = "button";
-      choice.addEventListener("click", function () { control.choose(feature); });
+      choice.addEventListener("click", function (event) {
+        // Not the map's click too: the button is gone from the control by the time
+        // Leaflet asks whether a click was on a control (the report form's pin went there).
+        L.DomEvent.stopPropagation(event);
+        control.choose(feature);
+      });
       item.appendChild(choice);
       control.results.appendChild(item);
     });

@@ -199,7 +199,7 @@
     var controls = map.getContainer().querySelectorAll(".leaflet-control-container .leaflet-control");
     Array.prototype.forEach.call(controls, function (node) {
       var rect = node.getBoundingClientRect();
-      if (!rect.width || !rect.height) { return; }
+      if (!rect.width || !rect.height || getComputedStyle(node).visibility === "hidden") { return; }
       var corner = node.parentNode.className.match(/leaflet-(top|bottom) leaflet-(left|right)/);
       if (!corner) { return; }
       var vertical = corner[1] === "top" ? rect.bottom - box.top : box.bottom - rect.top;
@@ -602,6 +602,25 @@
     return marker;
   }
 
+  /**
+   * Draw the vector tiles from no deeper than the document's zoom `zoom` (null: the
+   * sources' own deepest), deeper views enlarging those: without signal the report form
+   * keeps its tiles to a zoom (reports/offline.js), and a deeper tile it cannot fetch
+   * would leave the map blank at street level.
+   */
+  function limitDataZoom(map, zoom) {
+    [map.hromada.vector, map.hromada.labels].forEach(function (layer) {
+      if (!layer) { return; }
+      layer.views.forEach(function (view, id) {
+        var spec = map.hromada.style.sources[id] || {};
+        var deepest = spec.maxzoom === undefined ? 14 : spec.maxzoom;
+        view.maxDataLevel = zoom === null ? deepest : Math.min(deepest, zoom);
+      });
+      layer.clearLayout();
+      layer.rerenderTiles();
+    });
+  }
+
   /** The map's view in the document's terms: {center: [lon, lat], zoom}. */
   function view(map) {
     var c = map.getCenter();
@@ -699,7 +718,7 @@
   window.HromadaMap = {
     create: create, fit: fit, clearPadding: clearPadding, territoryBounds: territoryBounds, paints: paints, draw: draw,
     markerColour: markerColour, show: show, text: text, isPhone: isPhone, view: view, jumpTo: jumpTo,
-    bbox: bbox, whenIdle: whenIdle, domMarker: domMarker, pin: pin, dataAt: dataAt, addControl: addControl, rendered: rendered, placedLabels: placedLabels, STREET_ZOOM: STREET_ZOOM, ZOOM_OFFSET: OFFSET,
+    bbox: bbox, whenIdle: whenIdle, domMarker: domMarker, pin: pin, dataAt: dataAt, addControl: addControl, limitDataZoom: limitDataZoom, rendered: rendered, placedLabels: placedLabels, STREET_ZOOM: STREET_ZOOM, ZOOM_OFFSET: OFFSET,
     // How many maps the page has asked for: tests and tools wait for those to be idle,
     // and know that a page with none (the print form before its area is drawn) has none.
     requested: 0,

@@ -163,6 +163,17 @@
 
   window.HromadaOffline = { intercept: intercept, sendAll: sendAll, drafts: drafts };
   window.addEventListener("online", sendAll);
+
+  // Without signal the map draws the vector tiles kept for it (to KEPT_ZOOM) enlarged at
+  // deeper views: a tap zooms to street level, where no tile could be fetched.
+  var KEPT_ZOOM = 12;
+  (H.mapReady || Promise.resolve(null)).then(function (map) {
+    if (!map) { return; }
+    function follow() { HromadaMap.limitDataZoom(map, navigator.onLine === false ? KEPT_ZOOM : null); }
+    if (navigator.onLine === false) { follow(); }
+    window.addEventListener("online", follow);
+    window.addEventListener("offline", follow);
+  });
   render().then(sendAll);
   document.getElementById("drafts-send").addEventListener("click", sendAll);
 
@@ -181,7 +192,7 @@
   // to DEEPEST_ZOOM (or a source's own deepest zoom, which deeper views over-zoom): a tap
   // zooms in, and z12 still shows the streets of a village. About 60 tiles a source for
   // the real community (a few hundred kB on a first visit); the cap bounds a huge one.
-  var DEEPEST_ZOOM = 12, SHALLOWEST_KEPT_ZOOM = 6, MAX_TILES = 600;
+  var DEEPEST_ZOOM = KEPT_ZOOM, SHALLOWEST_KEPT_ZOOM = 6, MAX_TILES = 600;
 
   /** Tile column and row ranges of `bounds` ([west, south, east, north], CRS84) at zoom z. */
   function tileRange(bounds, z) {
