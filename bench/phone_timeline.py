@@ -39,6 +39,7 @@ TIMELINE_JS = """
       const s = source(id);
       e.layer.once('loading', () => { if (s.asked === null) s.asked = t(); });
       e.layer.once('load', () => { if (s.drawn === null) s.drawn = t(); });
+      e.layer.on('tileload', () => { if (s.drawn === null) s.tiles += 1; });
     });
     map.on('dataloading', (e) => {
       if (e.dataType !== 'source' || !e.sourceId) return;
