@@ -96,7 +96,7 @@ MAPLIBRE_IDLE_JS = """
   const start = Date.now();
   (function poll() {
     const maps = [].concat(window.hromadaMap || [], window.hromadaMaps || [])
-      .filter(map => map && typeof map.loaded === 'function');
+      .filter(map => map && (map.hromada || typeof map.loaded === 'function'));
     const client = window.HromadaMap;
     const styling = window.HromadaStyles && window.HromadaStyles.pending();
     const none = client && client.requested === 0 && !styling && Date.now() - start > 250;

@@ -4,6 +4,7 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -126,10 +127,7 @@ def _overview(browser, landing):
     context = browser.new_context(locale="uk-UA", viewport={"width": 1280, "height": 900})
     page = logged_page(context, log)
     open_landing(page, landing)
-    camera = page.evaluate(
-        "() => { const m = window.hromadaMap; return {center: m.getCenter().toArray(),"
-        " zoom: m.getZoom(), bearing: m.getBearing(), pitch: m.getPitch()}; }"
-    )
+    camera = page.evaluate("() => HromadaMap.view(window.hromadaMap)")
     yield SharedPage(page, log, camera)
     context.close()
 
@@ -140,10 +138,10 @@ def shared(_overview) -> SharedPage:
     (for a test that moves the map itself, or that does not look at it)."""
     page = _overview.page
     page.evaluate(
-        "() => document.querySelectorAll('.maplibregl-popup-close-button')"
+        "() => document.querySelectorAll('.leaflet-popup-close-button')"
         ".forEach((button) => button.click())"
     )
-    assert page.locator(".maplibregl-popup").count() == 0
+    assert page.locator(".leaflet-popup").count() == 0
     return _overview
 
 
@@ -151,10 +149,10 @@ def shared(_overview) -> SharedPage:
 def overview(shared) -> SharedPage:
     """The shared landing page back at the view it opened at, with no popup open."""
     moved = shared.page.evaluate(
-        """(camera) => { const m = window.hromadaMap, c = m.getCenter().toArray();
-        const moved = m.getZoom() !== camera.zoom || c[0] !== camera.center[0]
-          || c[1] !== camera.center[1];
-        if (moved) m.jumpTo(camera);
+        """(camera) => { const m = window.hromadaMap, now = HromadaMap.view(m);
+        const moved = now.zoom !== camera.zoom || now.center[0] !== camera.center[0]
+          || now.center[1] !== camera.center[1];
+        if (moved) HromadaMap.jumpTo(m, camera.center, camera.zoom);
         return moved; }""",
         shared.camera,
     )
@@ -169,7 +167,7 @@ def open_landing(page, live_server):
 
 
 def assert_every_village_named(page, villages, at_overview=10):
-    """Most names at the overview (MapLibre leaves out a label that would overlap another);
+    """Most names at the overview (a label that would overlap another is left out);
     every village's name once the map is zoomed to it."""
     shown = labels(page, "settlements")
     assert shown <= {village.name_uk for village in villages}
@@ -188,10 +186,10 @@ def test_landing_logs_no_console_error(shared):
 
 
 OVERLAPS_JS = """() => {
-  const line = document.querySelector(".maplibregl-ctrl-attrib").getBoundingClientRect();
+  const line = document.querySelector(".hromada-attribution").getBoundingClientRect();
   const hit = (r) => r.width && r.left < line.right && line.left < r.right
     && r.top < line.bottom && line.top < r.bottom;
-  return [...document.querySelectorAll(".maplibregl-ctrl-bottom-left > *")]
+  return [...document.querySelectorAll(".leaflet-bottom.leaflet-left > *")]
     .filter((node) => hit(node.getBoundingClientRect())).map((node) => node.className);
 }"""
 
@@ -205,7 +203,7 @@ def test_the_sources_line_is_never_printed_over_the_scale_or_the_basemap_note(
     the scale bar (bottom left) on a desktop map."""
     browser_page.set_viewport_size({"width": width, "height": 800})
     open_landing(browser_page, landing)
-    assert browser_page.locator(".maplibregl-ctrl-attrib").inner_text().strip()
+    assert browser_page.locator(".hromada-attribution").inner_text().strip()
     assert browser_page.evaluate(OVERLAPS_JS) == []
 
 
@@ -265,6 +263,100 @@ def test_village_popup_shows_its_name_and_code(shared, landing):
     assert village.name_uk in popup and village.katottg in popup
 
 
+# A point of the map (container px) just beside the controls of one corner ("top-right"...)
+# where a facility is put for its popup: level with their outer edge beside them, or
+# failing room there (a control reaching across the map), past their inner end, on the
+# map itself (under no control) either way.
+BESIDE_CONTROLS_JS = """(corner) => { const map = window.hromadaMap;
+  const [v, h] = corner.split('-'), box = map.getContainer().getBoundingClientRect();
+  const visible = (nodes) => [...nodes].filter((n) => n.offsetWidth)
+    .map((n) => n.getBoundingClientRect());
+  const controls = visible(map.getContainer().querySelectorAll('.leaflet-control'));
+  const rects = visible(map.getContainer()
+    .querySelectorAll(`.leaflet-${v}.leaflet-${h} .leaflet-control`));
+  const all = (side) => rects.map((r) => r[side]);
+  const left = Math.min(...all('left')), right = Math.max(...all('right'));
+  const top = Math.min(...all('top')), bottom = Math.max(...all('bottom'));
+  const spots = [
+    [h === 'right' ? left - 16 : right + 16, v === 'top' ? top + 16 : bottom - 16],
+    [h === 'right' ? right - 16 : left + 16, v === 'top' ? bottom + 16 : top - 16],
+  ];
+  const free = ([x, y]) => x > box.left + 8 && x < box.right - 8 && y > box.top + 8
+    && y < box.bottom - 8 && !controls.some((r) =>
+      x > r.left - 4 && x < r.right + 4 && y > r.top - 4 && y < r.bottom + 4);
+  const spot = spots.find(free);
+  return spot ? { x: spot[0] - box.left, y: spot[1] - box.top, controls: rects.length }
+    : { controls: rects.length }; }"""
+
+
+# The open popup's box, the map's and its visible controls', in page CSS px.
+POPUP_PLACE_JS = """() => { const map = window.hromadaMap;
+  const edges = (r) => [r.left, r.top, r.right, r.bottom];
+  const popup = document.querySelector('.leaflet-popup');
+  return { map: edges(map.getContainer().getBoundingClientRect()),
+    window: [innerWidth, innerHeight],
+    popup: edges(popup.getBoundingClientRect()),
+    controls: [...map.getContainer().querySelectorAll('.leaflet-control')]
+      // A control hidden while the popup is open (the top ones on a phone) is under nothing.
+      .filter((n) => n.offsetWidth && getComputedStyle(n).visibility !== 'hidden')
+      .map((n) => [...edges(n.getBoundingClientRect()), n.className]) };
+}"""
+
+
+def open_popup_beside(page, facility, corner) -> dict:
+    """Put `facility` just beside the map's controls in `corner`, click it as a person
+    would and return where its popup is (POPUP_PLACE_JS) once the map has settled."""
+    page.evaluate("() => document.getElementById('overview-map').scrollIntoView({block: 'center'})")
+    jump(page, facility.location.x, facility.location.y, 15)
+    wait_idle(page)
+    spot = page.evaluate(BESIDE_CONTROLS_JS, corner)
+    assert spot["controls"], f"no control in the {corner} corner"
+    assert "x" in spot, f"no room on the map beside the {corner} controls"
+    page.evaluate(
+        """([lon, lat, x, y]) => { const map = window.hromadaMap;
+        const at = map.latLngToContainerPoint([lat, lon]);
+        map.panBy([at.x - x, at.y - y], { animate: false }); }""",
+        [facility.location.x, facility.location.y, spot["x"], spot["y"]],
+    )
+    wait_idle(page)
+    click_at(page, facility.location.x, facility.location.y)
+    assert facility.name in popup_text(page)
+    # Panned to show the popup whole (an animation), then the new tiles drawn.
+    page.wait_for_function("() => !(window.hromadaMap._panAnim || {})._inProgress")
+    wait_idle(page)
+    return page.evaluate(POPUP_PLACE_JS)
+
+
+def assert_whole_and_clear(place) -> None:
+    assert place["map"][1] >= 0 and place["map"][3] <= place["window"][1], "map out of sight"
+    """The popup inside the map (wholly in the window: the map was scrolled into view)
+    and under none of its controls."""
+    left, top, right, bottom = place["popup"]
+    m_left, m_top, m_right, m_bottom = place["map"]
+    assert m_left <= left and right <= m_right and m_top <= top and bottom <= m_bottom, place
+    for c_left, c_top, c_right, c_bottom, name in place["controls"]:
+        apart = right <= c_left or left >= c_right or bottom <= c_top or top >= c_bottom
+        assert apart, f"the popup {place['popup']} is under {name}"
+
+
+CORNERS = ("top-left", "top-right", "bottom-left", "bottom-right")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("corner", CORNERS)
+def test_a_popup_beside_the_controls_is_shown_whole_and_clear_of_them(shared, landing, corner):
+    assert_whole_and_clear(open_popup_beside(shared.page, landing.facilities[0], corner))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("corner", CORNERS)
+def test_on_a_phone_a_popup_beside_the_controls_is_shown_whole_and_clear_of_them(
+    phone_page, landing, corner
+):
+    open_landing(phone_page, landing)
+    assert_whole_and_clear(open_popup_beside(phone_page, landing.facilities[0], corner))
+
+
 @pytest.mark.django_db
 def test_landing_fits_a_phone_screen(phone_page, page_log, landing):
     open_landing(phone_page, landing)
@@ -275,22 +367,20 @@ def test_landing_fits_a_phone_screen(phone_page, page_log, landing):
     phone_page.screenshot(path="/tmp/landing-phone.png", full_page=True)
 
 
-# Every source but the facilities drawn, and no frame to come: a tile's failure that
-# arrives now leaves MapLibre nothing that would paint again.
-_ALL_BUT_FACILITIES_DRAWN = """() => { const m = window.hromadaMap;
-  if (!m || !m.getStyle()) return false;
-  const ids = Object.keys(m.getStyle().sources);
-  return ids.includes("facilities") && !m.isSourceLoaded("facilities")
-    && ids.filter((id) => id !== "facilities").every((id) => m.isSourceLoaded(id))
-    && !m._frameRequest; }"""
+def is_tile(url: str, source: str | None = None) -> bool:
+    """Tell whether `url` is a vector tile of ours (/tiles/<source>/z/x/y), of `source`
+    when given."""
+    parts = urlsplit(url).path.split("/")
+    return len(parts) == 6 and parts[1] == "tiles" and source in (None, parts[2])
 
 
 @pytest.mark.django_db
 def test_a_layer_that_fails_to_load_leaves_the_others_drawn(browser_page, page_log, landing):
-    # The facilities' tiles fail only once the map has drawn everything else and stopped
-    # painting: the order in which the map once never became ready (MapLibre schedules no
-    # frame after a tile's error), which happened before only when the 503s came late.
+    # The facilities' tiles fail only once every other tile of the first view has been
+    # answered, the map waiting on them alone: the latest a failure can come, the order
+    # in which a map once never became ready (no frame scheduled after a tile's error).
     held, failing = [], {"now": False}
+    others = {"asked": set(), "answered": set()}
 
     def fail_later(route):
         if failing["now"]:
@@ -298,18 +388,33 @@ def test_a_layer_that_fails_to_load_leaves_the_others_drawn(browser_page, page_l
         else:
             held.append(route)
 
+    def asked(request):
+        if is_tile(request.url) and not is_tile(request.url, "facilities"):
+            others["asked"].add(request.url)
+
+    def answered(request):
+        if request.url in others["asked"]:
+            others["answered"].add(request.url)
+
+    browser_page.on("request", asked)
+    browser_page.on("requestfinished", answered)
+    browser_page.on("requestfailed", answered)
     browser_page.route("**/tiles/facilities/**", fail_later)
     browser_page.goto(f"{landing.url}/", timeout=WAIT_MS)
-    browser_page.wait_for_function(_ALL_BUT_FACILITIES_DRAWN, timeout=WAIT_MS)
-    for _ in range(WAIT_MS // 20):  # the requests are on their way to the route handler
-        if held:
+    for _ in range(WAIT_MS // 20):
+        if held and others["asked"] and others["answered"] == others["asked"]:
             break
         browser_page.wait_for_timeout(20)
+    assert held and others["answered"] == others["asked"]
+    # Nothing drawn yet waits on anything but the facilities: the map is not ready.
+    assert browser_page.locator("#overview-map[data-map-ready='true']").count() == 0
     failing["now"] = True
     for route in held:
         route.fulfill(status=503)
     wait_idle(browser_page, "#overview-map[data-map-ready='true']")
     assert_every_village_named(browser_page, landing.villages)
+    assert len(set(rendered(browser_page, "territory", "katottg"))) == 1
+    assert len(set(rendered(browser_page, "settlements", "katottg"))) == 12
     assert rendered(browser_page, "facilities") == []
     assert page_log.page_errors == []
 

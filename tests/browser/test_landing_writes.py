@@ -30,7 +30,7 @@ def test_popup_shows_markup_in_names_as_text(browser_page, live_server, faciliti
     open_landing(browser_page, live_server)
     text = click_facility(browser_page, facilities[0])
     assert "<img src=x onerror=alert(1)>" in text
-    assert browser_page.locator(".maplibregl-popup-content img").count() == 0
+    assert browser_page.locator(".leaflet-popup-content img").count() == 0
 
 
 @pytest.mark.django_db(transaction=True)

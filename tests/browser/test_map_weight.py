@@ -81,8 +81,8 @@ class DataResponses:
     def wire_bytes(self) -> int:
         """Bytes of the response bodies as sent (gzip where the server compressed them).
 
-        Chromium keeps no body of a response read as an array buffer (MapLibre's workers),
-        so the sizes come from the network layer, not from `response.body()`.
+        Chromium keeps no body of a response read as an array buffer (the map's tile
+        fetches), so the sizes come from the network layer, not from `response.body()`.
         """
         return sum(r.request.sizes()["responseBodySize"] for r in self.responses)
 
@@ -96,7 +96,7 @@ def zoom_to(page, lat: float, lon: float, zoom: int) -> None:
 
 
 def drawn_features(page) -> int:
-    """Count the address features MapLibre draws in view from its loaded tiles."""
+    """Count the address features the map draws in view from its loaded tiles."""
     return len(rendered(page, "addresses"))
 
 
@@ -143,9 +143,8 @@ def test_address_popup_comes_from_the_registry(browser_page, many_addresses):
     # Its number drawn once: the own basemap's copy of the register is left out where the
     # page shows the register itself (it drew each number twice, beside and under).
     numbers_js = (
-        "() => window.hromadaMap.queryRenderedFeatures().filter((f) =>"
-        " f.layer.type === 'symbol' && String(f.properties.house_number) === '1')"
-        ".map((f) => f.layer.id)"
+        "() => HromadaMap.placedLabels(window.hromadaMap).filter((l) =>"
+        " String(l.properties.house_number) === '1').map((l) => l.layer)"
     )
     assert browser_page.evaluate(numbers_js) == ["addresses-label"]
     # The register switched off: the basemap's own numbers come back in its place.
@@ -155,7 +154,7 @@ def test_address_popup_comes_from_the_registry(browser_page, many_addresses):
     browser_page.evaluate("() => HromadaMap.show(window.hromadaMap, 'addresses', true)")
     wait_idle(browser_page)
     expected = f"{many_addresses.villages[0].name_uk}, вул. Шевченка, 1"
-    popup = browser_page.locator(".maplibregl-popup-content")
+    popup = browser_page.locator(".leaflet-popup-content")
     # On a loaded machine the address tile may be drawn after the first click, which
     # then opens the village's popup; a person would click again, and so does the test.
     for _attempt in range(5):

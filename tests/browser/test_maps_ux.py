@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from bench.pages import new_context, wait_until_drawn
-from tests.browser.mapclient import WAIT_MS
+from bench.pages import new_context
+from tests.browser.mapclient import WAIT_MS, jump, labels, wait_idle
 
 pytestmark = [
     pytest.mark.browser,
@@ -16,8 +16,18 @@ pytestmark = [
 ]
 
 MAP_PAGES = ("/map/", "/reports/new/", "/coverage/", "/addresses/")
-MAP = "#coverage-map, .maplibregl-map"
 OSM = "© OpenStreetMap contributors"
+
+
+def settle(page) -> None:
+    """Wait until every map of the page is idle (no tile on its way), the fonts loaded and
+    two frames painted (the labels drawn where they were placed)."""
+    page.evaluate(
+        """() => Promise.all((window.hromadaMaps || []).map((m) => HromadaMap.whenIdle(m)))
+          .then(() => document.fonts.ready)
+          .then(() => new Promise((done) =>
+            requestAnimationFrame(() => requestAnimationFrame(done))))"""
+    )
 
 
 def open_map(browser, site, path, *, width=1366, language="uk", offline=False, log=None):
@@ -38,38 +48,34 @@ def open_map(browser, site, path, *, width=1366, language="uk", offline=False, l
         page.on("console", lambda m: m.type == "error" and log.append(m.text))
         page.on("response", lambda r: r.status >= 400 and log.append(f"{r.status} {r.url}"))
     page.goto(site.url + path)
-    page.wait_for_selector(".maplibregl-map[data-map-ready], [data-map-ready]", timeout=WAIT_MS)
-    wait_until_drawn(page, timeout_ms=WAIT_MS)
+    wait_idle(page)
+    if path == "/coverage/":  # the villages' shares come after the map is made
+        page.wait_for_selector("#coverage-map[data-shares-ready]", timeout=WAIT_MS)
+    settle(page)
     return context, page
 
 
 MAP_JS = "document.querySelector('[data-map-ready]').hromadaMap"
-# Resolves at the map's next `idle`: no camera move, tile load or label fade in progress.
-IDLE_JS = (
-    f"() => new Promise(done => {{ const m = {MAP_JS};"
-    " m.once('idle', done); m.triggerRepaint(); })"
-)
+
+# Every label drawn on the map, as [left, top, right, bottom, text] boxes in the map
+# container's CSS px: the tiles' labels protomaps-leaflet placed (their collision boxes)
+# and the DOM labels of the page's data (the villages' shares, the Wi-Fi sites' ranks).
+LABEL_BOXES_JS = f"""() => {{ const map = {MAP_JS};
+  const origin = map.getContainer().getBoundingClientRect(), out = [];
+  HromadaMap.placedLabels(map).forEach((l) => l.boxes.forEach((b) =>
+    out.push([b.left, b.top, b.right, b.bottom, l.text])));
+  map.getContainer().querySelectorAll('.hromada-label').forEach((node) => {{
+    if (node.hidden || !node.isConnected) return;
+    const r = node.getBoundingClientRect();
+    if (!r.width) return;
+    out.push([r.left - origin.left, r.top - origin.top, r.right - origin.left,
+      r.bottom - origin.top, node.textContent]);
+  }});
+  return out; }}"""
 
 
-def rendered(page, layer_ids) -> list[dict]:
-    """The rendered features of `layer_ids` with their projected anchors."""
-    return page.evaluate(
-        f"""ids => {{ const map = {MAP_JS};
-        const present = ids.filter(id => map.getLayer(id));
-        return map.queryRenderedFeatures({{layers: present}}).map(f => ({{
-          layer: f.layer.id, anchor: f.geometry.type === 'Point'
-            ? map.project(f.geometry.coordinates).toArray().map(Math.round) : null}})); }}""",
-        layer_ids,
-    )
-
-
-def placed_boxes(page) -> list[list[float]]:
-    """The screen boxes of the labels MapLibre placed (its collision index, per frame)."""
-    return page.evaluate(
-        f"""() => {{ const grid = {MAP_JS}.style.placement.collisionIndex.grid, out = [];
-        for (let i = 0; i < grid.boxKeys.length; i++) out.push(grid.bboxes.slice(4 * i, 4 * i + 4));
-        return out; }}"""
-    )
+def label_boxes(page) -> list[list]:
+    return page.evaluate(LABEL_BOXES_JS)
 
 
 def overlapping(boxes) -> list:
@@ -82,6 +88,11 @@ def overlapping(boxes) -> list:
     ]
 
 
+CONTROLS = (
+    ".hromada-legend, .hromada-toggles, .hromada-search, .leaflet-control-zoom, .hromada-locate"
+)
+
+
 @pytest.mark.parametrize("path", ("/", *MAP_PAGES))
 def test_phone_legend_is_folded_and_leaves_the_territory_free(browser, site, path):
     context, page = open_map(browser, site, path, width=360)
@@ -89,67 +100,71 @@ def test_phone_legend_is_folded_and_leaves_the_territory_free(browser, site, pat
         assert page.get_attribute(".hromada-legend-toggle", "aria-expanded") == "false"
         box = page.evaluate(
             f"""() => {{ const map = {MAP_JS}, b = map.hromada.doc.metadata['hromada:bounds'];
-            const a = map.project([b[0], b[3]]), c = map.project([b[2], b[1]]);
+            const a = map.latLngToContainerPoint([b[3], b[0]]);
+            const c = map.latLngToContainerPoint([b[1], b[2]]);
             const r = map.getContainer().getBoundingClientRect();
             return [a.x + r.left, a.y + r.top, c.x + r.left, c.y + r.top]; }}"""
         )
         overlays = page.evaluate(
-            """() => [...document.querySelectorAll(
-              '.hromada-legend, .hromada-toggles, .hromada-search, .maplibregl-ctrl-group')]
-              .map(n => { const r = n.getBoundingClientRect();
-                return [r.left, r.top, r.right, r.bottom, n.className]; })"""
+            f"""() => [...document.querySelectorAll('{CONTROLS}')]
+              .map(n => {{ const r = n.getBoundingClientRect();
+                return [r.left, r.top, r.right, r.bottom, n.className]; }})"""
         )
+        assert len(overlays) >= 3, overlays  # the legend, the zoom buttons, "where am I"
         for left, top, right, bottom, name in overlays:
             apart = right <= box[0] or left >= box[2] or bottom <= box[1] or top >= box[3]
             assert apart, f"{name} covers the territory {box}"
         # Nor do the controls cover one another (the toggles once ran under the zoom buttons).
         groups = page.evaluate(
-            """() => [...document.querySelectorAll('.maplibregl-ctrl')]
+            """() => [...document.querySelectorAll('.leaflet-control')]
               .filter(n => n.offsetWidth).map(n => { const r = n.getBoundingClientRect();
-                return [r.left, r.top, r.right, r.bottom]; })"""
+                return [r.left, r.top, r.right, r.bottom, n.className]; })"""
         )
+        assert len(groups) >= 3
         assert not overlapping(groups)
     finally:
         context.close()
+
+
+SHARES_JS = f"() => HromadaMapLabels.shown({MAP_JS}).filter((l) => l.id === 'village-shares-label')"
 
 
 @pytest.mark.parametrize("language", ["uk", "en"])
 def test_coverage_writes_each_village_share_without_overlap(browser, site, language):
     context, page = open_map(browser, site, "/coverage/", language=language)
     try:
-        page.wait_for_function(f"{MAP_JS}.getLayer('village-shares-label')")
-        page.evaluate(IDLE_JS)
-        labels = rendered(page, ["village-shares-label"])
-        assert labels
-        texts = page.evaluate(
-            f"""() => {MAP_JS}.queryRenderedFeatures({{layers: ['village-shares-label']}})
-              .map(f => f.layer.layout['text-field'] && f.properties.name_uk)"""
-        )
-        assert all(texts)
-        assert not overlapping(placed_boxes(page))
+        shares = page.evaluate(SHARES_JS)
+        assert shares
+        field = "name_uk" if language == "uk" else "name_en"
+        names = {name for name, _ in page.evaluate(CENTRES_JS.replace("name_uk", field))}
+        for label in shares:
+            name, share = label["text"].split("\n")
+            assert name in names and share, label
+        assert not overlapping(label_boxes(page))
     finally:
         context.close()
 
 
 FOCUSED_JS = "document.activeElement.className || document.activeElement.type"
+ZOOM_JS = f"HromadaMap.view({MAP_JS}).zoom"
 
 
 def test_keyboard_zooms_and_tabs_from_search_to_toggles(browser, site):
     # /coverage/'s search is the page's address box above the map (no second one in it).
     context, page = open_map(browser, site, "/coverage/")
     try:
-        canvas = page.locator(".maplibregl-canvas")
-        assert canvas.get_attribute("tabindex") == "0"
-        assert canvas.get_attribute("aria-label")
-        before = page.evaluate(f"{MAP_JS}.getZoom()")
-        canvas.focus()
+        container = page.locator("#coverage-map.leaflet-container")
+        assert container.get_attribute("tabindex") == "0"
+        assert container.get_attribute("aria-label")
+        before = page.evaluate(ZOOM_JS)
+        container.focus()
         page.keyboard.press("+")
-        page.wait_for_function(f"{MAP_JS}.getZoom() > {before}", timeout=WAIT_MS)
-        assert page.evaluate(f"{MAP_JS}.getZoom()") > before
+        page.wait_for_function(f"{ZOOM_JS} > {before}", timeout=WAIT_MS)
+        assert page.evaluate(ZOOM_JS) > before
         assert page.locator(".hromada-search-input").count() == 0
         page.focus("#address-q")
         order = []
-        for _ in range(8):
+        for _ in range(12):
             page.keyboard.press("Tab")
             order.append(page.evaluate(FOCUSED_JS))
         assert "checkbox" in order
@@ -160,44 +175,41 @@ def test_keyboard_zooms_and_tabs_from_search_to_toggles(browser, site):
         context.close()
 
 
-BASEMAP_LAYERS_JS = f"""() => {MAP_JS}.getStyle().layers
-  .filter(l => (l.metadata || {{}})['hromada:basemap'] && l.type !== 'background')
-  .map(l => l.id)"""
-
-
-VILLAGE_LABELS = {"/coverage/": "village-shares-label"}
-
-
-def village_names(page, layer: str) -> set[str]:
-    """The village names MapLibre placed on screen in the label layer `layer`."""
-    return set(
-        page.evaluate(
-            f"""layer => {MAP_JS}.queryRenderedFeatures({{layers: [layer]}})
-              .map(f => f.properties.name_uk)""",
-            layer,
-        )
-    )
-
+# The sources of the basemap's layers that draw shapes (not names): what the map drew of
+# them in view.
+BASEMAP_DRAWN_JS = f"""() => {{ const map = {MAP_JS};
+  const sources = new Set(map.hromada.style.layers
+    .filter(l => (l.metadata || {{}})['hromada:basemap'] && l.type !== 'background'
+      && l.type !== 'symbol' && l.source).map(l => l.source));
+  return [...sources].flatMap(s => HromadaMap.rendered(map, s).map(f => f.layer)); }}"""
 
 CENTRES_JS = """() => fetch('/api/v1/settlements/?geometry=centre').then(r => r.json())
   .then(d => d.features.map(f => [f.properties.name_uk, f.geometry.coordinates]))"""
 
 
-def unnamed_after_one_zoom_step(page, layer: str) -> list[str]:
-    """The villages named neither at the default view nor one zoom step in around them."""
-    placed = village_names(page, layer)
+def village_names(page, path: str) -> set[str]:
+    """The village names drawn in view: the tiles' village labels, or on /coverage/ the
+    first line of the villages' share labels (name over share), which replace them."""
+    if path == "/coverage/":
+        return {label["text"].split("\n")[0] for label in page.evaluate(SHARES_JS)}
+    return labels(page, "settlements")
+
+
+def unnamed_after_one_zoom_step(page, path: str) -> list[str]:
+    """The villages named neither at the default view nor one zoom step in around them;
+    no two labels overlap at any of those views."""
+    placed = village_names(page, path)
     centres = page.evaluate(CENTRES_JS)
     assert len(centres) == 12
-    zoom = page.evaluate(f"{MAP_JS}.getZoom()")
+    zoom = page.evaluate(ZOOM_JS)
     unnamed = []
     for name, (lon, lat) in centres:
         if name in placed:
             continue
-        page.evaluate(
-            f"([c, z]) => {MAP_JS}.jumpTo({{center: c, zoom: z}})", [[lon, lat], zoom + 1]
-        )
-        wait_until_drawn(page, timeout_ms=WAIT_MS)
-        if name not in village_names(page, layer):
+        jump(page, lon, lat, zoom + 1)
+        settle(page)
+        assert not overlapping(label_boxes(page)), name
+        if name not in village_names(page, path):
             unnamed.append(name)
     return unnamed
 
@@ -210,8 +222,7 @@ def test_done_when_offline_every_map_reads_with_no_error_and_no_label_overlap(
     """Issue #15's "Done when", outside network blocked: the own-data basemap drawn and
     named, no 4xx/5xx from our server, no console error, no two labels overlapping, and
     every village named at the default view or, failing room there, one zoom step in
-    around it (the decision, README "Maps"; today all twelve find room at once on
-    every page but /coverage/ on a phone, whose labels carry the share too)."""
+    around it (the decision, README "Maps")."""
     errors = []
     context, page = open_map(browser, site, path, width=width, offline=True, log=errors)
     try:
@@ -219,13 +230,12 @@ def test_done_when_offline_every_map_reads_with_no_error_and_no_label_overlap(
         assert note.get_attribute("data-kind") == "own"
         assert "Власні дані громади" in note.inner_text()
         assert note.is_visible()
-        layers = page.evaluate(BASEMAP_LAYERS_JS)
-        assert rendered(page, layers), layers
-        label_layer = VILLAGE_LABELS.get(path, "settlements-label")
-        page.wait_for_function(f"{MAP_JS}.getLayer('{label_layer}')")
-        wait_until_drawn(page)
-        assert not overlapping(placed_boxes(page))
-        assert unnamed_after_one_zoom_step(page, label_layer) == []
+        assert page.evaluate(BASEMAP_DRAWN_JS)
+        assert page.locator(".hromada-vector canvas.leaflet-tile").count()
+        boxes = label_boxes(page)
+        assert boxes
+        assert not overlapping(boxes)
+        assert unnamed_after_one_zoom_step(page, path) == []
         assert errors == []
     finally:
         context.close()
@@ -246,15 +256,23 @@ def test_osm_tiles_come_through_our_proxy_with_the_attribution(browser, site, fa
     try:
         page.on("request", lambda request: requests.append(request.url))
         page.reload()
-        page.wait_for_selector("[data-map-ready]")
-        wait_until_drawn(page)
+        wait_idle(page)
+        settle(page)
         tiles = [url for url in requests if urlsplit(url).path.startswith("/basemap/")]
         assert tiles and all(url.endswith(".png") for url in tiles)
         assert all(url.startswith(site.url) for url in tiles)
         assert fake_upstream.requests
+        # The basemap drawn: every tile of the view in its layer, loaded.
+        drawn = page.evaluate(
+            """() => [...document.querySelectorAll('.hromada-basemap img.leaflet-tile')]
+              .map((img) => img.classList.contains('leaflet-tile-loaded')
+                && img.naturalWidth > 0)"""
+        )
+        assert drawn and all(drawn)
         note = page.locator(".hromada-basemap-note")
         assert note.get_attribute("data-kind") == "osm"
         assert OSM in note.inner_text() and note.is_visible()
+        assert OSM in page.locator(".hromada-attribution-text").text_content()
     finally:
         context.close()
 
@@ -262,13 +280,18 @@ def test_osm_tiles_come_through_our_proxy_with_the_attribution(browser, site, fa
 def test_a_moved_map_is_not_refitted_when_the_legend_opens(browser, site):
     context, page = open_map(browser, site, "/reports/new/", width=360)
     try:
-        zoom = page.evaluate(
-            f"() => {{ const map = {MAP_JS}; map.jumpTo({{zoom: 15}}); return 15; }}"
+        moved = page.evaluate(
+            f"""() => {{ const map = {MAP_JS};
+            HromadaMap.jumpTo(map, HromadaMap.view(map).center, 15);
+            return HromadaMap.view(map); }}"""
         )
+        assert moved["zoom"] == 15
         page.click(".hromada-legend-toggle")
         page.wait_for_selector(".hromada-legend-toggle[aria-expanded='true']")
-        page.evaluate(IDLE_JS)  # a refit, had there been one, would end before `idle`
+        # A refit, had there been one, would follow the legend's resize (observed before
+        # the next frame is painted) and end before the map is idle.
+        settle(page)
         assert page.get_attribute(".hromada-legend-toggle", "aria-expanded") == "true"
-        assert page.evaluate(f"{MAP_JS}.getZoom()") == zoom
+        assert page.evaluate(f"() => HromadaMap.view({MAP_JS})") == moved
     finally:
         context.close()

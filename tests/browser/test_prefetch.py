@@ -1,11 +1,18 @@
-"""The first view's tiles are asked for at `style.load` (layers/static/layers/map.js,
-askFirstTiles), before MapLibre's first frame: on every map page (the planners' too),
-every tile asked for there is one MapLibre then holds for that view (no byte spent on a
-tile it does not draw; a map refitted after its first frame fails this too), the vector
-tiles are asked for before the basemap's, and each tile reaches our server once
-(MapLibre's own request is answered by the browser's cache)."""
+"""The first view's tiles, on every map page (the planners' too), with OpenStreetMap's
+raster basemap (through our proxy) and with the own vector basemap: the page asks for
+exactly the tiles the first view holds (no byte spent on a tile it does not draw; a map
+refitted after its first tiles were asked for fails this), and each reaches our server
+once, the vector tiles too although two protomaps-leaflet layers (the shapes and the
+labels) draw each of them (layers/static/layers/map.js, vectorSource); the small vector
+tiles are asked for before the basemap's images, so none waits behind them.
+
+This replaced a test of MapLibre's early fetch of the first tiles (askFirstTiles, before
+MapLibre's first frame): Leaflet asks for the tiles of the view as soon as the view is
+set, so there is nothing to fetch early; what stays is that nothing is fetched twice or
+in vain, and the order."""
 
 import threading
+from collections import Counter
 from urllib.parse import urlsplit
 
 import pytest
@@ -20,86 +27,129 @@ pytestmark = [
     pytest.mark.usefixtures("database_open"),
 ]
 
-PAGES = ("/map/", "/reports/new/", "/coverage/", "/addresses/", "/planning/")
+PAGES = ("/", "/map/", "/reports/new/", "/coverage/", "/addresses/", "/planning/")
 STAFF_PAGES = ("/planning/",)
 
-# What the page asked for at style.load, and the tiles MapLibre holds for the view now:
-# "source z/x/y" strings.
-TILES_JS = """() => {
-  const map = window.hromadaMap;
-  const key = (source, c) => `${source} ${c.z}/${c.x}/${c.y}`;
-  const held = [];
-  for (const [id, manager] of Object.entries(map.style.tileManagers)) {
-    manager.getIds().forEach((k) => held.push(key(id, manager.getTileByID(k).tileID.canonical)));
+# The tiles the page's maps hold for their view now, as URL paths by kind: the raster
+# basemap's images, and for every tile of the protomaps-leaflet layers (shapes, labels)
+# the data tile of each vector source it is drawn from, where that source has data (at
+# or above its minzoom, inside its bounds: map.js asks for no other).
+HELD_JS = """() => {
+  const path = (url) => new URL(url, location.href).pathname;
+  const raster = new Set(), vector = new Set();
+  for (const map of window.hromadaMaps || []) {
+    for (const layer of map.hromada.tileLayers) {
+      const tiles = Object.values(layer._tiles).filter((tile) => tile.current);
+      if (layer instanceof L.TileLayer) {
+        tiles.forEach((tile) => raster.add(path(tile.el.src)));
+        continue;
+      }
+      for (const tile of tiles) {
+        for (const [id, view] of layer.views) {
+          const spec = map.hromada.style.sources[id];
+          const { z, x, y } = view.dataTileForDisplayTile(tile.coords).dataTile;
+          if (z < (spec.minzoom || 0)) continue;
+          if (spec.bounds) {
+            const n = 2 ** z;
+            const lat = (row) => Math.atan(Math.sinh(Math.PI * (1 - 2 * row / n))) * 180 / Math.PI;
+            const box = L.latLngBounds([lat(y + 1), x / n * 360 - 180],
+              [lat(y), (x + 1) / n * 360 - 180]);
+            const b = spec.bounds;
+            if (!L.latLngBounds([b[1], b[0]], [b[3], b[2]]).intersects(box)) continue;
+          }
+          vector.add(path(spec.tiles[0].replace("{z}", z).replace("{x}", x).replace("{y}", y)));
+        }
+      }
+    }
   }
-  const asked = (map.hromada.firstTiles || []).map((t) =>
-    key(t.source, { z: t.tile[0], x: t.tile[1], y: t.tile[2] }));
-  const kinds = (map.hromada.firstTiles || []).map((t) => map.getSource(t.source).type);
-  return { held, asked, kinds, urls: (map.hromada.firstTiles || []).map((t) => t.url) };
+  return { raster: [...raster], vector: [...vector] };
 }"""
 
 
 @pytest.fixture
 def served():
-    """Path -> how many requests for it reached our server (the live server's thread),
-    from the browser's main thread and MapLibre's workers alike."""
-    counts = {}
+    """Path -> how many requests for it reached our server (the live server's thread)."""
+    counts = Counter()
     lock = threading.Lock()  # the server answers on several threads at once
 
     def started(sender, environ, **kwargs):
-        path = environ.get("PATH_INFO", "")
         with lock:
-            counts[path] = counts.get(path, 0) + 1
+            counts[environ.get("PATH_INFO", "")] += 1
 
     request_started.connect(started)
     yield counts
     request_started.disconnect(started)
 
 
-def first_tiles(browser, site, path, width):
-    """Open `path` at `width` (signed in as a planner for a staff page), wait for its map
-    to be idle; return TILES_JS's answer and the tile URLs in the order the page asked for
-    them (first asking only); no error and no 4xx on the way."""
+def is_tile(path: str) -> str | None:
+    """Tell a tile's kind by its path: "vector" for our vector tiles
+    (/tiles/<source>/z/x/y, the own basemap's /basemap/z/x/y.pbf), "raster" for the
+    basemap proxy's images (/basemap/z/x/y.png), None for anything else."""
+    parts = path.split("/")
+    if len(parts) == 6 and parts[1] == "tiles":
+        return "vector"
+    if len(parts) == 5 and parts[1] == "basemap":
+        return {".png": "raster", ".pbf": "vector"}.get(path[-4:])
+    return None
+
+
+def first_view(browser, site, path, width):
+    """Open `path` at `width` (signed in as a planner for a staff page), wait until its
+    maps are idle; return the tiles they hold (HELD_JS), the tile URLs the page asked for
+    with how often, and the kinds of its tile requests in order; no error and no 4xx on
+    the way."""
     context = new_context(browser, site.url, width, "uk")
     if path in STAFF_PAGES:
         context.add_cookies(site.staff_cookies)
     try:
         page = context.new_page()
-        errors, order = [], []
+        errors, asked, order = [], Counter(), []
         page.on("console", lambda m: m.type == "error" and errors.append(m.text))
         page.on("response", lambda r: r.status >= 400 and errors.append(f"{r.status} {r.url}"))
-        page.on("request", lambda r: r.url not in order and order.append(r.url))
+        page.on("request", lambda r: is_tile(urlsplit(r.url).path) and asked.update([r.url]))
+        page.on("request", lambda r: order.append(is_tile(urlsplit(r.url).path)))
         page.goto(site.url + path)
         wait_idle(page)
-        tiles = page.evaluate(TILES_JS)
+        page.evaluate(
+            "() => Promise.all((window.hromadaMaps || []).map((m) => HromadaMap.whenIdle(m)))"
+        )
+        held = page.evaluate(HELD_JS)
         assert errors == []
-        return tiles, order
+        return held, asked, [kind for kind in order if kind]
     finally:
         context.close()
 
 
+def check_first_view(held, asked, served, site, kinds):
+    """Every tile asked for once, from our server, reaching it once; exactly the tiles
+    held, of the `kinds` expected."""
+    assert all(url.startswith(site.url) for url in asked)
+    paths = Counter(urlsplit(url).path for url in asked)
+    assert paths == Counter(dict.fromkeys(paths, 1)), "a tile asked for twice"
+    by_kind = {kind: {p for p in paths if is_tile(p) == kind} for kind in ("raster", "vector")}
+    assert {kind for kind, tiles in by_kind.items() if tiles} == kinds
+    assert by_kind["raster"] == set(held["raster"])
+    assert by_kind["vector"] == set(held["vector"])
+    assert {p: served.get(p) for p in paths} == dict.fromkeys(paths, 1)
+
+
 @pytest.mark.parametrize("width", [360, 1366])
 @pytest.mark.parametrize("path", PAGES)
-def test_the_tiles_asked_for_early_are_the_ones_maplibre_draws(
+def test_each_tile_of_the_first_view_is_fetched_once_and_none_in_vain(
     browser, site, fake_upstream, served, path, width
 ):
-    tiles, order = first_tiles(browser, site, path, width)
-    assert tiles["asked"], "no tile was asked for at style.load"
-    assert set(tiles["asked"]) <= set(tiles["held"])
-    # The small vector tiles asked for first: none waits behind the basemap's.
-    kinds = dict(zip(tiles["urls"], tiles["kinds"], strict=True))
-    asked = [kinds[url] for url in order if url in kinds]
-    assert set(asked) == {"vector", "raster"}
-    assert asked == sorted(asked, key=lambda kind: kind == "raster")
-    # Asked for twice (here and by MapLibre or its worker), served once: the second
-    # request is answered by the browser's cache.
-    paths = [urlsplit(url).path for url in tiles["urls"]]
-    assert len(set(paths)) == len(paths)
-    assert {path: served.get(path) for path in paths} == dict.fromkeys(paths, 1)
+    held, asked, order = first_view(browser, site, path, width)
+    check_first_view(held, asked, served, site, {"raster", "vector"})
+    # The small vector tiles asked for first: none waits behind the basemap's images.
+    assert order == sorted(order, key=lambda kind: kind == "raster")
+    assert fake_upstream.requests
 
 
 @pytest.mark.parametrize("width", [360, 1366])
-def test_with_the_own_basemap_its_vector_tiles_are_asked_for_early(browser, site, width):
-    tiles, _ = first_tiles(browser, site, "/map/", width)
-    assert tiles["asked"] and set(tiles["kinds"]) == {"vector"}
-    assert set(tiles["asked"]) <= set(tiles["held"])
+@pytest.mark.parametrize("path", ("/map/", "/coverage/"))
+def test_with_the_own_basemap_its_vector_tiles_too_are_fetched_once_and_none_in_vain(
+    browser, site, served, path, width
+):
+    held, asked, _ = first_view(browser, site, path, width)
+    check_first_view(held, asked, served, site, {"vector"})
+    assert any(urlsplit(url).path.startswith("/basemap/") for url in asked)

@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from reports.models import Report
+from tests.browser.mapclient import click_at, rendered, wait_idle
 from tests.reports.test_browser_pin import tap
 
 PHONE = {"width": 360, "height": 740}
@@ -47,12 +48,13 @@ def test_a_resident_files_a_report_by_tapping_the_map_and_finds_it_on_the_map(
     page.goto(f"{live_server.url}/map/")
     item = page.locator("#report-list li", has_text=report.number)
     item.wait_for()
-    # One report: drawn as a single circle (no cluster) of the clustered source.
+    # One report: drawn as a single circle (no cluster) of the clustered reports.
     page.wait_for_function(
-        "window.hromadaMap.getLayer('report-points-circle') && window.hromadaMap"
-        ".queryRenderedFeatures({layers: ['report-points-circle']})"
+        "window.hromadaMap && window.hromadaMap.hromada.drawn['report-points'] &&"
+        " HromadaMap.rendered(window.hromadaMap, 'report-points')"
         ".some(f => f.properties.status === 'new')"
     )
+    assert rendered(page, "report-points-cluster") == []
     assert _fits_phone_width(page)
     page.screenshot(path=str(SCREENSHOTS / "reports-map-360.png"), full_page=True)
 
@@ -60,16 +62,12 @@ def test_a_resident_files_a_report_by_tapping_the_map_and_finds_it_on_the_map(
     Report.objects.filter(pk=report.pk).update(supporters_count=3)
     page.reload()
     page.wait_for_function(
-        "window.hromadaMap.getLayer('report-points-circle') && window.hromadaMap"
-        ".queryRenderedFeatures({layers: ['report-points-circle']}).length > 0"
+        "window.hromadaMap && window.hromadaMap.hromada.drawn['report-points'] &&"
+        " HromadaMap.rendered(window.hromadaMap, 'report-points').length > 0"
     )
-    spot = page.evaluate(
-        "([lon, lat]) => { const m = window.hromadaMap, p = m.project([lon, lat]),"
-        " r = m.getCanvas().getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }",
-        [report.location.x, report.location.y],
-    )
-    page.mouse.click(*spot)
-    page.locator(".maplibregl-popup", has_text="3 людини сказали «і в мене»").wait_for()
+    wait_idle(page)
+    click_at(page, report.location.x, report.location.y)
+    page.locator(".leaflet-popup", has_text="3 людини сказали «і в мене»").wait_for()
     item = page.locator("#report-list li", has_text=report.number)
 
     item.locator("a").click()

@@ -1,19 +1,39 @@
-"""/map/ clusters the reports (MapLibre GeoJSON clustering): a circle with the count at
-the default view, a click zooms in to where the cluster splits."""
+"""/map/ clusters the reports (supercluster, drawn on the Leaflet map by reports/map.js):
+a circle with the count at the default view, a click zooms in to where the cluster
+splits; the village names step aside from the circles."""
+
+import re
 
 import pytest
 
-from tests.browser.mapclient import (
-    click_at,
-    hold_requests,
-    record_tile_reloads,
-    tile_reloads,
-    wait_idle,
-)
+from tests.browser.mapclient import click_at, hold_requests, labels, wait_idle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CLUSTERS = "window.hromadaMap.queryRenderedFeatures({layers: ['report-points-cluster']})"
+CLUSTERS_DRAWN = (
+    "window.hromadaMap && window.hromadaMap.hromada.drawn['report-points-cluster']"
+    " && HromadaMap.rendered(window.hromadaMap, 'report-points-cluster').length > 0"
+)
+
+# The cluster circles in view: their count, their centre in page pixels and their radius.
+CIRCLES_JS = """() => { const m = window.hromadaMap, out = [];
+  const c = m.getContainer(), r = c.getBoundingClientRect(), view = m.getBounds();
+  m.hromada.drawn['report-points-cluster'].parts.circle.eachLayer((circle) => {
+    if (!view.contains(circle.getLatLng())) return;
+    const p = m.latLngToContainerPoint(circle.getLatLng());
+    out.push({count: circle.feature.properties.point_count,
+      lonlat: circle.feature.geometry.coordinates,
+      x: r.left + c.clientLeft + p.x, y: r.top + c.clientTop + p.y, radius: circle.getRadius()});
+  });
+  return out; }"""
+
+
+def circles(page) -> list[dict]:
+    return page.evaluate(CIRCLES_JS)
+
+
+def doc_zoom(page) -> float:
+    return page.evaluate("HromadaMap.view(window.hromadaMap).zoom")
 
 
 @pytest.fixture
@@ -29,23 +49,35 @@ def test_reports_in_one_village_are_one_cluster_with_a_count_that_zooms_in(
     page = browser_page
     page.goto(f"{live_server.url}/map/")
     page.locator("#report-list li").nth(29).wait_for()
-    page.wait_for_function(
-        "window.hromadaMap && window.hromadaMap.getLayer('report-points-cluster')"
-        f" && {CLUSTERS}.length > 0"
-    )
-    counts = page.evaluate(f"{CLUSTERS}.map(f => f.properties.point_count)")
+    page.wait_for_function(CLUSTERS_DRAWN)
+    wait_idle(page)
+    found = circles(page)
+    counts = [circle["count"] for circle in found]
     assert sum(counts) == 30 and max(counts) > 1
-    assert page.evaluate(
-        "window.hromadaMap.queryRenderedFeatures({layers: ['report-points-count']}).length"
-    ) == len(counts)
-    zoom = page.evaluate("window.hromadaMap.getZoom()")
-    x, y = page.evaluate(
-        f"(() => {{ const f = {CLUSTERS}[0]; const p = window.hromadaMap"
-        ".project(f.geometry.coordinates); const r = window.hromadaMap.getCanvas()"
-        ".getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; })()"
+    # Each circle carries its count, written over it.
+    written = page.evaluate(
+        """() => Array.from(document.querySelectorAll('#report-map .report-cluster-count'))
+          .map((n) => { const r = n.getBoundingClientRect();
+            return {text: n.textContent, x: r.left + r.width / 2, y: r.top + r.height / 2}; })"""
     )
-    page.mouse.click(x, y)
-    page.wait_for_function(f"window.hromadaMap.getZoom() > {zoom + 1}", timeout=10_000)
+    assert sorted(int(label["text"]) for label in written) == sorted(counts)
+    for circle in found:
+        assert any(
+            label["text"] == str(circle["count"])
+            and abs(label["x"] - circle["x"]) < 2
+            and abs(label["y"] - circle["y"]) < 2
+            for label in written
+        ), circle
+    zoom = doc_zoom(page)
+    biggest = max(found, key=lambda circle: circle["count"])
+    page.mouse.click(biggest["x"], biggest["y"])
+    page.wait_for_function(f"HromadaMap.view(window.hromadaMap).zoom > {zoom + 1}", timeout=10_000)
+    wait_idle(page)
+    # Zoomed in to where it splits: its reports are now drawn as more than one circle.
+    page.wait_for_function(
+        "HromadaMap.rendered(window.hromadaMap, 'report-points').length"
+        " + HromadaMap.rendered(window.hromadaMap, 'report-points-cluster').length > 1"
+    )
     assert page_log.console_errors == [] and page_log.page_errors == []
     assert page_log.outside_requests() == []
 
@@ -59,55 +91,65 @@ def test_the_village_name_is_drawn_beside_its_cluster_not_under_it(
     smaller zoom) it is left out rather than drawn under the circle."""
     page = browser_page
     page.goto(f"{live_server.url}/map/")
-    page.wait_for_function(
-        "window.hromadaMap && window.hromadaMap.getLayer('report-points-cluster')"
-        f" && {CLUSTERS}.length > 0"
-    )
-    labels = page.evaluate(
-        "window.hromadaMap.getStyle().layers.filter(l => l.type === 'symbol' && l.metadata"
-        " && l.metadata['hromada:label'] && l.metadata['hromada:layer'] === 'settlements')"
-        ".map(l => l.id)"
-    )
-    assert labels
+    page.wait_for_function(CLUSTERS_DRAWN)
     anchors = page.evaluate(
-        f"window.hromadaMap.getLayoutProperty('{labels[0]}', 'text-variable-anchor')"
+        "window.hromadaMap.hromada.style.layers.filter(l => l.type === 'symbol' && l.metadata"
+        " && l.metadata['hromada:label'] && l.metadata['hromada:layer'] === 'settlements')"
+        ".map(l => l.layout['text-variable-anchor'])"
     )
-    assert anchors[0] != "center"
-    page.evaluate("window.hromadaMap.jumpTo({center: [32.7210, 48.7940], zoom: 10})")
+    assert anchors and all(anchor[0] != "center" for anchor in anchors)
+    page.evaluate("HromadaMap.jumpTo(window.hromadaMap, [32.7210, 48.7940], 10)")
     wait_idle(page)
-    page.wait_for_function(
-        f"window.hromadaMap.queryRenderedFeatures({{layers: ['{labels[0]}']}})"
-        ".some(f => f.properties.name_uk === 'Дмитрівка')"
-        f" && {CLUSTERS}.length > 0"
+    page.wait_for_function(CLUSTERS_DRAWN)
+    assert "Дмитрівка" in labels(page, "settlements")
+    # Clear of every cluster circle: no box of the name reaches into a circle.
+    boxes = page.evaluate(
+        """() => { const m = window.hromadaMap, c = m.getContainer();
+          const r = c.getBoundingClientRect(), dx = r.left + c.clientLeft, dy = r.top + c.clientTop;
+          return HromadaMap.placedLabels(m).filter((l) => l.source === 'settlements'
+              && l.properties.name_uk === 'Дмитрівка')
+            .flatMap((l) => l.boxes.map((b) => ({left: b.left + dx, right: b.right + dx,
+              top: b.top + dy, bottom: b.bottom + dy}))); }"""
     )
+    assert boxes
+    for circle in circles(page):
+        for box in boxes:
+            nearest_x = min(max(circle["x"], box["left"]), box["right"])
+            nearest_y = min(max(circle["y"], box["top"]), box["bottom"])
+            distance = ((nearest_x - circle["x"]) ** 2 + (nearest_y - circle["y"]) ** 2) ** 0.5
+            assert distance >= circle["radius"], (circle, box)
     assert page_log.console_errors == [] and page_log.page_errors == []
 
 
-def test_the_village_names_are_not_parsed_again_when_the_reports_come_late(
+VECTOR_TILE = re.compile(r"/tiles/(?P<source>[a-z-]+)/\d+/\d+/\d+\.pbf")
+
+
+def test_the_village_names_are_drawn_and_their_tiles_asked_once_when_the_reports_come_late(
     browser_page, page_log, live_server, thirty_reports
 ):
     """On a slow phone the reports arrive after the village names' tiles. Their labels'
     placement beside the clusters is set before the first tiles are asked for, so the
-    names' tiles are parsed once, not a second time when the reports are drawn."""
+    names are drawn beside the clusters once the reports come, and no tile is asked
+    for a second time for it."""
     page = browser_page
-    record_tile_reloads(page)
     release = hold_requests(page, lambda url: "/reports" in url and "bbox=" in url)
     page.goto(f"{live_server.url}/map/")
-    page.wait_for_function(
-        "window.hromadaMap && window.hromadaMap.getSource('settlements')"
-        " && window.hromadaMap.isSourceLoaded('settlements')"
-    )
-    assert release() > 0, "the reports were not asked for"
-    page.wait_for_function(
-        f"window.hromadaMap.getLayer('report-points-cluster') && {CLUSTERS}.length > 0"
-    )
+    page.wait_for_selector("#report-map[data-map-ready='true']", timeout=30_000)
     wait_idle(page)
-    assert tile_reloads(page, "settlements") == 0
+    assert "Дмитрівка" in labels(page, "settlements")
+    assert page.evaluate("HromadaMap.rendered(window.hromadaMap, 'report-points-cluster')") == []
+    assert release() > 0, "the reports were not asked for"
+    page.wait_for_function(CLUSTERS_DRAWN)
+    wait_idle(page)
+    assert "Дмитрівка" in labels(page, "settlements")
+    tiles = [url for url in page_log.requests if VECTOR_TILE.search(url)]
+    assert any("/tiles/settlements/" in url for url in tiles)
+    assert len(tiles) == len(set(tiles)), "a vector tile was asked for twice"
     assert page_log.console_errors == [] and page_log.page_errors == []
 
 
-# When the list got its first item and when the map was ready (its "load": every first
-# tile drawn), in ms from navigation (performance.now()).
+# When the list got its first item and when the map was ready (its first "idle": every
+# first tile drawn), in ms from navigation (performance.now()).
 LIST_AND_MAP_TIMES_JS = """document.addEventListener("DOMContentLoaded", () => {
   const list = document.getElementById("report-list");
   const map = document.getElementById("report-map");
@@ -131,7 +173,8 @@ def test_the_first_list_is_written_once_the_map_is_drawn(
     page = browser_page
     page.add_init_script(LIST_AND_MAP_TIMES_JS)
     release = hold_requests(page, "**/basemap/**")
-    page.goto(f"{live_server.url}/map/")
+    # The basemap's tiles are the page's images: held back, they hold its "load" back too.
+    page.goto(f"{live_server.url}/map/", wait_until="domcontentloaded")
     page.wait_for_function("document.getElementById('report-count').textContent === '30'")
     page.wait_for_timeout(700)  # a free moment for the old list, had it not waited
     assert release() > 0, "no basemap tile was asked for"
@@ -157,20 +200,23 @@ def test_a_report_popup_on_a_phone_stays_whole_inside_the_map(
     page.locator("#report-list li").first.wait_for()
     wait_idle(page)
     page.evaluate(
-        "(side) => { const m = window.hromadaMap; m.jumpTo({center: [32.7200, 48.7930],"
-        " zoom: 18}); m.panBy([-side * m.getContainer().clientWidth, 0], {animate: false}); }",
+        "(side) => { const m = window.hromadaMap;"
+        " HromadaMap.jumpTo(m, [32.7200, 48.7930], 18);"
+        " m.panBy([-side * m.getContainer().clientWidth, 0], {animate: false}); }",
         side,
     )
     wait_idle(page)
-    page.wait_for_function(
-        "window.hromadaMap.queryRenderedFeatures({layers: ['report-points-circle']}).length > 0"
-    )
+    page.wait_for_function("HromadaMap.rendered(window.hromadaMap, 'report-points').length > 0")
     click_at(page, 32.7200, 48.7930)
-    popup = page.locator(".maplibregl-popup")
+    popup = page.locator(".leaflet-popup")
     popup.wait_for()
+    # The map may pan to show the popup whole (Leaflet's pan lasts a quarter second).
+    page.wait_for_function(
+        "() => { const a = window.hromadaMap._panAnim; return !(a && a._inProgress); }"
+    )
     # Inside the map and on the screen (the phone's map runs below the fold).
     inside = page.evaluate(
-        "() => { const p = document.querySelector('.maplibregl-popup').getBoundingClientRect();"
+        "() => { const p = document.querySelector('.leaflet-popup').getBoundingClientRect();"
         " const m = window.hromadaMap.getContainer().getBoundingClientRect();"
         " const top = Math.max(m.top, 0), bottom = Math.min(m.bottom, window.innerHeight);"
         " return [p.left - m.left, m.right - p.right, p.top - top, bottom - p.bottom]; }"

@@ -1,4 +1,4 @@
-"""The report form's map on a phone (MapLibre GL JS): a tap places the pin and zooms to
+"""The report form's map on a phone (Leaflet, layers/map.js): a tap places the pin and zooms to
 street level, the pin can be dragged, the nearest address is written under the map, and
 the address search flies to a house. Everything from this machine, nothing logged."""
 
@@ -29,35 +29,57 @@ def houses(settlement, settings):
 def open_form(page, live_server):
     page.goto(f"{live_server.url}/reports/new/")
     page.wait_for_selector("#pick-map[data-map-ready='true']", timeout=20_000)
+    track_moves(page)
+
+
+# The map of `selector` as a page script sees it (a Leaflet map, layers/map.js).
+MAP_JS = "document.querySelector(sel).hromadaMap"
 
 
 def screen_point(page, selector, lon, lat) -> tuple[float, float]:
-    """The page coordinates of (lon, lat) on the MapLibre map in `selector`."""
+    """The page coordinates of (lon, lat) on the map in `selector` (Leaflet's container
+    points start inside the element's border)."""
     x, y = page.evaluate(
-        "([sel, lon, lat]) => { const p = document.querySelector(sel).hromadaMap"
-        ".project([lon, lat]); return [p.x, p.y]; }",
+        f"""([sel, lon, lat]) => {{ const m = {MAP_JS};
+          const p = m.latLngToContainerPoint([lat, lon]), c = m.getContainer();
+          const r = c.getBoundingClientRect();
+          return [r.left + c.clientLeft + p.x, r.top + c.clientTop + p.y]; }}""",
         [selector, lon, lat],
     )
-    box = page.locator(f"{selector} .maplibregl-canvas").bounding_box()  # inside the border
-    return box["x"] + x, box["y"] + y
+    return x, y
 
 
 def tap(page, selector, lon, lat):
     page.mouse.click(*screen_point(page, selector, lon, lat))
 
 
+def track_moves(page, selector="#pick-map"):
+    """Follow whether a move of the map is under way from now on (Leaflet has no
+    isMoving(): a zoom, a pan or a flight runs from its "movestart" to its "moveend"; a
+    move interrupted by another ends with the other's "moveend")."""
+    page.evaluate(
+        f"""(sel) => {{ const m = {MAP_JS};
+          if (m.__moving !== undefined) return;
+          m.__moving = false;
+          m.on("movestart", () => {{ m.__moving = true; }});
+          m.on("moveend", () => {{ m.__moving = false; }}); }}""",
+        selector,
+    )
+
+
 def map_state(page, selector="#pick-map"):
+    """The map's zoom (the style document's, as HromadaMap gives it) and whether it moves."""
     return page.evaluate(
-        "(sel) => { const m = document.querySelector(sel).hromadaMap;"
-        " return {zoom: m.getZoom(), moving: m.isMoving()}; }",
+        f"""(sel) => {{ const m = {MAP_JS};
+          return {{zoom: HromadaMap.view(m).zoom, moving: m.__moving}}; }}""",
         selector,
     )
 
 
 def wait_still(page, selector="#pick-map"):
-    page.wait_for_function(
-        "(sel) => !document.querySelector(sel).hromadaMap.isMoving()", arg=selector
-    )
+    """Wait until no move of the map is under way and its tiles are drawn."""
+    page.wait_for_function(f"(sel) => {MAP_JS}.__moving === false", arg=selector)
+    page.evaluate(f"(sel) => HromadaMap.whenIdle({MAP_JS}).then(() => true)", selector)
 
 
 def pin_at(page) -> tuple[float, float]:
@@ -73,8 +95,8 @@ def tap_and_zoom(page, lon, lat):
     wait_still(page)
     assert map_state(page)["zoom"] >= 17
     page.evaluate(
-        "([lon, lat]) => document.querySelector('#pick-map')"
-        ".hromadaMap.jumpTo({center: [lon, lat]})",
+        "([lon, lat]) => HromadaMap.jumpTo(document.querySelector('#pick-map').hromadaMap,"
+        " [lon, lat])",
         [lon, lat],
     )
     wait_still(page)
@@ -90,7 +112,7 @@ def test_a_tap_places_the_pin_zooms_to_street_level_and_names_the_nearest_addres
     tap_and_zoom(page, SHEVCHENKA_12[0] + 0.0002, SHEVCHENKA_12[1] + 0.0001)
     page.wait_for_function("document.getElementById('place-address').textContent.length > 0")
     assert page.inner_text("#place-address") == "біля вул. Шевченка, 12, Дмитрівка"
-    assert page.locator("#pick-map .maplibregl-marker").count() == 1
+    assert page.locator("#pick-map .hromada-pin").count() == 1
     lon, lat = pin_at(page)
     expected = (SHEVCHENKA_12[0] + 0.0002, SHEVCHENKA_12[1] + 0.0001)
     assert (lon, lat) == pytest.approx(expected, abs=3e-5)
@@ -104,7 +126,7 @@ def test_the_pin_can_be_dragged_and_the_fields_follow(browser_page, page_log, li
     open_form(page, live_server)
     tap_and_zoom(page, *SHEVCHENKA_12)
     page.wait_for_function("document.getElementById('place-address').textContent.length > 0")
-    marker = page.locator("#pick-map .maplibregl-marker").bounding_box()
+    marker = page.locator("#pick-map .hromada-pin").bounding_box()
     start = (marker["x"] + marker["width"] / 2, marker["y"] + marker["height"] * 0.3)
     target = screen_point(page, "#pick-map", SHEVCHENKA_12[0] + 0.001, SHEVCHENKA_12[1])
     page.mouse.move(*start)
@@ -129,7 +151,7 @@ def test_the_search_box_flies_to_the_address_and_places_the_pin(
     page.locator(".hromada-search-result", has_text="Шевченка, 12").click()
     wait_still(page)
     centre = page.evaluate(
-        "() => document.querySelector('#pick-map').hromadaMap.getCenter().toArray()"
+        "() => HromadaMap.view(document.querySelector('#pick-map').hromadaMap).center"
     )
     assert centre == pytest.approx(list(SHEVCHENKA_12), abs=1e-4)
     assert map_state(page)["zoom"] == pytest.approx(17)

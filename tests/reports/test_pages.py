@@ -18,8 +18,12 @@ def test_the_map_page_loads_the_local_map_client_and_the_filters(client, categor
     response = client.get("/map/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert "/static/vendor/maplibre-gl/maplibre-gl.js" in html
-    assert "/static/vendor/maplibre-gl/maplibre-gl.css" in html
+    assert "/static/vendor/leaflet/leaflet.js" in html
+    assert "/static/vendor/leaflet/leaflet.css" in html
+    assert "/static/vendor/protomaps-leaflet/protomaps-leaflet.js" in html
+    assert "/static/vendor/supercluster/supercluster.min.js" in html
+    assert "/static/reports/map.js" in html
+    assert "maplibre" not in html.lower()
     assert 'value="roads"' in html and settlement.katottg in html
     assert "unpkg" not in html and "cdn" not in html.lower()
 

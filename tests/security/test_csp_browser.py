@@ -33,9 +33,9 @@ def _violations(log) -> list[str]:
 @pytest.mark.parametrize(
     ("path", "ready"),
     [
-        ("/", "#overview-map.maplibregl-map"),
-        ("/map/", "#report-map.maplibregl-map"),
-        ("/reports/new/", "#pick-map.maplibregl-map"),
+        ("/", "#overview-map[data-map-ready='true']"),
+        ("/map/", "#report-map[data-map-ready='true']"),
+        ("/reports/new/", "#pick-map[data-map-ready='true']"),
     ],
 )
 def test_the_public_pages_work_under_the_production_csp_without_a_violation(
@@ -45,7 +45,7 @@ def test_the_public_pages_work_under_the_production_csp_without_a_violation(
     policy = response.headers["content-security-policy"]
     script_src = next(part for part in policy.split("; ") if part.startswith("script-src"))
     assert "'nonce-" in script_src and "'unsafe-inline'" not in script_src
-    browser_page.wait_for_selector(ready, timeout=15_000)
+    browser_page.wait_for_selector(ready, timeout=30_000)
     browser_page.wait_for_load_state("networkidle")
     assert _violations(page_log) == []
     assert page_log.page_errors == []

@@ -313,6 +313,9 @@
 
   var TOLERANCE_PX = 4;
   var POPUP_MARGIN_PX = 8;
+  var MIN_POPUP_PX = 160;
+  var POPUP_FRAME_PX = 44;  // a popup's tip and content margins, beyond its content (CSS px)
+  var CONTENT_MARGINS_PX = 32;  // .leaflet-popup-content's side margins (layers/map.css)
 
   /**
    * Open a popup of `content` (a DOM node) at `lngLat` ([lon, lat]) on `map`, kept whole
@@ -325,12 +328,23 @@
   function openPopup(map, lngLat, content, options) {
     options = options || {};
     var box = map.getContainer();
-    var room = box.clientWidth - 2 * POPUP_MARGIN_PX - 40;
+    var phone = HromadaMap.isPhone(box);
+    // The top controls hidden first, so that the room left beside the others is measured.
+    if (phone) { map.closePopup(); box.classList.add("hromada-popup-open"); }
+    var clear = HromadaMap.clearPadding(map);
+    var side = Math.max(POPUP_MARGIN_PX, clear.left) + Math.max(POPUP_MARGIN_PX, clear.right);
+    // As wide as the room between the side controls allows (less the content's margins),
+    // else as the map allows: it is then shown clear of them above or below.
+    var room = box.clientWidth - side - CONTENT_MARGINS_PX;
+    if (room < MIN_POPUP_PX) { room = box.clientWidth - 2 * POPUP_MARGIN_PX - CONTENT_MARGINS_PX; }
+    // No taller than the part of the map on the screen (its content scrolls then): on a
+    // phone the map often runs below the fold, and a long report's text with it.
+    var seen = visiblePart(map, 0);
     var popup = L.popup({ maxWidth: Math.min(parseInt(options.maxWidth || "300", 10), room),
-      minWidth: Math.min(160, room), autoPan: false,
+      minWidth: Math.min(MIN_POPUP_PX, room), autoPan: false,
+      maxHeight: Math.max(MIN_POPUP_PX, seen.bottom - seen.top - 2 * POPUP_MARGIN_PX - POPUP_FRAME_PX),
       offset: [0, -(options.offset || 0)], keepInView: false, closeButton: true });
-    if (HromadaMap.isPhone(box)) {
-      popup.on("add", function () { box.classList.add("hromada-popup-open"); });
+    if (phone) {
       popup.on("remove", function () { box.classList.remove("hromada-popup-open"); });
     }
     popup.setLatLng([lngLat[1], lngLat[0]]).setContent(content).openOn(map);

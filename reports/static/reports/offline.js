@@ -165,14 +165,17 @@
   window.addEventListener("online", sendAll);
 
   // Without signal the map draws the vector tiles kept for it (to KEPT_ZOOM) enlarged at
-  // deeper views: a tap zooms to street level, where no tile could be fetched.
+  // deeper views: a tap zooms to street level, where no tile could be fetched. With the
+  // signal back, the deeper tiles are asked for when the map next moves (not at once:
+  // the signal may be back for a moment only, and the map shows the place already).
   var KEPT_ZOOM = 12;
   (H.mapReady || Promise.resolve(null)).then(function (map) {
     if (!map) { return; }
-    function follow() { HromadaMap.limitDataZoom(map, navigator.onLine === false ? KEPT_ZOOM : null); }
-    if (navigator.onLine === false) { follow(); }
-    window.addEventListener("online", follow);
-    window.addEventListener("offline", follow);
+    function kept() { HromadaMap.limitDataZoom(map, KEPT_ZOOM); }
+    function deeper() { if (navigator.onLine !== false) { HromadaMap.limitDataZoom(map, null); } }
+    if (navigator.onLine === false) { kept(); }
+    window.addEventListener("offline", function () { map.off("moveend", deeper); kept(); });
+    window.addEventListener("online", function () { map.once("moveend", deeper); });
   });
   render().then(sendAll);
   document.getElementById("drafts-send").addEventListener("click", sendAll);
