@@ -182,7 +182,10 @@ def test_public_register_page_searches_without_login(client, addresses):
     assert response.status_code == 200
     text = response.content.decode()
     assert "Дмитрівка, вул. Шевченка, 12" in text
-    assert "vendor/maplibre-gl/maplibre-gl.js" in text and "unpkg" not in text
+    # The map client from our own static files, never from a CDN.
+    assert "vendor/leaflet/leaflet.js" in text
+    assert "vendor/protomaps-leaflet/protomaps-leaflet.js" in text
+    assert "maplibre" not in text and "unpkg" not in text
 
 
 def test_the_register_page_says_when_it_lists_only_the_first_results(client, street):

@@ -51,8 +51,8 @@ def click_at(page, lon: float, lat: float) -> None:
     x, y = page.evaluate(
         """([lon, lat]) => { const m = window.hromadaMap;
           const p = m.latLngToContainerPoint([lat, lon]);
-          const r = m.getContainer().getBoundingClientRect();
-          return [r.left + p.x, r.top + p.y]; }""",
+          const c = m.getContainer(), r = c.getBoundingClientRect();
+          return [r.left + c.clientLeft + p.x, r.top + c.clientTop + p.y]; }""",
         [lon, lat],
     )
     page.mouse.click(x, y)

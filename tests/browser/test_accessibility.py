@@ -15,7 +15,7 @@ pytestmark = [
 ]
 
 # Rules left out per page, only inside a map container and only for the map library's
-# own markup. None today: every map page is on the MapLibre client, whose legend panel is
+# own markup. None today: every map page is on the Leaflet client, whose legend panel is
 # focusable and named (layers/static/layers/map-controls.js).
 MAP_EXCLUSIONS: dict = {}
 

@@ -6,6 +6,7 @@ from django.contrib.gis.geos import LineString
 
 from addresses.models import Street
 from tests.addresses.conftest import make_address
+from tests.browser.mapclient import click_at, rendered, wait_idle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,7 +42,11 @@ def search(page, live_server, q):
 
 def wait_for_popup(page):
     """Wait until the popup is open and its fade-in is over (for the screenshots)."""
-    page.wait_for_selector(".maplibregl-popup-content", timeout=5_000)
+    page.wait_for_selector(".leaflet-popup-content", timeout=5_000)
+    page.wait_for_function(
+        "() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'",
+        timeout=5_000,
+    )
 
 
 def map_view(page) -> tuple[float, float, int]:
@@ -67,13 +72,35 @@ def test_choosing_a_result_moves_the_map_to_it_and_opens_its_popup(
     search(browser_page, live_server, QUERY)
     browser_page.locator(".address-show", has_text="Мʼясоїдівська, 7").click()
     wait_for_popup(browser_page)
-    assert browser_page.locator(".maplibregl-popup-content .hromada-popup").inner_text() == (
+    assert browser_page.locator(".leaflet-popup-content .hromada-popup").inner_text() == (
         "Дмитрівка, вул. Мʼясоїдівська, 7"
     )
     lat, lon, zoom = map_view(browser_page)
     assert (lat, lon) == pytest.approx((HOUSE_7[1], HOUSE_7[0]), abs=1e-4)
     assert zoom == 17
     browser_page.screenshot(path="/tmp/addresses-desktop.png", full_page=True)
+    assert page_log.console_errors == [] and page_log.page_errors == []
+    assert page_log.outside_requests() == []
+
+
+def test_every_located_result_is_drawn_on_the_map_and_a_click_opens_its_popup(
+    browser_page, page_log, live_server, register
+):
+    page = browser_page
+    search(page, live_server, "Мʼясоїдівська")
+    wait_idle(page, "#address-map[data-ready='true']")
+    listed = page.locator(".address-results .address-show").all_inner_texts()
+    assert len(listed) == 3
+    drawn = rendered(page, "results", "label")
+    assert sorted(drawn) == sorted(listed)  # all of them in view, each once
+    click_at(page, *HOUSE_7)
+    wait_for_popup(page)
+    assert page.locator(".leaflet-popup-content .hromada-popup").inner_text() == (
+        "Дмитрівка, вул. Мʼясоїдівська, 7"
+    )
+    assert page.locator(".leaflet-popup").count() == 1  # the result's, no register popup
+    page.click(".leaflet-popup-close-button")
+    assert page.locator(".leaflet-popup").count() == 0
     assert page_log.console_errors == [] and page_log.page_errors == []
     assert page_log.outside_requests() == []
 

@@ -48,19 +48,73 @@ def open_print(browser, site, width, language, log):
     return context, page
 
 
-def draw_area(page) -> str:
-    """Choose "an area drawn on the map" and drag a rectangle across the map's middle."""
+def _drag_by_touch(page, points) -> None:
+    """A finger put down at the first point, moved through the others, lifted at the last
+    (Chromium's own touch input: the page sees touch and pointer events as from a phone)."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        first, *rest = points
+        touch = {"type": "touchStart", "touchPoints": [{"x": first[0], "y": first[1]}]}
+        cdp.send("Input.dispatchTouchEvent", touch)
+        for x, y in rest:
+            cdp.send(
+                "Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]}
+            )
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    finally:
+        cdp.detach()
+
+
+def _steps(start, end, count):
+    return [
+        (start[0] + (end[0] - start[0]) * i / count, start[1] + (end[1] - start[1]) * i / count)
+        for i in range(1, count + 1)
+    ]
+
+
+def _lon_lat_at(page, x, y):
+    return page.evaluate(
+        """([x, y]) => { const at = window.hromadaMap.mouseEventToLatLng({clientX: x, clientY: y});
+          return [at.lng, at.lat]; }""",
+        [x, y],
+    )
+
+
+def draw_area(page, touch: bool = False) -> tuple[str, list[float]]:
+    """Choose "an area drawn on the map" and drag a rectangle across the map's middle, by
+    mouse or by a finger; return the form's area and the one under the dragged corners."""
     page.check("input[name=extent][value=bbox]")
     wait_idle(page)
+    view = page.evaluate("() => HromadaMap.view(window.hromadaMap)")
     page.click("#draw-area")
+    assert page.get_attribute("#draw-area", "aria-pressed") == "true"
     box = page.locator("#print-map").bounding_box()
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.mouse.move(cx - box["width"] / 5, cy - box["height"] / 5)
-    page.mouse.down()
-    page.mouse.move(cx, cy, steps=4)
-    page.mouse.move(cx + box["width"] / 5, cy + box["height"] / 6, steps=4)
-    page.mouse.up()
-    return page.input_value("input[name=bbox]")
+    start = (cx - box["width"] / 5, cy - box["height"] / 5)
+    end = (cx + box["width"] / 5, cy + box["height"] / 6)
+    corners = [_lon_lat_at(page, *start), _lon_lat_at(page, *end)]
+    if touch:
+        _drag_by_touch(page, [start, *_steps(start, (cx, cy), 4), *_steps((cx, cy), end, 4)])
+    else:
+        page.mouse.move(*start)
+        page.mouse.down()
+        page.mouse.move(cx, cy, steps=4)
+        page.mouse.move(*end, steps=4)
+        page.mouse.up()
+    # The map stood still under the drag, and drawing is over once the rectangle is drawn.
+    assert page.evaluate("() => HromadaMap.view(window.hromadaMap)") == view
+    assert page.get_attribute("#draw-area", "aria-pressed") == "false"
+    (west, north), (east, south) = corners
+    return page.input_value("input[name=bbox]"), [west, south, east, north]
+
+
+def drawn_area(page) -> list[float]:
+    """The bounds of the rectangle drawn on the map (the page data "print-area")."""
+    return page.evaluate(
+        """() => { const drawn = window.hromadaMap.hromada.drawn["print-area"];
+          const b = drawn.parts.fill.getBounds();
+          return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }"""
+    )
 
 
 SIZES = [(1366, "uk"), (1366, "en"), (360, "uk"), (360, "en")]
@@ -71,10 +125,17 @@ def test_a_drawn_area_is_previewed_as_the_printed_page(browser, site, width, lan
     log = PageLog()
     context, page = open_print(browser, site, width, language, log)
     try:
-        bbox = draw_area(page)
+        bbox, dragged = draw_area(page, touch=width < 600)  # phones by a finger
         assert BBOX.match(bbox), bbox
-        west, south, east, north = (float(v) for v in bbox.split(","))
-        assert west < east and south < north
+        area = [float(v) for v in bbox.split(",")]
+        # The area is the one dragged across (the form keeps 5 decimals, about a metre),
+        # and it is drawn on the map as dragged.
+        assert area == pytest.approx(dragged, abs=2e-5)
+        drawn = page.evaluate(
+            "() => HromadaMap.rendered(window.hromadaMap, 'print-area').map((f) => f.layer)"
+        )
+        assert sorted(drawn) == ["fill", "line"]  # the rectangle, in view
+        assert drawn_area(page) == pytest.approx(area, abs=1e-9)
         page.click("button[name=action][value=preview]")
         image = page.locator(".print-preview-image")
         image.wait_for(timeout=WAIT_MS)

@@ -595,6 +595,9 @@
     var marker = L.marker([lngLat[1], lngLat[0]], { draggable: true, icon: icon, title: text("marker"),
       alt: text("marker"), keyboard: true, autoPanOnFocus: false }).addTo(map);
     marker.getElement().style.setProperty("--pin", markerColour(map, colourName));
+    // A click on the pin is the pin's: Leaflet passes a marker's unheard clicks on to the
+    // map, where the page would take it for a new place (the pin moved under the finger).
+    marker.on("click", function () {});
     marker.on("dragend", function () {
       var at = marker.getLatLng();
       onMove([at.lng, at.lat]);

@@ -43,7 +43,8 @@
   }
   function showArea(map, b) {
     var colour = accent();
-    HromadaMap.draw(map, "print-area", rectangle(b), [
+    var data = b ? rectangle(b) : { type: "FeatureCollection", features: [] };
+    HromadaMap.draw(map, "print-area", data, [
       { id: "fill", type: "fill", paint: { "fill-color": colour, "fill-opacity": 0.12 } },
       { id: "line", type: "line", paint: { "line-color": colour, "line-width": 2 } },
     ], { layer: "print-area" });
@@ -61,6 +62,7 @@
       button.setAttribute("aria-pressed", "false");
       button.textContent = label;
       map.getContainer().classList.remove("drawing");
+      map.getContainer().style.touchAction = "";
       map.dragging.enable();
       start = null;
     }
@@ -69,6 +71,9 @@
       button.setAttribute("aria-pressed", "true");
       button.textContent = button.dataset.drawing;
       map.getContainer().classList.add("drawing");
+      // A finger's drag draws too: without this the browser takes it for scrolling the
+      // page (Leaflet's pan-x pan-y once its dragging is off) and cancels the pointer.
+      map.getContainer().style.touchAction = "none";
       map.dragging.disable();
     });
     // Pointer events on the map's box: a mouse's and a finger's drag alike.
@@ -94,6 +99,13 @@
     container.addEventListener("pointerdown", down);
     container.addEventListener("pointermove", move);
     container.addEventListener("pointerup", up);
+    // A drag the browser took over (a second finger, a system gesture): the area drawn
+    // before it, if any, is shown again; drawing goes on.
+    container.addEventListener("pointercancel", function () {
+      if (!start) { return; }
+      start = null;
+      showArea(map, parseBbox(bboxInput.value));
+    });
   }
 
   function createMap() {
