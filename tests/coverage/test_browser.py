@@ -15,10 +15,11 @@ from coverage.services import coverage_compute
 from reports.models import Report
 from reports.services import report_create
 from tests.browser.mapclient import (
+    click_at,
     hold_requests,
+    jump,
     labels,
-    record_tile_reloads,
-    tile_reloads,
+    popup_text,
     wait_idle,
 )
 from tests.coverage.conftest import MODEL_BACKEND, make_addresses, make_area
@@ -86,25 +87,43 @@ def test_planner_signs_in_and_sees_accepted_challenges_on_the_map_and_by_area(
     )
     state = page.evaluate("document.getElementById('coverage-map').dataset.challengesReady")
     assert state == "true", (state, page_log.console_errors, page_log.requests)
-    # MapLibre indexes a GeoJSON source in its worker after setData: wait until it has.
-    page.wait_for_function(
-        "() => document.getElementById('coverage-map').coverageMap.isSourceLoaded('challenges')"
-    )
-    accepted = page.evaluate(  # one report may lie in several of the source's tiles
-        "() => new Set(document.getElementById('coverage-map').coverageMap"
-        ".querySourceFeatures('challenges').filter(f => f.properties.status === 'accepted')"
+    wait_idle(page)
+    accepted = page.evaluate(
+        "() => new Set(HromadaMap.rendered(window.hromadaMap, 'challenges')"
+        ".filter(f => f.properties.status === 'accepted')"
         ".map(f => f.properties.report_number)).size"
     )
     assert accepted == 1
-    # The challenge symbols lie under the village names: a symbol never hides a name.
-    order = page.evaluate(
-        "() => document.getElementById('coverage-map').coverageMap.getStyle().layers"
-        ".map(layer => layer.id)"
+    # The challenge symbols lie under the village names: a symbol never hides a name
+    # (the names shown are the share labels, in their own pane over the registry's
+    # village names, which are over the page's data).
+    panes = page.evaluate(
+        """() => { const m = window.hromadaMap;
+          const z = (node) => Number(getComputedStyle(node.closest('.leaflet-pane')).zIndex);
+          const circle = Object.values(m.hromada.drawn.challenges.parts.circle._layers)[0];
+          return { challenges: Number(getComputedStyle(m.getPane(circle.options.pane)).zIndex),
+            names: z(m.getContainer().querySelector('.hromada-labels')),
+            shares: z(m.getContainer().querySelector('.hromada-label')) }; }"""
     )
-    # (the names shown are the share labels, drawn over the registry's village names)
-    assert order.index("challenges-circle") < order.index("settlements-label"), order
-    if "village-shares-label" in order:
-        assert order.index("challenges-circle") < order.index("village-shares-label"), order
+    assert panes["challenges"] < panes["names"] <= panes["shares"], panes
+    # A click on the challenge names its report and its status.
+    page.locator("#coverage-map").scroll_into_view_if_needed()
+    jump(page, *HERE, 14)
+    wait_idle(page)
+    click_at(page, *HERE)
+    popup = popup_text(page)
+    assert world["report"].number in popup and "прийнято" in popup, popup
+    page.locator(".leaflet-popup-close-button").click()
+    # Switched off, the challenges are no longer drawn; on again, they are.
+    switch = page.locator(".hromada-toggles input[value='challenges']")
+    switch.uncheck()
+    assert page.evaluate("() => HromadaMap.rendered(window.hromadaMap, 'challenges').length") == 0
+    assert not page.evaluate(
+        f"() => HromadaMap.dataAt(window.hromadaMap, L.latLng({HERE[1]}, {HERE[0]}))"
+        ".some(h => h.id === 'challenges')"
+    )
+    switch.check()
+    assert page.evaluate("() => HromadaMap.rendered(window.hromadaMap, 'challenges').length") > 0
     table = page.locator("table.challenges").inner_text()
     assert "Київстар" in table and world["report"].number in table
     assert "Оскарження покриття" in page.content()
@@ -115,22 +134,16 @@ def test_planner_signs_in_and_sees_accepted_challenges_on_the_map_and_by_area(
 
 
 def _tap(page, lon, lat):
-    """Click the map at a place (through MapLibre's own projection)."""
-    point = page.evaluate(
-        f"(() => {{ const p = document.getElementById('coverage-map').coverageMap"
-        f".project([{lon}, {lat}]); return [p.x, p.y]; }})()"
-    )
-    box = page.locator("#coverage-map .maplibregl-canvas").bounding_box()
-    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    """Tap the map where a place is drawn, as a person would."""
+    page.locator("#coverage-map").scroll_into_view_if_needed()
+    click_at(page, lon, lat)
 
 
 def _open_public(page, live_server):
     page.goto(f"{live_server.url}/coverage/")
     page.wait_for_selector("#coverage-map[data-hexagons-ready='true']", timeout=15_000)
-    page.wait_for_function(
-        "() => { const m = document.getElementById('coverage-map').coverageMap;"
-        " return m && m.getSource('village-shares') && !m.isMoving(); }"
-    )
+    page.wait_for_selector("#coverage-map[data-shares-ready='true']", state="attached")
+    wait_idle(page)
 
 
 def test_a_resident_taps_the_map_sees_offers_and_files_a_no_signal_report(
@@ -151,7 +164,7 @@ def test_a_resident_taps_the_map_sees_offers_and_files_a_no_signal_report(
     assert report.answers == {"service": ["mobile_data"]}
     assert report.category.code == "no_signal"
     # Where the finger landed, to two pixels at the zoom the page opened with.
-    zoom = page.evaluate("document.getElementById('coverage-map').coverageMap.getZoom()")
+    zoom = page.evaluate("() => HromadaMap.view(window.hromadaMap).zoom")  # 512 px tiles
     pixel_deg = 360 / (512 * 2**zoom)
     assert report.location.x == pytest.approx(HERE[0], abs=max(0.002, 2 * pixel_deg))
     assert report.location.y == pytest.approx(HERE[1], abs=max(0.002, 2 * pixel_deg))
@@ -210,51 +223,97 @@ def _shares_data(url: str) -> bool:
     return path in (reverse("api:settlement_list"), reverse("api:settlements"))
 
 
-def _reloads_with_shares_after_the_villages_tiles(page, open_page) -> int:
+# Every text of the villages' tiles the map placed, from the first frame on: a name
+# placed in any frame (then hidden for the shares) is recorded here.
+RECORD_VILLAGE_NAMES_JS = """
+window.villageNamesSeen = [];
+(function watch() {
+  const map = window.hromadaMap;
+  try {
+    if (map && map.hromada && map.hromada.labels) {
+      HromadaMap.placedLabels(map).forEach((label) => {
+        if (label.source === 'settlements') window.villageNamesSeen.push(label.text);
+      });
+    }
+  } catch (error) { window.villageNamesSeen.push('error: ' + error); }
+  requestAnimationFrame(watch);
+})();
+"""
+
+
+def _shares_after_the_villages_tiles(page, open_page) -> None:
     """Open a coverage map (`open_page()`) with the villages' shares held back until the
-    villages' tiles are in and the shares asked for (as a slow line would deliver them);
-    return how many villages' tiles MapLibre parsed again once the shares were drawn."""
-    record_tile_reloads(page)
+    villages' tiles are drawn (as a slow line would deliver them): no village's bare name
+    is drawn in any frame before the shares come (hidden before the tiles are drawn, not
+    drawn then hidden), and the shares, coming after the tiles, are drawn and labelled,
+    their labels clear of each other."""
+    page.add_init_script(RECORD_VILLAGE_NAMES_JS)
     asked = []
     page.on("request", lambda request: _shares_data(request.url) and asked.append(request.url))
     release = hold_requests(page, _shares_data)
     open_page()
-    page.wait_for_function(
-        "() => { const map = window.hromadaMap;"
-        " return map && map.getSource('settlements') && map.isSourceLoaded('settlements'); }"
-    )
+    wait_idle(page)
+    # The villages' tiles are in and drawn (their areas), the shares not yet.
+    assert page.evaluate("() => HromadaMap.rendered(window.hromadaMap, 'settlements').length")
     for _ in range(300):  # however late the page asks for the shares, they come after
         if len(asked) == 2:
             break
         page.wait_for_timeout(50)
+    assert page.get_attribute("#coverage-map", "data-shares-ready") is None
+    page.evaluate("() => new Promise((done) => setTimeout(done, 300))")  # frames drawn
+    assert page.evaluate("window.villageNamesSeen") == []
     assert release() == 2, "the shares were not asked for"
     page.wait_for_selector("#coverage-map[data-shares-ready='true']", state="attached")
     wait_idle(page)
-    return tile_reloads(page, "settlements")
+    drawn = page.evaluate(
+        "() => HromadaMap.rendered(window.hromadaMap, 'village-shares')"
+        ".map((f) => f.properties.katottg)"
+    )
+    assert {"UA35040090090035423", "UA35040090010099441"} <= set(drawn), drawn
+    shares = page.evaluate(
+        """() => [...document.querySelectorAll('#coverage-map .hromada-label')]
+          .filter((node) => !node.hidden).map((node) => {
+            const r = node.getBoundingClientRect();
+            return {text: node.textContent, left: r.left, top: r.top, right: r.right,
+              bottom: r.bottom}; })"""
+    )
+    texts = sorted(label["text"].split("\n")[0] for label in shares)
+    assert texts == ["Дмитрівка", "Макариха"], shares
+    assert all(label["text"].split("\n")[1].endswith("%") for label in shares), shares
+    for i, a in enumerate(shares):
+        for b in shares[i + 1 :]:
+            apart = (
+                a["right"] <= b["left"]
+                or b["right"] <= a["left"]
+                or a["bottom"] <= b["top"]
+                or b["bottom"] <= a["top"]
+            )
+            assert apart, (a, b)
+    assert page.evaluate("window.villageNamesSeen") == []
 
 
-def test_the_villages_tiles_are_parsed_once_on_the_public_map(
+def test_the_village_names_are_never_drawn_before_the_shares_on_the_public_map(
     browser_page, page_log, live_server, world
 ):
-    """The villages' names are hidden for their shares before the first frame asks for
-    tiles, so the villages' tiles are parsed once, even when the shares come after them
-    (held back here until the tiles are in). Hidden after the map's "load", the names
-    made MapLibre parse those tiles again."""
+    """The villages' names are hidden for their shares before the first tiles are drawn,
+    so a name never shows and then vanishes, even when the shares come after the tiles
+    (held back here until the tiles are in); the shares are then drawn and labelled.
+    (It replaces a count of MapLibre's tile re-parses: hidden after the map's "load",
+    the names had made MapLibre parse the villages' tiles again.)"""
     page = browser_page
     open_page = lambda: page.goto(f"{live_server.url}/coverage/")  # noqa: E731
-    assert _reloads_with_shares_after_the_villages_tiles(page, open_page) == 0
+    _shares_after_the_villages_tiles(page, open_page)
     assert page_log.console_errors == [] and page_log.page_errors == []
 
 
-def test_the_villages_tiles_are_parsed_once_on_the_planners_map(
+def test_the_village_names_are_never_drawn_before_the_shares_on_the_planners_map(
     browser_page, page_log, live_server, world, planner_login
 ):
     """The planners' map too hides the villages' names for their shares before its first
-    frame (it drew the shares after the map's "load", and the villages' tiles were parsed
-    a second time)."""
+    tiles are drawn, and draws the shares whenever they come."""
     page = browser_page
     open_page = lambda: _sign_in(page, live_server, planner_login)  # noqa: E731
-    assert _reloads_with_shares_after_the_villages_tiles(page, open_page) == 0
+    _shares_after_the_villages_tiles(page, open_page)
     assert page_log.console_errors == [] and page_log.page_errors == []
 
 
@@ -267,25 +326,25 @@ def test_without_the_shares_the_villages_keep_their_names(
     page.wait_for_selector("#coverage-map[data-shares-ready='error']", state="attached")
     wait_idle(page)
     visibility = page.evaluate(
-        "document.getElementById('coverage-map').coverageMap"
-        ".getLayoutProperty('settlements-label', 'visibility')"
+        "() => window.hromadaMap.hromada.style.layers"
+        ".find((layer) => layer.id === 'settlements-label').layout.visibility"
     )
     assert visibility in (None, "visible")
-    assert labels(page, "settlements")
+    assert labels(page, "settlements") == {"Дмитрівка", "Макариха"}
     assert page_log.page_errors == []
 
 
 def test_the_public_map_toggles_shares_by_h3_hexagon(browser_page, page_log, live_server, world):
     page = browser_page
     _open_public(page, live_server)
+    assert page.evaluate("() => HromadaMap.rendered(window.hromadaMap, 'hexagons').length") == 0
     page.locator(".hromada-toggles label", has_text="шестикутник").click()
     # The hexagons are fetched when switched on, not with the page.
     page.wait_for_selector("#coverage-map[data-hexagons-loaded='true']", timeout=15_000)
-    page.wait_for_function(
-        "() => document.getElementById('coverage-map').coverageMap"
-        ".queryRenderedFeatures({layers: ['hexagons-fill']}).length > 100"
-    )
+    page.wait_for_function("() => HromadaMap.rendered(window.hromadaMap, 'hexagons').length > 100")
     page.screenshot(path=str(SCREENSHOTS / "coverage-public-hexagons.png"), full_page=True)
+    page.locator(".hromada-toggles label", has_text="шестикутник").click()
+    assert page.evaluate("() => HromadaMap.rendered(window.hromadaMap, 'hexagons').length") == 0
     assert page_log.console_errors == [] and page_log.page_errors == []
 
 
@@ -305,11 +364,11 @@ def test_hexagons_switched_off_before_they_arrive_stay_hidden(
     page.wait_for_selector("#coverage-map[data-hexagons-loaded='true']", timeout=15_000)
     wait_idle(page)
     shown = page.evaluate(
-        "() => { const m = document.getElementById('coverage-map').coverageMap;"
-        " return [m.getLayoutProperty('hexagons-fill', 'visibility'),"
-        " m.queryRenderedFeatures({layers: ['hexagons-fill']}).length]; }"
+        """() => { const m = window.hromadaMap, hexagons = m.hromada.drawn.hexagons;
+          return [Boolean(hexagons), hexagons && hexagons.data.features.length > 100,
+            hexagons && m.hasLayer(hexagons.group), HromadaMap.rendered(m, 'hexagons').length]; }"""
     )
-    assert shown == ["none", 0]
+    assert shown == [True, True, False, 0]
     assert not page.locator(".hromada-toggles input[value='hexagons']").is_checked()
     assert page_log.console_errors == [] and page_log.page_errors == []
 
@@ -320,21 +379,15 @@ def test_planner_clicks_a_village_on_the_map_and_reaches_its_figures(
     page = browser_page
     _sign_in(page, live_server, planner_login)
     page.wait_for_selector("#coverage-map[data-shares-ready='true']", timeout=45_000)
-    page.wait_for_function(
-        "() => { const m = document.getElementById('coverage-map').coverageMap;"
-        " return m.isSourceLoaded('village-shares') && !m.isMoving() && m.loaded(); }"
-    )
+    wait_idle(page)
     # The map sits below the targets and the plan: bring it into view, centre the village
     # clear of the legend and the toggles, then wait for its fill there.
     page.locator("#coverage-map").scroll_into_view_if_needed()
-    page.evaluate(
-        f"document.getElementById('coverage-map').coverageMap"
-        f".jumpTo({{center: [{NOWHERE[0]}, {NOWHERE[1]}], zoom: 13}})"
-    )
+    jump(page, *NOWHERE, 13)
+    wait_idle(page)
     page.wait_for_function(
-        f"() => {{ const m = document.getElementById('coverage-map').coverageMap;"
-        f" const p = m.project([{NOWHERE[0]}, {NOWHERE[1]}]);"
-        f" return m.queryRenderedFeatures(p).some(f => f.source === 'village-shares'); }}",
+        f"() => HromadaMap.dataAt(window.hromadaMap, L.latLng({NOWHERE[1]}, {NOWHERE[0]}))"
+        ".some((hit) => hit.id === 'village-shares')",
         timeout=15_000,
     )
     _tap(page, *NOWHERE)

@@ -21,28 +21,33 @@ CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 DMYTRIVKA = "UA35040090010099441"
 PLANNING = f"/planning/?k=3&radius_m=300&village={DMYTRIVKA}"
 
-# Every text a symbol layer of the map drew in view (its evaluated `text-field`).
+# Every label the map shows in view: the tiles' labels placed (collision-checked) and the
+# page data's own labels (the villages' "name / share").
 MAP_LABELS_JS = """() => {
   const m = document.getElementById('coverage-map').coverageMap;
-  return m.queryRenderedFeatures().filter((f) => f.layer.type === 'symbol').map((f) => {
-    const t = f.layer.layout['text-field'];
-    const text = t && t.sections ? t.sections.map((s) => s.text).join('') : String(t || '');
-    return f.layer.id + ': ' + text;
-  });
+  return HromadaMap.placedLabels(m).map((l) => l.layer + ': ' + l.text)
+    .concat(HromadaMapLabels.shown(m).map((l) => l.id + ': ' + l.text));
 }"""
-# The popup each drawn registry feature opens on a click (coverage-map.js popupContent),
-# and what the registry's generic popups would show for the rest.
+# The popup each registry feature drawn in view opens on a click (coverage-map.js
+# popupContent), and what the registry's generic popups would show for the rest: the
+# registry layers' tiles and the page's data drawn as a registry layer (the gaps).
 POPUPS_JS = """() => {
   const el = document.getElementById('coverage-map');
   const m = el.coverageMap;
   const legends = {};
   (m.hromada.doc.metadata['hromada:legends'] || []).forEach((l) => { legends[l.id] = l; });
-  return m.queryRenderedFeatures().filter((f) => {
-    const layer = (f.layer.metadata || {})['hromada:layer'];
-    return legends[layer] && !(f.layer.metadata || {})['hromada:label'] && f.source === layer;
-  }).map((f) => f.layer.id + ': ' + (el.popupContent
-    ? el.popupContent(f) : HromadaMapControls.popupContent(f.properties,
-      legends[f.layer.metadata['hromada:layer']])).innerText);
+  const sources = new Set(m.hromada.style.layers.map((l) => l.source)
+    .concat(Object.keys(m.hromada.drawn)));
+  const out = [];
+  sources.forEach((source) => {
+    if (!legends[source]) return;
+    HromadaMap.rendered(m, source).forEach((f) => {
+      const feature = {layer: source, properties: f.properties};
+      out.push(f.layer + ': ' + (el.popupContent ? el.popupContent(feature)
+        : HromadaMapControls.popupContent(f.properties, legends[source])).innerText);
+    });
+  });
+  return out;
 }"""
 DOWNLOADS = (
     "/planning/plan.csv",
@@ -125,13 +130,15 @@ def _figures(page) -> dict:
     )
 
 
+GAP_FEATURES_JS = (
+    "((drawn) => drawn ? drawn.data.features : [])"
+    "(document.getElementById('coverage-map').coverageMap.hromada.drawn['coverage-gaps'])"
+)
+
+
 def _drawn_gap_groups(page) -> set:
-    return set(
-        page.evaluate(
-            "() => document.getElementById('coverage-map').coverageMap"
-            ".querySourceFeatures('coverage-gaps').map((f) => f.properties.group)"
-        )
-    )
+    """The groups of the gap drawn (all its features, in view or not)."""
+    return set(page.evaluate(f"() => {GAP_FEATURES_JS}.map((f) => f.properties.group)"))
 
 
 @pytest.mark.parametrize("language", ["en", "uk"])
@@ -149,9 +156,11 @@ def test_the_gap_switch_redraws_the_gap_swaps_the_figures_and_keeps_the_choice_i
         page.locator("#gap-switch input[value='fixed-covered']").check()
         page.wait_for_selector("#coverage-map[data-gap-ready='fixed-covered']", timeout=45_000)
         page.wait_for_function(
-            "() => document.getElementById('coverage-map').coverageMap"
-            ".querySourceFeatures('coverage-gaps').every((f) => f.properties.group === 'fixed')"
+            f"() => {{ const gap = {GAP_FEATURES_JS};"
+            " return gap.length && gap.every((f) => f.properties.group === 'fixed'); }"
         )
+        # Drawn in view, as the registry's gap layer.
+        assert page.evaluate("() => HromadaMap.rendered(window.hromadaMap, 'coverage-gaps').length")
         assert "gap=fixed-covered" in page.url
         after = _figures(page)
         assert after != before and after["area_km2"] != "—"

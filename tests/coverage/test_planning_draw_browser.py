@@ -92,3 +92,77 @@ def test_a_shape_closed_with_a_double_click_is_saved(browser, site):
         context.close()
     new = [f for f in _areas() if f["id"] not in before_ids]
     assert len(new) == 1 and len(new[0]["geometry"]["coordinates"]) == 1
+
+
+def _area(area_id: int) -> dict:
+    return Client().get(f"/api/v1/coverage/areas/{area_id}/").json()
+
+
+def _drag(page, start: tuple[float, float], dx: float, dy: float) -> None:
+    """Press at (lon, lat) on the map, move the pointer by (dx, dy) CSS px and let go."""
+    x, y = page.evaluate(
+        """([lon, lat]) => { const m = window.hromadaMap;
+          const p = m.latLngToContainerPoint([lat, lon]);
+          const r = m.getContainer().getBoundingClientRect();
+          return [r.left + p.x, r.top + p.y]; }""",
+        list(start),
+    )
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for step in range(1, 11):
+        page.mouse.move(x + dx * step / 10, y + dy * step / 10)
+    page.mouse.up()
+
+
+def test_a_planner_opens_an_area_by_its_number_drags_a_corner_and_saves_it(browser, site):
+    """Reshaping: the area opened by its number is selected, a corner dragged on the map
+    moves that corner only, and the save replaces the area (PUT), its figures kept."""
+    context, page = _drawing_page(browser, site)
+    try:
+        created = page.evaluate(
+            """(ring) => fetch(document.getElementById('draw-panel').dataset.areasUrl, {
+              method: 'POST', credentials: 'same-origin',
+              headers: {'Content-Type': 'application/json', 'X-CSRFToken':
+                document.querySelector('#draw-panel input[name=csrfmiddlewaretoken]').value},
+              body: JSON.stringify({provider: document.querySelector(
+                '#draw-panel select[name=provider]').value, technology: 'fibre', down_mbps: 300,
+                up_mbps: 100, source: 'field_survey',
+                geometry: {type: 'Polygon', coordinates: [ring]}})}).then((r) => r.json())""",
+            [*map(list, CORNERS), list(CORNERS[0])],
+        )
+        area_id = created["id"]
+        page.locator("#draw-panel button[data-action=cancel]").click()
+        page.fill("#draw-panel input[name=area]", str(area_id))
+        page.locator("#draw-panel button[data-action=load]").click()
+        reshaping = page.get_attribute("#draw-panel", "data-label-reshape")
+        page.wait_for_function(
+            "(text) => document.querySelector('#draw-panel .draw-status').textContent === text",
+            arg=reshaping,
+        )
+        jump(page, 32.715, 48.81, 13)
+        wait_idle(page, "#coverage-map")
+        moved = CORNERS[2]  # the north-east corner, 40 px east and 30 px north
+        _drag(page, moved, 40, -30)
+        # The corner's drag is over: a drag outside the area pans the map again.
+        before = page.evaluate("() => HromadaMap.view(window.hromadaMap).center")
+        _drag(page, (32.70, 48.822), -60, 0)
+        after = page.evaluate("() => HromadaMap.view(window.hromadaMap).center")
+        assert after[0] > before[0] + 30 * 360 / (512 * 2**13), (before, after)
+        with page.expect_navigation():
+            page.locator("#draw-panel button[data-action=save]").click()
+    finally:
+        context.close()
+    feature = _area(area_id)
+    assert feature["properties"]["technology"] == "fibre"
+    assert feature["properties"]["down_mbps"] == 300
+    coordinates = feature["geometry"]["coordinates"]
+    ring = coordinates[0][0] if feature["geometry"]["type"] == "MultiPolygon" else coordinates[0]
+    assert len(ring) == 5, ring  # no corner added or lost
+    # At zoom 13 a CSS px is 360 / (512 * 2**13) degrees of longitude.
+    px = 360 / (512 * 2**13)
+    corners = {tuple(round(c, 4) for c in point) for point in ring}
+    for lon, lat in (CORNERS[0], CORNERS[1], CORNERS[3]):
+        assert (round(lon, 4), round(lat, 4)) in corners, ring
+    east, north = max(ring, key=lambda p: p[0] + p[1])
+    assert east == pytest.approx(moved[0] + 40 * px, abs=3 * px), ring
+    assert north > moved[1] + 15 * px, ring

@@ -31,11 +31,11 @@ def test_planning_page_shows_a_card_per_indicator_villages_charts_and_map(planne
     html = planner_client.get("/planning/").content.decode()
     assert "Дмитрівка" in html and html.count('<article class="card') == 6
     assert html.count("<svg") == 2
-    assert (
-        "vendor/maplibre-gl/maplibre-gl.js" in html
-        and "unpkg" not in html
-        and "cdn" not in html.lower()
-    )
+    # The map client is served by the site itself (Leaflet and protomaps-leaflet).
+    assert "vendor/leaflet/leaflet.js" in html
+    assert "vendor/protomaps-leaflet/protomaps-leaflet.js" in html
+    assert "maplibre" not in html.lower()
+    assert "unpkg" not in html and "cdn" not in html.lower()
 
 
 def test_planning_page_dates_are_local_words_and_counts_whole(planner_client, computed):

@@ -1,6 +1,9 @@
 """The maps' one style document at /tiles/style.json: a MapLibre Style Specification v8
 document built from the layer registry, per visitor and language."""
 
+import re
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Group, User
 
@@ -136,3 +139,94 @@ def test_style_is_private_and_takes_no_parameters(client, territory):
     bad = client.get("/tiles/style.json?x=1")
     assert bad.status_code == 400
     assert bad.json()["error"]["code"] == "unknown_parameter"
+
+
+# The web maps draw the style document with layers/static/layers/paint.js, whose
+# `evaluate` knows the operators of its switch and throws on any other: every
+# expression the document holds (filters, paint and layout values, the page paints)
+# must use those only, or the page's map breaks in the browser.
+PAINT_JS = Path(__file__).resolve().parents[2] / "layers" / "static" / "layers" / "paint.js"
+# Layout properties whose value is an array of strings, not an expression.
+STRING_ARRAYS = {"text-variable-anchor", "text-font", "text-writing-mode"}
+
+
+def is_number_array(value) -> bool:
+    """A property's array of numbers (line-dasharray, text-offset): a value, not an
+    expression (paint.js passes those on as they are)."""
+    return isinstance(value, list) and all(isinstance(v, int | float) for v in value)
+
+
+def evaluate_operators() -> set[str]:
+    """The operators of the `switch` in paint.js's `evaluate` (its `case "…":` labels)."""
+    source = PAINT_JS.read_text()
+    body = source[source.index("function evaluate(") :]
+    body = body[: body.index("default:")]
+    operators = set(re.findall(r'case "([^"]+)":', body))
+    assert {"get", "match", "interpolate", "case"} <= operators, "paint.js's switch not read"
+    return operators
+
+
+def operators_in(expr, where: str, found: dict) -> None:
+    """Record every operator of expression `expr` (and of its sub-expressions) in
+    `found` ({operator: [where]}); a non-string head (an array paint.js would try to
+    evaluate) is recorded as its repr."""
+    if not isinstance(expr, list):
+        return
+    op = expr[0] if expr else None
+    key = op if isinstance(op, str) else repr(op)
+    found.setdefault(key, []).append(where)
+    if op == "literal":
+        return
+    arguments = list(enumerate(expr[1:], start=1))
+    if op == "match":  # the labels (every other item after the input) are literals
+        arguments = [(i, a) for i, a in arguments if i == 1 or i % 2 == 1 or i == len(expr) - 1]
+    if op == "interpolate":  # its kind is read by paint.js, not evaluated
+        kind = expr[1]
+        if not (kind == ["linear"] or (kind[0] == "exponential" and len(kind) == 2)):
+            found.setdefault(f"interpolate {kind!r}", []).append(where)
+        arguments = arguments[1:]
+    for _, argument in arguments:
+        operators_in(argument, where, found)
+
+
+def expressions_of(doc):
+    """(where, value) of every value of the document that paint.js evaluates."""
+    for layer in doc["layers"]:
+        if "filter" in layer:
+            yield f"{layer['id']} filter", layer["filter"]
+        for part in ("paint", "layout"):
+            for name, value in (layer.get(part) or {}).items():
+                if name not in STRING_ARRAYS and not is_number_array(value):
+                    yield f"{layer['id']} {name}", value
+    paints = doc["metadata"]["hromada:paints"]
+    looks = [
+        (f"{layer_id}/{look}", parts)
+        for layer_id, by_look in paints["layers"].items()
+        for look, parts in by_look.items()
+    ] + [(f"marker {name}", parts) for name, parts in paints["markers"].items()]
+    for name, parts in looks:
+        for part in parts:
+            for prop, value in (part.get("paint") or {}).items():
+                if not is_number_array(value):
+                    yield f"{name} {part['id']} {prop}", value
+            if "filter" in part:
+                yield f"{name} {part['id']} filter", part["filter"]
+
+
+@pytest.mark.parametrize("basemap", ["local", "off", ""])
+@pytest.mark.parametrize("language", ["uk", "en"])
+def test_style_uses_only_expression_operators_the_web_maps_evaluate(
+    client, territory, settings, basemap, language
+):
+    settings.BASEMAP_URL = basemap
+    planner = User.objects.create_user("planner-operators")
+    planner.groups.add(Group.objects.get_or_create(name="planners")[0])
+    client.force_login(planner)  # the planners' document holds every layer
+    doc = get_style(client, language)
+    found: dict[str, list[str]] = {}
+    for where, value in expressions_of(doc):
+        operators_in(value, where, found)
+    assert {"get", "match"} <= set(found), "no expression read from the document"
+    supported = evaluate_operators()
+    unsupported = {op: places[:3] for op, places in found.items() if op not in supported}
+    assert unsupported == {}

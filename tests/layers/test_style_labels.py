@@ -1,5 +1,6 @@
-"""The style document's labels (symbol layers, collision-checked by MapLibre) and the
-page paints (a layer's other looks and the markers, as MapLibre layer parts)."""
+"""The style document's labels (symbol layers, collision-checked by the web maps'
+protomaps-leaflet and by any MapLibre reader) and the page paints (a layer's other looks
+and the markers, as MapLibre style layer parts)."""
 
 import pytest
 
@@ -43,13 +44,19 @@ def test_streets_and_house_numbers_at_street_zoom_facilities_from_14(client, ter
     assert streets["layout"]["symbol-placement"] == "line"
     assert streets["minzoom"] == houses["minzoom"] == 16
     assert layer(doc, "facilities-label")["minzoom"] == 14
-    # Our labels are drawn above every shape; village names are the topmost layer, which
-    # MapLibre places first. (The basemap's own layers are tested in test_basemap_style.)
+    # Our labels are drawn above every shape; village names are placed first, so they
+    # win every collision: the web maps (layers/static/layers/paint.js) place labels by
+    # their lowest `symbol-sort-key`, a MapLibre reader the topmost layer first.
+    # (The basemap's own layers are tested in test_basemap_style.)
     ours = [entry for entry in doc["layers"] if not entry["metadata"].get("hromada:basemap")]
     kinds = [entry["type"] for entry in ours]
     assert kinds.index("symbol") == len(kinds) - kinds[::-1].count("symbol")
-    labels = [entry["id"] for entry in ours if entry["type"] == "symbol"]
-    assert labels[-1] == "settlements-label"
+    labels = [entry for entry in ours if entry["type"] == "symbol"]
+    assert labels[-1]["id"] == "settlements-label"
+    keys = {entry["id"]: entry["layout"]["symbol-sort-key"] for entry in labels}
+    assert all(isinstance(key, int | float) for key in keys.values()), keys
+    assert min(keys, key=keys.get) == "settlements-label"
+    assert list(keys.values()).count(keys["settlements-label"]) == 1, keys
 
 
 def test_labelled_properties_are_in_the_tiles():
@@ -58,7 +65,7 @@ def test_labelled_properties_are_in_the_tiles():
     assert "house_number" in registry.get("addresses").tile_fields()
 
 
-def test_page_paints_hold_variants_and_markers_as_maplibre_parts(client, territory):
+def test_page_paints_hold_variants_and_markers_as_style_layer_parts(client, territory):
     paints = get_style(client)["metadata"]["hromada:paints"]
     outline = paints["layers"]["territory"]
     assert set(outline) >= {""}

@@ -13,6 +13,7 @@
   var buttons = {};
   panel.querySelectorAll("button[data-action]").forEach(function (b) { buttons[b.dataset.action] = b; });
   var draw = null;
+  var drawnOn = null;  // the Leaflet map drawn on
   var editing = null;  // the id of the coverage area being reshaped, null for a new one
   var source = "field_survey";  // what a new area is; a reshaped one keeps its own
 
@@ -45,8 +46,21 @@
     buttons.reshape.disabled = !drawn;
   }
 
+  /**
+   * A drawing session on or off (el.drawing: coverage-map.js opens no popup meanwhile).
+   * terra-draw takes a pointer's release as a click only when it lands on the map's
+   * element itself (terra-draw issue #591), but the page's data (the villages, the gaps,
+   * the challenges) and terra-draw's own shapes are drawn on canvases over it: while a
+   * shape is drawn or reshaped, the map's panes let the pointer through to the map.
+   */
+  function drawing(on) {
+    el.drawing = on;
+    if (drawnOn) { drawnOn.getPane("mapPane").style.pointerEvents = on ? "none" : ""; }
+  }
+
   function start(map) {
     if (draw) { return draw; }
+    drawnOn = map;
     var td = window.terraDraw;
     draw = new td.TerraDraw({
       adapter: new window.terraDrawLeafletAdapter.TerraDrawLeafletAdapter({ lib: L, map: map }),
@@ -69,7 +83,7 @@
 
   function stop() {
     if (draw) { draw.clear(); draw.setMode("static"); }
-    el.drawing = false;
+    drawing(false);
     editing = null;
     refresh();
   }
@@ -81,14 +95,14 @@
       editing = null;
       source = "field_survey";
       draw.setMode("polygon");
-      el.drawing = true;  // coverage-map.js opens no popup meanwhile
+      drawing(true);
       refresh();
       say(panel.dataset.labelStart);
     });
   }
 
   function reshape() {
-    el.drawing = true;
+    drawing(true);
     draw.setMode("select");
     var first = polygons()[0];
     if (first) { draw.selectFeature(first.id); }
