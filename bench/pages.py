@@ -83,11 +83,11 @@ def new_context(browser, base_url: str, width: int, language: str, scale: float 
 
 
 # -------------------------------------------------------------- "the map is drawn"
-# A MapLibre client that exposes its map (window.hromadaMap, or several in
-# window.hromadaMaps; the MapLibre client should) is waited for until `idle`; pages
-# without such a handle (today's Leaflet pages) are drawn once the network has been
-# idle for 500 ms.
-MAPLIBRE_IDLE_JS = """
+# The map client exposes its maps (window.hromadaMap, or several in window.hromadaMaps):
+# each is waited for until idle (HromadaMap.whenIdle; a MapLibre map, as the floor of
+# earlier benchmark runs, until its `idle`); pages without such a handle are drawn once
+# the network has been idle for 500 ms.
+MAP_IDLE_JS = """
 () => new Promise((found) => {
   // A page with the map client (window.HromadaMap) makes its maps once the style
   // document has come, which may be after "load": wait for them (at most 30 s). A page
@@ -115,16 +115,16 @@ MAPLIBRE_IDLE_JS = """
 """
 
 
-def wait_maplibre_idle(page, timeout_ms: int) -> bool:
-    """Wait for every exposed MapLibre map to be idle; False when the page exposes none."""
-    return maplibre_idle_at(page, timeout_ms) is not None
+def wait_map_idle(page, timeout_ms: int) -> bool:
+    """Wait for every exposed map to be idle; False when the page exposes none."""
+    return map_idle_at(page, timeout_ms) is not None
 
 
-def maplibre_idle_at(page, timeout_ms: int) -> float | None:
-    """Milliseconds from navigation start until every exposed MapLibre map was idle;
-    None when the page exposes no MapLibre map."""
+def map_idle_at(page, timeout_ms: int) -> float | None:
+    """Milliseconds from navigation start until every exposed map was idle; None when
+    the page exposes no map."""
     page.wait_for_load_state("load", timeout=timeout_ms)
-    return page.evaluate(MAPLIBRE_IDLE_JS)
+    return page.evaluate(MAP_IDLE_JS)
 
 
 def wait_network_idle(page, timeout_ms: int) -> bool:
@@ -133,7 +133,7 @@ def wait_network_idle(page, timeout_ms: int) -> bool:
 
 
 Waiter = Callable[[object, int], bool]
-WAITERS: dict[str, Waiter] = {"maplibre": wait_maplibre_idle, "network": wait_network_idle}
+WAITERS: dict[str, Waiter] = {"map": wait_map_idle, "network": wait_network_idle}
 
 
 # After the detectors: every map once more idle after a repaint (MapLibre fires `idle`

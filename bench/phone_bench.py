@@ -94,8 +94,9 @@ IDLE_RECORDER_JS = """
   setInterval(() => [].concat(window.hromadaMaps || []).forEach((map) => {
     // Leaflet (layers/map.js): the map is idle while no tile is on its way; page data
     // drawn after its last tile is on the canvas at the next frame, seen here (20 ms).
-    if (map.hromada && !map.getSource && map.hromada.idle && has(map)) {
-      if (!window.__hromadaDrawnAt.has(map)) { window.__hromadaDrawnAt.set(map, performance.now()); }
+    const drawn = window.__hromadaDrawnAt;
+    if (map.hromada && !map.getSource && map.hromada.idle && has(map) && !drawn.has(map)) {
+      drawn.set(map, performance.now());
     }
     if (seen.has(map)) { return; }
     seen.add(map);
@@ -381,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--basemap", choices=["osm", "own"], default="osm")
     parser.add_argument("--tile-rows", type=int, default=128, help="noisy rows of the fake tile")
     parser.add_argument("--timeline", action="store_true", help="where each load's time went")
-    parser.add_argument("--floor", action="store_true", help="Leaflet and the basemap alone, same run")
+    parser.add_argument("--floor", action="store_true", help="the basemap alone, same run")
     parser.add_argument("--keep-db", action="store_true", help="keep <db>_phone afterwards")
     args = parser.parse_args(argv)
     names = args.pages.split(",") if args.pages else list(PUBLIC_MAP_PAGES)

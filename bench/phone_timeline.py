@@ -102,7 +102,7 @@ GROUPS = (("/basemap/", "basemap tiles"), ("/tiles/", "vector tiles"), ("/api/",
 
 
 def short(url: str) -> str:
-    """The last part of a URL's path, without a static file's hash: `maplibre-gl.js`."""
+    """The last part of a URL's path, without a static file's hash: `leaflet.js`."""
     path = urlsplit(url).path.rstrip("/")
     name = path.rsplit("/", 1)[-1] or path or url
     stem, dot, ext = name.rpartition(".")

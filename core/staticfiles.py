@@ -1,7 +1,7 @@
 """Static files: the front-end packages' directories without what no page loads.
 
-`node_modules/maplibre-gl/dist` also holds MapLibre's development builds, its CSP build
-(layers/map.js uses the standard bundle) and type declarations: about forty megabytes that
+The packages' `dist` folders also hold builds for bundlers (protomaps-leaflet's `esm/`
+and `cjs/`, Leaflet's ES module source), development builds and type declarations, which
 collectstatic would hash and compress (gzip and brotli) at every set-up. They are left out
 of collectstatic's listing here, in a finder, rather than by replacing the staticfiles app's
 config: django.contrib.staticfiles stays in INSTALLED_APPS under its own name, which other
@@ -10,7 +10,7 @@ tools look for (pytest-django's live server serves static files only then).
 
 from django.contrib.staticfiles.finders import FileSystemFinder as BaseFileSystemFinder
 
-UNUSED_BUILDS = ["*-dev.js", "*-dev.js.map", "maplibre-gl-csp*", "*.d.ts", "esm", "cjs", "*-src.esm.js*"]
+UNUSED_BUILDS = ["*-dev.js", "*-dev.js.map", "*.d.ts", "*.d.cts", "esm", "cjs", "*-src.esm.js*"]
 
 
 class FileSystemFinder(BaseFileSystemFinder):

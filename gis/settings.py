@@ -174,7 +174,6 @@ STATICFILES_DIRS = [
     ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
     ("vendor/protomaps-leaflet", NODE_MODULES / "protomaps-leaflet" / "dist"),
     ("vendor/supercluster", NODE_MODULES / "supercluster" / "dist"),
-    ("vendor/maplibre-gl", NODE_MODULES / "maplibre-gl" / "dist"),
     # Drawing and reshaping coverage areas on the planners' map (coverage/planning-draw.js).
     ("vendor/terra-draw", NODE_MODULES / "terra-draw" / "dist"),
     ("vendor/terra-draw", NODE_MODULES / "terra-draw-leaflet-adapter" / "dist"),
