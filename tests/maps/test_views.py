@@ -28,7 +28,9 @@ def test_landing_holds_the_overview_map(client):
     html = client.get("/").content.decode()
     assert 'id="overview-map"' in html
     assert "layers/map.js" in html and "maps/landing.js" in html
-    assert "vectorgrid" not in html.lower() and "vendor/leaflet/" not in html
+    # The one map client (Leaflet with protomaps-leaflet), never the old VectorGrid one.
+    assert "vectorgrid" not in html.lower() and "maplibre" not in html.lower()
+    assert "vendor/leaflet/leaflet.js" in html and "vendor/protomaps-leaflet/" in html
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
 
 

@@ -349,7 +349,10 @@
     Promise.all([getJSON(el.dataset.challenges), el.coverageMapReady]).then(function (res) {
       var drawn = M.draw(made, "challenges", res[0], M.paints(made, "layers", "coverage-challenges", "planning"),
         { layer: "challenges", hidden: !shown });
-      drawn.parts.circle.on("click", function (event) { challengePopup(made, event); });
+      drawn.parts.circle.on("click", function (event) {
+        L.DomEvent.stopPropagation(event);  // the challenge's popup, not the map's
+        challengePopup(made, event);
+      });
       el.dataset.challengesReady = "true";
     }).catch(function () { control.remove(); el.dataset.challengesReady = "error"; });
   }

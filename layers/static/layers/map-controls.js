@@ -252,12 +252,15 @@
     this.map.locate({ setView: true, maxZoom: this.zoom, enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
   };
 
+  // The visitor's place in the look of the document's "located" marker.
   Locate.prototype.found = function (event) {
-    var colour = getComputedStyle(this.button).color;
+    var style = (this.map.hromada.doc.metadata["hromada:markers"] || {}).located || {};
     if (this.where) { this.where.remove(); }
     this.where = L.featureGroup([
-      L.circle(event.latlng, { radius: event.accuracy, color: colour, weight: 1, fillOpacity: 0.1, interactive: false }),
-      L.circleMarker(event.latlng, { radius: 6, color: "#fff", weight: 2, fillColor: colour, fillOpacity: 1, interactive: false }),
+      L.circle(event.latlng, { radius: event.accuracy, color: style.colour, weight: 1, fillOpacity: 0.1,
+        interactive: false }),
+      L.circleMarker(event.latlng, { radius: style.radius || 6, color: style.point_outline_colour, weight: 2,
+        fillColor: style.colour, fillOpacity: 1, interactive: false }),
     ]).addTo(this.map);
     this.button.classList.remove("is-unavailable");
     this.button.classList.add("is-active");

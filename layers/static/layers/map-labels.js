@@ -52,14 +52,14 @@
       var v = (layer[part] || {})[name];
       return v === undefined ? fallback : window.HromadaPaint.evaluate(v, {}, zoom);
     }
-    var halo = value("paint", "text-halo-width", 0), haloColour = value("paint", "text-halo-color", "#fff");
+    var halo = value("paint", "text-halo-width", 0), haloColour = value("paint", "text-halo-color");
     var shadow = [];
     for (var a = 0; a < 8; a++) {
       var angle = a * Math.PI / 4;
       shadow.push((Math.cos(angle) * halo).toFixed(1) + "px " + (Math.sin(angle) * halo).toFixed(1) + "px 0 " + haloColour);
     }
-    return { fontSize: value("layout", "text-size", 12) + "px", color: value("paint", "text-color", "#000"),
-      textShadow: halo ? shadow.join(", ") : "none" };
+    return { fontSize: value("layout", "text-size", 12) + "px", color: value("paint", "text-color", ""),
+      textShadow: halo && haloColour ? shadow.join(", ") : "none" };
   }
 
   function pane(map) {

@@ -171,8 +171,8 @@
     return {
       labelProps: function (z, feature) { return [textOf(layer, z, feature)]; },
       font: function (z, feature) { return size(z, feature).toFixed(1) + "px " + FONT_FAMILY; },
-      fill: attr(paint["text-color"] || "#000"),
-      stroke: attr(paint["text-halo-color"] || "#fff"),
+      fill: attr(paint["text-color"]),
+      stroke: attr(paint["text-halo-color"]),
       width: attr(paint["text-halo-width"] || 0),
       maxLineChars: layout["text-max-width"] ? layout["text-max-width"] * 2 : 20,
     };
@@ -314,20 +314,22 @@
   /** The Leaflet path options (canvas renderer) of a GeoJSON feature drawn with a
    * document layer's `type` and `paint`, at document zoom `zoom`. */
   function pathStyle(type, paint, props, zoom) {
+    // A property the document leaves out keeps Leaflet's own value (the document's
+    // layers give every colour: tests/layers/test_style.py).
     function value(name, fallback) {
       var v = paint[name];
       return v === undefined ? fallback : evaluate(v, props, zoom);
     }
     if (type === "circle") {
-      return { radius: value("circle-radius", 5), fillColor: value("circle-color", "#000"),
-        fillOpacity: value("circle-opacity", 1), color: value("circle-stroke-color", "#fff"),
+      return { radius: value("circle-radius", 5), fillColor: value("circle-color"),
+        fillOpacity: value("circle-opacity", 1), color: value("circle-stroke-color"),
         weight: value("circle-stroke-width", 0), stroke: value("circle-stroke-width", 0) > 0, opacity: 1 };
     }
     if (type === "fill") {
-      return { fillColor: value("fill-color", "#000"), fillOpacity: value("fill-opacity", 1), stroke: false, fill: true };
+      return { fillColor: value("fill-color"), fillOpacity: value("fill-opacity", 1), stroke: false, fill: true };
     }
     if (type === "line") {
-      return { color: value("line-color", "#000"), weight: value("line-width", 1), opacity: value("line-opacity", 1),
+      return { color: value("line-color"), weight: value("line-width", 1), opacity: value("line-opacity", 1),
         fill: false, lineCap: "round", lineJoin: "round" };
     }
     return null;
