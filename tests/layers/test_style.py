@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from layers import registry, styles
+from layers.basemap.style import basemap_style
 from layers.tiles.selectors import UKRAINE_BOUNDS
 from layers.tiles.style import fit_zoom
 
@@ -230,3 +231,29 @@ def test_style_uses_only_expression_operators_the_web_maps_evaluate(
     supported = evaluate_operators()
     unsupported = {op: places[:3] for op, places in found.items() if op not in supported}
     assert unsupported == {}
+
+
+@pytest.mark.parametrize("kind", ["osm", "custom", "imported", "own"])
+@pytest.mark.parametrize("language", ["uk", "en"])
+def test_every_basemap_kind_uses_only_operators_the_web_maps_evaluate(kind, language):
+    """The imported OSM extract's style too (a deployment's, not the test site's): a road
+    casing's width once used "+", which the web maps did not evaluate (every tile with a
+    road stopped drawing)."""
+    style = basemap_style(
+        kind,
+        raster_tiles="/basemap/{z}/{x}/{y}.png",
+        vector_tiles="/basemap/{z}/{x}/{y}.pbf",
+        attribution="©",
+        label="basemap",
+        max_zoom=17,
+        language=language,
+    )
+    doc = {
+        "layers": style["under"] + style["over"],
+        "metadata": {"hromada:paints": {"layers": {}, "markers": {}}},
+    }
+    found: dict[str, list[str]] = {}
+    for where, value in expressions_of(doc):
+        operators_in(value, where, found)
+    supported = evaluate_operators()
+    assert {op: places[:3] for op, places in found.items() if op not in supported} == {}

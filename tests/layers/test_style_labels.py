@@ -45,8 +45,8 @@ def test_streets_and_house_numbers_at_street_zoom_facilities_from_14(client, ter
     assert streets["minzoom"] == houses["minzoom"] == 16
     assert layer(doc, "facilities-label")["minzoom"] == 14
     # Our labels are drawn above every shape; village names are placed first, so they
-    # win every collision: the web maps (layers/static/layers/paint.js) place labels by
-    # their lowest `symbol-sort-key`, a MapLibre reader the topmost layer first.
+    # win every collision: the web maps (layers/static/layers/paint.js) place label
+    # layers topmost first, as MapLibre does, and our labels lie above the basemap's.
     # (The basemap's own layers are tested in test_basemap_style.)
     ours = [entry for entry in doc["layers"] if not entry["metadata"].get("hromada:basemap")]
     kinds = [entry["type"] for entry in ours]
@@ -57,6 +57,14 @@ def test_streets_and_house_numbers_at_street_zoom_facilities_from_14(client, ter
     assert all(isinstance(key, int | float) for key in keys.values()), keys
     assert min(keys, key=keys.get) == "settlements-label"
     assert list(keys.values()).count(keys["settlements-label"]) == 1, keys
+    symbols = [entry["id"] for entry in doc["layers"] if entry["type"] == "symbol"]
+    basemap = [
+        i for i, entry in enumerate(doc["layers"]) if entry["metadata"].get("hromada:basemap")
+    ]
+    basemap_labels = [
+        doc["layers"][i]["id"] for i in basemap if doc["layers"][i]["type"] == "symbol"
+    ]
+    assert symbols[: len(basemap_labels)] == basemap_labels, symbols
 
 
 def test_labelled_properties_are_in_the_tiles():

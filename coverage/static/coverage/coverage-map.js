@@ -194,12 +194,12 @@
       } });
   }
 
-  /** Show or hide the villages' bare names, which the share labels replace (the own-data
-   * basemap's names of the same villages too). Set before the tiles are drawn. */
+  /** Show or hide the villages' bare names, which the share labels replace, and the
+   * basemap's place names (the same villages, which the page's labels, placed apart from
+   * the tiles', would meet). Set before the tiles are drawn. */
   function villageNames(visible) {
     map.hromada.style.layers.forEach(function (layer) {
-      var own = layer.id === "basemap-place-names" && (map.hromada.doc.metadata["hromada:basemap"] || {}).kind === "own";
-      if (layer.id === "settlements-label" || own) {
+      if (layer.id === "settlements-label" || layer.id === "basemap-place-names") {
         layer.layout = Object.assign({}, layer.layout, { visibility: visible ? "visible" : "none" });
       }
     });

@@ -117,7 +117,7 @@
 
   Toggles.prototype.onAdd = function (map) {
     var hidden = this.hidden, onToggle = this.onToggle;
-    var box = element("fieldset", "leaflet-bar hromada-toggles");
+    var box = element("fieldset", "hromada-toggles");
     var title = element("legend", "hromada-toggles-title");
     var button = element("button", "hromada-toggles-button", text("layers"));
     button.type = "button";
@@ -241,6 +241,7 @@
     L.DomEvent.disableClickPropagation(bar);
     map.on("locationfound", function (event) { control.found(event); });
     map.on("locationerror", function () {
+      button.classList.remove("is-active");
       button.classList.add("is-unavailable");
       button.title = text("locationUnavailable");
       button.setAttribute("aria-label", text("findMe") + ": " + text("locationUnavailable"));
@@ -254,6 +255,8 @@
 
   // The visitor's place in the look of the document's "located" marker.
   Locate.prototype.found = function (event) {
+    this.button.title = text("findMe");
+    this.button.setAttribute("aria-label", text("findMe"));
     var style = (this.map.hromada.doc.metadata["hromada:markers"] || {}).located || {};
     if (this.where) { this.where.remove(); }
     this.where = L.featureGroup([
@@ -315,6 +318,20 @@
   }
 
   var TOLERANCE_PX = 4;
+
+  /** The largest circle radius (with its outline) or half line width of the page's
+   * style layers, CSS px: how far from a feature's middle a tap still touches it. */
+  function reach(map) {
+    var most = 0;
+    map.hromada.style.layers.forEach(function (layer) {
+      var paint = layer.paint || {};
+      [paint["circle-radius"], (paint["line-width"] || 0) / 2].forEach(function (size) {
+        var outline = typeof paint["circle-stroke-width"] === "number" ? paint["circle-stroke-width"] : 0;
+        if (typeof size === "number") { most = Math.max(most, size + outline); }
+      });
+    });
+    return most;
+  }
   var POPUP_MARGIN_PX = 8;
   var MIN_POPUP_PX = 160;
   var POPUP_FRAME_PX = 44;  // a popup's tip and content margins, beyond its content (CSS px)
@@ -402,8 +419,11 @@
   function featuresAt(map, latlng) {
     var vector = map.hromada.vector;
     if (!vector) { return []; }
-    var found = vector.queryTileFeaturesDebug(latlng.lng, latlng.lat, TOLERANCE_PX);
-    var zoom = map.getZoom() - HromadaMap.ZOOM_OFFSET;
+    // protomaps-leaflet halves the brush in its data tiles' units, and measures from a
+    // point's centre or a line's middle: the brush reaches the page's largest circle's
+    // edge and the finger's tolerance beyond it.
+    var found = vector.queryTileFeaturesDebug(latlng.lng, latlng.lat, 2 * (TOLERANCE_PX + reach(map)));
+    var zoom = HromadaMap.drawnZoom(map);
     var hits = [];
     map.hromada.style.layers.slice().reverse().forEach(function (layer) {
       var meta = layer.metadata || {};

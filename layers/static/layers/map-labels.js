@@ -3,8 +3,9 @@
  * ("Макариха\n0%") on the coverage maps, the suggested Wi-Fi sites' ranks. Each is a DOM
  * element (text only, never HTML) in a pane over the map's data, written in the look of
  * a style document label layer (size, colour, halo); whenever the map stops moving they
- * are placed again in order, each at the first of its anchors where it overlaps no label
- * placed before it, or hidden (MapLibre's collision handling, for a dozen labels).
+ * are placed again in order, each at the first of its anchors where it is whole on the map
+ * and overlaps no label placed before it, or hidden (MapLibre's collision handling, for a
+ * dozen labels).
  *
  *   HromadaMapLabels.draw(map, "village-shares", features, {
  *     text: function (properties) { return properties.name + "\n" + properties.share; },
@@ -96,7 +97,7 @@
 
   /** Place every data label again: in the order drawn, each at its first free anchor. */
   function place(map) {
-    var placed = [];
+    var placed = [], frame = map.getContainer().getBoundingClientRect();
     Object.keys(map.hromada.dataLabels || {}).forEach(function (id) {
       var entry = map.hromada.dataLabels[id];
       var css = look(map, entry.options.look);
@@ -108,12 +109,18 @@
         for (var i = 0; i < anchors.length && !spot; i++) {
           label.node.dataset.anchor = anchors[i];
           var rect = label.node.getBoundingClientRect();
-          var free = entry.options.overlap || !placed.some(function (other) { return overlaps(rect, other); });
+          // Whole on the map (not cut by its edge), and clear of the labels placed before.
+          var free = within(rect, frame) &&
+            (entry.options.overlap || !placed.some(function (other) { return overlaps(rect, other); }));
           if (free) { spot = rect; }
         }
         if (spot) { placed.push(spot); } else { label.node.hidden = true; }
       });
     });
+  }
+
+  function within(a, frame) {
+    return a.left >= frame.left && a.right <= frame.right && a.top >= frame.top && a.bottom <= frame.bottom;
   }
 
   function overlaps(a, b) {

@@ -107,7 +107,9 @@
     var coordinates = feature.geometry.coordinates;
     this.results.replaceChildren();
     this.input.value = feature.properties.label;
-    this.map.flyTo([coordinates[1], coordinates[0]], window.HromadaMap.STREET_ZOOM + window.HromadaMap.ZOOM_OFFSET);
+    // Straight there, not a flight through wider zooms: a flight left protomaps-leaflet
+    // tiles asked for on its way (of a zoom it came back to) undrawn.
+    window.HromadaMap.jumpTo(this.map, coordinates, window.HromadaMap.STREET_ZOOM);
     this.map.getContainer().setAttribute("data-found", feature.properties.label);
     if (this.onSearch) { this.onSearch(feature); }
   };

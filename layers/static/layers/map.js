@@ -281,8 +281,8 @@
    * asked for below the source's minzoom or outside its bounds (the server would answer
    * 404 or nothing), the rest fetched once from the document's URL template for both
    * layers that draw them (shapes and labels: see addTileLayers), never aborted (the
-   * other layer may still want the tile). An error is the page's to report unless
-   * `quiet({url, error})` says it is expected (offline). */
+   * other layer may still want the tile). An error is logged unless `quiet({url, error})`
+   * says it is expected (offline). */
   function vectorSource(spec, quiet) {
     var bounds = spec.bounds ? latLngBounds(spec.bounds) : null;
     var fetched = new Map();
@@ -296,9 +296,16 @@
         }
         return response.arrayBuffer().then(function (data) { return data.byteLength ? { data: data } : undefined; });
       }).catch(function (error) {
-        fetched.delete(url);  // asked for again next time (the signal may come back)
-        if (!(quiet && quiet({ url: url, error: error }))) { console.error(error); }
-        return undefined;
+        // Not kept, here or in the layers' tile caches (a failure is thrown, not an empty
+        // tile): the tile is asked for again when it is drawn again (see create: online).
+        fetched.delete(url);
+        if (quiet && quiet({ url: url, error: error })) {
+          // protomaps-leaflet logs every failure but an abort: an expected miss is quiet.
+          var miss = new Error(error.message);
+          miss.name = "AbortError";
+          throw miss;
+        }
+        throw error;  // logged by protomaps-leaflet, the tile drawn without this source
       });
     }
     return {
@@ -347,7 +354,7 @@
       vector[id] = { url: vectorSource(spec, options.quietError), maxDataZoom: spec.maxzoom === undefined ? 14 : spec.maxzoom };
       if (spec.bounds) { bounds = bounds ? bounds.extend(latLngBounds(spec.bounds)) : latLngBounds(spec.bounds); }
     });
-    map.hromada.scale = { text: textScale(map) };
+    map.hromada.scale = { text: textScale(map), view: labelView(map) };
     var rules = map.hromada.rules = HromadaPaint.vectorRules(P, style, map.hromada.scale);
     var common = { sources: vector, tileDelay: 0, attribution: "", maxZoom: MAX_ZOOM + OFFSET, bounds: bounds || undefined };
     if (Object.keys(vector).length && rules.paintRules.length) {
@@ -363,7 +370,13 @@
     }
     layers.forEach(function (layer) { layer.addTo(map); watch(map, layer); });
     map.hromada.tileLayers = layers;
-    if (map.hromada.labels) { map.on("zoomend", function () { rescaleLabels(map); }); }
+    if (map.hromada.labels) { map.on("moveend", function () { placeLabelsAgain(map); }); }
+  }
+
+  /** The map's view in the labels' space: world pixels at the tiles' zoom. */
+  function labelView(map) {
+    var z = Math.round(map.getZoom());
+    return Object.assign({ z: z }, viewPixels(map, z));
   }
 
   /** 1 / the scale Leaflet shows the tiles at, at the map's (fractional) zoom. */
@@ -372,12 +385,19 @@
     return Math.pow(2, Math.round(zoom) - zoom);
   }
 
-  // After a zoom to a fractional level, the labels are drawn again at their own size
-  // (the tiles of the new zoom are drawn with it already; those kept were not).
-  function rescaleLabels(map) {
-    var scale = textScale(map);
-    if (Math.abs(scale - map.hromada.scale.text) < 0.01) { return; }
-    map.hromada.scale.text = scale;
+  // Once the map stops, the labels are placed and drawn again: at their own size after a
+  // zoom to a fractional level (the tiles of a new zoom are drawn with it, those kept
+  // were not), and whole inside the view it now shows (a name cut by the map's edge
+  // may now fit, or move to another side).
+  function placeLabelsAgain(map) {
+    var scale = map.hromada.scale;
+    var view = labelView(map), old = scale.view;
+    var moved = !old || old.z !== view.z || old.minX !== view.minX || old.minY !== view.minY ||
+      old.maxX !== view.maxX || old.maxY !== view.maxY;
+    var rescaled = Math.abs(textScale(map) - scale.text) >= 0.01;
+    if (!moved && !rescaled) { return; }
+    scale.text = textScale(map);
+    scale.view = view;
     map.hromada.labels.clearLayout();
     map.hromada.labels.rerenderTiles();
   }
@@ -442,6 +462,10 @@
       });
       addTileLayers(map, style, options);
       settle(map);  // no tile to wait for (a view outside every source)
+      // Tiles that failed without signal are drawn again (and asked for again) with it.
+      window.addEventListener("online", function () {
+        [map.hromada.vector, map.hromada.labels].forEach(function (layer) { if (layer) { layer.rerenderTiles(); } });
+      });
       return ready;
     });
   }
@@ -643,6 +667,12 @@
 
   // ------------------------------------------------- what is drawn (tests and tools)
 
+  /** The document zoom the tiles in view are drawn at (protomaps-leaflet tests a layer's
+   * zoom range against the tiles' whole zoom, Leaflet's rounded). */
+  function drawnZoom(map) {
+    return Math.round(map.getZoom()) - OFFSET;
+  }
+
   /** The view's box in the world pixels of zoom `z` (protomaps-leaflet's tile space). */
   function viewPixels(map, z) {
     var bounds = map.getPixelBounds(), scale = Math.pow(2, z - map.getZoom());
@@ -672,7 +702,7 @@
     var tileView = vector && vector.views.get(source);
     if (!tileView) { return []; }
     var z = Math.min(Math.round(map.getZoom()) - tileView.levelDiff, tileView.maxDataLevel);
-    var docZoom = map.getZoom() - OFFSET;
+    var docZoom = drawnZoom(map);
     var box = viewPixels(map, z + tileView.levelDiff);
     var size = tileView.tileCache.tileSize;
     var found = [];
@@ -721,7 +751,7 @@
   window.HromadaMap = {
     create: create, fit: fit, clearPadding: clearPadding, territoryBounds: territoryBounds, paints: paints, draw: draw,
     markerColour: markerColour, show: show, text: text, isPhone: isPhone, view: view, jumpTo: jumpTo,
-    bbox: bbox, whenIdle: whenIdle, domMarker: domMarker, pin: pin, dataAt: dataAt, addControl: addControl, limitDataZoom: limitDataZoom, rendered: rendered, placedLabels: placedLabels, STREET_ZOOM: STREET_ZOOM, ZOOM_OFFSET: OFFSET,
+    bbox: bbox, whenIdle: whenIdle, domMarker: domMarker, pin: pin, dataAt: dataAt, addControl: addControl, drawnZoom: drawnZoom, limitDataZoom: limitDataZoom, rendered: rendered, placedLabels: placedLabels, STREET_ZOOM: STREET_ZOOM, ZOOM_OFFSET: OFFSET,
     // How many maps the page has asked for: tests and tools wait for those to be idle,
     // and know that a page with none (the print form before its area is drawn) has none.
     requested: 0,

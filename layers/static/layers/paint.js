@@ -31,7 +31,7 @@
   /** The document's expression `expr` for a feature's `props` at document zoom `zoom`:
    * the operators layers/tiles/style.py and layers/basemap/style.py write (get, has,
    * to-string, typeof, match, case, step, interpolate linear or exponential, in,
-   * comparisons, all/any/!, literal, coalesce, concat).
+   * comparisons, all/any/!, + - * /, literal, coalesce, concat).
    * An operator outside those is an error (tests/layers check the document uses none). */
   function evaluate(expr, props, zoom) {
     if (!Array.isArray(expr)) { return expr; }
@@ -62,6 +62,10 @@
         return Array.isArray(haystack) ? haystack.some(function (item) { return same(item, arg(1)); })
           : typeof haystack === "string" && haystack.indexOf(toText(arg(1))) >= 0;
       }
+      case "+": return expr.slice(1).reduce(function (sum, _, i) { return sum + arg(i + 1); }, 0);
+      case "*": return expr.slice(1).reduce(function (product, _, i) { return product * arg(i + 1); }, 1);
+      case "-": return expr.length === 2 ? -arg(1) : arg(1) - arg(2);
+      case "/": return arg(1) / arg(2);
       case "concat": return expr.slice(1).map(function (_, i) { return toText(arg(i + 1)); }).join("");
       case "match": return match(expr, arg(1), props, zoom);
       case "case":
@@ -91,7 +95,12 @@
   function interpolate(expr, input, props, zoom) {
     var base = expr[1][0] === "exponential" ? expr[1][1] : 1;
     var stops = [];
-    for (var i = 3; i < expr.length - 1; i += 2) { stops.push([expr[i], evaluate(expr[i + 1], props, zoom)]); }
+    for (var i = 3; i < expr.length - 1; i += 2) {
+      var output = evaluate(expr[i + 1], props, zoom);
+      // Colours are never interpolated by the document; a number only, or a clear error.
+      if (typeof output !== "number") { throw new Error("HromadaPaint: interpolate of " + JSON.stringify(output)); }
+      stops.push([expr[i], output]);
+    }
     if (input <= stops[0][0]) { return stops[0][1]; }
     var last = stops[stops.length - 1];
     if (input >= last[0]) { return last[1]; }
@@ -199,7 +208,9 @@
     var text = new P.TextSymbolizer(options);
     var anchors = layout["text-variable-anchor"] || [layout["text-anchor"] || "center"];
     var offset = layout["text-radial-offset"] || 0;
+    this.shift = layout["text-offset"] || [0, 0];  // em, as MapLibre's text-offset
     this.text = text;
+    this.scale = scale;
     this.offset = offset;
     this.size = textSize(layer, scale);
     this.anchors = anchors;
@@ -229,10 +240,14 @@
     if (/right/.test(anchor)) { dx = -width - em; }
     if (/^top/.test(anchor)) { dy = -top + em; }
     if (/^bottom/.test(anchor)) { dy = -bottom - em; }
+    dx += this.shift[0] * this.size(layout.zoom, feature);
+    dy += this.shift[1] * this.size(layout.zoom, feature);
     var pad = this.padding;
     var bbox = { minX: point.x + dx + box.minX - pad, minY: point.y + dy + top - pad,
       maxX: point.x + dx + box.maxX + pad, maxY: point.y + dy + bottom + pad };
-    if (layout.index.bboxCollides(bbox, layout.order)) { return undefined; }
+    if (outside(this.scale.view, layout.zoom, bbox) || layout.index.bboxCollides(bbox, layout.order)) {
+      return undefined;
+    }
     var draw = drawn[0].draw;
     var label = { anchor: point, bboxes: [bbox], draw: function (ctx) { ctx.translate(dx, dy); draw(ctx); } };
     if (feature.geomType === 3) {
@@ -241,6 +256,15 @@
     }
     return [label];
   };
+
+  /** Whether a label's box (world pixels at display zoom `z`) reaches past the map's
+   * view at that zoom (`view`: {z, minX, minY, maxX, maxY}, kept by layers/map.js): a
+   * label is placed whole on the map, at another anchor or not at all, as MapLibre does
+   * (a name beside a village on the map's edge was cut in half). */
+  function outside(view, z, box) {
+    return Boolean(view && view.z === z &&
+      (box.minX < view.minX || box.minY < view.minY || box.maxX > view.maxX || box.maxY > view.maxY));
+  }
 
   /** The middle of the largest ring's bounding box (tile pixels), or null. */
   function areaPoint(geom) {
@@ -286,9 +310,11 @@
 
   /**
    * The protomaps-leaflet rules of the page's vector layers, in the document's order:
-   * {paintRules, labelRules, byLayer: {styleLayerId: rule}}. Labels are placed in the
-   * order of their `symbol-sort-key` (the villages' names first); their text sizes are
-   * multiplied by `scale.text`, which the map keeps up to date (see textSize).
+   * {paintRules, labelRules, byLayer: {styleLayerId: rule}}. Label layers are placed
+   * topmost first (the villages' names, then the registry's others, then the basemap's),
+   * as MapLibre places them; their text sizes are
+   * multiplied by `scale.text`, and point labels kept inside `scale.view`, which the map
+   * keeps up to date (see textSize, outside).
    */
   function vectorRules(P, style, scale) {
     var paintRules = [], labelRules = [], byLayer = {};
@@ -299,15 +325,19 @@
         filter: filterOf(layer) }, shownAt(layer));
       if (layer.type === "symbol") {
         rule.symbolizer = labelSymbolizer(P, layer, scale);
-        rule.sortKey = (layer.layout || {})["symbol-sort-key"] || 0;
-        labelRules.push(rule);
+        var key = (layer.layout || {})["symbol-sort-key"];
+        if (Array.isArray(key)) {  // within a layer, as MapLibre: the lower key first
+          rule.sort = function (a, b) { return evaluate(key, a, 0) - evaluate(key, b, 0); };
+        }
+        // The topmost label layer is placed first and wins a collision, as in MapLibre:
+        // the registry's names (the villages' on top) before the basemap's.
+        labelRules.unshift(rule);
       } else {
         rule.symbolizer = paintSymbolizer(P, layer);
         if (rule.symbolizer) { paintRules.push(rule); }
       }
       byLayer[layer.id] = rule;
     });
-    labelRules.sort(function (a, b) { return a.sortKey - b.sortKey; });
     return { paintRules: paintRules, labelRules: labelRules, byLayer: byLayer };
   }
 

@@ -252,7 +252,10 @@
   function load() {
     var size = map.getSize();
     if (!size.x || !size.y) { return; }  // a map not laid out yet has no view to ask for
-    fetchReports(map.hromada.doc, HromadaMap.bbox(map).join(",")).then(function (data) { if (data) { show(data); } });
+    drawView();  // the clusters of the new view at once, from the reports in hand
+    fetchReports(map.hromada.doc, HromadaMap.bbox(map).join(","))
+      .then(function (data) { if (data) { show(data); } })
+      .catch(function () { /* no signal: the reports in hand stay drawn */ });
   }
 
   // The first view is the whole territory, inside which every report lies: its reports
