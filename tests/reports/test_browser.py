@@ -123,3 +123,32 @@ def test_the_english_map_lists_and_pops_up_reports_with_english_names(
     assert datetime.fromisoformat(age.get_attribute("datetime")) == report.created_at
     assert re.fullmatch(r"this minute|\d+ minutes? ago", age.inner_text())
     assert page_log.console_errors == [] and page_log.page_errors == []
+
+
+@pytest.mark.browser
+def test_a_tap_on_the_subscription_map_chooses_a_circle_and_subscribing_keeps_it(
+    phone_page, page_log, live_server, territory, settlement
+):
+    """/reports/subscribe/: a tap fills the place's fields and draws the circle of the
+    chosen radius; the subscription sent keeps that centre and radius."""
+    from reports.models import Subscription
+
+    page = phone_page
+    page.goto(f"{live_server.url}/reports/subscribe/")
+    wait_idle(page, "#pick-map[data-map-ready='true']")
+    lon, lat = 32.7208, 48.7936
+    tap(page, "#pick-map", lon, lat)
+    page.wait_for_function("document.querySelector('[name=lat]').value !== ''")
+    chosen = (float(page.input_value("[name=lon]")), float(page.input_value("[name=lat]")))
+    assert chosen == pytest.approx((lon, lat), abs=3e-3)  # two pixels of the overview
+    assert "Місце обрано" in page.inner_text("#place-status")
+    assert len(rendered(page, "chosen-circle")) >= 1
+    page.fill("[name=radius_m]", "800")
+    page.fill("[name=email]", "resident@example.org")
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.click("form.report-form > button[type=submit]")  # not the map's search
+    subscription = Subscription.objects.get(email="resident@example.org")
+    assert subscription.radius_m == 800 and subscription.settlement is None
+    centre = (subscription.centre.x, subscription.centre.y)
+    assert centre == pytest.approx(chosen, abs=1e-6)
+    assert page_log.console_errors == [] and page_log.page_errors == []

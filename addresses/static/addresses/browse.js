@@ -56,7 +56,8 @@
     basemap: { url: config.basemap },
   }).then(function (ready) {
     map = ready;
-    var drawn = HromadaMap.draw(map, "results", results, HromadaMap.paints(map, "marker", "search-result"));
+    var drawn = HromadaMap.draw(map, "results", results, HromadaMap.paints(map, "marker", "search-result"),
+      { interactive: true });
     drawn.parts.circle.on("click", function (event) {
       L.DomEvent.stopPropagation(event);
       openPopup(event.layer.feature);

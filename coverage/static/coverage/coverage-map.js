@@ -348,7 +348,7 @@
     var control = M.addControl(made, toggle, "topleft");
     Promise.all([getJSON(el.dataset.challenges), el.coverageMapReady]).then(function (res) {
       var drawn = M.draw(made, "challenges", res[0], M.paints(made, "layers", "coverage-challenges", "planning"),
-        { layer: "challenges", hidden: !shown });
+        { layer: "challenges", hidden: !shown, interactive: true });
       drawn.parts.circle.on("click", function (event) {
         L.DomEvent.stopPropagation(event);  // the challenge's popup, not the map's
         challengePopup(made, event);

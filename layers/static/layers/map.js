@@ -482,7 +482,8 @@
    * the document), in a Leaflet layer group (on the map's canvas); each part is a
    * GeoJSON layer, `map.hromada.drawn[id].parts[partId]`, for the page's events. Drawn
    * again with new data when called again. `extra`: {filter (an expression on the
-   * properties), layer (a registry id, for toggles), hidden, pane}.
+   * properties), layer (a registry id, for toggles), hidden, pane, interactive (the page
+   * listens to its parts' clicks)}.
    */
   function draw(map, id, data, parts, extra) {
     extra = extra || {};
@@ -511,13 +512,19 @@
     }
     return {
       pane: extra.pane || "overlayPane",
+      // Only data the page listens to takes a click (and shows the hand): on the one
+      // canvas the topmost interactive shape takes it, and a gap drawn after the
+      // challenges took their clicks from them.
+      interactive: Boolean(extra.interactive),
       filter: function (feature) {
         var geometry = (feature.geometry || {}).type || "";
         var fits = part.type === "circle" ? /Point/.test(geometry) : !/Point/.test(geometry);
         return fits && (!extra.filter || Boolean(HromadaPaint.evaluate(extra.filter, feature.properties || {}, map.getZoom() - OFFSET)));
       },
       style: style,
-      pointToLayer: function (feature, latlng) { return L.circleMarker(latlng, style(feature)); },
+      pointToLayer: function (feature, latlng) {
+        return L.circleMarker(latlng, Object.assign({ interactive: Boolean(extra.interactive) }, style(feature)));
+      },
     };
   }
 

@@ -156,10 +156,10 @@
     var data = { type: "FeatureCollection", features: features };
     var created = !map.hromada.drawn[SOURCE];
     HromadaMap.draw(map, SOURCE, data, HromadaMap.paints(map, "layers", "reports"),
-      { filter: ["!", ["has", "point_count"]], layer: "reports" });
+      { filter: ["!", ["has", "point_count"]], layer: "reports", interactive: true });
     var clusters = clusterParts();
     var drawn = HromadaMap.draw(map, SOURCE + "-cluster", data, clusters.parts,
-      { filter: ["has", "point_count"], layer: "reports" });
+      { filter: ["has", "point_count"], layer: "reports", interactive: true });
     if (created) {
       map.hromada.drawn[SOURCE].parts.circle.on("click", openReport);
       drawn.parts.circle.on("click", zoomIntoCluster);

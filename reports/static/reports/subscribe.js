@@ -28,9 +28,9 @@
     var parts = HromadaMap.paints(map, "layers", "territory", "reports");
     function redraw() { if (centre) { HromadaMap.draw(map, "chosen-circle", circle(centre, radius()), parts); } }
     map.on("click", function (event) {
-      centre = [event.lngLat.lng, event.lngLat.lat];
-      form.elements.lat.value = event.lngLat.lat.toFixed(6);
-      form.elements.lon.value = event.lngLat.lng.toFixed(6);
+      centre = [event.latlng.lng, event.latlng.lat];
+      form.elements.lat.value = event.latlng.lat.toFixed(6);
+      form.elements.lon.value = event.latlng.lng.toFixed(6);
       form.elements.settlement.value = "";
       redraw();
       status.textContent = element.dataset.chosen + ": " + form.elements.lat.value + ", " + form.elements.lon.value;
