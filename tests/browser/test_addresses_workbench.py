@@ -76,13 +76,18 @@ def test_a_click_on_the_map_moves_the_point_and_saving_keeps_it(
     click_at(page, *target)
     assert page.is_enabled("#move-save")
     assert "м від збереженої" in page.inner_text("#move-status")
-    with page.expect_navigation():
-        page.click("#move-save")
-    stored = Address.objects.get(pk=register[0].pk)
+    stored = _save(page, register)
     assert (stored.location.x, stored.location.y) == pytest.approx(target, abs=2e-5)
     assert stored.verified
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert page_log.console_errors == [] and page_log.page_errors == []
+
+
+def _save(page, register) -> Address:
+    """Send the move form and return the address as stored."""
+    with page.expect_navigation():
+        page.click("#move-save")
+    return Address.objects.get(pk=register[0].pk)
 
 
 def _chosen(page) -> tuple[float, float]:
@@ -162,9 +167,7 @@ def test_the_pin_stands_on_the_stored_point_and_a_drag_moves_it_and_the_form(
     assert _pin_tip(page) == pytest.approx((tip_x + 80, tip_y + 50), abs=2)
     assert page.is_enabled("#move-save")
     assert "м від збереженої" in page.inner_text("#move-status")
-    with page.expect_navigation():
-        page.click("#move-save")
-    moved = Address.objects.get(pk=register[0].pk)
+    moved = _save(page, register)
     assert (moved.location.x, moved.location.y) == pytest.approx(target, abs=two_px)
     assert page_log.console_errors == [] and page_log.page_errors == []
     assert page_log.outside_requests() == []
